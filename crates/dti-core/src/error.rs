@@ -1,0 +1,252 @@
+//! Errors from scoring: problems in the input (each naming the row, unit and indicator) and
+//! problems computing cohort-relative methods.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use crate::normalise::NormaliseError;
+
+/// A problem with one unit's input, located by row (0-based position in the input), unit
+/// id, period and indicator code.
+///
+/// Serialises flat with a stable `code`:
+/// `{"row": 2, "unit": "HN", "period": 2022, "indicator": "AWR", "code": "value_out_of_range", "value": 1.5}`.
+///
+/// ```
+/// use dti_core::{Framework, UnitRecord, ScoreError, InputErrorKind};
+/// let fw = Framework::from_json(
+///     r#"{"schema_version": 1, "id": "t", "name_vi": "T", "nodes": [{"code": "A", "name_vi": "A", "max_points": 1}]}"#)?;
+/// let err = fw.score(&[UnitRecord::new("HN").value("A", 1.5)]).unwrap_err();
+/// let ScoreError::Input { problems } = err else { panic!() };
+/// assert_eq!(problems[0].unit, "HN");
+/// assert_eq!(problems[0].indicator.as_deref(), Some("A"));
+/// assert_eq!(problems[0].kind, InputErrorKind::ValueOutOfRange { value: 1.5 });
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Error, Serialize, Deserialize)]
+#[error("{}", Located(self))]
+pub struct InputError {
+    /// 0-based position of the record in the input.
+    pub row: usize,
+    /// The unit id.
+    pub unit: String,
+    /// The record's period.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<i32>,
+    /// The indicator (node code) concerned, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub indicator: Option<String>,
+    /// What is wrong.
+    #[serde(flatten)]
+    pub kind: InputErrorKind,
+}
+
+struct Located<'a>(&'a InputError);
+
+impl fmt::Display for Located<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let e = self.0;
+        write!(f, "row {}, unit '{}'", e.row, e.unit)?;
+        if let Some(p) = e.period {
+            write!(f, " ({p})")?;
+        }
+        if let Some(i) = &e.indicator {
+            write!(f, ", indicator '{i}'")?;
+        }
+        write!(f, ": {}", e.kind)
+    }
+}
+
+impl InputError {
+    /// The stable snake_case kind (the serialised `code` field).
+    ///
+    /// ```
+    /// use dti_core::{InputError, InputErrorKind};
+    /// let e = InputError { row: 0, unit: "HN".into(), period: None, indicator: None, kind: InputErrorKind::EmptyUnitId };
+    /// assert_eq!(e.code(), "empty_unit_id");
+    /// ```
+    pub fn code(&self) -> &'static str {
+        self.kind.code()
+    }
+}
+
+/// What is wrong with an input entry.
+///
+/// ```
+/// let k = dti_core::InputErrorKind::Missing;
+/// assert_eq!(k.to_string(), "no value was reported and the framework's missing-data policy is 'error'");
+/// ```
+#[derive(Debug, Clone, PartialEq, Error, Serialize, Deserialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum InputErrorKind {
+    /// The code is not a node of the framework.
+    #[error("not an indicator of this framework{}", suggestion.as_ref().map(|s| format!(" (did you mean '{s}'?)")).unwrap_or_default())]
+    UnknownIndicator {
+        /// The closest existing code, if one is close.
+        suggestion: Option<String>,
+    },
+    /// A number is NaN or infinite.
+    #[error("{value} is not a finite number")]
+    NotFinite {
+        /// The value as text (`NaN`, `inf`, `-inf`: JSON has no number for them).
+        value: String,
+    },
+    /// A count or ratio term is negative.
+    #[error("{value} is negative; counts cannot be")]
+    NegativeCount {
+        /// The value.
+        value: f64,
+    },
+    /// A ratio's denominator is zero.
+    #[error("the denominator is 0 (numerator {numerator}), so the ratio is undefined")]
+    ZeroDenominator {
+        /// The numerator.
+        numerator: f64,
+    },
+    /// A ratio's numerator exceeds its denominator.
+    #[error("the numerator {numerator} is larger than the denominator {denominator}")]
+    NumeratorAboveDenominator {
+        /// a.
+        numerator: f64,
+        /// b.
+        denominator: f64,
+    },
+    /// A percentage outside `[0, 100]`.
+    #[error("{value} is outside 0..100 for a percentage")]
+    PercentOutOfRange {
+        /// The value.
+        value: f64,
+    },
+    /// A value given directly outside `[0, 1]`.
+    #[error("{value} is outside 0..1; a node's value is points achieved / max points")]
+    ValueOutOfRange {
+        /// The value.
+        value: f64,
+    },
+    /// A label that the levels rule does not list.
+    #[error("unknown level \"{label}\"; expected one of: {}", expected.join(", "))]
+    UnknownLevel {
+        /// The label given.
+        label: String,
+        /// The labels the rule accepts.
+        expected: Vec<String>,
+    },
+    /// The value has the wrong type for the rule.
+    #[error("expected {expected}, found {found}")]
+    WrongType {
+        /// What the rule reads.
+        expected: String,
+        /// What was given.
+        found: String,
+    },
+    /// An assessed entry with neither a self-assessed nor an appraised value.
+    #[error("the entry has neither a self-assessed nor an appraised value")]
+    EmptyEntry,
+    /// The same unit and period appear twice.
+    #[error("the unit and period already appear in row {first_row}")]
+    DuplicateUnit {
+        /// Where it first appears.
+        first_row: usize,
+    },
+    /// The unit id is empty.
+    #[error("the unit id is empty")]
+    EmptyUnitId,
+    /// No value under missing-data policy `error`.
+    #[error("no value was reported and the framework's missing-data policy is 'error'")]
+    Missing,
+    /// A node's value and a value of one of its descendants were both given.
+    #[error("a value is given both for this node and for its descendant '{descendant}'; give one level only")]
+    NodeAndDescendant {
+        /// The descendant.
+        descendant: String,
+    },
+}
+
+impl InputErrorKind {
+    /// The stable snake_case kind.
+    ///
+    /// ```
+    /// assert_eq!(dti_core::InputErrorKind::Missing.code(), "missing");
+    /// ```
+    pub fn code(&self) -> &'static str {
+        match self {
+            InputErrorKind::UnknownIndicator { .. } => "unknown_indicator",
+            InputErrorKind::NotFinite { .. } => "not_finite",
+            InputErrorKind::NegativeCount { .. } => "negative_count",
+            InputErrorKind::ZeroDenominator { .. } => "zero_denominator",
+            InputErrorKind::NumeratorAboveDenominator { .. } => "numerator_above_denominator",
+            InputErrorKind::PercentOutOfRange { .. } => "percent_out_of_range",
+            InputErrorKind::ValueOutOfRange { .. } => "value_out_of_range",
+            InputErrorKind::UnknownLevel { .. } => "unknown_level",
+            InputErrorKind::WrongType { .. } => "wrong_type",
+            InputErrorKind::EmptyEntry => "empty_entry",
+            InputErrorKind::DuplicateUnit { .. } => "duplicate_unit",
+            InputErrorKind::EmptyUnitId => "empty_unit_id",
+            InputErrorKind::Missing => "missing",
+            InputErrorKind::NodeAndDescendant { .. } => "node_and_descendant",
+        }
+    }
+}
+
+/// Why a cohort could not be scored.
+///
+/// ```
+/// use dti_core::{Framework, UnitRecord, ScoreError};
+/// let fw = Framework::from_json(
+///     r#"{"schema_version": 1, "id": "t", "name_vi": "T", "nodes": [{"code": "A", "name_vi": "A", "max_points": 1}]}"#)?;
+/// let err = fw.score(&[UnitRecord::new("HN").value("B", 0.5), UnitRecord::new("HN")]).unwrap_err();
+/// assert_eq!(err.code(), "input");
+/// let ScoreError::Input { problems } = &err else { panic!() };
+/// assert_eq!(problems.len(), 2); // the unknown code and the duplicate unit, both reported
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Error, Serialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ScoreError {
+    /// Problems in the input (every one found). Use lenient mode to score the rest.
+    #[error("{} problem(s) in the input:{}", problems.len(), InputList(problems))]
+    Input {
+        /// All problems found.
+        problems: Vec<InputError>,
+    },
+    /// A cohort-relative normaliser could not be applied to an indicator's column.
+    #[error("indicator '{indicator}'{}: {source}", period.map(|p| format!(" in period {p}")).unwrap_or_default())]
+    Normalise {
+        /// The indicator.
+        indicator: String,
+        /// The period whose cohort was normalised (none when pooled or without periods).
+        period: Option<i32>,
+        /// What went wrong.
+        source: NormaliseError,
+    },
+}
+
+impl ScoreError {
+    /// The stable snake_case kind.
+    ///
+    /// ```
+    /// let e = dti_core::ScoreError::Input { problems: vec![] };
+    /// assert_eq!(e.code(), "input");
+    /// ```
+    pub fn code(&self) -> &'static str {
+        match self {
+            ScoreError::Input { .. } => "input",
+            ScoreError::Normalise { .. } => "normalise",
+        }
+    }
+}
+
+struct InputList<'a>(&'a [InputError]);
+
+impl fmt::Display for InputList<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for e in self.0 {
+            write!(f, "\n  - {e}")?;
+        }
+        Ok(())
+    }
+}

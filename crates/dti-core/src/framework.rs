@@ -1,0 +1,666 @@
+//! Framework definitions: the index as data.
+//!
+//! A [`FrameworkDef`] is the plain, serde-serialisable description of an index (the JSON/TOML
+//! schema, see the crate docs). [`Framework`] is a definition that passed validation and was
+//! compiled into flat arrays for scoring; only a `Framework` can be scored.
+
+use serde::{Deserialize, Serialize};
+
+use crate::normalise::Normaliser;
+use crate::plan::Plan;
+use crate::validate::{validate, FrameworkError};
+
+/// The framework schema version this crate reads and writes.
+///
+/// ```
+/// assert_eq!(dti_core::SCHEMA_VERSION, 1);
+/// ```
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// What to do when a unit reports no value for an indicator.
+///
+/// ```
+/// use dti_core::MissingPolicy;
+/// let p: MissingPolicy = serde_json::from_str("\"renormalise\"")?;
+/// assert_eq!(p, MissingPolicy::Renormalise);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MissingPolicy {
+    /// A non-reported indicator scores 0 points, as the official DTI counts it
+    /// (Decision 922/QĐ-BTTTT practice: no evidence, no points).
+    #[default]
+    Zero,
+    /// A non-reported indicator is left out and its siblings' weights (or max points) are
+    /// renormalised over the children that are present, as COINr does
+    /// (`composite-methods.md`, "Missing values"). All children missing → the parent is missing.
+    Renormalise,
+    /// A non-reported indicator is an input error naming the unit and the indicator.
+    Error,
+}
+
+/// How a node's children combine into the node's value.
+///
+/// ```
+/// use dti_core::Aggregator;
+/// let a: Aggregator = serde_json::from_str(r#"{"method":"weighted_mean"}"#)?;
+/// assert_eq!(a, Aggregator::WeightedMean);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+#[serde(tag = "method", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Aggregator {
+    /// The DTI's own rule (Decision 922/QĐ-BTTTT): points = Σ children's points,
+    /// value = points / max points. Every child must declare `max_points`.
+    #[default]
+    PointsSum,
+    /// Weighted arithmetic mean of the children's values: Σ wᵢvᵢ / Σ wᵢ, with `weight`
+    /// relative within the group (OECD/JRC Handbook 2008, §6; `composite-methods.md`).
+    WeightedMean,
+}
+
+impl Aggregator {
+    /// The snake_case name used in the schema.
+    ///
+    /// ```
+    /// assert_eq!(dti_core::Aggregator::PointsSum.name(), "points_sum");
+    /// ```
+    pub fn name(&self) -> &'static str {
+        match self {
+            Aggregator::PointsSum => "points_sum",
+            Aggregator::WeightedMean => "weighted_mean",
+        }
+    }
+}
+
+/// One step of a [`Rule::Steps`] table: a value of at least `at` earns `points`
+/// (at most `at` for direction −1).
+///
+/// ```
+/// let s: dti_core::Step = serde_json::from_str(r#"{"at": 4, "points": 20}"#)?;
+/// assert_eq!(s.points, 20.0);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Step {
+    /// The threshold.
+    pub at: f64,
+    /// Points earned when the threshold is met.
+    pub points: f64,
+}
+
+/// One category of a [`Rule::Levels`] rule: `label` earns `fraction` of the max points.
+///
+/// ```
+/// let l: dti_core::Level = serde_json::from_str(r#"{"label": "deputy", "fraction": 0.5}"#)?;
+/// assert_eq!(l.fraction, 0.5);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Level {
+    /// The category as users write it (matched exactly).
+    pub label: String,
+    /// Share of the max points in `[0, 1]`.
+    pub fraction: f64,
+}
+
+/// How a leaf indicator's raw input becomes a value in `[0, 1]` (and points = value × max).
+///
+/// The four point rules (ratio, steps, levels, yes/no) are those of the district- and
+/// commune-level frameworks issued in the format of Decision 922/QĐ-BTTTT
+/// (`dti-methodology.md`, "From a raw component value to points").
+///
+/// ```
+/// use dti_core::Rule;
+/// let r: Rule = serde_json::from_str(r#"{"type": "yes_no"}"#)?;
+/// assert_eq!(r, Rule::YesNo);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Rule {
+    /// The value in `[0, 1]` is given directly (the published form of DTI main indicators).
+    /// Direction −1 scores `1 − v`.
+    #[default]
+    Value,
+    /// Input `{numerator: a, denominator: b}` with `0 ≤ a ≤ b`, `b > 0`: value = a / b
+    /// (`1 − a/b` for direction −1).
+    Ratio,
+    /// Input a share in `[0, 100]`: value = p / 100 (`1 − p/100` for direction −1).
+    Percent,
+    /// Input a count or amount; points from a threshold table, e.g. steering committee met
+    /// 4 times → 20, 3 → 15, 2 → 10, 1 → 5, else 0. Direction +1: the points of the highest
+    /// threshold `at ≤ x`; direction −1: the points of the lowest threshold `at ≥ x`.
+    /// Nothing met → 0. Value = points / max.
+    Steps {
+        /// Thresholds in strictly ascending order of `at`.
+        steps: Vec<Step>,
+    },
+    /// Input a label; value = the label's fraction (e.g. chairman → 1, deputy → 0.5, none → 0).
+    Levels {
+        /// The accepted labels.
+        levels: Vec<Level>,
+    },
+    /// Input `true`/`false`: value 1/0 (0/1 for direction −1).
+    YesNo,
+    /// Input a raw number, normalised against the whole cohort (see [`Normaliser`]); the
+    /// direction is applied before normalising.
+    Normalised {
+        /// The normaliser and its parameters.
+        normaliser: Normaliser,
+    },
+}
+
+impl Rule {
+    /// The snake_case name of the rule type.
+    ///
+    /// ```
+    /// assert_eq!(dti_core::Rule::Percent.name(), "percent");
+    /// ```
+    pub fn name(&self) -> &'static str {
+        match self {
+            Rule::Value => "value",
+            Rule::Ratio => "ratio",
+            Rule::Percent => "percent",
+            Rule::Steps { .. } => "steps",
+            Rule::Levels { .. } => "levels",
+            Rule::YesNo => "yes_no",
+            Rule::Normalised { .. } => "normalised",
+        }
+    }
+
+    /// Whether scoring this rule needs the whole cohort.
+    ///
+    /// ```
+    /// assert!(!dti_core::Rule::Ratio.is_cohort_relative());
+    /// ```
+    pub fn is_cohort_relative(&self) -> bool {
+        matches!(self, Rule::Normalised { .. })
+    }
+}
+
+/// Where an indicator's data comes from (DTI practice: self-report with evidence, automatic
+/// measurement, survey).
+///
+/// ```
+/// let s: dti_core::DataSource = serde_json::from_str("\"automatic\"")?;
+/// assert_eq!(s, dti_core::DataSource::Automatic);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DataSource {
+    /// Reported by the unit itself, with evidence.
+    SelfReport,
+    /// Measured automatically by the ministry's systems.
+    Automatic,
+    /// Collected by a survey.
+    Survey,
+}
+
+/// Descriptive metadata of an indicator; not used in scoring.
+///
+/// ```
+/// let m: dti_core::IndicatorMeta = serde_json::from_str(r#"{"unit": "meetings"}"#)?;
+/// assert_eq!(m.unit.as_deref(), Some("meetings"));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IndicatorMeta {
+    /// Unit of measure.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    /// Where the data comes from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data_source: Option<DataSource>,
+    /// The evidence a unit must attach (document number, date, summary …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<String>,
+}
+
+impl IndicatorMeta {
+    fn is_empty(&self) -> bool {
+        self == &IndicatorMeta::default()
+    }
+}
+
+fn default_direction() -> i8 {
+    1
+}
+
+fn is_default_direction(d: &i8) -> bool {
+    *d == 1
+}
+
+/// One node of the framework tree: a group or pillar, a main indicator, a component
+/// indicator or a criterion. Nodes without children are leaves and carry a [`Rule`].
+///
+/// ```
+/// let n: dti_core::NodeDef = serde_json::from_str(r#"{
+///     "code": "AWR.1", "parent": "AWR", "name_vi": "Số cuộc họp", "name_en": "Meetings",
+///     "max_points": 20, "rule": {"type": "steps", "steps": [{"at": 1, "points": 5}, {"at": 4, "points": 20}]}
+/// }"#)?;
+/// assert_eq!(n.direction, 1);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NodeDef {
+    /// Stable code, unique in the framework (e.g. `"CQS"`, `"1.2.3"`).
+    pub code: String,
+    /// Code of the parent node; none for a top-level node.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+    /// Vietnamese name.
+    pub name_vi: String,
+    /// English name.
+    #[serde(default)]
+    pub name_en: String,
+    /// Maximum points (needed under a `points_sum` parent; points = value × max).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_points: Option<f64>,
+    /// Relative weight among siblings under a `weighted_mean` parent (default 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weight: Option<f64>,
+    /// How this node's children combine (default: the framework's `aggregate`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aggregate: Option<Aggregator>,
+    /// Scoring rule of a leaf (default [`Rule::Value`]); not allowed on a node with children.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule: Option<Rule>,
+    /// +1: higher is better; −1: lower is better.
+    #[serde(
+        default = "default_direction",
+        skip_serializing_if = "is_default_direction"
+    )]
+    pub direction: i8,
+    /// Descriptive metadata.
+    #[serde(default, skip_serializing_if = "IndicatorMeta::is_empty")]
+    pub meta: IndicatorMeta,
+}
+
+impl NodeDef {
+    /// A node with a code, parent and names, everything else at its default.
+    ///
+    /// ```
+    /// let n = dti_core::NodeDef::new("A", None, "Nền tảng", "Foundation");
+    /// assert_eq!(n.code, "A");
+    /// ```
+    pub fn new(code: &str, parent: Option<&str>, name_vi: &str, name_en: &str) -> Self {
+        NodeDef {
+            code: code.to_owned(),
+            parent: parent.map(str::to_owned),
+            name_vi: name_vi.to_owned(),
+            name_en: name_en.to_owned(),
+            max_points: None,
+            weight: None,
+            aggregate: None,
+            rule: None,
+            direction: 1,
+            meta: IndicatorMeta::default(),
+        }
+    }
+}
+
+/// A named reporting aggregate over a set of nodes: value = Σ points / Σ max points of its
+/// members. This is how each DTI 2022 pillar shares the whole foundation group
+/// (`dti-methodology.md`, version 2022: pillar value = (foundation points + activity points)
+/// / (500 + activity max)).
+///
+/// ```
+/// let v: dti_core::ViewDef = serde_json::from_str(
+///     r#"{"code": "CQS", "name_vi": "Chính quyền số", "name_en": "Digital government", "nodes": ["F", "A1"]}"#)?;
+/// assert_eq!(v.nodes.len(), 2);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ViewDef {
+    /// Stable code, distinct from every node code.
+    pub code: String,
+    /// Vietnamese name.
+    pub name_vi: String,
+    /// English name.
+    #[serde(default)]
+    pub name_en: String,
+    /// Codes of the member nodes; each must declare max points, and no member may contain another.
+    pub nodes: Vec<String>,
+}
+
+/// The plain description of an index: what a JSON or TOML framework file holds.
+///
+/// Build one by hand or deserialise it, then turn it into a scorable [`Framework`] with
+/// [`Framework::new`], which validates it.
+///
+/// ```
+/// use dti_core::{FrameworkDef, NodeDef, Framework};
+/// let mut def = FrameworkDef::new("toy", "Chỉ số thử", "Toy index");
+/// let mut a = NodeDef::new("A", None, "Chỉ số A", "Indicator A");
+/// a.max_points = Some(60.0);
+/// let mut b = NodeDef::new("B", None, "Chỉ số B", "Indicator B");
+/// b.max_points = Some(40.0);
+/// def.nodes = vec![a, b];
+/// let fw = Framework::new(def)?;
+/// assert_eq!(fw.max_points(), Some(100.0));
+/// # Ok::<(), dti_core::FrameworkError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrameworkDef {
+    /// Must equal [`SCHEMA_VERSION`].
+    pub schema_version: u32,
+    /// Stable identifier, e.g. `"vn-pdti-2022"`.
+    pub id: String,
+    /// Vietnamese name.
+    pub name_vi: String,
+    /// English name.
+    #[serde(default)]
+    pub name_en: String,
+    /// Version of the framework itself.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub version: String,
+    /// The regulation or handbook the framework follows.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub source: String,
+    /// Total points of the index (e.g. 1000); the index value is total points / scale.
+    /// Under a `points_sum` root it must equal the sum of the top-level nodes' max points.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scale: Option<f64>,
+    /// How the top-level nodes combine, and the default for every node with children.
+    #[serde(default)]
+    pub aggregate: Aggregator,
+    /// The missing-data policy.
+    #[serde(default)]
+    pub missing: MissingPolicy,
+    /// Free-form notes (status, what is unpublished, …).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+    /// The nodes, parents before or after children (order is kept for output).
+    pub nodes: Vec<NodeDef>,
+    /// Reporting views.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub views: Vec<ViewDef>,
+}
+
+impl FrameworkDef {
+    /// An empty definition with the current schema version and defaults.
+    ///
+    /// ```
+    /// let def = dti_core::FrameworkDef::new("x", "X", "X");
+    /// assert!(def.nodes.is_empty());
+    /// ```
+    pub fn new(id: &str, name_vi: &str, name_en: &str) -> Self {
+        FrameworkDef {
+            schema_version: SCHEMA_VERSION,
+            id: id.to_owned(),
+            name_vi: name_vi.to_owned(),
+            name_en: name_en.to_owned(),
+            version: String::new(),
+            source: String::new(),
+            scale: None,
+            aggregate: Aggregator::default(),
+            missing: MissingPolicy::default(),
+            notes: Vec::new(),
+            nodes: Vec::new(),
+            views: Vec::new(),
+        }
+    }
+}
+
+/// A validated framework, compiled for scoring.
+///
+/// Serialises as its [`FrameworkDef`]; deserialising validates.
+///
+/// ```
+/// let fw = dti_core::Framework::from_json(r#"{
+///   "schema_version": 1, "id": "toy", "name_vi": "Thử", "scale": 100,
+///   "nodes": [
+///     {"code": "A", "name_vi": "A", "max_points": 60},
+///     {"code": "B", "name_vi": "B", "max_points": 40}
+///   ]
+/// }"#)?;
+/// assert_eq!(fw.id(), "toy");
+/// assert_eq!(fw.leaves().count(), 2);
+/// # Ok::<(), dti_core::FrameworkError>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Framework {
+    pub(crate) def: FrameworkDef,
+    pub(crate) plan: Plan,
+}
+
+impl PartialEq for Framework {
+    fn eq(&self, other: &Self) -> bool {
+        self.def == other.def
+    }
+}
+
+impl Framework {
+    /// Validates a definition and compiles it. Every problem found is reported, each with
+    /// the code of the node or view it concerns.
+    ///
+    /// ```
+    /// use dti_core::{Framework, FrameworkDef, FrameworkError};
+    /// let def = FrameworkDef::new("empty", "Rỗng", "Empty");
+    /// assert!(matches!(Framework::new(def), Err(FrameworkError::Invalid { .. })));
+    /// ```
+    pub fn new(def: FrameworkDef) -> Result<Self, FrameworkError> {
+        let plan = validate(&def)?;
+        Ok(Framework { def, plan })
+    }
+
+    /// Parses and validates a JSON framework definition.
+    ///
+    /// ```
+    /// let err = dti_core::Framework::from_json("{").unwrap_err();
+    /// assert!(err.to_string().contains("JSON"));
+    /// ```
+    pub fn from_json(text: &str) -> Result<Self, FrameworkError> {
+        let def: FrameworkDef = serde_json::from_str(text).map_err(|e| FrameworkError::Parse {
+            format: "JSON",
+            message: e.to_string(),
+        })?;
+        Framework::new(def)
+    }
+
+    /// Parses and validates a TOML framework definition (feature `toml`).
+    ///
+    /// ```
+    /// let fw = dti_core::Framework::from_toml(r#"
+    /// schema_version = 1
+    /// id = "toy"
+    /// name_vi = "Thử"
+    /// [[nodes]]
+    /// code = "A"
+    /// name_vi = "A"
+    /// max_points = 10
+    /// "#)?;
+    /// assert_eq!(fw.max_points(), Some(10.0));
+    /// # Ok::<(), dti_core::FrameworkError>(())
+    /// ```
+    #[cfg(feature = "toml")]
+    pub fn from_toml(text: &str) -> Result<Self, FrameworkError> {
+        let def: FrameworkDef = toml::from_str(text).map_err(|e| FrameworkError::Parse {
+            format: "TOML",
+            message: e.to_string(),
+        })?;
+        Framework::new(def)
+    }
+
+    /// The definition as JSON (pretty-printed).
+    ///
+    /// ```
+    /// let fw = dti_core::Framework::from_json(
+    ///     r#"{"schema_version": 1, "id": "t", "name_vi": "T", "nodes": [{"code": "A", "name_vi": "A", "max_points": 1}]}"#)?;
+    /// let again = dti_core::Framework::from_json(&fw.to_json())?;
+    /// assert_eq!(fw, again);
+    /// # Ok::<(), dti_core::FrameworkError>(())
+    /// ```
+    pub fn to_json(&self) -> String {
+        // A FrameworkDef holds only strings, numbers and enums: serialising cannot fail.
+        serde_json::to_string_pretty(&self.def).unwrap_or_default()
+    }
+
+    /// The definition as TOML (feature `toml`).
+    ///
+    /// ```
+    /// let fw = dti_core::Framework::from_json(
+    ///     r#"{"schema_version": 1, "id": "t", "name_vi": "T", "nodes": [{"code": "A", "name_vi": "A", "max_points": 1}]}"#)?;
+    /// assert_eq!(dti_core::Framework::from_toml(&fw.to_toml())?, fw);
+    /// # Ok::<(), dti_core::FrameworkError>(())
+    /// ```
+    #[cfg(feature = "toml")]
+    pub fn to_toml(&self) -> String {
+        toml::to_string(&self.def).unwrap_or_default()
+    }
+
+    /// The definition this framework was built from.
+    ///
+    /// ```
+    /// let fw = dti_core::Framework::from_json(
+    ///     r#"{"schema_version": 1, "id": "t", "name_vi": "T", "nodes": [{"code": "A", "name_vi": "A", "max_points": 1}]}"#)?;
+    /// assert_eq!(fw.def().nodes.len(), 1);
+    /// # Ok::<(), dti_core::FrameworkError>(())
+    /// ```
+    pub fn def(&self) -> &FrameworkDef {
+        &self.def
+    }
+
+    /// Consumes the framework, returning its definition (e.g. to edit and re-validate).
+    ///
+    /// ```
+    /// let fw = dti_core::Framework::from_json(
+    ///     r#"{"schema_version": 1, "id": "t", "name_vi": "T", "nodes": [{"code": "A", "name_vi": "A", "max_points": 1}]}"#)?;
+    /// let mut def = fw.into_def();
+    /// def.id = "t2".into();
+    /// assert_eq!(dti_core::Framework::new(def)?.id(), "t2");
+    /// # Ok::<(), dti_core::FrameworkError>(())
+    /// ```
+    pub fn into_def(self) -> FrameworkDef {
+        self.def
+    }
+
+    /// The framework id.
+    ///
+    /// ```
+    /// let fw = dti_core::Framework::from_json(
+    ///     r#"{"schema_version": 1, "id": "t", "name_vi": "T", "nodes": [{"code": "A", "name_vi": "A", "max_points": 1}]}"#)?;
+    /// assert_eq!(fw.id(), "t");
+    /// # Ok::<(), dti_core::FrameworkError>(())
+    /// ```
+    pub fn id(&self) -> &str {
+        &self.def.id
+    }
+
+    /// Total points of the index: the declared `scale`, else the sum of the top-level
+    /// nodes' max points under a `points_sum` root; `None` for an index without points.
+    ///
+    /// ```
+    /// let fw = dti_core::Framework::from_json(
+    ///     r#"{"schema_version": 1, "id": "t", "name_vi": "T", "nodes": [{"code": "A", "name_vi": "A", "max_points": 7}]}"#)?;
+    /// assert_eq!(fw.max_points(), Some(7.0));
+    /// # Ok::<(), dti_core::FrameworkError>(())
+    /// ```
+    pub fn max_points(&self) -> Option<f64> {
+        self.plan.max[self.plan.root]
+    }
+
+    /// The node with this code.
+    ///
+    /// ```
+    /// let fw = dti_core::Framework::from_json(
+    ///     r#"{"schema_version": 1, "id": "t", "name_vi": "T", "nodes": [{"code": "A", "name_vi": "Á", "max_points": 1}]}"#)?;
+    /// assert_eq!(fw.node("A").map(|n| n.name_vi.as_str()), Some("Á"));
+    /// # Ok::<(), dti_core::FrameworkError>(())
+    /// ```
+    pub fn node(&self, code: &str) -> Option<&NodeDef> {
+        self.plan.index_of(code).map(|i| &self.def.nodes[i])
+    }
+
+    /// Whether the node is a leaf (has no children).
+    ///
+    /// ```
+    /// let fw = dti_core::Framework::from_json(r#"{"schema_version": 1, "id": "t", "name_vi": "T", "nodes": [
+    ///   {"code": "G", "name_vi": "G"}, {"code": "A", "parent": "G", "name_vi": "A", "max_points": 1}]}"#)?;
+    /// assert_eq!(fw.is_leaf("A"), Some(true));
+    /// assert_eq!(fw.is_leaf("G"), Some(false));
+    /// # Ok::<(), dti_core::FrameworkError>(())
+    /// ```
+    pub fn is_leaf(&self, code: &str) -> Option<bool> {
+        self.plan
+            .index_of(code)
+            .map(|i| self.plan.children[i].is_empty())
+    }
+
+    /// Effective max points of a node (declared, or the sum of its children's under
+    /// `points_sum`).
+    ///
+    /// ```
+    /// let fw = dti_core::Framework::from_json(r#"{"schema_version": 1, "id": "t", "name_vi": "T", "nodes": [
+    ///   {"code": "G", "name_vi": "G"}, {"code": "A", "parent": "G", "name_vi": "A", "max_points": 3}]}"#)?;
+    /// assert_eq!(fw.node_max_points("G"), Some(3.0));
+    /// # Ok::<(), dti_core::FrameworkError>(())
+    /// ```
+    pub fn node_max_points(&self, code: &str) -> Option<f64> {
+        self.plan.index_of(code).and_then(|i| self.plan.max[i])
+    }
+
+    /// The leaves (indicators scored from raw input), in definition order.
+    ///
+    /// ```
+    /// let fw = dti_core::Framework::from_json(r#"{"schema_version": 1, "id": "t", "name_vi": "T", "nodes": [
+    ///   {"code": "G", "name_vi": "G"}, {"code": "A", "parent": "G", "name_vi": "A", "max_points": 3}]}"#)?;
+    /// assert_eq!(fw.leaves().map(|n| n.code.as_str()).collect::<Vec<_>>(), ["A"]);
+    /// # Ok::<(), dti_core::FrameworkError>(())
+    /// ```
+    pub fn leaves(&self) -> impl Iterator<Item = &NodeDef> + '_ {
+        self.def
+            .nodes
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| self.plan.children[*i].is_empty())
+            .map(|(_, n)| n)
+    }
+
+    /// Whether any leaf needs the whole cohort to be scored ([`Rule::Normalised`]).
+    ///
+    /// ```
+    /// let fw = dti_core::Framework::from_json(
+    ///     r#"{"schema_version": 1, "id": "t", "name_vi": "T", "nodes": [{"code": "A", "name_vi": "A", "max_points": 1}]}"#)?;
+    /// assert!(!fw.is_cohort_relative());
+    /// # Ok::<(), dti_core::FrameworkError>(())
+    /// ```
+    pub fn is_cohort_relative(&self) -> bool {
+        self.plan
+            .rule
+            .iter()
+            .any(|r| r.as_ref().is_some_and(Rule::is_cohort_relative))
+    }
+}
+
+impl Serialize for Framework {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.def.serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Framework {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let def = FrameworkDef::deserialize(d)?;
+        Framework::new(def).map_err(serde::de::Error::custom)
+    }
+}
+
+impl TryFrom<FrameworkDef> for Framework {
+    type Error = FrameworkError;
+
+    fn try_from(def: FrameworkDef) -> Result<Self, FrameworkError> {
+        Framework::new(def)
+    }
+}

@@ -1,0 +1,257 @@
+//! Unit records: what a province, district or department reports.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// One reported value. JSON forms: a number, `true`/`false`, a label string, or
+/// `{"numerator": a, "denominator": b}`.
+///
+/// ```
+/// use dti_core::Value;
+/// let v: Value = serde_json::from_str(r#"{"numerator": 954, "denominator": 1865}"#)?;
+/// assert_eq!(v, Value::Ratio { numerator: 954.0, denominator: 1865.0 });
+/// assert_eq!(serde_json::from_str::<Value>("0.5")?, Value::Number(0.5));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Value {
+    /// A number: a value in 0..1, a percentage, a count or a raw amount, as the rule reads it.
+    Number(f64),
+    /// Yes / no.
+    Bool(bool),
+    /// A category label.
+    Label(String),
+    /// Numerator and denominator of a ratio.
+    Ratio {
+        /// a.
+        numerator: f64,
+        /// b.
+        denominator: f64,
+    },
+}
+
+impl Value {
+    /// A short description of the kind of value, for error messages.
+    ///
+    /// ```
+    /// assert_eq!(dti_core::Value::Bool(true).kind(), "yes/no");
+    /// ```
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Value::Number(_) => "number",
+            Value::Bool(_) => "yes/no",
+            Value::Label(_) => "label",
+            Value::Ratio { .. } => "ratio",
+        }
+    }
+}
+
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Number(x) => write!(f, "{x}"),
+            Value::Bool(b) => write!(f, "{b}"),
+            Value::Label(s) => write!(f, "\"{s}\""),
+            Value::Ratio {
+                numerator,
+                denominator,
+            } => write!(f, "{numerator}/{denominator}"),
+        }
+    }
+}
+
+/// A self-assessed value beside an appraised (verified) one. The engine scores the
+/// appraised value when present and reports both.
+///
+/// ```
+/// let a: dti_core::Assessed = serde_json::from_str(r#"{"self": 4, "appraised": 3}"#)?;
+/// assert_eq!(a.appraised, Some(dti_core::Value::Number(3.0)));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Assessed {
+    /// The unit's own assessment.
+    #[serde(rename = "self", default, skip_serializing_if = "Option::is_none")]
+    pub self_assessed: Option<Value>,
+    /// The appraised (verified) value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub appraised: Option<Value>,
+}
+
+/// A reported entry: a plain value, or self-assessed and appraised values.
+///
+/// ```
+/// use dti_core::{Entry, Value};
+/// let e: Entry = serde_json::from_str(r#"{"self": true, "appraised": false}"#)?;
+/// assert_eq!(e.scored(), Some(&Value::Bool(false)));
+/// let e: Entry = serde_json::from_str("0.75")?;
+/// assert_eq!(e.scored(), Some(&Value::Number(0.75)));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Entry {
+    /// Self-assessed and/or appraised.
+    Assessed(Assessed),
+    /// A single value.
+    Plain(Value),
+}
+
+impl Entry {
+    /// The value the engine scores: the appraised one when present, else the self-assessed
+    /// one (for a plain entry, the value).
+    ///
+    /// ```
+    /// let e = dti_core::Entry::assessed(Some(2.0.into()), None);
+    /// assert_eq!(e.scored(), Some(&dti_core::Value::Number(2.0)));
+    /// ```
+    pub fn scored(&self) -> Option<&Value> {
+        match self {
+            Entry::Plain(v) => Some(v),
+            Entry::Assessed(a) => a.appraised.as_ref().or(a.self_assessed.as_ref()),
+        }
+    }
+
+    /// An entry with self-assessed and appraised values.
+    ///
+    /// ```
+    /// let e = dti_core::Entry::assessed(Some(true.into()), Some(false.into()));
+    /// assert!(matches!(e, dti_core::Entry::Assessed(_)));
+    /// ```
+    pub fn assessed(self_assessed: Option<Value>, appraised: Option<Value>) -> Entry {
+        Entry::Assessed(Assessed {
+            self_assessed,
+            appraised,
+        })
+    }
+
+    /// A ratio entry a / b.
+    ///
+    /// ```
+    /// let e = dti_core::Entry::ratio(954.0, 1865.0);
+    /// assert!(matches!(e.scored(), Some(dti_core::Value::Ratio { .. })));
+    /// ```
+    pub fn ratio(numerator: f64, denominator: f64) -> Entry {
+        Entry::Plain(Value::Ratio {
+            numerator,
+            denominator,
+        })
+    }
+}
+
+impl From<f64> for Value {
+    fn from(x: f64) -> Value {
+        Value::Number(x)
+    }
+}
+
+impl From<bool> for Value {
+    fn from(b: bool) -> Value {
+        Value::Bool(b)
+    }
+}
+
+impl From<&str> for Value {
+    fn from(s: &str) -> Value {
+        Value::Label(s.to_owned())
+    }
+}
+
+impl<T: Into<Value>> From<T> for Entry {
+    fn from(v: T) -> Entry {
+        Entry::Plain(v.into())
+    }
+}
+
+/// What one unit (province, district, department …) reports for one period.
+///
+/// Values are keyed by node code and may be given at any level: a leaf's raw input, or a
+/// node's value in 0..1 directly (researchers often have main-indicator values only).
+///
+/// ```
+/// use dti_core::UnitRecord;
+/// let u = UnitRecord::new("HN").name("Hà Nội").period(2022).group("region", "Red River Delta")
+///     .value("AWR", 0.8).value("GOV", 0.65);
+/// assert_eq!(u.values.len(), 2);
+/// let json = serde_json::to_string(&u)?;
+/// assert_eq!(serde_json::from_str::<UnitRecord>(&json)?, u);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnitRecord {
+    /// Stable unit id (e.g. a province code).
+    pub unit: String,
+    /// Display name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Period (year).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<i32>,
+    /// Group memberships, e.g. `region` → `"Red River Delta"`, `former` → `"Vĩnh Phúc"`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub groups: BTreeMap<String, String>,
+    /// Reported entries by node code.
+    #[serde(default)]
+    pub values: BTreeMap<String, Entry>,
+}
+
+impl UnitRecord {
+    /// A record with an id and nothing else.
+    ///
+    /// ```
+    /// assert_eq!(dti_core::UnitRecord::new("HN").unit, "HN");
+    /// ```
+    pub fn new(unit: &str) -> Self {
+        UnitRecord {
+            unit: unit.to_owned(),
+            ..UnitRecord::default()
+        }
+    }
+
+    /// Sets the display name.
+    ///
+    /// ```
+    /// assert_eq!(dti_core::UnitRecord::new("HN").name("Hà Nội").name.as_deref(), Some("Hà Nội"));
+    /// ```
+    pub fn name(mut self, name: &str) -> Self {
+        self.name = Some(name.to_owned());
+        self
+    }
+
+    /// Sets the period.
+    ///
+    /// ```
+    /// assert_eq!(dti_core::UnitRecord::new("HN").period(2023).period, Some(2023));
+    /// ```
+    pub fn period(mut self, period: i32) -> Self {
+        self.period = Some(period);
+        self
+    }
+
+    /// Adds a group membership.
+    ///
+    /// ```
+    /// let u = dti_core::UnitRecord::new("HN").group("region", "North");
+    /// assert_eq!(u.groups["region"], "North");
+    /// ```
+    pub fn group(mut self, key: &str, value: &str) -> Self {
+        self.groups.insert(key.to_owned(), value.to_owned());
+        self
+    }
+
+    /// Adds (or replaces) an entry.
+    ///
+    /// ```
+    /// let u = dti_core::UnitRecord::new("HN").value("MEET", 4.0).value("PORTAL", true);
+    /// assert_eq!(u.values.len(), 2);
+    /// ```
+    pub fn value(mut self, code: &str, entry: impl Into<Entry>) -> Self {
+        self.values.insert(code.to_owned(), entry.into());
+        self
+    }
+}

@@ -1,0 +1,146 @@
+//! # dti-core
+//!
+//! The indicator model and scoring engine for Vietnam's provincial **Digital Transformation
+//! Index** (DTI, *Bộ chỉ số đánh giá chuyển đổi số cấp tỉnh*) and any index built the same
+//! way: a tree of pillars, main indicators and component indicators, scored in points or by
+//! the composite-indicator methods of the OECD/JRC Handbook.
+//!
+//! ## Overview
+//!
+//! - A **framework** is data, not code: a [`FrameworkDef`] (JSON or TOML, one documented
+//!   schema) becomes a scorable [`Framework`] once [`Framework::new`] has validated it and
+//!   compiled it into flat arrays. Validation reports every problem, each with its node code.
+//! - A **cohort** of [`UnitRecord`]s (provinces, districts, departments …) is scored with
+//!   [`score_cohort`] (or [`Framework::score`]): per unit, the points, value and rank of every
+//!   node and view, the total, and an [`Explanation`].
+//! - Bad input never panics: [`ScoreError`] lists every problem with its row, unit and
+//!   indicator; lenient mode ([`ScoreOptions::lenient`]) scores the rest and reports them.
+//!
+//! The crate is pure Rust (serde, serde_json, thiserror, and toml behind a feature), does no
+//! I/O and builds for `wasm32-unknown-unknown`; the same inputs give bit-identical results on
+//! every target.
+//!
+//! ## Quick start
+//!
+//! A small index in the shape of the DTI 2022 (Decision 922/QĐ-BTTTT): a foundation group
+//! shared by two pillar views, scored from main-indicator values in 0..1 (the published form).
+//!
+//! ```
+//! use dti_core::{Framework, UnitRecord};
+//!
+//! let fw = Framework::from_json(r#"{
+//!   "schema_version": 1, "id": "mini", "name_vi": "Chỉ số mini", "name_en": "Mini index",
+//!   "scale": 400,
+//!   "nodes": [
+//!     {"code": "F",   "name_vi": "Nền tảng chung", "name_en": "Foundation"},
+//!     {"code": "AWR", "parent": "F", "name_vi": "Nhận thức số", "name_en": "Digital awareness", "max_points": 100},
+//!     {"code": "INF", "parent": "F", "name_vi": "Hạ tầng số", "name_en": "Digital infrastructure", "max_points": 100},
+//!     {"code": "A",   "name_vi": "Hoạt động", "name_en": "Activities"},
+//!     {"code": "GOV", "parent": "A", "name_vi": "Chính quyền số", "name_en": "Digital government", "max_points": 120},
+//!     {"code": "ECO", "parent": "A", "name_vi": "Kinh tế số", "name_en": "Digital economy", "max_points": 80}
+//!   ],
+//!   "views": [
+//!     {"code": "CQS", "name_vi": "Chính quyền số", "name_en": "Digital government", "nodes": ["F", "GOV"]},
+//!     {"code": "KTS", "name_vi": "Kinh tế số", "name_en": "Digital economy", "nodes": ["F", "ECO"]}
+//!   ]
+//! }"#)?;
+//!
+//! let units = [
+//!     UnitRecord::new("P1").value("AWR", 0.9).value("INF", 0.8).value("GOV", 0.5).value("ECO", 0.25),
+//!     UnitRecord::new("P2").value("AWR", 0.5).value("INF", 0.5).value("GOV", 1.0).value("ECO", 1.0),
+//! ];
+//! let scores = fw.score(&units)?;
+//!
+//! // P1: 90 + 80 + 60 + 20 = 250 of 400 points → 0.625.
+//! let p1 = &scores.units[0];
+//! assert_eq!(p1.points, Some(250.0));
+//! assert_eq!(p1.value, Some(0.625));
+//! // Its digital-government view: (90 + 80 + 60) / (100 + 100 + 120) = 230 / 320.
+//! assert_eq!(p1.view("CQS").and_then(|v| v.value), Some(230.0 / 320.0));
+//! // P2: 50 + 50 + 120 + 80 = 300 points, so P2 ranks first.
+//! assert_eq!(scores.units[1].rank, Some(1));
+//! // P1 would gain most by reaching the top on digital government: 120 − 60 = 60 points.
+//! let best = &p1.explanation.as_ref().unwrap().opportunities[0];
+//! assert_eq!((best.code.as_str(), best.gain), ("GOV", 60.0));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! ## Concepts
+//!
+//! - **Framework**: id, Vietnamese and English names, version, source regulation, `scale`
+//!   (total points, e.g. 1000), a missing-data policy, nodes and views.
+//! - **Pillar / group, main indicator, component indicator, criterion**: nodes of the tree, of
+//!   any depth, linked by `parent`. Each has a stable `code`, `name_vi`, `name_en`, and
+//!   `max_points` and/or a relative `weight`.
+//! - **Leaf rules** ([`Rule`]) turn raw input into a value in 0..1: `value` (given directly),
+//!   `ratio` (a / b), `percent`, `steps` (thresholds → points), `levels` (label → fraction),
+//!   `yes_no`, and `normalised` (a cohort-relative [`Normaliser`]). Points = value × max.
+//!   Every leaf has a direction (+1 higher is better, −1 lower is better).
+//! - **Normalisation** (cohort-relative leaves): min-max, z-score, rank, Borda, percentile
+//!   rank, distance to max, fraction of max — computed within each period of the cohort, or
+//!   pooled over periods ([`ScoreOptions::pool_periods`]).
+//! - **Weighting and aggregation** ([`Aggregator`]): `points_sum` (the DTI's own: Σ points,
+//!   value = points / max) or `weighted_mean` (Σ wᵢvᵢ / Σ wᵢ with weights relative among
+//!   siblings), per node, defaulting to the framework's.
+//! - **Views**: reporting aggregates over any set of nodes, value = Σ points / Σ max points
+//!   — how each DTI 2022 pillar shares the whole foundation group.
+//! - **Missing data** ([`MissingPolicy`]): `zero` (the official DTI: no report, no points),
+//!   `renormalise` (COINr: weights or max points of the available children renormalised), or
+//!   `error`.
+//! - **Input at any level**: a unit may give a node's value in 0..1 directly (researchers
+//!   often have main-indicator values only); its descendants are then not scored, and giving
+//!   both is an error naming both.
+//! - **Ranks**: 1 = best, ties share the lowest rank (1, 2, 2, 4), missing values get none;
+//!   always within a period.
+//!
+//! ## Schema
+//!
+//! A framework file (JSON shown; TOML has the same fields):
+//!
+//! | field | meaning |
+//! |---|---|
+//! | `schema_version` | must be [`SCHEMA_VERSION`] (1) |
+//! | `id`, `name_vi`, `name_en`, `version`, `source`, `notes` | identification |
+//! | `scale` | total points of the index |
+//! | `aggregate` | `{"method": "points_sum"}` (default) or `{"method": "weighted_mean"}` |
+//! | `missing` | `"zero"` (default), `"renormalise"` or `"error"` |
+//! | `nodes[]` | `code`, `parent`, `name_vi`, `name_en`, `max_points`, `weight`, `aggregate`, `rule`, `direction`, `meta` |
+//! | `nodes[].rule` | `{"type": "value"}` (default), `"ratio"`, `"percent"`, `{"type": "steps", "steps": [{"at": 4, "points": 20}]}`, `{"type": "levels", "levels": [{"label": "chairman", "fraction": 1}]}`, `"yes_no"`, `{"type": "normalised", "normaliser": {"method": "min_max", "l": 0, "u": 1}}` |
+//! | `nodes[].meta` | `unit`, `data_source` (`self_report`, `automatic`, `survey`), `evidence` |
+//! | `views[]` | `code`, `name_vi`, `name_en`, `nodes` (member codes) |
+//!
+//! Unit records: `{"unit": "HN", "name": "Hà Nội", "period": 2022, "groups": {"region": "…"},
+//! "values": {"AWR": 0.8, "MEET": 4, "PORTAL": true, "HEAD": "chairman",
+//! "ONLINE": {"numerator": 954, "denominator": 1865}, "X": {"self": 4, "appraised": 3}}}`.
+//!
+//! ## Crate features
+//!
+//! - `toml` (default): read and write framework definitions as TOML.
+#![deny(missing_docs)]
+
+mod aggregate;
+mod error;
+mod explain;
+mod framework;
+mod input;
+mod normalise;
+mod plan;
+mod result;
+mod rules;
+mod score;
+mod suggest;
+mod validate;
+
+pub use error::{InputError, InputErrorKind, ScoreError};
+pub use framework::{
+    Aggregator, DataSource, Framework, FrameworkDef, IndicatorMeta, Level, MissingPolicy, NodeDef,
+    Rule, Step, ViewDef, SCHEMA_VERSION,
+};
+pub use input::{Assessed, Entry, UnitRecord, Value};
+pub use normalise::{NormaliseError, Normaliser};
+pub use result::{
+    AssessedScore, CohortScores, Explanation, LeafExplanation, NodeScore, Opportunity, Status,
+    UnitKey, UnitScore, ViewScore,
+};
+pub use score::{score_cohort, ScoreOptions};
+pub use validate::{FrameworkError, Problem};

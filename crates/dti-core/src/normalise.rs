@@ -1,0 +1,459 @@
+//! Cohort-relative normalisers for [`Rule::Normalised`](crate::Rule::Normalised) leaves.
+//!
+//! Formulas and conventions follow the OECD/JRC *Handbook on Constructing Composite
+//! Indicators* (2008), §5, as implemented by the R package COINr (`composite-methods.md`):
+//! the indicator's direction d is applied first (x' = d·x); statistics are over the
+//! non-missing x'; the standard deviation uses n − 1; ranks give ties the lowest rank.
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+fn zero() -> f64 {
+    0.0
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+/// A normalisation method with its parameters, chosen as data.
+///
+/// ```
+/// use dti_core::Normaliser;
+/// let n: Normaliser = serde_json::from_str(r#"{"method": "min_max", "l": 0, "u": 100}"#)?;
+/// assert_eq!(n, Normaliser::MinMax { l: 0.0, u: 100.0 });
+/// let out = n.normalise(&[1.0, 2.0, 3.0])?;
+/// assert_eq!(out, vec![0.0, 50.0, 100.0]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "method", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Normaliser {
+    /// x' unchanged.
+    #[serde(rename = "none")]
+    Identity,
+    /// (x' − min)/(max − min)·(u − l) + l. All values equal is an error.
+    MinMax {
+        /// Lower end of the target range (default 0).
+        #[serde(default = "zero")]
+        l: f64,
+        /// Upper end of the target range (default 1).
+        #[serde(default = "one")]
+        u: f64,
+    },
+    /// (x' − mean)/sd·s + m, sd with n − 1. Fewer than two values or sd = 0 is an error.
+    ZScore {
+        /// Target mean (default 0).
+        #[serde(default = "zero")]
+        m: f64,
+        /// Target standard deviation (default 1).
+        #[serde(default = "one")]
+        s: f64,
+    },
+    /// Ascending rank of x', ties take the lowest rank; the worst unit gets 1. Values equal
+    /// up to a relative 1e-12 (floating-point noise) are ties.
+    Rank,
+    /// Borda score: rank − 1.
+    Borda,
+    /// (rank − 1)/(n − 1), in [0, 1]. Fewer than two values is an error.
+    PercentileRank,
+    /// Distance to the frontier: 1 − (max − x')/(max − min), in [0, 1]. All values equal is
+    /// an error.
+    DistanceToMax,
+    /// x'/max. A maximum of 0 is an error.
+    FractionOfMax,
+}
+
+/// Why a normaliser could not be applied to a column.
+///
+/// ```
+/// use dti_core::{Normaliser, NormaliseError};
+/// let err = Normaliser::MinMax { l: 0.0, u: 1.0 }.normalise(&[2.0, 2.0]).unwrap_err();
+/// assert_eq!(err, NormaliseError::ZeroRange { value: 2.0 });
+/// ```
+#[derive(Debug, Clone, PartialEq, Error, Serialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum NormaliseError {
+    /// Every present value is the same, so the range is zero.
+    #[error("every unit has the same value {value}, so the range is zero and min-max scaling is undefined")]
+    ZeroRange {
+        /// The common (direction-adjusted) value.
+        value: f64,
+    },
+    /// The standard deviation is zero.
+    #[error("every unit has the same value {value}, so the standard deviation is zero")]
+    ZeroSpread {
+        /// The common (direction-adjusted) value.
+        value: f64,
+    },
+    /// Too few non-missing values.
+    #[error("needs at least {needed} units with a value, found {found}")]
+    TooFewValues {
+        /// Required.
+        needed: usize,
+        /// Present.
+        found: usize,
+    },
+    /// The maximum is zero, so a fraction of it is undefined.
+    #[error("the largest value is 0, so a fraction of the maximum is undefined")]
+    ZeroMax,
+}
+
+impl Normaliser {
+    /// The snake_case method name used in the schema.
+    ///
+    /// ```
+    /// assert_eq!(dti_core::Normaliser::PercentileRank.name(), "percentile_rank");
+    /// ```
+    pub fn name(&self) -> &'static str {
+        match self {
+            Normaliser::Identity => "none",
+            Normaliser::MinMax { .. } => "min_max",
+            Normaliser::ZScore { .. } => "z_score",
+            Normaliser::Rank => "rank",
+            Normaliser::Borda => "borda",
+            Normaliser::PercentileRank => "percentile_rank",
+            Normaliser::DistanceToMax => "distance_to_max",
+            Normaliser::FractionOfMax => "fraction_of_max",
+        }
+    }
+
+    /// Checks the parameters; the message says what is wrong.
+    ///
+    /// ```
+    /// assert!(dti_core::Normaliser::MinMax { l: 1.0, u: 0.0 }.check().is_err());
+    /// ```
+    pub fn check(&self) -> Result<(), String> {
+        match *self {
+            Normaliser::MinMax { l, u } if !(l.is_finite() && u.is_finite() && l < u) => Err(
+                format!("the target range needs finite l < u, got l = {l}, u = {u}"),
+            ),
+            Normaliser::ZScore { m, s } if !(m.is_finite() && s.is_finite() && s > 0.0) => {
+                Err(format!(
+                    "needs a finite mean m and a standard deviation s > 0, got m = {m}, s = {s}"
+                ))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Whether every output lies in `[0, 1]` whatever the data, so that it can be scored as
+    /// a share of max points.
+    ///
+    /// ```
+    /// use dti_core::Normaliser;
+    /// assert!(Normaliser::PercentileRank.is_unit_bounded());
+    /// assert!(!Normaliser::ZScore { m: 0.0, s: 1.0 }.is_unit_bounded());
+    /// ```
+    pub fn is_unit_bounded(&self) -> bool {
+        match *self {
+            Normaliser::MinMax { l, u } => 0.0 <= l && u <= 1.0,
+            Normaliser::PercentileRank | Normaliser::DistanceToMax => true,
+            _ => false,
+        }
+    }
+
+    /// The best value the normaliser can give whatever the data, if there is one.
+    ///
+    /// ```
+    /// assert_eq!(dti_core::Normaliser::MinMax { l: 0.0, u: 100.0 }.upper_bound(), Some(100.0));
+    /// assert_eq!(dti_core::Normaliser::Rank.upper_bound(), None);
+    /// ```
+    pub fn upper_bound(&self) -> Option<f64> {
+        match *self {
+            Normaliser::MinMax { u, .. } => Some(u),
+            Normaliser::PercentileRank | Normaliser::DistanceToMax => Some(1.0),
+            _ => None,
+        }
+    }
+
+    /// Normalises a column of direction-adjusted values (`NaN` = missing, kept missing).
+    ///
+    /// ```
+    /// let out = dti_core::Normaliser::Rank.normalise(&[3.0, f64::NAN, 1.0, 3.0])?;
+    /// assert_eq!(out[0], 2.0);
+    /// assert!(out[1].is_nan());
+    /// assert_eq!(out[2], 1.0);
+    /// assert_eq!(out[3], 2.0);
+    /// # Ok::<(), dti_core::NormaliseError>(())
+    /// ```
+    pub fn normalise(&self, x: &[f64]) -> Result<Vec<f64>, NormaliseError> {
+        let mut out = vec![f64::NAN; x.len()];
+        self.normalise_into(x, &mut out)?;
+        Ok(out)
+    }
+
+    /// As [`normalise`](Self::normalise), writing into `out` (same length as `x`).
+    ///
+    /// ```
+    /// let mut out = [0.0; 3];
+    /// dti_core::Normaliser::DistanceToMax.normalise_into(&[0.0, 5.0, 10.0], &mut out)?;
+    /// assert_eq!(out, [0.0, 0.5, 1.0]);
+    /// # Ok::<(), dti_core::NormaliseError>(())
+    /// ```
+    pub fn normalise_into(&self, x: &[f64], out: &mut [f64]) -> Result<(), NormaliseError> {
+        debug_assert_eq!(x.len(), out.len());
+        let stats = Stats::of(x);
+        match *self {
+            Normaliser::Identity => map(x, out, |v| v),
+            Normaliser::MinMax { l, u } => {
+                let range = stats.range()?;
+                map(x, out, |v| (v - stats.min) / range * (u - l) + l);
+            }
+            Normaliser::ZScore { m, s } => {
+                let sd = stats.sd(x)?;
+                map(x, out, |v| (v - stats.mean) / sd * s + m);
+            }
+            Normaliser::Rank => ranks_ascending(x, out),
+            Normaliser::Borda => {
+                ranks_ascending(x, out);
+                out.iter_mut().for_each(|r| *r -= 1.0);
+            }
+            Normaliser::PercentileRank => {
+                if stats.count < 2 {
+                    return Err(NormaliseError::TooFewValues {
+                        needed: 2,
+                        found: stats.count,
+                    });
+                }
+                ranks_ascending(x, out);
+                let denom = (stats.count - 1) as f64;
+                out.iter_mut().for_each(|r| *r = (*r - 1.0) / denom);
+            }
+            Normaliser::DistanceToMax => {
+                let range = stats.range()?;
+                map(x, out, |v| 1.0 - (stats.max - v) / range);
+            }
+            Normaliser::FractionOfMax => {
+                if stats.count == 0 {
+                    return Err(NormaliseError::TooFewValues {
+                        needed: 1,
+                        found: 0,
+                    });
+                }
+                if stats.max == 0.0 {
+                    return Err(NormaliseError::ZeroMax);
+                }
+                map(x, out, |v| v / stats.max);
+            }
+        }
+        Ok(())
+    }
+}
+
+fn map(x: &[f64], out: &mut [f64], f: impl Fn(f64) -> f64) {
+    for (o, &v) in out.iter_mut().zip(x) {
+        *o = if v.is_nan() { f64::NAN } else { f(v) };
+    }
+}
+
+/// Relative difference below which two values count as tied: floating-point noise from
+/// summing the same points in another order (e.g. 380 + 120 vs 390 + 110 over 700).
+pub(crate) const TIE_TOLERANCE: f64 = 1e-12;
+
+/// Whether two values are equal up to [`TIE_TOLERANCE`] (relative).
+pub(crate) fn tied(a: f64, b: f64) -> bool {
+    a == b || (a - b).abs() <= TIE_TOLERANCE * a.abs().max(b.abs())
+}
+
+/// Ascending competition ranks of the non-missing values, ties → the lowest rank
+/// (1, 2, 2, 4); missing stays NaN. Values within [`TIE_TOLERANCE`] of the previous one in
+/// sorted order are tied.
+pub(crate) fn ranks_ascending(x: &[f64], out: &mut [f64]) {
+    let mut idx: Vec<usize> = (0..x.len()).filter(|&i| !x[i].is_nan()).collect();
+    idx.sort_by(|&a, &b| x[a].total_cmp(&x[b]));
+    out.iter_mut().for_each(|o| *o = f64::NAN);
+    let mut rank = 1.0;
+    for (pos, &i) in idx.iter().enumerate() {
+        if pos > 0 && !tied(x[i], x[idx[pos - 1]]) {
+            rank = (pos + 1) as f64;
+        }
+        out[i] = rank;
+    }
+}
+
+/// Summary of the non-missing values of a column.
+struct Stats {
+    count: usize,
+    min: f64,
+    max: f64,
+    mean: f64,
+}
+
+impl Stats {
+    fn of(x: &[f64]) -> Stats {
+        let (mut count, mut min, mut max, mut sum) =
+            (0usize, f64::INFINITY, f64::NEG_INFINITY, 0.0);
+        for &v in x.iter().filter(|v| !v.is_nan()) {
+            count += 1;
+            min = min.min(v);
+            max = max.max(v);
+            sum += v;
+        }
+        let mean = if count > 0 {
+            sum / count as f64
+        } else {
+            f64::NAN
+        };
+        Stats {
+            count,
+            min,
+            max,
+            mean,
+        }
+    }
+
+    fn range(&self) -> Result<f64, NormaliseError> {
+        if self.count == 0 {
+            return Err(NormaliseError::TooFewValues {
+                needed: 1,
+                found: 0,
+            });
+        }
+        let r = self.max - self.min;
+        if r == 0.0 {
+            return Err(NormaliseError::ZeroRange { value: self.min });
+        }
+        Ok(r)
+    }
+
+    fn sd(&self, x: &[f64]) -> Result<f64, NormaliseError> {
+        if self.count < 2 {
+            return Err(NormaliseError::TooFewValues {
+                needed: 2,
+                found: self.count,
+            });
+        }
+        let ss: f64 = x
+            .iter()
+            .filter(|v| !v.is_nan())
+            .map(|v| (v - self.mean).powi(2))
+            .sum();
+        let sd = (ss / (self.count - 1) as f64).sqrt();
+        if sd == 0.0 {
+            return Err(NormaliseError::ZeroSpread { value: self.min });
+        }
+        Ok(sd)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NAN: f64 = f64::NAN;
+
+    fn same(a: &[f64], b: &[f64]) -> bool {
+        a.len() == b.len()
+            && a.iter()
+                .zip(b)
+                .all(|(x, y)| (x.is_nan() && y.is_nan()) || (x - y).abs() < 1e-12)
+    }
+
+    // Hand-worked: x = [2, 4, NaN, 10], min 2, max 10, range 8.
+    #[test]
+    fn min_max_by_hand() {
+        let out = Normaliser::MinMax { l: 0.0, u: 100.0 }
+            .normalise(&[2.0, 4.0, NAN, 10.0])
+            .unwrap();
+        assert!(same(&out, &[0.0, 25.0, NAN, 100.0]));
+    }
+
+    // mean 4, deviations −2, 0, 2 → ss 8, sd = √(8/2) = 2 → z = −1, 0, 1; then ·10 + 50.
+    #[test]
+    fn z_score_by_hand() {
+        let out = Normaliser::ZScore { m: 50.0, s: 10.0 }
+            .normalise(&[2.0, 4.0, 6.0])
+            .unwrap();
+        assert!(same(&out, &[40.0, 50.0, 60.0]));
+    }
+
+    // Sorted: 1 (rank 1), 3, 3 (rank 2, 2), 7 (rank 4); n = 4 for percentiles: (r − 1)/3.
+    #[test]
+    fn ranks_with_ties_by_hand() {
+        let x = [3.0, 7.0, 1.0, 3.0, NAN];
+        assert!(same(
+            &Normaliser::Rank.normalise(&x).unwrap(),
+            &[2.0, 4.0, 1.0, 2.0, NAN]
+        ));
+        assert!(same(
+            &Normaliser::Borda.normalise(&x).unwrap(),
+            &[1.0, 3.0, 0.0, 1.0, NAN]
+        ));
+        assert!(same(
+            &Normaliser::PercentileRank.normalise(&x).unwrap(),
+            &[1.0 / 3.0, 1.0, 0.0, 1.0 / 3.0, NAN]
+        ));
+    }
+
+    #[test]
+    fn floating_point_noise_is_a_tie() {
+        // 0.1 + 0.2 = 0.30000000000000004 ≠ 0.3, yet the same quantity.
+        let out = Normaliser::Rank.normalise(&[0.1 + 0.2, 0.3, 0.5]).unwrap();
+        assert_eq!(out, vec![1.0, 1.0, 3.0]);
+        let out = Normaliser::Rank.normalise(&[1.0, 1.0 + 1e-9]).unwrap();
+        assert_eq!(out, vec![1.0, 2.0]);
+    }
+
+    // Direction −1 is applied by the caller: x' = −x = [−1, −5, −3]; max −1, min −5, range 4.
+    #[test]
+    fn distance_to_max_and_fraction_by_hand() {
+        let out = Normaliser::DistanceToMax
+            .normalise(&[-1.0, -5.0, -3.0])
+            .unwrap();
+        assert!(same(&out, &[1.0, 0.0, 0.5]));
+        let out = Normaliser::FractionOfMax
+            .normalise(&[2.0, 8.0, 4.0])
+            .unwrap();
+        assert!(same(&out, &[0.25, 1.0, 0.5]));
+    }
+
+    #[test]
+    fn degenerate_columns_are_errors_not_nan() {
+        let mm = Normaliser::MinMax { l: 0.0, u: 1.0 };
+        assert_eq!(
+            mm.normalise(&[3.0, 3.0, NAN]),
+            Err(NormaliseError::ZeroRange { value: 3.0 })
+        );
+        assert_eq!(
+            mm.normalise(&[NAN]),
+            Err(NormaliseError::TooFewValues {
+                needed: 1,
+                found: 0
+            })
+        );
+        assert_eq!(
+            Normaliser::ZScore { m: 0.0, s: 1.0 }.normalise(&[1.0]),
+            Err(NormaliseError::TooFewValues {
+                needed: 2,
+                found: 1
+            })
+        );
+        assert_eq!(
+            Normaliser::FractionOfMax.normalise(&[0.0, -1.0]),
+            Err(NormaliseError::ZeroMax)
+        );
+        assert_eq!(
+            Normaliser::PercentileRank.normalise(&[1.0]),
+            Err(NormaliseError::TooFewValues {
+                needed: 2,
+                found: 1
+            })
+        );
+    }
+
+    #[test]
+    fn parameters_are_checked() {
+        assert!(Normaliser::MinMax { l: 0.0, u: 0.0 }.check().is_err());
+        assert!(Normaliser::ZScore { m: 0.0, s: 0.0 }.check().is_err());
+        assert!(Normaliser::MinMax {
+            l: 0.0,
+            u: f64::INFINITY
+        }
+        .check()
+        .is_err());
+        assert!(Normaliser::Rank.check().is_ok());
+    }
+}

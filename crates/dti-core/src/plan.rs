@@ -1,0 +1,71 @@
+//! The compiled form of a validated framework: flat arrays indexed by node position, so
+//! that scoring (and, later, thousands of scenario draws) never touches strings or maps.
+//!
+//! Node `i < n` is `def.nodes[i]`; index `n` is the framework root (the index total).
+
+use std::collections::HashMap;
+
+use crate::framework::{Aggregator, MissingPolicy, Rule};
+
+/// Sentinel parent of the root.
+pub(crate) const NO_PARENT: usize = usize::MAX;
+
+#[derive(Debug, Clone)]
+pub(crate) struct Plan {
+    /// Number of framework nodes; the root is index `n`.
+    pub n: usize,
+    pub root: usize,
+    pub index: HashMap<String, usize>,
+    /// Parent of each node (`root` for top-level nodes, [`NO_PARENT`] for the root).
+    pub parent: Vec<usize>,
+    /// Children of each node in definition order.
+    pub children: Vec<Vec<usize>>,
+    /// Every node with children, the root last, each after all its descendants.
+    pub post_order: Vec<usize>,
+    /// Every node but the root, each after its parent.
+    pub pre_order: Vec<usize>,
+    /// Effective max points.
+    pub max: Vec<Option<f64>>,
+    /// Relative weight (default 1).
+    pub weight: Vec<f64>,
+    /// Aggregator of each node with children.
+    pub aggregate: Vec<Aggregator>,
+    /// Rule of each leaf; `None` for nodes with children.
+    pub rule: Vec<Option<Rule>>,
+    /// +1.0 or −1.0.
+    pub direction: Vec<f64>,
+    pub missing: MissingPolicy,
+    /// Views: member node indices.
+    pub views: Vec<Vec<usize>>,
+}
+
+impl Plan {
+    pub fn index_of(&self, code: &str) -> Option<usize> {
+        self.index.get(code).copied()
+    }
+
+    /// The highest value a leaf can reach: 1 for every rule except unbounded normalisers,
+    /// whose best is taken from the cohort (`None` here).
+    pub fn leaf_top_value(&self, i: usize) -> Option<f64> {
+        match &self.rule[i] {
+            Some(Rule::Normalised { normaliser }) => normaliser.upper_bound(),
+            _ => Some(1.0),
+        }
+    }
+}
+
+/// Whether `a` is a strict ancestor of `b` in a parent array. Bounded by the array length,
+/// so it also terminates on the cyclic input that validation is busy rejecting.
+pub(crate) fn is_ancestor(parent: &[usize], a: usize, b: usize) -> bool {
+    let mut p = parent[b];
+    for _ in 0..parent.len() {
+        if p == NO_PARENT {
+            return false;
+        }
+        if p == a {
+            return true;
+        }
+        p = parent[p];
+    }
+    false
+}

@@ -1,0 +1,610 @@
+//! Scoring a cohort: input resolution, leaf rules, cohort-relative normalisation,
+//! aggregation, views, ranks and explanations.
+//!
+//! The engine works on flat per-unit arrays indexed by node (see `plan.rs`): every step
+//! after validation is arithmetic over `f64` slices, with `NaN` marking a missing value
+//! internally (input NaN is rejected, so the two never mix).
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::{Deserialize, Serialize};
+
+use crate::aggregate::{aggregate, points_sum};
+use crate::error::{InputError, InputErrorKind, ScoreError};
+use crate::explain::explain;
+use crate::framework::{Framework, MissingPolicy, Rule};
+use crate::input::{Entry, UnitRecord, Value};
+use crate::normalise::ranks_ascending;
+use crate::plan::Plan;
+use crate::result::{
+    AssessedScore, CohortScores, NodeScore, Status, UnitKey, UnitScore, ViewScore,
+};
+use crate::rules::{given_value, score_leaf, Scored};
+use crate::suggest::closest;
+
+/// How to score a cohort.
+///
+/// ```
+/// let o: dti_core::ScoreOptions = serde_json::from_str(r#"{"lenient": true}"#)?;
+/// assert!(o.lenient && o.explain);
+/// assert_eq!(o.top_n, 5);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ScoreOptions {
+    /// Collect input problems into [`CohortScores::problems`] and score the rest, instead of
+    /// failing. A rejected value counts as not reported; duplicate records after the first,
+    /// and (under missing policy `error`) units with missing values, are left out and listed
+    /// in [`CohortScores::excluded`].
+    pub lenient: bool,
+    /// Compute each unit's [`Explanation`](crate::Explanation).
+    pub explain: bool,
+    /// How many improvement opportunities each explanation lists.
+    pub top_n: usize,
+    /// Normalise cohort-relative indicators over all periods together (comparable over
+    /// time) instead of within each period. Ranks are always within each period.
+    pub pool_periods: bool,
+}
+
+impl Default for ScoreOptions {
+    fn default() -> Self {
+        ScoreOptions {
+            lenient: false,
+            explain: true,
+            top_n: 5,
+            pool_periods: false,
+        }
+    }
+}
+
+/// The state of one cell (unit × node) while scoring.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Cell {
+    Empty,
+    /// Direction-adjusted raw value awaiting normalisation.
+    Raw,
+    Scored,
+    Given,
+    Aggregated,
+    Missing,
+    Covered,
+}
+
+impl Cell {
+    fn status(self) -> Status {
+        match self {
+            Cell::Scored | Cell::Raw => Status::Scored,
+            Cell::Given => Status::Given,
+            Cell::Aggregated => Status::Aggregated,
+            Cell::Empty | Cell::Missing => Status::Missing,
+            Cell::Covered => Status::Covered,
+        }
+    }
+}
+
+/// Scores a cohort of unit records against a framework.
+///
+/// Every node and view gets points, a value and a rank within its period; every problem in
+/// the input is reported (all of them, with row, unit and indicator). See [`ScoreOptions`].
+///
+/// ```
+/// use dti_core::{score_cohort, Framework, ScoreOptions, UnitRecord};
+/// let fw = Framework::from_json(r#"{"schema_version": 1, "id": "t", "name_vi": "T", "scale": 100,
+///   "nodes": [{"code": "A", "name_vi": "A", "max_points": 60}, {"code": "B", "name_vi": "B", "max_points": 40}]}"#)?;
+/// let units = [
+///     UnitRecord::new("X").value("A", 0.5).value("B", 1.0), // 30 + 40 = 70
+///     UnitRecord::new("Y").value("A", 1.0).value("B", 0.0), // 60 +  0 = 60
+/// ];
+/// let s = score_cohort(&fw, &units, &ScoreOptions::default())?;
+/// assert_eq!(s.units[0].points, Some(70.0));
+/// assert_eq!(s.units[0].rank, Some(1));
+/// assert_eq!(s.units[1].node("A").and_then(|n| n.rank), Some(1));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn score_cohort(
+    fw: &Framework,
+    units: &[UnitRecord],
+    opts: &ScoreOptions,
+) -> Result<CohortScores, ScoreError> {
+    let plan = &fw.plan;
+    let n1 = plan.n + 1;
+    let mut problems = Vec::new();
+    let mut excluded = Vec::new();
+
+    // Keep the first record of each (unit, period); resolve each into its cells.
+    let mut first_row: HashMap<(&str, Option<i32>), usize> = HashMap::with_capacity(units.len());
+    let mut rows = Vec::with_capacity(units.len());
+    let mut value = Vec::with_capacity(units.len() * n1);
+    let mut points = Vec::with_capacity(units.len() * n1);
+    let mut cells = Vec::with_capacity(units.len() * n1);
+    let mut assessed: Vec<(usize, usize, Option<AssessedScore>, Option<AssessedScore>)> =
+        Vec::new();
+    let mut scratch = vec![usize::MAX; n1];
+    for (row, rec) in units.iter().enumerate() {
+        let key = || UnitKey {
+            row,
+            unit: rec.unit.clone(),
+            period: rec.period,
+        };
+        let fail = |kind| InputError {
+            row,
+            unit: rec.unit.clone(),
+            period: rec.period,
+            indicator: None,
+            kind,
+        };
+        if rec.unit.trim().is_empty() {
+            problems.push(fail(InputErrorKind::EmptyUnitId));
+            excluded.push(key());
+            continue;
+        }
+        if let Some(&first) = first_row.get(&(rec.unit.as_str(), rec.period)) {
+            problems.push(fail(InputErrorKind::DuplicateUnit { first_row: first }));
+            excluded.push(key());
+            continue;
+        }
+        first_row.insert((rec.unit.as_str(), rec.period), row);
+
+        let u = rows.len();
+        value.resize((u + 1) * n1, f64::NAN);
+        points.resize((u + 1) * n1, f64::NAN);
+        cells.resize((u + 1) * n1, Cell::Empty);
+        let range = u * n1..(u + 1) * n1;
+        let mut sides = Vec::new();
+        let unscorable = resolve_unit(
+            fw,
+            rec,
+            row,
+            &mut value[range.clone()],
+            &mut points[range.clone()],
+            &mut cells[range.clone()],
+            &mut scratch,
+            &mut problems,
+            &mut sides,
+        );
+        if opts.lenient && unscorable {
+            // Policy `error`: a unit with missing values cannot be scored.
+            value.truncate(u * n1);
+            points.truncate(u * n1);
+            cells.truncate(u * n1);
+            excluded.push(key());
+            continue;
+        }
+        assessed.extend(sides.into_iter().map(|(i, s, a)| (u, i, s, a)));
+        rows.push(row);
+    }
+    if !opts.lenient && !problems.is_empty() {
+        return Err(ScoreError::Input { problems });
+    }
+
+    let m = rows.len();
+    let periods: Vec<Option<i32>> = rows.iter().map(|&r| units[r].period).collect();
+    let rank_groups = group_by_period(&periods);
+    let norm_groups = if opts.pool_periods {
+        vec![(None, (0..m).collect())]
+    } else {
+        rank_groups.clone()
+    };
+
+    normalise_leaves(
+        plan,
+        fw,
+        &norm_groups,
+        n1,
+        &mut value,
+        &mut points,
+        &mut cells,
+    )?;
+
+    for u in 0..m {
+        let r = u * n1..(u + 1) * n1;
+        aggregate_unit(
+            plan,
+            &mut value[r.clone()],
+            &mut points[r.clone()],
+            &mut cells[r],
+        );
+    }
+
+    // Views: a points sum over their members; a member below a given node makes it missing.
+    let nv = plan.views.len();
+    let mut view_cells = vec![(f64::NAN, f64::NAN); m * nv];
+    for u in 0..m {
+        let base = u * n1;
+        for (k, members) in plan.views.iter().enumerate() {
+            if members.iter().any(|&i| cells[base + i] == Cell::Covered) {
+                continue;
+            }
+            let total: f64 = members.iter().filter_map(|&i| plan.max[i]).sum();
+            view_cells[u * nv + k] = points_sum(
+                members.iter().map(|&i| {
+                    (
+                        plan.max[i].unwrap_or(0.0),
+                        value[base + i],
+                        points[base + i],
+                    )
+                }),
+                total,
+            );
+        }
+    }
+
+    // Ranks within each period: of −value, ties → lowest rank, missing → none.
+    let ncol = n1 + nv;
+    let mut ranks = vec![f64::NAN; m * ncol];
+    let mut col = Vec::new();
+    let mut out = Vec::new();
+    for (_, members) in &rank_groups {
+        for c in 0..ncol {
+            col.clear();
+            col.extend(members.iter().map(|&u| {
+                -if c < n1 {
+                    value[u * n1 + c]
+                } else {
+                    view_cells[u * nv + c - n1].0
+                }
+            }));
+            out.resize(col.len(), f64::NAN);
+            ranks_ascending(&col, &mut out);
+            for (j, &u) in members.iter().enumerate() {
+                ranks[u * ncol + c] = out[j];
+            }
+        }
+    }
+
+    // The best value of leaves whose normaliser has no fixed top: the best in the period.
+    let mut top = vec![f64::NAN; m * n1];
+    if opts.explain {
+        for (_, members) in &rank_groups {
+            for i in 0..plan.n {
+                let t = plan.leaf_top_value(i).unwrap_or_else(|| {
+                    members
+                        .iter()
+                        .map(|&u| value[u * n1 + i])
+                        .filter(|v| !v.is_nan())
+                        .fold(f64::NAN, f64::max)
+                });
+                for &u in members {
+                    top[u * n1 + i] = t;
+                }
+            }
+        }
+    }
+
+    let opt = |x: f64| (!x.is_nan()).then_some(x);
+    let rank = |x: f64| (!x.is_nan()).then_some(x as u32);
+    let mut by_node: BTreeMap<(usize, usize), (Option<AssessedScore>, Option<AssessedScore>)> =
+        assessed
+            .into_iter()
+            .map(|(u, i, s, a)| ((u, i), (s, a)))
+            .collect();
+    let results = rows
+        .iter()
+        .enumerate()
+        .map(|(u, &row)| {
+            let rec = &units[row];
+            let base = u * n1;
+            let nodes = (0..plan.n)
+                .map(|i| {
+                    let (self_assessed, appraised) =
+                        by_node.remove(&(u, i)).unwrap_or((None, None));
+                    NodeScore {
+                        code: fw.def.nodes[i].code.clone(),
+                        points: opt(points[base + i]),
+                        max_points: plan.max[i],
+                        value: opt(value[base + i]),
+                        rank: rank(ranks[u * ncol + i]),
+                        status: cells[base + i].status(),
+                        self_assessed,
+                        appraised,
+                    }
+                })
+                .collect();
+            let views = fw
+                .def
+                .views
+                .iter()
+                .enumerate()
+                .map(|(k, v)| ViewScore {
+                    code: v.code.clone(),
+                    points: opt(view_cells[u * nv + k].1),
+                    max_points: Some(plan.views[k].iter().filter_map(|&i| plan.max[i]).sum()),
+                    value: opt(view_cells[u * nv + k].0),
+                    rank: rank(ranks[u * ncol + n1 + k]),
+                })
+                .collect();
+            let explanation = opts.explain.then(|| {
+                let r = base..base + n1;
+                explain(
+                    fw,
+                    &value[r.clone()],
+                    &points[r.clone()],
+                    &cells[r.clone()],
+                    &top[r],
+                    opts.top_n,
+                )
+            });
+            UnitScore {
+                unit: rec.unit.clone(),
+                name: rec.name.clone(),
+                period: rec.period,
+                groups: rec.groups.clone(),
+                points: opt(points[base + plan.root]),
+                max_points: plan.max[plan.root],
+                value: opt(value[base + plan.root]),
+                rank: rank(ranks[u * ncol + plan.root]),
+                nodes,
+                views,
+                explanation,
+            }
+        })
+        .collect();
+
+    Ok(CohortScores {
+        framework: fw.def.id.clone(),
+        units: results,
+        problems,
+        excluded,
+    })
+}
+
+/// Units grouped by period, in order of first appearance of each period.
+fn group_by_period(periods: &[Option<i32>]) -> Vec<(Option<i32>, Vec<usize>)> {
+    let mut groups: Vec<(Option<i32>, Vec<usize>)> = Vec::new();
+    let mut at: HashMap<Option<i32>, usize> = HashMap::new();
+    for (u, &p) in periods.iter().enumerate() {
+        let g = *at.entry(p).or_insert_with(|| {
+            groups.push((p, Vec::new()));
+            groups.len() - 1
+        });
+        groups[g].1.push(u);
+    }
+    groups
+}
+
+/// Fills one unit's cells from its record: rules, given values, coverage, missing values.
+/// Returns whether the unit cannot be scored (a value missing under policy `error`; a
+/// rejected value counts as missing but is reported only once, as rejected).
+#[allow(clippy::too_many_arguments)]
+fn resolve_unit(
+    fw: &Framework,
+    rec: &UnitRecord,
+    row: usize,
+    value: &mut [f64],
+    points: &mut [f64],
+    cells: &mut [Cell],
+    given_above: &mut [usize],
+    problems: &mut Vec<InputError>,
+    sides: &mut Vec<(usize, Option<AssessedScore>, Option<AssessedScore>)>,
+) -> bool {
+    let plan = &fw.plan;
+    let mut rejected = Vec::new();
+    let fail = |indicator: &str, kind| InputError {
+        row,
+        unit: rec.unit.clone(),
+        period: rec.period,
+        indicator: Some(indicator.to_owned()),
+        kind,
+    };
+    let score = |i: usize, v: &Value| match &plan.rule[i] {
+        Some(rule) => score_leaf(rule, plan.direction[i], plan.max[i], v),
+        None => given_value(v, plan.max[i]),
+    };
+
+    for (code, entry) in &rec.values {
+        let Some(i) = plan.index_of(code) else {
+            let suggestion =
+                closest(code, fw.def.nodes.iter().map(|n| n.code.as_str())).map(str::to_owned);
+            problems.push(fail(code, InputErrorKind::UnknownIndicator { suggestion }));
+            continue;
+        };
+        let Some(v) = entry.scored() else {
+            problems.push(fail(code, InputErrorKind::EmptyEntry));
+            continue;
+        };
+        match score(i, v) {
+            Ok(Scored::Final {
+                value: x,
+                points: p,
+            }) => {
+                value[i] = x;
+                points[i] = p;
+                cells[i] = if plan.rule[i].is_some() {
+                    Cell::Scored
+                } else {
+                    Cell::Given
+                };
+            }
+            Ok(Scored::Raw(x)) => {
+                value[i] = x;
+                cells[i] = Cell::Raw;
+            }
+            Err(kind) => {
+                problems.push(fail(code, kind));
+                rejected.push(i);
+                continue;
+            }
+        }
+        if let Entry::Assessed(a) = entry {
+            let side = |v: &Option<Value>| {
+                v.as_ref().map(|v| {
+                    let (value, points) = match score(i, v) {
+                        Ok(Scored::Final { value, points }) => {
+                            (Some(value), (!points.is_nan()).then_some(points))
+                        }
+                        _ => (None, None),
+                    };
+                    AssessedScore {
+                        input: v.clone(),
+                        value,
+                        points,
+                    }
+                })
+            };
+            sides.push((i, side(&a.self_assessed), side(&a.appraised)));
+        }
+    }
+
+    // Below a given node nothing is scored; a value there is a conflict.
+    for &i in &plan.pre_order {
+        let p = plan.parent[i];
+        let above = if p == plan.root {
+            usize::MAX
+        } else if cells[p] == Cell::Given {
+            p
+        } else {
+            given_above[p]
+        };
+        given_above[i] = above;
+        if above == usize::MAX {
+            continue;
+        }
+        if matches!(cells[i], Cell::Scored | Cell::Given | Cell::Raw) {
+            problems.push(fail(
+                &fw.def.nodes[above].code,
+                InputErrorKind::NodeAndDescendant {
+                    descendant: fw.def.nodes[i].code.clone(),
+                },
+            ));
+            sides.retain(|s| s.0 != i);
+        }
+        cells[i] = Cell::Covered;
+        value[i] = f64::NAN;
+        points[i] = f64::NAN;
+    }
+
+    let mut unscorable = false;
+    for i in 0..plan.n {
+        if cells[i] != Cell::Empty || plan.rule[i].is_none() {
+            continue;
+        }
+        match plan.missing {
+            // Normalised leaves are zero-filled after normalisation, so the zero does not
+            // distort the cohort's statistics.
+            MissingPolicy::Zero if matches!(plan.rule[i], Some(Rule::Normalised { .. })) => {}
+            MissingPolicy::Zero => {
+                value[i] = 0.0;
+                points[i] = plan.max[i].map_or(f64::NAN, |_| 0.0);
+                cells[i] = Cell::Missing;
+            }
+            MissingPolicy::Renormalise => cells[i] = Cell::Missing,
+            MissingPolicy::Error => {
+                unscorable = true;
+                if !rejected.contains(&i) {
+                    problems.push(fail(&fw.def.nodes[i].code, InputErrorKind::Missing));
+                }
+            }
+        }
+    }
+    unscorable
+}
+
+/// Normalises every cohort-relative leaf within each group of units.
+#[allow(clippy::too_many_arguments)]
+fn normalise_leaves(
+    plan: &Plan,
+    fw: &Framework,
+    groups: &[(Option<i32>, Vec<usize>)],
+    n1: usize,
+    value: &mut [f64],
+    points: &mut [f64],
+    cells: &mut [Cell],
+) -> Result<(), ScoreError> {
+    let mut x = Vec::new();
+    let mut out = Vec::new();
+    for i in 0..plan.n {
+        let Some(Rule::Normalised { normaliser }) = &plan.rule[i] else {
+            continue;
+        };
+        for (period, members) in groups {
+            x.clear();
+            x.extend(members.iter().map(|&u| {
+                if cells[u * n1 + i] == Cell::Raw {
+                    value[u * n1 + i]
+                } else {
+                    f64::NAN
+                }
+            }));
+            // Nobody reported it: nothing to normalise, the missing policy decides.
+            if x.iter().any(|v| !v.is_nan()) {
+                out.resize(x.len(), f64::NAN);
+                normaliser.normalise_into(&x, &mut out).map_err(|source| {
+                    ScoreError::Normalise {
+                        indicator: fw.def.nodes[i].code.clone(),
+                        period: *period,
+                        source,
+                    }
+                })?;
+            }
+            for (j, &u) in members.iter().enumerate() {
+                let k = u * n1 + i;
+                match cells[k] {
+                    Cell::Raw => {
+                        value[k] = out[j];
+                        points[k] = plan.max[i].map_or(f64::NAN, |m| out[j] * m);
+                        cells[k] = Cell::Scored;
+                    }
+                    Cell::Empty => {
+                        // Only policy `zero` leaves normalised cells empty.
+                        value[k] = 0.0;
+                        points[k] = plan.max[i].map_or(f64::NAN, |_| 0.0);
+                        cells[k] = Cell::Missing;
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Aggregates one unit bottom-up; given and covered nodes keep what they have.
+fn aggregate_unit(plan: &Plan, value: &mut [f64], points: &mut [f64], cells: &mut [Cell]) {
+    for &i in &plan.post_order {
+        if matches!(cells[i], Cell::Given | Cell::Covered) {
+            continue;
+        }
+        let (v, p) = aggregate(plan, i, value, points, None);
+        value[i] = v;
+        points[i] = p;
+        cells[i] = Cell::Aggregated;
+    }
+}
+
+impl Framework {
+    /// Scores a cohort with the default [`ScoreOptions`] (strict, with explanations).
+    ///
+    /// ```
+    /// # use dti_core::*;
+    /// let fw = Framework::from_json(r#"{"schema_version": 1, "id": "t", "name_vi": "T",
+    ///   "nodes": [{"code": "A", "name_vi": "A", "max_points": 10}]}"#)?;
+    /// let s = fw.score(&[UnitRecord::new("X").value("A", 0.3)])?;
+    /// assert_eq!(s.units[0].points, Some(3.0));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn score(&self, units: &[UnitRecord]) -> Result<CohortScores, ScoreError> {
+        score_cohort(self, units, &ScoreOptions::default())
+    }
+
+    /// Scores a cohort with the given options.
+    ///
+    /// ```
+    /// # use dti_core::*;
+    /// let fw = Framework::from_json(r#"{"schema_version": 1, "id": "t", "name_vi": "T",
+    ///   "nodes": [{"code": "A", "name_vi": "A", "max_points": 10}]}"#)?;
+    /// let opts = ScoreOptions { lenient: true, ..ScoreOptions::default() };
+    /// let s = fw.score_with(&[UnitRecord::new("X").value("A", 3.0), UnitRecord::new("Y").value("A", 0.5)], &opts)?;
+    /// assert_eq!(s.problems.len(), 1);       // X's 3.0 is outside 0..1 …
+    /// assert_eq!(s.units[0].points, Some(0.0)); // … so it counts as not reported (policy zero)
+    /// assert_eq!(s.units[1].points, Some(5.0));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn score_with(
+        &self,
+        units: &[UnitRecord],
+        opts: &ScoreOptions,
+    ) -> Result<CohortScores, ScoreError> {
+        score_cohort(self, units, opts)
+    }
+}

@@ -1,0 +1,741 @@
+//! Framework validation: every structural problem, each with the code of the node or view
+//! it concerns, then compilation into a [`Plan`].
+
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+
+use serde::Serialize;
+use thiserror::Error;
+
+use crate::framework::{Aggregator, FrameworkDef, Rule, SCHEMA_VERSION};
+use crate::plan::{is_ancestor, Plan, NO_PARENT};
+
+/// Why a framework could not be loaded.
+///
+/// ```
+/// use dti_core::{Framework, FrameworkError};
+/// let err = Framework::from_json(r#"{"schema_version": 1, "id": "t", "name_vi": "T", "nodes": [
+///   {"code": "A", "name_vi": "A", "max_points": 1},
+///   {"code": "A", "name_vi": "A again", "max_points": 1},
+///   {"code": "B", "parent": "Z", "name_vi": "B", "max_points": 1}]}"#).unwrap_err();
+/// let FrameworkError::Invalid { problems, .. } = err else { panic!() };
+/// assert_eq!(problems.len(), 2); // the duplicate and the unknown parent, both reported
+/// ```
+#[derive(Debug, Clone, PartialEq, Error)]
+#[non_exhaustive]
+pub enum FrameworkError {
+    /// The text is not valid JSON/TOML or does not fit the schema.
+    #[error("could not read the framework as {format}: {message}")]
+    Parse {
+        /// `"JSON"` or `"TOML"`.
+        format: &'static str,
+        /// The parser's message, with line and column.
+        message: String,
+    },
+    /// The definition parsed but breaks the rules; every problem is listed.
+    #[error("framework '{id}' has {} problem(s):{}", problems.len(), ProblemList(problems))]
+    Invalid {
+        /// The framework id.
+        id: String,
+        /// All problems found.
+        problems: Vec<Problem>,
+    },
+}
+
+struct ProblemList<'a>(&'a [Problem]);
+
+impl fmt::Display for ProblemList<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for p in self.0 {
+            write!(f, "\n  - {p}")?;
+        }
+        Ok(())
+    }
+}
+
+/// One problem in a framework definition. `node` and `view` are codes from the definition.
+///
+/// Serialises with a stable `code` field naming the kind, e.g.
+/// `{"code": "duplicate_code", "node": "A"}`.
+///
+/// ```
+/// let p = dti_core::Problem::DuplicateCode { node: "A".into() };
+/// assert_eq!(p.code(), "duplicate_code");
+/// assert_eq!(serde_json::to_value(&p)?["node"], "A");
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Error, Serialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Problem {
+    /// `schema_version` is not the one this crate reads.
+    #[error("schema_version {found} is not supported (expected {expected})")]
+    UnsupportedSchema {
+        /// The version in the file.
+        found: u32,
+        /// [`SCHEMA_VERSION`].
+        expected: u32,
+    },
+    /// The framework id is empty.
+    #[error("the framework id is empty")]
+    EmptyId,
+    /// There are no nodes.
+    #[error("the framework has no nodes")]
+    NoNodes,
+    /// A node has an empty code.
+    #[error("node #{position} (counting from 1) has an empty code")]
+    EmptyCode {
+        /// 1-based position in `nodes`.
+        position: usize,
+    },
+    /// Two nodes (or a node and a view) share a code.
+    #[error("code '{node}' is used more than once")]
+    DuplicateCode {
+        /// The repeated code.
+        node: String,
+    },
+    /// A node names a parent that does not exist.
+    #[error("node '{node}': parent '{parent}' does not exist")]
+    UnknownParent {
+        /// The node.
+        node: String,
+        /// The missing parent code.
+        parent: String,
+    },
+    /// A node is its own ancestor.
+    #[error("node '{node}' is part of a parent cycle")]
+    Cycle {
+        /// A node on the cycle.
+        node: String,
+    },
+    /// `max_points` is negative or not finite.
+    #[error("node '{node}': max_points must be a finite number ≥ 0, got {max_points}")]
+    InvalidMaxPoints {
+        /// The node.
+        node: String,
+        /// The value given.
+        max_points: f64,
+    },
+    /// `weight` is negative or not finite.
+    #[error("node '{node}': weight must be a finite number ≥ 0, got {weight}")]
+    InvalidWeight {
+        /// The node.
+        node: String,
+        /// The value given.
+        weight: f64,
+    },
+    /// Every child of a weighted node has weight 0.
+    #[error("node '{node}': the weights of its children are all zero")]
+    AllWeightsZero {
+        /// The parent (the framework id for the top level).
+        node: String,
+    },
+    /// A child of a `points_sum` node has no max points.
+    #[error("node '{node}': its parent '{parent}' sums points, so it needs max_points")]
+    MissingMaxPoints {
+        /// The child.
+        node: String,
+        /// The parent (the framework id for the top level).
+        parent: String,
+    },
+    /// A `points_sum` node declares max points different from its children's sum.
+    #[error("node '{node}': max_points {declared} differs from its children's sum {children_sum}")]
+    PointsMismatch {
+        /// The node (the framework id for `scale`).
+        node: String,
+        /// Declared max points.
+        declared: f64,
+        /// Sum of the children's max points.
+        children_sum: f64,
+    },
+    /// A node with children carries a leaf rule.
+    #[error("node '{node}' has children, so it cannot have a rule (rules are for leaves)")]
+    RuleOnParent {
+        /// The node.
+        node: String,
+    },
+    /// A leaf carries an aggregator.
+    #[error("node '{node}' has no children, so `aggregate` does not apply")]
+    AggregateOnLeaf {
+        /// The node.
+        node: String,
+    },
+    /// `direction` is neither 1 nor −1.
+    #[error("node '{node}': direction must be 1 or -1, got {direction}")]
+    InvalidDirection {
+        /// The node.
+        node: String,
+        /// The value given.
+        direction: i8,
+    },
+    /// The rule needs max points on its leaf.
+    #[error("node '{node}': a '{rule}' rule needs max_points > 0")]
+    RuleNeedsMaxPoints {
+        /// The leaf.
+        node: String,
+        /// The rule type.
+        rule: &'static str,
+    },
+    /// A steps or levels rule has no entries.
+    #[error("node '{node}': the '{rule}' rule lists nothing")]
+    EmptyRule {
+        /// The leaf.
+        node: String,
+        /// The rule type.
+        rule: &'static str,
+    },
+    /// Step thresholds are not finite and strictly ascending.
+    #[error("node '{node}': step thresholds must be finite and strictly ascending; {at} is out of order")]
+    UnsortedSteps {
+        /// The leaf.
+        node: String,
+        /// The first threshold out of order.
+        at: f64,
+    },
+    /// Step points outside `[0, max_points]`.
+    #[error("node '{node}': step points {points} are outside [0, {max_points}]")]
+    StepPointsOutOfRange {
+        /// The leaf.
+        node: String,
+        /// The points.
+        points: f64,
+        /// The leaf's max points.
+        max_points: f64,
+    },
+    /// Step points go against the indicator's direction.
+    #[error(
+        "node '{node}': step points must not fall as the value improves (direction {direction})"
+    )]
+    StepsNotMonotone {
+        /// The leaf.
+        node: String,
+        /// The leaf's direction.
+        direction: i8,
+    },
+    /// A label appears twice in a levels rule.
+    #[error("node '{node}': level '{label}' is listed more than once")]
+    DuplicateLevel {
+        /// The leaf.
+        node: String,
+        /// The label.
+        label: String,
+    },
+    /// A level fraction outside `[0, 1]`.
+    #[error("node '{node}': level '{label}' has fraction {fraction}, outside [0, 1]")]
+    FractionOutOfRange {
+        /// The leaf.
+        node: String,
+        /// The label.
+        label: String,
+        /// The fraction.
+        fraction: f64,
+    },
+    /// Direction −1 on a rule whose categories carry their own fractions.
+    #[error(
+        "node '{node}': a '{rule}' rule sets each category's fraction itself; direction must be 1"
+    )]
+    DirectionNotApplicable {
+        /// The leaf.
+        node: String,
+        /// The rule type.
+        rule: &'static str,
+    },
+    /// A normaliser's parameters are invalid.
+    #[error("node '{node}': normaliser '{method}': {reason}")]
+    InvalidNormaliser {
+        /// The leaf.
+        node: String,
+        /// The normaliser.
+        method: &'static str,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A normaliser that can leave `[0, 1]` on a leaf that turns its value into points.
+    #[error("node '{node}': normaliser '{method}' can give values outside [0, 1], so it cannot score points; use min_max to [0, 1], percentile_rank or distance_to_max, or drop max_points")]
+    UnboundedNormaliser {
+        /// The leaf.
+        node: String,
+        /// The normaliser.
+        method: &'static str,
+    },
+    /// A view lists no nodes.
+    #[error("view '{view}' lists no nodes")]
+    EmptyView {
+        /// The view.
+        view: String,
+    },
+    /// A view names a node that does not exist.
+    #[error("view '{view}': node '{node}' does not exist")]
+    ViewUnknownNode {
+        /// The view.
+        view: String,
+        /// The missing code.
+        node: String,
+    },
+    /// A view member without max points.
+    #[error("view '{view}': node '{node}' has no max_points, so it cannot be summed in a view")]
+    ViewNodeWithoutPoints {
+        /// The view.
+        view: String,
+        /// The member.
+        node: String,
+    },
+    /// A view member appears twice or inside another member, so its points would count twice.
+    #[error("view '{view}': node '{node}' is already counted (listed twice or inside '{inside}')")]
+    ViewOverlap {
+        /// The view.
+        view: String,
+        /// The member counted twice.
+        node: String,
+        /// The member that already contains it (or itself).
+        inside: String,
+    },
+}
+
+impl Problem {
+    /// The stable snake_case kind of the problem (the serialised `code` field).
+    ///
+    /// ```
+    /// assert_eq!(dti_core::Problem::EmptyId.code(), "empty_id");
+    /// ```
+    pub fn code(&self) -> &'static str {
+        match self {
+            Problem::UnsupportedSchema { .. } => "unsupported_schema",
+            Problem::EmptyId => "empty_id",
+            Problem::NoNodes => "no_nodes",
+            Problem::EmptyCode { .. } => "empty_code",
+            Problem::DuplicateCode { .. } => "duplicate_code",
+            Problem::UnknownParent { .. } => "unknown_parent",
+            Problem::Cycle { .. } => "cycle",
+            Problem::InvalidMaxPoints { .. } => "invalid_max_points",
+            Problem::InvalidWeight { .. } => "invalid_weight",
+            Problem::AllWeightsZero { .. } => "all_weights_zero",
+            Problem::MissingMaxPoints { .. } => "missing_max_points",
+            Problem::PointsMismatch { .. } => "points_mismatch",
+            Problem::RuleOnParent { .. } => "rule_on_parent",
+            Problem::AggregateOnLeaf { .. } => "aggregate_on_leaf",
+            Problem::InvalidDirection { .. } => "invalid_direction",
+            Problem::RuleNeedsMaxPoints { .. } => "rule_needs_max_points",
+            Problem::EmptyRule { .. } => "empty_rule",
+            Problem::UnsortedSteps { .. } => "unsorted_steps",
+            Problem::StepPointsOutOfRange { .. } => "step_points_out_of_range",
+            Problem::StepsNotMonotone { .. } => "steps_not_monotone",
+            Problem::DuplicateLevel { .. } => "duplicate_level",
+            Problem::FractionOutOfRange { .. } => "fraction_out_of_range",
+            Problem::DirectionNotApplicable { .. } => "direction_not_applicable",
+            Problem::InvalidNormaliser { .. } => "invalid_normaliser",
+            Problem::UnboundedNormaliser { .. } => "unbounded_normaliser",
+            Problem::EmptyView { .. } => "empty_view",
+            Problem::ViewUnknownNode { .. } => "view_unknown_node",
+            Problem::ViewNodeWithoutPoints { .. } => "view_node_without_points",
+            Problem::ViewOverlap { .. } => "view_overlap",
+        }
+    }
+
+    /// The node or view code the problem is about, if any.
+    ///
+    /// ```
+    /// let p = dti_core::Problem::Cycle { node: "X".into() };
+    /// assert_eq!(p.location(), Some("X"));
+    /// ```
+    pub fn location(&self) -> Option<&str> {
+        use Problem::*;
+        match self {
+            UnsupportedSchema { .. } | EmptyId | NoNodes | EmptyCode { .. } => None,
+            DuplicateCode { node }
+            | UnknownParent { node, .. }
+            | Cycle { node }
+            | InvalidMaxPoints { node, .. }
+            | InvalidWeight { node, .. }
+            | AllWeightsZero { node }
+            | MissingMaxPoints { node, .. }
+            | PointsMismatch { node, .. }
+            | RuleOnParent { node }
+            | AggregateOnLeaf { node }
+            | InvalidDirection { node, .. }
+            | RuleNeedsMaxPoints { node, .. }
+            | EmptyRule { node, .. }
+            | UnsortedSteps { node, .. }
+            | StepPointsOutOfRange { node, .. }
+            | StepsNotMonotone { node, .. }
+            | DuplicateLevel { node, .. }
+            | FractionOutOfRange { node, .. }
+            | DirectionNotApplicable { node, .. }
+            | InvalidNormaliser { node, .. }
+            | UnboundedNormaliser { node, .. } => Some(node),
+            EmptyView { view }
+            | ViewUnknownNode { view, .. }
+            | ViewNodeWithoutPoints { view, .. }
+            | ViewOverlap { view, .. } => Some(view),
+        }
+    }
+}
+
+/// Relative tolerance for "points sum to the parent's max".
+fn same_points(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
+}
+
+/// Validates `def`, returning its compiled plan or every problem found.
+pub(crate) fn validate(def: &FrameworkDef) -> Result<Plan, FrameworkError> {
+    let mut problems = Vec::new();
+    if def.schema_version != SCHEMA_VERSION {
+        problems.push(Problem::UnsupportedSchema {
+            found: def.schema_version,
+            expected: SCHEMA_VERSION,
+        });
+    }
+    if def.id.trim().is_empty() {
+        problems.push(Problem::EmptyId);
+    }
+    if def.nodes.is_empty() {
+        problems.push(Problem::NoNodes);
+    }
+
+    let n = def.nodes.len();
+    let root = n;
+    let mut index = HashMap::with_capacity(n);
+    for (i, node) in def.nodes.iter().enumerate() {
+        if node.code.trim().is_empty() {
+            problems.push(Problem::EmptyCode { position: i + 1 });
+        } else if index.insert(node.code.clone(), i).is_some() {
+            problems.push(Problem::DuplicateCode {
+                node: node.code.clone(),
+            });
+        }
+    }
+
+    // Parents and children. An unknown parent leaves the node detached (reported once).
+    let mut parent = vec![NO_PARENT; n + 1];
+    let mut children = vec![Vec::new(); n + 1];
+    for (i, node) in def.nodes.iter().enumerate() {
+        let p = match &node.parent {
+            None => Some(root),
+            Some(code) => match index.get(code) {
+                // With duplicate codes the map holds the last; attach to it.
+                Some(&p) => Some(p),
+                None => {
+                    problems.push(Problem::UnknownParent {
+                        node: node.code.clone(),
+                        parent: code.clone(),
+                    });
+                    None
+                }
+            },
+        };
+        if let Some(p) = p {
+            parent[i] = p;
+            children[p].push(i);
+        }
+    }
+
+    // Post-order from the root; anything attached but unreached sits on a cycle.
+    let mut post_order = Vec::new();
+    let mut pre_order = Vec::with_capacity(n);
+    let mut reached = vec![false; n + 1];
+    let mut stack = vec![(root, false)];
+    while let Some((i, expanded)) = stack.pop() {
+        if expanded {
+            if !children[i].is_empty() {
+                post_order.push(i);
+            }
+            continue;
+        }
+        reached[i] = true;
+        if i != root {
+            pre_order.push(i);
+        }
+        stack.push((i, true));
+        for &c in children[i].iter().rev() {
+            stack.push((c, false));
+        }
+    }
+    for (i, node) in def.nodes.iter().enumerate() {
+        if !reached[i] && parent[i] != NO_PARENT {
+            problems.push(Problem::Cycle {
+                node: node.code.clone(),
+            });
+        }
+    }
+
+    let code_of = |i: usize| -> String {
+        if i == root {
+            def.id.clone()
+        } else {
+            def.nodes[i].code.clone()
+        }
+    };
+
+    // Per-node fields.
+    let mut direction = vec![1.0; n + 1];
+    let mut weight = vec![1.0; n + 1];
+    let mut aggregate = vec![def.aggregate; n + 1];
+    let mut rule = vec![None; n + 1];
+    for (i, node) in def.nodes.iter().enumerate() {
+        let code = &node.code;
+        if let Some(m) = node.max_points {
+            if !m.is_finite() || m < 0.0 {
+                problems.push(Problem::InvalidMaxPoints {
+                    node: code.clone(),
+                    max_points: m,
+                });
+            }
+        }
+        if let Some(w) = node.weight {
+            if !w.is_finite() || w < 0.0 {
+                problems.push(Problem::InvalidWeight {
+                    node: code.clone(),
+                    weight: w,
+                });
+            } else {
+                weight[i] = w;
+            }
+        }
+        match node.direction {
+            1 => {}
+            -1 => direction[i] = -1.0,
+            d => problems.push(Problem::InvalidDirection {
+                node: code.clone(),
+                direction: d,
+            }),
+        }
+        if children[i].is_empty() {
+            if node.aggregate.is_some() {
+                problems.push(Problem::AggregateOnLeaf { node: code.clone() });
+            }
+            rule[i] = Some(node.rule.clone().unwrap_or_default());
+        } else {
+            if node.rule.is_some() {
+                problems.push(Problem::RuleOnParent { node: code.clone() });
+            }
+            if let Some(a) = node.aggregate {
+                aggregate[i] = a;
+            }
+        }
+    }
+
+    // Effective max points, bottom-up.
+    let declared = |i: usize| -> Option<f64> {
+        if i == root {
+            def.scale
+        } else {
+            def.nodes[i].max_points
+        }
+        .filter(|m| m.is_finite() && *m >= 0.0)
+    };
+    let mut max: Vec<Option<f64>> = (0..=n).map(declared).collect();
+    for &i in &post_order {
+        if aggregate[i] != Aggregator::PointsSum {
+            if aggregate[i] == Aggregator::WeightedMean
+                && children[i].iter().all(|&c| weight[c] == 0.0)
+            {
+                problems.push(Problem::AllWeightsZero { node: code_of(i) });
+            }
+            continue;
+        }
+        let mut sum = 0.0;
+        let mut complete = true;
+        for &c in &children[i] {
+            match max[c] {
+                Some(m) => sum += m,
+                None => {
+                    complete = false;
+                    problems.push(Problem::MissingMaxPoints {
+                        node: code_of(c),
+                        parent: code_of(i),
+                    });
+                }
+            }
+        }
+        match (max[i], complete) {
+            (Some(d), true) if !same_points(d, sum) => problems.push(Problem::PointsMismatch {
+                node: code_of(i),
+                declared: d,
+                children_sum: sum,
+            }),
+            (None, true) => max[i] = Some(sum),
+            _ => {}
+        }
+    }
+
+    // Leaf rules.
+    for (i, node) in def.nodes.iter().enumerate() {
+        if let Some(r) = &rule[i] {
+            check_rule(&node.code, r, node.direction, max[i], &mut problems);
+        }
+    }
+
+    // Views.
+    let mut views = Vec::with_capacity(def.views.len());
+    let mut view_codes = HashSet::new();
+    for view in &def.views {
+        if index.contains_key(&view.code) || !view_codes.insert(view.code.as_str()) {
+            problems.push(Problem::DuplicateCode {
+                node: view.code.clone(),
+            });
+        }
+        if view.nodes.is_empty() {
+            problems.push(Problem::EmptyView {
+                view: view.code.clone(),
+            });
+        }
+        let mut members: Vec<usize> = Vec::with_capacity(view.nodes.len());
+        for code in &view.nodes {
+            let Some(&m) = index.get(code) else {
+                problems.push(Problem::ViewUnknownNode {
+                    view: view.code.clone(),
+                    node: code.clone(),
+                });
+                continue;
+            };
+            if max[m].is_none() {
+                problems.push(Problem::ViewNodeWithoutPoints {
+                    view: view.code.clone(),
+                    node: code.clone(),
+                });
+            }
+            let inside = members
+                .iter()
+                .find(|&&o| o == m || is_ancestor(&parent, o, m) || is_ancestor(&parent, m, o));
+            if let Some(&o) = inside {
+                problems.push(Problem::ViewOverlap {
+                    view: view.code.clone(),
+                    node: code.clone(),
+                    inside: def.nodes[o].code.clone(),
+                });
+                continue;
+            }
+            members.push(m);
+        }
+        views.push(members);
+    }
+
+    if !problems.is_empty() {
+        return Err(FrameworkError::Invalid {
+            id: def.id.clone(),
+            problems,
+        });
+    }
+    Ok(Plan {
+        n,
+        root,
+        index,
+        parent,
+        children,
+        post_order,
+        pre_order,
+        max,
+        weight,
+        aggregate,
+        rule,
+        direction,
+        missing: def.missing,
+        views,
+    })
+}
+
+fn check_rule(
+    code: &str,
+    rule: &Rule,
+    direction: i8,
+    max: Option<f64>,
+    problems: &mut Vec<Problem>,
+) {
+    let node = || code.to_owned();
+    match rule {
+        Rule::Steps { steps } => {
+            let Some(m) = max.filter(|m| *m > 0.0) else {
+                problems.push(Problem::RuleNeedsMaxPoints {
+                    node: node(),
+                    rule: rule.name(),
+                });
+                return;
+            };
+            if steps.is_empty() {
+                problems.push(Problem::EmptyRule {
+                    node: node(),
+                    rule: rule.name(),
+                });
+            }
+            let mut prev: Option<&crate::framework::Step> = None;
+            let mut monotone = true;
+            for s in steps {
+                if !s.at.is_finite() || prev.is_some_and(|p| s.at <= p.at) {
+                    problems.push(Problem::UnsortedSteps {
+                        node: node(),
+                        at: s.at,
+                    });
+                }
+                if !s.points.is_finite() || s.points < 0.0 || s.points > m {
+                    problems.push(Problem::StepPointsOutOfRange {
+                        node: node(),
+                        points: s.points,
+                        max_points: m,
+                    });
+                }
+                if let Some(p) = prev {
+                    // Ascending thresholds: +1 must not lose points, −1 must not gain them.
+                    let falls = if direction < 0 {
+                        s.points > p.points
+                    } else {
+                        s.points < p.points
+                    };
+                    monotone &= !falls;
+                }
+                prev = Some(s);
+            }
+            if !monotone {
+                problems.push(Problem::StepsNotMonotone {
+                    node: node(),
+                    direction,
+                });
+            }
+        }
+        Rule::Levels { levels } => {
+            if levels.is_empty() {
+                problems.push(Problem::EmptyRule {
+                    node: node(),
+                    rule: rule.name(),
+                });
+            }
+            if direction != 1 {
+                problems.push(Problem::DirectionNotApplicable {
+                    node: node(),
+                    rule: rule.name(),
+                });
+            }
+            let mut seen = HashSet::new();
+            for l in levels {
+                if !seen.insert(l.label.as_str()) {
+                    problems.push(Problem::DuplicateLevel {
+                        node: node(),
+                        label: l.label.clone(),
+                    });
+                }
+                if !(0.0..=1.0).contains(&l.fraction) {
+                    problems.push(Problem::FractionOutOfRange {
+                        node: node(),
+                        label: l.label.clone(),
+                        fraction: l.fraction,
+                    });
+                }
+            }
+        }
+        Rule::Normalised { normaliser } => {
+            if let Err(reason) = normaliser.check() {
+                problems.push(Problem::InvalidNormaliser {
+                    node: node(),
+                    method: normaliser.name(),
+                    reason,
+                });
+            }
+            if max.is_some() && !normaliser.is_unit_bounded() {
+                problems.push(Problem::UnboundedNormaliser {
+                    node: node(),
+                    method: normaliser.name(),
+                });
+            }
+        }
+        Rule::Value | Rule::Ratio | Rule::Percent | Rule::YesNo => {}
+    }
+}
