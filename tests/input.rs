@@ -1,0 +1,367 @@
+//! Input validation, lenient mode, periods and cohort-relative scoring, end to end.
+
+use dti_core::{
+    Entry, Framework, InputError, InputErrorKind, NormaliseError, ScoreError, ScoreOptions, Status,
+    UnitRecord, Value,
+};
+use dti_tests::fixture;
+
+fn district() -> Framework {
+    dti_tests::framework(&fixture("district-components"))
+}
+
+fn strict_problems(fw: &Framework, units: &[UnitRecord]) -> Vec<InputError> {
+    match fw.score(units) {
+        Err(ScoreError::Input { problems }) => problems,
+        Err(e) => panic!("expected input problems, got {e}"),
+        Ok(_) => panic!("expected input problems, scoring succeeded"),
+    }
+}
+
+fn kinds(ps: &[InputError]) -> Vec<(usize, &str, Option<&str>, &'static str)> {
+    ps.iter()
+        .map(|p| (p.row, p.unit.as_str(), p.indicator.as_deref(), p.code()))
+        .collect()
+}
+
+#[test]
+fn every_bad_value_is_reported_with_row_unit_and_indicator() {
+    let fw = district();
+    let units = [
+        UnitRecord::new("D1")
+            .value("AWR.MEET", f64::NAN)
+            .value("AWR.CHAIR", Entry::ratio(1.0, 0.0))
+            .value("AWR.HEAD", "president")
+            .value("AWR.PORTAL", 1.0)
+            .value("SOC.EID", 120.0)
+            .value("SOC.INC", -2.0),
+        UnitRecord::new("D2")
+            .value("AWR.CHAIR", Entry::ratio(5.0, 4.0))
+            .value("AWR.MEEET", 3.0)
+            .value("SOC.EID", f64::INFINITY)
+            .value("AWR", 1.2),
+        UnitRecord::new("D3").value("AWR.CHAIR", Entry::ratio(-1.0, 4.0)),
+    ];
+    let ps = strict_problems(&fw, &units);
+    let got = kinds(&ps);
+    for want in [
+        (0, "D1", Some("AWR.MEET"), "not_finite"),
+        (0, "D1", Some("AWR.CHAIR"), "zero_denominator"),
+        (0, "D1", Some("AWR.HEAD"), "unknown_level"),
+        (0, "D1", Some("AWR.PORTAL"), "wrong_type"),
+        (0, "D1", Some("SOC.EID"), "percent_out_of_range"),
+        (0, "D1", Some("SOC.INC"), "negative_count"),
+        (1, "D2", Some("AWR.CHAIR"), "numerator_above_denominator"),
+        (1, "D2", Some("AWR.MEEET"), "unknown_indicator"),
+        (1, "D2", Some("SOC.EID"), "not_finite"),
+        (1, "D2", Some("AWR"), "value_out_of_range"),
+        (2, "D3", Some("AWR.CHAIR"), "negative_count"),
+    ] {
+        assert!(got.contains(&want), "missing {want:?} in {got:?}");
+    }
+    assert_eq!(ps.len(), 11, "{got:?}");
+
+    // The messages say what was expected.
+    let head = ps.iter().find(|p| p.code() == "unknown_level").unwrap();
+    assert_eq!(
+        head.kind,
+        InputErrorKind::UnknownLevel {
+            label: "president".into(),
+            expected: vec!["chairman".into(), "deputy".into(), "none".into()]
+        }
+    );
+    assert_eq!(
+        head.to_string(),
+        "row 0, unit 'D1', indicator 'AWR.HEAD': unknown level \"president\"; expected one of: chairman, deputy, none"
+    );
+    let typo = ps.iter().find(|p| p.code() == "unknown_indicator").unwrap();
+    assert!(
+        typo.to_string().contains("did you mean 'AWR.MEET'?"),
+        "{typo}"
+    );
+    let portal = ps.iter().find(|p| p.code() == "wrong_type").unwrap();
+    assert_eq!(
+        portal.kind,
+        InputErrorKind::WrongType {
+            expected: "true or false".into(),
+            found: "number 1".into()
+        }
+    );
+}
+
+#[test]
+fn duplicates_empty_ids_and_empty_entries() {
+    let fw = district();
+    let units = [
+        UnitRecord::new("D1").period(2023),
+        UnitRecord::new("D1").period(2024),
+        UnitRecord::new("D1").period(2023),
+        UnitRecord::new(" "),
+        UnitRecord::new("D5").value("SOC.EID", Entry::assessed(None, None)),
+    ];
+    let ps = strict_problems(&fw, &units);
+    assert_eq!(
+        kinds(&ps),
+        [
+            (2, "D1", None, "duplicate_unit"),
+            (3, " ", None, "empty_unit_id"),
+            (4, "D5", Some("SOC.EID"), "empty_entry"),
+        ]
+    );
+    assert_eq!(ps[0].kind, InputErrorKind::DuplicateUnit { first_row: 0 });
+    assert_eq!(ps[0].period, Some(2023));
+}
+
+#[test]
+fn a_node_and_its_descendant_cannot_both_be_given() {
+    let fw = district();
+    let units = [UnitRecord::new("D1")
+        .value("AWR", 0.5)
+        .value("AWR.MEET", 3.0)
+        .value("AWR.PORTAL", true)];
+    let ps = strict_problems(&fw, &units);
+    assert_eq!(
+        kinds(&ps),
+        [
+            (0, "D1", Some("AWR"), "node_and_descendant"),
+            (0, "D1", Some("AWR"), "node_and_descendant"),
+        ]
+    );
+    assert_eq!(
+        ps[0].kind,
+        InputErrorKind::NodeAndDescendant {
+            descendant: "AWR.MEET".into()
+        }
+    );
+    // Lenient: the node's own value wins, the descendants are reported and not scored.
+    let s = fw
+        .score_with(
+            &units,
+            &ScoreOptions {
+                lenient: true,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(s.problems.len(), 2);
+    let d1 = &s.units[0];
+    assert_eq!(d1.node("AWR").unwrap().points, Some(25.0));
+    assert_eq!(d1.node("AWR.MEET").unwrap().status, Status::Covered);
+    assert_eq!(d1.node("AWR.MEET").unwrap().points, None);
+}
+
+#[test]
+fn missing_values_under_each_policy() {
+    let json = |policy: &str| {
+        format!(
+            r#"{{"schema_version": 1, "id": "t", "name_vi": "T", "missing": "{policy}", "nodes": [
+            {{"code": "A", "name_vi": "A", "max_points": 30}},
+            {{"code": "B", "name_vi": "B", "max_points": 70}}]}}"#
+        )
+    };
+    let units = [
+        UnitRecord::new("X").value("A", 0.5),
+        UnitRecord::new("Y").value("A", 0.5).value("B", 0.5),
+    ];
+
+    // zero: B scores 0 → 15 of 100.
+    let s = Framework::from_json(&json("zero"))
+        .unwrap()
+        .score(&units)
+        .unwrap();
+    assert_eq!(s.units[0].points, Some(15.0));
+    assert_eq!(s.units[0].node("B").unwrap().status, Status::Missing);
+    assert_eq!(s.units[0].node("B").unwrap().points, Some(0.0));
+
+    // renormalise: only A counts → 15 of 30 = 0.5 → 50 of 100.
+    let s = Framework::from_json(&json("renormalise"))
+        .unwrap()
+        .score(&units)
+        .unwrap();
+    assert_eq!(s.units[0].value, Some(0.5));
+    assert_eq!(s.units[0].points, Some(50.0));
+    assert_eq!(s.units[0].node("B").unwrap().points, None);
+
+    // error: strict fails naming the unit and indicator; lenient scores Y and excludes X.
+    let fw = Framework::from_json(&json("error")).unwrap();
+    let ps = strict_problems(&fw, &units);
+    assert_eq!(kinds(&ps), [(0, "X", Some("B"), "missing")]);
+    let s = fw
+        .score_with(
+            &units,
+            &ScoreOptions {
+                lenient: true,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(s.units.len(), 1);
+    assert_eq!(s.units[0].unit, "Y");
+    assert_eq!(s.excluded.len(), 1);
+    assert_eq!((s.excluded[0].row, s.excluded[0].unit.as_str()), (0, "X"));
+}
+
+#[test]
+fn lenient_mode_scores_the_rest_and_drops_nothing_silently() {
+    let fw = district();
+    let units = [
+        UnitRecord::new("D1")
+            .value("AWR.MEET", 4.0)
+            .value("SOC.EID", 150.0),
+        UnitRecord::new("D2").value("AWR.MEET", 2.0),
+        UnitRecord::new("D2").value("AWR.MEET", 4.0),
+    ];
+    let s = fw
+        .score_with(
+            &units,
+            &ScoreOptions {
+                lenient: true,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(
+        kinds(&s.problems),
+        [
+            (0, "D1", Some("SOC.EID"), "percent_out_of_range"),
+            (2, "D2", None, "duplicate_unit"),
+        ]
+    );
+    // D1's bad value counts as not reported (policy zero): 20 points from MEET only.
+    assert_eq!(s.units[0].points, Some(20.0));
+    // D2 keeps its first record.
+    assert_eq!(s.units[1].points, Some(10.0));
+    assert_eq!(s.excluded.len(), 1);
+    assert_eq!(s.excluded[0].row, 2);
+}
+
+#[test]
+fn self_assessed_and_appraised_values_are_both_reported() {
+    let fw = district();
+    let units = [UnitRecord::new("D1")
+        .value(
+            "AWR.PORTAL",
+            Entry::assessed(Some(true.into()), Some(false.into())),
+        )
+        .value("AWR.HEAD", Entry::assessed(Some("chairman".into()), None))];
+    let s = fw.score(&units).unwrap();
+    let portal = s.units[0].node("AWR.PORTAL").unwrap();
+    assert_eq!(portal.points, Some(0.0));
+    assert_eq!(portal.self_assessed.as_ref().unwrap().points, Some(10.0));
+    assert_eq!(portal.appraised.as_ref().unwrap().input, Value::Bool(false));
+    // Only a self-assessment: it is scored.
+    let head = s.units[0].node("AWR.HEAD").unwrap();
+    assert_eq!(head.points, Some(10.0));
+    assert!(head.appraised.is_none());
+}
+
+fn minmax_framework() -> Framework {
+    Framework::from_json(
+        r#"{"schema_version": 1, "id": "mm", "name_vi": "MM", "aggregate": {"method": "weighted_mean"},
+        "nodes": [{"code": "X", "name_vi": "X", "rule": {"type": "normalised", "normaliser": {"method": "min_max", "l": 0, "u": 100}}}]}"#,
+    )
+    .unwrap()
+}
+
+#[test]
+fn ranks_and_normalisation_are_per_period_unless_pooled() {
+    let fw = minmax_framework();
+    let units = [
+        UnitRecord::new("A").period(2023).value("X", 10.0),
+        UnitRecord::new("B").period(2023).value("X", 20.0),
+        UnitRecord::new("A").period(2024).value("X", 20.0),
+        UnitRecord::new("B").period(2024).value("X", 40.0),
+        UnitRecord::new("C").period(2024).value("X", 40.0),
+    ];
+    // Per period: 2023 spans 10..20, 2024 spans 20..40.
+    let s = fw.score(&units).unwrap();
+    let v = |u: &str, p| s.unit(u, Some(p)).unwrap().value;
+    let r = |u: &str, p| s.unit(u, Some(p)).unwrap().rank;
+    assert_eq!(
+        (v("A", 2023), v("B", 2023), v("A", 2024), v("B", 2024)),
+        (Some(0.0), Some(100.0), Some(0.0), Some(100.0))
+    );
+    // Ranks within each period, ties share the lowest rank.
+    assert_eq!((r("A", 2023), r("B", 2023)), (Some(2), Some(1)));
+    assert_eq!(
+        (r("A", 2024), r("B", 2024), r("C", 2024)),
+        (Some(3), Some(1), Some(1))
+    );
+
+    // Pooled: one range 10..40 → A 2023 0, B 2023 and A 2024 33.33…, B and C 2024 100.
+    let pooled = fw
+        .score_with(
+            &units,
+            &ScoreOptions {
+                pool_periods: true,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let pv = |u: &str, p| pooled.unit(u, Some(p)).unwrap().value.unwrap();
+    assert_eq!(pv("A", 2023), 0.0);
+    assert!((pv("B", 2023) - 100.0 / 3.0).abs() < 1e-12);
+    assert!((pv("A", 2024) - 100.0 / 3.0).abs() < 1e-12);
+    assert_eq!(pv("C", 2024), 100.0);
+    // Ranks stay within each period.
+    assert_eq!(pooled.unit("A", Some(2024)).unwrap().rank, Some(3));
+}
+
+#[test]
+fn a_degenerate_cohort_is_a_clear_error() {
+    let fw = minmax_framework();
+    let units = [
+        UnitRecord::new("A").period(2024).value("X", 5.0),
+        UnitRecord::new("B").period(2024).value("X", 5.0),
+    ];
+    let err = fw.score(&units).unwrap_err();
+    assert_eq!(
+        err,
+        ScoreError::Normalise {
+            indicator: "X".into(),
+            period: Some(2024),
+            source: NormaliseError::ZeroRange { value: 5.0 }
+        }
+    );
+    assert_eq!(
+        err.to_string(),
+        "indicator 'X' in period 2024: every unit has the same value 5, so the range is zero and min-max scaling is undefined"
+    );
+}
+
+#[test]
+fn input_errors_serialise_flat_with_stable_codes() {
+    let fw = district();
+    let ps = strict_problems(
+        &fw,
+        &[UnitRecord::new("D1").period(2024).value("SOC.EID", 101.0)],
+    );
+    let json = serde_json::to_value(&ps[0]).unwrap();
+    assert_eq!(
+        json,
+        serde_json::json!({"row": 0, "unit": "D1", "period": 2024, "indicator": "SOC.EID",
+                           "code": "percent_out_of_range", "value": 101.0})
+    );
+    let back: InputError = serde_json::from_value(json).unwrap();
+    assert_eq!(back, ps[0]);
+}
+
+#[test]
+fn unit_records_read_every_json_form() {
+    let units: Vec<UnitRecord> = serde_json::from_str(
+        r#"[{"unit": "VP", "name": "Vĩnh Phúc", "period": 2025, "groups": {"region": "Red River Delta"},
+             "values": {"SOC.EID": 77, "AWR.CHAIR": {"numerator": 762284, "denominator": 980226},
+                        "AWR.PORTAL": true, "AWR.HEAD": "chairman", "AWR.MEET": {"self": 4, "appraised": 3}}}]"#,
+    )
+    .unwrap();
+    let s = district().score(&units).unwrap();
+    let vp = &s.units[0];
+    assert_eq!(vp.name.as_deref(), Some("Vĩnh Phúc"));
+    assert_eq!(vp.groups["region"], "Red River Delta");
+    // A large ratio (the seed facts' 762,284 of 980,226) → 0.7776… of 10 points.
+    let chair = vp.node("AWR.CHAIR").unwrap();
+    assert_eq!(chair.value, Some(762284.0 / 980226.0));
+    // MEET 15 + CHAIR 7.776… + HEAD 10 + PORTAL 10 = 42.776… ; SOC: EID 23.1, INC missing 0.
+    let expected = 15.0 + 762284.0 / 980226.0 * 10.0 + 10.0 + 10.0 + 0.77 * 30.0;
+    assert!((vp.points.unwrap() - expected).abs() < 1e-9);
+}

@@ -1,0 +1,369 @@
+//! Property tests: invariants a user relies on, over random frameworks and cohorts.
+//!
+//! Each case draws a seed; a small deterministic generator turns it into a framework (random
+//! tree of depth 2–3, every rule type, both directions, points sums and weighted means,
+//! policies `zero` and `renormalise`, views) and a cohort of valid inputs. proptest keeps
+//! failing seeds in `proptest-regressions/`.
+
+use dti_core::{
+    Aggregator, CohortScores, Entry, Framework, FrameworkDef, Level, MissingPolicy, NodeDef,
+    Normaliser, Rule, ScoreOptions, Step, UnitRecord, Value, ViewDef,
+};
+use proptest::prelude::*;
+
+/// SplitMix64: tiny, deterministic, good enough to draw test shapes.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+    fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+    fn chance(&mut self, p: f64) -> bool {
+        self.unit() < p
+    }
+}
+
+fn gen_framework(rng: &mut Rng, cohort_relative: bool) -> FrameworkDef {
+    let mut def = FrameworkDef::new("prop", "Thử nghiệm", "Property test");
+    def.missing = if rng.chance(0.5) {
+        MissingPolicy::Zero
+    } else {
+        MissingPolicy::Renormalise
+    };
+    def.aggregate = if rng.chance(0.6) {
+        Aggregator::PointsSum
+    } else {
+        Aggregator::WeightedMean
+    };
+    let mut leaf_no = 0;
+    let groups = 1 + rng.below(3);
+    let mut tops = Vec::new();
+    for g in 0..groups {
+        let code = format!("G{g}");
+        let mut node = internal(rng, &code, None);
+        node.weight = Some(0.5 + rng.unit() * 2.5);
+        def.nodes.push(node);
+        tops.push(code.clone());
+        for c in 0..1 + rng.below(4) {
+            if rng.chance(0.6) {
+                def.nodes
+                    .push(leaf(rng, &mut leaf_no, &code, cohort_relative));
+            } else {
+                let sub = format!("{code}.{c}");
+                def.nodes.push(internal(rng, &sub, Some(&code)));
+                for _ in 0..1 + rng.below(3) {
+                    def.nodes
+                        .push(leaf(rng, &mut leaf_no, &sub, cohort_relative));
+                }
+            }
+        }
+    }
+    // Views over disjoint sets of top-level groups.
+    let mut start = 0;
+    while start < tops.len() && rng.chance(0.7) {
+        let len = 1 + rng.below((tops.len() - start) as u64) as usize;
+        def.views.push(ViewDef {
+            code: format!("V{start}"),
+            name_vi: "Góc nhìn".into(),
+            name_en: "View".into(),
+            nodes: tops[start..start + len].to_vec(),
+        });
+        start += len;
+    }
+    def
+}
+
+fn internal(rng: &mut Rng, code: &str, parent: Option<&str>) -> NodeDef {
+    let mut n = NodeDef::new(code, parent, "Nhóm", "Group");
+    n.weight = Some(0.5 + rng.unit() * 2.5);
+    if rng.chance(0.4) {
+        // A weighted mean has no points of its own: declare them so a points-sum parent works.
+        n.aggregate = Some(Aggregator::WeightedMean);
+        n.max_points = Some((10 + rng.below(90)) as f64);
+    } else {
+        n.aggregate = Some(Aggregator::PointsSum);
+    }
+    n
+}
+
+fn leaf(rng: &mut Rng, no: &mut usize, parent: &str, cohort_relative: bool) -> NodeDef {
+    *no += 1;
+    let mut n = NodeDef::new(&format!("L{no}"), Some(parent), "Chỉ số", "Indicator");
+    let max = (1 + rng.below(50)) as f64;
+    n.max_points = Some(max);
+    n.weight = Some(0.5 + rng.unit() * 2.5);
+    let kinds = if cohort_relative { 7 } else { 6 };
+    n.rule = Some(match rng.below(kinds) {
+        0 => Rule::Value,
+        1 => Rule::Ratio,
+        2 => Rule::Percent,
+        3 => Rule::Steps {
+            steps: (1..=3)
+                .map(|k| Step {
+                    at: k as f64,
+                    points: max * k as f64 / 3.0,
+                })
+                .collect(),
+        },
+        4 => Rule::Levels {
+            levels: [("a", 1.0), ("b", 0.5), ("c", 0.0)]
+                .iter()
+                .map(|&(l, f)| Level {
+                    label: l.into(),
+                    fraction: f,
+                })
+                .collect(),
+        },
+        5 => Rule::YesNo,
+        _ => Rule::Normalised {
+            normaliser: match rng.below(3) {
+                0 => Normaliser::MinMax { l: 0.0, u: 1.0 },
+                1 => Normaliser::PercentileRank,
+                _ => Normaliser::DistanceToMax,
+            },
+        },
+    });
+    let levels = matches!(n.rule, Some(Rule::Levels { .. }));
+    // Steps tables here rise with the value, which only fits direction +1.
+    let steps = matches!(n.rule, Some(Rule::Steps { .. }));
+    if !levels && !steps && rng.chance(0.3) {
+        n.direction = -1;
+    }
+    n
+}
+
+fn gen_value(rng: &mut Rng, rule: &Rule) -> Value {
+    match rule {
+        Rule::Value => Value::Number(rng.unit()),
+        Rule::Ratio => {
+            let b = (1 + rng.below(100)) as f64;
+            Value::Ratio {
+                numerator: rng.below(b as u64 + 1) as f64,
+                denominator: b,
+            }
+        }
+        Rule::Percent => Value::Number(rng.unit() * 100.0),
+        Rule::Steps { .. } => Value::Number(rng.below(6) as f64),
+        Rule::Levels { .. } => Value::Label(["a", "b", "c"][rng.below(3) as usize].into()),
+        Rule::YesNo => Value::Bool(rng.chance(0.5)),
+        _ => Value::Number(rng.unit() * 100.0 - 50.0),
+    }
+}
+
+fn gen_units(rng: &mut Rng, fw: &Framework, m: usize) -> Vec<UnitRecord> {
+    (0..m)
+        .map(|u| {
+            let mut rec = UnitRecord::new(&format!("U{u}"));
+            for leaf in fw.leaves() {
+                let rule = leaf.rule.clone().unwrap_or_default();
+                // Cohort-relative leaves are always reported, so no column has a zero range.
+                if rule.is_cohort_relative() || rng.chance(0.85) {
+                    rec = rec.value(&leaf.code, gen_value(rng, &rule));
+                }
+            }
+            rec
+        })
+        .collect()
+}
+
+fn case(seed: u64, cohort_relative: bool) -> (Framework, Vec<UnitRecord>) {
+    let mut rng = Rng(seed);
+    let def = gen_framework(&mut rng, cohort_relative);
+    let fw = Framework::new(def).unwrap_or_else(|e| panic!("generated framework invalid: {e}"));
+    let m = 2 + rng.below(10) as usize;
+    let units = gen_units(&mut rng, &fw, m);
+    (fw, units)
+}
+
+fn score(fw: &Framework, units: &[UnitRecord]) -> CohortScores {
+    fw.score(units)
+        .unwrap_or_else(|e| panic!("scoring valid input failed: {e}"))
+}
+
+const EPS: f64 = 1e-12;
+
+/// Every (value, points, max) of a unit: the total, each node and each view.
+fn all_scores(s: &CohortScores, u: usize) -> Vec<(Option<f64>, Option<f64>, Option<f64>)> {
+    let unit = &s.units[u];
+    std::iter::once((unit.value, unit.points, unit.max_points))
+        .chain(unit.nodes.iter().map(|n| (n.value, n.points, n.max_points)))
+        .chain(unit.views.iter().map(|v| (v.value, v.points, v.max_points)))
+        .collect()
+}
+
+fn raise(rule: &Rule, v: &Value) -> Option<Value> {
+    Some(match (rule, v) {
+        (Rule::Value, Value::Number(x)) if *x < 1.0 => Value::Number(x + (1.0 - x) / 2.0),
+        (
+            Rule::Ratio,
+            Value::Ratio {
+                numerator,
+                denominator,
+            },
+        ) if numerator < denominator => Value::Ratio {
+            numerator: numerator + 1.0,
+            denominator: *denominator,
+        },
+        (Rule::Percent, Value::Number(p)) if *p < 100.0 => Value::Number((p + 10.0).min(100.0)),
+        (Rule::Steps { .. }, Value::Number(x)) => Value::Number(x + 1.0),
+        (Rule::Levels { .. }, Value::Label(l)) if l != "a" => {
+            Value::Label(if l == "c" { "b" } else { "a" }.into())
+        }
+        (Rule::YesNo, Value::Bool(false)) => Value::Bool(true),
+        (Rule::Normalised { .. }, Value::Number(x)) => Value::Number(x + 7.5),
+        _ => return None,
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    #[test]
+    fn values_and_points_stay_within_bounds(seed in any::<u64>(), rel in any::<bool>()) {
+        let (fw, units) = case(seed, rel);
+        let s = score(&fw, &units);
+        for u in 0..s.units.len() {
+            for (v, p, m) in all_scores(&s, u) {
+                if let Some(v) = v {
+                    prop_assert!((-EPS..=1.0 + EPS).contains(&v), "value {v} outside [0, 1]");
+                }
+                if let (Some(p), Some(m)) = (p, m) {
+                    prop_assert!(p >= -EPS && p <= m * (1.0 + EPS) + EPS, "points {p} outside [0, {m}]");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn raising_an_indicator_moves_scores_its_way(seed in any::<u64>(), rel in any::<bool>(), pick in any::<u64>()) {
+        let (fw, mut units) = case(seed, rel);
+        let before = score(&fw, &units);
+        let u = (pick % units.len() as u64) as usize;
+        let leaves: Vec<_> = fw.leaves().cloned().collect();
+        let leaf = &leaves[(pick / 7 % leaves.len() as u64) as usize];
+        let rule = leaf.rule.clone().unwrap_or_default();
+        let Some(Entry::Plain(v)) = units[u].values.get(&leaf.code).cloned() else { return Ok(()) };
+        let Some(up) = raise(&rule, &v) else { return Ok(()) };
+        units[u].values.insert(leaf.code.clone(), Entry::Plain(up));
+        let after = score(&fw, &units);
+        let d = f64::from(leaf.direction);
+        for ((b, _, _), (a, _, _)) in all_scores(&before, u).into_iter().zip(all_scores(&after, u)) {
+            if let (Some(b), Some(a)) = (b, a) {
+                prop_assert!(d * (a - b) >= -1e-9, "{} raised with direction {d}: {b} → {a}", leaf.code);
+            }
+        }
+    }
+
+    #[test]
+    fn ranks_are_competition_ranks(seed in any::<u64>(), rel in any::<bool>()) {
+        let (fw, units) = case(seed, rel);
+        let s = score(&fw, &units);
+        let columns = all_scores(&s, 0).len();
+        let ranks = |u: usize| -> Vec<Option<u32>> {
+            let unit = &s.units[u];
+            std::iter::once(unit.rank)
+                .chain(unit.nodes.iter().map(|n| n.rank))
+                .chain(unit.views.iter().map(|v| v.rank))
+                .collect()
+        };
+        for c in 0..columns {
+            let vals: Vec<Option<f64>> = (0..s.units.len()).map(|u| all_scores(&s, u)[c].0).collect();
+            for u in 0..s.units.len() {
+                let r = ranks(u)[c];
+                match vals[u] {
+                    None => prop_assert_eq!(r, None),
+                    Some(v) => {
+                        // 1 + the number of units strictly better (beyond float noise).
+                        let better = vals.iter().flatten().filter(|&&w| w - v > 1e-12 * w.abs().max(v.abs())).count();
+                        prop_assert_eq!(r, Some(better as u32 + 1));
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn unit_order_and_ids_do_not_change_scores(seed in any::<u64>(), rel in any::<bool>(), rot in any::<usize>()) {
+        let (fw, units) = case(seed, rel);
+        let s = score(&fw, &units);
+        let k = rot % units.len();
+        let mut moved: Vec<UnitRecord> = units.clone();
+        moved.rotate_left(k);
+        moved.reverse();
+        for r in &mut moved {
+            r.unit = format!("renamed-{}", r.unit.len() * 31 + r.unit.as_bytes()[1] as usize);
+        }
+        let t = score(&fw, &moved);
+        let n = units.len();
+        for u in 0..n {
+            // Original u sits at position p after rotate_left(k) then reverse.
+            let p = n - 1 - (u + n - k) % n;
+            prop_assert_eq!(all_scores(&s, u), all_scores(&t, p));
+            prop_assert_eq!(s.units[u].rank, t.units[p].rank);
+        }
+    }
+
+    #[test]
+    fn json_and_toml_round_trips_are_exact(seed in any::<u64>(), rel in any::<bool>()) {
+        let (fw, units) = case(seed, rel);
+        prop_assert_eq!(&Framework::from_json(&fw.to_json()).unwrap(), &fw);
+        prop_assert_eq!(&Framework::from_toml(&fw.to_toml()).unwrap(), &fw);
+        let units_back: Vec<UnitRecord> = serde_json::from_str(&serde_json::to_string(&units).unwrap()).unwrap();
+        prop_assert_eq!(&units_back, &units);
+        let s = score(&fw, &units);
+        let back: CohortScores = serde_json::from_str(&serde_json::to_string(&s).unwrap()).unwrap();
+        prop_assert_eq!(back, s);
+    }
+
+    #[test]
+    fn cohort_equals_one_by_one_without_cohort_relative_rules(seed in any::<u64>()) {
+        let (fw, units) = case(seed, false);
+        prop_assert!(!fw.is_cohort_relative());
+        let s = score(&fw, &units);
+        for (u, rec) in units.iter().enumerate() {
+            let alone = score(&fw, std::slice::from_ref(rec));
+            prop_assert_eq!(all_scores(&s, u), all_scores(&alone, 0));
+        }
+    }
+}
+
+#[test]
+fn explanation_contributions_add_up_to_the_total() {
+    for seed in 0..200u64 {
+        let (fw, units) = case(seed, seed % 2 == 0);
+        let s = fw
+            .score_with(&units, &ScoreOptions::default())
+            .expect("valid");
+        for unit in &s.units {
+            let total = if unit.points.is_some() {
+                unit.points
+            } else {
+                unit.value
+            };
+            let Some(total) = total else { continue };
+            let sum: f64 = unit
+                .explanation
+                .as_ref()
+                .expect("explained")
+                .leaves
+                .iter()
+                .filter_map(|l| l.contribution)
+                .sum();
+            assert!(
+                (sum - total).abs() <= 1e-9 * total.abs().max(1.0),
+                "seed {seed}, unit {}: contributions {sum} vs total {total}",
+                unit.unit
+            );
+        }
+    }
+}
