@@ -105,3 +105,54 @@ pub(crate) fn explain(
         opportunities,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::{Framework, UnitRecord};
+
+    #[test]
+    fn gains_respect_renormalisation() {
+        // Renormalise: X reports A = 0.5 only → value 0.5, 50 points of 100.
+        // If B (70 points) were reported at its best: (15 + 70)/100 → 85 points, gain 35.
+        // If A reached 1: 30 of 30 → value 1 → 100 points, gain 50.
+        let fw = Framework::from_json(
+            r#"{"schema_version": 1, "id": "t", "name_vi": "T", "missing": "renormalise", "nodes": [
+            {"code": "A", "name_vi": "A", "max_points": 30},
+            {"code": "B", "name_vi": "B", "max_points": 70}]}"#,
+        )
+        .unwrap();
+        let s = fw.score(&[UnitRecord::new("X").value("A", 0.5)]).unwrap();
+        let e = s.units[0].explanation.as_ref().unwrap();
+        let gain = |c: &str| e.leaves.iter().find(|l| l.code == c).unwrap().gain.unwrap();
+        assert!((gain("A") - 50.0).abs() < 1e-9);
+        assert!((gain("B") - 35.0).abs() < 1e-9);
+        assert_eq!(e.opportunities[0].code, "A");
+        // The missing leaf contributes nothing; A carries the whole (renormalised) total.
+        let a = e.leaves.iter().find(|l| l.code == "A").unwrap();
+        assert_eq!(a.contribution, Some(50.0));
+    }
+
+    #[test]
+    fn top_n_limits_the_opportunities() {
+        let fw = Framework::from_json(
+            r#"{"schema_version": 1, "id": "t", "name_vi": "T", "nodes": [
+            {"code": "A", "name_vi": "A", "max_points": 1}, {"code": "B", "name_vi": "B", "max_points": 2},
+            {"code": "C", "name_vi": "C", "max_points": 3}]}"#,
+        )
+        .unwrap();
+        let opts = crate::ScoreOptions {
+            top_n: 2,
+            ..Default::default()
+        };
+        let s = fw.score_with(&[UnitRecord::new("X")], &opts).unwrap();
+        let codes: Vec<_> = s.units[0]
+            .explanation
+            .as_ref()
+            .unwrap()
+            .opportunities
+            .iter()
+            .map(|o| o.code.as_str())
+            .collect();
+        assert_eq!(codes, ["C", "B"]);
+    }
+}

@@ -664,3 +664,31 @@ impl TryFrom<FrameworkDef> for Framework {
         Framework::new(def)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deserialising_a_framework_validates_it() {
+        let bad = r#"{"schema_version": 1, "id": "t", "name_vi": "T", "nodes": []}"#;
+        let err = serde_json::from_str::<Framework>(bad).unwrap_err();
+        assert!(err.to_string().contains("no nodes"), "{err}");
+        let good = r#"{"schema_version": 1, "id": "t", "name_vi": "T", "nodes": [{"code": "A", "name_vi": "A", "max_points": 2}]}"#;
+        let fw: Framework = serde_json::from_str(good).unwrap();
+        assert_eq!(fw.max_points(), Some(2.0));
+    }
+
+    #[test]
+    fn defaults_are_not_written_back() {
+        let fw = Framework::from_json(
+            r#"{"schema_version": 1, "id": "t", "name_vi": "T", "nodes": [{"code": "A", "name_vi": "A", "max_points": 2}]}"#,
+        )
+        .unwrap();
+        let json = fw.to_json();
+        assert!(
+            !json.contains("direction") && !json.contains("\"meta\""),
+            "{json}"
+        );
+    }
+}

@@ -255,3 +255,29 @@ impl UnitRecord {
         self
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entry_forms() {
+        let e: Entry = serde_json::from_str(r#"{"numerator": 1, "denominator": 2}"#).unwrap();
+        assert_eq!(e, Entry::ratio(1.0, 2.0));
+        let e: Entry = serde_json::from_str(r#""deputy""#).unwrap();
+        assert_eq!(e.scored(), Some(&Value::Label("deputy".into())));
+        let e: Entry = serde_json::from_str(r#"{"self": 0.5}"#).unwrap();
+        assert_eq!(e.scored(), Some(&Value::Number(0.5)));
+        // An empty assessment has nothing to score; the engine reports it.
+        let e: Entry = serde_json::from_str("{}").unwrap();
+        assert_eq!(e.scored(), None);
+        assert!(serde_json::from_str::<Entry>(r#"{"numerator": 1}"#).is_err());
+    }
+
+    #[test]
+    fn display() {
+        assert_eq!(Value::from(3.5).to_string(), "3.5");
+        assert_eq!(Value::from("x").to_string(), "\"x\"");
+        assert_eq!(Entry::ratio(1.0, 4.0).scored().unwrap().to_string(), "1/4");
+    }
+}

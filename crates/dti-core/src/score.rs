@@ -608,3 +608,31 @@ impl Framework {
         score_cohort(self, units, opts)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn periods_group_in_order_of_appearance() {
+        let g = group_by_period(&[Some(2024), None, Some(2023), Some(2024)]);
+        assert_eq!(
+            g,
+            vec![
+                (Some(2024), vec![0, 3]),
+                (None, vec![1]),
+                (Some(2023), vec![2])
+            ]
+        );
+    }
+
+    #[test]
+    fn an_empty_cohort_scores_to_nothing() {
+        let fw = Framework::from_json(
+            r#"{"schema_version": 1, "id": "t", "name_vi": "T", "nodes": [{"code": "A", "name_vi": "A", "max_points": 2}]}"#,
+        )
+        .unwrap();
+        let s = fw.score(&[]).unwrap();
+        assert!(s.units.is_empty() && s.problems.is_empty());
+    }
+}

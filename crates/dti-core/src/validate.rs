@@ -739,3 +739,50 @@ fn check_rule(
         Rule::Value | Rule::Ratio | Rule::Percent | Rule::YesNo => {}
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::framework::NodeDef;
+
+    fn def(nodes: &[(&str, Option<&str>, Option<f64>)]) -> FrameworkDef {
+        let mut d = FrameworkDef::new("t", "T", "T");
+        d.nodes = nodes
+            .iter()
+            .map(|&(c, p, m)| {
+                let mut n = NodeDef::new(c, p, c, c);
+                n.max_points = m;
+                n
+            })
+            .collect();
+        d
+    }
+
+    #[test]
+    fn orders_and_derived_points() {
+        // Children listed before their parents on purpose.
+        let plan = validate(&def(&[
+            ("G.1", Some("G"), Some(30.0)),
+            ("G.2.a", Some("G.2"), Some(5.0)),
+            ("G.2", Some("G"), None),
+            ("G", None, None),
+        ]))
+        .unwrap();
+        let pos = |v: &[usize], i: usize| v.iter().position(|&x| x == i).unwrap();
+        // post_order: every parent after its children, the root last.
+        assert_eq!(*plan.post_order.last().unwrap(), plan.root);
+        assert!(pos(&plan.post_order, 2) < pos(&plan.post_order, 3));
+        // pre_order: every node after its parent.
+        assert!(pos(&plan.pre_order, 3) < pos(&plan.pre_order, 2));
+        assert!(pos(&plan.pre_order, 2) < pos(&plan.pre_order, 1));
+        assert_eq!(plan.max[2], Some(5.0));
+        assert_eq!(plan.max[3], Some(35.0));
+        assert_eq!(plan.max[plan.root], Some(35.0));
+    }
+
+    #[test]
+    fn tolerance_of_point_sums() {
+        assert!(same_points(0.1 + 0.2, 0.3));
+        assert!(!same_points(100.0, 100.001));
+    }
+}
