@@ -123,12 +123,15 @@ mod error;
 mod explain;
 mod framework;
 mod input;
+mod merge;
 mod normalise;
 mod plan;
+mod registry;
 mod result;
 mod rules;
 mod score;
 mod suggest;
+mod text;
 mod validate;
 
 pub use error::{InputError, InputErrorKind, ScoreError};
@@ -137,10 +140,16 @@ pub use framework::{
     Rule, Step, ViewDef, SCHEMA_VERSION,
 };
 pub use input::{Assessed, Entry, UnitRecord, Value};
+pub use merge::{
+    merge_cohort, MergeError, MergeGroup, MergeMap, MergeOptions, MergeProblem, MergedScores,
+    MergedUnit,
+};
 pub use normalise::{NormaliseError, Normaliser};
+pub use registry::{find_province, merger_2025, provinces, Era, LookupError, Province};
 pub use result::{
     AssessedScore, CohortScores, Explanation, LeafExplanation, NodeScore, Opportunity, Status,
     UnitKey, UnitScore, ViewScore,
 };
 pub use score::{score_cohort, ScoreOptions};
+pub use text::{fold_diacritics, name_key, slug};
 pub use validate::{FrameworkError, Problem};

@@ -71,6 +71,61 @@ pub(crate) enum Cell {
     Covered,
 }
 
+/// Who a row of the matrix is.
+#[derive(Debug, Clone)]
+pub(crate) struct UnitMeta {
+    pub unit: String,
+    pub name: Option<String>,
+    pub period: Option<i32>,
+    pub groups: BTreeMap<String, String>,
+}
+
+impl UnitMeta {
+    fn of(rec: &UnitRecord) -> UnitMeta {
+        UnitMeta {
+            unit: rec.unit.clone(),
+            name: rec.name.clone(),
+            period: rec.period,
+            groups: rec.groups.clone(),
+        }
+    }
+}
+
+/// One self-assessed / appraised pair: (unit row, node, self, appraised).
+type AssessedCell = (usize, usize, Option<AssessedScore>, Option<AssessedScore>);
+
+/// Per-unit cell arrays (unit-major: unit `u`, node `i` at `u * (n + 1) + i`), ready to be
+/// normalised, aggregated and reported.
+#[derive(Debug, Default)]
+pub(crate) struct Matrix {
+    pub meta: Vec<UnitMeta>,
+    pub value: Vec<f64>,
+    pub points: Vec<f64>,
+    pub cells: Vec<Cell>,
+    pub assessed: Vec<AssessedCell>,
+}
+
+impl Matrix {
+    /// Appends a unit with every cell empty; returns its row.
+    pub fn push(&mut self, meta: UnitMeta, n1: usize) -> usize {
+        let u = self.meta.len();
+        self.meta.push(meta);
+        self.value.resize((u + 1) * n1, f64::NAN);
+        self.points.resize((u + 1) * n1, f64::NAN);
+        self.cells.resize((u + 1) * n1, Cell::Empty);
+        u
+    }
+
+    /// Removes the last unit.
+    fn pop(&mut self, n1: usize) {
+        let u = self.meta.len() - 1;
+        self.meta.pop();
+        self.value.truncate(u * n1);
+        self.points.truncate(u * n1);
+        self.cells.truncate(u * n1);
+    }
+}
+
 impl Cell {
     fn status(self) -> Status {
         match self {
@@ -114,12 +169,7 @@ pub fn score_cohort(
 
     // Keep the first record of each (unit, period); resolve each into its cells.
     let mut first_row: HashMap<(&str, Option<i32>), usize> = HashMap::with_capacity(units.len());
-    let mut rows = Vec::with_capacity(units.len());
-    let mut value = Vec::with_capacity(units.len() * n1);
-    let mut points = Vec::with_capacity(units.len() * n1);
-    let mut cells = Vec::with_capacity(units.len() * n1);
-    let mut assessed: Vec<(usize, usize, Option<AssessedScore>, Option<AssessedScore>)> =
-        Vec::new();
+    let mut matrix = Matrix::default();
     let mut scratch = vec![usize::MAX; n1];
     for (row, rec) in units.iter().enumerate() {
         let key = || UnitKey {
@@ -146,40 +196,56 @@ pub fn score_cohort(
         }
         first_row.insert((rec.unit.as_str(), rec.period), row);
 
-        let u = rows.len();
-        value.resize((u + 1) * n1, f64::NAN);
-        points.resize((u + 1) * n1, f64::NAN);
-        cells.resize((u + 1) * n1, Cell::Empty);
+        let u = matrix.push(UnitMeta::of(rec), n1);
         let range = u * n1..(u + 1) * n1;
         let mut sides = Vec::new();
         let unscorable = resolve_unit(
             fw,
             rec,
             row,
-            &mut value[range.clone()],
-            &mut points[range.clone()],
-            &mut cells[range.clone()],
+            &mut matrix.value[range.clone()],
+            &mut matrix.points[range.clone()],
+            &mut matrix.cells[range.clone()],
             &mut scratch,
             &mut problems,
             &mut sides,
         );
         if opts.lenient && unscorable {
             // Policy `error`: a unit with missing values cannot be scored.
-            value.truncate(u * n1);
-            points.truncate(u * n1);
-            cells.truncate(u * n1);
+            matrix.pop(n1);
             excluded.push(key());
             continue;
         }
-        assessed.extend(sides.into_iter().map(|(i, s, a)| (u, i, s, a)));
-        rows.push(row);
+        matrix
+            .assessed
+            .extend(sides.into_iter().map(|(i, s, a)| (u, i, s, a)));
     }
     if !opts.lenient && !problems.is_empty() {
         return Err(ScoreError::Input { problems });
     }
+    let mut scores = finish(fw, matrix, opts)?;
+    scores.problems = problems;
+    scores.excluded = excluded;
+    Ok(scores)
+}
 
-    let m = rows.len();
-    let periods: Vec<Option<i32>> = rows.iter().map(|&r| units[r].period).collect();
+/// Normalises, aggregates, computes views, ranks and explanations, and assembles results.
+pub(crate) fn finish(
+    fw: &Framework,
+    matrix: Matrix,
+    opts: &ScoreOptions,
+) -> Result<CohortScores, ScoreError> {
+    let plan = &fw.plan;
+    let n1 = plan.n + 1;
+    let Matrix {
+        meta,
+        mut value,
+        mut points,
+        mut cells,
+        assessed,
+    } = matrix;
+    let m = meta.len();
+    let periods: Vec<Option<i32>> = meta.iter().map(|u| u.period).collect();
     let rank_groups = group_by_period(&periods);
     let norm_groups = if opts.pool_periods {
         vec![(None, (0..m).collect())]
@@ -279,11 +345,10 @@ pub fn score_cohort(
             .into_iter()
             .map(|(u, i, s, a)| ((u, i), (s, a)))
             .collect();
-    let results = rows
-        .iter()
+    let results = meta
+        .into_iter()
         .enumerate()
-        .map(|(u, &row)| {
-            let rec = &units[row];
+        .map(|(u, rec)| {
             let base = u * n1;
             let nodes = (0..plan.n)
                 .map(|i| {
@@ -326,10 +391,10 @@ pub fn score_cohort(
                 )
             });
             UnitScore {
-                unit: rec.unit.clone(),
-                name: rec.name.clone(),
+                unit: rec.unit,
+                name: rec.name,
                 period: rec.period,
-                groups: rec.groups.clone(),
+                groups: rec.groups,
                 points: opt(points[base + plan.root]),
                 max_points: plan.max[plan.root],
                 value: opt(value[base + plan.root]),
@@ -344,8 +409,8 @@ pub fn score_cohort(
     Ok(CohortScores {
         framework: fw.def.id.clone(),
         units: results,
-        problems,
-        excluded,
+        problems: Vec::new(),
+        excluded: Vec::new(),
     })
 }
 

@@ -31,6 +31,23 @@ pub(crate) fn closest<'a>(
         .map(|(_, c)| c)
 }
 
+/// Up to `n` candidates closest to `word`, best first, each within half the word's length
+/// (at least 2 edits).
+pub(crate) fn closest_n<'a>(
+    word: &str,
+    candidates: impl Iterator<Item = &'a str>,
+    n: usize,
+) -> Vec<&'a str> {
+    let limit = (word.chars().count() / 2).max(2);
+    let mut scored: Vec<(usize, &str)> = candidates
+        .map(|c| (distance(word, c), c))
+        .filter(|(d, _)| *d <= limit)
+        .collect();
+    scored.sort();
+    scored.dedup();
+    scored.into_iter().take(n).map(|(_, c)| c).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

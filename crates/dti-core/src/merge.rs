@@ -1,0 +1,476 @@
+//! Merging units: scoring a merged unit (e.g. a 2025 province) from its former units.
+//!
+//! The rule is the one the ministry used for the DTI 2024 results of the provinces merged in
+//! 2025 (`dti-methodology.md`, "Provinces merged in 2025"): the **plain average of each
+//! main-indicator value** over the former provinces, then aggregation as usual. Here "main
+//! indicator" is the node level chosen by [`MergeOptions::depth`] (2 by default: the level
+//! under the groups or pillars of every DTI version), so the rule works for any framework.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use crate::error::{InputError, ScoreError};
+use crate::framework::Framework;
+use crate::input::UnitRecord;
+use crate::result::{CohortScores, Status, UnitKey, UnitScore};
+use crate::score::{finish, score_cohort, Cell, Matrix, ScoreOptions, UnitMeta};
+
+/// One merged unit and the former units it was formed from.
+///
+/// ```
+/// let g = dti_core::MergeGroup { unit: "phu-tho".into(), name: Some("Phú Thọ".into()),
+///     from: vec!["phu-tho".into(), "vinh-phuc".into(), "hoa-binh".into()] };
+/// assert_eq!(g.from.len(), 3);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MergeGroup {
+    /// The merged unit's id.
+    pub unit: String,
+    /// Its display name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The former units' ids.
+    pub from: Vec<String>,
+}
+
+/// A map from merged units to their former units.
+///
+/// ```
+/// let map = dti_core::MergeMap::from_csv("merged,former\nN,A\nN,B\nM,C\n")?;
+/// assert_eq!(map.groups.len(), 2);
+/// assert_eq!(map.groups[0].from, ["A", "B"]);
+/// # Ok::<(), dti_core::MergeError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MergeMap {
+    /// The merged units, in order of first appearance.
+    pub groups: Vec<MergeGroup>,
+}
+
+/// A problem with a merge map or with the units to merge.
+///
+/// ```
+/// let p = dti_core::MergeProblem::EmptyGroup { unit: "N".into() };
+/// assert_eq!(p.to_string(), "merged unit 'N' lists no former units");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Error, Serialize, Deserialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum MergeProblem {
+    /// A line of a CSV map without two fields.
+    #[error(
+        "line {line} of the merge map needs two fields (merged unit, former unit): '{content}'"
+    )]
+    BadLine {
+        /// 1-based line number.
+        line: usize,
+        /// The line.
+        content: String,
+    },
+    /// A merged unit with no former units.
+    #[error("merged unit '{unit}' lists no former units")]
+    EmptyGroup {
+        /// The merged unit.
+        unit: String,
+    },
+    /// A former unit listed under two merged units.
+    #[error("former unit '{former}' is listed under both '{first}' and '{second}'")]
+    FormerInTwoGroups {
+        /// The former unit.
+        former: String,
+        /// The first merged unit.
+        first: String,
+        /// The second.
+        second: String,
+    },
+    /// A former unit has no (scored) record in the input for the period.
+    #[error("merged unit '{unit}'{}: former unit '{former}' is not in the input", period.map(|p| format!(" ({p})")).unwrap_or_default())]
+    MissingFormer {
+        /// The merged unit.
+        unit: String,
+        /// The period.
+        period: Option<i32>,
+        /// The absent former unit.
+        former: String,
+    },
+    /// None of a merged unit's former units is in the input for the period (lenient mode).
+    #[error("merged unit '{unit}'{}: none of its former units is in the input, so it is not scored", period.map(|p| format!(" ({p})")).unwrap_or_default())]
+    NoFormers {
+        /// The merged unit.
+        unit: String,
+        /// The period.
+        period: Option<i32>,
+    },
+}
+
+/// Why units could not be merged.
+///
+/// ```
+/// let err = dti_core::MergeMap::from_csv("merged,former\nN\n").unwrap_err();
+/// assert!(matches!(err, dti_core::MergeError::Map { .. }));
+/// ```
+#[derive(Debug, Clone, PartialEq, Error, Serialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum MergeError {
+    /// The map is invalid; every problem is listed.
+    #[error("the merge map has {} problem(s):{}", problems.len(), list(problems))]
+    Map {
+        /// All problems.
+        problems: Vec<MergeProblem>,
+    },
+    /// Former units are missing from the input; every one is listed. Lenient mode averages
+    /// over the former units present instead, and flags the merged unit.
+    #[error("{} former unit(s) missing:{}", problems.len(), list(problems))]
+    Input {
+        /// All problems.
+        problems: Vec<MergeProblem>,
+    },
+    /// The former units could not be scored.
+    #[error(transparent)]
+    Score(#[from] ScoreError),
+}
+
+fn list(problems: &[MergeProblem]) -> String {
+    problems.iter().map(|p| format!("\n  - {p}")).collect()
+}
+
+impl MergeMap {
+    /// Adds a former unit to a merged unit (creating the group on first use).
+    ///
+    /// ```
+    /// let mut map = dti_core::MergeMap::default();
+    /// map.add("N", Some("New"), "A");
+    /// map.add("N", None, "B");
+    /// assert_eq!(map.groups[0].from, ["A", "B"]);
+    /// ```
+    pub fn add(&mut self, unit: &str, name: Option<&str>, former: &str) {
+        match self.groups.iter_mut().find(|g| g.unit == unit) {
+            Some(g) => g.from.push(former.to_owned()),
+            None => self.groups.push(MergeGroup {
+                unit: unit.to_owned(),
+                name: name.map(str::to_owned),
+                from: vec![former.to_owned()],
+            }),
+        }
+    }
+
+    /// Reads a two-column CSV (header line first): merged unit id, former unit id.
+    /// Fields may be quoted; blank lines are skipped. The map is checked.
+    ///
+    /// ```
+    /// let map = dti_core::MergeMap::from_csv("province_2025,former_province\n\"Huế\",\"Thừa Thiên Huế\"\n")?;
+    /// assert_eq!(map.groups[0].unit, "Huế");
+    /// # Ok::<(), dti_core::MergeError>(())
+    /// ```
+    pub fn from_csv(text: &str) -> Result<MergeMap, MergeError> {
+        let mut map = MergeMap::default();
+        let mut problems = Vec::new();
+        for (n, line) in text.lines().enumerate().skip(1) {
+            if line.trim().is_empty() {
+                continue;
+            }
+            let field = |s: &str| s.trim().trim_matches('"').trim().to_owned();
+            match line.split_once(',') {
+                Some((a, b)) if !field(a).is_empty() && !field(b).is_empty() => {
+                    map.add(&field(a), None, &field(b));
+                }
+                _ => problems.push(MergeProblem::BadLine {
+                    line: n + 1,
+                    content: line.to_owned(),
+                }),
+            }
+        }
+        if !problems.is_empty() {
+            return Err(MergeError::Map { problems });
+        }
+        map.check()?;
+        Ok(map)
+    }
+
+    /// Checks that every group lists former units and no former unit is listed twice.
+    ///
+    /// ```
+    /// let mut map = dti_core::MergeMap::default();
+    /// map.add("N", None, "A");
+    /// map.add("M", None, "A");
+    /// assert!(map.check().is_err());
+    /// ```
+    pub fn check(&self) -> Result<(), MergeError> {
+        let mut problems = Vec::new();
+        let mut owner: HashMap<&str, &str> = HashMap::new();
+        for g in &self.groups {
+            if g.from.is_empty() {
+                problems.push(MergeProblem::EmptyGroup {
+                    unit: g.unit.clone(),
+                });
+            }
+            for f in &g.from {
+                if let Some(first) = owner.insert(f, &g.unit) {
+                    problems.push(MergeProblem::FormerInTwoGroups {
+                        former: f.clone(),
+                        first: first.to_owned(),
+                        second: g.unit.clone(),
+                    });
+                }
+            }
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(MergeError::Map { problems })
+        }
+    }
+}
+
+fn two() -> usize {
+    2
+}
+
+/// How to merge.
+///
+/// ```
+/// let o: dti_core::MergeOptions = serde_json::from_str(r#"{"lenient": true}"#)?;
+/// assert_eq!(o.depth, 2);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MergeOptions {
+    /// Average over the former units present when some are missing (and flag the merged
+    /// unit), instead of failing; former units' own input problems are reported likewise.
+    #[serde(default)]
+    pub lenient: bool,
+    /// The level whose values are averaged: nodes at this depth (top-level nodes are depth
+    /// 1), and leaves above it. Default 2: the main indicators of every DTI version.
+    #[serde(default = "two")]
+    pub depth: usize,
+    /// How the merged cohort is scored (ranks, explanations).
+    #[serde(default)]
+    pub score: ScoreOptions,
+}
+
+impl Default for MergeOptions {
+    fn default() -> Self {
+        MergeOptions {
+            lenient: false,
+            depth: 2,
+            score: ScoreOptions::default(),
+        }
+    }
+}
+
+/// Which former units went into a merged unit.
+///
+/// ```
+/// let m = dti_core::MergedUnit { unit: "N".into(), period: Some(2024), from: vec!["A".into()], missing: vec!["B".into()] };
+/// assert!(!m.missing.is_empty()); // flagged: averaged over A only
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MergedUnit {
+    /// The merged unit.
+    pub unit: String,
+    /// The period.
+    pub period: Option<i32>,
+    /// The former units averaged.
+    pub from: Vec<String>,
+    /// Former units absent from the input (lenient mode only; the average is over `from`).
+    pub missing: Vec<String>,
+}
+
+/// The result of merging.
+///
+/// ```
+/// # use dti_core::*;
+/// let fw = Framework::from_json(r#"{"schema_version": 1, "id": "t", "name_vi": "T", "nodes": [
+///   {"code": "G", "name_vi": "G"}, {"code": "A", "parent": "G", "name_vi": "A", "max_points": 10}]}"#)?;
+/// let units = [UnitRecord::new("X").value("A", 0.2), UnitRecord::new("Y").value("A", 0.6)];
+/// let map = MergeMap::from_csv("merged,former\nXY,X\nXY,Y\n")?;
+/// let m = merge_cohort(&fw, &units, &map, &MergeOptions::default())?;
+/// assert_eq!(m.scores.units[0].node("A").unwrap().value, Some(0.4));
+/// assert_eq!(m.scores.units[0].points, Some(4.0));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MergedScores {
+    /// The merged units, scored.
+    pub scores: CohortScores,
+    /// Which former units went into each merged unit, in the order of `scores.units`.
+    pub members: Vec<MergedUnit>,
+    /// Input records that belong to no merged unit (not scored here).
+    pub unmapped: Vec<UnitKey>,
+    /// Problems with the former units' own input (lenient mode).
+    pub input_problems: Vec<InputError>,
+    /// Merge problems tolerated in lenient mode.
+    pub problems: Vec<MergeProblem>,
+}
+
+/// Scores merged units from their former units: former units are scored with the framework,
+/// each node at the merge level (see [`MergeOptions::depth`]) gets the plain average of its
+/// former units' values, and the merged units are aggregated, ranked and explained as usual.
+/// Periods are merged separately. A node above the merge level that every former unit gave
+/// directly is averaged as given. The average is taken over the values sorted, so it does
+/// not depend on the order of the former units.
+///
+/// ```
+/// # use dti_core::*;
+/// // DTI 2024 practice: the merged province's main-indicator values are the averages.
+/// let fw = Framework::from_json(r#"{"schema_version": 1, "id": "t", "name_vi": "T", "scale": 300, "nodes": [
+///   {"code": "F", "name_vi": "Nền tảng"},
+///   {"code": "AWR", "parent": "F", "name_vi": "Nhận thức số", "max_points": 100},
+///   {"code": "A", "name_vi": "Hoạt động"},
+///   {"code": "GOV", "parent": "A", "name_vi": "Chính quyền số", "max_points": 200}]}"#)?;
+/// let units = [
+///     UnitRecord::new("P1").value("AWR", 0.9).value("GOV", 0.5),
+///     UnitRecord::new("P2").value("AWR", 0.5).value("GOV", 0.7),
+/// ];
+/// let mut map = MergeMap::default();
+/// map.add("N", Some("New province"), "P1");
+/// map.add("N", None, "P2");
+/// let merged = merge_cohort(&fw, &units, &map, &MergeOptions::default())?;
+/// let n = &merged.scores.units[0];
+/// // AWR (0.9 + 0.5)/2 = 0.7 → 70; GOV (0.5 + 0.7)/2 = 0.6 → 120; total 190.
+/// assert_eq!(n.points, Some(190.0));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn merge_cohort(
+    fw: &Framework,
+    units: &[UnitRecord],
+    map: &MergeMap,
+    opts: &MergeOptions,
+) -> Result<MergedScores, MergeError> {
+    map.check()?;
+    let inner = ScoreOptions {
+        explain: false,
+        lenient: opts.lenient,
+        ..opts.score.clone()
+    };
+    let formers = score_cohort(fw, units, &inner)?;
+    let plan = &fw.plan;
+    let n1 = plan.n + 1;
+
+    let mut depth = vec![0usize; n1];
+    for &i in &plan.pre_order {
+        let p = plan.parent[i];
+        depth[i] = if p == plan.root { 1 } else { depth[p] + 1 };
+    }
+    let d = opts.depth.max(1);
+    let in_cut = |i: usize| depth[i] == d || (depth[i] < d && plan.children[i].is_empty());
+
+    let index: HashMap<(&str, Option<i32>), &UnitScore> = formers
+        .units
+        .iter()
+        .map(|u| ((u.unit.as_str(), u.period), u))
+        .collect();
+    let mut periods: Vec<Option<i32>> = Vec::new();
+    for u in &formers.units {
+        if !periods.contains(&u.period) {
+            periods.push(u.period);
+        }
+    }
+    let mapped: HashMap<&str, ()> = map
+        .groups
+        .iter()
+        .flat_map(|g| g.from.iter().map(|f| (f.as_str(), ())))
+        .collect();
+    let unmapped = formers
+        .units
+        .iter()
+        .filter(|u| !mapped.contains_key(u.unit.as_str()))
+        .map(|u| UnitKey {
+            row: units
+                .iter()
+                .position(|r| r.unit == u.unit && r.period == u.period)
+                .unwrap_or(0),
+            unit: u.unit.clone(),
+            period: u.period,
+        })
+        .collect();
+
+    let mut problems = Vec::new();
+    let mut members = Vec::new();
+    let mut matrix = Matrix::default();
+    let mut vals = Vec::new();
+    for &period in &periods {
+        for g in &map.groups {
+            let mut present = Vec::new();
+            let mut missing = Vec::new();
+            for f in &g.from {
+                match index.get(&(f.as_str(), period)) {
+                    Some(s) => present.push(*s),
+                    None => {
+                        missing.push(f.clone());
+                        problems.push(MergeProblem::MissingFormer {
+                            unit: g.unit.clone(),
+                            period,
+                            former: f.clone(),
+                        });
+                    }
+                }
+            }
+            if present.is_empty() {
+                problems.push(MergeProblem::NoFormers {
+                    unit: g.unit.clone(),
+                    period,
+                });
+                continue;
+            }
+            let u = matrix.push(
+                UnitMeta {
+                    unit: g.unit.clone(),
+                    name: g.name.clone(),
+                    period,
+                    groups: Default::default(),
+                },
+                n1,
+            );
+            let base = u * n1;
+            for &i in &plan.pre_order {
+                let p = plan.parent[i];
+                if p != plan.root
+                    && (in_cut(p) || matches!(matrix.cells[base + p], Cell::Given | Cell::Covered))
+                {
+                    matrix.cells[base + i] = Cell::Covered;
+                    continue;
+                }
+                let everywhere = present.iter().all(|s| s.nodes[i].status == Status::Given);
+                if !(in_cut(i) || (depth[i] < d && everywhere)) {
+                    continue; // aggregated from below
+                }
+                vals.clear();
+                vals.extend(present.iter().filter_map(|s| s.nodes[i].value));
+                if vals.is_empty() {
+                    matrix.cells[base + i] = Cell::Missing;
+                    continue;
+                }
+                // Sorted, so the sum does not depend on the order of the former units.
+                vals.sort_by(f64::total_cmp);
+                let avg = vals.iter().sum::<f64>() / vals.len() as f64;
+                matrix.value[base + i] = avg;
+                matrix.points[base + i] = plan.max[i].map_or(f64::NAN, |m| avg * m);
+                matrix.cells[base + i] = Cell::Given;
+            }
+            members.push(MergedUnit {
+                unit: g.unit.clone(),
+                period,
+                from: present.iter().map(|s| s.unit.clone()).collect(),
+                missing,
+            });
+        }
+    }
+    if !opts.lenient && !problems.is_empty() {
+        return Err(MergeError::Input { problems });
+    }
+    let scores = finish(fw, matrix, &opts.score)?;
+    Ok(MergedScores {
+        scores,
+        members,
+        unmapped,
+        input_problems: formers.problems,
+        problems,
+    })
+}

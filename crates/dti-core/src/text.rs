@@ -1,0 +1,108 @@
+//! Vietnamese text helpers: folding diacritics to ASCII, and lookup keys for names.
+
+/// Vietnamese letters with diacritics, by their ASCII base letter (lowercase).
+const FOLD: [(char, &str); 7] = [
+    ('a', "àáảãạăằắẳẵặâầấẩẫậ"),
+    ('e', "èéẻẽẹêềếểễệ"),
+    ('i', "ìíỉĩị"),
+    ('o', "òóỏõọôồốổỗộơờớởỡợ"),
+    ('u', "ùúủũụưừứửữự"),
+    ('y', "ỳýỷỹỵ"),
+    ('d', "đ"),
+];
+
+fn fold_lower(c: char) -> Option<char> {
+    FOLD.iter().find(|(_, v)| v.contains(c)).map(|(b, _)| *b)
+}
+
+/// Folds Vietnamese diacritics to ASCII, keeping case: `"Đắk Lắk"` → `"Dak Lak"`.
+/// Works on precomposed (NFC) and decomposed (NFD) text alike; other characters pass through.
+///
+/// ```
+/// assert_eq!(dti_core::fold_diacritics("Thừa Thiên Huế"), "Thua Thien Hue");
+/// assert_eq!(dti_core::fold_diacritics("ĐỒNG THÁP"), "DONG THAP");
+/// // Decomposed input: "a" + combining grave accent.
+/// assert_eq!(dti_core::fold_diacritics("Ha\u{0300} Nội"), "Ha Noi");
+/// ```
+pub fn fold_diacritics(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if ('\u{0300}'..='\u{036F}').contains(&c) {
+            continue; // a combining mark of decomposed text
+        }
+        if c.is_ascii() {
+            out.push(c);
+            continue;
+        }
+        if let Some(b) = fold_lower(c) {
+            out.push(b);
+            continue;
+        }
+        let lower = c.to_lowercase().next().unwrap_or(c);
+        match fold_lower(lower) {
+            Some(b) => out.push(b.to_ascii_uppercase()),
+            None => out.push(c),
+        }
+    }
+    out
+}
+
+/// The key names are compared by: diacritics folded, lowercase, a leading "TP."/"Thành phố"/
+/// "Tỉnh" dropped, and only letters and digits kept. `"TP. Hồ Chí Minh"`, `"ho chi minh"` and
+/// `"Thành phố Hồ Chí Minh"` share a key.
+///
+/// ```
+/// assert_eq!(dti_core::name_key("TP. Hồ Chí Minh"), "hochiminh");
+/// assert_eq!(dti_core::name_key("Thành phố Hồ Chí Minh"), "hochiminh");
+/// assert_eq!(dti_core::name_key("tỉnh Bà Rịa - Vũng Tàu"), "bariavungtau");
+/// ```
+pub fn name_key(name: &str) -> String {
+    let folded = fold_diacritics(name).to_lowercase();
+    let mut rest = folded.trim();
+    for prefix in ["thanh pho ", "tp.", "tp ", "tinh "] {
+        if let Some(r) = rest.strip_prefix(prefix) {
+            rest = r;
+            break;
+        }
+    }
+    rest.chars().filter(char::is_ascii_alphanumeric).collect()
+}
+
+/// A stable slug from a name: folded, lowercase, words joined by hyphens.
+///
+/// ```
+/// assert_eq!(dti_core::slug("Bà Rịa - Vũng Tàu"), "ba-ria-vung-tau");
+/// ```
+pub fn slug(name: &str) -> String {
+    fold_diacritics(name)
+        .to_lowercase()
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_vietnamese_vowel_folds() {
+        for (base, variants) in FOLD {
+            for v in variants.chars() {
+                assert_eq!(fold_diacritics(&v.to_string()), base.to_string());
+                let upper: String = v.to_uppercase().collect();
+                assert_eq!(
+                    fold_diacritics(&upper),
+                    base.to_ascii_uppercase().to_string()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn old_and_new_tone_placement_share_a_key() {
+        assert_eq!(name_key("Hòa Bình"), name_key("Hoà Bình"));
+        assert_eq!(name_key("Khánh Hòa"), "khanhhoa");
+    }
+}
