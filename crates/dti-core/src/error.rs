@@ -157,6 +157,12 @@ pub enum InputErrorKind {
     /// No value under missing-data policy `error`.
     #[error("no value was reported and the framework's missing-data policy is 'error'")]
     Missing,
+    /// The node must be aggregated from children whose weights the source does not publish.
+    #[error("the weights of its children {} are not published by the framework's source: give this node's value directly, or supply the weights", children.join(", "))]
+    UnpublishedWeights {
+        /// The children without weights.
+        children: Vec<String>,
+    },
     /// A node's value and a value of one of its descendants were both given.
     #[error("a value is given both for this node and for its descendant '{descendant}'; give one level only")]
     NodeAndDescendant {
@@ -187,6 +193,7 @@ impl InputErrorKind {
             InputErrorKind::EmptyUnitId => "empty_unit_id",
             InputErrorKind::Missing => "missing",
             InputErrorKind::NodeAndDescendant { .. } => "node_and_descendant",
+            InputErrorKind::UnpublishedWeights { .. } => "unpublished_weights",
         }
     }
 }

@@ -230,6 +230,37 @@ impl IndicatorMeta {
     }
 }
 
+/// A node parameter that a framework's source does not publish.
+///
+/// ```
+/// let p: dti_core::Param = serde_json::from_str("\"max_points\"")?;
+/// assert_eq!(p, dti_core::Param::MaxPoints);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Param {
+    /// The node's max points: the framework cannot load until they are supplied.
+    MaxPoints,
+    /// The node's weight among its siblings: values given for the parent directly still
+    /// score; aggregating the parent from below needs the weight supplied.
+    Weight,
+}
+
+impl Param {
+    /// The schema name.
+    ///
+    /// ```
+    /// assert_eq!(dti_core::Param::Weight.name(), "weight");
+    /// ```
+    pub fn name(self) -> &'static str {
+        match self {
+            Param::MaxPoints => "max_points",
+            Param::Weight => "weight",
+        }
+    }
+}
+
 fn default_direction() -> i8 {
     1
 }
@@ -283,6 +314,10 @@ pub struct NodeDef {
     /// Descriptive metadata.
     #[serde(default, skip_serializing_if = "IndicatorMeta::is_empty")]
     pub meta: IndicatorMeta,
+    /// Parameters the source does not publish (see [`Param`]); supply them with a
+    /// [`Supplement`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unpublished: Vec<Param>,
 }
 
 impl NodeDef {
@@ -304,6 +339,7 @@ impl NodeDef {
             rule: None,
             direction: 1,
             meta: IndicatorMeta::default(),
+            unpublished: Vec::new(),
         }
     }
 }

@@ -119,6 +119,7 @@
 #![deny(missing_docs)]
 
 mod aggregate;
+mod builtin;
 mod error;
 mod explain;
 mod framework;
@@ -134,10 +135,11 @@ mod suggest;
 mod text;
 mod validate;
 
+pub use builtin::{builtin_ids, Extension, Supplement};
 pub use error::{InputError, InputErrorKind, ScoreError};
 pub use framework::{
     Aggregator, DataSource, Framework, FrameworkDef, IndicatorMeta, Level, MissingPolicy, NodeDef,
-    Rule, Step, ViewDef, SCHEMA_VERSION,
+    Param, Rule, Step, ViewDef, SCHEMA_VERSION,
 };
 pub use input::{Assessed, Entry, UnitRecord, Value};
 pub use merge::{

@@ -185,10 +185,12 @@ impl MergeMap {
                 }),
             }
         }
+        if let Err(MergeError::Map { problems: more }) = map.check() {
+            problems.extend(more);
+        }
         if !problems.is_empty() {
             return Err(MergeError::Map { problems });
         }
-        map.check()?;
         Ok(map)
     }
 

@@ -37,9 +37,20 @@ pub(crate) struct Plan {
     pub missing: MissingPolicy,
     /// Views: member node indices.
     pub views: Vec<Vec<usize>>,
+    /// Nodes whose weight the source does not publish (and nobody supplied).
+    pub weight_unpublished: Vec<bool>,
 }
 
 impl Plan {
+    /// Children of `i` whose weights are unpublished, when `i` aggregates by weights.
+    pub fn unpublished_weights(&self, i: usize) -> impl Iterator<Item = usize> + '_ {
+        let weighted = self.aggregate[i] == Aggregator::WeightedMean;
+        self.children[i]
+            .iter()
+            .copied()
+            .filter(move |&c| weighted && self.weight_unpublished[c])
+    }
+
     pub fn index_of(&self, code: &str) -> Option<usize> {
         self.index.get(code).copied()
     }

@@ -562,6 +562,26 @@ fn resolve_unit(
             }
         }
     }
+
+    // Aggregating a node over children with unpublished weights would present a guess.
+    for &p in &plan.post_order {
+        if matches!(cells[p], Cell::Given | Cell::Covered) {
+            continue;
+        }
+        let children: Vec<String> = plan
+            .unpublished_weights(p)
+            .map(|c| fw.def.nodes[c].code.clone())
+            .collect();
+        if !children.is_empty() {
+            unscorable = true;
+            let code = if p == plan.root {
+                &fw.def.id
+            } else {
+                &fw.def.nodes[p].code
+            };
+            problems.push(fail(code, InputErrorKind::UnpublishedWeights { children }));
+        }
+    }
     unscorable
 }
 

@@ -7,7 +7,7 @@ use std::fmt;
 use serde::Serialize;
 use thiserror::Error;
 
-use crate::framework::{Aggregator, FrameworkDef, Rule, SCHEMA_VERSION};
+use crate::framework::{Aggregator, FrameworkDef, Param, Rule, SCHEMA_VERSION};
 use crate::plan::{is_ancestor, Plan, NO_PARENT};
 
 /// Why a framework could not be loaded.
@@ -31,6 +31,14 @@ pub enum FrameworkError {
         format: &'static str,
         /// The parser's message, with line and column.
         message: String,
+    },
+    /// No built-in framework has this id.
+    #[error("no built-in framework '{id}'; available: {}", available.join(", "))]
+    UnknownBuiltin {
+        /// The id asked for.
+        id: String,
+        /// The built-in ids.
+        available: Vec<String>,
     },
     /// The definition parsed but breaks the rules; every problem is listed.
     #[error("framework '{id}' has {} problem(s):{}", problems.len(), ProblemList(problems))]
@@ -258,6 +266,28 @@ pub enum Problem {
         /// The normaliser.
         method: &'static str,
     },
+    /// A parameter the source does not publish was not supplied.
+    #[error("node '{node}': {parameter} is not published by the framework's source; supply it (a supplement with the node's {parameter})")]
+    Unpublished {
+        /// The node.
+        node: String,
+        /// The parameter.
+        parameter: &'static str,
+    },
+    /// A supplement or extension names a node that does not exist.
+    #[error("node '{node}' does not exist in the framework being supplemented or extended")]
+    UnknownNode {
+        /// The code.
+        node: String,
+    },
+    /// An extension extends another framework.
+    #[error("the extension extends '{extends}', not this framework '{framework}'")]
+    ExtensionMismatch {
+        /// What the extension extends.
+        extends: String,
+        /// The framework it was applied to.
+        framework: String,
+    },
     /// A view lists no nodes.
     #[error("view '{view}' lists no nodes")]
     EmptyView {
@@ -325,6 +355,9 @@ impl Problem {
             Problem::DirectionNotApplicable { .. } => "direction_not_applicable",
             Problem::InvalidNormaliser { .. } => "invalid_normaliser",
             Problem::UnboundedNormaliser { .. } => "unbounded_normaliser",
+            Problem::Unpublished { .. } => "unpublished",
+            Problem::UnknownNode { .. } => "unknown_node",
+            Problem::ExtensionMismatch { .. } => "extension_mismatch",
             Problem::EmptyView { .. } => "empty_view",
             Problem::ViewUnknownNode { .. } => "view_unknown_node",
             Problem::ViewNodeWithoutPoints { .. } => "view_node_without_points",
@@ -342,6 +375,7 @@ impl Problem {
         use Problem::*;
         match self {
             UnsupportedSchema { .. } | EmptyId | NoNodes | EmptyCode { .. } => None,
+            ExtensionMismatch { .. } => None,
             DuplicateCode { node }
             | UnknownParent { node, .. }
             | Cycle { node }
@@ -362,7 +396,9 @@ impl Problem {
             | FractionOutOfRange { node, .. }
             | DirectionNotApplicable { node, .. }
             | InvalidNormaliser { node, .. }
-            | UnboundedNormaliser { node, .. } => Some(node),
+            | UnboundedNormaliser { node, .. }
+            | Unpublished { node, .. }
+            | UnknownNode { node } => Some(node),
             EmptyView { view }
             | ViewUnknownNode { view, .. }
             | ViewNodeWithoutPoints { view, .. }
@@ -471,8 +507,21 @@ pub(crate) fn validate(def: &FrameworkDef) -> Result<Plan, FrameworkError> {
     let mut weight = vec![1.0; n + 1];
     let mut aggregate = vec![def.aggregate; n + 1];
     let mut rule = vec![None; n + 1];
+    let mut weight_unpublished = vec![false; n + 1];
     for (i, node) in def.nodes.iter().enumerate() {
         let code = &node.code;
+        for &param in &node.unpublished {
+            match param {
+                Param::MaxPoints if node.max_points.is_none() => {
+                    problems.push(Problem::Unpublished {
+                        node: code.clone(),
+                        parameter: param.name(),
+                    })
+                }
+                Param::Weight if node.weight.is_none() => weight_unpublished[i] = true,
+                _ => {}
+            }
+        }
         if let Some(m) = node.max_points {
             if !m.is_finite() || m < 0.0 {
                 problems.push(Problem::InvalidMaxPoints {
@@ -524,10 +573,16 @@ pub(crate) fn validate(def: &FrameworkDef) -> Result<Plan, FrameworkError> {
         .filter(|m| m.is_finite() && *m >= 0.0)
     };
     let mut max: Vec<Option<f64>> = (0..=n).map(declared).collect();
+    // A node whose missing max points are already explained by an `unpublished` report.
+    let mut unexplained: Vec<bool> = (0..=n)
+        .map(|i| i == root || !def.nodes[i].unpublished.contains(&Param::MaxPoints))
+        .collect();
     for &i in &post_order {
         if aggregate[i] != Aggregator::PointsSum {
             if aggregate[i] == Aggregator::WeightedMean
-                && children[i].iter().all(|&c| weight[c] == 0.0)
+                && children[i]
+                    .iter()
+                    .all(|&c| weight[c] == 0.0 && !weight_unpublished[c])
             {
                 problems.push(Problem::AllWeightsZero { node: code_of(i) });
             }
@@ -540,10 +595,15 @@ pub(crate) fn validate(def: &FrameworkDef) -> Result<Plan, FrameworkError> {
                 Some(m) => sum += m,
                 None => {
                     complete = false;
-                    problems.push(Problem::MissingMaxPoints {
-                        node: code_of(c),
-                        parent: code_of(i),
-                    });
+                    // Missing because unpublished points below were already reported.
+                    if unexplained[c] {
+                        problems.push(Problem::MissingMaxPoints {
+                            node: code_of(c),
+                            parent: code_of(i),
+                        });
+                    } else if max[i].is_none() {
+                        unexplained[i] = false;
+                    }
                 }
             }
         }
@@ -631,6 +691,7 @@ pub(crate) fn validate(def: &FrameworkDef) -> Result<Plan, FrameworkError> {
         direction,
         missing: def.missing,
         views,
+        weight_unpublished,
     })
 }
 
