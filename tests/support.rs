@@ -1,4 +1,8 @@
-//! Helpers shared by the integration tests: locating and loading fixtures.
+//! Helpers shared by the integration tests: locating and loading fixtures, checking results,
+//! and the generator of the synthetic province panel.
+
+#[path = "synthetic.rs"]
+pub mod synthetic;
 
 use std::path::{Path, PathBuf};
 

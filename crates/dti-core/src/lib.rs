@@ -15,6 +15,12 @@
 //!   node and view, the total, and an [`Explanation`].
 //! - Bad input never panics: [`ScoreError`] lists every problem with its row, unit and
 //!   indicator; lenient mode ([`ScoreOptions::lenient`]) scores the rest and reports them.
+//! - The official frameworks load by id ([`Framework::builtin`]: `vn-pdti-2020`,
+//!   `vn-pdti-2022`, `vn-pdti-2025`); parameters a regulation does not publish are marked
+//!   ([`Param`]) and supplied by the user ([`Supplement`]), never guessed; [`Extension`]s add
+//!   component indicators.
+//! - The province registry ([`provinces`], [`find_province`]) and the 2025 merger
+//!   ([`merger_2025`], [`merge_cohort`]): merged units scored from their former units.
 //!
 //! The crate is pure Rust (serde, serde_json, thiserror, and toml behind a feature), does no
 //! I/O and builds for `wasm32-unknown-unknown`; the same inputs give bit-identical results on

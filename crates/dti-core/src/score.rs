@@ -35,8 +35,8 @@ use crate::suggest::closest;
 pub struct ScoreOptions {
     /// Collect input problems into [`CohortScores::problems`] and score the rest, instead of
     /// failing. A rejected value counts as not reported; duplicate records after the first,
-    /// and (under missing policy `error`) units with missing values, are left out and listed
-    /// in [`CohortScores::excluded`].
+    /// units with missing values under missing policy `error`, and units that would need
+    /// unpublished weights, are left out and listed in [`CohortScores::excluded`].
     pub lenient: bool,
     /// Compute each unit's [`Explanation`](crate::Explanation).
     pub explain: bool,
