@@ -126,11 +126,11 @@ fn leaf(rng: &mut Rng, no: &mut usize, parent: &str, cohort_relative: bool) -> N
         },
         5 => Rule::YesNo,
         _ => Rule::Normalised {
-            normaliser: match rng.below(3) {
+            normaliser: Some(match rng.below(3) {
                 0 => Normaliser::MinMax { l: 0.0, u: 1.0 },
                 1 => Normaliser::PercentileRank,
                 _ => Normaliser::DistanceToMax,
-            },
+            }),
         },
     });
     let levels = matches!(n.rule, Some(Rule::Levels { .. }));

@@ -1,16 +1,28 @@
-//! Aggregating a node from its children, for one unit.
+//! Aggregating a node from its children.
 //!
-//! Formulas (`composite-methods.md`, "Aggregation"; Decision 922/QĐ-BTTTT for points):
+//! Formulas (`composite-methods.md`, "Aggregation"; OECD/JRC Handbook 2008 §6; COINr's
+//! `a_amean`, `a_gmean`, `a_hmean`; Decision 922/QĐ-BTTTT for points):
 //! - points sum: points = Σ pᵢ over the children that have a value; value = points / Σ maxᵢ
 //!   over the same children; when some are missing (policy `renormalise`) the node's points
 //!   are value × its max, i.e. the available points scaled up to the whole.
-//! - weighted arithmetic mean: value = Σ wᵢvᵢ / Σ wᵢ over children with a value.
+//! - weighted arithmetic mean Σ wᵢvᵢ / Σ wᵢ; geometric exp(Σ wᵢ ln vᵢ / Σ wᵢ); harmonic
+//!   Σ wᵢ / Σ (wᵢ/vᵢ); generalised (Σ wᵢvᵢᵖ / Σ wᵢ)^(1/p); weighted median — each over the
+//!   children that have a value, weights renormalised over them.
+//! - Copeland outranking: over the units of a period (see [`copeland`]).
 //!
 //! Children with max points 0 (the DTI 2022 smart-city indicator) neither earn points nor
-//! count as missing. A node whose children are all missing is missing (NaN).
+//! count as missing in a points sum. A node whose children are all missing — or fewer than
+//! its data threshold — is missing (NaN).
 
 use crate::framework::Aggregator;
 use crate::plan::Plan;
+
+/// A child value the aggregator cannot take (e.g. 0 in a geometric mean).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct BadChild {
+    pub child: usize,
+    pub value: f64,
+}
 
 /// Points sum over `(max, value, points)` terms: returns (value, points). `total_max` is the
 /// node's max points (the sum of every term's max).
@@ -43,41 +55,163 @@ pub(crate) fn points_sum(
 }
 
 /// Aggregates node `i` for one unit whose cells are `value` and `points` (indexed by node).
-/// `over` replaces one child's `(value, points)`, for what-if explanations.
+/// `over` replaces one child's `(value, points)`, for what-if explanations. Copeland, which
+/// needs the whole cohort, gives NaN here (see [`copeland`]).
 pub(crate) fn aggregate(
     plan: &Plan,
     i: usize,
     value: &[f64],
     points: &[f64],
     over: Option<(usize, f64, f64)>,
-) -> (f64, f64) {
+) -> Result<(f64, f64), BadChild> {
     let cell = |c: usize| match over {
         Some((o, v, p)) if o == c => (v, p),
         _ => (value[c], points[c]),
     };
     let children = &plan.children[i];
-    match plan.aggregate[i] {
-        Aggregator::PointsSum => points_sum(
-            children.iter().map(|&c| {
-                let (v, p) = cell(c);
-                (plan.max[c].unwrap_or(0.0), v, p)
-            }),
-            plan.max[i].unwrap_or(0.0),
-        ),
-        Aggregator::WeightedMean => {
-            let (mut s, mut w) = (0.0, 0.0);
-            for &c in children {
-                let (v, _) = cell(c);
-                if v.is_nan() {
-                    continue;
-                }
-                s += plan.weight[c] * v;
-                w += plan.weight[c];
-            }
-            let value = if w > 0.0 { s / w } else { f64::NAN };
-            (value, plan.max[i].map_or(f64::NAN, |m| value * m))
+    if plan.threshold[i] > 0.0 {
+        let present = children.iter().filter(|&&c| !cell(c).0.is_nan()).count();
+        if (present as f64) < plan.threshold[i] * children.len() as f64 {
+            return Ok((f64::NAN, f64::NAN));
         }
     }
+    let weighted = || {
+        children.iter().filter_map(|&c| {
+            let (v, _) = cell(c);
+            (!v.is_nan()).then_some((c, plan.weight[c], v))
+        })
+    };
+    let value = match plan.aggregate[i] {
+        Aggregator::PointsSum => {
+            return Ok(points_sum(
+                children.iter().map(|&c| {
+                    let (v, p) = cell(c);
+                    (plan.max[c].unwrap_or(0.0), v, p)
+                }),
+                plan.max[i].unwrap_or(0.0),
+            ))
+        }
+        Aggregator::WeightedMean => mean(weighted(), Ok, |s| s)?,
+        Aggregator::GeometricMean => mean(
+            weighted(),
+            |v| if v > 0.0 { Ok(v.ln()) } else { Err(()) },
+            f64::exp,
+        )?,
+        Aggregator::HarmonicMean => {
+            let (mut w, mut s, mut any) = (0.0, 0.0, false);
+            for (c, wc, v) in weighted() {
+                if v <= 0.0 {
+                    return Err(BadChild { child: c, value: v });
+                }
+                w += wc;
+                s += wc / v;
+                any = true;
+            }
+            if any && s > 0.0 {
+                w / s
+            } else {
+                f64::NAN
+            }
+        }
+        Aggregator::GeneralisedMean { p } => mean(
+            weighted(),
+            |v| {
+                if v < 0.0 || (p < 0.0 && v == 0.0) {
+                    Err(())
+                } else {
+                    Ok(v.powf(p))
+                }
+            },
+            |s| s.powf(1.0 / p),
+        )?,
+        Aggregator::WeightedMedian => {
+            let mut items: Vec<(f64, f64)> = weighted().map(|(_, w, v)| (v, w)).collect();
+            weighted_median(&mut items)
+        }
+        Aggregator::Copeland => f64::NAN,
+    };
+    Ok((value, plan.max[i].map_or(f64::NAN, |m| value * m)))
+}
+
+/// Σ wᵢ f(vᵢ) / Σ wᵢ, then `back`; NaN when no child has a value or the weights sum to 0.
+fn mean(
+    items: impl Iterator<Item = (usize, f64, f64)>,
+    f: impl Fn(f64) -> Result<f64, ()>,
+    back: impl Fn(f64) -> f64,
+) -> Result<f64, BadChild> {
+    let (mut s, mut w) = (0.0, 0.0);
+    for (c, wc, v) in items {
+        let fv = f(v).map_err(|()| BadChild { child: c, value: v })?;
+        s += wc * fv;
+        w += wc;
+    }
+    Ok(if w > 0.0 { back(s / w) } else { f64::NAN })
+}
+
+/// The value at which the cumulative share of weight, over values sorted ascending, first
+/// reaches one half.
+fn weighted_median(items: &mut [(f64, f64)]) -> f64 {
+    let total: f64 = items.iter().map(|(_, w)| w).sum();
+    if items.is_empty() || total <= 0.0 {
+        return f64::NAN;
+    }
+    items.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut cum = 0.0;
+    for &(v, w) in items.iter() {
+        cum += w / total;
+        if cum >= 0.5 - 1e-12 {
+            return v;
+        }
+    }
+    items[items.len() - 1].0
+}
+
+/// Copeland scores of node `i` over a group of units: `child(u, c)` gives unit u's value of
+/// child c. Weights are scaled to sum to 1 over all children; a comparison with a missing
+/// value counts for neither unit (as in COINr's outranking matrix). Units without any child
+/// value score NaN and are not compared.
+pub(crate) fn copeland(
+    plan: &Plan,
+    i: usize,
+    units: &[usize],
+    child: impl Fn(usize, usize) -> f64,
+) -> Vec<f64> {
+    let children = &plan.children[i];
+    let wsum: f64 = children.iter().map(|&c| plan.weight[c]).sum();
+    let present: Vec<bool> = units
+        .iter()
+        .map(|&u| children.iter().any(|&c| !child(u, c).is_nan()))
+        .collect();
+    let mut score = vec![0.0; units.len()];
+    for a in 0..units.len() {
+        if !present[a] {
+            score[a] = f64::NAN;
+            continue;
+        }
+        for b in 0..units.len() {
+            if a == b || !present[b] {
+                continue;
+            }
+            let mut m = 0.0;
+            for &c in children {
+                let (x, y) = (child(units[a], c), child(units[b], c));
+                let w = plan.weight[c] / wsum;
+                if x > y {
+                    m += w;
+                } else if x == y {
+                    m += w / 2.0;
+                }
+            }
+            score[a] += if (m - 0.5).abs() <= 1e-12 {
+                0.0
+            } else if m > 0.5 {
+                1.0
+            } else {
+                -1.0
+            };
+        }
+    }
+    score
 }
 
 /// The additive term a child contributes to its parent's aggregate (for explanations), or
@@ -90,12 +224,13 @@ pub(crate) fn term(
     points: &[f64],
 ) -> Option<f64> {
     let v = value[c];
-    Some(match plan.aggregate[parent] {
-        Aggregator::PointsSum if plan.max[c].unwrap_or(0.0) == 0.0 || v.is_nan() => 0.0,
-        Aggregator::PointsSum => points[c],
-        Aggregator::WeightedMean if v.is_nan() => 0.0,
-        Aggregator::WeightedMean => plan.weight[c] * v,
-    })
+    match plan.aggregate[parent] {
+        Aggregator::PointsSum if plan.max[c].unwrap_or(0.0) == 0.0 || v.is_nan() => Some(0.0),
+        Aggregator::PointsSum => Some(points[c]),
+        Aggregator::WeightedMean if v.is_nan() => Some(0.0),
+        Aggregator::WeightedMean => Some(plan.weight[c] * v),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -129,5 +264,16 @@ mod tests {
         let (v, p) = points_sum([(0.0, 0.9, 0.0)].into_iter(), 0.0);
         assert!(v.is_nan());
         assert_eq!(p, 0.0);
+    }
+
+    #[test]
+    fn weighted_median_by_hand() {
+        // Sorted 1 (w 1), 2 (w 1), 10 (w 2): cumulative shares 0.25, 0.5 → median 2.
+        let mut items = vec![(10.0, 2.0), (1.0, 1.0), (2.0, 1.0)];
+        assert_eq!(weighted_median(&mut items), 2.0);
+        // Heavier top weight: 1 (w 1), 2 (w 1), 10 (w 3): 0.2, 0.4, 1.0 → 10.
+        let mut items = vec![(10.0, 3.0), (1.0, 1.0), (2.0, 1.0)];
+        assert_eq!(weighted_median(&mut items), 10.0);
+        assert!(weighted_median(&mut []).is_nan());
     }
 }

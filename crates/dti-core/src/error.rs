@@ -220,6 +220,22 @@ pub enum ScoreError {
         /// All problems found.
         problems: Vec<InputError>,
     },
+    /// An aggregator met a child value it cannot take (e.g. 0 in a geometric mean).
+    #[error("unit '{unit}'{}, node '{node}': the {method} cannot take child '{child}' = {value}; normalise to a positive range first (e.g. min_max to [1, 100]) or choose another aggregator", period.map(|p| format!(" ({p})")).unwrap_or_default())]
+    Aggregate {
+        /// The unit.
+        unit: String,
+        /// Its period.
+        period: Option<i32>,
+        /// The node being aggregated.
+        node: String,
+        /// The aggregator.
+        method: String,
+        /// The offending child.
+        child: String,
+        /// Its value.
+        value: f64,
+    },
     /// A cohort-relative normaliser could not be applied to an indicator's column.
     #[error("indicator '{indicator}'{}: {source}", period.map(|p| format!(" in period {p}")).unwrap_or_default())]
     Normalise {
@@ -243,6 +259,7 @@ impl ScoreError {
         match self {
             ScoreError::Input { .. } => "input",
             ScoreError::Normalise { .. } => "normalise",
+            ScoreError::Aggregate { .. } => "aggregate",
         }
     }
 }

@@ -65,10 +65,12 @@ pub(crate) fn explain(
             0.0
         } else {
             // Re-aggregate the path to the root with this leaf at its best.
+            // A value the path's aggregators cannot take leaves the gain unknown.
             let (mut c, mut v, mut p) = (i, best, plan.max[i].map_or(f64::NAN, |m| best * m));
             while plan.parent[c] != NO_PARENT {
                 let up = plan.parent[c];
-                (v, p) = aggregate(plan, up, value, points, Some((c, v, p)));
+                (v, p) = aggregate(plan, up, value, points, Some((c, v, p)))
+                    .unwrap_or((f64::NAN, f64::NAN));
                 c = up;
             }
             total(v, p) - old_total

@@ -4,6 +4,8 @@
 //! schema, see the crate docs). [`Framework`] is a definition that passed validation and was
 //! compiled into flat arrays for scoring; only a `Framework` can be scored.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::normalise::Normaliser;
@@ -59,6 +61,28 @@ pub enum Aggregator {
     /// Weighted arithmetic mean of the children's values: Σ wᵢvᵢ / Σ wᵢ, with `weight`
     /// relative within the group (OECD/JRC Handbook 2008, §6; `composite-methods.md`).
     WeightedMean,
+    /// Weighted geometric mean exp(Σ wᵢ ln vᵢ / Σ wᵢ); a child value ≤ 0 is an error (COINr
+    /// `a_gmean`; normalise to a positive range first, e.g. min-max to [1, 100]).
+    GeometricMean,
+    /// Weighted harmonic mean Σ wᵢ / Σ (wᵢ / vᵢ); a child value ≤ 0 is an error (COINr
+    /// `a_hmean`).
+    HarmonicMean,
+    /// Generalised (power) mean (Σ wᵢvᵢᵖ / Σ wᵢ)^(1/p), p ≠ 0 (p = 1 arithmetic, −1 harmonic;
+    /// use `geometric_mean` for the limit p → 0). Negative values are an error, and so are
+    /// zeros when p < 0.
+    GeneralisedMean {
+        /// The power.
+        p: f64,
+    },
+    /// Weighted median: children sorted by value, the first value at which the cumulative
+    /// share of weight reaches one half.
+    WeightedMedian,
+    /// Copeland outranking (OECD/JRC Handbook 2008, §6.1.3): for each pair of units p, q in
+    /// the period, M = Σ weights of children where p > q + ½ Σ weights where tied (weights
+    /// scaled to sum 1); +1 if M > ½, −1 if M < ½, 0 if M = ½; the score is the sum over q.
+    /// Cohort-relative and not a value in [0, 1], so the node cannot carry max points.
+    /// (COINr 1.x's `a_copeland` sums M itself rather than its sign.)
+    Copeland,
 }
 
 impl Aggregator {
@@ -71,8 +95,50 @@ impl Aggregator {
         match self {
             Aggregator::PointsSum => "points_sum",
             Aggregator::WeightedMean => "weighted_mean",
+            Aggregator::GeometricMean => "geometric_mean",
+            Aggregator::HarmonicMean => "harmonic_mean",
+            Aggregator::GeneralisedMean { .. } => "generalised_mean",
+            Aggregator::WeightedMedian => "weighted_median",
+            Aggregator::Copeland => "copeland",
         }
     }
+
+    /// Whether the result stays within the range of the children's values (every mean and
+    /// the median do; points sums and Copeland scores do not).
+    ///
+    /// ```
+    /// assert!(dti_core::Aggregator::GeometricMean.is_mean());
+    /// assert!(!dti_core::Aggregator::Copeland.is_mean());
+    /// ```
+    pub fn is_mean(&self) -> bool {
+        !matches!(self, Aggregator::PointsSum | Aggregator::Copeland)
+    }
+}
+
+/// Choices that apply to every node at one depth of the tree (top-level nodes are depth 1),
+/// unless the node sets its own.
+///
+/// ```
+/// let l: dti_core::LevelDef = serde_json::from_str(
+///     r#"{"depth": 1, "aggregate": {"method": "geometric_mean"}, "data_threshold": 0.66}"#)?;
+/// assert_eq!(l.aggregate, Some(dti_core::Aggregator::GeometricMean));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LevelDef {
+    /// The depth (1 = top-level nodes).
+    pub depth: usize,
+    /// Aggregator of the nodes at this depth that have children.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aggregate: Option<Aggregator>,
+    /// Normaliser of the `normalised` leaves at this depth that name none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub normaliser: Option<Normaliser>,
+    /// Data-availability threshold of the nodes at this depth (see
+    /// [`FrameworkDef::data_threshold`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data_threshold: Option<f64>,
 }
 
 /// One step of a [`Rule::Steps`] table: a value of at least `at` earns `points`
@@ -151,8 +217,9 @@ pub enum Rule {
     /// Input a raw number, normalised against the whole cohort (see [`Normaliser`]); the
     /// direction is applied before normalising.
     Normalised {
-        /// The normaliser and its parameters.
-        normaliser: Normaliser,
+        /// The normaliser and its parameters; `None` takes the level's or the framework's.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        normaliser: Option<Normaliser>,
     },
 }
 
@@ -222,6 +289,9 @@ pub struct IndicatorMeta {
     /// The evidence a unit must attach (document number, date, summary …).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub evidence: Option<String>,
+    /// A target value in the indicator's units (for [`Normaliser::DistanceToTarget`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<f64>,
 }
 
 impl IndicatorMeta {
@@ -414,6 +484,20 @@ pub struct FrameworkDef {
     /// The missing-data policy.
     #[serde(default)]
     pub missing: MissingPolicy,
+    /// Share of a node's children that must have a value for the node to have one (COINr's
+    /// `dat_thresh`); below it the node is missing. None: any one child suffices.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data_threshold: Option<f64>,
+    /// Default normaliser of `normalised` leaves that name none (and whose level names none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub normaliser: Option<Normaliser>,
+    /// Per-depth choices of aggregator, normaliser and data threshold.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub levels: Vec<LevelDef>,
+    /// Named alternative weight sets: set name → node code → weight (see
+    /// [`Framework::with_weight_set`]).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub weight_sets: BTreeMap<String, BTreeMap<String, f64>>,
     /// Free-form notes (status, what is unpublished, …).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
@@ -442,6 +526,10 @@ impl FrameworkDef {
             scale: None,
             aggregate: Aggregator::default(),
             missing: MissingPolicy::default(),
+            data_threshold: None,
+            normaliser: None,
+            levels: Vec::new(),
+            weight_sets: BTreeMap::new(),
             notes: Vec::new(),
             nodes: Vec::new(),
             views: Vec::new(),

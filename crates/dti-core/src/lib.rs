@@ -144,8 +144,8 @@ mod validate;
 pub use builtin::{builtin_ids, Extension, Supplement};
 pub use error::{InputError, InputErrorKind, ScoreError};
 pub use framework::{
-    Aggregator, DataSource, Framework, FrameworkDef, IndicatorMeta, Level, MissingPolicy, NodeDef,
-    Param, Rule, Step, ViewDef, SCHEMA_VERSION,
+    Aggregator, DataSource, Framework, FrameworkDef, IndicatorMeta, Level, LevelDef, MissingPolicy,
+    NodeDef, Param, Rule, Step, ViewDef, SCHEMA_VERSION,
 };
 pub use input::{Assessed, Entry, UnitRecord, Value};
 pub use merge::{

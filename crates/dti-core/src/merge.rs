@@ -355,11 +355,7 @@ pub fn merge_cohort(
     let plan = &fw.plan;
     let n1 = plan.n + 1;
 
-    let mut depth = vec![0usize; n1];
-    for &i in &plan.pre_order {
-        let p = plan.parent[i];
-        depth[i] = if p == plan.root { 1 } else { depth[p] + 1 };
-    }
+    let depth = &plan.depth;
     let d = opts.depth.max(1);
     let in_cut = |i: usize| depth[i] == d || (depth[i] < d && plan.children[i].is_empty());
 

@@ -16,6 +16,14 @@ fn one() -> f64 {
     1.0
 }
 
+fn hundred() -> f64 {
+    100.0
+}
+
+fn yes() -> bool {
+    true
+}
+
 /// A normalisation method with its parameters, chosen as data.
 ///
 /// ```
@@ -27,7 +35,7 @@ fn one() -> f64 {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "method", rename_all = "snake_case")]
+#[serde(tag = "method", rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum Normaliser {
     /// x' unchanged.
@@ -63,6 +71,53 @@ pub enum Normaliser {
     DistanceToMax,
     /// x'/max. A maximum of 0 is an error.
     FractionOfMax,
+    /// Distance to a reference unit r: 1 − (x'_r − x')/(x'_r − min), optionally capped at 1.
+    /// A reference unit absent from the cohort (or without a value), or one at the minimum,
+    /// is an error.
+    DistanceToReference {
+        /// The reference unit's id.
+        unit: String,
+        /// Cap scores above the reference at 1.
+        #[serde(default)]
+        cap: bool,
+    },
+    /// Distance to a target t (in the indicator's own units): (x − min)/(t − min) for
+    /// direction +1, (max − x)/(max − t) for −1 — that is, (x' − min')/(t' − min') on the
+    /// direction-adjusted values — optionally capped at 1. Without `target`, the leaf's
+    /// `meta.target` is used. A target at or below the worst value is an error.
+    DistanceToTarget {
+        /// The target; `None` takes the leaf's `meta.target`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        target: Option<f64>,
+        /// Cap scores beyond the target at 1.
+        #[serde(default)]
+        cap: bool,
+    },
+    /// Goalposts (lo, hi in the indicator's own units): (x − lo)/(hi − lo) for direction +1,
+    /// (hi − x)/(hi − lo) for −1, truncated to [0, 1] unless `truncate` is false, times
+    /// `scale` (COINr `n_goalposts`).
+    Goalposts {
+        /// Lower goalpost.
+        lo: f64,
+        /// Upper goalpost.
+        hi: f64,
+        /// Scale of the result (default 1).
+        #[serde(default = "one")]
+        scale: f64,
+        /// Truncate to the goalposts (default true).
+        #[serde(default = "yes")]
+        truncate: bool,
+    },
+    /// Fixed bounds: (x' − a)/(b − a)·k, not cohort-relative (COINr `n_scaled` with k = 100).
+    FixedBounds {
+        /// Lower bound.
+        a: f64,
+        /// Upper bound.
+        b: f64,
+        /// Scale (default 100).
+        #[serde(default = "hundred")]
+        k: f64,
+    },
 }
 
 /// Why a normaliser could not be applied to a column.
@@ -99,6 +154,29 @@ pub enum NormaliseError {
     /// The maximum is zero, so a fraction of it is undefined.
     #[error("the largest value is 0, so a fraction of the maximum is undefined")]
     ZeroMax,
+    /// The reference unit is not in the cohort, or has no value.
+    #[error("the reference unit '{unit}' is not in the cohort or has no value")]
+    ReferenceAbsent {
+        /// The reference unit.
+        unit: String,
+    },
+    /// The reference unit has the worst value, so distances to it are undefined.
+    #[error("the reference unit '{unit}' has the worst value, so the distance to it is undefined")]
+    ReferenceAtMinimum {
+        /// The reference unit.
+        unit: String,
+    },
+    /// The target is not better than the worst value.
+    #[error("the target {target} is not better than the worst value {worst}, so the distance to it is undefined")]
+    TargetNotAboveMinimum {
+        /// The target (indicator units).
+        target: f64,
+        /// The worst value (indicator units).
+        worst: f64,
+    },
+    /// No target was given, neither in the normaliser nor in the indicator's metadata.
+    #[error("no target: give one in the normaliser or in the indicator's meta.target")]
+    NoTarget,
 }
 
 impl Normaliser {
@@ -117,6 +195,10 @@ impl Normaliser {
             Normaliser::PercentileRank => "percentile_rank",
             Normaliser::DistanceToMax => "distance_to_max",
             Normaliser::FractionOfMax => "fraction_of_max",
+            Normaliser::DistanceToReference { .. } => "distance_to_reference",
+            Normaliser::DistanceToTarget { .. } => "distance_to_target",
+            Normaliser::Goalposts { .. } => "goalposts",
+            Normaliser::FixedBounds { .. } => "fixed_bounds",
         }
     }
 
@@ -135,6 +217,26 @@ impl Normaliser {
                     "needs a finite mean m and a standard deviation s > 0, got m = {m}, s = {s}"
                 ))
             }
+            Normaliser::Goalposts { lo, hi, scale, .. }
+                if !(lo.is_finite() && hi.is_finite() && scale.is_finite() && lo < hi) =>
+            {
+                Err(format!(
+                    "needs finite goalposts lo < hi and a finite scale, got lo = {lo}, hi = {hi}, scale = {scale}"
+                ))
+            }
+            Normaliser::FixedBounds { a, b, k }
+                if !(a.is_finite() && b.is_finite() && k.is_finite() && a < b) =>
+            {
+                Err(format!(
+                    "needs finite bounds a < b and a finite k, got a = {a}, b = {b}, k = {k}"
+                ))
+            }
+            Normaliser::DistanceToTarget { target: Some(t), .. } if !t.is_finite() => {
+                Err(format!("the target must be finite, got {t}"))
+            }
+            Normaliser::DistanceToReference { ref unit, .. } if unit.trim().is_empty() => {
+                Err("the reference unit id is empty".to_owned())
+            }
             _ => Ok(()),
         }
     }
@@ -151,6 +253,11 @@ impl Normaliser {
         match *self {
             Normaliser::MinMax { l, u } => 0.0 <= l && u <= 1.0,
             Normaliser::PercentileRank | Normaliser::DistanceToMax => true,
+            Normaliser::DistanceToReference { cap, .. }
+            | Normaliser::DistanceToTarget { cap, .. } => cap,
+            Normaliser::Goalposts {
+                scale, truncate, ..
+            } => truncate && (0.0..=1.0).contains(&scale),
             _ => false,
         }
     }
@@ -165,11 +272,20 @@ impl Normaliser {
         match *self {
             Normaliser::MinMax { u, .. } => Some(u),
             Normaliser::PercentileRank | Normaliser::DistanceToMax => Some(1.0),
+            Normaliser::DistanceToReference { cap: true, .. }
+            | Normaliser::DistanceToTarget { cap: true, .. } => Some(1.0),
+            Normaliser::Goalposts {
+                scale,
+                truncate: true,
+                ..
+            } => Some(scale.max(0.0)),
             _ => None,
         }
     }
 
-    /// Normalises a column of direction-adjusted values (`NaN` = missing, kept missing).
+    /// Normalises a column of direction-adjusted values x' = d·x (`NaN` = missing, kept
+    /// missing) for an indicator of direction +1. See [`normalise_column`](Self::normalise_column)
+    /// for direction −1 and the reference-unit method.
     ///
     /// ```
     /// let out = dti_core::Normaliser::Rank.normalise(&[3.0, f64::NAN, 1.0, 3.0])?;
@@ -180,20 +296,47 @@ impl Normaliser {
     /// # Ok::<(), dti_core::NormaliseError>(())
     /// ```
     pub fn normalise(&self, x: &[f64]) -> Result<Vec<f64>, NormaliseError> {
+        self.normalise_column(x, 1.0, &[])
+    }
+
+    /// Normalises one indicator's column over a cohort: `x` holds the direction-adjusted
+    /// values x' = d·x (`NaN` = missing), `direction` is d, and `units` the cohort's unit ids
+    /// in the same order (needed only by [`Normaliser::DistanceToReference`]).
+    ///
+    /// ```
+    /// use dti_core::Normaliser;
+    /// // Unemployment (lower is better), goalposts 2 % (best) … 20 % (worst): x' = −x.
+    /// let g = Normaliser::Goalposts { lo: 2.0, hi: 20.0, scale: 100.0, truncate: true };
+    /// let out = g.normalise_column(&[-2.0, -11.0, -25.0], -1.0, &[])?;
+    /// assert_eq!(out, vec![100.0, 50.0, 0.0]);
+    /// let r = Normaliser::DistanceToReference { unit: "B".into(), cap: true };
+    /// assert_eq!(r.normalise_column(&[0.0, 10.0, 20.0], 1.0, &["A", "B", "C"])?, vec![0.0, 1.0, 1.0]);
+    /// # Ok::<(), dti_core::NormaliseError>(())
+    /// ```
+    pub fn normalise_column(
+        &self,
+        x: &[f64],
+        direction: f64,
+        units: &[&str],
+    ) -> Result<Vec<f64>, NormaliseError> {
         let mut out = vec![f64::NAN; x.len()];
-        self.normalise_into(x, &mut out)?;
+        let reference = match self {
+            Normaliser::DistanceToReference { unit, .. } => units.iter().position(|u| u == unit),
+            _ => None,
+        };
+        self.normalise_into(x, direction, reference, &mut out)?;
         Ok(out)
     }
 
-    /// As [`normalise`](Self::normalise), writing into `out` (same length as `x`).
-    ///
-    /// ```
-    /// let mut out = [0.0; 3];
-    /// dti_core::Normaliser::DistanceToMax.normalise_into(&[0.0, 5.0, 10.0], &mut out)?;
-    /// assert_eq!(out, [0.0, 0.5, 1.0]);
-    /// # Ok::<(), dti_core::NormaliseError>(())
-    /// ```
-    pub fn normalise_into(&self, x: &[f64], out: &mut [f64]) -> Result<(), NormaliseError> {
+    /// The engine's entry point: like [`normalise_column`](Self::normalise_column) with the
+    /// reference unit already located, writing into `out` (same length as `x`).
+    pub(crate) fn normalise_into(
+        &self,
+        x: &[f64],
+        direction: f64,
+        reference: Option<usize>,
+        out: &mut [f64],
+    ) -> Result<(), NormaliseError> {
         debug_assert_eq!(x.len(), out.len());
         let stats = Stats::of(x);
         match *self {
@@ -227,19 +370,60 @@ impl Normaliser {
                 map(x, out, |v| 1.0 - (stats.max - v) / range);
             }
             Normaliser::FractionOfMax => {
-                if stats.count == 0 {
-                    return Err(NormaliseError::TooFewValues {
-                        needed: 1,
-                        found: 0,
-                    });
-                }
+                stats.nonempty()?;
                 if stats.max == 0.0 {
                     return Err(NormaliseError::ZeroMax);
                 }
                 map(x, out, |v| v / stats.max);
             }
+            Normaliser::DistanceToReference { ref unit, cap } => {
+                let absent = || NormaliseError::ReferenceAbsent { unit: unit.clone() };
+                let xr = reference
+                    .map(|r| x[r])
+                    .filter(|v| !v.is_nan())
+                    .ok_or_else(absent)?;
+                if xr == stats.min {
+                    return Err(NormaliseError::ReferenceAtMinimum { unit: unit.clone() });
+                }
+                map(x, out, |v| capped(1.0 - (xr - v) / (xr - stats.min), cap));
+            }
+            Normaliser::DistanceToTarget { target, cap } => {
+                stats.nonempty()?;
+                let t = direction * target.ok_or(NormaliseError::NoTarget)?;
+                if t <= stats.min {
+                    return Err(NormaliseError::TargetNotAboveMinimum {
+                        target: direction * t,
+                        worst: direction * stats.min,
+                    });
+                }
+                map(x, out, |v| capped((v - stats.min) / (t - stats.min), cap));
+            }
+            Normaliser::Goalposts {
+                lo,
+                hi,
+                scale,
+                truncate,
+            } => map(x, out, |v| {
+                // Goalposts are in the indicator's units; v = d·x.
+                let y = if direction < 0.0 {
+                    (hi + v) / (hi - lo)
+                } else {
+                    (v - lo) / (hi - lo)
+                };
+                let y = if truncate { y.clamp(0.0, 1.0) } else { y };
+                y * scale
+            }),
+            Normaliser::FixedBounds { a, b, k } => map(x, out, |v| (v - a) / (b - a) * k),
         }
         Ok(())
+    }
+}
+
+fn capped(y: f64, cap: bool) -> f64 {
+    if cap {
+        y.min(1.0)
+    } else {
+        y
     }
 }
 
@@ -305,13 +489,18 @@ impl Stats {
         }
     }
 
-    fn range(&self) -> Result<f64, NormaliseError> {
+    fn nonempty(&self) -> Result<(), NormaliseError> {
         if self.count == 0 {
             return Err(NormaliseError::TooFewValues {
                 needed: 1,
                 found: 0,
             });
         }
+        Ok(())
+    }
+
+    fn range(&self) -> Result<f64, NormaliseError> {
+        self.nonempty()?;
         let r = self.max - self.min;
         if r == 0.0 {
             return Err(NormaliseError::ZeroRange { value: self.min });

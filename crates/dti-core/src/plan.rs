@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 
 use crate::framework::{Aggregator, MissingPolicy, Rule};
+use crate::normalise::Normaliser;
 
 /// Sentinel parent of the root.
 pub(crate) const NO_PARENT: usize = usize::MAX;
@@ -39,6 +40,12 @@ pub(crate) struct Plan {
     pub views: Vec<Vec<usize>>,
     /// Nodes whose weight the source does not publish (and nobody supplied).
     pub weight_unpublished: Vec<bool>,
+    /// The resolved normaliser of each `normalised` leaf.
+    pub normaliser: Vec<Option<Normaliser>>,
+    /// Data-availability threshold of each node with children (0 = any child suffices).
+    pub threshold: Vec<f64>,
+    /// Depth of each node (top level 1, root 0).
+    pub depth: Vec<usize>,
 }
 
 impl Plan {
@@ -58,9 +65,9 @@ impl Plan {
     /// The highest value a leaf can reach: 1 for every rule except unbounded normalisers,
     /// whose best is taken from the cohort (`None` here).
     pub fn leaf_top_value(&self, i: usize) -> Option<f64> {
-        match &self.rule[i] {
-            Some(Rule::Normalised { normaliser }) => normaliser.upper_bound(),
-            _ => Some(1.0),
+        match &self.normaliser[i] {
+            Some(normaliser) => normaliser.upper_bound(),
+            None => Some(1.0),
         }
     }
 }

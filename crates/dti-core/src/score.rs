@@ -9,12 +9,12 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
-use crate::aggregate::{aggregate, points_sum};
+use crate::aggregate::{aggregate, copeland, points_sum};
 use crate::error::{InputError, InputErrorKind, ScoreError};
 use crate::explain::explain;
-use crate::framework::{Framework, MissingPolicy, Rule};
+use crate::framework::{Aggregator, Framework, MissingPolicy, Rule};
 use crate::input::{Entry, UnitRecord, Value};
-use crate::normalise::ranks_ascending;
+use crate::normalise::{ranks_ascending, Normaliser};
 use crate::plan::Plan;
 use crate::result::{
     AssessedScore, CohortScores, NodeScore, Status, UnitKey, UnitScore, ViewScore,
@@ -256,6 +256,7 @@ pub(crate) fn finish(
     normalise_leaves(
         plan,
         fw,
+        &meta,
         &norm_groups,
         n1,
         &mut value,
@@ -263,15 +264,7 @@ pub(crate) fn finish(
         &mut cells,
     )?;
 
-    for u in 0..m {
-        let r = u * n1..(u + 1) * n1;
-        aggregate_unit(
-            plan,
-            &mut value[r.clone()],
-            &mut points[r.clone()],
-            &mut cells[r],
-        );
-    }
+    aggregate_all(fw, &meta, &rank_groups, &mut value, &mut points, &mut cells)?;
 
     // Views: a points sum over their members; a member below a given node makes it missing.
     let nv = plan.views.len();
@@ -590,6 +583,7 @@ fn resolve_unit(
 fn normalise_leaves(
     plan: &Plan,
     fw: &Framework,
+    meta: &[UnitMeta],
     groups: &[(Option<i32>, Vec<usize>)],
     n1: usize,
     value: &mut [f64],
@@ -599,10 +593,16 @@ fn normalise_leaves(
     let mut x = Vec::new();
     let mut out = Vec::new();
     for i in 0..plan.n {
-        let Some(Rule::Normalised { normaliser }) = &plan.rule[i] else {
+        let Some(normaliser) = &plan.normaliser[i] else {
             continue;
         };
         for (period, members) in groups {
+            let reference = match normaliser {
+                Normaliser::DistanceToReference { unit, .. } => {
+                    members.iter().position(|&u| &meta[u].unit == unit)
+                }
+                _ => None,
+            };
             x.clear();
             x.extend(members.iter().map(|&u| {
                 if cells[u * n1 + i] == Cell::Raw {
@@ -614,13 +614,14 @@ fn normalise_leaves(
             // Nobody reported it: nothing to normalise, the missing policy decides.
             if x.iter().any(|v| !v.is_nan()) {
                 out.resize(x.len(), f64::NAN);
-                normaliser.normalise_into(&x, &mut out).map_err(|source| {
-                    ScoreError::Normalise {
+                let d = plan.direction[i];
+                normaliser
+                    .normalise_into(&x, d, reference, &mut out)
+                    .map_err(|source| ScoreError::Normalise {
                         indicator: fw.def.nodes[i].code.clone(),
                         period: *period,
                         source,
-                    }
-                })?;
+                    })?;
             }
             for (j, &u) in members.iter().enumerate() {
                 let k = u * n1 + i;
@@ -644,17 +645,59 @@ fn normalise_leaves(
     Ok(())
 }
 
-/// Aggregates one unit bottom-up; given and covered nodes keep what they have.
-fn aggregate_unit(plan: &Plan, value: &mut [f64], points: &mut [f64], cells: &mut [Cell]) {
+/// Aggregates every unit bottom-up, node by node (Copeland compares the units of a period);
+/// given and covered nodes keep what they have.
+fn aggregate_all(
+    fw: &Framework,
+    meta: &[UnitMeta],
+    groups: &[(Option<i32>, Vec<usize>)],
+    value: &mut [f64],
+    points: &mut [f64],
+    cells: &mut [Cell],
+) -> Result<(), ScoreError> {
+    let plan = &fw.plan;
+    let n1 = plan.n + 1;
+    let keep = |c: Cell| matches!(c, Cell::Given | Cell::Covered);
     for &i in &plan.post_order {
-        if matches!(cells[i], Cell::Given | Cell::Covered) {
+        if plan.aggregate[i] == Aggregator::Copeland {
+            for (_, members) in groups {
+                let scores = copeland(plan, i, members, |u, c| value[u * n1 + c]);
+                for (&u, s) in members.iter().zip(scores) {
+                    if !keep(cells[u * n1 + i]) {
+                        value[u * n1 + i] = s;
+                        points[u * n1 + i] = f64::NAN;
+                        cells[u * n1 + i] = Cell::Aggregated;
+                    }
+                }
+            }
             continue;
         }
-        let (v, p) = aggregate(plan, i, value, points, None);
-        value[i] = v;
-        points[i] = p;
-        cells[i] = Cell::Aggregated;
+        for (u, unit) in meta.iter().enumerate() {
+            let r = u * n1..(u + 1) * n1;
+            if keep(cells[r.start + i]) {
+                continue;
+            }
+            let (v, p) =
+                aggregate(plan, i, &value[r.clone()], &points[r.clone()], None).map_err(|bad| {
+                    ScoreError::Aggregate {
+                        unit: unit.unit.clone(),
+                        period: unit.period,
+                        node: if i == plan.root {
+                            fw.def.id.clone()
+                        } else {
+                            fw.def.nodes[i].code.clone()
+                        },
+                        method: plan.aggregate[i].name().to_owned(),
+                        child: fw.def.nodes[bad.child].code.clone(),
+                        value: bad.value,
+                    }
+                })?;
+            value[r.start + i] = v;
+            points[r.start + i] = p;
+            cells[r.start + i] = Cell::Aggregated;
+        }
     }
+    Ok(())
 }
 
 impl Framework {

@@ -7,7 +7,8 @@ use std::fmt;
 use serde::Serialize;
 use thiserror::Error;
 
-use crate::framework::{Aggregator, FrameworkDef, Param, Rule, SCHEMA_VERSION};
+use crate::framework::{Aggregator, FrameworkDef, LevelDef, Param, Rule, SCHEMA_VERSION};
+use crate::normalise::Normaliser;
 use crate::plan::{is_ancestor, Plan, NO_PARENT};
 
 /// Why a framework could not be loaded.
@@ -288,6 +289,54 @@ pub enum Problem {
         /// The framework it was applied to.
         framework: String,
     },
+    /// A `normalised` leaf with no normaliser anywhere.
+    #[error("node '{node}' is normalised but names no normaliser, and neither its level nor the framework sets one")]
+    NoNormaliser {
+        /// The leaf.
+        node: String,
+    },
+    /// An aggregator's parameters are invalid.
+    #[error("node '{node}': aggregator '{method}': {reason}")]
+    InvalidAggregator {
+        /// The node (or level, or framework id).
+        node: String,
+        /// The aggregator.
+        method: &'static str,
+        /// What is wrong.
+        reason: String,
+    },
+    /// An aggregator whose result is not a value in [0, 1] on a node with max points.
+    #[error("node '{node}': the '{method}' aggregator gives scores, not shares of a maximum, so the node cannot have max_points")]
+    UnboundedAggregator {
+        /// The node.
+        node: String,
+        /// The aggregator.
+        method: &'static str,
+    },
+    /// A data threshold outside [0, 1].
+    #[error("{node}: the data threshold must be a share in [0, 1], got {threshold}")]
+    InvalidThreshold {
+        /// Where (node, level or framework id).
+        node: String,
+        /// The value.
+        threshold: f64,
+    },
+    /// A level that does not exist or is listed twice.
+    #[error("level {level}: {reason}")]
+    InvalidLevel {
+        /// The depth.
+        level: usize,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A weight set names a node that does not exist.
+    #[error("weight set '{set}': node '{node}' does not exist")]
+    WeightSetUnknownNode {
+        /// The set.
+        set: String,
+        /// The code.
+        node: String,
+    },
     /// A view lists no nodes.
     #[error("view '{view}' lists no nodes")]
     EmptyView {
@@ -358,6 +407,12 @@ impl Problem {
             Problem::Unpublished { .. } => "unpublished",
             Problem::UnknownNode { .. } => "unknown_node",
             Problem::ExtensionMismatch { .. } => "extension_mismatch",
+            Problem::NoNormaliser { .. } => "no_normaliser",
+            Problem::InvalidAggregator { .. } => "invalid_aggregator",
+            Problem::UnboundedAggregator { .. } => "unbounded_aggregator",
+            Problem::InvalidThreshold { .. } => "invalid_threshold",
+            Problem::InvalidLevel { .. } => "invalid_level",
+            Problem::WeightSetUnknownNode { .. } => "weight_set_unknown_node",
             Problem::EmptyView { .. } => "empty_view",
             Problem::ViewUnknownNode { .. } => "view_unknown_node",
             Problem::ViewNodeWithoutPoints { .. } => "view_node_without_points",
@@ -375,7 +430,7 @@ impl Problem {
         use Problem::*;
         match self {
             UnsupportedSchema { .. } | EmptyId | NoNodes | EmptyCode { .. } => None,
-            ExtensionMismatch { .. } => None,
+            ExtensionMismatch { .. } | InvalidLevel { .. } => None,
             DuplicateCode { node }
             | UnknownParent { node, .. }
             | Cycle { node }
@@ -398,7 +453,12 @@ impl Problem {
             | InvalidNormaliser { node, .. }
             | UnboundedNormaliser { node, .. }
             | Unpublished { node, .. }
-            | UnknownNode { node } => Some(node),
+            | UnknownNode { node }
+            | NoNormaliser { node }
+            | InvalidAggregator { node, .. }
+            | UnboundedAggregator { node, .. }
+            | InvalidThreshold { node, .. }
+            | WeightSetUnknownNode { node, .. } => Some(node),
             EmptyView { view }
             | ViewUnknownNode { view, .. }
             | ViewNodeWithoutPoints { view, .. }
@@ -502,6 +562,39 @@ pub(crate) fn validate(def: &FrameworkDef) -> Result<Plan, FrameworkError> {
         }
     };
 
+    // Depths (top-level nodes 1) and per-level choices.
+    let mut depth = vec![0usize; n + 1];
+    for &i in &pre_order {
+        let p = parent[i];
+        depth[i] = if p == root { 1 } else { depth[p] + 1 };
+    }
+    let max_depth = depth.iter().copied().max().unwrap_or(0);
+    let mut level_of: HashMap<usize, &LevelDef> = HashMap::new();
+    for l in &def.levels {
+        let at = format!("level {}", l.depth);
+        if l.depth == 0 || l.depth > max_depth {
+            problems.push(Problem::InvalidLevel {
+                level: l.depth,
+                reason: format!("the tree has depths 1 to {max_depth}"),
+            });
+        } else if level_of.insert(l.depth, l).is_some() {
+            problems.push(Problem::InvalidLevel {
+                level: l.depth,
+                reason: "listed more than once".to_owned(),
+            });
+        }
+        if let Some(t) = l.data_threshold {
+            check_threshold(&at, t, &mut problems);
+        }
+        if let Some(a) = &l.aggregate {
+            check_aggregator(&at, a, &mut problems);
+        }
+    }
+    if let Some(t) = def.data_threshold {
+        check_threshold(&def.id, t, &mut problems);
+    }
+    check_aggregator(&def.id, &def.aggregate, &mut problems);
+
     // Per-node fields.
     let mut direction = vec![1.0; n + 1];
     let mut weight = vec![1.0; n + 1];
@@ -557,10 +650,66 @@ pub(crate) fn validate(def: &FrameworkDef) -> Result<Plan, FrameworkError> {
             if node.rule.is_some() {
                 problems.push(Problem::RuleOnParent { node: code.clone() });
             }
-            if let Some(a) = node.aggregate {
-                aggregate[i] = a;
+            match node.aggregate {
+                Some(a) => {
+                    check_aggregator(code, &a, &mut problems);
+                    aggregate[i] = a;
+                }
+                None => {
+                    if let Some(a) = level_of.get(&depth[i]).and_then(|l| l.aggregate) {
+                        aggregate[i] = a;
+                    }
+                }
+            }
+            if aggregate[i] == Aggregator::Copeland && node.max_points.is_some() {
+                problems.push(Problem::UnboundedAggregator {
+                    node: code.clone(),
+                    method: aggregate[i].name(),
+                });
             }
         }
+    }
+    let threshold: Vec<f64> = (0..=n)
+        .map(|i| {
+            level_of
+                .get(&depth[i])
+                .filter(|_| i != root)
+                .and_then(|l| l.data_threshold)
+                .or(def.data_threshold)
+                .unwrap_or(0.0)
+        })
+        .collect();
+
+    // The normaliser of each `normalised` leaf: its own, its level's, or the framework's;
+    // a distance to target without a target takes the leaf's meta.target.
+    let mut normaliser: Vec<Option<Normaliser>> = vec![None; n + 1];
+    for (i, node) in def.nodes.iter().enumerate() {
+        let Some(Rule::Normalised { normaliser: own }) = &rule[i] else {
+            continue;
+        };
+        let chosen = own
+            .clone()
+            .or_else(|| level_of.get(&depth[i]).and_then(|l| l.normaliser.clone()))
+            .or_else(|| def.normaliser.clone());
+        let Some(mut chosen) = chosen else {
+            problems.push(Problem::NoNormaliser {
+                node: node.code.clone(),
+            });
+            continue;
+        };
+        if let Normaliser::DistanceToTarget { target, .. } = &mut chosen {
+            if target.is_none() {
+                *target = node.meta.target;
+            }
+            if target.is_none() {
+                problems.push(Problem::InvalidNormaliser {
+                    node: node.code.clone(),
+                    method: "distance_to_target",
+                    reason: "no target: give one in the normaliser or in meta.target".to_owned(),
+                });
+            }
+        }
+        normaliser[i] = Some(chosen);
     }
 
     // Effective max points, bottom-up.
@@ -579,10 +728,9 @@ pub(crate) fn validate(def: &FrameworkDef) -> Result<Plan, FrameworkError> {
         .collect();
     for &i in &post_order {
         if aggregate[i] != Aggregator::PointsSum {
-            if aggregate[i] == Aggregator::WeightedMean
-                && children[i]
-                    .iter()
-                    .all(|&c| weight[c] == 0.0 && !weight_unpublished[c])
+            if children[i]
+                .iter()
+                .all(|&c| weight[c] == 0.0 && !weight_unpublished[c])
             {
                 problems.push(Problem::AllWeightsZero { node: code_of(i) });
             }
@@ -621,7 +769,14 @@ pub(crate) fn validate(def: &FrameworkDef) -> Result<Plan, FrameworkError> {
     // Leaf rules.
     for (i, node) in def.nodes.iter().enumerate() {
         if let Some(r) = &rule[i] {
-            check_rule(&node.code, r, node.direction, max[i], &mut problems);
+            check_rule(
+                &node.code,
+                r,
+                normaliser[i].as_ref(),
+                node.direction,
+                max[i],
+                &mut problems,
+            );
         }
     }
 
@@ -692,12 +847,39 @@ pub(crate) fn validate(def: &FrameworkDef) -> Result<Plan, FrameworkError> {
         missing: def.missing,
         views,
         weight_unpublished,
+        normaliser,
+        threshold,
+        depth,
     })
+}
+
+fn check_threshold(at: &str, t: f64, problems: &mut Vec<Problem>) {
+    if !(0.0..=1.0).contains(&t) {
+        problems.push(Problem::InvalidThreshold {
+            node: at.to_owned(),
+            threshold: t,
+        });
+    }
+}
+
+fn check_aggregator(at: &str, a: &Aggregator, problems: &mut Vec<Problem>) {
+    if let Aggregator::GeneralisedMean { p } = *a {
+        if !p.is_finite() || p == 0.0 {
+            problems.push(Problem::InvalidAggregator {
+                node: at.to_owned(),
+                method: a.name(),
+                reason: format!(
+                    "the power p must be finite and not 0 (use geometric_mean for p → 0), got {p}"
+                ),
+            });
+        }
+    }
 }
 
 fn check_rule(
     code: &str,
     rule: &Rule,
+    normaliser: Option<&Normaliser>,
     direction: i8,
     max: Option<f64>,
     problems: &mut Vec<Problem>,
@@ -782,7 +964,10 @@ fn check_rule(
                 }
             }
         }
-        Rule::Normalised { normaliser } => {
+        Rule::Normalised { .. } => {
+            let Some(normaliser) = normaliser else {
+                return; // reported as NoNormaliser
+            };
             if let Err(reason) = normaliser.check() {
                 problems.push(Problem::InvalidNormaliser {
                     node: node(),
