@@ -367,3 +367,19 @@ fn explanation_contributions_add_up_to_the_total() {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    #[test]
+    fn effective_weights_of_the_leaves_sum_to_one(seed in any::<u64>(), rel in any::<bool>()) {
+        let (fw, _) = case(seed, rel);
+        let sum: f64 = fw
+            .effective_weights()
+            .iter()
+            .filter(|w| fw.is_leaf(&w.code) == Some(true))
+            .map(|w| w.weight)
+            .sum();
+        prop_assert!((sum - 1.0).abs() < 1e-9, "sum {sum}");
+    }
+}

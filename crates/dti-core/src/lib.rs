@@ -140,6 +140,7 @@ mod score;
 mod suggest;
 mod text;
 mod validate;
+mod weights;
 
 pub use builtin::{builtin_ids, Extension, Supplement};
 pub use error::{InputError, InputErrorKind, ScoreError};
@@ -161,3 +162,4 @@ pub use result::{
 pub use score::{score_cohort, ScoreOptions};
 pub use text::{fold_diacritics, name_key, slug};
 pub use validate::{FrameworkError, Problem};
+pub use weights::EffectiveWeight;

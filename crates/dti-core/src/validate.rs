@@ -41,6 +41,14 @@ pub enum FrameworkError {
         /// The built-in ids.
         available: Vec<String>,
     },
+    /// The framework has no weight set of this name.
+    #[error("no weight set '{set}'; available: {}", if available.is_empty() { "none".to_owned() } else { available.join(", ") })]
+    UnknownWeightSet {
+        /// The name asked for.
+        set: String,
+        /// The framework's weight sets.
+        available: Vec<String>,
+    },
     /// The definition parsed but breaks the rules; every problem is listed.
     #[error("framework '{id}' has {} problem(s):{}", problems.len(), ProblemList(problems))]
     Invalid {
@@ -777,6 +785,23 @@ pub(crate) fn validate(def: &FrameworkDef) -> Result<Plan, FrameworkError> {
                 max[i],
                 &mut problems,
             );
+        }
+    }
+
+    // Weight sets.
+    for (set, weights) in &def.weight_sets {
+        for (code, &w) in weights {
+            if !index.contains_key(code) {
+                problems.push(Problem::WeightSetUnknownNode {
+                    set: set.clone(),
+                    node: code.clone(),
+                });
+            } else if !w.is_finite() || w < 0.0 {
+                problems.push(Problem::InvalidWeight {
+                    node: code.clone(),
+                    weight: w,
+                });
+            }
         }
     }
 
