@@ -137,6 +137,7 @@ mod registry;
 mod result;
 mod rules;
 mod score;
+mod stats;
 mod suggest;
 mod text;
 mod validate;
@@ -160,6 +161,11 @@ pub use result::{
     UnitKey, UnitScore, ViewScore,
 };
 pub use score::{score_cohort, ScoreOptions};
+pub use stats::{
+    correlation, correlations, indicator_stats, raw_columns, scored_columns, summarise,
+    CorrelationMethod, Correlations, IndicatorStats, NodeCorrelation, StatFlag, StatsOptions,
+    Summary,
+};
 pub use text::{fold_diacritics, name_key, slug};
 pub use validate::{FrameworkError, Problem};
 pub use weights::EffectiveWeight;
