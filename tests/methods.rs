@@ -475,3 +475,141 @@ proptest! {
         }
     }
 }
+
+// ---- imputation and treatment ---------------------------------------------------------------
+
+fn panel_framework() -> Framework {
+    Framework::from_json(
+        r#"{"schema_version": 1, "id": "t", "name_vi": "T", "aggregate": {"method": "weighted_mean"},
+        "missing": "renormalise",
+        "nodes": [{"code": "X", "name_vi": "X", "rule": {"type": "normalised", "normaliser": {"method": "min_max"}}},
+                  {"code": "R", "name_vi": "R", "rule": {"type": "ratio"}}]}"#,
+    )
+    .unwrap()
+}
+
+fn rec(u: &str, p: i32, region: &str, x: Option<f64>) -> UnitRecord {
+    let r = UnitRecord::new(u).period(p).group("region", region);
+    match x {
+        Some(x) => r.value("X", x),
+        None => r,
+    }
+}
+
+#[test]
+fn imputation_by_hand() {
+    use dti_core::{impute, Entry, Imputation};
+    let fw = panel_framework();
+    let units = [
+        rec("A", 2022, "north", Some(10.0)),
+        rec("B", 2022, "north", Some(20.0)),
+        rec("C", 2022, "south", Some(60.0)),
+        rec("D", 2022, "north", None),
+        rec("D", 2021, "north", Some(4.0)),
+        rec("D", 2023, "north", Some(12.0)),
+    ];
+    let x_of = |recs: &[UnitRecord], r: usize| recs[r].values.get("X").cloned();
+    // Mean over 2022: (10 + 20 + 60)/3 = 30; median 20.
+    let (done, report) = impute(&fw, &units, &Imputation::Mean);
+    assert_eq!(x_of(&done, 3), Some(Entry::from(30.0)));
+    assert_eq!(report.imputed.len(), 1);
+    let (done, _) = impute(&fw, &units, &Imputation::Median);
+    assert_eq!(x_of(&done, 3), Some(Entry::from(20.0)));
+    // North in 2022: (10 + 20)/2 = 15.
+    let (done, _) = impute(
+        &fw,
+        &units,
+        &Imputation::GroupMean {
+            group: "region".into(),
+        },
+    );
+    assert_eq!(x_of(&done, 3), Some(Entry::from(15.0)));
+    // Panel: latest earlier 2021 → 4; interpolation between 2021 (4) and 2023 (12) → 8.
+    let (done, _) = impute(&fw, &units, &Imputation::LatestEarlier);
+    assert_eq!(x_of(&done, 3), Some(Entry::from(4.0)));
+    let (done, _) = impute(&fw, &units, &Imputation::Interpolate);
+    assert_eq!(x_of(&done, 3), Some(Entry::from(8.0)));
+    // Present values are never changed.
+    for r in [0, 1, 2, 4, 5] {
+        assert_eq!(done[r], units[r]);
+    }
+    // The ratio leaf R is missing everywhere and cannot be averaged: reported, not filled.
+    assert_eq!(report.not_imputed.len(), 6);
+    assert!(report
+        .not_imputed
+        .iter()
+        .all(|n| n.indicator == "R" && n.reason.contains("ratio")));
+    // No earlier value for D in 2021 under latest-earlier: D 2021 is present, so nothing to do;
+    // a unit without a group is reported.
+    let lonely = [
+        UnitRecord::new("E").period(2022),
+        rec("A", 2022, "north", Some(1.0)),
+    ];
+    let (_, r) = impute(
+        &fw,
+        &lonely,
+        &Imputation::GroupMedian {
+            group: "region".into(),
+        },
+    );
+    assert!(r
+        .not_imputed
+        .iter()
+        .any(|n| n.unit == "E" && n.indicator == "X" && n.reason.contains("no 'region' group")));
+}
+
+#[test]
+fn treatment_winsorises_then_logs() {
+    use dti_core::Treatment;
+    let t = Treatment::default();
+    // Two outliers at the top: 1..=20, 500, 1000. Winsorise 1000 → 500, then 500 (twice)
+    // → 20: three points, and the column passes.
+    let mut x: Vec<f64> = (1..=20).map(f64::from).collect();
+    x.extend([500.0, 1000.0]);
+    let (y, changed, log) = t.treat_column(&x);
+    assert!(!log);
+    assert_eq!(changed, vec![(21, 1000.0, 20.0), (20, 500.0, 20.0)]);
+    assert_eq!(y[20..], [20.0, 20.0]);
+    // With a limit of one point winsorisation cannot fix it: the log transform of the
+    // original values is used instead, ln(x − min + 0.01·(max − min)).
+    let one = Treatment {
+        max_winsorised: 1,
+        ..Treatment::default()
+    };
+    let (y, changed, log) = one.treat_column(&x);
+    assert!(log && changed.is_empty());
+    let shift = 0.01 * (1000.0 - 1.0);
+    for (a, b) in y.iter().zip(&x) {
+        assert!((a - (b - 1.0 + shift).ln()).abs() < 1e-12);
+    }
+    // A well-behaved column passes untouched.
+    let ok: Vec<f64> = (1..=10).map(f64::from).collect();
+    assert_eq!(t.treat_column(&ok), (ok.clone(), vec![], false));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    #[test]
+    fn imputation_never_changes_a_present_value(xs in proptest::collection::vec(prop_oneof![3 => 0.0f64..100.0, 1 => Just(NAN)], 2..20)) {
+        use dti_core::{impute, Imputation};
+        let fw = panel_framework();
+        let units: Vec<UnitRecord> = xs.iter().enumerate()
+            .map(|(k, x)| rec(&format!("U{}", k % 4), 2020 + (k / 4) as i32, if k % 2 == 0 { "n" } else { "s" }, (!x.is_nan()).then_some(*x)))
+            .collect();
+        for how in [Imputation::Mean, Imputation::Median, Imputation::GroupMean { group: "region".into() },
+                    Imputation::LatestEarlier, Imputation::Interpolate] {
+            let (done, report) = impute(&fw, &units, &how);
+            for (a, b) in units.iter().zip(&done) {
+                for (code, e) in &a.values {
+                    prop_assert_eq!(b.values.get(code), Some(e));
+                }
+            }
+            // Every missing X is either imputed or reported.
+            let missing = units.iter().filter(|u| !u.values.contains_key("X")).count();
+            let x_reports = report.imputed.iter().filter(|i| i.indicator == "X").count()
+                + report.not_imputed.iter().filter(|i| i.indicator == "X").count();
+            prop_assert_eq!(missing, x_reports);
+        }
+    }
+}

@@ -129,6 +129,7 @@ mod builtin;
 mod error;
 mod explain;
 mod framework;
+mod impute;
 mod input;
 mod merge;
 mod normalise;
@@ -140,6 +141,7 @@ mod score;
 mod stats;
 mod suggest;
 mod text;
+mod treat;
 mod validate;
 mod weights;
 
@@ -149,6 +151,7 @@ pub use framework::{
     Aggregator, DataSource, Framework, FrameworkDef, IndicatorMeta, Level, LevelDef, MissingPolicy,
     NodeDef, Param, Rule, Step, ViewDef, SCHEMA_VERSION,
 };
+pub use impute::{impute, Imputation, ImputeReport, ImputedValue, NotImputed};
 pub use input::{Assessed, Entry, UnitRecord, Value};
 pub use merge::{
     merge_cohort, MergeError, MergeGroup, MergeMap, MergeOptions, MergeProblem, MergedScores,
@@ -167,5 +170,6 @@ pub use stats::{
     Summary,
 };
 pub use text::{fold_diacritics, name_key, slug};
+pub use treat::{treat, TreatReport, Treatment, Winsorised};
 pub use validate::{FrameworkError, Problem};
 pub use weights::EffectiveWeight;

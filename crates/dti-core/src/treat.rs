@@ -1,0 +1,265 @@
+//! Outlier treatment of cohort-relative indicators before normalisation
+//! (`composite-methods.md`, "Outlier treatment"; OECD/JRC Handbook 2008 §3; COINr `Treat`).
+//!
+//! Per indicator and period: the column passes if |skew| < 2 or kurtosis < 3.5 (skew and
+//! kurtosis as in [`summarise`](crate::summarise)). A failing column is winsorised one point
+//! at a time — for skew ≥ 0 the current maximum value(s) become the next-largest value, else
+//! the minimum value(s) become the next-smallest — re-testing after each step, up to a limit
+//! of points (default 5). If it still fails, the original values are log-transformed instead:
+//! ln(x − min + 0.01·(max − min)).
+//!
+//! Only `normalised` leaves are treated: point-scored indicators are scored as reported.
+
+use serde::{Deserialize, Serialize};
+
+use crate::framework::{Framework, Rule};
+use crate::input::{Entry, UnitRecord, Value};
+use crate::stats::summarise;
+
+fn five() -> usize {
+    5
+}
+fn two() -> f64 {
+    2.0
+}
+fn three_half() -> f64 {
+    3.5
+}
+
+/// Treatment parameters.
+///
+/// ```
+/// let t = dti_core::Treatment::default();
+/// assert_eq!((t.max_winsorised, t.skew, t.kurtosis), (5, 2.0, 3.5));
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Treatment {
+    /// Most points winsorised per indicator and period.
+    #[serde(default = "five")]
+    pub max_winsorised: usize,
+    /// |skew| threshold.
+    #[serde(default = "two")]
+    pub skew: f64,
+    /// Kurtosis threshold.
+    #[serde(default = "three_half")]
+    pub kurtosis: f64,
+}
+
+impl Default for Treatment {
+    fn default() -> Self {
+        Treatment {
+            max_winsorised: 5,
+            skew: 2.0,
+            kurtosis: 3.5,
+        }
+    }
+}
+
+/// One value changed by winsorisation.
+///
+/// ```
+/// let w = dti_core::Winsorised { row: 4, unit: "HN".into(), from: 95.0, to: 40.0 };
+/// assert!(w.to < w.from);
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Winsorised {
+    /// 0-based row.
+    pub row: usize,
+    /// Unit.
+    pub unit: String,
+    /// Original value.
+    pub from: f64,
+    /// New value.
+    pub to: f64,
+}
+
+/// What treatment did to one indicator in one period.
+///
+/// ```
+/// let r = dti_core::TreatReport { indicator: "X".into(), period: None, skew: Some(0.1), kurtosis: Some(0.2),
+///     passed: true, winsorised: vec![], log: false, skew_after: Some(0.1), kurtosis_after: Some(0.2) };
+/// assert!(r.passed);
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TreatReport {
+    /// Leaf code.
+    pub indicator: String,
+    /// Period.
+    pub period: Option<i32>,
+    /// Skew before treatment.
+    pub skew: Option<f64>,
+    /// Kurtosis before treatment.
+    pub kurtosis: Option<f64>,
+    /// Whether it passed untreated.
+    pub passed: bool,
+    /// The values winsorised (empty if passed or log-transformed).
+    pub winsorised: Vec<Winsorised>,
+    /// Whether the log transform was applied (winsorisation was not enough).
+    pub log: bool,
+    /// Skew after treatment.
+    pub skew_after: Option<f64>,
+    /// Kurtosis after treatment.
+    pub kurtosis_after: Option<f64>,
+}
+
+impl Treatment {
+    fn passes(&self, x: &[f64]) -> bool {
+        let s = summarise(x);
+        match (s.skew, s.kurtosis) {
+            (Some(sk), Some(k)) => sk.abs() < self.skew || k < self.kurtosis,
+            _ => true,
+        }
+    }
+
+    /// Treats one column (`NaN` = missing): returns the new column, the positions winsorised
+    /// with their old and new values, and whether it was log-transformed.
+    ///
+    /// ```
+    /// let mut x: Vec<f64> = (1..=20).map(f64::from).collect();
+    /// x.push(1000.0); // one far outlier
+    /// let (y, changed, log) = dti_core::Treatment::default().treat_column(&x);
+    /// assert_eq!(changed, vec![(20, 1000.0, 20.0)]);
+    /// assert!(!log);
+    /// assert_eq!(y[20], 20.0);
+    /// ```
+    pub fn treat_column(&self, x: &[f64]) -> (Vec<f64>, Vec<(usize, f64, f64)>, bool) {
+        if self.passes(x) {
+            return (x.to_vec(), Vec::new(), false);
+        }
+        let mut y = x.to_vec();
+        let mut changed: Vec<(usize, f64, f64)> = Vec::new();
+        let mut count = 0;
+        while count < self.max_winsorised && !self.passes(&y) {
+            let s = summarise(&y);
+            let (Some(min), Some(max)) = (s.min, s.max) else {
+                break;
+            };
+            let high = s.skew.unwrap_or(0.0) >= 0.0;
+            let extreme = if high { max } else { min };
+            // The next value inward from the extreme.
+            let next = y
+                .iter()
+                .copied()
+                .filter(|v| !v.is_nan() && if high { *v < max } else { *v > min })
+                .fold(f64::NAN, |a, v| {
+                    if a.is_nan() || (high && v > a) || (!high && v < a) {
+                        v
+                    } else {
+                        a
+                    }
+                });
+            if next.is_nan() {
+                break;
+            }
+            for (k, v) in y.iter_mut().enumerate() {
+                if *v == extreme {
+                    changed.push((k, x[k], next));
+                    *v = next;
+                    count += 1;
+                }
+            }
+        }
+        if self.passes(&y) {
+            // Keep one entry per position: its original and final values.
+            let mut last: Vec<(usize, f64, f64)> = Vec::new();
+            for (k, from, _) in changed {
+                if !last.iter().any(|e| e.0 == k) {
+                    last.push((k, from, y[k]));
+                }
+            }
+            return (y, last, false);
+        }
+        let s = summarise(x);
+        let (min, max) = (s.min.unwrap_or(0.0), s.max.unwrap_or(0.0));
+        let shift = 0.01 * (max - min);
+        let logged = x
+            .iter()
+            .map(|v| {
+                if v.is_nan() {
+                    f64::NAN
+                } else {
+                    (v - min + shift).ln()
+                }
+            })
+            .collect();
+        (logged, Vec::new(), true)
+    }
+}
+
+/// Treats every `normalised` leaf within each period; returns the treated records and one
+/// report per indicator and period.
+///
+/// ```
+/// # use dti_core::*;
+/// let fw = Framework::from_json(r#"{"schema_version": 1, "id": "t", "name_vi": "T", "aggregate": {"method": "weighted_mean"},
+///   "nodes": [{"code": "X", "name_vi": "X", "rule": {"type": "normalised", "normaliser": {"method": "min_max"}}}]}"#)?;
+/// let mut units: Vec<UnitRecord> = (1..=20).map(|k| UnitRecord::new(&format!("U{k}")).value("X", f64::from(k))).collect();
+/// units.push(UnitRecord::new("BIG").value("X", 1000.0));
+/// let (treated, reports) = treat(&fw, &units, &Treatment::default());
+/// assert_eq!(treated[20].values["X"], Entry::from(20.0));
+/// assert_eq!(reports[0].winsorised[0].unit, "BIG");
+/// # Ok::<(), FrameworkError>(())
+/// ```
+pub fn treat(
+    fw: &Framework,
+    units: &[UnitRecord],
+    how: &Treatment,
+) -> (Vec<UnitRecord>, Vec<TreatReport>) {
+    let plan = &fw.plan;
+    let mut out = units.to_vec();
+    let mut reports = Vec::new();
+    let mut periods: Vec<Option<i32>> = Vec::new();
+    for u in units {
+        if !periods.contains(&u.period) {
+            periods.push(u.period);
+        }
+    }
+    for (i, leaf) in fw.def.nodes.iter().enumerate() {
+        if !matches!(plan.rule[i], Some(Rule::Normalised { .. })) || !plan.children[i].is_empty() {
+            continue;
+        }
+        for &period in &periods {
+            let rows: Vec<usize> = (0..units.len())
+                .filter(|&r| units[r].period == period)
+                .collect();
+            let x: Vec<f64> = rows
+                .iter()
+                .map(
+                    |&r| match units[r].values.get(&leaf.code).and_then(Entry::scored) {
+                        Some(Value::Number(v)) => *v,
+                        _ => f64::NAN,
+                    },
+                )
+                .collect();
+            let before = summarise(&x);
+            let (y, changed, log) = how.treat_column(&x);
+            for (&r, (&old, &new)) in rows.iter().zip(x.iter().zip(&y)) {
+                if !old.is_nan() && old != new {
+                    out[r].values.insert(leaf.code.clone(), Entry::from(new));
+                }
+            }
+            let after = summarise(&y);
+            reports.push(TreatReport {
+                indicator: leaf.code.clone(),
+                period,
+                skew: before.skew,
+                kurtosis: before.kurtosis,
+                passed: how.passes(&x),
+                winsorised: changed
+                    .into_iter()
+                    .map(|(k, from, to)| Winsorised {
+                        row: rows[k],
+                        unit: units[rows[k]].unit.clone(),
+                        from,
+                        to,
+                    })
+                    .collect(),
+                log,
+                skew_after: after.skew,
+                kurtosis_after: after.kurtosis,
+            });
+        }
+    }
+    (out, reports)
+}
