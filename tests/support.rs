@@ -46,12 +46,13 @@ pub fn units(case: &Path) -> Vec<UnitRecord> {
     serde_json::from_str(&read(&path)).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-/// Every golden case: a folder under `fixtures/` holding an `expected.json`.
+/// Every golden case of the scoring engine: a folder under `fixtures/` holding
+/// `units.json` and `expected.json` (other golden folders have runners of their own).
 pub fn golden_cases() -> Vec<PathBuf> {
     let mut cases: Vec<PathBuf> = std::fs::read_dir(root().join("fixtures"))
         .expect("fixtures/ exists")
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.join("expected.json").is_file())
+        .filter(|p| p.join("expected.json").is_file() && p.join("units.json").is_file())
         .collect();
     cases.sort();
     cases

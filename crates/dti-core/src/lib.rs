@@ -122,6 +122,8 @@
 //! ## Crate features
 //!
 //! - `toml` (default): read and write framework definitions as TOML.
+//! - `tables` (default): read and write the two-table CSV layout of COINr and the JRC COIN
+//!   Tool, and run the reference tool's pipeline ([`read_tables`], [`run_pipeline`]).
 #![deny(missing_docs)]
 
 mod aggregate;
@@ -140,6 +142,8 @@ mod rules;
 mod score;
 mod stats;
 mod suggest;
+#[cfg(feature = "tables")]
+mod tables;
 mod text;
 mod treat;
 mod validate;
@@ -168,6 +172,11 @@ pub use stats::{
     correlation, correlations, indicator_stats, raw_columns, scored_columns, summarise,
     CorrelationMethod, Correlations, IndicatorStats, NodeCorrelation, StatFlag, StatsOptions,
     Summary,
+};
+#[cfg(feature = "tables")]
+pub use tables::{
+    read_tables, run_pipeline, write_data, write_results, Pipeline, PipelineError, PipelineRun,
+    Screened, TableError, TableOptions, TableProblem, Tables,
 };
 pub use text::{fold_diacritics, name_key, slug};
 pub use treat::{treat, TreatReport, Treatment, Winsorised};

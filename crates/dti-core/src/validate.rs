@@ -22,7 +22,8 @@ use crate::plan::{is_ancestor, Plan, NO_PARENT};
 /// let FrameworkError::Invalid { problems, .. } = err else { panic!() };
 /// assert_eq!(problems.len(), 2); // the duplicate and the unknown parent, both reported
 /// ```
-#[derive(Debug, Clone, PartialEq, Error)]
+#[derive(Debug, Clone, PartialEq, Error, Serialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum FrameworkError {
     /// The text is not valid JSON/TOML or does not fit the schema.
