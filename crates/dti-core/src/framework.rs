@@ -385,7 +385,7 @@ pub struct NodeDef {
     #[serde(default, skip_serializing_if = "IndicatorMeta::is_empty")]
     pub meta: IndicatorMeta,
     /// Parameters the source does not publish (see [`Param`]); supply them with a
-    /// [`Supplement`].
+    /// [`Supplement`](crate::Supplement).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unpublished: Vec<Param>,
 }

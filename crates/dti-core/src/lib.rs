@@ -82,12 +82,20 @@
 //!   `ratio` (a / b), `percent`, `steps` (thresholds → points), `levels` (label → fraction),
 //!   `yes_no`, and `normalised` (a cohort-relative [`Normaliser`]). Points = value × max.
 //!   Every leaf has a direction (+1 higher is better, −1 lower is better).
-//! - **Normalisation** (cohort-relative leaves): min-max, z-score, rank, Borda, percentile
-//!   rank, distance to max, fraction of max — computed within each period of the cohort, or
-//!   pooled over periods ([`ScoreOptions::pool_periods`]).
+//! - **Normalisation** (cohort-relative leaves, [`Normaliser`]): min-max, z-score, rank,
+//!   Borda, percentile rank, distance to max, to a reference unit or to a target, fraction of
+//!   max, goalposts, fixed bounds, none — chosen per leaf, per level ([`LevelDef`]) or for the
+//!   whole framework, computed within each period of the cohort or pooled over periods
+//!   ([`ScoreOptions::pool_periods`]).
 //! - **Weighting and aggregation** ([`Aggregator`]): `points_sum` (the DTI's own: Σ points,
-//!   value = points / max) or `weighted_mean` (Σ wᵢvᵢ / Σ wᵢ with weights relative among
-//!   siblings), per node, defaulting to the framework's.
+//!   value = points / max), weighted arithmetic, geometric, harmonic and generalised means,
+//!   weighted median, Copeland outranking — per node, per level, or for the framework.
+//!   Weights are relative among siblings; [`Framework::effective_weights`] multiplies them
+//!   down the tree; named weight sets and equal weights are one call away.
+//! - **Imputation, outlier treatment, statistics** ([`impute`], [`treat`], [`summarise`],
+//!   [`correlations`]): each reports what it did; none changes a value it should not.
+//! - **The two-table layout** of COINr and the JRC COIN Tool ([`read_tables`],
+//!   [`run_pipeline`], [`write_results`]).
 //! - **Views**: reporting aggregates over any set of nodes, value = Σ points / Σ max points
 //!   — how each DTI 2022 pillar shares the whole foundation group.
 //! - **Missing data** ([`MissingPolicy`]): `zero` (the official DTI: no report, no points),
