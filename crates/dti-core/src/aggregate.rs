@@ -75,10 +75,12 @@ pub(crate) fn aggregate(
             return Ok((f64::NAN, f64::NAN));
         }
     }
+    // Children of weight 0 take no part in a mean (so a 0-point child cannot break a
+    // geometric mean).
     let weighted = || {
         children.iter().filter_map(|&c| {
             let (v, _) = cell(c);
-            (!v.is_nan()).then_some((c, plan.weight[c], v))
+            (!v.is_nan() && plan.weight[c] > 0.0).then_some((c, plan.weight[c], v))
         })
     };
     let value = match plan.aggregate[i] {

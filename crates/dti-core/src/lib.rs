@@ -132,11 +132,15 @@
 //! - `toml` (default): read and write framework definitions as TOML.
 //! - `tables` (default): read and write the two-table CSV layout of COINr and the JRC COIN
 //!   Tool, and run the reference tool's pipeline ([`read_tables`], [`run_pipeline`]).
+//! - `parallel`: run uncertainty and sensitivity analyses on all cores (rayon); results are
+//!   identical with and without it. Off by default, and off for wasm32.
 #![deny(missing_docs)]
 
 mod aggregate;
+mod analysis;
 mod builtin;
 mod error;
+mod eval;
 mod explain;
 mod framework;
 mod impute;
@@ -147,6 +151,7 @@ mod plan;
 mod registry;
 mod result;
 mod rules;
+mod scenario;
 mod score;
 mod stats;
 mod suggest;
@@ -157,6 +162,12 @@ mod treat;
 mod validate;
 mod weights;
 
+pub use analysis::{
+    leave_one_out, saltelli_matrices, sensitivity, sobol_indices, uncertainty, uncertainty_design,
+    AnalysisError, Design, DesignValue, Draws, LeaveOneOut, LeftOut, Progress, SensitivityResult,
+    SensitivitySpec, SobolIndex, Uncertain, UncertainKind, UncertaintyResult, UncertaintySpec,
+    UnitUncertainty,
+};
 pub use builtin::{builtin_ids, Extension, Supplement};
 pub use error::{InputError, InputErrorKind, ScoreError};
 pub use framework::{
@@ -174,6 +185,10 @@ pub use registry::{find_province, merger_2025, provinces, Era, LookupError, Prov
 pub use result::{
     AssessedScore, CohortScores, Explanation, LeafExplanation, NodeScore, Opportunity, Status,
     UnitKey, UnitScore, ViewScore,
+};
+pub use scenario::{
+    compare, kendall_tau, seek_target, Comparison, Goal, NodeComparison, RankingSummary, Scenario,
+    ScenarioError, TargetError, TargetResult, UnitComparison, ValueChange, ValueOp,
 };
 pub use score::{score_cohort, ScoreOptions};
 pub use stats::{

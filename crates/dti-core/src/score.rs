@@ -162,6 +162,27 @@ pub fn score_cohort(
     units: &[UnitRecord],
     opts: &ScoreOptions,
 ) -> Result<CohortScores, ScoreError> {
+    let resolved = resolve_cohort(fw, units, opts)?;
+    let mut scores = finish(fw, resolved.matrix, opts)?;
+    scores.problems = resolved.problems;
+    scores.excluded = resolved.excluded;
+    Ok(scores)
+}
+
+/// A cohort's input, resolved into cells (leaf rules applied, coverage and missing values
+/// settled), before normalisation and aggregation.
+pub(crate) struct Resolved {
+    pub matrix: Matrix,
+    pub problems: Vec<InputError>,
+    pub excluded: Vec<UnitKey>,
+}
+
+/// Validates and resolves every record (strict: any problem is an error).
+pub(crate) fn resolve_cohort(
+    fw: &Framework,
+    units: &[UnitRecord],
+    opts: &ScoreOptions,
+) -> Result<Resolved, ScoreError> {
     let plan = &fw.plan;
     let n1 = plan.n + 1;
     let mut problems = Vec::new();
@@ -223,10 +244,11 @@ pub fn score_cohort(
     if !opts.lenient && !problems.is_empty() {
         return Err(ScoreError::Input { problems });
     }
-    let mut scores = finish(fw, matrix, opts)?;
-    scores.problems = problems;
-    scores.excluded = excluded;
-    Ok(scores)
+    Ok(Resolved {
+        matrix,
+        problems,
+        excluded,
+    })
 }
 
 /// Normalises, aggregates, computes views, ranks and explanations, and assembles results.
@@ -247,11 +269,7 @@ pub(crate) fn finish(
     let m = meta.len();
     let periods: Vec<Option<i32>> = meta.iter().map(|u| u.period).collect();
     let rank_groups = group_by_period(&periods);
-    let norm_groups = if opts.pool_periods {
-        vec![(None, (0..m).collect())]
-    } else {
-        rank_groups.clone()
-    };
+    let norm_groups = normalisation_groups(&rank_groups, m, opts.pool_periods);
 
     normalise_leaves(
         plan,
@@ -264,7 +282,15 @@ pub(crate) fn finish(
         &mut cells,
     )?;
 
-    aggregate_all(fw, &meta, &rank_groups, &mut value, &mut points, &mut cells)?;
+    aggregate_all(
+        fw,
+        plan,
+        &meta,
+        &rank_groups,
+        &mut value,
+        &mut points,
+        &mut cells,
+    )?;
 
     // Views: a points sum over their members; a member below a given node makes it missing.
     let nv = plan.views.len();
@@ -407,8 +433,21 @@ pub(crate) fn finish(
     })
 }
 
+/// The groups normalisation runs over: every period apart, or all pooled.
+pub(crate) fn normalisation_groups(
+    rank_groups: &[(Option<i32>, Vec<usize>)],
+    m: usize,
+    pool: bool,
+) -> Vec<(Option<i32>, Vec<usize>)> {
+    if pool {
+        vec![(None, (0..m).collect())]
+    } else {
+        rank_groups.to_vec()
+    }
+}
+
 /// Units grouped by period, in order of first appearance of each period.
-fn group_by_period(periods: &[Option<i32>]) -> Vec<(Option<i32>, Vec<usize>)> {
+pub(crate) fn group_by_period(periods: &[Option<i32>]) -> Vec<(Option<i32>, Vec<usize>)> {
     let mut groups: Vec<(Option<i32>, Vec<usize>)> = Vec::new();
     let mut at: HashMap<Option<i32>, usize> = HashMap::new();
     for (u, &p) in periods.iter().enumerate() {
@@ -580,7 +619,7 @@ fn resolve_unit(
 
 /// Normalises every cohort-relative leaf within each group of units.
 #[allow(clippy::too_many_arguments)]
-fn normalise_leaves(
+pub(crate) fn normalise_leaves(
     plan: &Plan,
     fw: &Framework,
     meta: &[UnitMeta],
@@ -647,15 +686,15 @@ fn normalise_leaves(
 
 /// Aggregates every unit bottom-up, node by node (Copeland compares the units of a period);
 /// given and covered nodes keep what they have.
-fn aggregate_all(
+pub(crate) fn aggregate_all(
     fw: &Framework,
+    plan: &Plan,
     meta: &[UnitMeta],
     groups: &[(Option<i32>, Vec<usize>)],
     value: &mut [f64],
     points: &mut [f64],
     cells: &mut [Cell],
 ) -> Result<(), ScoreError> {
-    let plan = &fw.plan;
     let n1 = plan.n + 1;
     let keep = |c: Cell| matches!(c, Cell::Given | Cell::Covered);
     for &i in &plan.post_order {

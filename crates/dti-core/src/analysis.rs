@@ -1,0 +1,1306 @@
+//! Uncertainty analysis, variance-based sensitivity analysis and leave-one-out
+//! (`composite-methods.md`, "Uncertainty and sensitivity analysis"; OECD/JRC Handbook 2008
+//! §7; Saltelli et al. 2010).
+//!
+//! An uncertain assumption is data ([`Uncertain`]): noise on weights, alternative
+//! normalisers, aggregators, weight sets or imputations, or a range for a parameter. Each run
+//! maps a point u ∈ [0, 1)ᵈ to one choice per input; runs are independent and seeded by a
+//! counter-based generator, so results are identical in any order, on any number of threads
+//! (feature `parallel`) and on every platform.
+//!
+//! The cohort is resolved once; normalised leaf columns are computed once per combination of
+//! normaliser (and imputation) choices; a run only re-aggregates flat arrays.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use crate::error::ScoreError;
+use crate::eval::{uniform, Cells, Evaluator};
+use crate::framework::{Aggregator, Framework, FrameworkDef, Rule};
+use crate::impute::{impute, Imputation};
+use crate::input::UnitRecord;
+use crate::normalise::Normaliser;
+use crate::plan::Plan;
+use crate::validate::FrameworkError;
+
+/// A progress callback: `(runs done, runs in all)`; returning `false` cancels the analysis.
+pub type Progress<'a> = &'a (dyn Fn(usize, usize) -> bool + Sync);
+
+/// One uncertain assumption, named.
+///
+/// ```
+/// let u: dti_core::Uncertain = serde_json::from_str(
+///     r#"{"name": "weights", "kind": "weight_noise", "factor": 0.25}"#)?;
+/// assert_eq!(u.name, "weights");
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Uncertain {
+    /// Name (a column of designs and exported draws).
+    pub name: String,
+    /// What is uncertain.
+    #[serde(flatten)]
+    pub kind: UncertainKind,
+}
+
+/// What is uncertain. `depth` limits an input to the nodes at one depth (top level 1, the
+/// index 0); without it, every node the input can apply to.
+///
+/// ```
+/// let k: dti_core::UncertainKind = serde_json::from_str(
+///     r#"{"kind": "normaliser", "alternatives": [{"method": "min_max"}, {"method": "z_score"}]}"#)?;
+/// assert!(matches!(k, dti_core::UncertainKind::Normaliser { .. }));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum UncertainKind {
+    /// Each weight w becomes w·(1 + f·U(−1, 1)), independently per node and run.
+    WeightNoise {
+        /// Depth of the weights perturbed.
+        #[serde(default)]
+        depth: Option<usize>,
+        /// The noise factor f (e.g. 0.25 for ±25 %).
+        factor: f64,
+    },
+    /// One of several normalisers for the `normalised` leaves.
+    Normaliser {
+        /// Depth of the leaves.
+        #[serde(default)]
+        depth: Option<usize>,
+        /// The alternatives.
+        alternatives: Vec<Normaliser>,
+    },
+    /// One of several aggregators for the nodes with children.
+    Aggregator {
+        /// Depth of the nodes (0 = the index).
+        #[serde(default)]
+        depth: Option<usize>,
+        /// The alternatives.
+        alternatives: Vec<Aggregator>,
+    },
+    /// One of the framework's named weight sets (`"nominal"` = its own weights).
+    WeightSet {
+        /// The set names.
+        alternatives: Vec<String>,
+    },
+    /// One of several imputations of the input (`null` = none).
+    Imputation {
+        /// The alternatives.
+        alternatives: Vec<Option<Imputation>>,
+    },
+    /// A generalised mean whose power p is drawn uniformly from [lo, hi] (not spanning 0).
+    GeneralisedPower {
+        /// Depth of the nodes (0 = the index).
+        #[serde(default)]
+        depth: Option<usize>,
+        /// Lowest p.
+        lo: f64,
+        /// Highest p.
+        hi: f64,
+    },
+}
+
+/// One cell of a design or of exported draws: an alternative or replication by index, a
+/// parameter value, or an alternative by name.
+///
+/// ```
+/// let v: Vec<dti_core::DesignValue> = serde_json::from_str(r#"[3, 0.75, "z_score"]"#)?;
+/// assert_eq!(v[0], dti_core::DesignValue::Index(3));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum DesignValue {
+    /// An alternative (0-based) or a weight-noise replication.
+    Index(u64),
+    /// A parameter value.
+    Number(f64),
+    /// An alternative by name (normaliser or aggregator method, weight set, imputation method
+    /// or `"none"`).
+    Name(String),
+}
+
+/// A given design: one row per run, one value per uncertain input (by name).
+///
+/// ```
+/// let d: dti_core::Design = serde_json::from_str(r#"{"rows": [{"normaliser": "z_score", "weights": 17}]}"#)?;
+/// assert_eq!(d.rows.len(), 1);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Design {
+    /// The runs.
+    pub rows: Vec<BTreeMap<String, DesignValue>>,
+}
+
+/// Why an analysis could not run.
+///
+/// ```
+/// let e = dti_core::AnalysisError::Cancelled;
+/// assert_eq!(e.to_string(), "the analysis was cancelled");
+/// ```
+#[derive(Debug, Clone, PartialEq, Error, Serialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum AnalysisError {
+    /// The specification does not fit the framework.
+    #[error("uncertain input '{input}': {message}")]
+    Spec {
+        /// The input's name.
+        input: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// A design row cannot be read.
+    #[error("design row {row}, input '{input}': {message}")]
+    Design {
+        /// 0-based row.
+        row: usize,
+        /// The input.
+        input: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// An alternative makes the framework invalid.
+    #[error(transparent)]
+    Framework(#[from] FrameworkError),
+    /// Scoring failed (the input, or a run's method choice).
+    #[error(transparent)]
+    Score(#[from] ScoreError),
+    /// The progress callback asked to stop.
+    #[error("the analysis was cancelled")]
+    Cancelled,
+}
+
+/// A run's choice for one input.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Choice {
+    Alternative(usize),
+    Replication(u64),
+    Value(f64),
+}
+
+impl Choice {
+    fn export(self) -> DesignValue {
+        match self {
+            Choice::Alternative(i) => DesignValue::Index(i as u64),
+            Choice::Replication(r) => DesignValue::Index(r),
+            Choice::Value(v) => DesignValue::Number(v),
+        }
+    }
+}
+
+// Streams of the counter-based generator.
+const NOISE: u64 = 1 << 32;
+const SAMPLE: u64 = 2 << 32;
+const SALTELLI_A: u64 = 3 << 32;
+const SALTELLI_B: u64 = 4 << 32;
+const BOOT: u64 = 5 << 32;
+
+/// Everything precomputed for an analysis.
+struct Prepared<'a> {
+    fw: &'a Framework,
+    inputs: &'a [Uncertain],
+    seed: u64,
+    /// Scope of each input: node indices.
+    scope: Vec<Vec<usize>>,
+    /// One evaluator per imputation alternative (index 0: the records as given).
+    evaluators: Vec<Evaluator>,
+    /// Imputation input → evaluator index per alternative.
+    imputation: Option<(usize, Vec<usize>)>,
+    /// Normaliser inputs, in order.
+    normalisers: Vec<usize>,
+    /// Leaf cells per (evaluator, normaliser choices…).
+    leaves: HashMap<Vec<usize>, Cells>,
+    /// Base weights per weight-set alternative (or the framework's own).
+    weights: Vec<Vec<f64>>,
+    weight_set: Option<usize>,
+}
+
+fn spec_err(input: &Uncertain, message: impl Into<String>) -> AnalysisError {
+    AnalysisError::Spec {
+        input: input.name.clone(),
+        message: message.into(),
+    }
+}
+
+impl<'a> Prepared<'a> {
+    fn new(
+        fw: &'a Framework,
+        units: &[UnitRecord],
+        inputs: &'a [Uncertain],
+        seed: u64,
+        pool_periods: bool,
+    ) -> Result<Self, AnalysisError> {
+        let plan = &fw.plan;
+        let mut scope = Vec::new();
+        let internal = |i: usize| !plan.children[i].is_empty();
+        let at = |i: usize, depth: Option<usize>| depth.is_none_or(|d| plan.depth[i] == d);
+        let mut imputation = None;
+        let mut normalisers = Vec::new();
+        let mut weight_set = None;
+        let mut names: Vec<&str> = Vec::new();
+        for (k, input) in inputs.iter().enumerate() {
+            if names.contains(&input.name.as_str()) {
+                return Err(spec_err(input, "the name is used twice"));
+            }
+            names.push(&input.name);
+            let nodes: Vec<usize> = match &input.kind {
+                UncertainKind::WeightNoise { depth, factor } => {
+                    if !(0.0..1.0).contains(factor) {
+                        return Err(spec_err(
+                            input,
+                            format!("the noise factor must be in [0, 1), got {factor}"),
+                        ));
+                    }
+                    (0..plan.n).filter(|&i| at(i, *depth)).collect()
+                }
+                UncertainKind::Normaliser {
+                    depth,
+                    alternatives,
+                } => {
+                    if alternatives.is_empty() {
+                        return Err(spec_err(input, "no alternatives"));
+                    }
+                    normalisers.push(k);
+                    (0..plan.n)
+                        .filter(|&i| at(i, *depth) && plan.normaliser[i].is_some())
+                        .collect()
+                }
+                UncertainKind::Aggregator {
+                    depth,
+                    alternatives,
+                } => {
+                    if alternatives.is_empty() {
+                        return Err(spec_err(input, "no alternatives"));
+                    }
+                    (0..=plan.n)
+                        .filter(|&i| internal(i) && at(i, *depth))
+                        .collect()
+                }
+                UncertainKind::GeneralisedPower { depth, lo, hi } => {
+                    if !(lo.is_finite() && hi.is_finite() && lo < hi && (*lo > 0.0 || *hi < 0.0)) {
+                        return Err(spec_err(
+                            input,
+                            format!("needs finite lo < hi on one side of 0, got [{lo}, {hi}]"),
+                        ));
+                    }
+                    (0..=plan.n)
+                        .filter(|&i| internal(i) && at(i, *depth))
+                        .collect()
+                }
+                UncertainKind::WeightSet { alternatives } => {
+                    if alternatives.is_empty() {
+                        return Err(spec_err(input, "no alternatives"));
+                    }
+                    if weight_set.replace(k).is_some() {
+                        return Err(spec_err(input, "only one weight-set input is allowed"));
+                    }
+                    Vec::new()
+                }
+                UncertainKind::Imputation { alternatives } => {
+                    if alternatives.is_empty() {
+                        return Err(spec_err(input, "no alternatives"));
+                    }
+                    if imputation.replace((k, Vec::new())).is_some() {
+                        return Err(spec_err(input, "only one imputation input is allowed"));
+                    }
+                    Vec::new()
+                }
+            };
+            let needs_nodes = !matches!(
+                input.kind,
+                UncertainKind::WeightSet { .. } | UncertainKind::Imputation { .. }
+            );
+            if needs_nodes && nodes.is_empty() {
+                return Err(spec_err(input, "applies to no node of the framework"));
+            }
+            scope.push(nodes);
+        }
+
+        // Aggregator alternatives must fit the framework (e.g. Copeland on a node with points).
+        for (k, input) in inputs.iter().enumerate() {
+            let alternatives: Vec<Aggregator> = match &input.kind {
+                UncertainKind::Aggregator { alternatives, .. } => alternatives.clone(),
+                UncertainKind::GeneralisedPower { lo, .. } => {
+                    vec![Aggregator::GeneralisedMean { p: *lo }]
+                }
+                _ => continue,
+            };
+            for a in alternatives {
+                let mut def = fw.def.clone();
+                for &i in &scope[k] {
+                    if i == plan.root {
+                        def.aggregate = a;
+                        def.scale = plan.max[i];
+                    } else {
+                        def.nodes[i].aggregate = Some(a);
+                        // Points derived from a sum stay the node's points under a mean.
+                        def.nodes[i].max_points = plan.max[i];
+                    }
+                }
+                Framework::new(def)
+                    .map_err(|e| spec_err(input, format!("alternative {}: {e}", a.name())))?;
+            }
+        }
+
+        // Evaluators: the records as given, and one per imputation alternative.
+        let mut evaluators = vec![Evaluator::new(fw, units, pool_periods)?];
+        if let Some((k, slots)) = &mut imputation {
+            let UncertainKind::Imputation { alternatives } = &inputs[*k].kind else {
+                unreachable!("imputation input")
+            };
+            for alt in alternatives {
+                match alt {
+                    None => slots.push(0),
+                    Some(how) => {
+                        let (done, _) = impute(fw, units, how);
+                        evaluators.push(Evaluator::new(fw, &done, pool_periods)?);
+                        slots.push(evaluators.len() - 1);
+                    }
+                }
+            }
+        }
+
+        // Weights per weight-set alternative.
+        let mut weights = vec![plan.weight.clone()];
+        if let Some(k) = weight_set {
+            let UncertainKind::WeightSet { alternatives } = &inputs[k].kind else {
+                unreachable!("weight-set input")
+            };
+            weights = alternatives
+                .iter()
+                .map(|name| {
+                    if name == "nominal" {
+                        Ok(plan.weight.clone())
+                    } else {
+                        fw.with_weight_set(name)
+                            .map(|f| f.plan.weight)
+                            .map_err(|e| spec_err(&inputs[k], e.to_string()))
+                    }
+                })
+                .collect::<Result<_, _>>()?;
+        }
+
+        let mut prepared = Prepared {
+            fw,
+            inputs,
+            seed,
+            scope,
+            evaluators,
+            imputation,
+            normalisers,
+            leaves: HashMap::new(),
+            weights,
+            weight_set,
+        };
+        prepared.precompute_leaves()?;
+        Ok(prepared)
+    }
+
+    /// Normalised leaves for every combination of imputation and normaliser choices.
+    fn precompute_leaves(&mut self) -> Result<(), AnalysisError> {
+        let ev_choices: Vec<usize> = match &self.imputation {
+            Some((_, slots)) => {
+                let mut s = slots.clone();
+                s.sort_unstable();
+                s.dedup();
+                s
+            }
+            None => vec![0],
+        };
+        let counts: Vec<usize> = self
+            .normalisers
+            .iter()
+            .map(|&k| match &self.inputs[k].kind {
+                UncertainKind::Normaliser { alternatives, .. } => alternatives.len(),
+                _ => 1,
+            })
+            .collect();
+        let combos: usize = counts.iter().product::<usize>() * ev_choices.len();
+        if combos > 4096 {
+            return Err(spec_err(
+                &self.inputs[self.normalisers[0]],
+                format!("{combos} combinations of normalisers and imputations: at most 4096"),
+            ));
+        }
+        let mut choice = vec![0usize; counts.len()];
+        loop {
+            let mut def: FrameworkDef = self.fw.def.clone();
+            for (slot, &k) in self.normalisers.iter().enumerate() {
+                let UncertainKind::Normaliser { alternatives, .. } = &self.inputs[k].kind else {
+                    continue;
+                };
+                for &i in &self.scope[k] {
+                    def.nodes[i].rule = Some(Rule::Normalised {
+                        normaliser: Some(alternatives[choice[slot]].clone()),
+                    });
+                }
+            }
+            let fw = Framework::new(def).map_err(|e| {
+                spec_err(
+                    &self.inputs[self.normalisers[0]],
+                    format!("normaliser alternative: {e}"),
+                )
+            })?;
+            for &e in &ev_choices {
+                let cells = self.evaluators[e].leaves(self.fw, &fw.plan)?;
+                let mut key = vec![e];
+                key.extend(&choice);
+                self.leaves.insert(key, cells);
+            }
+            // Next combination (odometer).
+            let mut slot = 0;
+            loop {
+                if slot == counts.len() {
+                    return Ok(());
+                }
+                choice[slot] += 1;
+                if choice[slot] < counts[slot] {
+                    break;
+                }
+                choice[slot] = 0;
+                slot += 1;
+            }
+        }
+    }
+
+    /// Sets `plan` up for one run; returns the leaves key.
+    fn configure(&self, choices: &[Choice], plan: &mut Plan) -> Vec<usize> {
+        let base = &self.fw.plan;
+        let ws = self.weight_set.map_or(0, |k| match choices[k] {
+            Choice::Alternative(a) => a,
+            _ => 0,
+        });
+        plan.weight.copy_from_slice(&self.weights[ws]);
+        plan.aggregate.copy_from_slice(&base.aggregate);
+        let mut key = vec![self
+            .imputation
+            .as_ref()
+            .map_or(0, |(k, slots)| match choices[*k] {
+                Choice::Alternative(a) => slots[a],
+                _ => 0,
+            })];
+        for (k, input) in self.inputs.iter().enumerate() {
+            let to = match (&input.kind, choices[k]) {
+                (UncertainKind::Aggregator { alternatives, .. }, Choice::Alternative(a)) => {
+                    alternatives[a]
+                }
+                (UncertainKind::GeneralisedPower { .. }, Choice::Value(p)) => {
+                    Aggregator::GeneralisedMean { p }
+                }
+                _ => continue,
+            };
+            for &i in &self.scope[k] {
+                plan.aggregate[i] = to;
+                // A points sum weighs its children by their max points: a mean replacing it
+                // keeps those weights.
+                if base.aggregate[i] == Aggregator::PointsSum && to != Aggregator::PointsSum {
+                    for &c in &base.children[i] {
+                        plan.weight[c] = base.max[c].unwrap_or(0.0);
+                    }
+                }
+            }
+        }
+        // Noise last, on the weights in force.
+        for (k, input) in self.inputs.iter().enumerate() {
+            if let (UncertainKind::WeightNoise { factor, .. }, Choice::Replication(r)) =
+                (&input.kind, choices[k])
+            {
+                for &i in &self.scope[k] {
+                    let u = uniform(self.seed, NOISE + k as u64, r, i as u64);
+                    plan.weight[i] *= 1.0 + factor * (2.0 * u - 1.0);
+                }
+            }
+        }
+        for &k in &self.normalisers {
+            key.push(match choices[k] {
+                Choice::Alternative(a) => a,
+                _ => 0,
+            });
+        }
+        key
+    }
+
+    /// The choice of input `k` for a point u ∈ [0, 1); weight noise uses replication `rep`.
+    fn choose(&self, k: usize, u: f64, rep: u64) -> Choice {
+        let pick = |n: usize| Choice::Alternative(((u * n as f64) as usize).min(n - 1));
+        match &self.inputs[k].kind {
+            UncertainKind::WeightNoise { .. } => Choice::Replication(rep),
+            UncertainKind::Normaliser { alternatives, .. } => pick(alternatives.len()),
+            UncertainKind::Aggregator { alternatives, .. } => pick(alternatives.len()),
+            UncertainKind::WeightSet { alternatives } => pick(alternatives.len()),
+            UncertainKind::Imputation { alternatives } => pick(alternatives.len()),
+            UncertainKind::GeneralisedPower { lo, hi, .. } => Choice::Value(lo + u * (hi - lo)),
+        }
+    }
+
+    /// Reads a design row into choices.
+    fn read_design(
+        &self,
+        row: usize,
+        cells: &BTreeMap<String, DesignValue>,
+    ) -> Result<Vec<Choice>, AnalysisError> {
+        self.inputs
+            .iter()
+            .map(|input| {
+                let err = |message: String| AnalysisError::Design {
+                    row,
+                    input: input.name.clone(),
+                    message,
+                };
+                let v = cells
+                    .get(&input.name)
+                    .ok_or_else(|| err("no value for this input".to_owned()))?;
+                let names: Vec<String> = match &input.kind {
+                    UncertainKind::Normaliser { alternatives, .. } => {
+                        alternatives.iter().map(|a| a.name().to_owned()).collect()
+                    }
+                    UncertainKind::Aggregator { alternatives, .. } => {
+                        alternatives.iter().map(|a| a.name().to_owned()).collect()
+                    }
+                    UncertainKind::WeightSet { alternatives } => alternatives.clone(),
+                    UncertainKind::Imputation { alternatives } => alternatives
+                        .iter()
+                        .map(|a| a.as_ref().map_or("none", Imputation::name).to_owned())
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                match (&input.kind, v) {
+                    (UncertainKind::WeightNoise { .. }, DesignValue::Index(r)) => {
+                        Ok(Choice::Replication(*r))
+                    }
+                    (UncertainKind::WeightNoise { .. }, _) => {
+                        Err(err("expected a replication number".to_owned()))
+                    }
+                    (UncertainKind::GeneralisedPower { .. }, DesignValue::Number(p))
+                        if *p != 0.0 && p.is_finite() =>
+                    {
+                        Ok(Choice::Value(*p))
+                    }
+                    (UncertainKind::GeneralisedPower { .. }, DesignValue::Index(p)) if *p != 0 => {
+                        Ok(Choice::Value(*p as f64))
+                    }
+                    (UncertainKind::GeneralisedPower { .. }, _) => {
+                        Err(err("expected a nonzero power".to_owned()))
+                    }
+                    (_, DesignValue::Index(i)) if (*i as usize) < names.len() => {
+                        Ok(Choice::Alternative(*i as usize))
+                    }
+                    (_, DesignValue::Name(s)) => {
+                        let hits: Vec<usize> = names
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, n)| *n == s)
+                            .map(|(i, _)| i)
+                            .collect();
+                        match hits[..] {
+                            [i] => Ok(Choice::Alternative(i)),
+                            [] => Err(err(format!("'{s}' is not one of: {}", names.join(", ")))),
+                            _ => Err(err(format!(
+                                "'{s}' names several alternatives; give the index"
+                            ))),
+                        }
+                    }
+                    (_, other) => Err(err(format!(
+                        "{other:?} is not an alternative (0 to {})",
+                        names.len().saturating_sub(1)
+                    ))),
+                }
+            })
+            .collect()
+    }
+
+    /// Evaluates runs; writes index values and ranks (runs × units).
+    fn evaluate(
+        &self,
+        runs: &[Vec<Choice>],
+        values: &mut [f64],
+        ranks: &mut [f64],
+        progress: Option<Progress>,
+    ) -> Result<(), AnalysisError> {
+        let m = self.evaluators[0].units();
+        let total = runs.len();
+        if m == 0 || total == 0 {
+            return Ok(());
+        }
+        let chunk = 64;
+        let done = AtomicUsize::new(0);
+        let cancelled = AtomicBool::new(false);
+        let work = |c: usize, vals: &mut [f64], rks: &mut [f64]| -> Result<(), AnalysisError> {
+            if cancelled.load(Ordering::Relaxed) {
+                return Err(AnalysisError::Cancelled);
+            }
+            let mut plan = self.fw.plan.clone();
+            let mut buffers: Vec<_> = self.evaluators.iter().map(Evaluator::work).collect();
+            for (j, choices) in runs[c * chunk..].iter().take(vals.len() / m).enumerate() {
+                let key = self.configure(choices, &mut plan);
+                let leaves = &self.leaves[&key];
+                let ev = key[0];
+                self.evaluators[ev].run(
+                    self.fw,
+                    &plan,
+                    leaves,
+                    &mut buffers[ev],
+                    &mut vals[j * m..(j + 1) * m],
+                    &mut rks[j * m..(j + 1) * m],
+                )?;
+            }
+            let n = done.fetch_add(vals.len() / m, Ordering::Relaxed) + vals.len() / m;
+            if let Some(p) = progress {
+                if !p(n, total) {
+                    cancelled.store(true, Ordering::Relaxed);
+                    return Err(AnalysisError::Cancelled);
+                }
+            }
+            Ok(())
+        };
+        #[cfg(feature = "parallel")]
+        {
+            use rayon::prelude::*;
+            values
+                .par_chunks_mut(chunk * m)
+                .zip(ranks.par_chunks_mut(chunk * m))
+                .enumerate()
+                .try_for_each(|(c, (v, r))| work(c, v, r))
+        }
+        #[cfg(not(feature = "parallel"))]
+        {
+            values
+                .chunks_mut(chunk * m)
+                .zip(ranks.chunks_mut(chunk * m))
+                .enumerate()
+                .try_for_each(|(c, (v, r))| work(c, v, r))
+        }
+    }
+
+    /// The nominal run: the framework as it is.
+    fn nominal(&self) -> Result<(Vec<f64>, Vec<f64>), AnalysisError> {
+        let ev = &self.evaluators[0];
+        let m = ev.units();
+        let leaves = ev.leaves(self.fw, &self.fw.plan)?;
+        let (mut v, mut r) = (vec![f64::NAN; m], vec![f64::NAN; m]);
+        ev.run(
+            self.fw,
+            &self.fw.plan,
+            &leaves,
+            &mut ev.work(),
+            &mut v,
+            &mut r,
+        )?;
+        Ok((v, r))
+    }
+}
+
+/// Linear-interpolation quantile ("type 7") of sorted values.
+fn quantile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let h = (sorted.len() - 1) as f64 * p;
+    let (lo, hi) = (h.floor() as usize, h.ceil() as usize);
+    sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
+}
+
+/// An uncertainty analysis.
+///
+/// ```
+/// let s: dti_core::UncertaintySpec = serde_json::from_str(
+///     r#"{"runs": 1000, "seed": 42, "inputs": [{"name": "w", "kind": "weight_noise", "factor": 0.25}]}"#)?;
+/// assert_eq!(s.runs, 1000);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UncertaintySpec {
+    /// The uncertain inputs.
+    pub inputs: Vec<Uncertain>,
+    /// Number of runs (ignored with a given design).
+    #[serde(default)]
+    pub runs: usize,
+    /// Seed.
+    #[serde(default)]
+    pub seed: u64,
+    /// Keep every run's choices, values and ranks in the result.
+    #[serde(default)]
+    pub keep_draws: bool,
+    /// Normalise over all periods together.
+    #[serde(default)]
+    pub pool_periods: bool,
+}
+
+/// One unit's rank and score distribution over the runs.
+///
+/// ```
+/// # let u = dti_core::UnitUncertainty { unit: "A".into(), period: None, nominal_value: Some(0.5), nominal_rank: Some(2),
+/// #   mean_rank: Some(2.0), median_rank: Some(2.0), rank_p05: Some(1.0), rank_p95: Some(3.0),
+/// #   value_mean: Some(0.5), value_p05: Some(0.4), value_median: Some(0.5), value_p95: Some(0.6) };
+/// assert_eq!(u.rank_p95, Some(3.0));
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UnitUncertainty {
+    /// Unit.
+    pub unit: String,
+    /// Period.
+    pub period: Option<i32>,
+    /// Index value under the framework as it is.
+    pub nominal_value: Option<f64>,
+    /// Rank under the framework as it is.
+    pub nominal_rank: Option<u32>,
+    /// Mean rank over the runs.
+    pub mean_rank: Option<f64>,
+    /// Median rank.
+    pub median_rank: Option<f64>,
+    /// 5th percentile rank.
+    pub rank_p05: Option<f64>,
+    /// 95th percentile rank.
+    pub rank_p95: Option<f64>,
+    /// Mean index value.
+    pub value_mean: Option<f64>,
+    /// 5th percentile value.
+    pub value_p05: Option<f64>,
+    /// Median value.
+    pub value_median: Option<f64>,
+    /// 95th percentile value.
+    pub value_p95: Option<f64>,
+}
+
+/// Every run of an analysis, for export.
+///
+/// ```
+/// let d = dti_core::Draws { inputs: vec!["w".into()], units: vec!["A".into()], choices: vec![], values: vec![], ranks: vec![] };
+/// assert!(d.values.is_empty());
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Draws {
+    /// Input names (columns of `choices`).
+    pub inputs: Vec<String>,
+    /// Unit ids (columns of `values` and `ranks`).
+    pub units: Vec<String>,
+    /// Per run, the choice of each input (a design that reproduces the runs).
+    pub choices: Vec<Vec<DesignValue>>,
+    /// Per run, each unit's index value.
+    pub values: Vec<Vec<Option<f64>>>,
+    /// Per run, each unit's rank.
+    pub ranks: Vec<Vec<Option<u32>>>,
+}
+
+/// The result of an uncertainty analysis.
+///
+/// ```
+/// let r = dti_core::UncertaintyResult { runs: 0, units: vec![], draws: None };
+/// assert_eq!(r.runs, 0);
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UncertaintyResult {
+    /// Runs made.
+    pub runs: usize,
+    /// Per unit.
+    pub units: Vec<UnitUncertainty>,
+    /// Every run (with `keep_draws`).
+    pub draws: Option<Draws>,
+}
+
+/// Runs an uncertainty analysis with `spec.runs` seeded draws.
+///
+/// ```
+/// use dti_core::*;
+/// let fw = Framework::builtin("vn-pdti-2022")?;
+/// let units: Vec<UnitRecord> = (0..5).map(|k| {
+///     let v = 0.3 + 0.1 * k as f64;
+///     ["AWR", "INST", "INFRA", "HR", "SEC", "SMART", "GOV", "ECO", "SOC"].iter()
+///         .fold(UnitRecord::new(&format!("P{k}")), |u, c| u.value(c, v))
+/// }).collect();
+/// // The 2022 index sums points; the geometric alternative weighs children by those points.
+/// let spec: UncertaintySpec = serde_json::from_str(r#"{"runs": 200, "seed": 7, "inputs": [
+///   {"name": "agg", "kind": "aggregator", "depth": 1, "alternatives": [{"method": "points_sum"}, {"method": "geometric_mean"}]}]}"#)?;
+/// let r = uncertainty(&fw, &units, &spec, None)?;
+/// // Every unit is uniformly better than the next: ranks never move.
+/// assert!(r.units.iter().all(|u| u.rank_p05 == u.rank_p95));
+/// assert_eq!(r.units[4].nominal_rank, Some(1));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn uncertainty(
+    fw: &Framework,
+    units: &[UnitRecord],
+    spec: &UncertaintySpec,
+    progress: Option<Progress>,
+) -> Result<UncertaintyResult, AnalysisError> {
+    let prepared = Prepared::new(fw, units, &spec.inputs, spec.seed, spec.pool_periods)?;
+    let runs: Vec<Vec<Choice>> = (0..spec.runs as u64)
+        .map(|r| {
+            (0..spec.inputs.len())
+                .map(|k| prepared.choose(k, uniform(spec.seed, SAMPLE, r, k as u64), r))
+                .collect()
+        })
+        .collect();
+    summarise_runs(&prepared, &runs, spec.keep_draws, progress)
+}
+
+/// Runs an uncertainty analysis over a given design (one row per run naming each input's
+/// choice), so that a study designed elsewhere is reproduced run for run.
+///
+/// ```
+/// use dti_core::*;
+/// let fw = Framework::from_json(r#"{"schema_version": 1, "id": "t", "name_vi": "T", "aggregate": {"method": "weighted_mean"},
+///   "nodes": [{"code": "A", "name_vi": "A"}, {"code": "B", "name_vi": "B"}]}"#)?;
+/// let units = [UnitRecord::new("X").value("A", 0.9).value("B", 0.1), UnitRecord::new("Y").value("A", 0.2).value("B", 0.6)];
+/// let spec: UncertaintySpec = serde_json::from_str(r#"{"inputs": [
+///   {"name": "agg", "kind": "aggregator", "depth": 0, "alternatives": [{"method": "weighted_mean"}, {"method": "weighted_median"}]}]}"#)?;
+/// let design: Design = serde_json::from_str(r#"{"rows": [{"agg": "weighted_mean"}, {"agg": 1}]}"#)?;
+/// let r = uncertainty_design(&fw, &units, &spec, &design, None)?;
+/// assert_eq!(r.runs, 2);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn uncertainty_design(
+    fw: &Framework,
+    units: &[UnitRecord],
+    spec: &UncertaintySpec,
+    design: &Design,
+    progress: Option<Progress>,
+) -> Result<UncertaintyResult, AnalysisError> {
+    let prepared = Prepared::new(fw, units, &spec.inputs, spec.seed, spec.pool_periods)?;
+    let runs = design
+        .rows
+        .iter()
+        .enumerate()
+        .map(|(row, cells)| prepared.read_design(row, cells))
+        .collect::<Result<Vec<_>, _>>()?;
+    summarise_runs(&prepared, &runs, spec.keep_draws, progress)
+}
+
+fn summarise_runs(
+    prepared: &Prepared,
+    runs: &[Vec<Choice>],
+    keep: bool,
+    progress: Option<Progress>,
+) -> Result<UncertaintyResult, AnalysisError> {
+    let meta = &prepared.evaluators[0].meta;
+    let m = meta.len();
+    let n = runs.len();
+    let (nominal_v, nominal_r) = prepared.nominal()?;
+    let mut values = vec![f64::NAN; n * m];
+    let mut ranks = vec![f64::NAN; n * m];
+    prepared.evaluate(runs, &mut values, &mut ranks, progress)?;
+    let opt = |x: f64| (!x.is_nan()).then_some(x);
+    let mut units = Vec::with_capacity(m);
+    for (u, um) in meta.iter().enumerate() {
+        let mut r: Vec<f64> = (0..n)
+            .map(|j| ranks[j * m + u])
+            .filter(|x| !x.is_nan())
+            .collect();
+        let mut v: Vec<f64> = (0..n)
+            .map(|j| values[j * m + u])
+            .filter(|x| !x.is_nan())
+            .collect();
+        r.sort_by(f64::total_cmp);
+        v.sort_by(f64::total_cmp);
+        let mean = |x: &[f64]| (!x.is_empty()).then(|| x.iter().sum::<f64>() / x.len() as f64);
+        units.push(UnitUncertainty {
+            unit: um.unit.clone(),
+            period: um.period,
+            nominal_value: opt(nominal_v[u]),
+            nominal_rank: opt(nominal_r[u]).map(|x| x as u32),
+            mean_rank: mean(&r),
+            median_rank: opt(quantile(&r, 0.5)),
+            rank_p05: opt(quantile(&r, 0.05)),
+            rank_p95: opt(quantile(&r, 0.95)),
+            value_mean: mean(&v),
+            value_p05: opt(quantile(&v, 0.05)),
+            value_median: opt(quantile(&v, 0.5)),
+            value_p95: opt(quantile(&v, 0.95)),
+        });
+    }
+    let draws = keep.then(|| Draws {
+        inputs: prepared.inputs.iter().map(|i| i.name.clone()).collect(),
+        units: meta.iter().map(|u| u.unit.clone()).collect(),
+        choices: runs
+            .iter()
+            .map(|c| c.iter().map(|x| x.export()).collect())
+            .collect(),
+        values: values
+            .chunks(m)
+            .map(|c| c.iter().map(|&x| opt(x)).collect())
+            .collect(),
+        ranks: ranks
+            .chunks(m)
+            .map(|c| c.iter().map(|&x| opt(x).map(|r| r as u32)).collect())
+            .collect(),
+    });
+    Ok(UncertaintyResult {
+        runs: n,
+        units,
+        draws,
+    })
+}
+
+/// A variance-based sensitivity analysis.
+///
+/// ```
+/// let s: dti_core::SensitivitySpec = serde_json::from_str(r#"{"n": 1000, "seed": 1, "inputs": []}"#)?;
+/// assert_eq!(s.bootstrap, 0);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SensitivitySpec {
+    /// The uncertain inputs.
+    pub inputs: Vec<Uncertain>,
+    /// Base sample size N: the design has N(d + 2) runs.
+    pub n: usize,
+    /// Seed.
+    #[serde(default)]
+    pub seed: u64,
+    /// Bootstrap resamples for 95 % intervals (0: none).
+    #[serde(default)]
+    pub bootstrap: usize,
+    /// Normalise over all periods together.
+    #[serde(default)]
+    pub pool_periods: bool,
+}
+
+/// First-order and total Sobol indices of one input.
+///
+/// ```
+/// let s = dti_core::SobolIndex { input: "w".into(), first_order: 0.6, total: 0.7, first_order_ci: None, total_ci: None };
+/// assert!(s.total >= s.first_order);
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SobolIndex {
+    /// Input name.
+    pub input: String,
+    /// First-order index Sᵢ.
+    pub first_order: f64,
+    /// Total index STᵢ.
+    pub total: f64,
+    /// 95 % bootstrap interval of Sᵢ.
+    pub first_order_ci: Option<(f64, f64)>,
+    /// 95 % bootstrap interval of STᵢ.
+    pub total_ci: Option<(f64, f64)>,
+}
+
+/// The result of a sensitivity analysis: the output is the mean absolute rank change from the
+/// nominal ranking.
+///
+/// ```
+/// let r = dti_core::SensitivityResult { runs: 0, variance: 0.0, mean: 0.0, indices: vec![] };
+/// assert_eq!(r.runs, 0);
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SensitivityResult {
+    /// Runs made: N(d + 2).
+    pub runs: usize,
+    /// Mean of the output over A and B.
+    pub mean: f64,
+    /// Variance of the output over A and B.
+    pub variance: f64,
+    /// One entry per input.
+    pub indices: Vec<SobolIndex>,
+}
+
+/// Saltelli's base matrices A and B (N × d, uniform on [0, 1)), from the seed.
+///
+/// ```
+/// let (a, b) = dti_core::saltelli_matrices(4, 2, 9);
+/// assert_eq!((a.len(), a[0].len()), (4, 2));
+/// assert_ne!(a, b);
+/// ```
+pub fn saltelli_matrices(n: usize, d: usize, seed: u64) -> (Vec<Vec<f64>>, Vec<Vec<f64>>) {
+    let m = |stream| {
+        (0..n as u64)
+            .map(|k| (0..d as u64).map(|j| uniform(seed, stream, k, j)).collect())
+            .collect()
+    };
+    (m(SALTELLI_A), m(SALTELLI_B))
+}
+
+/// First-order and total Sobol indices from outputs on A, B and each ABᵢ (A with column i from
+/// B): V = variance of y over A and B; Sᵢ = mean(y_B·(y_ABᵢ − y_A))/V (Saltelli 2010);
+/// STᵢ = Σ(y_A − y_ABᵢ)²/(2N·V) (Jansen). Returns (Sᵢ, STᵢ) per input; zero variance gives
+/// zeros.
+///
+/// ```
+/// // y = 2·x1 (x2 plays no part): S1 = ST1 = 1, S2 = ST2 = 0.
+/// let (a, b) = dti_core::saltelli_matrices(2000, 2, 5);
+/// let f = |x: &[f64]| 2.0 * x[0];
+/// let ya: Vec<f64> = a.iter().map(|x| f(x)).collect();
+/// let yb: Vec<f64> = b.iter().map(|x| f(x)).collect();
+/// let yab: Vec<Vec<f64>> = (0..2).map(|i| a.iter().zip(&b).map(|(xa, xb)| {
+///     let mut x = xa.clone(); x[i] = xb[i]; f(&x) }).collect()).collect();
+/// let s = dti_core::sobol_indices(&ya, &yb, &yab);
+/// assert!((s[0].0 - 1.0).abs() < 0.1 && (s[0].1 - 1.0).abs() < 0.1); // sampling error
+/// assert!(s[1].0.abs() < 1e-12 && s[1].1.abs() < 1e-12);
+/// ```
+pub fn sobol_indices(ya: &[f64], yb: &[f64], yab: &[Vec<f64>]) -> Vec<(f64, f64)> {
+    let n = ya.len() as f64;
+    let all = ya.iter().chain(yb);
+    let mean = all.clone().sum::<f64>() / (2.0 * n);
+    let var = all.map(|y| (y - mean).powi(2)).sum::<f64>() / (2.0 * n);
+    yab.iter()
+        .map(|yi| {
+            if var == 0.0 {
+                return (0.0, 0.0);
+            }
+            let s = ya
+                .iter()
+                .zip(yb)
+                .zip(yi)
+                .map(|((a, b), ab)| b * (ab - a))
+                .sum::<f64>()
+                / n
+                / var;
+            let st = ya
+                .iter()
+                .zip(yi)
+                .map(|(a, ab)| (a - ab).powi(2))
+                .sum::<f64>()
+                / (2.0 * n * var);
+            (s, st)
+        })
+        .collect()
+}
+
+/// Runs a variance-based sensitivity analysis: Saltelli design, first-order and total Sobol
+/// indices of the mean absolute rank change from the nominal ranking, with optional bootstrap
+/// intervals.
+///
+/// ```
+/// use dti_core::*;
+/// let fw = Framework::from_json(r#"{"schema_version": 1, "id": "t", "name_vi": "T", "aggregate": {"method": "weighted_mean"},
+///   "nodes": [{"code": "A", "name_vi": "A"}, {"code": "B", "name_vi": "B"}]}"#)?;
+/// let units: Vec<UnitRecord> = (0..6).map(|k| UnitRecord::new(&format!("U{k}"))
+///     .value("A", k as f64 / 10.0).value("B", 0.5 - k as f64 / 12.0)).collect();
+/// let spec: SensitivitySpec = serde_json::from_str(r#"{"n": 256, "seed": 3, "inputs": [
+///   {"name": "weights", "kind": "weight_noise", "factor": 0.9},
+///   {"name": "median", "kind": "aggregator", "depth": 0, "alternatives": [{"method": "weighted_mean"}, {"method": "weighted_median"}]}]}"#)?;
+/// let r = sensitivity(&fw, &units, &spec, None)?;
+/// assert_eq!(r.runs, 256 * 4);
+/// assert!(r.indices.iter().all(|s| s.total >= -0.1));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn sensitivity(
+    fw: &Framework,
+    units: &[UnitRecord],
+    spec: &SensitivitySpec,
+    progress: Option<Progress>,
+) -> Result<SensitivityResult, AnalysisError> {
+    let prepared = Prepared::new(fw, units, &spec.inputs, spec.seed, spec.pool_periods)?;
+    let d = spec.inputs.len();
+    let n = spec.n;
+    let (a, b) = saltelli_matrices(n, d, spec.seed);
+    let to_run = |u: &[f64]| -> Vec<Choice> {
+        (0..d)
+            .map(|k| {
+                // Weight noise: u picks one of N replications.
+                let rep = ((u[k] * n as f64) as u64).min(n.saturating_sub(1) as u64);
+                prepared.choose(k, u[k], rep)
+            })
+            .collect()
+    };
+    let mut runs: Vec<Vec<Choice>> = Vec::with_capacity(n * (d + 2));
+    runs.extend(a.iter().map(|u| to_run(u)));
+    runs.extend(b.iter().map(|u| to_run(u)));
+    for i in 0..d {
+        runs.extend(a.iter().zip(&b).map(|(ua, ub)| {
+            let mut u = ua.clone();
+            u[i] = ub[i];
+            to_run(&u)
+        }));
+    }
+    let m = prepared.evaluators[0].units();
+    let (_, nominal) = prepared.nominal()?;
+    let mut values = vec![f64::NAN; runs.len() * m];
+    let mut ranks = vec![f64::NAN; runs.len() * m];
+    prepared.evaluate(&runs, &mut values, &mut ranks, progress)?;
+    let y: Vec<f64> = ranks
+        .chunks(m.max(1))
+        .map(|r| {
+            let (mut s, mut c) = (0.0, 0);
+            for (x, nom) in r.iter().zip(&nominal) {
+                if !x.is_nan() && !nom.is_nan() {
+                    s += (x - nom).abs();
+                    c += 1;
+                }
+            }
+            if c > 0 {
+                s / c as f64
+            } else {
+                0.0
+            }
+        })
+        .collect();
+    let ya = &y[..n];
+    let yb = &y[n..2 * n];
+    let yab: Vec<Vec<f64>> = (0..d)
+        .map(|i| y[(2 + i) * n..(3 + i) * n].to_vec())
+        .collect();
+    let point = sobol_indices(ya, yb, &yab);
+    let all: Vec<f64> = ya.iter().chain(yb).copied().collect();
+    let mean = all.iter().sum::<f64>() / all.len().max(1) as f64;
+    let variance = all.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / all.len().max(1) as f64;
+
+    // Bootstrap: resample the N rows of A, B and every ABᵢ together.
+    let mut boots: Vec<Vec<(f64, f64)>> = Vec::new();
+    for r in 0..spec.bootstrap as u64 {
+        let idx: Vec<usize> = (0..n as u64)
+            .map(|j| ((uniform(spec.seed, BOOT, r, j) * n as f64) as usize).min(n - 1))
+            .collect();
+        let pick = |v: &[f64]| idx.iter().map(|&k| v[k]).collect::<Vec<f64>>();
+        let yab_b: Vec<Vec<f64>> = yab.iter().map(|v| pick(v)).collect();
+        boots.push(sobol_indices(&pick(ya), &pick(yb), &yab_b));
+    }
+    let ci = |i: usize, second: bool| -> Option<(f64, f64)> {
+        if boots.is_empty() {
+            return None;
+        }
+        let mut v: Vec<f64> = boots
+            .iter()
+            .map(|b| if second { b[i].1 } else { b[i].0 })
+            .collect();
+        v.sort_by(f64::total_cmp);
+        Some((quantile(&v, 0.025), quantile(&v, 0.975)))
+    };
+    let indices = spec
+        .inputs
+        .iter()
+        .enumerate()
+        .map(|(i, input)| SobolIndex {
+            input: input.name.clone(),
+            first_order: point[i].0,
+            total: point[i].1,
+            first_order_ci: ci(i, false),
+            total_ci: ci(i, true),
+        })
+        .collect();
+    Ok(SensitivityResult {
+        runs: runs.len(),
+        mean,
+        variance,
+        indices,
+    })
+}
+
+/// One component left out.
+///
+/// ```
+/// let c = dti_core::LeftOut { code: "GOV".into(), mean_abs_rank_shift: 1.5, shifts: vec![Some(1), Some(-2)] };
+/// assert_eq!(c.shifts.len(), 2);
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LeftOut {
+    /// The component.
+    pub code: String,
+    /// Mean over units of |rank without it − nominal rank|.
+    pub mean_abs_rank_shift: f64,
+    /// Per unit (in `LeaveOneOut::units` order): rank without it − nominal rank (positive
+    /// = falls).
+    pub shifts: Vec<Option<i64>>,
+}
+
+/// The result of leaving each component of a level out in turn.
+///
+/// ```
+/// let l = dti_core::LeaveOneOut { depth: 2, units: vec![], nominal_ranks: vec![], components: vec![] };
+/// assert_eq!(l.depth, 2);
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LeaveOneOut {
+    /// The depth whose components were left out.
+    pub depth: usize,
+    /// Unit ids (with periods, in input order).
+    pub units: Vec<(String, Option<i32>)>,
+    /// Nominal ranks.
+    pub nominal_ranks: Vec<Option<u32>>,
+    /// One entry per component.
+    pub components: Vec<LeftOut>,
+}
+
+/// Leaves each component at `depth` out in turn — its weight set to 0 (and under a points sum,
+/// its max points too, so the remaining points are renormalised) — and reports the rank shifts.
+///
+/// ```
+/// use dti_core::*;
+/// let fw = Framework::builtin("vn-pdti-2022")?;
+/// let units = [
+///     UnitRecord::new("X").value("GOV", 1.0).value("ECO", 0.0),
+///     UnitRecord::new("Y").value("GOV", 0.0).value("ECO", 1.0),
+/// ];
+/// let loo = leave_one_out(&fw, &units, 2)?;
+/// // X leads on GOV (200 points vs 150): without GOV, Y leads.
+/// let gov = loo.components.iter().find(|c| c.code == "GOV").unwrap();
+/// assert_eq!(gov.shifts, [Some(1), Some(-1)]);
+/// assert_eq!(gov.mean_abs_rank_shift, 1.0);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn leave_one_out(
+    fw: &Framework,
+    units: &[UnitRecord],
+    depth: usize,
+) -> Result<LeaveOneOut, AnalysisError> {
+    let plan = &fw.plan;
+    let ev = Evaluator::new(fw, units, false)?;
+    let m = ev.units();
+    let leaves = ev.leaves(fw, plan)?;
+    let mut work = ev.work();
+    let (mut v, mut nominal) = (vec![f64::NAN; m], vec![f64::NAN; m]);
+    ev.run(fw, plan, &leaves, &mut work, &mut v, &mut nominal)?;
+    let opt_rank = |x: f64| (!x.is_nan()).then_some(x as u32);
+    let mut components = Vec::new();
+    let mut ranks = vec![f64::NAN; m];
+    for j in (0..plan.n).filter(|&j| plan.depth[j] == depth) {
+        let mut p = plan.clone();
+        p.weight[j] = 0.0;
+        if p.aggregate[p.parent[j]] == Aggregator::PointsSum {
+            p.max[j] = Some(0.0);
+        }
+        ev.run(fw, &p, &leaves, &mut work, &mut v, &mut ranks)?;
+        let shifts: Vec<Option<i64>> = ranks
+            .iter()
+            .zip(&nominal)
+            .map(|(r, n)| (!r.is_nan() && !n.is_nan()).then(|| *r as i64 - *n as i64))
+            .collect();
+        let present: Vec<i64> = shifts.iter().flatten().copied().collect();
+        let mean = if present.is_empty() {
+            0.0
+        } else {
+            present.iter().map(|s| s.abs() as f64).sum::<f64>() / present.len() as f64
+        };
+        components.push(LeftOut {
+            code: fw.def.nodes[j].code.clone(),
+            mean_abs_rank_shift: mean,
+            shifts,
+        });
+    }
+    if components.is_empty() {
+        return Err(AnalysisError::Spec {
+            input: format!("depth {depth}"),
+            message: "no component at this depth".to_owned(),
+        });
+    }
+    Ok(LeaveOneOut {
+        depth,
+        units: ev.meta.iter().map(|u| (u.unit.clone(), u.period)).collect(),
+        nominal_ranks: nominal.iter().map(|&r| opt_rank(r)).collect(),
+        components,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantiles_type_7() {
+        let x = [1.0, 2.0, 3.0, 4.0];
+        assert_eq!(quantile(&x, 0.5), 2.5);
+        assert_eq!(quantile(&x, 0.0), 1.0);
+        assert_eq!(quantile(&x, 1.0), 4.0);
+        // h = 3·0.05 = 0.15 → 1 + 0.15·1.
+        assert!((quantile(&x, 0.05) - 1.15).abs() < 1e-12);
+    }
+}
