@@ -394,6 +394,9 @@ pub fn kendall_tau(x: &[f64], y: &[f64]) -> Option<f64> {
     (denom > 0.0).then(|| (c - d) as f64 / denom)
 }
 
+/// Reads a unit's (value, rank) of one node.
+type ValueAndRank<'a> = &'a dyn Fn(&crate::UnitScore) -> (Option<f64>, Option<u32>);
+
 /// Compares two or more scored cohorts against the first: per unit and node the values,
 /// ranks, value differences and rank shifts, and per cohort a summary of the index ranking
 /// (mean |rank shift|, Spearman's rho, Kendall's tau-b, units whose rank changed, top-k overlap
@@ -421,7 +424,7 @@ pub fn compare(cohorts: &[&CohortScores]) -> Comparison {
     for u in &base.units {
         let others: Vec<Option<crate::UnitScore>> =
             cohorts.iter().map(|c| find(c, &u.unit, u.period)).collect();
-        let make = |code: &str, get: &dyn Fn(&crate::UnitScore) -> (Option<f64>, Option<u32>)| {
+        let make = |code: &str, get: ValueAndRank| {
             let pairs: Vec<(Option<f64>, Option<u32>)> = others
                 .iter()
                 .map(|o| o.as_ref().map_or((None, None), get))
