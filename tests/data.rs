@@ -11,6 +11,20 @@ fn the_synthetic_panel_is_exactly_its_generators_output() {
 }
 
 #[test]
+fn the_benchmark_fixtures_are_exactly_their_generators_output() {
+    let dir = fixture("bench");
+    let fw: dti_core::FrameworkDef =
+        serde_json::from_str(&read(&dir.join("framework-98.json"))).unwrap();
+    assert_eq!(fw, synthetic::bench_framework());
+    let units: Vec<UnitRecord> =
+        serde_json::from_str(&read(&dir.join("units-63x98.json"))).unwrap();
+    assert_eq!(units, synthetic::bench_units());
+    let fw = Framework::new(fw).unwrap();
+    assert_eq!(fw.leaves().count(), 98);
+    assert_eq!(fw.score(&units).unwrap().units.len(), 63);
+}
+
+#[test]
 fn the_synthetic_panel_scores_63_provinces_a_year() {
     let fw = Framework::builtin("vn-pdti-2022").unwrap();
     let units: Vec<UnitRecord> =

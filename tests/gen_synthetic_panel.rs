@@ -1,4 +1,5 @@
-//! Rewrites `fixtures/vn-provinces-synthetic/panel.{csv,json}` from the seeded generator.
+//! Rewrites `fixtures/vn-provinces-synthetic/panel.{csv,json}` and `fixtures/bench/` from the
+//! seeded generators.
 
 fn main() -> std::io::Result<()> {
     let dir = dti_tests::fixture("vn-provinces-synthetic");
@@ -6,5 +7,12 @@ fn main() -> std::io::Result<()> {
     std::fs::write(dir.join("panel.csv"), dti_tests::synthetic::panel_csv())?;
     std::fs::write(dir.join("panel.json"), dti_tests::synthetic::panel_json())?;
     println!("wrote {}", dir.display());
+    let bench = dti_tests::fixture("bench");
+    std::fs::create_dir_all(&bench)?;
+    let fw = serde_json::to_string_pretty(&dti_tests::synthetic::bench_framework())?;
+    std::fs::write(bench.join("framework-98.json"), fw + "\n")?;
+    let units = serde_json::to_string(&dti_tests::synthetic::bench_units())?;
+    std::fs::write(bench.join("units-63x98.json"), units + "\n")?;
+    println!("wrote {}", bench.display());
     Ok(())
 }

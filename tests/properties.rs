@@ -383,3 +383,15 @@ proptest! {
         prop_assert!((sum - 1.0).abs() < 1e-9, "sum {sum}");
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    #[test]
+    fn the_empty_scenario_reproduces_the_baseline(seed in any::<u64>(), rel in any::<bool>()) {
+        let (fw, units) = case(seed, rel);
+        let (fw2, units2) = dti_core::Scenario::default().apply(&fw, &units).unwrap();
+        prop_assert_eq!(&fw2, &fw);
+        prop_assert_eq!(score(&fw2, &units2), score(&fw, &units));
+    }
+}

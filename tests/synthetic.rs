@@ -105,3 +105,64 @@ pub fn panel_json() -> String {
     s.push('\n');
     s
 }
+
+/// Component counts of the DTI 2022 main indicators (Decision 922/QĐ-BTTTT: 98 in all).
+pub const COMPONENTS: [(&str, &str, usize, f64); 9] = [
+    ("AWR", "F", 10, 100.0),
+    ("INST", "F", 11, 100.0),
+    ("INFRA", "F", 7, 100.0),
+    ("HR", "F", 13, 100.0),
+    ("SEC", "F", 12, 100.0),
+    ("SMART", "F", 3, 0.0),
+    ("GOV", "A", 22, 200.0),
+    ("ECO", "A", 12, 150.0),
+    ("SOC", "A", 8, 150.0),
+];
+
+/// A 98-component framework in the DTI 2022 shape for benchmarks: each component a raw
+/// number normalised by min-max to [0, 1], weighted means up the tree with main indicators
+/// weighted by their DTI points. **Synthetic**: the real component rules are unpublished.
+pub fn bench_framework() -> dti_core::FrameworkDef {
+    use dti_core::{Aggregator, FrameworkDef, NodeDef, Normaliser, Rule};
+    let mut def = FrameworkDef::new(
+        "bench-98",
+        "Khung thử 98 chỉ số thành phần",
+        "Benchmark framework, 98 components (synthetic)",
+    );
+    def.aggregate = Aggregator::WeightedMean;
+    def.normaliser = Some(Normaliser::MinMax { l: 0.0, u: 1.0 });
+    def.notes = vec!["Synthetic benchmark framework in the shape of DTI 2022.".to_owned()];
+    for (g, name) in [("F", "Foundation"), ("A", "Activities")] {
+        def.nodes.push(NodeDef::new(g, None, name, name));
+    }
+    for (code, group, count, points) in COMPONENTS {
+        let mut main = NodeDef::new(code, Some(group), code, code);
+        main.weight = Some(points);
+        def.nodes.push(main);
+        for k in 1..=count {
+            let mut c = NodeDef::new(&format!("{code}.{k}"), Some(code), code, code);
+            c.rule = Some(Rule::Normalised { normaliser: None });
+            def.nodes.push(c);
+        }
+    }
+    def
+}
+
+/// 63 provinces × 98 raw component values in 0..100 (seeded).
+pub fn bench_units() -> Vec<UnitRecord> {
+    let mut rng = Rng(SEED ^ 0x98);
+    provinces(Era::Pre2025)
+        .iter()
+        .map(|p| {
+            let level = 30.0 + 40.0 * rng.unit();
+            let mut rec = UnitRecord::new(&p.code).name(&p.name_vi).period(2023);
+            for (code, _, count, _) in COMPONENTS {
+                for k in 1..=count {
+                    let v = (level + (rng.unit() - 0.5) * 50.0).clamp(0.0, 100.0);
+                    rec = rec.value(&format!("{code}.{k}"), (v * 100.0).round() / 100.0);
+                }
+            }
+            rec
+        })
+        .collect()
+}
