@@ -732,8 +732,15 @@ pub(crate) fn validate(def: &FrameworkDef) -> Result<Plan, FrameworkError> {
     };
     let mut max: Vec<Option<f64>> = (0..=n).map(declared).collect();
     // A node whose missing max points are already explained by an `unpublished` report.
+    // (Also a node whose declared max points were rejected as invalid.)
     let mut unexplained: Vec<bool> = (0..=n)
-        .map(|i| i == root || !def.nodes[i].unpublished.contains(&Param::MaxPoints))
+        .map(|i| {
+            i == root
+                || (!def.nodes[i].unpublished.contains(&Param::MaxPoints)
+                    && def.nodes[i]
+                        .max_points
+                        .is_none_or(|m| m.is_finite() && m >= 0.0))
+        })
         .collect();
     for &i in &post_order {
         if aggregate[i] != Aggregator::PointsSum {

@@ -1,0 +1,1386 @@
+//! `dti`: score Vietnam's provincial Digital Transformation Index — and any index built the
+//! same way — from the terminal.
+//!
+//! Exit codes: 0 success, 1 an input error (the message names the file, row, unit and
+//! indicator), 2 a usage error.
+
+mod data;
+mod output;
+mod plot;
+mod spec;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use dti_core::{
+    compare, find_province, leave_one_out, merge_cohort, merger_2025, read_tables, run_pipeline,
+    sensitivity, uncertainty, uncertainty_design, write_data, write_results, CohortScores, Design,
+    DesignValue, Era, Extension, Framework, FrameworkDef, MergeMap, MergeOptions, Pipeline,
+    Scenario, ScoreOptions, SensitivitySpec, Supplement, TableOptions, UncertaintySpec, UnitRecord,
+    UnitScore,
+};
+
+use data::{read_records, DataError, Layout, Loaded, BUNDLED};
+use output::{num, rank, Format, Sink, Table};
+
+const AFTER_HELP: &str = "Examples:
+  dti score                                  rank the bundled 63 provinces (latest year)
+  dti score my-data.csv --year 2023          your data (CSV or JSON, long or wide layout)
+  dti explain vinh-phuc                      one province's breakdown and best opportunities
+  dti merge                                  the 34 provinces of 2025 from the 63 former ones
+  dti frameworks show vn-pdti-2022           the framework as a tree with points
+  dti coin --meta meta.csv --data data.csv --normalise minmax:0,100 --aggregate geometric
+  dti uncertainty spec.json                  rank intervals under uncertain weights and methods
+  dti plot ranks --out ranks.svg             a ranked bar chart";
+
+#[derive(Parser)]
+#[command(
+    name = "dti",
+    version,
+    about = "Score, explain, merge and analyse Vietnam's provincial Digital Transformation Index (DTI) and any index built the same way",
+    after_help = AFTER_HELP,
+    // A fixed width keeps the help (and its snapshot test) the same on every terminal.
+    term_width = 100
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+    /// Fold Vietnamese diacritics to ASCII in the output.
+    #[arg(long, global = true)]
+    ascii: bool,
+}
+
+#[derive(Args, Clone)]
+struct FrameworkArgs {
+    /// A built-in framework id (see `dti frameworks list`) or a framework file (.json, .toml).
+    #[arg(long, short, default_value = "vn-pdti-2022")]
+    framework: String,
+    /// Extension files adding component indicators (.json, .toml).
+    #[arg(long)]
+    extension: Vec<PathBuf>,
+    /// A supplement file giving unpublished points or weights (.json).
+    #[arg(long)]
+    supplement: Option<PathBuf>,
+}
+
+#[derive(Args, Clone)]
+struct DataArgs {
+    /// Data file: CSV (long: unit, period, indicator, value; or wide: one column per
+    /// indicator) or JSON unit records. Default: the bundled synthetic 63-province panel.
+    data: Option<PathBuf>,
+    /// CSV layout.
+    #[arg(long, value_enum, default_value = "auto")]
+    layout: Layout,
+    /// Columns holding groups (e.g. region) rather than indicators.
+    #[arg(long)]
+    group: Vec<String>,
+    /// The period to show (default: the latest in the data).
+    #[arg(long)]
+    year: Option<i32>,
+    /// Score the good records and report the bad ones instead of failing.
+    #[arg(long)]
+    lenient: bool,
+}
+
+#[derive(Args, Clone)]
+struct OutputArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    format: Format,
+    /// Write to this file instead of standard output.
+    #[arg(long, short)]
+    out: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Score a cohort and print the ranked table (rank, unit, value, points, pillars).
+    Score {
+        #[command(flatten)]
+        fw: FrameworkArgs,
+        #[command(flatten)]
+        data: DataArgs,
+        #[command(flatten)]
+        out: OutputArgs,
+    },
+    /// One unit's breakdown: every node against its max, the pillars, the best opportunities.
+    Explain {
+        /// The unit (id or name; case and diacritics ignored).
+        unit: String,
+        #[command(flatten)]
+        fw: FrameworkArgs,
+        #[command(flatten)]
+        data: DataArgs,
+        #[command(flatten)]
+        out: OutputArgs,
+        /// How many opportunities to list.
+        #[arg(long, default_value_t = 5)]
+        top: usize,
+    },
+    /// Score merged units from their former units (default: the 2025 province merger).
+    Merge {
+        #[command(flatten)]
+        fw: FrameworkArgs,
+        #[command(flatten)]
+        data: DataArgs,
+        /// A CSV map: merged unit, former unit (ids or province names).
+        #[arg(long)]
+        map: Option<PathBuf>,
+        #[command(flatten)]
+        out: OutputArgs,
+    },
+    /// List, show or validate frameworks.
+    Frameworks {
+        #[command(subcommand)]
+        action: FrameworksCommand,
+    },
+    /// Score COINr / JRC COIN Tool two-table data through the reference tool's steps.
+    #[command(after_help = "Method specifications:
+  --normalise  minmax[:l,u] (default 0,100) | zscore[:m,s] | rank | borda | prank | dist2max |
+               fracmax | dist2ref:UNIT[,cap] | dist2targ[:cap] (targets from the Target column) |
+               goalposts:lo,hi[,scale] | fixed:a,b[,k] | none
+  --aggregate  mean | geometric | harmonic | genmean:p | median | copeland
+  --impute     mean | median | group-mean:COLUMN | group-median:COLUMN | latest | interpolate
+  --treat      default (winsorise up to 5 points, else log) | winsor:N[,skew,kurtosis]
+Steps run in this order: denominate, impute, screen, treat, normalise, aggregate.
+Example: dti coin --meta meta.csv --data data.csv --denominate --impute mean --normalise minmax:0,100 --aggregate geometric")]
+    Coin {
+        /// The metadata table (iCode, iName, Level, Parent, Direction, Weight, Type, …).
+        #[arg(long)]
+        meta: PathBuf,
+        /// The data table (uCode, uName, Time, groups, denominators, indicators).
+        #[arg(long)]
+        data: PathBuf,
+        /// Divide indicators by their denominator column.
+        #[arg(long)]
+        denominate: bool,
+        /// Impute missing values (see below).
+        #[arg(long)]
+        impute: Option<String>,
+        /// Drop units with a share of indicators below this (0..1).
+        #[arg(long)]
+        screen: Option<f64>,
+        /// Treat outliers (see below).
+        #[arg(long)]
+        treat: Option<String>,
+        /// The normaliser (see below).
+        #[arg(long)]
+        normalise: Option<String>,
+        /// The aggregator (see below).
+        #[arg(long)]
+        aggregate: Option<String>,
+        /// Also write every intermediate data set and the results (CSV) into this folder.
+        #[arg(long)]
+        out_dir: Option<PathBuf>,
+        #[command(flatten)]
+        out: OutputArgs,
+    },
+    /// Apply a what-if scenario (JSON) and compare it with the baseline.
+    Scenario {
+        /// The scenario file.
+        file: PathBuf,
+        #[command(flatten)]
+        fw: FrameworkArgs,
+        #[command(flatten)]
+        data: DataArgs,
+        #[command(flatten)]
+        out: OutputArgs,
+    },
+    /// Compare the rankings of two data files scored with the same framework.
+    Compare {
+        /// The baseline data.
+        a: PathBuf,
+        /// The data compared with it.
+        b: PathBuf,
+        #[command(flatten)]
+        fw: FrameworkArgs,
+        /// The period to compare (default: the latest).
+        #[arg(long)]
+        year: Option<i32>,
+        #[command(flatten)]
+        out: OutputArgs,
+    },
+    /// Uncertainty analysis: rank intervals under uncertain weights and methods.
+    Uncertainty {
+        /// The specification (JSON: runs, seed, inputs).
+        spec: PathBuf,
+        #[command(flatten)]
+        fw: FrameworkArgs,
+        #[command(flatten)]
+        data: DataArgs,
+        /// A given design (CSV or JSON: one row per run naming each input's choice).
+        #[arg(long)]
+        design: Option<PathBuf>,
+        /// Write every run's choices and ranks here (CSV).
+        #[arg(long)]
+        draws: Option<PathBuf>,
+        #[command(flatten)]
+        out: OutputArgs,
+    },
+    /// Sensitivity analysis: Sobol indices of the rank changes.
+    Sensitivity {
+        /// The specification (JSON: n, seed, bootstrap, inputs).
+        spec: PathBuf,
+        #[command(flatten)]
+        fw: FrameworkArgs,
+        #[command(flatten)]
+        data: DataArgs,
+        #[command(flatten)]
+        out: OutputArgs,
+    },
+    /// Leave each component of a level out in turn and report the rank changes.
+    LeaveOneOut {
+        #[command(flatten)]
+        fw: FrameworkArgs,
+        #[command(flatten)]
+        data: DataArgs,
+        /// The depth of the components (1 = groups, 2 = main indicators, …).
+        #[arg(long, default_value_t = 2)]
+        depth: usize,
+        #[command(flatten)]
+        out: OutputArgs,
+    },
+    /// Draw an SVG chart.
+    Plot {
+        #[command(subcommand)]
+        kind: PlotCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum FrameworksCommand {
+    /// The built-in frameworks.
+    List,
+    /// A framework as a tree with points.
+    Show {
+        /// A built-in id or a framework file.
+        framework: String,
+        /// Extension files to add.
+        #[arg(long)]
+        extension: Vec<PathBuf>,
+    },
+    /// Validate a framework file and print every problem.
+    Validate {
+        /// The framework file (.json, .toml).
+        file: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum PlotCommand {
+    /// A ranked bar chart of the index.
+    Ranks {
+        #[command(flatten)]
+        fw: FrameworkArgs,
+        #[command(flatten)]
+        data: DataArgs,
+        /// The SVG file.
+        #[arg(long, short)]
+        out: PathBuf,
+    },
+    /// Median rank with 5–95 % bars per unit, from an uncertainty specification.
+    Uncertainty {
+        /// The specification (JSON).
+        spec: PathBuf,
+        #[command(flatten)]
+        fw: FrameworkArgs,
+        #[command(flatten)]
+        data: DataArgs,
+        /// The SVG file.
+        #[arg(long, short)]
+        out: PathBuf,
+    },
+    /// One unit's pillar values.
+    Pillars {
+        /// The unit.
+        unit: String,
+        #[command(flatten)]
+        fw: FrameworkArgs,
+        #[command(flatten)]
+        data: DataArgs,
+        /// The SVG file.
+        #[arg(long, short)]
+        out: PathBuf,
+    },
+}
+
+/// A failure: the message for standard error (exit code 1).
+type Fail = String;
+
+fn read_file(path: &Path) -> Result<String, Fail> {
+    std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+}
+
+fn report(errors: Vec<DataError>) -> Fail {
+    let mut s = format!("{} problem(s) in the input:", errors.len());
+    for e in errors {
+        s.push_str(&format!("\n  - {e}"));
+    }
+    s
+}
+
+fn load_framework(args: &FrameworkArgs) -> Result<Framework, Fail> {
+    let path = Path::new(&args.framework);
+    let mut def = if path.extension().is_some() && !args.framework.starts_with("vn-") {
+        let text = read_file(path)?;
+        let parsed: Result<FrameworkDef, String> = if args.framework.ends_with(".toml") {
+            toml_def(&text)
+        } else {
+            serde_json::from_str(&text).map_err(|e| e.to_string())
+        };
+        parsed.map_err(|e| format!("{}: {e}", path.display()))?
+    } else {
+        FrameworkDef::builtin(&args.framework).map_err(|e| e.to_string())?
+    };
+    for ext in &args.extension {
+        let text = read_file(ext)?;
+        let e = if ext.extension().is_some_and(|x| x == "toml") {
+            Extension::from_toml(&text)
+        } else {
+            Extension::from_json(&text)
+        }
+        .map_err(|e| format!("{}: {e}", ext.display()))?;
+        def.extend(&e)
+            .map_err(|e| format!("{}: {e}", ext.display()))?;
+    }
+    if let Some(s) = &args.supplement {
+        let sup: Supplement =
+            serde_json::from_str(&read_file(s)?).map_err(|e| format!("{}: {e}", s.display()))?;
+        def.supplement(&sup)
+            .map_err(|e| format!("{}: {e}", s.display()))?;
+    }
+    Framework::new(def).map_err(|e| format!("framework {}: {e}", args.framework))
+}
+
+fn toml_def(text: &str) -> Result<FrameworkDef, String> {
+    Framework::from_toml(text)
+        .map(Framework::into_def)
+        .map_err(|e| e.to_string())
+}
+
+fn load_data(fw: &Framework, args: &DataArgs) -> Result<Loaded, Fail> {
+    let (name, text) = match &args.data {
+        Some(p) => (p.display().to_string(), read_file(p)?),
+        None => ("bundled panel.csv".to_owned(), BUNDLED.to_owned()),
+    };
+    read_records(&name, &text, fw, args.layout, &args.group).map_err(report)
+}
+
+/// A scoring error, with every input problem located in its file.
+fn score_error(e: dti_core::ScoreError, data: &Loaded) -> Fail {
+    match e {
+        dti_core::ScoreError::Input { problems } => {
+            let mut s = format!("{} problem(s) in the input:", problems.len());
+            for p in &problems {
+                s.push_str(&format!("\n  - {}", data.locate(p)));
+            }
+            s
+        }
+        other => other.to_string(),
+    }
+}
+
+fn latest(units: &[UnitRecord], year: Option<i32>) -> Result<Option<i32>, Fail> {
+    let periods: Vec<i32> = units.iter().filter_map(|u| u.period).collect();
+    match year {
+        Some(y) if !periods.contains(&y) => Err(format!(
+            "no data for {y}; the data has {}",
+            periods_list(&periods)
+        )),
+        Some(y) => Ok(Some(y)),
+        None => Ok(periods.into_iter().max()),
+    }
+}
+
+fn periods_list(p: &[i32]) -> String {
+    let mut v = p.to_vec();
+    v.sort_unstable();
+    v.dedup();
+    if v.is_empty() {
+        "no periods".to_owned()
+    } else {
+        v.iter().map(i32::to_string).collect::<Vec<_>>().join(", ")
+    }
+}
+
+fn score(fw: &Framework, data: &Loaded, lenient: bool) -> Result<CohortScores, Fail> {
+    score_records(fw, &data.units, data, lenient)
+}
+
+fn score_records(
+    fw: &Framework,
+    units: &[UnitRecord],
+    data: &Loaded,
+    lenient: bool,
+) -> Result<CohortScores, Fail> {
+    let opts = ScoreOptions {
+        lenient,
+        ..ScoreOptions::default()
+    };
+    let s = fw
+        .score_with(units, &opts)
+        .map_err(|e| score_error(e, data))?;
+    for p in &s.problems {
+        eprintln!("warning: {}", data.locate(p));
+    }
+    Ok(s)
+}
+
+/// The columns shown beside the index: views if the framework has them, else top-level nodes.
+fn pillars(fw: &Framework) -> Vec<(String, bool)> {
+    if fw.def().views.is_empty() {
+        fw.def()
+            .nodes
+            .iter()
+            .filter(|n| n.parent.is_none())
+            .map(|n| (n.code.clone(), false))
+            .collect()
+    } else {
+        fw.def()
+            .views
+            .iter()
+            .map(|v| (v.code.clone(), true))
+            .collect()
+    }
+}
+
+fn pillar_value(u: &UnitScore, code: &str, view: bool) -> (Option<f64>, Option<u32>) {
+    if view {
+        u.view(code).map_or((None, None), |v| (v.value, v.rank))
+    } else {
+        u.node(code).map_or((None, None), |n| (n.value, n.rank))
+    }
+}
+
+fn ranked_table(fw: &Framework, units: &[&UnitScore], title: String) -> Table {
+    let cols = pillars(fw);
+    let mut header = vec!["rank", "unit", "name", "value", "points"];
+    let names: Vec<String> = cols
+        .iter()
+        .flat_map(|(c, _)| [c.clone(), format!("{c} #")])
+        .collect();
+    header.extend(names.iter().map(String::as_str));
+    let mut right = vec![true, false, false, true, true];
+    right.extend(cols.iter().flat_map(|_| [true, true]));
+    let mut t = Table::new(&header, &right);
+    t.title = Some(title);
+    let mut rows: Vec<&&UnitScore> = units.iter().collect();
+    rows.sort_by(|a, b| {
+        a.rank
+            .unwrap_or(u32::MAX)
+            .cmp(&b.rank.unwrap_or(u32::MAX))
+            .then(a.unit.cmp(&b.unit))
+    });
+    for u in rows {
+        let mut r = vec![
+            rank(u.rank),
+            u.unit.clone(),
+            u.name.clone().unwrap_or_default(),
+            num(u.value, 4),
+            num(u.points, 1),
+        ];
+        for (c, view) in &cols {
+            let (v, k) = pillar_value(u, c, *view);
+            r.push(num(v, 4));
+            r.push(rank(k));
+        }
+        t.push(r);
+    }
+    t
+}
+
+fn title(fw: &Framework, period: Option<i32>) -> String {
+    format!(
+        "{} ({}){}",
+        fw.def().name_vi,
+        fw.id(),
+        period.map(|p| format!(", {p}")).unwrap_or_default()
+    )
+}
+
+fn find_unit<'a>(
+    scores: &'a CohortScores,
+    query: &str,
+    period: Option<i32>,
+) -> Result<&'a UnitScore, Fail> {
+    let key = dti_core::name_key(query);
+    let in_period: Vec<&UnitScore> = scores.units.iter().filter(|u| u.period == period).collect();
+    in_period
+        .iter()
+        .find(|u| u.unit == query)
+        .or_else(|| {
+            in_period.iter().find(|u| {
+                dti_core::name_key(&u.unit) == key
+                    || u.name
+                        .as_deref()
+                        .is_some_and(|n| dti_core::name_key(n) == key)
+            })
+        })
+        .copied()
+        .ok_or_else(|| {
+            format!(
+                "no unit '{query}'{} in the data",
+                period.map(|p| format!(" in {p}")).unwrap_or_default()
+            )
+        })
+}
+
+fn run(cli: Cli) -> Result<(), Fail> {
+    let ascii = cli.ascii;
+    let sink = |o: &OutputArgs| Sink {
+        out: o.out.clone(),
+        ascii,
+    };
+    match cli.command {
+        Command::Score { fw, data, out } => {
+            let fw = load_framework(&fw)?;
+            let loaded = load_data(&fw, &data)?;
+            let year = latest(&loaded.units, data.year)?;
+            let scores = score(&fw, &loaded, data.lenient)?;
+            let shown: Vec<&UnitScore> = scores.units.iter().filter(|u| u.period == year).collect();
+            let t = ranked_table(&fw, &shown, title(&fw, year));
+            sink(&out).emit(out.format, &t, || {
+                serde_json::to_value(&shown).unwrap_or_default()
+            })
+        }
+        Command::Explain {
+            unit,
+            fw,
+            data,
+            out,
+            top,
+        } => {
+            let fw = load_framework(&fw)?;
+            let loaded = load_data(&fw, &data)?;
+            let year = latest(&loaded.units, data.year)?;
+            let opts = ScoreOptions {
+                lenient: data.lenient,
+                top_n: top,
+                ..ScoreOptions::default()
+            };
+            let scores = fw
+                .score_with(&loaded.units, &opts)
+                .map_err(|e| score_error(e, &loaded))?;
+            let u = find_unit(&scores, &unit, year)?;
+            explain(&fw, u, &sink(&out), out.format)
+        }
+        Command::Merge { fw, data, map, out } => {
+            let fw = load_framework(&fw)?;
+            let loaded = load_data(&fw, &data)?;
+            let units = &loaded.units;
+            let year = latest(units, data.year)?;
+            let map = match map {
+                None => merger_2025().clone(),
+                Some(p) => resolve_map(&read_file(&p)?, units)
+                    .map_err(|e| format!("{}: {e}", p.display()))?,
+            };
+            let opts = MergeOptions {
+                lenient: data.lenient,
+                ..MergeOptions::default()
+            };
+            let merged = merge_cohort(&fw, units, &map, &opts).map_err(|e| match e {
+                dti_core::MergeError::Score(s) => score_error(s, &loaded),
+                other => other.to_string(),
+            })?;
+            for p in &merged.problems {
+                eprintln!("warning: {p}");
+            }
+            for u in &merged.unmapped {
+                eprintln!(
+                    "warning: row {}, unit '{}' belongs to no merged unit",
+                    u.row + 2,
+                    u.unit
+                );
+            }
+            let shown: Vec<&UnitScore> = merged
+                .scores
+                .units
+                .iter()
+                .filter(|u| u.period == year)
+                .collect();
+            let t = ranked_table(&fw, &shown, format!("{} — merged units", title(&fw, year)));
+            sink(&out).emit(out.format, &t, || {
+                serde_json::to_value(&merged).unwrap_or_default()
+            })
+        }
+        Command::Frameworks { action } => frameworks(action, ascii),
+        Command::Coin {
+            meta,
+            data,
+            denominate,
+            impute,
+            screen,
+            treat,
+            normalise,
+            aggregate,
+            out_dir,
+            out,
+        } => {
+            let tables = read_tables(
+                &read_file(&meta)?,
+                &read_file(&data)?,
+                &TableOptions::default(),
+            )
+            .map_err(|e| e.to_string())?;
+            let p = Pipeline {
+                denominate,
+                impute: impute.as_deref().map(spec::imputation).transpose()?,
+                screen,
+                treat: treat.as_deref().map(spec::treatment).transpose()?,
+                normalise: normalise.as_deref().map(spec::normaliser).transpose()?,
+                aggregate: aggregate.as_deref().map(spec::aggregator).transpose()?,
+            };
+            let run = run_pipeline(&tables, &p).map_err(|e| e.to_string())?;
+            for (row, ind, den) in &run.missing_denominators {
+                eprintln!("warning: data row {}, indicator '{ind}': no denominator '{den}'; value left missing", row + 2);
+            }
+            for s in &run.screened {
+                eprintln!(
+                    "note: unit '{}' screened out ({:.0}% of indicators available)",
+                    s.unit.unit,
+                    s.share_available * 100.0
+                );
+            }
+            let results = write_results(&run.framework, &run.scores);
+            if let Some(dir) = out_dir {
+                std::fs::create_dir_all(&dir)
+                    .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+                for (name, units) in &run.data {
+                    let path = dir.join(format!("{name}.csv"));
+                    std::fs::write(&path, write_data(&run.framework, units))
+                        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+                }
+                let path = dir.join("Results.csv");
+                std::fs::write(&path, &results)
+                    .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            }
+            match out.format {
+                Format::Json => sink(&out)
+                    .write(&(serde_json::to_string_pretty(&run.scores).unwrap_or_default() + "\n")),
+                _ => sink(&out).write(&results),
+            }
+        }
+        Command::Scenario {
+            file,
+            fw,
+            data,
+            out,
+        } => {
+            let fw = load_framework(&fw)?;
+            let loaded = load_data(&fw, &data)?;
+            let units = &loaded.units;
+            let year = latest(units, data.year)?;
+            let scenario: Scenario = serde_json::from_str(&read_file(&file)?)
+                .map_err(|e| format!("{}: {e}", file.display()))?;
+            let (fw2, units2) = scenario
+                .apply(&fw, units)
+                .map_err(|e| format!("{}: {e}", file.display()))?;
+            let base = score(&fw, &loaded, data.lenient)?;
+            let after = score_records(&fw2, &units2, &loaded, data.lenient)?;
+            let name = if scenario.name.is_empty() {
+                file.display().to_string()
+            } else {
+                scenario.name.clone()
+            };
+            comparison(
+                &base,
+                &after,
+                year,
+                format!("Scenario: {name}"),
+                &sink(&out),
+                out.format,
+            )
+        }
+        Command::Compare {
+            a,
+            b,
+            fw,
+            year,
+            out,
+        } => {
+            let fw = load_framework(&fw)?;
+            let read = |p: &PathBuf| -> Result<Loaded, Fail> {
+                read_records(
+                    &p.display().to_string(),
+                    &read_file(p)?,
+                    &fw,
+                    Layout::Auto,
+                    &[],
+                )
+                .map_err(report)
+            };
+            let (la, lb) = (read(&a)?, read(&b)?);
+            let year = latest(&la.units, year)?;
+            let (sa, sb) = (score(&fw, &la, false)?, score(&fw, &lb, false)?);
+            comparison(
+                &sa,
+                &sb,
+                year,
+                format!("{} vs {}", a.display(), b.display()),
+                &sink(&out),
+                out.format,
+            )
+        }
+        Command::Uncertainty {
+            spec,
+            fw,
+            data,
+            design,
+            draws,
+            out,
+        } => {
+            let fw = load_framework(&fw)?;
+            let units = period_units(&fw, &data)?;
+            let mut s: UncertaintySpec = serde_json::from_str(&read_file(&spec)?)
+                .map_err(|e| format!("{}: {e}", spec.display()))?;
+            s.keep_draws |= draws.is_some();
+            let result = with_progress("uncertainty", |p| match &design {
+                Some(d) => {
+                    let design = read_design(d)?;
+                    uncertainty_design(&fw, &units, &s, &design, Some(p)).map_err(|e| e.to_string())
+                }
+                None => uncertainty(&fw, &units, &s, Some(p)).map_err(|e| e.to_string()),
+            })?;
+            if let (Some(path), Some(d)) = (&draws, &result.draws) {
+                std::fs::write(path, draws_csv(d))
+                    .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            }
+            let mut t = Table::new(
+                &[
+                    "unit",
+                    "nominal rank",
+                    "median rank",
+                    "p5 rank",
+                    "p95 rank",
+                    "mean rank",
+                    "nominal value",
+                    "p5 value",
+                    "p95 value",
+                ],
+                &[false, true, true, true, true, true, true, true, true],
+            );
+            t.title = Some(format!("Uncertainty analysis, {} runs", result.runs));
+            let mut rows: Vec<_> = result.units.iter().collect();
+            rows.sort_by_key(|u| u.nominal_rank.unwrap_or(u32::MAX));
+            for u in rows {
+                t.push(vec![
+                    u.unit.clone(),
+                    rank(u.nominal_rank),
+                    num(u.median_rank, 1),
+                    num(u.rank_p05, 1),
+                    num(u.rank_p95, 1),
+                    num(u.mean_rank, 2),
+                    num(u.nominal_value, 4),
+                    num(u.value_p05, 4),
+                    num(u.value_p95, 4),
+                ]);
+            }
+            sink(&out).emit(out.format, &t, || {
+                serde_json::to_value(&result).unwrap_or_default()
+            })
+        }
+        Command::Sensitivity {
+            spec,
+            fw,
+            data,
+            out,
+        } => {
+            let fw = load_framework(&fw)?;
+            let units = period_units(&fw, &data)?;
+            let s: SensitivitySpec = serde_json::from_str(&read_file(&spec)?)
+                .map_err(|e| format!("{}: {e}", spec.display()))?;
+            let result = with_progress("sensitivity", |p| {
+                sensitivity(&fw, &units, &s, Some(p)).map_err(|e| e.to_string())
+            })?;
+            let mut t = Table::new(
+                &[
+                    "input",
+                    "first order",
+                    "95% interval",
+                    "total",
+                    "95% interval",
+                ],
+                &[false, true, true, true, true],
+            );
+            t.title = Some(format!(
+                "Sobol indices of the mean absolute rank change ({} runs, variance {:.4})",
+                result.runs, result.variance
+            ));
+            let ci = |c: Option<(f64, f64)>| {
+                c.map_or("-".to_owned(), |(a, b)| format!("{a:.3}..{b:.3}"))
+            };
+            for ix in &result.indices {
+                t.push(vec![
+                    ix.input.clone(),
+                    format!("{:.3}", ix.first_order),
+                    ci(ix.first_order_ci),
+                    format!("{:.3}", ix.total),
+                    ci(ix.total_ci),
+                ]);
+            }
+            sink(&out).emit(out.format, &t, || {
+                serde_json::to_value(&result).unwrap_or_default()
+            })
+        }
+        Command::LeaveOneOut {
+            fw,
+            data,
+            depth,
+            out,
+        } => {
+            let fw = load_framework(&fw)?;
+            let units = period_units(&fw, &data)?;
+            let loo = leave_one_out(&fw, &units, depth).map_err(|e| e.to_string())?;
+            let mut t = Table::new(
+                &["component", "mean |rank change|", "largest change"],
+                &[false, true, true],
+            );
+            t.title = Some(format!("Leaving each component at depth {depth} out"));
+            for c in &loo.components {
+                let max = c
+                    .shifts
+                    .iter()
+                    .flatten()
+                    .map(|s| s.abs())
+                    .max()
+                    .unwrap_or(0);
+                t.push(vec![
+                    c.code.clone(),
+                    format!("{:.2}", c.mean_abs_rank_shift),
+                    max.to_string(),
+                ]);
+            }
+            sink(&out).emit(out.format, &t, || {
+                serde_json::to_value(&loo).unwrap_or_default()
+            })
+        }
+        Command::Plot { kind } => match kind {
+            PlotCommand::Ranks { fw, data, out } => {
+                let fw = load_framework(&fw)?;
+                let loaded = load_data(&fw, &data)?;
+                let year = latest(&loaded.units, data.year)?;
+                let scores = score(&fw, &loaded, data.lenient)?;
+                let mut shown: Vec<&UnitScore> =
+                    scores.units.iter().filter(|u| u.period == year).collect();
+                shown.sort_by_key(|u| u.rank.unwrap_or(u32::MAX));
+                let bars: Vec<(String, f64)> = shown
+                    .iter()
+                    .map(|u| (label(u, ascii), u.value.unwrap_or(0.0)))
+                    .collect();
+                plot::ranks(&out, &title(&fw, year), &bars)
+            }
+            PlotCommand::Uncertainty {
+                spec,
+                fw,
+                data,
+                out,
+            } => {
+                let fw = load_framework(&fw)?;
+                let units = period_units(&fw, &data)?;
+                let s: UncertaintySpec = serde_json::from_str(&read_file(&spec)?)
+                    .map_err(|e| format!("{}: {e}", spec.display()))?;
+                let result = with_progress("uncertainty", |p| {
+                    uncertainty(&fw, &units, &s, Some(p)).map_err(|e| e.to_string())
+                })?;
+                let names: BTreeMap<&str, String> = units
+                    .iter()
+                    .map(|u| {
+                        (
+                            u.unit.as_str(),
+                            u.name.clone().unwrap_or_else(|| u.unit.clone()),
+                        )
+                    })
+                    .collect();
+                let mut rows: Vec<_> = result.units.iter().collect();
+                rows.sort_by(|a, b| {
+                    a.median_rank
+                        .unwrap_or(f64::MAX)
+                        .total_cmp(&b.median_rank.unwrap_or(f64::MAX))
+                });
+                let bars: Vec<(String, f64, f64, f64)> = rows
+                    .iter()
+                    .map(|u| {
+                        let n = names
+                            .get(u.unit.as_str())
+                            .cloned()
+                            .unwrap_or_else(|| u.unit.clone());
+                        (
+                            fold_if(&n, ascii),
+                            u.median_rank.unwrap_or(0.0),
+                            u.rank_p05.unwrap_or(0.0),
+                            u.rank_p95.unwrap_or(0.0),
+                        )
+                    })
+                    .collect();
+                plot::intervals(
+                    &out,
+                    &format!("Rank intervals (5–95 %), {} runs", result.runs),
+                    &bars,
+                )
+            }
+            PlotCommand::Pillars {
+                unit,
+                fw,
+                data,
+                out,
+            } => {
+                let fw = load_framework(&fw)?;
+                let loaded = load_data(&fw, &data)?;
+                let year = latest(&loaded.units, data.year)?;
+                let scores = score(&fw, &loaded, data.lenient)?;
+                let u = find_unit(&scores, &unit, year)?;
+                let bars: Vec<(String, f64)> = pillars(&fw)
+                    .iter()
+                    .map(|(c, view)| (c.clone(), pillar_value(u, c, *view).0.unwrap_or(0.0)))
+                    .chain([(fw.id().to_owned(), u.value.unwrap_or(0.0))])
+                    .collect();
+                plot::pillars(
+                    &out,
+                    &format!(
+                        "{}{}",
+                        label(u, ascii),
+                        year.map(|y| format!(", {y}")).unwrap_or_default()
+                    ),
+                    &bars,
+                )
+            }
+        },
+    }
+}
+
+fn fold_if(s: &str, ascii: bool) -> String {
+    if ascii {
+        dti_core::fold_diacritics(s)
+    } else {
+        s.to_owned()
+    }
+}
+
+fn label(u: &UnitScore, ascii: bool) -> String {
+    fold_if(u.name.as_deref().unwrap_or(&u.unit), ascii)
+}
+
+/// The records of one period (the chosen or latest one), for the analyses.
+fn period_units(fw: &Framework, data: &DataArgs) -> Result<Vec<UnitRecord>, Fail> {
+    let loaded = load_data(fw, data)?;
+    let year = latest(&loaded.units, data.year)?;
+    let units: Vec<UnitRecord> = loaded
+        .units
+        .iter()
+        .filter(|u| u.period == year)
+        .cloned()
+        .collect();
+    // Report input problems with their file lines before an analysis runs.
+    fw.score_with(
+        &units,
+        &ScoreOptions {
+            explain: false,
+            ..ScoreOptions::default()
+        },
+    )
+    .map_err(|e| match e {
+        dti_core::ScoreError::Input { problems } => {
+            let located: Vec<String> = problems
+                .iter()
+                .map(|p| {
+                    let k = loaded
+                        .units
+                        .iter()
+                        .position(|u| u.unit == p.unit && u.period == p.period)
+                        .unwrap_or(p.row);
+                    loaded.locate(&dti_core::InputError {
+                        row: k,
+                        ..p.clone()
+                    })
+                })
+                .collect();
+            format!(
+                "{} problem(s) in the input:\n  - {}",
+                located.len(),
+                located.join("\n  - ")
+            )
+        }
+        other => other.to_string(),
+    })?;
+    Ok(units)
+}
+
+/// Runs `f` with a progress bar on a terminal (hidden when piped).
+fn with_progress<T>(
+    what: &str,
+    f: impl FnOnce(dti_core::Progress) -> Result<T, Fail>,
+) -> Result<T, Fail> {
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{msg} {bar:40} {pos}/{len} runs ({eta})")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    bar.set_message(what.to_owned());
+    let cb = |done: usize, total: usize| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+        true
+    };
+    let r = f(&cb);
+    bar.finish_and_clear();
+    r
+}
+
+fn read_design(path: &Path) -> Result<Design, Fail> {
+    let text = read_file(path)?;
+    if path.extension().is_some_and(|e| e == "json") {
+        return serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()));
+    }
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .map_err(|e| format!("{}: {e}", path.display()))?
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    let mut rows = Vec::new();
+    for (k, r) in reader.records().enumerate() {
+        let r = r.map_err(|e| format!("{}, row {}: {e}", path.display(), k + 2))?;
+        let row = header
+            .iter()
+            .zip(r.iter())
+            .map(|(h, v)| {
+                let cell = if let Ok(i) = v.parse::<u64>() {
+                    DesignValue::Index(i)
+                } else if let Ok(x) = v.parse::<f64>() {
+                    DesignValue::Number(x)
+                } else {
+                    DesignValue::Name(v.to_owned())
+                };
+                (h.clone(), cell)
+            })
+            .collect();
+        rows.push(row);
+    }
+    Ok(Design { rows })
+}
+
+fn draws_csv(d: &dti_core::Draws) -> String {
+    let mut header: Vec<String> = vec!["run".to_owned()];
+    header.extend(d.inputs.iter().cloned());
+    header.extend(d.units.iter().map(|u| format!("rank_{u}")));
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let _ = w.write_record(&header);
+    for (k, (choices, ranks)) in d.choices.iter().zip(&d.ranks).enumerate() {
+        let mut row = vec![k.to_string()];
+        row.extend(choices.iter().map(|c| match c {
+            DesignValue::Index(i) => i.to_string(),
+            DesignValue::Number(x) => x.to_string(),
+            DesignValue::Name(s) => s.clone(),
+        }));
+        row.extend(ranks.iter().map(|r| rank(*r)));
+        let _ = w.write_record(&row);
+    }
+    w.into_inner()
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+        .unwrap_or_default()
+}
+
+/// A user's merge map: entries that are not unit ids are looked up as province names.
+fn resolve_map(text: &str, units: &[UnitRecord]) -> Result<MergeMap, String> {
+    let raw = MergeMap::from_csv(text).map_err(|e| e.to_string())?;
+    let ids: Vec<&str> = units.iter().map(|u| u.unit.as_str()).collect();
+    let mut map = MergeMap::default();
+    for g in &raw.groups {
+        let (unit, name) = match find_province(&g.unit, Era::From2025) {
+            Ok(p) if !ids.contains(&g.unit.as_str()) => (p.code.clone(), Some(p.name_vi.clone())),
+            _ => (g.unit.clone(), None),
+        };
+        for f in &g.from {
+            let former = if ids.contains(&f.as_str()) {
+                f.clone()
+            } else {
+                find_province(f, Era::Pre2025)
+                    .map(|p| p.code.clone())
+                    .unwrap_or_else(|_| f.clone())
+            };
+            map.add(&unit, name.as_deref(), &former);
+        }
+    }
+    Ok(map)
+}
+
+fn explain(fw: &Framework, u: &UnitScore, sink: &Sink, format: Format) -> Result<(), Fail> {
+    if format == Format::Json {
+        return sink.write(&(serde_json::to_string_pretty(u).unwrap_or_default() + "\n"));
+    }
+    let mut t = Table::new(
+        &["node", "name", "points", "max", "value", "rank", "status"],
+        &[false, false, true, true, true, true, false],
+    );
+    t.title = Some(format!(
+        "{} ({}){} — value {}, {} points, rank {}",
+        u.name.as_deref().unwrap_or(&u.unit),
+        u.unit,
+        u.period.map(|p| format!(", {p}")).unwrap_or_default(),
+        num(u.value, 4),
+        num(u.points, 1),
+        rank(u.rank)
+    ));
+    for n in &u.nodes {
+        let def = fw.node(&n.code);
+        let depth = {
+            let mut d = 0;
+            let mut p = def.and_then(|x| x.parent.clone());
+            while let Some(c) = p {
+                d += 1;
+                p = fw.node(&c).and_then(|x| x.parent.clone());
+            }
+            d
+        };
+        t.push(vec![
+            format!("{}{}", "  ".repeat(depth), n.code),
+            def.map(|d| d.name_vi.clone()).unwrap_or_default(),
+            num(n.points, 1),
+            num(n.max_points, 0),
+            num(n.value, 4),
+            rank(n.rank),
+            serde_json::to_value(n.status)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default(),
+        ]);
+    }
+    let mut text = t.render();
+    if !u.views.is_empty() {
+        let mut v = Table::new(
+            &["pillar", "points", "max", "value", "rank"],
+            &[false, true, true, true, true],
+        );
+        for x in &u.views {
+            v.push(vec![
+                x.code.clone(),
+                num(x.points, 1),
+                num(x.max_points, 0),
+                num(x.value, 4),
+                rank(x.rank),
+            ]);
+        }
+        text.push('\n');
+        text.push_str(&v.render());
+    }
+    if let Some(e) = &u.explanation {
+        let mut o = Table::new(&["opportunity", "name", "gain"], &[false, false, true]);
+        o.title = Some(
+            "Biggest improvement opportunities (gain if the indicator reached its maximum)"
+                .to_owned(),
+        );
+        for op in &e.opportunities {
+            o.push(vec![
+                op.code.clone(),
+                fw.node(&op.code)
+                    .map(|d| d.name_vi.clone())
+                    .unwrap_or_default(),
+                num(Some(op.gain), 2),
+            ]);
+        }
+        text.push('\n');
+        text.push_str(&o.render());
+    }
+    match format {
+        Format::Csv => sink.write(&t.csv()),
+        _ => sink.write(&text),
+    }
+}
+
+fn comparison(
+    a: &CohortScores,
+    b: &CohortScores,
+    year: Option<i32>,
+    heading: String,
+    sink: &Sink,
+    format: Format,
+) -> Result<(), Fail> {
+    let pick = |s: &CohortScores| CohortScores {
+        units: s
+            .units
+            .iter()
+            .filter(|u| u.period == year)
+            .cloned()
+            .collect(),
+        ..s.clone()
+    };
+    let (a, b) = (pick(a), pick(b));
+    let cmp = compare(&[&a, &b]);
+    let mut t = Table::new(
+        &[
+            "unit",
+            "name",
+            "rank before",
+            "rank after",
+            "shift",
+            "value before",
+            "value after",
+            "change",
+        ],
+        &[false, false, true, true, true, true, true, true],
+    );
+    let s = &cmp.summaries[0];
+    t.title = Some(format!(
+        "{heading}\n{} of {} units changed rank; mean |shift| {:.2}; Spearman {}; Kendall {}",
+        s.changed,
+        s.units,
+        s.mean_abs_rank_shift,
+        num(s.spearman, 3),
+        num(s.kendall, 3)
+    ));
+    let mut rows: Vec<_> = cmp.units.iter().collect();
+    rows.sort_by_key(|u| {
+        u.index
+            .as_ref()
+            .and_then(|i| i.ranks[1])
+            .unwrap_or(u32::MAX)
+    });
+    for u in rows {
+        let Some(i) = &u.index else { continue };
+        let name = a
+            .unit(&u.unit, u.period)
+            .and_then(|x| x.name.clone())
+            .unwrap_or_default();
+        t.push(vec![
+            u.unit.clone(),
+            name,
+            rank(i.ranks[0]),
+            rank(i.ranks[1]),
+            i.rank_shifts[1].map_or("-".to_owned(), |s| format!("{s:+}")),
+            num(i.values[0], 4),
+            num(i.values[1], 4),
+            i.value_diffs[1].map_or("-".to_owned(), |d| format!("{d:+.4}")),
+        ]);
+    }
+    sink.emit(format, &t, || {
+        serde_json::to_value(&cmp).unwrap_or_default()
+    })
+}
+
+fn frameworks(action: FrameworksCommand, ascii: bool) -> Result<(), Fail> {
+    let sink = Sink { out: None, ascii };
+    match action {
+        FrameworksCommand::List => {
+            let mut t = Table::new(
+                &["id", "name", "source", "status"],
+                &[false, false, false, false],
+            );
+            for id in dti_core::builtin_ids() {
+                let def = FrameworkDef::builtin(id).map_err(|e| e.to_string())?;
+                let status = match Framework::new(def.clone()) {
+                    Ok(_) => "ready".to_owned(),
+                    Err(_) => "provisional: unpublished parameters must be supplied".to_owned(),
+                };
+                t.push(vec![
+                    id.to_owned(),
+                    def.name_en.clone(),
+                    def.source.clone(),
+                    status,
+                ]);
+            }
+            sink.write(&t.render())
+        }
+        FrameworksCommand::Show {
+            framework,
+            extension,
+        } => {
+            let args = FrameworkArgs {
+                framework: framework.clone(),
+                extension,
+                supplement: None,
+            };
+            let def = match load_framework(&args) {
+                Ok(fw) => fw.into_def(),
+                // A provisional built-in still shows, with its gaps.
+                Err(e) => FrameworkDef::builtin(&framework).map_err(|_| e)?,
+            };
+            sink.write(&tree(&def))
+        }
+        FrameworksCommand::Validate { file } => {
+            let text = read_file(&file)?;
+            let result = if file.extension().is_some_and(|e| e == "toml") {
+                Framework::from_toml(&text)
+            } else {
+                Framework::from_json(&text)
+            };
+            match result {
+                Ok(fw) => sink.write(&format!(
+                    "{}: valid framework '{}' ({} nodes, {} leaves{})\n",
+                    file.display(),
+                    fw.id(),
+                    fw.def().nodes.len(),
+                    fw.leaves().count(),
+                    fw.max_points()
+                        .map(|m| format!(", {m} points"))
+                        .unwrap_or_default()
+                )),
+                Err(e) => Err(format!("{}: {e}", file.display())),
+            }
+        }
+    }
+}
+
+/// A framework as an indented tree with points and rules.
+fn tree(def: &FrameworkDef) -> String {
+    let mut out = format!(
+        "{} — {}\n{}\nsource: {}\n",
+        def.id, def.name_vi, def.name_en, def.source
+    );
+    if let Some(s) = def.scale {
+        out.push_str(&format!("scale: {s} points\n"));
+    }
+    fn walk(def: &FrameworkDef, parent: Option<&str>, depth: usize, out: &mut String) {
+        for n in def.nodes.iter().filter(|n| n.parent.as_deref() == parent) {
+            let pts = n.max_points.map(|m| format!("{m} pts")).unwrap_or_else(|| {
+                if n.unpublished.contains(&dti_core::Param::MaxPoints) {
+                    "points unpublished".to_owned()
+                } else {
+                    n.weight.map(|w| format!("weight {w}")).unwrap_or_default()
+                }
+            });
+            let rule = n
+                .rule
+                .as_ref()
+                .map(|r| format!(" [{}]", r.name()))
+                .unwrap_or_default();
+            out.push_str(&format!(
+                "{}{} {} — {}{rule} ({pts})\n",
+                "  ".repeat(depth),
+                n.code,
+                n.name_vi,
+                n.name_en
+            ));
+            walk(def, Some(&n.code), depth + 1, out);
+        }
+    }
+    walk(def, None, 1, &mut out);
+    for v in &def.views {
+        out.push_str(&format!(
+            "view {} {} = {}\n",
+            v.code,
+            v.name_vi,
+            v.nodes.join(" + ")
+        ));
+    }
+    for n in &def.notes {
+        out.push_str(&format!("note: {n}\n"));
+    }
+    out
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(1)
+        }
+    }
+}

@@ -1,0 +1,153 @@
+//! SVG charts with plotters' SVG backend.
+
+use std::path::Path;
+
+use plotters::prelude::*;
+
+type Res = Result<(), String>;
+
+fn err<E: std::fmt::Display>(e: E) -> String {
+    format!("could not draw the chart: {e}")
+}
+
+const BAR: RGBColor = RGBColor(31, 119, 180);
+const ACCENT: RGBColor = RGBColor(214, 39, 40);
+
+/// A ranked horizontal bar chart: one bar per unit, best at the top.
+pub fn ranks(out: &Path, title: &str, bars: &[(String, f64)]) -> Res {
+    let n = bars.len().max(1);
+    let height = (80 + 16 * n) as u32;
+    let root = SVGBackend::new(out, (900, height)).into_drawing_area();
+    root.fill(&WHITE).map_err(err)?;
+    let max = bars.iter().map(|b| b.1).fold(0.0f64, f64::max).max(1e-9) * 1.05;
+    let mut chart = ChartBuilder::on(&root)
+        .caption(title, ("sans-serif", 18))
+        .margin(10)
+        .x_label_area_size(30)
+        .y_label_area_size(190)
+        .build_cartesian_2d(0.0..max, (0..n).into_segmented())
+        .map_err(err)?;
+    let labels: Vec<String> = bars
+        .iter()
+        .enumerate()
+        .map(|(k, (name, _))| format!("{}. {name}", k + 1))
+        .collect();
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .y_labels(n)
+        .y_label_formatter(&|v| match v {
+            SegmentValue::CenterOf(i) => n
+                .checked_sub(1 + *i)
+                .and_then(|k| labels.get(k))
+                .cloned()
+                .unwrap_or_default(),
+            _ => String::new(),
+        })
+        .x_desc("index value")
+        .draw()
+        .map_err(err)?;
+    chart
+        .draw_series(bars.iter().enumerate().map(|(k, (_, v))| {
+            let row = n - 1 - k;
+            let mut r = Rectangle::new(
+                [
+                    (0.0, SegmentValue::Exact(row)),
+                    (*v, SegmentValue::Exact(row + 1)),
+                ],
+                BAR.filled(),
+            );
+            r.set_margin(2, 2, 0, 0);
+            r
+        }))
+        .map_err(err)?;
+    root.present().map_err(err)
+}
+
+/// Rank intervals: the median rank with a bar from the 5th to the 95th percentile, per unit.
+pub fn intervals(out: &Path, title: &str, rows: &[(String, f64, f64, f64)]) -> Res {
+    let n = rows.len().max(1);
+    let height = (80 + 16 * n) as u32;
+    let root = SVGBackend::new(out, (900, height)).into_drawing_area();
+    root.fill(&WHITE).map_err(err)?;
+    let max_rank = rows.iter().map(|r| r.3).fold(1.0f64, f64::max) + 1.0;
+    let mut chart = ChartBuilder::on(&root)
+        .caption(title, ("sans-serif", 18))
+        .margin(10)
+        .x_label_area_size(30)
+        .y_label_area_size(190)
+        .build_cartesian_2d(0.0..max_rank, (0..n).into_segmented())
+        .map_err(err)?;
+    let labels: Vec<String> = rows.iter().map(|r| r.0.clone()).collect();
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .y_labels(n)
+        .y_label_formatter(&|v| match v {
+            SegmentValue::CenterOf(i) => n
+                .checked_sub(1 + *i)
+                .and_then(|k| labels.get(k))
+                .cloned()
+                .unwrap_or_default(),
+            _ => String::new(),
+        })
+        .x_desc("rank (1 = best): median and 5–95 % interval")
+        .draw()
+        .map_err(err)?;
+    let row = |k: usize| SegmentValue::CenterOf(n - 1 - k);
+    chart
+        .draw_series(rows.iter().enumerate().map(|(k, (_, median, lo, hi))| {
+            ErrorBar::new_horizontal(row(k), *lo, *median, *hi, BAR.stroke_width(2), 6)
+        }))
+        .map_err(err)?;
+    chart
+        .draw_series(
+            rows.iter()
+                .enumerate()
+                .map(|(k, (_, median, _, _))| Circle::new((*median, row(k)), 3, ACCENT.filled())),
+        )
+        .map_err(err)?;
+    root.present().map_err(err)
+}
+
+/// One unit's pillar values (and its index) as vertical bars on [0, 1].
+pub fn pillars(out: &Path, title: &str, bars: &[(String, f64)]) -> Res {
+    let n = bars.len().max(1);
+    let root = SVGBackend::new(out, (120 * n as u32 + 160, 420)).into_drawing_area();
+    root.fill(&WHITE).map_err(err)?;
+    let top = bars.iter().map(|b| b.1).fold(1.0f64, f64::max);
+    let mut chart = ChartBuilder::on(&root)
+        .caption(title, ("sans-serif", 18))
+        .margin(15)
+        .x_label_area_size(40)
+        .y_label_area_size(50)
+        .build_cartesian_2d((0..n).into_segmented(), 0.0..top)
+        .map_err(err)?;
+    let labels: Vec<String> = bars.iter().map(|b| b.0.clone()).collect();
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .x_labels(n)
+        .x_label_formatter(&|v| match v {
+            SegmentValue::CenterOf(i) => labels.get(*i).cloned().unwrap_or_default(),
+            _ => String::new(),
+        })
+        .y_desc("value")
+        .draw()
+        .map_err(err)?;
+    chart
+        .draw_series(bars.iter().enumerate().map(|(k, (_, v))| {
+            let color = if k + 1 == n { ACCENT } else { BAR };
+            let mut r = Rectangle::new(
+                [
+                    (SegmentValue::Exact(k), 0.0),
+                    (SegmentValue::Exact(k + 1), *v),
+                ],
+                color.filled(),
+            );
+            r.set_margin(0, 0, 15, 15);
+            r
+        }))
+        .map_err(err)?;
+    root.present().map_err(err)
+}

@@ -1,0 +1,182 @@
+//! The short method specifications of `dti coin` (`minmax:0,100`, `geometric`, …).
+
+use dti_core::{Aggregator, Imputation, Normaliser, Treatment};
+
+fn nums(args: &str, n: usize, what: &str) -> Result<Vec<f64>, String> {
+    let v: Result<Vec<f64>, _> = args.split(',').map(|s| s.trim().parse::<f64>()).collect();
+    match v {
+        Ok(v) if v.len() == n => Ok(v),
+        _ => Err(format!(
+            "{what} takes {n} number(s) separated by commas, got '{args}'"
+        )),
+    }
+}
+
+/// A normaliser: `minmax[:l,u]`, `zscore[:m,s]`, `rank`, `borda`, `prank`, `dist2max`,
+/// `fracmax`, `dist2ref:UNIT[,cap]`, `dist2targ[:cap]`, `goalposts:lo,hi[,scale]`,
+/// `fixed:a,b[,k]`, `none`.
+pub fn normaliser(spec: &str) -> Result<Normaliser, String> {
+    let (name, args) = spec.split_once(':').unwrap_or((spec, ""));
+    Ok(match name {
+        "minmax" if args.is_empty() => Normaliser::MinMax { l: 0.0, u: 100.0 },
+        "minmax" => {
+            let v = nums(args, 2, "minmax")?;
+            Normaliser::MinMax { l: v[0], u: v[1] }
+        }
+        "zscore" if args.is_empty() => Normaliser::ZScore { m: 0.0, s: 1.0 },
+        "zscore" => {
+            let v = nums(args, 2, "zscore")?;
+            Normaliser::ZScore { m: v[0], s: v[1] }
+        }
+        "rank" => Normaliser::Rank,
+        "borda" => Normaliser::Borda,
+        "prank" => Normaliser::PercentileRank,
+        "dist2max" => Normaliser::DistanceToMax,
+        "fracmax" => Normaliser::FractionOfMax,
+        "none" => Normaliser::Identity,
+        "dist2ref" => {
+            let (unit, cap) = args.split_once(',').unwrap_or((args, ""));
+            if unit.is_empty() {
+                return Err("dist2ref needs a reference unit: dist2ref:UNIT[,cap]".to_owned());
+            }
+            Normaliser::DistanceToReference {
+                unit: unit.to_owned(),
+                cap: cap == "cap",
+            }
+        }
+        "dist2targ" => Normaliser::DistanceToTarget {
+            target: None,
+            cap: args == "cap",
+        },
+        "goalposts" => {
+            let v: Vec<&str> = args.split(',').collect();
+            let v = nums(args, v.len().clamp(2, 3), "goalposts")?;
+            Normaliser::Goalposts {
+                lo: v[0],
+                hi: v[1],
+                scale: v.get(2).copied().unwrap_or(1.0),
+                truncate: true,
+            }
+        }
+        "fixed" => {
+            let v: Vec<&str> = args.split(',').collect();
+            let v = nums(args, v.len().clamp(2, 3), "fixed")?;
+            Normaliser::FixedBounds {
+                a: v[0],
+                b: v[1],
+                k: v.get(2).copied().unwrap_or(100.0),
+            }
+        }
+        other => {
+            return Err(format!(
+                "unknown normaliser '{other}'; see `dti coin --help`"
+            ))
+        }
+    })
+}
+
+/// An aggregator: `mean`, `geometric`, `harmonic`, `genmean:p`, `median`, `copeland`,
+/// `points`.
+pub fn aggregator(spec: &str) -> Result<Aggregator, String> {
+    let (name, args) = spec.split_once(':').unwrap_or((spec, ""));
+    Ok(match name {
+        "mean" | "arithmetic" => Aggregator::WeightedMean,
+        "geometric" => Aggregator::GeometricMean,
+        "harmonic" => Aggregator::HarmonicMean,
+        "genmean" => Aggregator::GeneralisedMean {
+            p: nums(args, 1, "genmean")?[0],
+        },
+        "median" => Aggregator::WeightedMedian,
+        "copeland" => Aggregator::Copeland,
+        "points" => Aggregator::PointsSum,
+        other => {
+            return Err(format!(
+                "unknown aggregator '{other}'; see `dti coin --help`"
+            ))
+        }
+    })
+}
+
+/// An imputation: `mean`, `median`, `group-mean:COL`, `group-median:COL`, `latest`,
+/// `interpolate`.
+pub fn imputation(spec: &str) -> Result<Imputation, String> {
+    let (name, args) = spec.split_once(':').unwrap_or((spec, ""));
+    Ok(match name {
+        "mean" => Imputation::Mean,
+        "median" => Imputation::Median,
+        "group-mean" if !args.is_empty() => Imputation::GroupMean {
+            group: args.to_owned(),
+        },
+        "group-median" if !args.is_empty() => Imputation::GroupMedian {
+            group: args.to_owned(),
+        },
+        "latest" => Imputation::LatestEarlier,
+        "interpolate" => Imputation::Interpolate,
+        other => {
+            return Err(format!(
+                "unknown imputation '{other}'; see `dti coin --help`"
+            ))
+        }
+    })
+}
+
+/// A treatment: `default`, or `winsor:N[,skew,kurtosis]`.
+pub fn treatment(spec: &str) -> Result<Treatment, String> {
+    let (name, args) = spec.split_once(':').unwrap_or((spec, ""));
+    match name {
+        "default" => Ok(Treatment::default()),
+        "winsor" => {
+            let parts: Vec<&str> = args.split(',').collect();
+            let v = nums(args, parts.len().clamp(1, 3), "winsor")?;
+            let d = Treatment::default();
+            Ok(Treatment {
+                max_winsorised: v[0] as usize,
+                skew: v.get(1).copied().unwrap_or(d.skew),
+                kurtosis: v.get(2).copied().unwrap_or(d.kurtosis),
+            })
+        }
+        other => Err(format!(
+            "unknown treatment '{other}'; see `dti coin --help`"
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn specs_parse() {
+        assert_eq!(
+            normaliser("minmax:0,100").unwrap(),
+            Normaliser::MinMax { l: 0.0, u: 100.0 }
+        );
+        assert_eq!(
+            normaliser("zscore:0,1").unwrap(),
+            Normaliser::ZScore { m: 0.0, s: 1.0 }
+        );
+        assert_eq!(
+            normaliser("goalposts:2,20,100").unwrap(),
+            Normaliser::Goalposts {
+                lo: 2.0,
+                hi: 20.0,
+                scale: 100.0,
+                truncate: true
+            }
+        );
+        assert!(normaliser("minmax:0").is_err());
+        assert!(normaliser("nope").is_err());
+        assert_eq!(aggregator("geometric").unwrap(), Aggregator::GeometricMean);
+        assert_eq!(
+            aggregator("genmean:2").unwrap(),
+            Aggregator::GeneralisedMean { p: 2.0 }
+        );
+        assert_eq!(
+            imputation("group-mean:Region").unwrap(),
+            Imputation::GroupMean {
+                group: "Region".into()
+            }
+        );
+        assert_eq!(treatment("winsor:3").unwrap().max_winsorised, 3);
+    }
+}

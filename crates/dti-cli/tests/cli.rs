@@ -1,0 +1,439 @@
+//! End-to-end tests of the `dti` binary: numbers, exit codes and messages.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn fixture(rel: &str) -> String {
+    root().join("fixtures").join(rel).display().to_string()
+}
+
+fn dti() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_dti"))
+}
+
+fn stdout(args: &[&str]) -> String {
+    let out = dti()
+        .args(args)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    String::from_utf8(out).unwrap()
+}
+
+fn temp(name: &str, text: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("dti-cli-tests-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+/// The README's main job: `dti score` on the bundled data.
+#[test]
+fn the_main_job_ranks_the_bundled_63_provinces() {
+    let out = stdout(&["score"]);
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(
+        lines[0].contains("vn-pdti-2022") && lines[0].ends_with("2023"),
+        "{}",
+        lines[0]
+    );
+    assert_eq!(lines.len(), 3 + 63);
+    // The table agrees with the library, province by province.
+    let fw = dti_core::Framework::builtin("vn-pdti-2022").unwrap();
+    let units: Vec<dti_core::UnitRecord> = serde_json::from_str(
+        &std::fs::read_to_string(fixture("vn-provinces-synthetic/panel.json")).unwrap(),
+    )
+    .unwrap();
+    let scores = fw.score(&units).unwrap();
+    for line in &lines[3..] {
+        let cells: Vec<&str> = line.split_whitespace().collect();
+        let unit = scores.unit(cells[1], Some(2023)).unwrap();
+        assert_eq!(cells[0], unit.rank.unwrap().to_string());
+        assert!(
+            line.contains(&format!("{:.4}", unit.value.unwrap())),
+            "{line}"
+        );
+    }
+}
+
+/// The hand-worked golden case (fixtures/dti2022-main/README.md): P3 680, P2 670, P1 635.
+#[test]
+fn scores_match_the_hand_computed_golden_case() {
+    let out = stdout(&[
+        "score",
+        &fixture("dti2022-main/units.json"),
+        "--format",
+        "csv",
+    ]);
+    let rows: Vec<Vec<&str>> = out
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect())
+        .collect();
+    assert_eq!(rows[0][..5], ["1", "P3", "Gamma", "0.6800", "680.0"]);
+    assert_eq!(rows[1][..5], ["2", "P2", "Beta", "0.6700", "670.0"]);
+    assert_eq!(rows[2][..5], ["3", "P1", "Alpha", "0.6350", "635.0"]);
+    // P1's pillars: CQS 500/700 (rank 2), KTS 440/650 (3), XHS 455/650 = 0.7 (2).
+    assert_eq!(rows[2][5..], ["0.7143", "2", "0.6769", "3", "0.7000", "2"]);
+    // JSON carries the library's results.
+    let json: serde_json::Value = serde_json::from_str(&stdout(&[
+        "score",
+        &fixture("dti2022-main/units.json"),
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    assert_eq!(json[0]["points"], 635.0);
+}
+
+#[test]
+fn explain_lists_the_breakdown_and_opportunities() {
+    let out = stdout(&["explain", "Alpha", &fixture("dti2022-main/units.json")]);
+    assert!(
+        out.contains("Alpha (P1), 2022 — value 0.6350, 635.0 points, rank 3"),
+        "{out}"
+    );
+    // ECO (1 − 0.4)·150 = 90 is the biggest opportunity, then GOV 80, SOC 75.
+    let opp: Vec<&str> = out
+        .lines()
+        .skip_while(|l| !l.starts_with("opportunity"))
+        .skip(2)
+        .collect();
+    assert!(
+        opp[0].starts_with("ECO") && opp[0].ends_with("90.00"),
+        "{opp:?}"
+    );
+    assert!(opp[1].starts_with("GOV") && opp[1].ends_with("80.00"));
+    dti()
+        .args(["explain", "Atlantis"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("no unit 'Atlantis'"));
+}
+
+#[test]
+fn merge_defaults_to_the_2025_map() {
+    let out = stdout(&["merge", "--format", "csv"]);
+    assert_eq!(out.lines().count(), 1 + 34);
+    assert!(out.contains("hue,Huế,"));
+    // A user map with province names (three-way merge worked by hand in fixtures/merge-three).
+    let map = temp("map.csv", "merged,former\nN,A\nN,B\nN,C\nD,D\n");
+    let out = stdout(&[
+        "merge",
+        &fixture("merge-three/units.json"),
+        "--map",
+        &map.display().to_string(),
+        "--format",
+        "csv",
+    ]);
+    assert!(
+        out.lines().nth(1).unwrap().starts_with("1,N,,0.6100,610.0"),
+        "{out}"
+    );
+}
+
+#[test]
+fn frameworks_list_show_and_validate() {
+    let out = stdout(&["frameworks", "list"]);
+    for id in ["vn-pdti-2020", "vn-pdti-2022", "vn-pdti-2025"] {
+        assert!(out.contains(id));
+    }
+    assert!(out.contains("provisional"));
+    let out = stdout(&["frameworks", "show", "vn-pdti-2022"]);
+    assert!(
+        out.contains("GOV Hoạt động chính quyền số — Digital-government activity (200 pts)"),
+        "{out}"
+    );
+    assert!(out.contains("view CQS Chính quyền số = F + GOV"));
+    let out = stdout(&["frameworks", "show", "vn-pdti-2025"]);
+    assert!(out.contains("points unpublished"));
+    stdout(&[
+        "frameworks",
+        "validate",
+        &fixture("district-components/framework.json"),
+    ]);
+    let bad = temp(
+        "bad.json",
+        r#"{"schema_version": 1, "id": "x", "name_vi": "X", "nodes": [
+          {"code": "A", "name_vi": "A", "max_points": 10},
+          {"code": "A", "name_vi": "A2", "max_points": 10},
+          {"code": "B", "parent": "Q", "name_vi": "B", "max_points": 1}]}"#,
+    );
+    dti()
+        .args(["frameworks", "validate", &bad.display().to_string()])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("code 'A' is used more than once"))
+        .stderr(predicate::str::contains(
+            "node 'B': parent 'Q' does not exist",
+        ));
+}
+
+#[test]
+fn coin_scores_the_toy_tables_like_the_hand_computation() {
+    let dir = std::env::temp_dir().join(format!("dti-coin-{}", std::process::id()));
+    let out = stdout(&[
+        "coin",
+        "--meta",
+        &fixture("coin-toy/meta.csv"),
+        "--data",
+        &fixture("coin-toy/data.csv"),
+        "--denominate",
+        "--normalise",
+        "minmax:0,100",
+        "--aggregate",
+        "mean",
+        "--out-dir",
+        &dir.display().to_string(),
+    ]);
+    let idx = |unit: &str| -> f64 {
+        let header: Vec<&str> = out.lines().next().unwrap().split(',').collect();
+        let col = header.iter().position(|h| *h == "IDX").unwrap();
+        let row = out
+            .lines()
+            .find(|l| l.starts_with(&format!("{unit},")))
+            .unwrap();
+        row.split(',').nth(col).unwrap().parse().unwrap()
+    };
+    assert!((idx("A") - 100.0 / 9.0).abs() < 1e-9);
+    assert!((idx("B") - 400.0 / 9.0).abs() < 1e-9);
+    assert!((idx("C") - 800.0 / 9.0).abs() < 1e-9);
+    for f in [
+        "Raw.csv",
+        "Denominated.csv",
+        "Normalised.csv",
+        "Results.csv",
+    ] {
+        assert!(dir.join(f).is_file(), "{f}");
+    }
+    dti()
+        .args([
+            "coin",
+            "--meta",
+            &fixture("coin-toy/meta.csv"),
+            "--data",
+            &fixture("coin-toy/data.csv"),
+            "--normalise",
+            "minmax:7",
+        ])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("minmax takes 2 number(s)"));
+}
+
+#[test]
+fn bad_input_names_file_row_unit_and_indicator() {
+    let bad = temp(
+        "bad.csv",
+        "unit,period,AWR,GOV\nX,2023,0.5,1.5\nY,2023,abc,0.2\n",
+    );
+    dti()
+        .args(["score", &bad.display().to_string()])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("bad.csv, row 2, unit 'X' (2023), indicator 'GOV': 1.5 is outside 0..1"))
+        .stderr(predicate::str::contains("row 3, unit 'Y' (2023), indicator 'AWR': expected a value in 0..1, found label \"abc\""));
+    let unknown = temp("cols.csv", "unit,period,AWRR\nX,2023,0.5\n");
+    dti()
+        .args(["score", &unknown.display().to_string()])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "column 'AWRR' is not an indicator",
+        ));
+    // Lenient: the good rows are scored, the bad ones reported.
+    dti()
+        .args([
+            "score",
+            &bad.display().to_string(),
+            "--lenient",
+            "--format",
+            "csv",
+        ])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("warning:"));
+    dti()
+        .args(["score", "--year", "1999"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("no data for 1999"));
+    dti()
+        .args(["score", "/no/such/file.csv"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("cannot read"));
+    dti().args(["score", "x.parquet"]).assert().code(1);
+    dti()
+        .args(["score", "--framework", "vn-pdti-1999"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("available: vn-pdti-2020"));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    dti().args(["score", "--format", "xml"]).assert().code(2);
+    dti().args(["frobnicate"]).assert().code(2);
+    dti().assert().code(2);
+}
+
+#[test]
+fn long_layout_with_self_and_appraised_values() {
+    let data = temp(
+        "long.csv",
+        "unit,period,indicator,value,self,appraised\nD2,2024,AWR.MEET,,4,3\nD2,2024,AWR.PORTAL,no,,\nD2,2024,SOC.EID,50,,\n",
+    );
+    let out = stdout(&[
+        "score",
+        &data.display().to_string(),
+        "--framework",
+        &fixture("district-components/framework.json"),
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let meet = v[0]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["code"] == "AWR.MEET")
+        .unwrap()
+        .clone();
+    // Appraised 3 → 15 points; self 4 → 20 reported beside it.
+    assert_eq!(meet["points"], 15.0);
+    assert_eq!(meet["self_assessed"]["points"], 20.0);
+    // 15 + 0 (portal no) + 15 (EID 50 %) = 30.
+    assert_eq!(v[0]["points"], 30.0);
+}
+
+#[test]
+fn ascii_folds_vietnamese_names() {
+    let out = stdout(&["score", "--ascii", "--format", "csv"]);
+    assert!(out.contains("TP. Ho Chi Minh") && !out.contains("Hồ"));
+}
+
+#[test]
+fn scenario_and_compare() {
+    let scenario = temp(
+        "s.json",
+        r#"{"name": "Hậu Giang invests", "values": [{"unit": "hau-giang", "indicator": "GOV", "op": "set", "value": 1.0}]}"#,
+    );
+    let out = stdout(&[
+        "scenario",
+        &scenario.display().to_string(),
+        "--format",
+        "csv",
+    ]);
+    let row = out.lines().find(|l| l.starts_with("hau-giang,")).unwrap();
+    let cells: Vec<&str> = row.split(',').collect();
+    assert_eq!(cells[2], "63");
+    assert!(cells[4].starts_with('-'), "moved up: {row}");
+    let a = fixture("dti2022-main/units.json");
+    let out = stdout(&["compare", &a, &a]);
+    assert!(out.contains("0 of 3 units changed rank"), "{out}");
+}
+
+#[test]
+fn uncertainty_sensitivity_and_leave_one_out() {
+    let spec = temp(
+        "ua.json",
+        r#"{"runs": 100, "seed": 3, "inputs": [
+          {"name": "aggregation", "kind": "aggregator", "depth": 1, "alternatives": [{"method": "points_sum"}, {"method": "geometric_mean"}]},
+          {"name": "weights", "kind": "weight_noise", "depth": 2, "factor": 0.25}]}"#,
+    );
+    let draws = spec.with_file_name("draws.csv");
+    let out = stdout(&[
+        "uncertainty",
+        &spec.display().to_string(),
+        "--draws",
+        &draws.display().to_string(),
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(out.lines().count(), 1 + 63);
+    let d = std::fs::read_to_string(&draws).unwrap();
+    assert_eq!(d.lines().count(), 101);
+    assert!(d.starts_with("run,aggregation,weights,rank_ha-noi"));
+    // The draws, as a design, reproduce the analysis.
+    let design = spec.with_file_name("design.csv");
+    let rows: String = d
+        .lines()
+        .map(|l| l.split(',').skip(1).take(2).collect::<Vec<_>>().join(",") + "\n")
+        .collect();
+    std::fs::write(&design, rows).unwrap();
+    let again = stdout(&[
+        "uncertainty",
+        &spec.display().to_string(),
+        "--design",
+        &design.display().to_string(),
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(again, out);
+
+    let sa = temp(
+        "sa.json",
+        r#"{"n": 64, "seed": 1, "inputs": [{"name": "weights", "kind": "weight_noise", "depth": 2, "factor": 0.25},
+          {"name": "aggregation", "kind": "aggregator", "depth": 1, "alternatives": [{"method": "points_sum"}, {"method": "geometric_mean"}]}]}"#,
+    );
+    let out = stdout(&["sensitivity", &sa.display().to_string()]);
+    assert!(out.contains("(256 runs"), "{out}");
+    let out = stdout(&["leave-one-out", "--format", "csv"]);
+    assert_eq!(out.lines().count(), 1 + 9);
+    assert!(out.contains("SMART,0.00,0"));
+}
+
+#[test]
+fn plots_are_svg() {
+    let dir = std::env::temp_dir().join(format!("dti-plots-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let ranks = dir.join("ranks.svg");
+    dti()
+        .args(["plot", "ranks", "--out", &ranks.display().to_string()])
+        .assert()
+        .success();
+    let svg = std::fs::read_to_string(&ranks).unwrap();
+    assert!(svg.starts_with("<svg") && svg.contains("Hồ Chí Minh"));
+    let pillars = dir.join("p.svg");
+    dti()
+        .args([
+            "plot",
+            "pillars",
+            "ha-noi",
+            "--out",
+            &pillars.display().to_string(),
+        ])
+        .assert()
+        .success();
+    assert!(std::fs::read_to_string(&pillars).unwrap().contains("CQS"));
+}
+
+/// `dti --help` is kept as a snapshot; regenerate with `UPDATE_SNAPSHOTS=1 cargo test`.
+#[test]
+fn help_text_snapshot() {
+    let snap = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/help.txt");
+    let mut text = String::new();
+    for args in [&["--help"][..], &["score", "--help"], &["coin", "--help"]] {
+        text.push_str(&format!("$ dti {}\n", args.join(" ")));
+        text.push_str(&stdout(args));
+        text.push('\n');
+    }
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        std::fs::write(&snap, &text).unwrap();
+    }
+    let want = std::fs::read_to_string(&snap).unwrap_or_default();
+    assert_eq!(
+        text, want,
+        "help text changed: run UPDATE_SNAPSHOTS=1 cargo test -p dti-cli, review, commit"
+    );
+}
