@@ -362,19 +362,13 @@ fn build(df: &DataFrame, fw: &Framework, opts: &BatchOptions) -> Result<Built, B
             )),
         }
     }
-    let reserved: Vec<&str> = [
-        &c.unit,
-        &c.name,
-        &c.period,
-        &c.indicator,
-        &c.value,
-        &c.self_assessed,
-        &c.appraised,
-    ]
-    .into_iter()
-    .map(String::as_str)
-    .chain(group_cols.iter().map(|(g, _)| g.as_str()))
-    .collect();
+    let long_cols = [&c.indicator, &c.value, &c.self_assessed, &c.appraised];
+    let reserved: Vec<&str> = [&c.unit, &c.name, &c.period]
+        .into_iter()
+        .chain(long_cols.into_iter().filter(|_| long))
+        .map(String::as_str)
+        .chain(group_cols.iter().map(|(g, _)| g.as_str()))
+        .collect();
     let is_code = |s: &str| fw.node(s).is_some();
 
     // Record index by (unit, period); rows of the frame per record.
@@ -583,11 +577,9 @@ fn score_built(
         rows,
         mut report,
     } = b;
-    if !opts.lenient && !report.problems.is_empty() {
-        return Err(BatchError::Input(report));
-    }
+    // The core runs leniently so that its problems join the frame's in one report.
     let so = ScoreOptions {
-        lenient: opts.lenient,
+        lenient: true,
         explain,
         pool_periods: opts.pool_periods,
         ..ScoreOptions::default()
@@ -609,6 +601,10 @@ fn score_built(
         Err(e) => return Err(e.into()),
     };
     report.problems.extend(scores.problems.iter().map(locate));
+    report.problems.sort_by_key(|p| p.row.unwrap_or(0));
+    if !opts.lenient && !report.problems.is_empty() {
+        return Err(BatchError::Input(report));
+    }
     Ok((scores, report, rows))
 }
 
