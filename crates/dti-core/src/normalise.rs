@@ -447,7 +447,7 @@ pub(crate) fn tied(a: f64, b: f64) -> bool {
 /// sorted order are tied.
 pub(crate) fn ranks_ascending(x: &[f64], out: &mut [f64]) {
     let mut idx: Vec<usize> = (0..x.len()).filter(|&i| !x[i].is_nan()).collect();
-    idx.sort_by(|&a, &b| x[a].total_cmp(&x[b]));
+    idx.sort_unstable_by(|&a, &b| x[a].total_cmp(&x[b]));
     out.iter_mut().for_each(|o| *o = f64::NAN);
     let mut rank = 1.0;
     for (pos, &i) in idx.iter().enumerate() {
