@@ -27,7 +27,14 @@ use crate::plan::Plan;
 use crate::validate::FrameworkError;
 
 /// A progress callback: `(runs done, runs in all)`; returning `false` cancels the analysis.
+/// With feature `parallel` it is called from worker threads, so it must be `Sync`.
+#[cfg(feature = "parallel")]
 pub type Progress<'a> = &'a (dyn Fn(usize, usize) -> bool + Sync);
+
+/// A progress callback: `(runs done, runs in all)`; returning `false` cancels the analysis.
+/// With feature `parallel` it is called from worker threads, so it must be `Sync`.
+#[cfg(not(feature = "parallel"))]
+pub type Progress<'a> = &'a dyn Fn(usize, usize) -> bool;
 
 /// One uncertain assumption, named.
 ///

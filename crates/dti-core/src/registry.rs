@@ -21,7 +21,7 @@ const MERGER_2025: &str = include_str!("../../../fixtures/registry/merger-2025.c
 /// assert_eq!(dti_core::provinces(dti_core::Era::From2025).len(), 34);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "lowercase")]
 pub enum Era {
     /// The 63 provinces before 1 July 2025.
     Pre2025,

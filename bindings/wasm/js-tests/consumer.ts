@@ -1,0 +1,21 @@
+// Type-checked against the shipped declarations (tsc --noEmit): a portal's typical use.
+import { ready, scoreCohort, explainUnit, uncertainty, type UnitRecord, type CohortScores, type DtiError } from "dti-wasm";
+
+async function main(): Promise<number | null> {
+  await ready();
+  const units: UnitRecord[] = [{ unit: "HN", period: 2023, values: { GOV: 0.5, "AWR.MEET": { self: 4, appraised: 3 } } }];
+  const scores: CohortScores = scoreCohort("vn-pdti-2022", units, { lenient: true });
+  const first = scores.units[0];
+  const gov = first.nodes.find((n) => n.code === "GOV");
+  const e = explainUnit("vn-pdti-2022", units, "HN");
+  const best: string | undefined = e.explanation?.opportunities[0]?.code;
+  uncertainty("vn-pdti-2022", units, { runs: 10, inputs: [{ name: "w", kind: "weight_noise", factor: 0.25 }] }, (done, total) => done < total);
+  try {
+    scoreCohort("nope", units);
+  } catch (err) {
+    const code: string = (err as DtiError).code;
+    console.log(code, best);
+  }
+  return gov?.value ?? null;
+}
+main();

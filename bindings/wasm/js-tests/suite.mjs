@@ -1,0 +1,138 @@
+// The one JS test suite: `cases(dti, env)` returns [name, fn] pairs. `env.fixture(path)`
+// reads a file under fixtures/ as text; `env.native(args)` (node only) runs the native `dti`
+// command and returns its stdout, so WASM results are checked equal to native ones.
+import assert from "node:assert/strict";
+
+const close = (a, b, what) =>
+  assert.ok(Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b)), `${what}: ${a} vs ${b}`);
+
+const codeOf = (f) => {
+  try {
+    f();
+  } catch (e) {
+    assert.ok(e instanceof Error, "errors are Error objects");
+    return e;
+  }
+  assert.fail("expected an error");
+};
+
+export function cases(dti, env) {
+  const json = (p) => JSON.parse(env.fixture(p));
+  return [
+    ["lists the built-in frameworks", () => {
+      assert.deepEqual(dti.builtinIds(), ["vn-pdti-2020", "vn-pdti-2022", "vn-pdti-2025"]);
+      assert.equal(dti.builtinFramework("vn-pdti-2022").nodes.length, 11);
+    }],
+
+    ["scores the hand-worked golden case (fixtures/dti2022-main)", () => {
+      const units = json("dti2022-main/units.json");
+      const expected = json("dti2022-main/expected.json");
+      const s = dti.scoreCohort("vn-pdti-2022", units);
+      for (const exp of expected.units) {
+        const u = s.units.find((x) => x.unit === exp.unit);
+        close(u.points, exp.points, `${exp.unit} points`);
+        close(u.value, exp.value, `${exp.unit} value`);
+        assert.equal(u.rank, exp.rank);
+        for (const [code, e] of Object.entries(exp.views ?? {})) {
+          const v = u.views.find((x) => x.code === code);
+          close(v.value, e.value, `${exp.unit} ${code}`);
+          assert.equal(v.rank, e.rank);
+        }
+      }
+    }],
+
+    ["scores a framework given as an object, with components", () => {
+      const fw = json("district-components/framework.json");
+      const units = json("district-components/units.json");
+      const s = dti.scoreCohort(fw, units);
+      const d2 = s.units.find((u) => u.unit === "D2");
+      assert.equal(d2.points, 70);
+      const meet = d2.nodes.find((n) => n.code === "AWR.MEET");
+      assert.equal(meet.self_assessed.points, 20);
+      assert.equal(meet.appraised.points, 15);
+    }],
+
+    ["gives exactly the native numbers on the bundled panel", () => {
+      if (!env.native) return; // browser run: the golden cases carry the comparison
+      const nativeOut = JSON.parse(env.native(["score", "--format", "json"]));
+      const panel = json("vn-provinces-synthetic/panel.json");
+      const s = dti.scoreCohort("vn-pdti-2022", panel);
+      for (const n of nativeOut) {
+        const w = s.units.find((u) => u.unit === n.unit && u.period === n.period);
+        assert.equal(w.value, n.value, n.unit);
+        assert.equal(w.points, n.points, n.unit);
+        assert.equal(w.rank, n.rank, n.unit);
+        assert.deepEqual(w.views, n.views);
+      }
+    }],
+
+    ["explains a unit", () => {
+      const e = dti.explainUnit("vn-pdti-2022", json("dti2022-main/units.json"), "P1");
+      assert.equal(e.explanation.opportunities[0].code, "ECO");
+      close(e.explanation.opportunities[0].gain, 90, "ECO gain");
+    }],
+
+    ["merges three provinces like the hand computation", () => {
+      const m = dti.mergeUnits("vn-pdti-2022", json("merge-three/units.json"), {
+        groups: [{ unit: "N", from: ["A", "B", "C"] }, { unit: "D", from: ["D"] }],
+      });
+      const n = m.scores.units.find((u) => u.unit === "N");
+      close(n.points, 610, "N points");
+      assert.equal(n.rank, 1);
+    }],
+
+    ["normalises, compares, applies scenarios, runs uncertainty", () => {
+      assert.deepEqual(dti.normalise({ method: "min_max", l: 0, u: 100 }, [2, 4, null, 10]), [0, 25, null, 100]);
+      const units = json("dti2022-main/units.json");
+      const base = dti.scoreCohort("vn-pdti-2022", units);
+      const c = dti.compare([base, base]);
+      assert.equal(c.summaries[0].kendall, 1);
+      const { framework, units: u2 } = dti.applyScenario("vn-pdti-2022", units, {
+        values: [{ unit: "P1", indicator: "GOV", op: "set", value: 1 }],
+      });
+      const after = dti.scoreCohort(framework, u2);
+      close(after.units.find((u) => u.unit === "P1").points, 715, "P1 after"); // 635 + 0.4·200
+      let calls = 0;
+      const r = dti.uncertainty("vn-pdti-2022", units, {
+        runs: 50, seed: 1,
+        inputs: [{ name: "agg", kind: "aggregator", depth: 1, alternatives: [{ method: "points_sum" }, { method: "geometric_mean" }] }],
+      }, () => { calls += 1; });
+      assert.equal(r.runs, 50);
+      assert.ok(calls > 0);
+      const stop = codeOf(() => dti.uncertainty("vn-pdti-2022", units, { runs: 200, inputs: [{ name: "w", kind: "weight_noise", factor: 0.1 }] }, () => false));
+      assert.equal(stop.code, "cancelled");
+    }],
+
+    ["finds provinces", () => {
+      assert.equal(dti.findProvince("TP. Hồ Chí Minh", "from2025").code, "ho-chi-minh");
+      const e = codeOf(() => dti.findProvince("Vinh Phuk", "pre2025"));
+      assert.equal(e.code, "unknown_province");
+      assert.deepEqual(e.suggestions.slice(0, 1), ["Vĩnh Phúc"]);
+    }],
+
+    ["errors carry stable codes and locations", () => {
+      let e = codeOf(() => dti.validateFramework({ schema_version: 1, id: "x", name_vi: "X", nodes: [
+        { code: "A", name_vi: "A", max_points: 1 }, { code: "A", name_vi: "A", max_points: 1 }] }));
+      assert.equal(e.code, "invalid_framework");
+      assert.equal(e.problems[0].code, "duplicate_code");
+      assert.equal(e.path, "A");
+      e = codeOf(() => dti.validateFramework("vn-pdti-2025"));
+      assert.equal(e.code, "invalid_framework");
+      assert.equal(e.problems.length, 8);
+      e = codeOf(() => dti.scoreCohort("vn-pdti-1999", []));
+      assert.equal(e.code, "unknown_builtin");
+      e = codeOf(() => dti.scoreCohort("vn-pdti-2022", [{ unit: "HN", values: { GOV: 1.5 } }]));
+      assert.equal(e.code, "input");
+      assert.equal(e.unit, "HN");
+      assert.equal(e.indicator, "GOV");
+      assert.equal(e.problems[0].code, "value_out_of_range");
+      e = codeOf(() => dti.scoreCohort("vn-pdti-2022", [{ nope: 1 }]));
+      assert.equal(e.code, "bad_argument");
+      assert.equal(e.path, "units");
+      e = codeOf(() => dti.scoreCohort("vn-pdti-2022", Array.from({ length: 10001 }, (_, k) => ({ unit: `U${k}`, values: {} }))));
+      assert.equal(e.code, "too_large");
+      e = codeOf(() => dti.explainUnit("vn-pdti-2022", [], "Atlantis"));
+      assert.equal(e.code, "unknown_unit");
+    }],
+  ];
+}

@@ -1,0 +1,324 @@
+// Types of the dti-wasm package: the shapes of dti-core's JSON, declared once.
+// Numbers that can be missing are `number | null`.
+
+// ---------------------------------------------------------------- frameworks
+
+export type Aggregator =
+  | { method: "points_sum" }
+  | { method: "weighted_mean" }
+  | { method: "geometric_mean" }
+  | { method: "harmonic_mean" }
+  | { method: "generalised_mean"; p: number }
+  | { method: "weighted_median" }
+  | { method: "copeland" };
+
+export type Normaliser =
+  | { method: "none" }
+  | { method: "min_max"; l?: number; u?: number }
+  | { method: "z_score"; m?: number; s?: number }
+  | { method: "rank" }
+  | { method: "borda" }
+  | { method: "percentile_rank" }
+  | { method: "distance_to_max" }
+  | { method: "fraction_of_max" }
+  | { method: "distance_to_reference"; unit: string; cap?: boolean }
+  | { method: "distance_to_target"; target?: number; cap?: boolean }
+  | { method: "goalposts"; lo: number; hi: number; scale?: number; truncate?: boolean }
+  | { method: "fixed_bounds"; a: number; b: number; k?: number };
+
+export interface Step { at: number; points: number }
+export interface Level { label: string; fraction: number }
+
+export type Rule =
+  | { type: "value" }
+  | { type: "ratio" }
+  | { type: "percent" }
+  | { type: "steps"; steps: Step[] }
+  | { type: "levels"; levels: Level[] }
+  | { type: "yes_no" }
+  | { type: "normalised"; normaliser?: Normaliser };
+
+export type MissingPolicy = "zero" | "renormalise" | "error";
+export type Param = "max_points" | "weight";
+
+export interface IndicatorMeta {
+  unit?: string;
+  data_source?: "self_report" | "automatic" | "survey";
+  evidence?: string;
+  target?: number;
+}
+
+export interface NodeDef {
+  code: string;
+  parent?: string;
+  name_vi: string;
+  name_en?: string;
+  max_points?: number;
+  weight?: number;
+  aggregate?: Aggregator;
+  rule?: Rule;
+  direction?: 1 | -1;
+  meta?: IndicatorMeta;
+  unpublished?: Param[];
+}
+
+export interface ViewDef { code: string; name_vi: string; name_en?: string; nodes: string[] }
+
+export interface LevelDef {
+  depth: number;
+  aggregate?: Aggregator;
+  normaliser?: Normaliser;
+  data_threshold?: number;
+}
+
+export interface FrameworkDef {
+  schema_version: 1;
+  id: string;
+  name_vi: string;
+  name_en?: string;
+  version?: string;
+  source?: string;
+  scale?: number;
+  aggregate?: Aggregator;
+  missing?: MissingPolicy;
+  data_threshold?: number;
+  normaliser?: Normaliser;
+  levels?: LevelDef[];
+  weight_sets?: Record<string, Record<string, number>>;
+  notes?: string[];
+  nodes: NodeDef[];
+  views?: ViewDef[];
+}
+
+/** A built-in framework id, or a definition. */
+export type FrameworkInput = string | FrameworkDef;
+
+// ---------------------------------------------------------------- input
+
+export type Value = number | boolean | string | { numerator: number; denominator: number };
+export type Entry = Value | { self?: Value; appraised?: Value };
+
+export interface UnitRecord {
+  unit: string;
+  name?: string;
+  period?: number;
+  groups?: Record<string, string>;
+  values: Record<string, Entry>;
+}
+
+export interface ScoreOptions {
+  lenient?: boolean;
+  explain?: boolean;
+  top_n?: number;
+  pool_periods?: boolean;
+}
+
+// ---------------------------------------------------------------- results
+
+export type Status = "scored" | "given" | "aggregated" | "missing" | "covered";
+
+export interface AssessedScore { input: Value; value: number | null; points: number | null }
+
+export interface NodeScore {
+  code: string;
+  points: number | null;
+  max_points: number | null;
+  value: number | null;
+  rank: number | null;
+  status: Status;
+  self_assessed?: AssessedScore;
+  appraised?: AssessedScore;
+}
+
+export interface ViewScore {
+  code: string;
+  points: number | null;
+  max_points: number | null;
+  value: number | null;
+  rank: number | null;
+}
+
+export interface LeafExplanation {
+  code: string;
+  value: number | null;
+  points: number | null;
+  max_points: number | null;
+  lost: number | null;
+  contribution: number | null;
+  gain: number | null;
+}
+
+export interface Explanation {
+  leaves: LeafExplanation[];
+  opportunities: { code: string; gain: number }[];
+}
+
+export interface UnitScore {
+  unit: string;
+  name?: string;
+  period?: number;
+  groups?: Record<string, string>;
+  points: number | null;
+  max_points: number | null;
+  value: number | null;
+  rank: number | null;
+  nodes: NodeScore[];
+  views: ViewScore[];
+  explanation?: Explanation;
+}
+
+/** One input problem: `code` names the kind; the other fields depend on it. */
+export interface InputProblem {
+  row: number;
+  unit: string;
+  period?: number;
+  indicator?: string;
+  code: string;
+  [field: string]: unknown;
+}
+
+export interface UnitKey { row: number; unit: string; period?: number }
+
+export interface CohortScores {
+  framework: string;
+  units: UnitScore[];
+  problems: InputProblem[];
+  excluded: UnitKey[];
+}
+
+export interface MergeGroup { unit: string; name?: string; from: string[] }
+export interface MergeMap { groups: MergeGroup[] }
+export interface MergeOptions { lenient?: boolean; depth?: number; score?: ScoreOptions }
+
+export interface MergedScores {
+  scores: CohortScores;
+  members: { unit: string; period: number | null; from: string[]; missing: string[] }[];
+  unmapped: UnitKey[];
+  input_problems: InputProblem[];
+  problems: { code: string; [field: string]: unknown }[];
+}
+
+export interface Scenario {
+  name?: string;
+  values?: ({ unit: string; period?: number; indicator: string } & (
+    | { op: "set"; value: Value }
+    | { op: "add"; by: number }
+    | { op: "scale"; by: number }
+  ))[];
+  weights?: Record<string, number>;
+  max_points?: Record<string, number>;
+  aggregate?: Aggregator;
+  node_aggregate?: Record<string, Aggregator>;
+  normaliser?: Normaliser;
+  levels?: LevelDef[];
+  drop?: string[];
+  add?: NodeDef[];
+  missing?: MissingPolicy;
+  scale?: number;
+}
+
+export interface NodeComparison {
+  code: string;
+  values: (number | null)[];
+  ranks: (number | null)[];
+  value_diffs: (number | null)[];
+  rank_shifts: (number | null)[];
+}
+
+export interface Comparison {
+  units: { unit: string; period: number | null; index: NodeComparison | null; nodes: NodeComparison[] }[];
+  summaries: {
+    cohort: number;
+    units: number;
+    changed: number;
+    mean_abs_rank_shift: number;
+    spearman: number | null;
+    kendall: number | null;
+    top_k: [number, number][];
+  }[];
+}
+
+export type Uncertain = { name: string } & (
+  | { kind: "weight_noise"; depth?: number; factor: number }
+  | { kind: "normaliser"; depth?: number; alternatives: Normaliser[] }
+  | { kind: "aggregator"; depth?: number; alternatives: Aggregator[] }
+  | { kind: "weight_set"; alternatives: string[] }
+  | { kind: "generalised_power"; depth?: number; lo: number; hi: number }
+);
+
+export interface UncertaintySpec {
+  inputs: Uncertain[];
+  runs: number;
+  seed?: number;
+  keep_draws?: boolean;
+  pool_periods?: boolean;
+}
+
+export interface UnitUncertainty {
+  unit: string;
+  period: number | null;
+  nominal_value: number | null;
+  nominal_rank: number | null;
+  mean_rank: number | null;
+  median_rank: number | null;
+  rank_p05: number | null;
+  rank_p95: number | null;
+  value_mean: number | null;
+  value_p05: number | null;
+  value_median: number | null;
+  value_p95: number | null;
+}
+
+export interface UncertaintyResult {
+  runs: number;
+  units: UnitUncertainty[];
+  draws: {
+    inputs: string[];
+    units: string[];
+    choices: (number | string)[][];
+    values: (number | null)[][];
+    ranks: (number | null)[][];
+  } | null;
+}
+
+export interface Province {
+  code: string;
+  name_vi: string;
+  alias: string;
+  gso_code: number | null;
+  era: "pre2025" | "from2025";
+}
+
+/** Every error thrown by this package. */
+export interface DtiError extends Error {
+  /** The kind: invalid_framework, parse, unknown_builtin, input, normalise, aggregate,
+   * merge_map, merge_input, scenario, analysis_spec, analysis_design, cancelled,
+   * bad_argument, too_large, unknown_unit, unknown_province, not_ready, internal. */
+  code: string;
+  unit?: string;
+  indicator?: string;
+  path?: string;
+  row?: number;
+  problems?: unknown[];
+}
+
+// ---------------------------------------------------------------- functions
+
+/** Loads the WebAssembly module (browsers: once, before any call; node: no-op). */
+export function ready(input?: string | URL | Request | BufferSource): Promise<void>;
+export function builtinIds(): string[];
+export function builtinFramework(id: string): FrameworkDef;
+export function validateFramework(framework: FrameworkInput): FrameworkDef;
+export function scoreCohort(framework: FrameworkInput, units: UnitRecord[], options?: ScoreOptions): CohortScores;
+export function explainUnit(framework: FrameworkInput, units: UnitRecord[], unit: string, period?: number): UnitScore;
+export function mergeUnits(framework: FrameworkInput, units: UnitRecord[], map?: MergeMap, options?: MergeOptions): MergedScores;
+export function normalise(normaliser: Normaliser, values: (number | null)[], direction?: 1 | -1, units?: string[]): (number | null)[];
+export function applyScenario(framework: FrameworkInput, units: UnitRecord[], scenario: Scenario): { framework: FrameworkDef; units: UnitRecord[] };
+export function compare(cohorts: CohortScores[]): Comparison;
+export function uncertainty(
+  framework: FrameworkInput,
+  units: UnitRecord[],
+  spec: UncertaintySpec,
+  progress?: (done: number, total: number) => boolean | void,
+): UncertaintyResult;
+export function findProvince(query: string, era: "pre2025" | "from2025"): Province;

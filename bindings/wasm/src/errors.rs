@@ -1,0 +1,165 @@
+//! Core errors as real JS `Error` objects with stable fields: `code` (the kind), `message`,
+//! and where it applies `unit`, `indicator`, `path`, `problems`.
+
+use dti_core::{AnalysisError, FrameworkError, MergeError, ScenarioError, ScoreError};
+use js_sys::{Error, Reflect};
+use serde::Serialize;
+use wasm_bindgen::JsValue;
+
+use crate::convert::to_js;
+
+/// A JS `Error` with `code` and extra fields.
+pub fn error(code: &str, message: &str, fields: &[(&str, JsValue)]) -> JsValue {
+    let e = Error::new(message);
+    e.set_name("DtiError");
+    let obj: &JsValue = e.as_ref();
+    // Setting a property on a fresh Error object cannot fail.
+    let _ = Reflect::set(obj, &"code".into(), &code.into());
+    for (k, v) in fields {
+        if !v.is_undefined() {
+            let _ = Reflect::set(obj, &(*k).into(), v);
+        }
+    }
+    e.into()
+}
+
+fn text(s: Option<&str>) -> JsValue {
+    s.map_or(JsValue::UNDEFINED, JsValue::from)
+}
+
+fn list<T: Serialize>(items: &[T]) -> JsValue {
+    to_js(items).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// A framework that does not load.
+pub fn framework(e: &FrameworkError) -> JsValue {
+    match e {
+        FrameworkError::Invalid { problems, .. } => error(
+            "invalid_framework",
+            &e.to_string(),
+            &[
+                ("problems", list(problems)),
+                ("path", text(problems.first().and_then(|p| p.location()))),
+            ],
+        ),
+        FrameworkError::Parse { .. } => error("parse", &e.to_string(), &[]),
+        FrameworkError::UnknownBuiltin { id, .. } => error(
+            "unknown_builtin",
+            &e.to_string(),
+            &[("path", id.as_str().into())],
+        ),
+        _ => error("framework", &e.to_string(), &[]),
+    }
+}
+
+/// A cohort that does not score.
+pub fn score(e: &ScoreError) -> JsValue {
+    match e {
+        ScoreError::Input { problems } => {
+            let first = problems.first();
+            error(
+                "input",
+                &e.to_string(),
+                &[
+                    ("problems", list(problems)),
+                    ("unit", text(first.map(|p| p.unit.as_str()))),
+                    (
+                        "indicator",
+                        text(first.and_then(|p| p.indicator.as_deref())),
+                    ),
+                    (
+                        "row",
+                        first.map_or(JsValue::UNDEFINED, |p| JsValue::from(p.row as u32)),
+                    ),
+                ],
+            )
+        }
+        ScoreError::Normalise { indicator, .. } => error(
+            "normalise",
+            &e.to_string(),
+            &[("indicator", indicator.as_str().into())],
+        ),
+        ScoreError::Aggregate { unit, node, .. } => error(
+            "aggregate",
+            &e.to_string(),
+            &[
+                ("unit", unit.as_str().into()),
+                ("indicator", node.as_str().into()),
+            ],
+        ),
+        _ => error("score", &e.to_string(), &[]),
+    }
+}
+
+/// A merge that fails.
+pub fn merge(e: &MergeError) -> JsValue {
+    match e {
+        MergeError::Score(s) => score(s),
+        MergeError::Map { problems } => {
+            error("merge_map", &e.to_string(), &[("problems", list(problems))])
+        }
+        MergeError::Input { problems } => error(
+            "merge_input",
+            &e.to_string(),
+            &[("problems", list(problems))],
+        ),
+        _ => error("merge", &e.to_string(), &[]),
+    }
+}
+
+/// A scenario that does not apply.
+pub fn scenario(e: &ScenarioError) -> JsValue {
+    match e {
+        ScenarioError::Framework(f) => framework(f),
+        ScenarioError::UnknownUnit { unit, .. } => error(
+            "scenario",
+            &e.to_string(),
+            &[("unit", unit.as_str().into())],
+        ),
+        ScenarioError::UnknownNode { node } => error(
+            "scenario",
+            &e.to_string(),
+            &[("indicator", node.as_str().into())],
+        ),
+        ScenarioError::NotNumeric {
+            unit, indicator, ..
+        } => error(
+            "scenario",
+            &e.to_string(),
+            &[
+                ("unit", unit.as_str().into()),
+                ("indicator", indicator.as_str().into()),
+            ],
+        ),
+        _ => error("scenario", &e.to_string(), &[]),
+    }
+}
+
+/// An analysis that fails.
+pub fn analysis(e: &AnalysisError) -> JsValue {
+    match e {
+        AnalysisError::Score(s) => score(s),
+        AnalysisError::Framework(f) => framework(f),
+        AnalysisError::Spec { input, .. } => error(
+            "analysis_spec",
+            &e.to_string(),
+            &[("path", input.as_str().into())],
+        ),
+        AnalysisError::Design { input, .. } => error(
+            "analysis_design",
+            &e.to_string(),
+            &[("path", input.as_str().into())],
+        ),
+        AnalysisError::Cancelled => error("cancelled", &e.to_string(), &[]),
+        _ => error("analysis", &e.to_string(), &[]),
+    }
+}
+
+/// An argument that is not of the expected shape.
+pub fn argument(name: &str, e: &dyn std::fmt::Display) -> JsValue {
+    error(
+        "bad_argument",
+        &format!("argument '{name}': {e}"),
+        &[("path", name.into())],
+    )
+}
