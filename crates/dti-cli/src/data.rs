@@ -50,30 +50,9 @@ const UNIT: [&str; 6] = ["unit", "ucode", "code", "province", "id", "unit_id"];
 const NAME: [&str; 3] = ["name", "uname", "unit_name"];
 const PERIOD: [&str; 3] = ["period", "year", "time"];
 
-/// One CSV cell as a value: empty or NA → none; a number; true/false (yes/no, có/không);
-/// `a/b` → a ratio; anything else a label.
+/// One CSV cell as a value (see [`Value::from_text`]).
 pub fn parse_cell(s: &str) -> Option<Value> {
-    let t = s.trim();
-    if t.is_empty() || t.eq_ignore_ascii_case("na") {
-        return None;
-    }
-    if let Ok(x) = t.parse::<f64>() {
-        return Some(Value::Number(x));
-    }
-    match t.to_lowercase().as_str() {
-        "true" | "yes" | "có" | "co" => return Some(Value::Bool(true)),
-        "false" | "no" | "không" | "khong" => return Some(Value::Bool(false)),
-        _ => {}
-    }
-    if let Some((a, b)) = t.split_once('/') {
-        if let (Ok(a), Ok(b)) = (a.trim().parse::<f64>(), b.trim().parse::<f64>()) {
-            return Some(Value::Ratio {
-                numerator: a,
-                denominator: b,
-            });
-        }
-    }
-    Some(Value::Label(t.to_owned()))
+    Value::from_text(s)
 }
 
 /// Records read from a file, with the line each began on (CSV).

@@ -34,6 +34,41 @@ pub enum Value {
 }
 
 impl Value {
+    /// Reads a text cell (CSV, spreadsheets, DataFrames): empty or `NA` → none; a number; `true`
+    /// / `false` (also `yes`/`no`, `có`/`không`); `a/b` → a ratio; anything else a label.
+    ///
+    /// ```
+    /// use dti_core::Value;
+    /// assert_eq!(Value::from_text(" 0.5 "), Some(Value::Number(0.5)));
+    /// assert_eq!(Value::from_text("NA"), None);
+    /// assert_eq!(Value::from_text("Không"), Some(Value::Bool(false)));
+    /// assert_eq!(Value::from_text("954/1865"), Some(Value::Ratio { numerator: 954.0, denominator: 1865.0 }));
+    /// assert_eq!(Value::from_text("chairman"), Some(Value::Label("chairman".into())));
+    /// ```
+    pub fn from_text(s: &str) -> Option<Value> {
+        let t = s.trim();
+        if t.is_empty() || t.eq_ignore_ascii_case("na") {
+            return None;
+        }
+        if let Ok(x) = t.parse::<f64>() {
+            return Some(Value::Number(x));
+        }
+        match t.to_lowercase().as_str() {
+            "true" | "yes" | "có" | "co" => return Some(Value::Bool(true)),
+            "false" | "no" | "không" | "khong" => return Some(Value::Bool(false)),
+            _ => {}
+        }
+        if let Some((a, b)) = t.split_once('/') {
+            if let (Ok(a), Ok(b)) = (a.trim().parse::<f64>(), b.trim().parse::<f64>()) {
+                return Some(Value::Ratio {
+                    numerator: a,
+                    denominator: b,
+                });
+            }
+        }
+        Some(Value::Label(t.to_owned()))
+    }
+
     /// A short description of the kind of value, for error messages.
     ///
     /// ```

@@ -201,30 +201,6 @@ struct Built {
     report: BatchReport,
 }
 
-fn parse_text(s: &str) -> Option<Value> {
-    let t = s.trim();
-    if t.is_empty() || t.eq_ignore_ascii_case("na") {
-        return None;
-    }
-    if let Ok(x) = t.parse::<f64>() {
-        return Some(Value::Number(x));
-    }
-    match t.to_lowercase().as_str() {
-        "true" | "yes" => return Some(Value::Bool(true)),
-        "false" | "no" => return Some(Value::Bool(false)),
-        _ => {}
-    }
-    if let Some((a, b)) = t.split_once('/') {
-        if let (Ok(a), Ok(b)) = (a.trim().parse::<f64>(), b.trim().parse::<f64>()) {
-            return Some(Value::Ratio {
-                numerator: a,
-                denominator: b,
-            });
-        }
-    }
-    Some(Value::Label(t.to_owned()))
-}
-
 /// A column's cells as values (`None` = missing), or why it cannot hold values.
 fn values(col: &Column) -> Result<Vec<Option<Value>>, String> {
     let s = col.as_materialized_series();
@@ -239,7 +215,7 @@ fn values(col: &Column) -> Result<Vec<Option<Value>>, String> {
             .str()
             .map_err(|e| e.to_string())?
             .iter()
-            .map(|v| v.and_then(parse_text))
+            .map(|v| v.and_then(Value::from_text))
             .collect()),
         dt if dt.is_primitive_numeric() => {
             let f = s.cast(&DataType::Float64).map_err(|e| e.to_string())?;
