@@ -1,7 +1,7 @@
 // The one JS test suite: `cases(dti, env)` returns [name, fn] pairs. `env.fixture(path)`
 // reads a file under fixtures/ as text; `env.native(args)` (node only) runs the native `dti`
 // command and returns its stdout, so WASM results are checked equal to native ones.
-import assert from "node:assert/strict";
+import assert from "./assert.mjs";
 
 const close = (a, b, what) =>
   assert.ok(Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b)), `${what}: ${a} vs ${b}`);

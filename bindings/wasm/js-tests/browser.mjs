@@ -1,0 +1,45 @@
+// Runs the suite in headless Chromium (Debian's, driven by playwright-core) against the web
+// build, served from the repository root on 127.0.0.1. Prints "N passed, M failed".
+import { execFileSync, spawn } from "node:child_process";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const root = path.join(path.dirname(fileURLToPath(import.meta.url)), "../../..");
+const port = 8700 + Math.floor(Math.random() * 200);
+const server = spawn("python3", ["-m", "http.server", String(port), "--bind", "127.0.0.1"], { cwd: root, stdio: "ignore" });
+const stop = () => server.kill();
+try {
+  await new Promise((r) => setTimeout(r, 800));
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    headless: true,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+  const page = await browser.newPage();
+  page.on("pageerror", (e) => console.error("page error:", e.message));
+  await page.goto(`http://127.0.0.1:${port}/bindings/wasm/js-tests/browser.html`);
+  await page.waitForFunction(() => window.__results !== undefined, null, { timeout: 60000 });
+  const results = await page.evaluate(() => window.__results);
+  if (process.env.DTI_NATIVE) {
+    // WASM in the browser and the native command give identical numbers.
+    const panel = await page.evaluate(() => window.__panel);
+    const native = JSON.parse(execFileSync(process.env.DTI_NATIVE, ["score", "--format", "json"], { encoding: "utf8" }));
+    let error = null;
+    for (const n of native) {
+      const w = panel.find((u) => u.unit === n.unit && u.period === n.period);
+      const same = w && w.value === n.value && w.points === n.points && w.rank === n.rank
+        && JSON.stringify(w.views) === JSON.stringify(n.views);
+      if (!same) { error = `${n.unit}: browser ${JSON.stringify(w && [w.value, w.rank])} vs native ${JSON.stringify([n.value, n.rank])}`; break; }
+    }
+    results.push({ name: "the browser gives exactly the native numbers on the bundled panel", ok: !error, error });
+  }
+  await browser.close();
+  for (const r of results) console.log(`${r.ok ? "ok" : "not ok"} - ${r.name}${r.error ? "\n  " + r.error : ""}`);
+  const failed = results.filter((r) => !r.ok).length;
+  console.log(`${results.length - failed} passed, ${failed} failed`);
+  process.exitCode = failed || results.length === 0 ? 1 : 0;
+} finally {
+  stop();
+}
