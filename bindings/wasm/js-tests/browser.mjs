@@ -30,8 +30,9 @@ try {
     for (const n of native) {
       const w = panel.find((u) => u.unit === n.unit && u.period === n.period);
       const same = w && w.value === n.value && w.points === n.points && w.rank === n.rank
-        && JSON.stringify(w.views) === JSON.stringify(n.views);
-      if (!same) { error = `${n.unit}: browser ${JSON.stringify(w && [w.value, w.rank])} vs native ${JSON.stringify([n.value, n.rank])}`; break; }
+        && w.views.length === n.views.length
+        && w.views.every((v, k) => ["code", "value", "points", "max_points", "rank"].every((f) => v[f] === n.views[k][f]));
+      if (!same) { error = `${n.unit}: browser ${JSON.stringify(w && [w.value, w.points, w.rank, w.views])} vs native ${JSON.stringify([n.value, n.points, n.rank, n.views])}`; break; }
     }
     results.push({ name: "the browser gives exactly the native numbers on the bundled panel", ok: !error, error });
   }
