@@ -1,4 +1,8 @@
 //! Plain JS objects to and from the core's serde types (all JsValue conversion lives here).
+//!
+//! Values cross as JSON text (`JSON.stringify` / `JSON.parse` on the JS side, serde_json on
+//! ours): the core already carries serde_json, and one set of (de)serialisers keeps the
+//! module small.
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -8,13 +12,18 @@ use crate::errors;
 
 /// A core value as a plain JS object (maps as objects, missing numbers as `null`).
 pub fn to_js<T: Serialize + ?Sized>(v: &T) -> Result<JsValue, JsValue> {
-    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| errors::error("internal", &format!("could not convert a result: {e}"), &[]))
+    let text = serde_json::to_string(v)
+        .map_err(|e| errors::error("internal", &format!("could not convert a result: {e}"), &[]))?;
+    js_sys::JSON::parse(&text)
 }
 
 /// A JS argument as a core value; a shape error names the argument.
 pub fn from_js<T: DeserializeOwned>(name: &str, v: JsValue) -> Result<T, JsValue> {
-    serde_wasm_bindgen::from_value(v).map_err(|e| errors::argument(name, &e))
+    let text: String = js_sys::JSON::stringify(&v)
+        .ok()
+        .and_then(|s| s.as_string())
+        .ok_or_else(|| errors::argument(name, &"a value that JSON can hold"))?;
+    serde_json::from_str(&text).map_err(|e| errors::argument(name, &e))
 }
 
 /// Size limits for a public portal: larger inputs are refused with code `too_large`.
