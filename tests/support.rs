@@ -6,7 +6,10 @@ pub mod synthetic;
 
 use std::path::{Path, PathBuf};
 
-use dti_core::{Framework, UnitRecord, UnitScore};
+use dti_core::{
+    Aggregator, Framework, FrameworkDef, Level, MissingPolicy, NodeDef, Normaliser, Rule, Step,
+    UnitRecord, UnitScore, Value, ViewDef,
+};
 use serde_json::Value as Json;
 
 /// The workspace root (this crate lives in `tests/`).
@@ -174,3 +177,156 @@ pub fn check_unit(errors: &mut Vec<String>, unit: &UnitScore, exp: &Json) {
 #[doc = include_str!("../README.md")]
 #[cfg(doctest)]
 pub struct ReadmeDoctests;
+
+/// SplitMix64: tiny, deterministic, good enough to draw test shapes.
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next_u64() % n
+    }
+    pub fn unit(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+    pub fn chance(&mut self, p: f64) -> bool {
+        self.unit() < p
+    }
+}
+
+/// A random framework: a tree of depth 2–3 with every rule type (normalised leaves only
+/// when `cohort_relative`), both directions, points sums and weighted means, policies
+/// `zero` and `renormalise`, and views.
+pub fn gen_framework(rng: &mut Rng, cohort_relative: bool) -> FrameworkDef {
+    let mut def = FrameworkDef::new("prop", "Thử nghiệm", "Property test");
+    def.missing = if rng.chance(0.5) {
+        MissingPolicy::Zero
+    } else {
+        MissingPolicy::Renormalise
+    };
+    def.aggregate = if rng.chance(0.6) {
+        Aggregator::PointsSum
+    } else {
+        Aggregator::WeightedMean
+    };
+    let mut leaf_no = 0;
+    let groups = 1 + rng.below(3);
+    let mut tops = Vec::new();
+    for g in 0..groups {
+        let code = format!("G{g}");
+        let mut node = internal(rng, &code, None);
+        node.weight = Some(0.5 + rng.unit() * 2.5);
+        def.nodes.push(node);
+        tops.push(code.clone());
+        for c in 0..1 + rng.below(4) {
+            if rng.chance(0.6) {
+                def.nodes
+                    .push(leaf(rng, &mut leaf_no, &code, cohort_relative));
+            } else {
+                let sub = format!("{code}.{c}");
+                def.nodes.push(internal(rng, &sub, Some(&code)));
+                for _ in 0..1 + rng.below(3) {
+                    def.nodes
+                        .push(leaf(rng, &mut leaf_no, &sub, cohort_relative));
+                }
+            }
+        }
+    }
+    // Views over disjoint sets of top-level groups.
+    let mut start = 0;
+    while start < tops.len() && rng.chance(0.7) {
+        let len = 1 + rng.below((tops.len() - start) as u64) as usize;
+        def.views.push(ViewDef {
+            code: format!("V{start}"),
+            name_vi: "Góc nhìn".into(),
+            name_en: "View".into(),
+            nodes: tops[start..start + len].to_vec(),
+        });
+        start += len;
+    }
+    def
+}
+
+fn internal(rng: &mut Rng, code: &str, parent: Option<&str>) -> NodeDef {
+    let mut n = NodeDef::new(code, parent, "Nhóm", "Group");
+    n.weight = Some(0.5 + rng.unit() * 2.5);
+    if rng.chance(0.4) {
+        // A weighted mean has no points of its own: declare them so a points-sum parent works.
+        n.aggregate = Some(Aggregator::WeightedMean);
+        n.max_points = Some((10 + rng.below(90)) as f64);
+    } else {
+        n.aggregate = Some(Aggregator::PointsSum);
+    }
+    n
+}
+
+fn leaf(rng: &mut Rng, no: &mut usize, parent: &str, cohort_relative: bool) -> NodeDef {
+    *no += 1;
+    let mut n = NodeDef::new(&format!("L{no}"), Some(parent), "Chỉ số", "Indicator");
+    let max = (1 + rng.below(50)) as f64;
+    n.max_points = Some(max);
+    n.weight = Some(0.5 + rng.unit() * 2.5);
+    let kinds = if cohort_relative { 7 } else { 6 };
+    n.rule = Some(match rng.below(kinds) {
+        0 => Rule::Value,
+        1 => Rule::Ratio,
+        2 => Rule::Percent,
+        3 => Rule::Steps {
+            steps: (1..=3)
+                .map(|k| Step {
+                    at: k as f64,
+                    points: max * k as f64 / 3.0,
+                })
+                .collect(),
+        },
+        4 => Rule::Levels {
+            levels: [("a", 1.0), ("b", 0.5), ("c", 0.0)]
+                .iter()
+                .map(|&(l, f)| Level {
+                    label: l.into(),
+                    fraction: f,
+                })
+                .collect(),
+        },
+        5 => Rule::YesNo,
+        _ => Rule::Normalised {
+            normaliser: Some(match rng.below(3) {
+                0 => Normaliser::MinMax { l: 0.0, u: 1.0 },
+                1 => Normaliser::PercentileRank,
+                _ => Normaliser::DistanceToMax,
+            }),
+        },
+    });
+    let levels = matches!(n.rule, Some(Rule::Levels { .. }));
+    // Steps tables here rise with the value, which only fits direction +1.
+    let steps = matches!(n.rule, Some(Rule::Steps { .. }));
+    if !levels && !steps && rng.chance(0.3) {
+        n.direction = -1;
+    }
+    n
+}
+
+/// A valid input for a leaf with `rule`.
+pub fn gen_value(rng: &mut Rng, rule: &Rule) -> Value {
+    match rule {
+        Rule::Value => Value::Number(rng.unit()),
+        Rule::Ratio => {
+            let b = (1 + rng.below(100)) as f64;
+            Value::Ratio {
+                numerator: rng.below(b as u64 + 1) as f64,
+                denominator: b,
+            }
+        }
+        Rule::Percent => Value::Number(rng.unit() * 100.0),
+        Rule::Steps { .. } => Value::Number(rng.below(6) as f64),
+        Rule::Levels { .. } => Value::Label(["a", "b", "c"][rng.below(3) as usize].into()),
+        Rule::YesNo => Value::Bool(rng.chance(0.5)),
+        _ => Value::Number(rng.unit() * 100.0 - 50.0),
+    }
+}

@@ -87,7 +87,7 @@ pub fn score(e: &ScoreError) -> JsValue {
                 ("indicator", node.as_str().into()),
             ],
         ),
-        _ => error("score", &e.to_string(), &[]),
+        _ => error(e.code(), &e.to_string(), &[]),
     }
 }
 

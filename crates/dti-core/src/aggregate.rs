@@ -64,10 +64,20 @@ pub(crate) fn aggregate(
     points: &[f64],
     over: Option<(usize, f64, f64)>,
 ) -> Result<(f64, f64), BadChild> {
-    let cell = |c: usize| match over {
+    aggregate_with(plan, i, |c| match over {
         Some((o, v, p)) if o == c => (v, p),
         _ => (value[c], points[c]),
-    };
+    })
+}
+
+/// [`aggregate`] reading each child's `(value, points)` through `cell`, wherever the cells
+/// are stored (a unit's row, or one column per node).
+#[inline]
+pub(crate) fn aggregate_with(
+    plan: &Plan,
+    i: usize,
+    cell: impl Fn(usize) -> (f64, f64),
+) -> Result<(f64, f64), BadChild> {
     let children = &plan.children[i];
     if plan.threshold[i] > 0.0 {
         let present = children.iter().filter(|&&c| !cell(c).0.is_nan()).count();

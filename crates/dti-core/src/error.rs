@@ -246,6 +246,15 @@ pub enum ScoreError {
         /// What went wrong.
         source: NormaliseError,
     },
+    /// A column of columnar input cannot be used: it names no node of the framework, names
+    /// one twice, or its length differs from the unit column's.
+    #[error("column '{column}' {problem}")]
+    Column {
+        /// The column.
+        column: String,
+        /// What is wrong with it.
+        problem: String,
+    },
 }
 
 impl ScoreError {
@@ -260,6 +269,7 @@ impl ScoreError {
             ScoreError::Input { .. } => "input",
             ScoreError::Normalise { .. } => "normalise",
             ScoreError::Aggregate { .. } => "aggregate",
+            ScoreError::Column { .. } => "column",
         }
     }
 }

@@ -9,7 +9,7 @@ use crate::normalise::ranks_ascending;
 use crate::plan::Plan;
 use crate::score::{
     aggregate_all, group_by_period, normalisation_groups, normalise_leaves, resolve_cohort, Cell,
-    ScoreOptions, UnitMeta,
+    Rows, ScoreOptions, UnitMeta,
 };
 
 /// Cells of every unit (unit-major, `n + 1` per unit).
@@ -75,16 +75,13 @@ impl Evaluator {
     /// The leaf cells normalised with `plan`'s normalisers (`fw` names nodes in errors).
     pub fn leaves(&self, fw: &Framework, plan: &Plan) -> Result<Cells, ScoreError> {
         let mut c = self.resolved.clone();
-        normalise_leaves(
-            plan,
-            fw,
-            &self.meta,
-            &self.norm_groups,
-            self.n1,
-            &mut c.value,
-            &mut c.points,
-            &mut c.cells,
-        )?;
+        let mut grid = Rows {
+            n1: self.n1,
+            value: &mut c.value,
+            points: &mut c.points,
+            cells: &mut c.cells,
+        };
+        normalise_leaves(plan, fw, self.meta.as_slice(), &self.norm_groups, &mut grid)?;
         Ok(c)
     }
 
@@ -112,15 +109,13 @@ impl Evaluator {
         st.value.copy_from_slice(&leaves.value);
         st.points.copy_from_slice(&leaves.points);
         st.cells.copy_from_slice(&leaves.cells);
-        aggregate_all(
-            fw,
-            plan,
-            &self.meta,
-            &self.rank_groups,
-            &mut st.value,
-            &mut st.points,
-            &mut st.cells,
-        )?;
+        let mut grid = Rows {
+            n1: self.n1,
+            value: &mut st.value,
+            points: &mut st.points,
+            cells: &mut st.cells,
+        };
+        aggregate_all(fw, plan, self.meta.as_slice(), &self.rank_groups, &mut grid)?;
         for (u, v) in values.iter_mut().enumerate() {
             *v = st.value[u * self.n1 + plan.root];
         }

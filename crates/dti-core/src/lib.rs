@@ -139,6 +139,7 @@
 mod aggregate;
 mod analysis;
 mod builtin;
+mod columns;
 mod error;
 mod eval;
 mod explain;
@@ -169,6 +170,9 @@ pub use analysis::{
     UnitUncertainty,
 };
 pub use builtin::{builtin_ids, Extension, Supplement};
+pub use columns::{
+    score_columns, ColumnInput, ColumnOptions, ColumnScores, NumberColumn, ScoreColumn,
+};
 pub use error::{InputError, InputErrorKind, ScoreError};
 pub use framework::{
     Aggregator, DataSource, Framework, FrameworkDef, IndicatorMeta, Level, LevelDef, MissingPolicy,

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
-use crate::aggregate::{aggregate, copeland, points_sum};
+use crate::aggregate::{aggregate_with, copeland, points_sum};
 use crate::error::{InputError, InputErrorKind, ScoreError};
 use crate::explain::explain;
 use crate::framework::{Aggregator, Framework, MissingPolicy, Rule};
@@ -271,26 +271,14 @@ pub(crate) fn finish(
     let rank_groups = group_by_period(&periods);
     let norm_groups = normalisation_groups(&rank_groups, m, opts.pool_periods);
 
-    normalise_leaves(
-        plan,
-        fw,
-        &meta,
-        &norm_groups,
+    let mut grid = Rows {
         n1,
-        &mut value,
-        &mut points,
-        &mut cells,
-    )?;
-
-    aggregate_all(
-        fw,
-        plan,
-        &meta,
-        &rank_groups,
-        &mut value,
-        &mut points,
-        &mut cells,
-    )?;
+        value: &mut value,
+        points: &mut points,
+        cells: &mut cells,
+    };
+    normalise_leaves(plan, fw, meta.as_slice(), &norm_groups, &mut grid)?;
+    aggregate_all(fw, plan, meta.as_slice(), &rank_groups, &mut grid)?;
 
     // Views: a points sum over their members; a member below a given node makes it missing.
     let nv = plan.views.len();
@@ -617,17 +605,73 @@ fn resolve_unit(
     unscorable
 }
 
+/// Where the cells of a cohort live. The record path and the evaluator keep one row per
+/// unit (`n + 1` cells each); columnar input keeps one column per node. Both run the same
+/// normalisation and aggregation code below, so they give the same numbers.
+pub(crate) trait Grid {
+    /// `(value, points)` of unit `u`, node `i`.
+    fn get(&self, u: usize, i: usize) -> (f64, f64);
+    fn cell(&self, u: usize, i: usize) -> Cell;
+    fn set(&mut self, u: usize, i: usize, value: f64, points: f64, cell: Cell);
+}
+
+/// Unit-major cells: unit `u`, node `i` at `u * n1 + i`.
+pub(crate) struct Rows<'a> {
+    pub n1: usize,
+    pub value: &'a mut [f64],
+    pub points: &'a mut [f64],
+    pub cells: &'a mut [Cell],
+}
+
+impl Grid for Rows<'_> {
+    #[inline]
+    fn get(&self, u: usize, i: usize) -> (f64, f64) {
+        let k = u * self.n1 + i;
+        (self.value[k], self.points[k])
+    }
+    #[inline]
+    fn cell(&self, u: usize, i: usize) -> Cell {
+        self.cells[u * self.n1 + i]
+    }
+    #[inline]
+    fn set(&mut self, u: usize, i: usize, value: f64, points: f64, cell: Cell) {
+        let k = u * self.n1 + i;
+        self.value[k] = value;
+        self.points[k] = points;
+        self.cells[k] = cell;
+    }
+}
+
+/// Who the units of a grid are, for error messages and reference units.
+pub(crate) trait Units {
+    fn id(&self, u: usize) -> &str;
+    fn period(&self, u: usize) -> Option<i32>;
+    fn count(&self) -> usize;
+}
+
+impl Units for [UnitMeta] {
+    fn id(&self, u: usize) -> &str {
+        &self[u].unit
+    }
+    fn period(&self, u: usize) -> Option<i32> {
+        self[u].period
+    }
+    fn count(&self) -> usize {
+        self.len()
+    }
+}
+
 /// Normalises every cohort-relative leaf within each group of units.
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn normalise_leaves(
+///
+/// Formulas: see [`Normaliser`] (each cites its source); a leaf is normalised over the
+/// units of its group that reported it, and units that did not report it stay missing
+/// (policy `zero`: 0 after normalisation, so the zero does not distort the statistics).
+pub(crate) fn normalise_leaves<U: Units + ?Sized>(
     plan: &Plan,
     fw: &Framework,
-    meta: &[UnitMeta],
+    units: &U,
     groups: &[(Option<i32>, Vec<usize>)],
-    n1: usize,
-    value: &mut [f64],
-    points: &mut [f64],
-    cells: &mut [Cell],
+    grid: &mut impl Grid,
 ) -> Result<(), ScoreError> {
     let mut x = Vec::new();
     let mut out = Vec::new();
@@ -636,105 +680,130 @@ pub(crate) fn normalise_leaves(
             continue;
         };
         for (period, members) in groups {
-            let reference = match normaliser {
-                Normaliser::DistanceToReference { unit, .. } => {
-                    members.iter().position(|&u| &meta[u].unit == unit)
-                }
-                _ => None,
-            };
-            x.clear();
-            x.extend(members.iter().map(|&u| {
-                if cells[u * n1 + i] == Cell::Raw {
-                    value[u * n1 + i]
-                } else {
-                    f64::NAN
-                }
-            }));
-            // Nobody reported it: nothing to normalise, the missing policy decides.
-            if x.iter().any(|v| !v.is_nan()) {
-                out.resize(x.len(), f64::NAN);
-                let d = plan.direction[i];
-                normaliser
-                    .normalise_into(&x, d, reference, &mut out)
-                    .map_err(|source| ScoreError::Normalise {
-                        indicator: fw.def.nodes[i].code.clone(),
-                        period: *period,
-                        source,
-                    })?;
+            normalise_leaf(
+                plan, fw, units, i, normaliser, *period, members, grid, &mut x, &mut out,
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Normalises leaf `i` over one group of units (`x` and `out` are scratch buffers).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn normalise_leaf<U: Units + ?Sized>(
+    plan: &Plan,
+    fw: &Framework,
+    units: &U,
+    i: usize,
+    normaliser: &Normaliser,
+    period: Option<i32>,
+    members: &[usize],
+    grid: &mut impl Grid,
+    x: &mut Vec<f64>,
+    out: &mut Vec<f64>,
+) -> Result<(), ScoreError> {
+    let reference = match normaliser {
+        Normaliser::DistanceToReference { unit, .. } => {
+            members.iter().position(|&u| units.id(u) == unit)
+        }
+        _ => None,
+    };
+    x.clear();
+    x.extend(members.iter().map(|&u| {
+        if grid.cell(u, i) == Cell::Raw {
+            grid.get(u, i).0
+        } else {
+            f64::NAN
+        }
+    }));
+    // Nobody reported it: nothing to normalise, the missing policy decides.
+    if x.iter().any(|v| !v.is_nan()) {
+        out.resize(x.len(), f64::NAN);
+        let d = plan.direction[i];
+        normaliser
+            .normalise_into(x, d, reference, out)
+            .map_err(|source| ScoreError::Normalise {
+                indicator: fw.def.nodes[i].code.clone(),
+                period,
+                source,
+            })?;
+    }
+    for (j, &u) in members.iter().enumerate() {
+        match grid.cell(u, i) {
+            Cell::Raw => {
+                let p = plan.max[i].map_or(f64::NAN, |m| out[j] * m);
+                grid.set(u, i, out[j], p, Cell::Scored);
             }
-            for (j, &u) in members.iter().enumerate() {
-                let k = u * n1 + i;
-                match cells[k] {
-                    Cell::Raw => {
-                        value[k] = out[j];
-                        points[k] = plan.max[i].map_or(f64::NAN, |m| out[j] * m);
-                        cells[k] = Cell::Scored;
-                    }
-                    Cell::Empty => {
-                        // Only policy `zero` leaves normalised cells empty.
-                        value[k] = 0.0;
-                        points[k] = plan.max[i].map_or(f64::NAN, |_| 0.0);
-                        cells[k] = Cell::Missing;
-                    }
-                    _ => {}
-                }
+            Cell::Empty => {
+                // Only policy `zero` leaves normalised cells empty.
+                let p = plan.max[i].map_or(f64::NAN, |_| 0.0);
+                grid.set(u, i, 0.0, p, Cell::Missing);
             }
+            _ => {}
         }
     }
     Ok(())
 }
 
 /// Aggregates every unit bottom-up, node by node (Copeland compares the units of a period);
-/// given and covered nodes keep what they have.
-pub(crate) fn aggregate_all(
+/// given and covered nodes keep what they have. `units` lists the units to aggregate.
+///
+/// Formulas: see `aggregate.rs` (points sum per Decision 922/QĐ-BTTTT, the means per the
+/// OECD/JRC Handbook 2008 §6).
+pub(crate) fn aggregate_all<U: Units + ?Sized>(
     fw: &Framework,
     plan: &Plan,
-    meta: &[UnitMeta],
+    units: &U,
     groups: &[(Option<i32>, Vec<usize>)],
-    value: &mut [f64],
-    points: &mut [f64],
-    cells: &mut [Cell],
+    grid: &mut impl Grid,
 ) -> Result<(), ScoreError> {
-    let n1 = plan.n + 1;
-    let keep = |c: Cell| matches!(c, Cell::Given | Cell::Covered);
     for &i in &plan.post_order {
-        if plan.aggregate[i] == Aggregator::Copeland {
-            for (_, members) in groups {
-                let scores = copeland(plan, i, members, |u, c| value[u * n1 + c]);
-                for (&u, s) in members.iter().zip(scores) {
-                    if !keep(cells[u * n1 + i]) {
-                        value[u * n1 + i] = s;
-                        points[u * n1 + i] = f64::NAN;
-                        cells[u * n1 + i] = Cell::Aggregated;
-                    }
+        aggregate_node(fw, plan, units, groups, i, 0..units.count(), grid)?;
+    }
+    Ok(())
+}
+
+/// Aggregates node `i` for the units in `range` (Copeland: for every group, whatever the
+/// range).
+pub(crate) fn aggregate_node<U: Units + ?Sized>(
+    fw: &Framework,
+    plan: &Plan,
+    units: &U,
+    groups: &[(Option<i32>, Vec<usize>)],
+    i: usize,
+    range: std::ops::Range<usize>,
+    grid: &mut impl Grid,
+) -> Result<(), ScoreError> {
+    let keep = |c: Cell| matches!(c, Cell::Given | Cell::Covered);
+    if plan.aggregate[i] == Aggregator::Copeland {
+        for (_, members) in groups {
+            let scores = copeland(plan, i, members, |u, c| grid.get(u, c).0);
+            for (&u, s) in members.iter().zip(scores) {
+                if !keep(grid.cell(u, i)) {
+                    grid.set(u, i, s, f64::NAN, Cell::Aggregated);
                 }
             }
+        }
+        return Ok(());
+    }
+    for u in range {
+        if keep(grid.cell(u, i)) {
             continue;
         }
-        for (u, unit) in meta.iter().enumerate() {
-            let r = u * n1..(u + 1) * n1;
-            if keep(cells[r.start + i]) {
-                continue;
-            }
-            let (v, p) =
-                aggregate(plan, i, &value[r.clone()], &points[r.clone()], None).map_err(|bad| {
-                    ScoreError::Aggregate {
-                        unit: unit.unit.clone(),
-                        period: unit.period,
-                        node: if i == plan.root {
-                            fw.def.id.clone()
-                        } else {
-                            fw.def.nodes[i].code.clone()
-                        },
-                        method: plan.aggregate[i].name().to_owned(),
-                        child: fw.def.nodes[bad.child].code.clone(),
-                        value: bad.value,
-                    }
-                })?;
-            value[r.start + i] = v;
-            points[r.start + i] = p;
-            cells[r.start + i] = Cell::Aggregated;
-        }
+        let (v, p) =
+            aggregate_with(plan, i, |c| grid.get(u, c)).map_err(|bad| ScoreError::Aggregate {
+                unit: units.id(u).to_owned(),
+                period: units.period(u),
+                node: if i == plan.root {
+                    fw.def.id.clone()
+                } else {
+                    fw.def.nodes[i].code.clone()
+                },
+                method: plan.aggregate[i].name().to_owned(),
+                child: fw.def.nodes[bad.child].code.clone(),
+                value: bad.value,
+            })?;
+        grid.set(u, i, v, p, Cell::Aggregated);
     }
     Ok(())
 }

@@ -1,0 +1,585 @@
+//! Columnar scoring: a panel held as one column of numbers per indicator (as a DataFrame or
+//! a Parquet file holds it) scored straight into one column per node, without building a
+//! record per unit.
+//!
+//! It runs the record path's own steps — leaf rules, coverage below given nodes, the
+//! missing-data policy, normalisation within each period (or pooled), aggregation, views and
+//! ranks — through the same functions (`score.rs` works on any [`Grid`]), so every number is
+//! identical to [`score_cohort`](crate::score_cohort) on the same data; only the layout of
+//! the cells differs. That layout is what makes a million units fast: each step streams
+//! whole columns, and the result columns are the working columns.
+
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+
+use crate::aggregate::points_sum;
+use crate::error::{InputError, InputErrorKind, ScoreError};
+use crate::framework::{Framework, MissingPolicy, Rule};
+use crate::input::Value;
+use crate::normalise::ranks_ascending;
+use crate::result::UnitKey;
+use crate::rules::{given_value, score_leaf, Scored};
+use crate::score::{
+    aggregate_all, group_by_period, normalisation_groups, normalise_leaves, Cell, Grid, Units,
+};
+use crate::suggest::closest;
+
+/// One input column: the numbers reported for one node, a value per row.
+///
+/// ```
+/// let c = dti_core::NumberColumn::new("GOV", vec![0.5, 0.7]).with_present(vec![true, false]);
+/// assert_eq!(c.values.len(), 2);
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct NumberColumn<'a> {
+    /// The node code.
+    pub code: Cow<'a, str>,
+    /// One number per row (ignored where `present` says the row has none).
+    pub values: Cow<'a, [f64]>,
+    /// Which rows reported a value (`None`: every row). A row without a value is "not
+    /// reported", as an absent entry of a record.
+    pub present: Option<Vec<bool>>,
+}
+
+impl<'a> NumberColumn<'a> {
+    /// A column where every row has a value.
+    pub fn new(code: impl Into<Cow<'a, str>>, values: impl Into<Cow<'a, [f64]>>) -> Self {
+        NumberColumn {
+            code: code.into(),
+            values: values.into(),
+            present: None,
+        }
+    }
+
+    /// Marks which rows have a value.
+    pub fn with_present(mut self, present: Vec<bool>) -> Self {
+        self.present = Some(present);
+        self
+    }
+}
+
+/// A panel in columns: a unit id (and optionally a period) per row, and one column per
+/// reported node.
+///
+/// ```
+/// use dti_core::{ColumnInput, NumberColumn};
+/// let input = ColumnInput::new(vec!["HN", "HCM"])
+///     .periods(vec![Some(2023), Some(2023)])
+///     .column(NumberColumn::new("GOV", vec![0.5, 0.9]));
+/// assert_eq!(input.units.len(), 2);
+/// ```
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ColumnInput<'a> {
+    /// The unit id of each row.
+    pub units: Vec<&'a str>,
+    /// The period of each row (`None`: no periods).
+    pub periods: Option<Vec<Option<i32>>>,
+    /// The reported nodes, one column each.
+    pub columns: Vec<NumberColumn<'a>>,
+}
+
+impl<'a> ColumnInput<'a> {
+    /// Rows for these units, no columns yet.
+    pub fn new(units: Vec<&'a str>) -> Self {
+        ColumnInput {
+            units,
+            ..ColumnInput::default()
+        }
+    }
+
+    /// Sets the period of each row.
+    pub fn periods(mut self, periods: Vec<Option<i32>>) -> Self {
+        self.periods = Some(periods);
+        self
+    }
+
+    /// Adds a column.
+    pub fn column(mut self, column: NumberColumn<'a>) -> Self {
+        self.columns.push(column);
+        self
+    }
+}
+
+/// How to score columnar input.
+///
+/// ```
+/// let o = dti_core::ColumnOptions::default();
+/// assert!(!o.lenient && !o.pool_periods && !o.node_ranks);
+/// ```
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ColumnOptions {
+    /// Report bad rows in [`ColumnScores::problems`] and score the rest (see
+    /// [`ScoreOptions::lenient`](crate::ScoreOptions::lenient)) instead of failing.
+    pub lenient: bool,
+    /// Normalise cohort-relative indicators over all periods together.
+    pub pool_periods: bool,
+    /// Also rank every node within each period (the index and the views are always
+    /// ranked). Ranking sorts each column, which costs more than scoring it.
+    pub node_ranks: bool,
+}
+
+/// One result column set: a node's, a view's or the index's value, points and rank for each
+/// scored row. Missing numbers are NaN.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScoreColumn {
+    /// The node or view code, or the framework id for the index.
+    pub code: String,
+    /// Values (NaN: missing).
+    pub value: Vec<f64>,
+    /// Points (NaN: none).
+    pub points: Vec<f64>,
+    /// Ranks within each period, 1 = best, ties share the lowest rank (`None` for nodes
+    /// unless [`ColumnOptions::node_ranks`]).
+    pub rank: Option<Vec<Option<u32>>>,
+}
+
+/// The result of [`score_columns`]: one entry per scored row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ColumnScores {
+    /// The input row of each result row, ascending (rows left out are in `excluded`).
+    pub rows: Vec<usize>,
+    /// The index (the framework root).
+    pub index: ScoreColumn,
+    /// The views, in framework order.
+    pub views: Vec<ScoreColumn>,
+    /// Every node, in framework order.
+    pub nodes: Vec<ScoreColumn>,
+    /// Every problem (lenient mode), ordered by row.
+    pub problems: Vec<InputError>,
+    /// Rows left out (lenient mode), ordered by row.
+    pub excluded: Vec<UnitKey>,
+}
+
+/// Node-major cells: node `i`, unit `u` at `value[i][u]`.
+struct Cols {
+    value: Vec<Vec<f64>>,
+    points: Vec<Vec<f64>>,
+    cells: Vec<Vec<Cell>>,
+}
+
+impl Grid for Cols {
+    #[inline]
+    fn get(&self, u: usize, i: usize) -> (f64, f64) {
+        (self.value[i][u], self.points[i][u])
+    }
+    #[inline]
+    fn cell(&self, u: usize, i: usize) -> Cell {
+        self.cells[i][u]
+    }
+    #[inline]
+    fn set(&mut self, u: usize, i: usize, value: f64, points: f64, cell: Cell) {
+        self.value[i][u] = value;
+        self.points[i][u] = points;
+        self.cells[i][u] = cell;
+    }
+}
+
+struct ColUnits<'a> {
+    ids: Vec<&'a str>,
+    periods: Vec<Option<i32>>,
+}
+
+impl Units for ColUnits<'_> {
+    fn id(&self, u: usize) -> &str {
+        self.ids[u]
+    }
+    fn period(&self, u: usize) -> Option<i32> {
+        self.periods[u]
+    }
+    fn count(&self) -> usize {
+        self.ids.len()
+    }
+}
+
+/// Scores a panel held in columns. The numbers are those of
+/// [`score_cohort`](crate::score_cohort) on the same data as records (rows are records; a
+/// row without a value in a column did not report that node).
+///
+/// Problems name the input row, unit, period and column. Empty unit ids and repeated
+/// unit × period rows are problems (the first row of a unit × period counts).
+///
+/// ```
+/// use dti_core::{score_columns, ColumnInput, ColumnOptions, Framework, NumberColumn};
+/// let fw = Framework::builtin("vn-pdti-2022")?;
+/// let input = ColumnInput::new(vec!["HN", "HCM"])
+///     .column(NumberColumn::new("GOV", vec![0.5, 0.9]))
+///     .column(NumberColumn::new("ECO", vec![0.4, 0.2]));
+/// let s = score_columns(&fw, &input, &ColumnOptions::default())?;
+/// // HN: 0.5 · 200 + 0.4 · 150 = 160 points; HCM: 180 + 30 = 210.
+/// assert_eq!(s.index.points, [160.0, 210.0]);
+/// assert_eq!(s.index.rank, Some(vec![Some(2), Some(1)]));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn score_columns(
+    fw: &Framework,
+    input: &ColumnInput<'_>,
+    opts: &ColumnOptions,
+) -> Result<ColumnScores, ScoreError> {
+    let plan = &fw.plan;
+    let n1 = plan.n + 1;
+    let m = input.units.len();
+    let periods: Vec<Option<i32>> = match &input.periods {
+        Some(p) if p.len() != m => {
+            return Err(column_error(
+                "period",
+                format!("has {} rows, the unit column {m}", p.len()),
+            ))
+        }
+        Some(p) => p.clone(),
+        None => vec![None; m],
+    };
+
+    // Columns: known nodes, each once, of the right length.
+    let mut at = vec![usize::MAX; plan.n];
+    let mut cols = Vec::with_capacity(input.columns.len());
+    for (k, c) in input.columns.iter().enumerate() {
+        let Some(i) = plan.index_of(&c.code) else {
+            let suggestion = closest(&c.code, fw.def.nodes.iter().map(|n| n.code.as_str()))
+                .map(|s| format!(" (did you mean '{s}'?)"))
+                .unwrap_or_default();
+            return Err(column_error(
+                &c.code,
+                format!(
+                    "is not an indicator of framework '{}'{suggestion}",
+                    fw.def.id
+                ),
+            ));
+        };
+        if at[i] != usize::MAX {
+            return Err(column_error(&c.code, "is given twice".to_owned()));
+        }
+        at[i] = k;
+        let present_len = c.present.as_ref().map_or(m, Vec::len);
+        if c.values.len() != m || present_len != m {
+            return Err(column_error(
+                &c.code,
+                format!(
+                    "has {} rows, the unit column {m}",
+                    c.values.len().min(present_len)
+                ),
+            ));
+        }
+        cols.push((i, c));
+    }
+
+    let mut problems = Vec::new();
+    let mut excluded = Vec::new();
+    let problem = |u: usize, indicator: Option<&str>, kind| InputError {
+        row: u,
+        unit: input.units[u].to_owned(),
+        period: periods[u],
+        indicator: indicator.map(str::to_owned),
+        kind,
+    };
+
+    // Rows: a unit id, the first of each unit × period.
+    let mut skip = vec![false; m];
+    let mut first: HashMap<(&str, Option<i32>), usize> = HashMap::with_capacity(m);
+    for u in 0..m {
+        let id = input.units[u];
+        let kind = if id.trim().is_empty() {
+            InputErrorKind::EmptyUnitId
+        } else if let Some(&first_row) = first.get(&(id, periods[u])) {
+            InputErrorKind::DuplicateUnit { first_row }
+        } else {
+            first.insert((id, periods[u]), u);
+            continue;
+        };
+        problems.push(problem(u, None, kind));
+        skip[u] = true;
+    }
+    drop(first);
+
+    // Leaf rules and given values, column by column.
+    let mut grid = Cols {
+        value: vec![vec![f64::NAN; m]; n1],
+        points: vec![vec![f64::NAN; m]; n1],
+        cells: vec![vec![Cell::Empty; m]; n1],
+    };
+    let mut rejected: HashSet<(usize, usize)> = HashSet::new();
+    let mut any_given = false;
+    for &(i, c) in &cols {
+        let (value, points, cells) = (&mut grid.value[i], &mut grid.points[i], &mut grid.cells[i]);
+        let (rule, dir, max) = (&plan.rule[i], plan.direction[i], plan.max[i]);
+        any_given |= rule.is_none();
+        for u in 0..m {
+            if skip[u] || c.present.as_ref().is_some_and(|p| !p[u]) {
+                continue;
+            }
+            let v = Value::Number(c.values[u]);
+            let scored = match rule {
+                Some(rule) => score_leaf(rule, dir, max, &v),
+                None => given_value(&v, max),
+            };
+            match scored {
+                Ok(Scored::Final {
+                    value: x,
+                    points: p,
+                }) => {
+                    value[u] = x;
+                    points[u] = p;
+                    cells[u] = if rule.is_some() {
+                        Cell::Scored
+                    } else {
+                        Cell::Given
+                    };
+                }
+                Ok(Scored::Raw(x)) => {
+                    value[u] = x;
+                    cells[u] = Cell::Raw;
+                }
+                Err(kind) => {
+                    problems.push(problem(u, Some(&c.code), kind));
+                    rejected.insert((u, i));
+                }
+            }
+        }
+    }
+
+    // Below a given node nothing is scored; a value there is a conflict (named by the
+    // topmost given node, as in the record path).
+    if any_given {
+        let mut above = vec![vec![usize::MAX; m]; n1];
+        for &i in &plan.pre_order {
+            let p = plan.parent[i];
+            if p == plan.root {
+                continue;
+            }
+            for u in 0..m {
+                let a = if grid.cells[p][u] == Cell::Given {
+                    p
+                } else {
+                    above[p][u]
+                };
+                above[i][u] = a;
+                if a == usize::MAX || skip[u] {
+                    continue;
+                }
+                if matches!(grid.cells[i][u], Cell::Scored | Cell::Given | Cell::Raw) {
+                    problems.push(problem(
+                        u,
+                        Some(&fw.def.nodes[a].code),
+                        InputErrorKind::NodeAndDescendant {
+                            descendant: fw.def.nodes[i].code.clone(),
+                        },
+                    ));
+                }
+                grid.set(u, i, f64::NAN, f64::NAN, Cell::Covered);
+            }
+        }
+    }
+
+    // The missing-data policy.
+    let mut unscorable = vec![false; m];
+    for i in 0..plan.n {
+        if plan.rule[i].is_none() {
+            continue;
+        }
+        let normalised = matches!(plan.rule[i], Some(Rule::Normalised { .. }));
+        for u in 0..m {
+            if skip[u] || grid.cells[i][u] != Cell::Empty {
+                continue;
+            }
+            match plan.missing {
+                // Zero-filled after normalisation (see `resolve_unit`).
+                MissingPolicy::Zero if normalised => {}
+                MissingPolicy::Zero => {
+                    let p = plan.max[i].map_or(f64::NAN, |_| 0.0);
+                    grid.set(u, i, 0.0, p, Cell::Missing);
+                }
+                MissingPolicy::Renormalise => grid.cells[i][u] = Cell::Missing,
+                MissingPolicy::Error => {
+                    unscorable[u] = true;
+                    if !rejected.contains(&(u, i)) {
+                        problems.push(problem(
+                            u,
+                            Some(&fw.def.nodes[i].code),
+                            InputErrorKind::Missing,
+                        ));
+                    }
+                }
+            }
+        }
+    }
+
+    // Aggregating over unpublished weights would present a guess.
+    for &p in &plan.post_order {
+        let children: Vec<String> = plan
+            .unpublished_weights(p)
+            .map(|c| fw.def.nodes[c].code.clone())
+            .collect();
+        if children.is_empty() {
+            continue;
+        }
+        let code = if p == plan.root {
+            &fw.def.id
+        } else {
+            &fw.def.nodes[p].code
+        };
+        for u in 0..m {
+            if skip[u] || matches!(grid.cells[p][u], Cell::Given | Cell::Covered) {
+                continue;
+            }
+            unscorable[u] = true;
+            problems.push(problem(
+                u,
+                Some(code),
+                InputErrorKind::UnpublishedWeights {
+                    children: children.clone(),
+                },
+            ));
+        }
+    }
+
+    problems.sort_by_key(|p| p.row);
+    if !opts.lenient && !problems.is_empty() {
+        return Err(ScoreError::Input { problems });
+    }
+
+    // Keep the scorable rows (in lenient mode the others are listed, not scored).
+    let rows: Vec<usize> = (0..m).filter(|&u| !skip[u] && !unscorable[u]).collect();
+    for u in (0..m).filter(|&u| skip[u] || unscorable[u]) {
+        excluded.push(UnitKey {
+            row: u,
+            unit: input.units[u].to_owned(),
+            period: periods[u],
+        });
+    }
+    let units = if rows.len() == m {
+        ColUnits {
+            ids: input.units.clone(),
+            periods,
+        }
+    } else {
+        let keep = |col: &mut Vec<f64>| *col = rows.iter().map(|&u| col[u]).collect();
+        grid.value.iter_mut().for_each(keep);
+        grid.points.iter_mut().for_each(keep);
+        for col in &mut grid.cells {
+            *col = rows.iter().map(|&u| col[u]).collect();
+        }
+        ColUnits {
+            ids: rows.iter().map(|&u| input.units[u]).collect(),
+            periods: rows.iter().map(|&u| periods[u]).collect(),
+        }
+    };
+
+    let rank_groups = group_by_period(&units.periods);
+    let norm_groups = normalisation_groups(&rank_groups, rows.len(), opts.pool_periods);
+    normalise_leaves(plan, fw, &units, &norm_groups, &mut grid)?;
+    aggregate_all(fw, plan, &units, &rank_groups, &mut grid)?;
+
+    // Views: a points sum over their members; a member below a given node makes it missing.
+    let views = fw
+        .def
+        .views
+        .iter()
+        .zip(&plan.views)
+        .map(|(v, members)| {
+            let total: f64 = members.iter().filter_map(|&i| plan.max[i]).sum();
+            let (value, points): (Vec<f64>, Vec<f64>) = (0..rows.len())
+                .map(|u| {
+                    if members.iter().any(|&i| grid.cells[i][u] == Cell::Covered) {
+                        return (f64::NAN, f64::NAN);
+                    }
+                    points_sum(
+                        members.iter().map(|&i| {
+                            (
+                                plan.max[i].unwrap_or(0.0),
+                                grid.value[i][u],
+                                grid.points[i][u],
+                            )
+                        }),
+                        total,
+                    )
+                })
+                .unzip();
+            let rank = Some(ranks(&value, &rank_groups));
+            ScoreColumn {
+                code: v.code.clone(),
+                value,
+                points,
+                rank,
+            }
+        })
+        .collect();
+
+    let Cols {
+        mut value,
+        mut points,
+        ..
+    } = grid;
+    let index_value = value.pop().unwrap_or_default();
+    let index_points = points.pop().unwrap_or_default();
+    let index = ScoreColumn {
+        code: fw.def.id.clone(),
+        rank: Some(ranks(&index_value, &rank_groups)),
+        value: index_value,
+        points: index_points,
+    };
+    let nodes = fw
+        .def
+        .nodes
+        .iter()
+        .zip(value.into_iter().zip(points))
+        .map(|(n, (value, points))| ScoreColumn {
+            code: n.code.clone(),
+            rank: opts.node_ranks.then(|| ranks(&value, &rank_groups)),
+            value,
+            points,
+        })
+        .collect();
+
+    Ok(ColumnScores {
+        rows,
+        index,
+        views,
+        nodes,
+        problems,
+        excluded,
+    })
+}
+
+/// Ranks of a value column within each group: of −value, ties → the lowest rank, missing →
+/// none (as the record path ranks).
+fn ranks(value: &[f64], groups: &[(Option<i32>, Vec<usize>)]) -> Vec<Option<u32>> {
+    let mut out = vec![None; value.len()];
+    let (mut col, mut r) = (Vec::new(), Vec::new());
+    for (_, members) in groups {
+        col.clear();
+        col.extend(members.iter().map(|&u| -value[u]));
+        r.resize(col.len(), f64::NAN);
+        ranks_ascending(&col, &mut r);
+        for (&u, &x) in members.iter().zip(&r) {
+            out[u] = (!x.is_nan()).then_some(x as u32);
+        }
+    }
+    out
+}
+
+fn column_error(column: &str, problem: String) -> ScoreError {
+    ScoreError::Column {
+        column: column.to_owned(),
+        problem,
+    }
+}
+
+impl Framework {
+    /// [`score_columns`] on this framework.
+    ///
+    /// ```
+    /// # use dti_core::*;
+    /// let fw = Framework::from_json(r#"{"schema_version": 1, "id": "t", "name_vi": "T",
+    ///   "nodes": [{"code": "A", "name_vi": "A", "max_points": 10}]}"#)?;
+    /// let input = ColumnInput::new(vec!["X", "Y"]).column(NumberColumn::new("A", vec![0.3, 2.0]));
+    /// let err = fw.score_columns(&input, &ColumnOptions::default()).unwrap_err();
+    /// assert!(err.to_string().contains("row 1, unit 'Y', indicator 'A': 2 is outside 0..1"), "{err}");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn score_columns(
+        &self,
+        input: &ColumnInput<'_>,
+        opts: &ColumnOptions,
+    ) -> Result<ColumnScores, ScoreError> {
+        score_columns(self, input, opts)
+    }
+}

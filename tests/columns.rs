@@ -1,0 +1,338 @@
+//! Columnar scoring (`score_columns`) against the record path (`score_cohort`): over random
+//! frameworks and panels — periods, pooled or not, bad values, given nodes above reported
+//! leaves, duplicate rows, empty ids, every missing-data policy, strict and lenient — both
+//! paths must give exactly the same numbers, ranks, problems and exclusions.
+
+use dti_core::{
+    score_columns, CohortScores, ColumnInput, ColumnOptions, ColumnScores, Framework, InputError,
+    MissingPolicy, NumberColumn, Rule, ScoreError, ScoreOptions, UnitRecord, Value,
+};
+use dti_tests::{gen_framework, gen_value, Rng};
+use proptest::prelude::*;
+
+/// A panel as columns: unit ids, periods, and (code, values, present) per column.
+struct Panel {
+    units: Vec<String>,
+    periods: Option<Vec<Option<i32>>>,
+    columns: Vec<(String, Vec<f64>, Vec<bool>)>,
+}
+
+impl Panel {
+    fn input(&self) -> ColumnInput<'_> {
+        let mut input = ColumnInput::new(self.units.iter().map(String::as_str).collect());
+        input.periods = self.periods.clone();
+        for (code, values, present) in &self.columns {
+            input = input.column(
+                NumberColumn::new(code.as_str(), values.as_slice()).with_present(present.clone()),
+            );
+        }
+        input
+    }
+
+    fn records(&self) -> Vec<UnitRecord> {
+        (0..self.units.len())
+            .map(|u| {
+                let mut rec = UnitRecord::new(&self.units[u]);
+                rec.period = self.periods.as_ref().and_then(|p| p[u]);
+                for (code, values, present) in &self.columns {
+                    if present[u] {
+                        rec = rec.value(code, Value::Number(values[u]));
+                    }
+                }
+                rec
+            })
+            .collect()
+    }
+}
+
+fn gen_case(seed: u64) -> (Framework, Panel) {
+    let mut rng = Rng(seed);
+    let mut def = gen_framework(&mut rng, true);
+    if rng.chance(0.25) {
+        def.missing = MissingPolicy::Error;
+    }
+    let fw = Framework::new(def).expect("generated framework is valid");
+    let m = 1 + rng.below(14) as usize;
+    let units: Vec<String> = (0..m)
+        .map(|u| match rng.below(20) {
+            0 => String::new(),                                // an empty id
+            1 if u > 0 => format!("U{}", rng.below(u as u64)), // a likely duplicate
+            _ => format!("U{u}"),
+        })
+        .collect();
+    let periods = rng
+        .chance(0.6)
+        .then(|| (0..m).map(|_| Some(2020 + rng.below(3) as i32)).collect());
+    let mut columns = Vec::new();
+    for node in &fw.def().nodes {
+        let numeric = match &node.rule {
+            Some(r @ (Rule::Value | Rule::Percent | Rule::Steps { .. })) => Some(r.clone()),
+            Some(r @ Rule::Normalised { .. }) => Some(r.clone()),
+            _ => None,
+        };
+        let is_leaf = fw
+            .def()
+            .nodes
+            .iter()
+            .all(|n| n.parent.as_deref() != Some(&node.code));
+        let values: Vec<f64> = match (&numeric, is_leaf) {
+            (Some(rule), _) => (0..m)
+                .map(|_| match rng.below(40) {
+                    0 => f64::NAN,
+                    1 => -3.0,
+                    2 => 150.0,
+                    _ => match gen_value(&mut rng, rule) {
+                        Value::Number(x) => x,
+                        _ => 0.0,
+                    },
+                })
+                .collect(),
+            // Now and then a value given for a node with children.
+            (None, false) if rng.chance(0.15) => (0..m).map(|_| rng.unit()).collect(),
+            _ => continue,
+        };
+        let present = (0..m)
+            .map(|_| {
+                let always = matches!(numeric, Some(Rule::Normalised { .. }));
+                if always {
+                    !rng.chance(0.05)
+                } else {
+                    rng.chance(0.85)
+                }
+            })
+            .collect();
+        columns.push((node.code.clone(), values, present));
+    }
+    (
+        fw,
+        Panel {
+            units,
+            periods,
+            columns,
+        },
+    )
+}
+
+fn sorted(mut p: Vec<InputError>) -> Vec<String> {
+    let mut s: Vec<String> = p
+        .drain(..)
+        .map(|e| format!("{:06} {}", e.row, serde_json::to_string(&e).unwrap()))
+        .collect();
+    s.sort();
+    s
+}
+
+fn same_numbers(a: f64, b: Option<f64>) -> bool {
+    match b {
+        Some(b) => a.to_bits() == b.to_bits() || (a == b),
+        None => a.is_nan(),
+    }
+}
+
+/// Compares every number of every scored row; returns the first difference.
+fn compare(c: &ColumnScores, r: &CohortScores) -> Result<(), String> {
+    if c.rows.len() != r.units.len() {
+        return Err(format!("{} rows vs {} units", c.rows.len(), r.units.len()));
+    }
+    for (k, u) in r.units.iter().enumerate() {
+        let at = |what: &str| format!("row {} ({}) {what}", c.rows[k], u.unit);
+        if !same_numbers(c.index.value[k], u.value) || !same_numbers(c.index.points[k], u.points) {
+            return Err(at(&format!(
+                "index {} / {} vs {:?} / {:?}",
+                c.index.value[k], c.index.points[k], u.value, u.points
+            )));
+        }
+        if c.index.rank.as_ref().unwrap()[k] != u.rank {
+            return Err(at("index rank"));
+        }
+        for (j, n) in u.nodes.iter().enumerate() {
+            let col = &c.nodes[j];
+            if !same_numbers(col.value[k], n.value)
+                || !same_numbers(col.points[k], n.points)
+                || col.rank.as_ref().unwrap()[k] != n.rank
+            {
+                return Err(at(&format!(
+                    "node {}: {} / {} / {:?} vs {:?} / {:?} / {:?}",
+                    n.code,
+                    col.value[k],
+                    col.points[k],
+                    col.rank.as_ref().unwrap()[k],
+                    n.value,
+                    n.points,
+                    n.rank
+                )));
+            }
+        }
+        for (j, v) in u.views.iter().enumerate() {
+            let col = &c.views[j];
+            if !same_numbers(col.value[k], v.value)
+                || !same_numbers(col.points[k], v.points)
+                || col.rank.as_ref().unwrap()[k] != v.rank
+            {
+                return Err(at(&format!("view {}", v.code)));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn check(seed: u64, lenient: bool, pool: bool) -> Result<(), String> {
+    let (fw, panel) = gen_case(seed);
+    let c = score_columns(
+        &fw,
+        &panel.input(),
+        &ColumnOptions {
+            lenient,
+            pool_periods: pool,
+            node_ranks: true,
+        },
+    );
+    let r = fw.score_with(
+        &panel.records(),
+        &ScoreOptions {
+            lenient,
+            explain: false,
+            pool_periods: pool,
+            ..ScoreOptions::default()
+        },
+    );
+    match (c, r) {
+        (Ok(c), Ok(r)) => {
+            if sorted(c.problems.clone()) != sorted(r.problems.clone()) {
+                return Err(format!(
+                    "problems differ:\n{:#?}\n{:#?}",
+                    c.problems, r.problems
+                ));
+            }
+            if c.excluded != r.excluded {
+                return Err(format!("excluded: {:?} vs {:?}", c.excluded, r.excluded));
+            }
+            compare(&c, &r)
+        }
+        (Err(ScoreError::Input { problems: a }), Err(ScoreError::Input { problems: b })) => {
+            if sorted(a.clone()) == sorted(b.clone()) {
+                Ok(())
+            } else {
+                Err(format!("problems differ:\n{a:#?}\n{b:#?}"))
+            }
+        }
+        (Err(a), Err(b)) if a == b => Ok(()),
+        (c, r) => Err(format!(
+            "outcomes differ: columns {:?} / records {:?}",
+            c.map(|s| s.rows.len()),
+            r.map(|s| s.units.len())
+        )),
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+    #[test]
+    fn columns_score_exactly_as_records(seed in any::<u64>(), lenient in any::<bool>(), pool in any::<bool>()) {
+        if let Err(e) = check(seed, lenient, pool) {
+            prop_assert!(false, "seed {seed}: {e}");
+        }
+    }
+}
+
+#[test]
+fn the_generator_reaches_the_interesting_cases() {
+    // The property above is only as good as its inputs: over the seeds it draws from, bad
+    // values, conflicts, duplicates and exclusions must all occur, and most cases must score.
+    let (mut scored, mut kinds) = (0, std::collections::BTreeSet::new());
+    for seed in 0..300 {
+        let (fw, panel) = gen_case(seed);
+        let opts = ColumnOptions {
+            lenient: true,
+            ..ColumnOptions::default()
+        };
+        if let Ok(s) = score_columns(&fw, &panel.input(), &opts) {
+            scored += 1;
+            kinds.extend(s.problems.iter().map(|p| p.code()));
+            if !s.excluded.is_empty() {
+                kinds.insert("excluded");
+            }
+        }
+    }
+    assert!(scored > 200, "only {scored} of 300 cases scored");
+    for k in [
+        "not_finite",
+        "value_out_of_range",
+        "duplicate_unit",
+        "empty_unit_id",
+        "node_and_descendant",
+        "missing",
+        "excluded",
+    ] {
+        assert!(kinds.contains(k), "no case produced {k}: {kinds:?}");
+    }
+}
+
+#[test]
+fn bad_columns_are_errors_naming_the_column() {
+    let fw = Framework::builtin("vn-pdti-2022").unwrap();
+    let opts = ColumnOptions::default();
+    let run = |input: ColumnInput| score_columns(&fw, &input, &opts).unwrap_err().to_string();
+    let units = || ColumnInput::new(vec!["HN", "HCM"]);
+    assert_eq!(
+        run(units().column(NumberColumn::new("GOVV", vec![0.5, 0.6]))),
+        "column 'GOVV' is not an indicator of framework 'vn-pdti-2022' (did you mean 'GOV'?)"
+    );
+    assert_eq!(
+        run(units()
+            .column(NumberColumn::new("GOV", vec![0.5, 0.6]))
+            .column(NumberColumn::new("GOV", vec![0.5, 0.6]))),
+        "column 'GOV' is given twice"
+    );
+    assert_eq!(
+        run(units().column(NumberColumn::new("GOV", vec![0.5]))),
+        "column 'GOV' has 1 rows, the unit column 2"
+    );
+    assert_eq!(
+        run(units().periods(vec![Some(2023)])),
+        "column 'period' has 1 rows, the unit column 2"
+    );
+}
+
+#[test]
+fn the_golden_2022_case_scores_the_same_from_columns() {
+    // fixtures/dti2022-main, worked by hand in its README: DTI 0.635, 0.67, 0.68.
+    let fw = Framework::builtin("vn-pdti-2022").unwrap();
+    let case = dti_tests::fixture("dti2022-main");
+    let records = dti_tests::units(&case);
+    let units: Vec<&str> = records.iter().map(|r| r.unit.as_str()).collect();
+    let mut input = ColumnInput::new(units);
+    for node in &fw.def().nodes {
+        let present: Vec<bool> = records
+            .iter()
+            .map(|r| r.values.contains_key(&node.code))
+            .collect();
+        if !present.iter().any(|&p| p) {
+            continue;
+        }
+        let values = records
+            .iter()
+            .map(
+                |r| match r.values.get(&node.code).and_then(|e| e.scored()) {
+                    Some(Value::Number(x)) => *x,
+                    _ => 0.0,
+                },
+            )
+            .collect::<Vec<_>>();
+        input = input.column(NumberColumn::new(node.code.clone(), values).with_present(present));
+    }
+    let s = score_columns(&fw, &input, &ColumnOptions::default()).unwrap();
+    let close = |a: f64, b: f64| (a - b).abs() < 1e-12;
+    for (k, e) in [0.635, 0.67, 0.68].iter().enumerate() {
+        assert!(close(s.index.value[k], *e), "{k}: {}", s.index.value[k]);
+    }
+    assert_eq!(s.index.rank, Some(vec![Some(3), Some(2), Some(1)]));
+    // CQS = (F + GOV points) / 700: 500, 520, 500 — P1 and P3 tie by different routes.
+    let cqs = &s.views[0];
+    assert_eq!(cqs.code, "CQS");
+    for (k, e) in [500.0, 520.0, 500.0].iter().enumerate() {
+        assert!(close(cqs.value[k], e / 700.0), "{k}: {}", cqs.value[k]);
+    }
+    assert_eq!(cqs.rank, Some(vec![Some(2), Some(1), Some(2)]));
+}
