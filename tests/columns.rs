@@ -4,8 +4,8 @@
 //! paths must give exactly the same numbers, ranks, problems and exclusions.
 
 use dti_core::{
-    score_columns, CohortScores, ColumnInput, ColumnOptions, ColumnScores, Framework, InputError,
-    MissingPolicy, NumberColumn, Rule, ScoreError, ScoreOptions, UnitRecord, Value,
+    score_columns, Aggregator, CohortScores, ColumnInput, ColumnOptions, ColumnScores, Framework,
+    InputError, MissingPolicy, NumberColumn, Rule, ScoreError, ScoreOptions, UnitRecord, Value,
 };
 use dti_tests::{gen_framework, gen_value, Rng};
 use proptest::prelude::*;
@@ -50,6 +50,19 @@ fn gen_case(seed: u64) -> (Framework, Panel) {
     let mut def = gen_framework(&mut rng, true);
     if rng.chance(0.25) {
         def.missing = MissingPolicy::Error;
+    }
+    if rng.chance(0.3) {
+        def.data_threshold = Some([0.5, 0.75, 1.0][rng.below(3) as usize]);
+    }
+    // Now and then an aggregator that is not a points sum or an arithmetic mean.
+    for node in &mut def.nodes {
+        if node.aggregate == Some(Aggregator::WeightedMean) && rng.chance(0.3) {
+            node.aggregate = Some(match rng.below(3) {
+                0 => Aggregator::GeometricMean,
+                1 => Aggregator::HarmonicMean,
+                _ => Aggregator::WeightedMedian,
+            });
+        }
     }
     let fw = Framework::new(def).expect("generated framework is valid");
     let m = 1 + rng.below(14) as usize;

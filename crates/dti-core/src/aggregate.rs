@@ -178,6 +178,98 @@ fn weighted_median(items: &mut [(f64, f64)]) -> f64 {
     items[items.len() - 1].0
 }
 
+/// Points sum or weighted arithmetic mean of node `i` for every unit at once, from one column
+/// per node (`value[c][u]`): the same terms added in the same order as [`aggregate_with`]
+/// adds them for one unit (children in definition order), so the results are identical to
+/// the bit — only the loops are turned inside out, which lets them run over whole columns.
+/// `None` for the other aggregators.
+pub(crate) fn linear_columns(
+    plan: &Plan,
+    i: usize,
+    value: &[Vec<f64>],
+    points: &[Vec<f64>],
+) -> Option<(Vec<f64>, Vec<f64>)> {
+    let m = value.get(i)?.len();
+    let children = &plan.children[i];
+    let (mut a, mut b) = (vec![0.0; m], vec![0.0; m]);
+    let mut count = vec![0u32; m];
+    let (v, p) = match plan.aggregate[i] {
+        Aggregator::PointsSum => {
+            // a = Σ points, b = Σ max over the children that have a value.
+            for &c in children {
+                let mc = plan.max[c].unwrap_or(0.0);
+                if mc == 0.0 {
+                    continue;
+                }
+                for (u, (&x, &pc)) in value[c].iter().zip(&points[c]).enumerate() {
+                    if !x.is_nan() {
+                        a[u] += pc;
+                        b[u] += mc;
+                        count[u] += 1;
+                    }
+                }
+            }
+            let total = plan.max[i].unwrap_or(0.0);
+            let mut v = a;
+            let mut p = b;
+            for u in 0..m {
+                let (pts, avail) = (v[u], p[u]);
+                (v[u], p[u]) = if count[u] == 0 {
+                    (f64::NAN, if total == 0.0 { 0.0 } else { f64::NAN })
+                } else {
+                    let x = pts / avail;
+                    (x, if avail == total { pts } else { x * total })
+                };
+            }
+            (v, p)
+        }
+        Aggregator::WeightedMean => {
+            // a = Σ wᵢvᵢ, b = Σ wᵢ over the children that have a value and a weight.
+            for &c in children {
+                let w = plan.weight[c];
+                if w > 0.0 {
+                    for (u, &x) in value[c].iter().enumerate() {
+                        if !x.is_nan() {
+                            a[u] += w * x;
+                            b[u] += w;
+                        }
+                    }
+                }
+            }
+            let mut v = a;
+            for (x, &w) in v.iter_mut().zip(&b) {
+                *x = if w > 0.0 { *x / w } else { f64::NAN };
+            }
+            let p = match plan.max[i] {
+                Some(mx) => v.iter().map(|x| x * mx).collect(),
+                None => {
+                    b.fill(f64::NAN);
+                    b
+                }
+            };
+            (v, p)
+        }
+        _ => return None,
+    };
+    let (mut v, mut p) = (v, p);
+    if plan.threshold[i] > 0.0 {
+        // Too few children with a value: missing (as `aggregate_with` decides first).
+        let need = plan.threshold[i] * children.len() as f64;
+        count.fill(0);
+        for &c in children {
+            for (n, x) in count.iter_mut().zip(&value[c]) {
+                *n += u32::from(!x.is_nan());
+            }
+        }
+        for u in 0..m {
+            if f64::from(count[u]) < need {
+                (v[u], p[u]) = (f64::NAN, f64::NAN);
+            }
+        }
+    }
+    Some((v, p))
+}
+
 /// Copeland scores of node `i` over a group of units: `child(u, c)` gives unit u's value of
 /// child c. Weights are scaled to sum to 1 over all children; a comparison with a missing
 /// value counts for neither unit (as in COINr's outranking matrix). Units without any child

@@ -12,7 +12,7 @@
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
-use crate::aggregate::points_sum;
+use crate::aggregate::{linear_columns, points_sum};
 use crate::error::{InputError, InputErrorKind, ScoreError};
 use crate::framework::{Framework, MissingPolicy, Rule};
 use crate::input::Value;
@@ -20,7 +20,7 @@ use crate::normalise::ranks_ascending;
 use crate::result::UnitKey;
 use crate::rules::{given_value, score_leaf, Scored};
 use crate::score::{
-    aggregate_all, group_by_period, normalisation_groups, normalise_leaves, Cell, Grid, Units,
+    aggregate_node, group_by_period, normalisation_groups, normalise_leaves, Cell, Grid, Units,
 };
 use crate::suggest::closest;
 
@@ -302,11 +302,19 @@ pub fn score_columns(
         let (value, points, cells) = (&mut grid.value[i], &mut grid.points[i], &mut grid.cells[i]);
         let (rule, dir, max) = (&plan.rule[i], plan.direction[i], plan.max[i]);
         any_given |= rule.is_none();
+        let normalised = matches!(rule, Some(Rule::Normalised { .. }));
         for u in 0..m {
             if skip[u] || c.present.as_ref().is_some_and(|p| !p[u]) {
                 continue;
             }
-            let v = Value::Number(c.values[u]);
+            let x = c.values[u];
+            // What `score_leaf` gives a finite number under a normalised rule, inline.
+            if normalised && x.is_finite() {
+                value[u] = dir * x;
+                cells[u] = Cell::Raw;
+                continue;
+            }
+            let v = Value::Number(x);
             let scored = match rule {
                 Some(rule) => score_leaf(rule, dir, max, &v),
                 None => given_value(&v, max),
@@ -376,6 +384,9 @@ pub fn score_columns(
             continue;
         }
         let normalised = matches!(plan.rule[i], Some(Rule::Normalised { .. }));
+        if !grid.cells[i].contains(&Cell::Empty) {
+            continue;
+        }
         for u in 0..m {
             if skip[u] || grid.cells[i][u] != Cell::Empty {
                 continue;
@@ -466,7 +477,19 @@ pub fn score_columns(
     let rank_groups = group_by_period(&units.periods);
     let norm_groups = normalisation_groups(&rank_groups, rows.len(), opts.pool_periods);
     normalise_leaves(plan, fw, &units, &norm_groups, &mut grid)?;
-    aggregate_all(fw, plan, &units, &rank_groups, &mut grid)?;
+    for &i in &plan.post_order {
+        // Points sums and weighted means run over whole columns; the rest unit by unit.
+        match linear_columns(plan, i, &grid.value, &grid.points) {
+            Some((v, p)) => {
+                for (u, (v, p)) in v.into_iter().zip(p).enumerate() {
+                    if !matches!(grid.cells[i][u], Cell::Given | Cell::Covered) {
+                        grid.set(u, i, v, p, Cell::Aggregated);
+                    }
+                }
+            }
+            None => aggregate_node(fw, plan, &units, &rank_groups, i, 0..rows.len(), &mut grid)?,
+        }
+    }
 
     // Views: a points sum over their members; a member below a given node makes it missing.
     let views = fw
@@ -539,18 +562,39 @@ pub fn score_columns(
     })
 }
 
-/// Ranks of a value column within each group: of −value, ties → the lowest rank, missing →
-/// none (as the record path ranks).
+/// Ranks of a value column within each period group (see [`rank_within`]).
 fn ranks(value: &[f64], groups: &[(Option<i32>, Vec<usize>)]) -> Vec<Option<u32>> {
+    rank_within(value, groups.iter().map(|(_, members)| members.as_slice()))
+}
+
+/// Competition ranks of `value` within each group of positions: 1 = the highest, values
+/// equal up to 1e-12 (relative) share the lowest rank (1, 2, 2, 4), NaN gets none, and
+/// positions in no group get none. The rule behind every rank this crate reports.
+///
+/// ```
+/// let v = [0.5, 0.9, 0.5, f64::NAN, 0.1];
+/// let r = dti_core::rank_within(&v, [&[0, 1, 2, 3][..], &[4][..]]);
+/// assert_eq!(r, [Some(2), Some(1), Some(2), None, Some(1)]);
+/// ```
+pub fn rank_within<'a>(
+    value: &[f64],
+    groups: impl IntoIterator<Item = &'a [usize]>,
+) -> Vec<Option<u32>> {
     let mut out = vec![None; value.len()];
     let (mut col, mut r) = (Vec::new(), Vec::new());
-    for (_, members) in groups {
+    for members in groups {
         col.clear();
-        col.extend(members.iter().map(|&u| -value[u]));
+        col.extend(
+            members
+                .iter()
+                .map(|&u| -value.get(u).copied().unwrap_or(f64::NAN)),
+        );
         r.resize(col.len(), f64::NAN);
         ranks_ascending(&col, &mut r);
         for (&u, &x) in members.iter().zip(&r) {
-            out[u] = (!x.is_nan()).then_some(x as u32);
+            if let Some(o) = out.get_mut(u) {
+                *o = (!x.is_nan()).then_some(x as u32);
+            }
         }
     }
     out

@@ -171,7 +171,7 @@ pub use analysis::{
 };
 pub use builtin::{builtin_ids, Extension, Supplement};
 pub use columns::{
-    score_columns, ColumnInput, ColumnOptions, ColumnScores, NumberColumn, ScoreColumn,
+    rank_within, score_columns, ColumnInput, ColumnOptions, ColumnScores, NumberColumn, ScoreColumn,
 };
 pub use error::{InputError, InputErrorKind, ScoreError};
 pub use framework::{

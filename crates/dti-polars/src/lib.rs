@@ -37,9 +37,11 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use dti_core::{
-    CohortScores, Entry, Framework, MergeMap, MergeOptions, ScoreOptions, UnitRecord, Value,
+    CohortScores, ColumnInput, ColumnOptions, ColumnScores, Entry, Framework, InputErrorKind,
+    MergeMap, MergeOptions, NumberColumn, ScoreColumn, ScoreOptions, UnitRecord, Value,
 };
 use polars::prelude::*;
+use polars_arrow::bitmap::Bitmap;
 use thiserror::Error;
 
 /// Column names of the input.
@@ -118,6 +120,9 @@ pub struct BatchOptions {
     pub ignore_unknown: bool,
     /// Normalise cohort-relative indicators over all periods together.
     pub pool_periods: bool,
+    /// Also give every node's rank (`<code>.rank`); the index and the views are always
+    /// ranked. Off by default: ranking sorts each column, which costs more than scoring it.
+    pub node_ranks: bool,
 }
 
 /// One problem in the input, with its row (0-based, in the frame) where it has one.
@@ -253,18 +258,43 @@ fn periods(col: &Column) -> Result<Vec<Option<i32>>, String> {
     Ok(c.i32().map_err(|e| e.to_string())?.iter().collect())
 }
 
-fn build(df: &DataFrame, fw: &Framework, opts: &BatchOptions) -> Result<Built, BatchError> {
+/// What the header and column types of a frame say, before any row is read.
+struct Header {
+    long: bool,
+    /// Wide layout: the indicator columns (codes of the framework), in frame order.
+    indicators: Vec<String>,
+    /// Whether every indicator column holds numbers (or only nulls): then the frame can be
+    /// scored column by column.
+    numeric: bool,
+    /// The period column, when there is one and it holds whole years.
+    period: Option<String>,
+    /// Group columns present in the frame (groups, then rank_within, each once).
+    groups: Vec<String>,
+    report: BatchReport,
+}
+
+fn problem(row: Option<usize>, column: Option<&str>, code: &str, message: String) -> BatchProblem {
+    BatchProblem {
+        row,
+        column: column.map(str::to_owned),
+        unit: None,
+        period: None,
+        code: code.to_owned(),
+        message,
+    }
+}
+
+/// A frame-level problem that stops reading (strict or not).
+fn fatal(column: &str, code: &str, message: String) -> BatchError {
+    BatchError::Input(BatchReport {
+        problems: vec![problem(None, Some(column), code, message)],
+        ignored_columns: Vec::new(),
+    })
+}
+
+fn header(df: &DataFrame, fw: &Framework, opts: &BatchOptions) -> Result<Header, BatchError> {
     let c = &opts.columns;
     let mut report = BatchReport::default();
-    let problem =
-        |row: Option<usize>, column: Option<&str>, code: &str, message: String| BatchProblem {
-            row,
-            column: column.map(str::to_owned),
-            unit: None,
-            period: None,
-            code: code.to_owned(),
-            message,
-        };
     let names: Vec<String> = df
         .get_column_names()
         .iter()
@@ -272,79 +302,131 @@ fn build(df: &DataFrame, fw: &Framework, opts: &BatchOptions) -> Result<Built, B
         .collect();
     let has = |n: &str| names.iter().any(|x| x == n);
     if !has(&c.unit) {
-        return Err(BatchError::Input(BatchReport {
-            problems: vec![problem(
-                None,
-                Some(&c.unit),
-                "missing_column",
-                "the unit column is missing".to_owned(),
-            )],
-            ignored_columns: Vec::new(),
-        }));
+        return Err(fatal(
+            &c.unit,
+            "missing_column",
+            "the unit column is missing".to_owned(),
+        ));
     }
     let long = match opts.layout {
         Layout::Long => true,
         Layout::Wide => false,
         Layout::Auto => has(&c.indicator) && has(&c.value),
     };
-    let height = df.height();
-    let units = strings(df.column(&c.unit)?).map_err(|m| {
-        BatchError::Input(BatchReport {
-            problems: vec![problem(
-                None,
-                Some(&c.unit),
-                "not_text",
-                format!("the unit column {m}"),
-            )],
-            ignored_columns: Vec::new(),
-        })
-    })?;
-    let unit_names = if has(&c.name) {
-        strings(df.column(&c.name)?).unwrap_or_else(|_| vec![None; height])
-    } else {
-        vec![None; height]
-    };
     let period = if has(&c.period) {
-        match periods(df.column(&c.period)?) {
-            Ok(p) => p,
-            Err(m) => {
-                report.problems.push(problem(
-                    None,
-                    Some(&c.period),
-                    "not_numeric",
-                    format!("the period column {m}"),
-                ));
-                vec![None; height]
-            }
+        let dt = df.column(&c.period)?.dtype();
+        if dt.is_integer() {
+            Some(c.period.clone())
+        } else {
+            report.problems.push(problem(
+                None,
+                Some(&c.period),
+                "not_numeric",
+                format!("the period column has type {dt}, not whole years"),
+            ));
+            None
         }
     } else {
-        vec![None; height]
+        None
     };
-    let mut group_cols = Vec::new();
+    let mut groups: Vec<String> = Vec::new();
     for g in opts.groups.iter().chain(&opts.rank_within) {
-        if group_cols.iter().any(|(n, _): &(String, _)| n == g) {
+        if groups.contains(g) {
             continue;
         }
-        match df.column(g) {
-            Ok(col) => group_cols.push((
-                g.clone(),
-                strings(col).unwrap_or_else(|_| vec![None; height]),
-            )),
-            Err(_) => report.problems.push(problem(
+        if has(g) {
+            groups.push(g.clone());
+        } else {
+            report.problems.push(problem(
                 None,
                 Some(g),
                 "missing_column",
                 format!("group column '{g}' is not in the frame"),
-            )),
+            ));
         }
     }
-    let long_cols = [&c.indicator, &c.value, &c.self_assessed, &c.appraised];
-    let reserved: Vec<&str> = [&c.unit, &c.name, &c.period]
-        .into_iter()
-        .chain(long_cols.into_iter().filter(|_| long))
-        .map(String::as_str)
-        .chain(group_cols.iter().map(|(g, _)| g.as_str()))
-        .collect();
+    let mut indicators = Vec::new();
+    let mut numeric = true;
+    if !long {
+        let reserved: Vec<&str> = [&c.unit, &c.name, &c.period]
+            .into_iter()
+            .map(String::as_str)
+            .chain(groups.iter().map(String::as_str))
+            .collect();
+        for name in &names {
+            if reserved.contains(&name.as_str()) {
+                continue;
+            }
+            if fw.node(name).is_none() {
+                if opts.ignore_unknown {
+                    report.ignored_columns.push(name.clone());
+                } else {
+                    report.problems.push(problem(
+                        None,
+                        Some(name),
+                        "unknown_column",
+                        format!(
+                            "column '{name}' is not an indicator of framework '{}'",
+                            fw.id()
+                        ),
+                    ));
+                }
+                continue;
+            }
+            match df.column(name)?.dtype() {
+                dt if dt.is_primitive_numeric() || dt == &DataType::Null => {}
+                DataType::Boolean | DataType::String => numeric = false,
+                other => {
+                    report.problems.push(problem(
+                        None,
+                        Some(name),
+                        "not_numeric",
+                        format!("column '{name}' has type {other}, which does not hold indicator values"),
+                    ));
+                    continue;
+                }
+            }
+            indicators.push(name.clone());
+        }
+    }
+    Ok(Header {
+        long,
+        indicators,
+        numeric,
+        period,
+        groups,
+        report,
+    })
+}
+
+fn build(df: &DataFrame, fw: &Framework, opts: &BatchOptions) -> Result<Built, BatchError> {
+    let c = &opts.columns;
+    let Header {
+        long,
+        indicators,
+        period: period_col,
+        groups,
+        mut report,
+        ..
+    } = header(df, fw, opts)?;
+    let height = df.height();
+    let units = strings(df.column(&c.unit)?)
+        .map_err(|m| fatal(&c.unit, "not_text", format!("the unit column {m}")))?;
+    let unit_names = match df.column(&c.name) {
+        Ok(col) => strings(col).unwrap_or_else(|_| vec![None; height]),
+        Err(_) => vec![None; height],
+    };
+    let period = match &period_col {
+        Some(p) => periods(df.column(p)?).unwrap_or_else(|_| vec![None; height]),
+        None => vec![None; height],
+    };
+    let mut group_cols = Vec::new();
+    for g in &groups {
+        group_cols.push((
+            g.clone(),
+            strings(df.column(g)?).unwrap_or_else(|_| vec![None; height]),
+        ));
+    }
     let is_code = |s: &str| fw.node(s).is_some();
 
     // Record index by (unit, period); rows of the frame per record.
@@ -408,16 +490,8 @@ fn build(df: &DataFrame, fw: &Framework, opts: &BatchOptions) -> Result<Built, B
                 ignored_columns: Vec::new(),
             })
         })?;
-        let selfs = if has(&c.self_assessed) {
-            values(df.column(&c.self_assessed)?).ok()
-        } else {
-            None
-        };
-        let apprs = if has(&c.appraised) {
-            values(df.column(&c.appraised)?).ok()
-        } else {
-            None
-        };
+        let side = |name: &str| df.column(name).ok().and_then(|col| values(col).ok());
+        let (selfs, apprs) = (side(&c.self_assessed), side(&c.appraised));
         for r in 0..height {
             let k = record_of_row[r];
             if k == usize::MAX {
@@ -464,44 +538,19 @@ fn build(df: &DataFrame, fw: &Framework, opts: &BatchOptions) -> Result<Built, B
             }
         }
     } else {
-        for name in &names {
-            if reserved.contains(&name.as_str()) {
+        for name in &indicators {
+            // The header checked the type: only text, booleans and numbers get here.
+            let Ok(vals) = values(df.column(name)?) else {
                 continue;
-            }
-            if !is_code(name) {
-                if opts.ignore_unknown {
-                    report.ignored_columns.push(name.clone());
-                } else {
-                    report.problems.push(problem(
-                        None,
-                        Some(name),
-                        "unknown_column",
-                        format!(
-                            "column '{name}' is not an indicator of framework '{}'",
-                            fw.id()
-                        ),
-                    ));
+            };
+            for r in 0..height {
+                let k = record_of_row[r];
+                if k == usize::MAX || rows[k] != r {
+                    continue;
                 }
-                continue;
-            }
-            match values(df.column(name)?) {
-                Ok(vals) => {
-                    for r in 0..height {
-                        let k = record_of_row[r];
-                        if k == usize::MAX || rows[k] != r {
-                            continue;
-                        }
-                        if let Some(v) = vals[r].clone() {
-                            records[k].values.insert(name.clone(), Entry::Plain(v));
-                        }
-                    }
+                if let Some(v) = vals[r].clone() {
+                    records[k].values.insert(name.clone(), Entry::Plain(v));
                 }
-                Err(m) => report.problems.push(problem(
-                    None,
-                    Some(name),
-                    "not_numeric",
-                    format!("column '{name}' {m}"),
-                )),
             }
         }
     }
@@ -584,38 +633,160 @@ fn score_built(
     Ok((scores, report, rows))
 }
 
-fn opt_f(v: impl Iterator<Item = Option<f64>>, name: &str) -> Column {
-    Column::new(name.into(), v.collect::<Vec<Option<f64>>>())
+/// Who each result row is: unit, name, period, and the group columns to rank within.
+struct Ident {
+    unit: Column,
+    name: Column,
+    period: Column,
+    periods: Vec<Option<i32>>,
+    groups: Vec<(String, Column)>,
 }
 
-fn opt_u(v: impl Iterator<Item = Option<u32>>, name: &str) -> Column {
-    Column::new(name.into(), v.collect::<Vec<Option<u32>>>())
-}
-
-/// Within-group ranks of the index: per period and group value.
-fn group_ranks(scores: &CohortScores, group: &str) -> Vec<Option<u32>> {
-    let mut out = vec![None; scores.units.len()];
-    let mut buckets: HashMap<(Option<i32>, &str), Vec<usize>> = HashMap::new();
-    for (k, u) in scores.units.iter().enumerate() {
-        if let (Some(g), Some(_)) = (u.groups.get(group), u.value) {
-            buckets.entry((u.period, g.as_str())).or_default().push(k);
-        }
-    }
-    for members in buckets.values() {
-        for &k in members {
-            let v = scores.units[k].value.unwrap_or(f64::NAN);
-            let better = members
+impl Ident {
+    fn of_scores(scores: &CohortScores, opts: &BatchOptions) -> Ident {
+        let u = &scores.units;
+        let periods: Vec<Option<i32>> = u.iter().map(|x| x.period).collect();
+        Ident {
+            unit: Column::new(
+                "unit".into(),
+                u.iter().map(|x| x.unit.as_str()).collect::<Vec<_>>(),
+            ),
+            name: Column::new(
+                "name".into(),
+                u.iter().map(|x| x.name.as_deref()).collect::<Vec<_>>(),
+            ),
+            period: Column::new("period".into(), periods.clone()),
+            periods,
+            groups: opts
+                .rank_within
                 .iter()
-                .filter(|&&j| {
-                    scores.units[j]
-                        .value
-                        .is_some_and(|w| w - v > 1e-12 * w.abs().max(v.abs()))
+                .map(|g| {
+                    let vals: Vec<Option<&str>> = u
+                        .iter()
+                        .map(|x| x.groups.get(g).map(String::as_str))
+                        .collect();
+                    (g.clone(), Column::new(g.as_str().into(), vals))
                 })
-                .count();
-            out[k] = Some(better as u32 + 1);
+                .collect(),
         }
     }
-    out
+}
+
+/// One unit's (value, points, rank) of a node, view or the index.
+type Cell = (Option<f64>, Option<f64>, Option<u32>);
+
+/// The record path's results as result columns.
+fn columns_of(fw: &Framework, scores: &CohortScores) -> ColumnScores {
+    let u = &scores.units;
+    let nan = |x: Option<f64>| x.unwrap_or(f64::NAN);
+    let column = |code: &str, get: &dyn Fn(&dti_core::UnitScore) -> Cell| {
+        let cells: Vec<_> = u.iter().map(get).collect();
+        ScoreColumn {
+            code: code.to_owned(),
+            value: cells.iter().map(|c| nan(c.0)).collect(),
+            points: cells.iter().map(|c| nan(c.1)).collect(),
+            rank: Some(cells.iter().map(|c| c.2).collect()),
+        }
+    };
+    ColumnScores {
+        rows: (0..u.len()).collect(),
+        index: column(fw.id(), &|x| (x.value, x.points, x.rank)),
+        views: (0..fw.def().views.len())
+            .map(|k| {
+                column(&fw.def().views[k].code, &|x| {
+                    (x.views[k].value, x.views[k].points, x.views[k].rank)
+                })
+            })
+            .collect(),
+        nodes: (0..fw.def().nodes.len())
+            .map(|k| {
+                column(&fw.def().nodes[k].code, &|x| {
+                    (x.nodes[k].value, x.nodes[k].points, x.nodes[k].rank)
+                })
+            })
+            .collect(),
+        problems: Vec::new(),
+        excluded: Vec::new(),
+    }
+}
+
+/// A float column with NaN as null, without copying the numbers.
+fn float_column(name: &str, v: Vec<f64>) -> Column {
+    let nulls = v.iter().filter(|x| x.is_nan()).count();
+    if nulls == 0 {
+        Float64Chunked::from_vec(name.into(), v).into_column()
+    } else if nulls == v.len() {
+        Column::full_null(name.into(), v.len(), &DataType::Float64)
+    } else {
+        let validity = Bitmap::from_iter(v.iter().map(|x| !x.is_nan()));
+        Float64Chunked::from_vec_validity(name.into(), v, Some(validity)).into_column()
+    }
+}
+
+fn rank_column(name: &str, v: &[Option<u32>]) -> Column {
+    UInt32Chunked::from_iter_options(name.into(), v.iter().copied()).into_column()
+}
+
+/// Within-group ranks of the index, per period and group value (rows without a group value
+/// get none).
+fn group_ranks(
+    value: &[f64],
+    periods: &[Option<i32>],
+    group: &Column,
+) -> Result<Vec<Option<u32>>, BatchError> {
+    let s = group.as_materialized_series().cast(&DataType::String)?;
+    let mut buckets: HashMap<(Option<i32>, &str), Vec<usize>> = HashMap::new();
+    for (k, g) in s.str()?.iter().enumerate() {
+        if let Some(g) = g {
+            buckets.entry((periods[k], g)).or_default().push(k);
+        }
+    }
+    Ok(dti_core::rank_within(
+        value,
+        buckets.values().map(Vec::as_slice),
+    ))
+}
+
+/// The wide result frame: `unit, name, period, value, points, rank`, `rank_in_<group>`, then
+/// every view and node's `.value`, `.points` (and `.rank` with [`BatchOptions::node_ranks`]).
+fn wide_frame(
+    ident: Ident,
+    scores: ColumnScores,
+    opts: &BatchOptions,
+) -> Result<DataFrame, BatchError> {
+    let ColumnScores {
+        index,
+        views,
+        nodes,
+        ..
+    } = scores;
+    let mut cols = vec![ident.unit, ident.name, ident.period];
+    let ranks = index.rank.unwrap_or_default();
+    let groups = ident
+        .groups
+        .iter()
+        .map(|(g, col)| Ok((g, col, group_ranks(&index.value, &ident.periods, col)?)))
+        .collect::<Result<Vec<_>, BatchError>>()?;
+    cols.push(float_column("value", index.value));
+    cols.push(float_column("points", index.points));
+    cols.push(rank_column("rank", &ranks));
+    for (g, col, r) in groups {
+        cols.push(col.clone());
+        cols.push(rank_column(&format!("rank_in_{g}"), &r));
+    }
+    for (c, with_rank) in views
+        .into_iter()
+        .map(|v| (v, true))
+        .chain(nodes.into_iter().map(|n| (n, opts.node_ranks)))
+    {
+        let rank = c.rank.filter(|_| with_rank);
+        cols.push(float_column(&format!("{}.value", c.code), c.value));
+        cols.push(float_column(&format!("{}.points", c.code), c.points));
+        if let Some(r) = rank {
+            cols.push(rank_column(&format!("{}.rank", c.code), &r));
+        }
+    }
+    Ok(DataFrame::new_infer_height(cols)?)
 }
 
 fn wide_result(
@@ -623,70 +794,139 @@ fn wide_result(
     scores: &CohortScores,
     opts: &BatchOptions,
 ) -> Result<DataFrame, BatchError> {
-    let u = &scores.units;
-    let mut cols = vec![
-        Column::new(
-            "unit".into(),
-            u.iter().map(|x| x.unit.as_str()).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "name".into(),
-            u.iter().map(|x| x.name.as_deref()).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "period".into(),
-            u.iter().map(|x| x.period).collect::<Vec<_>>(),
-        ),
-        opt_f(u.iter().map(|x| x.value), "value"),
-        opt_f(u.iter().map(|x| x.points), "points"),
-        opt_u(u.iter().map(|x| x.rank), "rank"),
-    ];
-    for g in &opts.rank_within {
-        cols.push(Column::new(
-            g.as_str().into(),
-            u.iter()
-                .map(|x| x.groups.get(g).map(String::as_str))
-                .collect::<Vec<_>>(),
-        ));
-        cols.push(opt_u(
-            group_ranks(scores, g).into_iter(),
-            &format!("rank_in_{g}"),
-        ));
+    wide_frame(Ident::of_scores(scores, opts), columns_of(fw, scores), opts)
+}
+
+/// A numeric column as dti-core's input column, borrowing the numbers when they are in one
+/// chunk.
+fn number_column<'a>(code: &'a str, ca: &'a Float64Chunked) -> NumberColumn<'a> {
+    let present = |ca: &Float64Chunked| {
+        (ca.null_count() > 0).then(|| ca.iter().map(|v| v.is_some()).collect::<Vec<bool>>())
+    };
+    if let (1, Some(arr)) = (ca.chunks().len(), ca.downcast_iter().next()) {
+        let col = NumberColumn::new(code, arr.values().as_slice());
+        return match present(ca) {
+            Some(p) => col.with_present(p),
+            None => col,
+        };
     }
-    for (k, v) in fw.def().views.iter().enumerate() {
-        cols.push(opt_f(
-            u.iter().map(|x| x.views[k].value),
-            &format!("{}.value", v.code),
-        ));
-        cols.push(opt_f(
-            u.iter().map(|x| x.views[k].points),
-            &format!("{}.points", v.code),
-        ));
-        cols.push(opt_u(
-            u.iter().map(|x| x.views[k].rank),
-            &format!("{}.rank", v.code),
-        ));
+    let values: Vec<f64> = ca.iter().map(|v| v.unwrap_or(0.0)).collect();
+    let col = NumberColumn::new(code, values);
+    match present(ca) {
+        Some(p) => col.with_present(p),
+        None => col,
     }
-    for (k, n) in fw.def().nodes.iter().enumerate() {
-        cols.push(opt_f(
-            u.iter().map(|x| x.nodes[k].value),
-            &format!("{}.value", n.code),
-        ));
-        cols.push(opt_f(
-            u.iter().map(|x| x.nodes[k].points),
-            &format!("{}.points", n.code),
-        ));
-        cols.push(opt_u(
-            u.iter().map(|x| x.nodes[k].rank),
-            &format!("{}.rank", n.code),
-        ));
+}
+
+/// A core problem located in the frame (columnar rows are frame rows).
+fn frame_problem(e: &dti_core::InputError, unit_column: &str) -> BatchProblem {
+    let empty = matches!(e.kind, InputErrorKind::EmptyUnitId);
+    BatchProblem {
+        row: Some(e.row),
+        column: e
+            .indicator
+            .clone()
+            .or_else(|| empty.then(|| unit_column.to_owned())),
+        unit: (!empty).then(|| e.unit.clone()),
+        period: e.period,
+        code: e.code().to_owned(),
+        message: e.kind.to_string(),
     }
-    Ok(DataFrame::new_infer_height(cols)?)
+}
+
+/// Scores a wide frame of numeric indicator columns column by column (dti-core's
+/// [`score_columns`](dti_core::score_columns)): no record per unit, and the result columns
+/// are the working columns.
+fn score_wide_numeric(
+    df: &DataFrame,
+    fw: &Framework,
+    opts: &BatchOptions,
+    h: Header,
+) -> Result<(DataFrame, BatchReport), BatchError> {
+    let c = &opts.columns;
+    let mut report = h.report;
+    let unit = df
+        .column(&c.unit)?
+        .as_materialized_series()
+        .cast(&DataType::String)
+        .map_err(|e| fatal(&c.unit, "not_text", format!("the unit column {e}")))?;
+    let units: Vec<&str> = unit.str()?.iter().map(|u| u.unwrap_or("")).collect();
+    let periods = match &h.period {
+        Some(p) => Some(periods(df.column(p)?).map_err(|m| fatal(p, "not_numeric", m))?),
+        None => None,
+    };
+    let floats: Vec<Series> = h
+        .indicators
+        .iter()
+        .map(|name| {
+            df.column(name)?
+                .as_materialized_series()
+                .cast(&DataType::Float64)
+        })
+        .collect::<Result<_, _>>()?;
+    let mut input = ColumnInput::new(units);
+    input.periods = periods;
+    for (name, s) in h.indicators.iter().zip(&floats) {
+        input.columns.push(number_column(name, s.f64()?));
+    }
+    // Lenient in the core so that its problems join the frame's in one report.
+    let co = ColumnOptions {
+        lenient: true,
+        pool_periods: opts.pool_periods,
+        node_ranks: opts.node_ranks,
+    };
+    let scores = dti_core::score_columns(fw, &input, &co)?;
+    // Free the input copies (casts, rechunks) before building the result.
+    let input_periods = input.periods.take();
+    drop(input);
+    drop(floats);
+    report
+        .problems
+        .extend(scores.problems.iter().map(|e| frame_problem(e, &c.unit)));
+    report.problems.sort_by_key(|p| p.row.unwrap_or(0));
+    if !opts.lenient && !report.problems.is_empty() {
+        return Err(BatchError::Input(report));
+    }
+
+    let all = scores.rows.len() == df.height();
+    let idx = IdxCa::from_vec(
+        "row".into(),
+        scores.rows.iter().map(|&r| r as IdxSize).collect(),
+    );
+    let take =
+        |col: Column| -> Result<Column, BatchError> { Ok(if all { col } else { col.take(&idx)? }) };
+    let name = match df.column(&c.name) {
+        Ok(col) => col.cast(&DataType::String)?.with_name("name".into()),
+        Err(_) => Column::full_null("name".into(), df.height(), &DataType::String),
+    };
+    let row_periods: Vec<Option<i32>> = match &input_periods {
+        Some(p) => scores.rows.iter().map(|&r| p[r]).collect(),
+        None => vec![None; scores.rows.len()],
+    };
+    let ident = Ident {
+        unit: take(unit.into_column().with_name("unit".into()))?,
+        name: take(name)?,
+        period: Int32Chunked::from_iter_options("period".into(), row_periods.iter().copied())
+            .into_column(),
+        periods: row_periods,
+        groups: opts
+            .rank_within
+            .iter()
+            .filter_map(|g| df.column(g).ok().map(|col| (g.clone(), col.clone())))
+            .map(|(g, col)| Ok((g, take(col)?)))
+            .collect::<Result<_, BatchError>>()?,
+    };
+    Ok((wide_frame(ident, scores, opts)?, report))
 }
 
 /// Scores a frame: one row per unit and period with `unit, name, period, value, points,
-/// rank` (ranks within each period), optional `rank_in_<group>`, then for every view and node
-/// `<code>.value`, `<code>.points`, `<code>.rank`.
+/// rank` (ranks within each period), optional `rank_in_<group>`, then for every view
+/// `<code>.value`, `<code>.points`, `<code>.rank` and for every node `<code>.value`,
+/// `<code>.points` (and `<code>.rank` with [`BatchOptions::node_ranks`]).
+///
+/// A wide frame whose indicator columns all hold numbers is scored column by column
+/// (fast, no per-unit records); text or boolean cells, and the long layout, go through
+/// unit records. Both paths give the same numbers.
 ///
 /// ```
 /// use polars::prelude::*;
@@ -704,6 +944,10 @@ pub fn score(
     fw: &Framework,
     opts: &BatchOptions,
 ) -> Result<(DataFrame, BatchReport), BatchError> {
+    let h = header(df, fw, opts)?;
+    if !h.long && h.numeric {
+        return score_wide_numeric(df, fw, opts, h);
+    }
     let b = build(df, fw, opts)?;
     let (scores, report, _) = score_built(fw, b, opts, false)?;
     Ok((wide_result(fw, &scores, opts)?, report))

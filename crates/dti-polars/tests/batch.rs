@@ -336,3 +336,95 @@ fn the_bundled_panel_scores_like_the_core() {
         assert_eq!(cqs[k], u.view("CQS").unwrap().value);
     }
 }
+
+/// The same frame with its indicator columns as text: scored through unit records.
+fn as_text(df: &DataFrame, columns: &[&str]) -> DataFrame {
+    let mut out = df.clone();
+    for c in columns {
+        let s = df.column(c).unwrap().cast(&DataType::String).unwrap();
+        out.replace(c, s).unwrap();
+    }
+    out
+}
+
+#[test]
+fn the_columnar_and_record_paths_give_the_same_frame() {
+    // Numeric columns are scored column by column; text columns through records. Same
+    // frame out, to the bit: per period and pooled, lenient with bad and duplicate rows
+    // left out, group ranks, node ranks, an integer column, nulls and a column in two
+    // chunks.
+    let fw = panel_fw();
+    let mut df = read_csv(&fixture("panel-5x3/wide.csv")).unwrap();
+    let more = df.slice(0, 3);
+    df.vstack_mut(&more).unwrap(); // three duplicate rows, and every column in two chunks
+    let x: Vec<Option<i64>> = (0..df.height() as i64)
+        .map(|k| (k != 4).then_some(10 + 7 * k % 23))
+        .collect();
+    df.replace("X", Column::new("X".into(), x)).unwrap();
+    let mut y: Vec<Option<f64>> = df.column("Y").unwrap().f64().unwrap().iter().collect();
+    y[6] = Some(1.5); // out of range: reported, counts as not reported
+    y[7] = None;
+    df.replace("Y", Column::new("Y".into(), y)).unwrap();
+    assert!(
+        df.column("unit")
+            .unwrap()
+            .as_materialized_series()
+            .n_chunks()
+            > 1
+    );
+    for pool in [false, true] {
+        let opts = BatchOptions {
+            lenient: true,
+            pool_periods: pool,
+            node_ranks: true,
+            rank_within: vec!["region".into()],
+            ..Default::default()
+        };
+        let (fast, r1) = score(&df, &fw, &opts).unwrap();
+        let (slow, r2) = score(&as_text(&df, &["X", "Y"]), &fw, &opts).unwrap();
+        assert_eq!(fast.height(), df.height() - 3);
+        assert!(fast
+            .get_column_names()
+            .iter()
+            .any(|c| c.as_str() == "X.rank"));
+        assert_eq!(fast.get_column_names(), slow.get_column_names());
+        assert!(fast.equals_missing(&slow), "pool {pool}:\n{fast}\n{slow}");
+        let key = |r: &dti_polars::BatchReport| {
+            let mut k: Vec<_> = r
+                .problems
+                .iter()
+                .map(|p| {
+                    (
+                        p.row,
+                        p.column.clone(),
+                        p.unit.clone(),
+                        p.code.clone(),
+                        p.message.clone(),
+                    )
+                })
+                .collect();
+            k.sort();
+            k
+        };
+        assert_eq!(key(&r1), key(&r2));
+        assert_eq!(r1.problems.len(), 4, "{:?}", r1.problems);
+    }
+}
+
+#[test]
+fn node_ranks_only_when_asked() {
+    let fw = panel_fw();
+    let df = read_csv(&fixture("panel-5x3/wide.csv")).unwrap();
+    let opts = BatchOptions {
+        groups: vec!["region".into()],
+        ..Default::default()
+    };
+    let (out, _) = score(&df, &fw, &opts).unwrap();
+    let names: Vec<String> = out
+        .get_column_names()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    assert!(names.contains(&"X.value".to_owned()) && !names.contains(&"X.rank".to_owned()));
+    assert!(names.contains(&"rank".to_owned()));
+}
