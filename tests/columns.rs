@@ -51,6 +51,21 @@ fn gen_case(seed: u64) -> (Framework, Panel) {
     if rng.chance(0.25) {
         def.missing = MissingPolicy::Error;
     }
+    if rng.chance(0.25) {
+        // No points anywhere (as in a composite indicator): weighted means throughout.
+        def.aggregate = Aggregator::WeightedMean;
+        for node in &mut def.nodes {
+            node.max_points = None;
+            if node.aggregate.is_some() {
+                node.aggregate = Some(Aggregator::WeightedMean);
+            }
+            if matches!(node.rule, Some(Rule::Steps { .. })) {
+                node.rule = Some(Rule::Value);
+            }
+        }
+        def.scale = None;
+        def.views.clear();
+    }
     if rng.chance(0.3) {
         def.data_threshold = Some([0.5, 0.75, 1.0][rng.below(3) as usize]);
     }
@@ -135,6 +150,11 @@ fn sorted(mut p: Vec<InputError>) -> Vec<String> {
     s
 }
 
+/// Element `k` of a result column; an empty points column is all NaN.
+fn nth(col: &[f64], k: usize) -> f64 {
+    col.get(k).copied().unwrap_or(f64::NAN)
+}
+
 fn same_numbers(a: f64, b: Option<f64>) -> bool {
     match b {
         Some(b) => a.to_bits() == b.to_bits() || (a == b),
@@ -149,7 +169,9 @@ fn compare(c: &ColumnScores, r: &CohortScores) -> Result<(), String> {
     }
     for (k, u) in r.units.iter().enumerate() {
         let at = |what: &str| format!("row {} ({}) {what}", c.rows[k], u.unit);
-        if !same_numbers(c.index.value[k], u.value) || !same_numbers(c.index.points[k], u.points) {
+        if !same_numbers(c.index.value[k], u.value)
+            || !same_numbers(nth(&c.index.points, k), u.points)
+        {
             return Err(at(&format!(
                 "index {} / {} vs {:?} / {:?}",
                 c.index.value[k], c.index.points[k], u.value, u.points
@@ -161,14 +183,14 @@ fn compare(c: &ColumnScores, r: &CohortScores) -> Result<(), String> {
         for (j, n) in u.nodes.iter().enumerate() {
             let col = &c.nodes[j];
             if !same_numbers(col.value[k], n.value)
-                || !same_numbers(col.points[k], n.points)
+                || !same_numbers(nth(&col.points, k), n.points)
                 || col.rank.as_ref().unwrap()[k] != n.rank
             {
                 return Err(at(&format!(
                     "node {}: {} / {} / {:?} vs {:?} / {:?} / {:?}",
                     n.code,
                     col.value[k],
-                    col.points[k],
+                    nth(&col.points, k),
                     col.rank.as_ref().unwrap()[k],
                     n.value,
                     n.points,
@@ -179,7 +201,7 @@ fn compare(c: &ColumnScores, r: &CohortScores) -> Result<(), String> {
         for (j, v) in u.views.iter().enumerate() {
             let col = &c.views[j];
             if !same_numbers(col.value[k], v.value)
-                || !same_numbers(col.points[k], v.points)
+                || !same_numbers(nth(&col.points, k), v.points)
                 || col.rank.as_ref().unwrap()[k] != v.rank
             {
                 return Err(at(&format!("view {}", v.code)));

@@ -182,7 +182,8 @@ fn weighted_median(items: &mut [(f64, f64)]) -> f64 {
 /// per node (`value[c][u]`): the same terms added in the same order as [`aggregate_with`]
 /// adds them for one unit (children in definition order), so the results are identical to
 /// the bit — only the loops are turned inside out, which lets them run over whole columns.
-/// `None` for the other aggregators.
+/// `None` for the other aggregators. The points column comes back empty when the node has
+/// no max points and is a mean (its points would all be NaN).
 pub(crate) fn linear_columns(
     plan: &Plan,
     i: usize,
@@ -195,7 +196,8 @@ pub(crate) fn linear_columns(
     let mut count = vec![0u32; m];
     let (v, p) = match plan.aggregate[i] {
         Aggregator::PointsSum => {
-            // a = Σ points, b = Σ max over the children that have a value.
+            // a = Σ points, b = Σ max over the children that have a value. Children
+            // without max points add nothing (and may have an empty points column).
             for &c in children {
                 let mc = plan.max[c].unwrap_or(0.0);
                 if mc == 0.0 {
@@ -240,12 +242,10 @@ pub(crate) fn linear_columns(
             for (x, &w) in v.iter_mut().zip(&b) {
                 *x = if w > 0.0 { *x / w } else { f64::NAN };
             }
+            // No max points: no points (an empty column stands for all NaN).
             let p = match plan.max[i] {
                 Some(mx) => v.iter().map(|x| x * mx).collect(),
-                None => {
-                    b.fill(f64::NAN);
-                    b
-                }
+                None => Vec::new(),
             };
             (v, p)
         }
@@ -263,7 +263,10 @@ pub(crate) fn linear_columns(
         }
         for u in 0..m {
             if f64::from(count[u]) < need {
-                (v[u], p[u]) = (f64::NAN, f64::NAN);
+                v[u] = f64::NAN;
+                if let Some(p) = p.get_mut(u) {
+                    *p = f64::NAN;
+                }
             }
         }
     }

@@ -20,9 +20,12 @@ use crate::normalise::ranks_ascending;
 use crate::result::UnitKey;
 use crate::rules::{given_value, score_leaf, Scored};
 use crate::score::{
-    aggregate_node, group_by_period, normalisation_groups, normalise_leaves, Cell, Grid, Units,
+    aggregate_node, group_by_period, normalisation_groups, normalise_leaf, Cell, Grid, Strided,
+    Units,
 };
 use crate::suggest::closest;
+#[cfg(feature = "parallel")]
+use rayon::prelude::*;
 
 /// One input column: the numbers reported for one node, a value per row.
 ///
@@ -126,7 +129,8 @@ pub struct ScoreColumn {
     pub code: String,
     /// Values (NaN: missing).
     pub value: Vec<f64>,
-    /// Points (NaN: none).
+    /// Points (NaN: none). Empty when the node has no points at all (no max points and
+    /// not a points sum), which saves a column of NaN per node.
     pub points: Vec<f64>,
     /// Ranks within each period, 1 = best, ties share the lowest rank (`None` for nodes
     /// unless [`ColumnOptions::node_ranks`]).
@@ -160,7 +164,9 @@ struct Cols {
 impl Grid for Cols {
     #[inline]
     fn get(&self, u: usize, i: usize) -> (f64, f64) {
-        (self.value[i][u], self.points[i][u])
+        // An empty points column is all NaN (see `needs_points`).
+        let p = self.points[i].get(u).copied().unwrap_or(f64::NAN);
+        (self.value[i][u], p)
     }
     #[inline]
     fn cell(&self, u: usize, i: usize) -> Cell {
@@ -169,9 +175,50 @@ impl Grid for Cols {
     #[inline]
     fn set(&mut self, u: usize, i: usize, value: f64, points: f64, cell: Cell) {
         self.value[i][u] = value;
-        self.points[i][u] = points;
+        let col = &mut self.points[i];
+        if col.is_empty() && !points.is_nan() {
+            *col = vec![f64::NAN; self.value[i].len()];
+        }
+        if let Some(p) = col.get_mut(u) {
+            *p = points;
+        }
         self.cells[i][u] = cell;
     }
+    fn node(&mut self, i: usize) -> Strided<'_> {
+        Strided {
+            value: &mut self.value[i],
+            points: &mut self.points[i],
+            cells: &mut self.cells[i],
+            stride: 1,
+            offset: 0,
+        }
+    }
+}
+
+/// A NaN points column for node `i`, or an empty one when the node can have no points: no
+/// max points, and not a points sum (which gives 0 points to a node worth nothing). Every
+/// writer of points writes a number only where the node has max points or sums points.
+fn points_column(plan: &crate::plan::Plan, i: usize, m: usize) -> Vec<f64> {
+    let sums = !plan.children[i].is_empty()
+        && plan.aggregate[i] == crate::framework::Aggregator::PointsSum;
+    if plan.max[i].is_some() || sums {
+        vec![f64::NAN; m]
+    } else {
+        Vec::new()
+    }
+}
+
+/// One node's value, points and cells columns, borrowed for writing.
+type NodeColumnMut<'a> = ((&'a mut Vec<f64>, &'a mut Vec<f64>), &'a mut Vec<Cell>);
+
+/// One input column resolved: its node's cells, and what was wrong.
+struct ResolvedColumn {
+    i: usize,
+    value: Vec<f64>,
+    points: Vec<f64>,
+    cells: Vec<Cell>,
+    problems: Vec<InputError>,
+    rejected: Vec<usize>,
 }
 
 struct ColUnits<'a> {
@@ -290,28 +337,27 @@ pub fn score_columns(
     }
     drop(first);
 
-    // Leaf rules and given values, column by column.
-    let mut grid = Cols {
-        value: vec![vec![f64::NAN; m]; n1],
-        points: vec![vec![f64::NAN; m]; n1],
-        cells: vec![vec![Cell::Empty; m]; n1],
-    };
-    let mut rejected: HashSet<(usize, usize)> = HashSet::new();
-    let mut any_given = false;
-    for &(i, c) in &cols {
-        let (value, points, cells) = (&mut grid.value[i], &mut grid.points[i], &mut grid.cells[i]);
+    // Leaf rules and given values, column by column (in parallel with feature `parallel`).
+    let resolve = |&(i, c): &(usize, &NumberColumn<'_>)| {
+        let mut r = ResolvedColumn {
+            i,
+            value: vec![f64::NAN; m],
+            points: points_column(plan, i, m),
+            cells: vec![Cell::Empty; m],
+            problems: Vec::new(),
+            rejected: Vec::new(),
+        };
         let (rule, dir, max) = (&plan.rule[i], plan.direction[i], plan.max[i]);
-        any_given |= rule.is_none();
         let normalised = matches!(rule, Some(Rule::Normalised { .. }));
-        for u in 0..m {
-            if skip[u] || c.present.as_ref().is_some_and(|p| !p[u]) {
+        let (values, present): (&[f64], Option<&[bool]>) = (&c.values, c.present.as_deref());
+        for (u, &x) in values.iter().enumerate() {
+            if skip[u] || present.is_some_and(|p| !p[u]) {
                 continue;
             }
-            let x = c.values[u];
             // What `score_leaf` gives a finite number under a normalised rule, inline.
             if normalised && x.is_finite() {
-                value[u] = dir * x;
-                cells[u] = Cell::Raw;
+                r.value[u] = dir * x;
+                r.cells[u] = Cell::Raw;
                 continue;
             }
             let v = Value::Number(x);
@@ -324,22 +370,59 @@ pub fn score_columns(
                     value: x,
                     points: p,
                 }) => {
-                    value[u] = x;
-                    points[u] = p;
-                    cells[u] = if rule.is_some() {
+                    r.value[u] = x;
+                    if let Some(slot) = r.points.get_mut(u) {
+                        *slot = p;
+                    }
+                    r.cells[u] = if rule.is_some() {
                         Cell::Scored
                     } else {
                         Cell::Given
                     };
                 }
                 Ok(Scored::Raw(x)) => {
-                    value[u] = x;
-                    cells[u] = Cell::Raw;
+                    r.value[u] = x;
+                    r.cells[u] = Cell::Raw;
                 }
                 Err(kind) => {
-                    problems.push(problem(u, Some(&c.code), kind));
-                    rejected.insert((u, i));
+                    r.problems.push(problem(u, Some(&c.code), kind));
+                    r.rejected.push(u);
                 }
+            }
+        }
+        r
+    };
+    #[cfg(feature = "parallel")]
+    let resolved: Vec<ResolvedColumn> = cols.par_iter().map(resolve).collect();
+    #[cfg(not(feature = "parallel"))]
+    let resolved: Vec<ResolvedColumn> = cols.iter().map(resolve).collect();
+
+    let mut grid = Cols {
+        value: Vec::with_capacity(n1),
+        points: Vec::with_capacity(n1),
+        cells: Vec::with_capacity(n1),
+    };
+    let mut rejected: HashSet<(usize, usize)> = HashSet::new();
+    let any_given = cols.iter().any(|&(i, _)| plan.rule[i].is_none());
+    // Columns in node order (the input's order may differ).
+    let mut by_node: Vec<Option<ResolvedColumn>> = (0..n1).map(|_| None).collect();
+    for r in resolved {
+        let i = r.i;
+        by_node[i] = Some(r);
+    }
+    for slot in by_node {
+        match slot {
+            Some(r) => {
+                problems.extend(r.problems);
+                rejected.extend(r.rejected.into_iter().map(|u| (u, r.i)));
+                grid.value.push(r.value);
+                grid.points.push(r.points);
+                grid.cells.push(r.cells);
+            }
+            None => {
+                grid.value.push(vec![f64::NAN; m]);
+                grid.points.push(points_column(plan, grid.points.len(), m));
+                grid.cells.push(vec![Cell::Empty; m]);
             }
         }
     }
@@ -464,7 +547,10 @@ pub fn score_columns(
     } else {
         let keep = |col: &mut Vec<f64>| *col = rows.iter().map(|&u| col[u]).collect();
         grid.value.iter_mut().for_each(keep);
-        grid.points.iter_mut().for_each(keep);
+        grid.points
+            .iter_mut()
+            .filter(|c| !c.is_empty())
+            .for_each(keep);
         for col in &mut grid.cells {
             *col = rows.iter().map(|&u| col[u]).collect();
         }
@@ -476,15 +562,62 @@ pub fn score_columns(
 
     let rank_groups = group_by_period(&units.periods);
     let norm_groups = normalisation_groups(&rank_groups, rows.len(), opts.pool_periods);
-    normalise_leaves(plan, fw, &units, &norm_groups, &mut grid)?;
+    // Each normalised leaf over its groups (in parallel with feature `parallel`); the
+    // first error in node order is the one reported, as in the record path.
+    let normalise = |(i, ((value, points), cells)): (usize, NodeColumnMut<'_>)| {
+        let Some(normaliser) = &plan.normaliser.get(i).and_then(Option::as_ref) else {
+            return Ok(());
+        };
+        let (mut x, mut out) = (Vec::new(), Vec::new());
+        for (period, members) in &norm_groups {
+            let col = Strided {
+                value,
+                points,
+                cells,
+                stride: 1,
+                offset: 0,
+            };
+            normalise_leaf(
+                plan, fw, &units, i, normaliser, *period, members, col, &mut x, &mut out,
+            )?;
+        }
+        Ok(())
+    };
+    #[cfg(feature = "parallel")]
+    let outcomes: Vec<Result<(), ScoreError>> = grid
+        .value
+        .par_iter_mut()
+        .zip(grid.points.par_iter_mut())
+        .zip(grid.cells.par_iter_mut())
+        .enumerate()
+        .map(normalise)
+        .collect();
+    #[cfg(not(feature = "parallel"))]
+    let outcomes: Vec<Result<(), ScoreError>> = grid
+        .value
+        .iter_mut()
+        .zip(grid.points.iter_mut())
+        .zip(grid.cells.iter_mut())
+        .enumerate()
+        .map(normalise)
+        .collect();
+    outcomes.into_iter().collect::<Result<(), ScoreError>>()?;
     for &i in &plan.post_order {
         // Points sums and weighted means run over whole columns; the rest unit by unit.
         match linear_columns(plan, i, &grid.value, &grid.points) {
             Some((v, p)) => {
-                for (u, (v, p)) in v.into_iter().zip(p).enumerate() {
-                    if !matches!(grid.cells[i][u], Cell::Given | Cell::Covered) {
-                        grid.set(u, i, v, p, Cell::Aggregated);
+                let keep = |c: &Cell| matches!(c, Cell::Given | Cell::Covered);
+                if grid.cells[i].iter().any(keep) {
+                    for (u, v) in v.into_iter().enumerate() {
+                        if !keep(&grid.cells[i][u]) {
+                            let p = p.get(u).copied().unwrap_or(f64::NAN);
+                            grid.set(u, i, v, p, Cell::Aggregated);
+                        }
                     }
+                } else {
+                    grid.value[i] = v;
+                    grid.points[i] = p;
+                    grid.cells[i].fill(Cell::Aggregated);
                 }
             }
             None => aggregate_node(fw, plan, &units, &rank_groups, i, 0..rows.len(), &mut grid)?,
@@ -509,7 +642,7 @@ pub fn score_columns(
                             (
                                 plan.max[i].unwrap_or(0.0),
                                 grid.value[i][u],
-                                grid.points[i][u],
+                                grid.get(u, i).1,
                             )
                         }),
                         total,

@@ -613,6 +613,17 @@ pub(crate) trait Grid {
     fn get(&self, u: usize, i: usize) -> (f64, f64);
     fn cell(&self, u: usize, i: usize) -> Cell;
     fn set(&mut self, u: usize, i: usize, value: f64, points: f64, cell: Cell);
+    /// Node `i`'s cells across all units.
+    fn node(&mut self, i: usize) -> Strided<'_>;
+}
+
+/// One node's cells across units: unit `u` at `u * stride + offset` of each slice.
+pub(crate) struct Strided<'a> {
+    pub value: &'a mut [f64],
+    pub points: &'a mut [f64],
+    pub cells: &'a mut [Cell],
+    pub stride: usize,
+    pub offset: usize,
 }
 
 /// Unit-major cells: unit `u`, node `i` at `u * n1 + i`.
@@ -639,6 +650,15 @@ impl Grid for Rows<'_> {
         self.value[k] = value;
         self.points[k] = points;
         self.cells[k] = cell;
+    }
+    fn node(&mut self, i: usize) -> Strided<'_> {
+        Strided {
+            value: self.value,
+            points: self.points,
+            cells: self.cells,
+            stride: self.n1,
+            offset: i,
+        }
     }
 }
 
@@ -680,15 +700,17 @@ pub(crate) fn normalise_leaves<U: Units + ?Sized>(
             continue;
         };
         for (period, members) in groups {
+            let col = grid.node(i);
             normalise_leaf(
-                plan, fw, units, i, normaliser, *period, members, grid, &mut x, &mut out,
+                plan, fw, units, i, normaliser, *period, members, col, &mut x, &mut out,
             )?;
         }
     }
     Ok(())
 }
 
-/// Normalises leaf `i` over one group of units (`x` and `out` are scratch buffers).
+/// Normalises leaf `i` (its cells: `col`) over one group of units (`x` and `out` are scratch
+/// buffers).
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn normalise_leaf<U: Units + ?Sized>(
     plan: &Plan,
@@ -698,7 +720,7 @@ pub(crate) fn normalise_leaf<U: Units + ?Sized>(
     normaliser: &Normaliser,
     period: Option<i32>,
     members: &[usize],
-    grid: &mut impl Grid,
+    col: Strided<'_>,
     x: &mut Vec<f64>,
     out: &mut Vec<f64>,
 ) -> Result<(), ScoreError> {
@@ -708,17 +730,19 @@ pub(crate) fn normalise_leaf<U: Units + ?Sized>(
         }
         _ => None,
     };
+    let at = |u: usize| u * col.stride + col.offset;
     x.clear();
     x.extend(members.iter().map(|&u| {
-        if grid.cell(u, i) == Cell::Raw {
-            grid.get(u, i).0
+        let k = at(u);
+        if col.cells[k] == Cell::Raw {
+            col.value[k]
         } else {
             f64::NAN
         }
     }));
+    out.resize(x.len(), f64::NAN);
     // Nobody reported it: nothing to normalise, the missing policy decides.
     if x.iter().any(|v| !v.is_nan()) {
-        out.resize(x.len(), f64::NAN);
         let d = plan.direction[i];
         normaliser
             .normalise_into(x, d, reference, out)
@@ -728,16 +752,25 @@ pub(crate) fn normalise_leaf<U: Units + ?Sized>(
                 source,
             })?;
     }
-    for (j, &u) in members.iter().enumerate() {
-        match grid.cell(u, i) {
+    let max = plan.max[i];
+    for (&u, &y) in members.iter().zip(out.iter()) {
+        let k = at(u);
+        match col.cells[k] {
+            // A node without max points may have no points column at all (columnar input).
             Cell::Raw => {
-                let p = plan.max[i].map_or(f64::NAN, |m| out[j] * m);
-                grid.set(u, i, out[j], p, Cell::Scored);
+                col.value[k] = y;
+                if let Some(p) = col.points.get_mut(k) {
+                    *p = max.map_or(f64::NAN, |m| y * m);
+                }
+                col.cells[k] = Cell::Scored;
             }
             Cell::Empty => {
                 // Only policy `zero` leaves normalised cells empty.
-                let p = plan.max[i].map_or(f64::NAN, |_| 0.0);
-                grid.set(u, i, 0.0, p, Cell::Missing);
+                col.value[k] = 0.0;
+                if let Some(p) = col.points.get_mut(k) {
+                    *p = max.map_or(f64::NAN, |_| 0.0);
+                }
+                col.cells[k] = Cell::Missing;
             }
             _ => {}
         }

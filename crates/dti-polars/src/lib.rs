@@ -710,10 +710,13 @@ fn columns_of(fw: &Framework, scores: &CohortScores) -> ColumnScores {
     }
 }
 
-/// A float column with NaN as null, without copying the numbers.
-fn float_column(name: &str, v: Vec<f64>) -> Column {
+/// A float column of `height` rows with NaN as null, without copying the numbers (an empty
+/// vector is all null).
+fn float_column(name: &str, v: Vec<f64>, height: usize) -> Column {
     let nulls = v.iter().filter(|x| x.is_nan()).count();
-    if nulls == 0 {
+    if v.len() != height {
+        Column::full_null(name.into(), height, &DataType::Float64)
+    } else if nulls == 0 {
         Float64Chunked::from_vec(name.into(), v).into_column()
     } else if nulls == v.len() {
         Column::full_null(name.into(), v.len(), &DataType::Float64)
@@ -760,6 +763,7 @@ fn wide_frame(
         nodes,
         ..
     } = scores;
+    let height = ident.periods.len();
     let mut cols = vec![ident.unit, ident.name, ident.period];
     let ranks = index.rank.unwrap_or_default();
     let groups = ident
@@ -767,8 +771,8 @@ fn wide_frame(
         .iter()
         .map(|(g, col)| Ok((g, col, group_ranks(&index.value, &ident.periods, col)?)))
         .collect::<Result<Vec<_>, BatchError>>()?;
-    cols.push(float_column("value", index.value));
-    cols.push(float_column("points", index.points));
+    cols.push(float_column("value", index.value, height));
+    cols.push(float_column("points", index.points, height));
     cols.push(rank_column("rank", &ranks));
     for (g, col, r) in groups {
         cols.push(col.clone());
@@ -780,8 +784,12 @@ fn wide_frame(
         .chain(nodes.into_iter().map(|n| (n, opts.node_ranks)))
     {
         let rank = c.rank.filter(|_| with_rank);
-        cols.push(float_column(&format!("{}.value", c.code), c.value));
-        cols.push(float_column(&format!("{}.points", c.code), c.points));
+        cols.push(float_column(&format!("{}.value", c.code), c.value, height));
+        cols.push(float_column(
+            &format!("{}.points", c.code),
+            c.points,
+            height,
+        ));
         if let Some(r) = rank {
             cols.push(rank_column(&format!("{}.rank", c.code), &r));
         }
