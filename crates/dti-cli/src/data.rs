@@ -103,22 +103,87 @@ pub fn read_records(
                 units,
             })
             .map_err(|e| {
-            vec![DataError {
-                file: name.to_owned(),
-                line: Some(e.line()),
-                unit: None,
-                indicator: None,
-                message: format!("not a JSON array of unit records: {e}"),
-            }]
-        }),
-        "parquet" => Err(vec![DataError {
-            file: name.to_owned(),
-            line: None,
-            unit: None,
-            indicator: None,
-            message: "Parquet needs the `polars` feature, which this build of dti does not have; convert to CSV or JSON".to_owned(),
-        }]),
+                vec![DataError {
+                    file: name.to_owned(),
+                    line: Some(e.line()),
+                    unit: None,
+                    indicator: None,
+                    message: format!("not a JSON array of unit records: {e}"),
+                }]
+            }),
         _ => read_csv(name, text, fw, layout, groups),
+    }
+}
+
+/// Reads records from a Parquet file through dti-polars (feature `polars`), with the column
+/// names the CSV reader accepts. Rows count from 1 (the first data row). Returns the records
+/// and, in lenient mode, the problems of the rows left out.
+#[cfg(feature = "polars")]
+pub fn read_parquet(
+    path: &Path,
+    fw: &Framework,
+    layout: Layout,
+    groups: &[String],
+    lenient: bool,
+) -> Result<(Loaded, Vec<DataError>), Vec<DataError>> {
+    use dti_polars::{BatchError, BatchOptions, BatchProblem, ColumnNames};
+    let name = path.display().to_string();
+    let fail = |message: String| DataError {
+        file: name.clone(),
+        line: None,
+        unit: None,
+        indicator: None,
+        message,
+    };
+    let df = dti_polars::read_parquet(path).map_err(|e| vec![fail(e.to_string())])?;
+    let header: Vec<String> = df
+        .get_column_names()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    let find = |names: &[&str]| {
+        header
+            .iter()
+            .find(|h| names.contains(&h.to_lowercase().as_str()))
+            .cloned()
+    };
+    let mut columns = ColumnNames::default();
+    columns.unit = find(&UNIT).ok_or_else(|| {
+        vec![fail(
+            "no unit column: name one of unit, uCode, code, province, id".to_owned(),
+        )]
+    })?;
+    columns.name = find(&NAME).unwrap_or(columns.name);
+    columns.period = find(&PERIOD).unwrap_or(columns.period);
+    let opts = BatchOptions {
+        columns,
+        layout: match layout {
+            Layout::Auto => dti_polars::Layout::Auto,
+            Layout::Long => dti_polars::Layout::Long,
+            Layout::Wide => dti_polars::Layout::Wide,
+        },
+        groups: groups.to_vec(),
+        lenient,
+        ..BatchOptions::default()
+    };
+    let located = |p: &BatchProblem| DataError {
+        file: name.clone(),
+        line: p.row.map(|r| r + 1),
+        unit: p.unit.clone(),
+        indicator: p.column.clone(),
+        message: p.message.clone(),
+    };
+    match dti_polars::to_located_records(&df, fw, &opts) {
+        Ok((units, rows, report)) => Ok((
+            Loaded {
+                name: name.clone(),
+                lines: rows.iter().map(|r| Some(r + 1)).collect(),
+                units,
+            },
+            report.problems.iter().map(located).collect(),
+        )),
+        Err(BatchError::Input(report)) => Err(report.problems.iter().map(located).collect()),
+        Err(e) => Err(vec![fail(e.to_string())]),
     }
 }
 

@@ -68,7 +68,8 @@ struct FrameworkArgs {
 #[derive(Args, Clone)]
 struct DataArgs {
     /// Data file: CSV (long: unit, period, indicator, value; or wide: one column per
-    /// indicator) or JSON unit records. Default: the bundled synthetic 63-province panel.
+    /// indicator), JSON unit records, or Parquet (builds with the `polars` feature; rows
+    /// count from 1). Default: the bundled synthetic 63-province panel.
     data: Option<PathBuf>,
     /// CSV layout.
     #[arg(long, value_enum, default_value = "auto")]
@@ -361,11 +362,67 @@ fn toml_def(text: &str) -> Result<FrameworkDef, String> {
 }
 
 fn load_data(fw: &Framework, args: &DataArgs) -> Result<Loaded, Fail> {
-    let (name, text) = match &args.data {
-        Some(p) => (p.display().to_string(), read_file(p)?),
-        None => ("bundled panel.csv".to_owned(), BUNDLED.to_owned()),
-    };
-    read_records(&name, &text, fw, args.layout, &args.group).map_err(report)
+    match &args.data {
+        Some(p) => load_file(p, fw, args.layout, &args.group, args.lenient),
+        None => {
+            read_records("bundled panel.csv", BUNDLED, fw, args.layout, &args.group).map_err(report)
+        }
+    }
+}
+
+/// Reads a data file: Parquet by its extension, else CSV or JSON text.
+fn load_file(
+    path: &Path,
+    fw: &Framework,
+    layout: Layout,
+    groups: &[String],
+    lenient: bool,
+) -> Result<Loaded, Fail> {
+    if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("parquet"))
+    {
+        return load_parquet(path, fw, layout, groups, lenient);
+    }
+    read_records(
+        &path.display().to_string(),
+        &read_file(path)?,
+        fw,
+        layout,
+        groups,
+    )
+    .map_err(report)
+}
+
+#[cfg(feature = "polars")]
+fn load_parquet(
+    path: &Path,
+    fw: &Framework,
+    layout: Layout,
+    groups: &[String],
+    lenient: bool,
+) -> Result<Loaded, Fail> {
+    let (loaded, left_out) =
+        data::read_parquet(path, fw, layout, groups, lenient).map_err(report)?;
+    for e in left_out {
+        eprintln!("warning: {e}");
+    }
+    Ok(loaded)
+}
+
+#[cfg(not(feature = "polars"))]
+fn load_parquet(
+    path: &Path,
+    _: &Framework,
+    _: Layout,
+    _: &[String],
+    _: bool,
+) -> Result<Loaded, Fail> {
+    Err(format!(
+        "{}: reading Parquet needs the `polars` feature, which this build of dti does not have \
+         (cargo install dti-cli --features polars), or convert the file to CSV",
+        path.display()
+    ))
 }
 
 /// A scoring error, with every input problem located in its file.
@@ -701,16 +758,7 @@ fn run(cli: Cli) -> Result<(), Fail> {
             out,
         } => {
             let fw = load_framework(&fw)?;
-            let read = |p: &PathBuf| -> Result<Loaded, Fail> {
-                read_records(
-                    &p.display().to_string(),
-                    &read_file(p)?,
-                    &fw,
-                    Layout::Auto,
-                    &[],
-                )
-                .map_err(report)
-            };
+            let read = |p: &PathBuf| load_file(p, &fw, Layout::Auto, &[], false);
             let (la, lb) = (read(&a)?, read(&b)?);
             let year = latest(&la.units, year)?;
             let (sa, sb) = (score(&fw, &la, false)?, score(&fw, &lb, false)?);

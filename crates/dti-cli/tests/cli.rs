@@ -272,7 +272,18 @@ fn bad_input_names_file_row_unit_and_indicator() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains("cannot read"));
-    dti().args(["score", "x.parquet"]).assert().code(1);
+    #[cfg(not(feature = "polars"))]
+    dti()
+        .args(["score", "x.parquet"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("needs the `polars` feature"));
+    #[cfg(feature = "polars")]
+    dti()
+        .args(["score", "/no/such/x.parquet"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("/no/such/x.parquet"));
     dti()
         .args(["score", "--framework", "vn-pdti-1999"])
         .assert()
@@ -436,4 +447,56 @@ fn help_text_snapshot() {
         text, want,
         "help text changed: run UPDATE_SNAPSHOTS=1 cargo test -p dti-cli, review, commit"
     );
+}
+
+/// Parquet input (feature `polars`): the bundled panel written as Parquet scores exactly as
+/// the CSV does, and a bad cell is reported with its row, unit and indicator.
+#[cfg(feature = "polars")]
+#[test]
+fn parquet_input_scores_like_csv() {
+    let csv = fixture("vn-provinces-synthetic/panel.csv");
+    let mut df = dti_polars::read_csv(Path::new(&csv)).unwrap();
+    let pq = temp("panel.parquet", "");
+    dti_polars::write_parquet(&mut df, &pq).unwrap();
+    let pq = pq.display().to_string();
+    for (args, at) in [
+        (vec!["score", "--format", "json"], 1),
+        (vec!["score", "--year", "2021", "--format", "csv"], 1),
+        (vec!["explain", "vinh-phuc"], 2),
+    ] {
+        let with = |file: &str| {
+            let mut a = args.clone();
+            a.insert(at, file);
+            stdout(&a)
+        };
+        assert_eq!(with(&pq), with(&csv), "{args:?}");
+    }
+
+    // Row 3 (the third data row) of GOV out of range.
+    let gov = df.column("GOV").unwrap().f64().unwrap().clone();
+    let mut bad: Vec<Option<f64>> = gov.iter().collect();
+    bad[2] = Some(1.5);
+    let unit = df
+        .column("unit")
+        .unwrap()
+        .str()
+        .unwrap()
+        .get(2)
+        .unwrap()
+        .to_owned();
+    df.replace(
+        "GOV",
+        dti_polars::polars::prelude::Column::new("GOV".into(), bad),
+    )
+    .unwrap();
+    let bad_pq = temp("bad.parquet", "");
+    dti_polars::write_parquet(&mut df, &bad_pq).unwrap();
+    dti()
+        .args(["score", bad_pq.to_str().unwrap()])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(format!("row 3, unit '{unit}'")))
+        .stderr(predicate::str::contains(
+            "indicator 'GOV': 1.5 is outside 0..1",
+        ));
 }

@@ -44,6 +44,9 @@ use polars::prelude::*;
 use polars_arrow::bitmap::Bitmap;
 use thiserror::Error;
 
+/// The polars this crate is built with, so that callers build frames with the same version.
+pub use polars;
+
 /// Column names of the input.
 ///
 /// ```
@@ -583,11 +586,34 @@ pub fn to_records(
     fw: &Framework,
     opts: &BatchOptions,
 ) -> Result<(Vec<UnitRecord>, BatchReport), BatchError> {
+    to_located_records(df, fw, opts).map(|(records, _, report)| (records, report))
+}
+
+/// [`to_records`], with the frame row (0-based) each record was read from, so that later
+/// problems can be located in the frame.
+///
+/// ```
+/// use polars::prelude::*;
+/// let fw = dti_core::Framework::builtin("vn-pdti-2022")?;
+/// let df = DataFrame::new_infer_height(vec![
+///     Column::new("unit".into(), ["", "HN"]),
+///     Column::new("GOV".into(), [0.5, 0.6]),
+/// ])?;
+/// let opts = dti_polars::BatchOptions { lenient: true, ..Default::default() };
+/// let (records, rows, report) = dti_polars::to_located_records(&df, &fw, &opts)?;
+/// assert_eq!((records.len(), rows[0], report.problems.len()), (1, 1, 1));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn to_located_records(
+    df: &DataFrame,
+    fw: &Framework,
+    opts: &BatchOptions,
+) -> Result<(Vec<UnitRecord>, Vec<usize>, BatchReport), BatchError> {
     let b = build(df, fw, opts)?;
     if !opts.lenient && !b.report.problems.is_empty() {
         return Err(BatchError::Input(b.report));
     }
-    Ok((b.records, b.report))
+    Ok((b.records, b.rows, b.report))
 }
 
 /// Scores the records, mapping core input problems to frame rows.
@@ -1256,6 +1282,24 @@ pub fn read_csv_str(text: &str) -> Result<DataFrame, String> {
         })
         .collect();
     DataFrame::new_infer_height(cols).map_err(|e| e.to_string())
+}
+
+/// Writes a frame to a Parquet file (feature `parquet`): e.g. a panel, or scores for another
+/// tool.
+///
+/// ```no_run
+/// let mut df = dti_polars::read_csv("panel.csv".as_ref())?;
+/// dti_polars::write_parquet(&mut df, "panel.parquet".as_ref())?;
+/// # Ok::<(), dti_polars::BatchError>(())
+/// ```
+#[cfg(feature = "parquet")]
+pub fn write_parquet(df: &mut DataFrame, path: &Path) -> Result<(), BatchError> {
+    let f = std::fs::File::create(path).map_err(|e| BatchError::File {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    })?;
+    ParquetWriter::new(f).finish(df)?;
+    Ok(())
 }
 
 /// Reads a Parquet file (feature `parquet`).
