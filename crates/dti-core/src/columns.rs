@@ -10,6 +10,7 @@
 //! whole columns, and the result columns are the working columns.
 
 use std::borrow::Cow;
+use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 
 use crate::aggregate::{linear_columns, points_sum};
@@ -326,11 +327,17 @@ pub fn score_columns(
         let id = input.units[u];
         let kind = if id.trim().is_empty() {
             InputErrorKind::EmptyUnitId
-        } else if let Some(&first_row) = first.get(&(id, periods[u])) {
-            InputErrorKind::DuplicateUnit { first_row }
         } else {
-            first.insert((id, periods[u]), u);
-            continue;
+            // One hash per row: the entry is the first row of this unit × period.
+            match first.entry((id, periods[u])) {
+                Entry::Occupied(e) => InputErrorKind::DuplicateUnit {
+                    first_row: *e.get(),
+                },
+                Entry::Vacant(e) => {
+                    e.insert(u);
+                    continue;
+                }
+            }
         };
         problems.push(problem(u, None, kind));
         skip[u] = true;

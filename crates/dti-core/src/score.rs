@@ -438,11 +438,17 @@ pub(crate) fn normalisation_groups(
 pub(crate) fn group_by_period(periods: &[Option<i32>]) -> Vec<(Option<i32>, Vec<usize>)> {
     let mut groups: Vec<(Option<i32>, Vec<usize>)> = Vec::new();
     let mut at: HashMap<Option<i32>, usize> = HashMap::new();
+    let mut last: Option<(Option<i32>, usize)> = None;
     for (u, &p) in periods.iter().enumerate() {
-        let g = *at.entry(p).or_insert_with(|| {
-            groups.push((p, Vec::new()));
-            groups.len() - 1
-        });
+        // Rows of a panel come in runs of one period: look up only when the period changes.
+        let g = match last {
+            Some((q, g)) if q == p => g,
+            _ => *at.entry(p).or_insert_with(|| {
+                groups.push((p, Vec::new()));
+                groups.len() - 1
+            }),
+        };
+        last = Some((p, g));
         groups[g].1.push(u);
     }
     groups

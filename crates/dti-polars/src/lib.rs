@@ -42,6 +42,7 @@ use dti_core::{
 };
 use polars::prelude::*;
 use polars_arrow::bitmap::Bitmap;
+use rayon::prelude::*;
 use thiserror::Error;
 
 /// The polars this crate is built with, so that callers build frames with the same version.
@@ -804,22 +805,25 @@ fn wide_frame(
         cols.push(col.clone());
         cols.push(rank_column(&format!("rank_in_{g}"), &r));
     }
-    for (c, with_rank) in views
+    // Views and nodes become columns in parallel (each scans its numbers for nulls).
+    let per_node: Vec<Vec<Column>> = views
         .into_iter()
         .map(|v| (v, true))
         .chain(nodes.into_iter().map(|n| (n, opts.node_ranks)))
-    {
-        let rank = c.rank.filter(|_| with_rank);
-        cols.push(float_column(&format!("{}.value", c.code), c.value, height));
-        cols.push(float_column(
-            &format!("{}.points", c.code),
-            c.points,
-            height,
-        ));
-        if let Some(r) = rank {
-            cols.push(rank_column(&format!("{}.rank", c.code), &r));
-        }
-    }
+        .collect::<Vec<_>>()
+        .into_par_iter()
+        .map(|(c, with_rank)| {
+            let mut out = vec![
+                float_column(&format!("{}.value", c.code), c.value, height),
+                float_column(&format!("{}.points", c.code), c.points, height),
+            ];
+            if let Some(r) = c.rank.filter(|_| with_rank) {
+                out.push(rank_column(&format!("{}.rank", c.code), &r));
+            }
+            out
+        })
+        .collect();
+    cols.extend(per_node.into_iter().flatten());
     Ok(DataFrame::new_infer_height(cols)?)
 }
 
