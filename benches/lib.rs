@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use dti_core::{Framework, UnitRecord};
+use polars::prelude::{Column, DataFrame};
 
 fn read(rel: &str) -> String {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -20,4 +21,27 @@ pub fn framework_98() -> Framework {
 /// 63 provinces × 98 components.
 pub fn units_63x98() -> Vec<UnitRecord> {
     serde_json::from_str(&read("bench/units-63x98.json")).expect("valid benchmark units")
+}
+
+/// A wide frame of `units` synthetic units (`U0`, `U1`, …) over the 98 benchmark components,
+/// values in 0..100 from a seeded linear congruential generator.
+pub fn wide_frame(units: usize) -> DataFrame {
+    let fw = framework_98();
+    let mut cols = vec![Column::new(
+        "unit".into(),
+        (0..units).map(|k| format!("U{k}")).collect::<Vec<_>>(),
+    )];
+    let mut state: u64 = 0x5eed;
+    for leaf in fw.leaves() {
+        let v: Vec<f64> = (0..units)
+            .map(|_| {
+                state = state
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                ((state >> 11) as f64 / (1u64 << 53) as f64) * 100.0
+            })
+            .collect();
+        cols.push(Column::new(leaf.code.as_str().into(), v));
+    }
+    DataFrame::new_infer_height(cols).expect("a frame of equal-length columns")
 }

@@ -8,7 +8,6 @@
 use std::time::Instant;
 
 use dti_polars::{score, BatchOptions};
-use polars::prelude::*;
 
 fn peak_kb() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
@@ -22,23 +21,7 @@ fn main() {
         .and_then(|a| a.parse().ok())
         .unwrap_or(1_000_000);
     let fw = dti_benches::framework_98();
-    let mut cols = vec![Column::new(
-        "unit".into(),
-        (0..units).map(|k| format!("U{k}")).collect::<Vec<_>>(),
-    )];
-    let mut state: u64 = 0x5eed;
-    for leaf in fw.leaves() {
-        let v: Vec<f64> = (0..units)
-            .map(|_| {
-                state = state
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                ((state >> 11) as f64 / (1u64 << 53) as f64) * 100.0
-            })
-            .collect();
-        cols.push(Column::new(leaf.code.as_str().into(), v));
-    }
-    let df = DataFrame::new_infer_height(cols).expect("frame");
+    let df = dti_benches::wide_frame(units);
     let input_mb = df.estimated_size() as f64 / 1e6;
     let before = peak_kb().unwrap_or(0) as f64 / 1e3;
     let t = Instant::now();
