@@ -13,6 +13,10 @@
 //! - A **cohort** of [`UnitRecord`]s (provinces, districts, departments …) is scored with
 //!   [`score_cohort`] (or [`Framework::score`]): per unit, the points, value and rank of every
 //!   node and view, the total, and an [`Explanation`].
+//! - A **panel held in columns** (one column of numbers per indicator, as a DataFrame holds
+//!   it) is scored with [`score_columns`]: the same steps and the same numbers as
+//!   [`score_cohort`], one result column per node, fast enough for a million units (the batch
+//!   path of `dti-polars`).
 //! - Bad input never panics: [`ScoreError`] lists every problem with its row, unit and
 //!   indicator; lenient mode ([`ScoreOptions::lenient`]) scores the rest and reports them.
 //! - The official frameworks load by id ([`Framework::builtin`]: `vn-pdti-2020`,
@@ -22,9 +26,9 @@
 //! - The province registry ([`provinces`], [`find_province`]) and the 2025 merger
 //!   ([`merger_2025`], [`merge_cohort`]): merged units scored from their former units.
 //!
-//! The crate is pure Rust (serde, serde_json, thiserror, and toml behind a feature), does no
-//! I/O and builds for `wasm32-unknown-unknown`; the same inputs give bit-identical results on
-//! every target.
+//! The crate is pure Rust (serde, serde_json, thiserror, toml behind a feature and rayon
+//! behind `parallel`), does no I/O and builds for `wasm32-unknown-unknown`; the same inputs
+//! give bit-identical results on every target and any number of threads.
 //!
 //! ## Quick start
 //!
