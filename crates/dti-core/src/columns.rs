@@ -19,10 +19,9 @@ use crate::framework::{Framework, MissingPolicy, Rule};
 use crate::input::Value;
 use crate::normalise::ranks_ascending;
 use crate::result::UnitKey;
-use crate::rules::{given_value, score_leaf, Scored};
 use crate::score::{
-    aggregate_node, group_by_period, normalisation_groups, normalise_leaf, Cell, Grid, Strided,
-    Units,
+    aggregate_node, group_by_period, normalisation_groups, normalise_leaf, resolve_value, Cell,
+    Grid, Strided, Units,
 };
 use crate::suggest::closest;
 #[cfg(feature = "parallel")]
@@ -278,9 +277,9 @@ pub fn score_columns(
     };
 
     // Columns: known nodes, each once, of the right length.
-    let mut at = vec![usize::MAX; plan.n];
+    let mut seen = vec![false; plan.n];
     let mut cols = Vec::with_capacity(input.columns.len());
-    for (k, c) in input.columns.iter().enumerate() {
+    for c in &input.columns {
         let Some(i) = plan.index_of(&c.code) else {
             let suggestion = closest(&c.code, fw.def.nodes.iter().map(|n| n.code.as_str()))
                 .map(|s| format!(" (did you mean '{s}'?)"))
@@ -293,10 +292,9 @@ pub fn score_columns(
                 ),
             ));
         };
-        if at[i] != usize::MAX {
+        if std::mem::replace(&mut seen[i], true) {
             return Err(column_error(&c.code, "is given twice".to_owned()));
         }
-        at[i] = k;
         let present_len = c.present.as_ref().map_or(m, Vec::len);
         if c.values.len() != m || present_len != m {
             return Err(column_error(
@@ -354,42 +352,26 @@ pub fn score_columns(
             problems: Vec::new(),
             rejected: Vec::new(),
         };
-        let (rule, dir, max) = (&plan.rule[i], plan.direction[i], plan.max[i]);
-        let normalised = matches!(rule, Some(Rule::Normalised { .. }));
+        let dir = plan.direction[i];
+        let normalised = matches!(plan.rule[i], Some(Rule::Normalised { .. }));
         let (values, present): (&[f64], Option<&[bool]>) = (&c.values, c.present.as_deref());
         for (u, &x) in values.iter().enumerate() {
             if skip[u] || present.is_some_and(|p| !p[u]) {
                 continue;
             }
-            // What `score_leaf` gives a finite number under a normalised rule, inline.
+            // What `resolve_value` gives a finite number under a normalised rule, inline.
             if normalised && x.is_finite() {
                 r.value[u] = dir * x;
                 r.cells[u] = Cell::Raw;
                 continue;
             }
-            let v = Value::Number(x);
-            let scored = match rule {
-                Some(rule) => score_leaf(rule, dir, max, &v),
-                None => given_value(&v, max),
-            };
-            match scored {
-                Ok(Scored::Final {
-                    value: x,
-                    points: p,
-                }) => {
-                    r.value[u] = x;
+            match resolve_value(plan, i, &Value::Number(x)) {
+                Ok((v, p, cell)) => {
+                    r.value[u] = v;
                     if let Some(slot) = r.points.get_mut(u) {
                         *slot = p;
                     }
-                    r.cells[u] = if rule.is_some() {
-                        Cell::Scored
-                    } else {
-                        Cell::Given
-                    };
-                }
-                Ok(Scored::Raw(x)) => {
-                    r.value[u] = x;
-                    r.cells[u] = Cell::Raw;
+                    r.cells[u] = cell;
                 }
                 Err(kind) => {
                     r.problems.push(problem(u, Some(&c.code), kind));

@@ -454,6 +454,25 @@ pub(crate) fn group_by_period(periods: &[Option<i32>]) -> Vec<(Option<i32>, Vec<
     groups
 }
 
+/// A reported value of node `i` as its cell: `(value, points, state)` — scored by the leaf's
+/// rule (raw, awaiting normalisation, for cohort-relative rules) or given directly for a node
+/// with children.
+pub(crate) fn resolve_value(
+    plan: &Plan,
+    i: usize,
+    v: &Value,
+) -> Result<(f64, f64, Cell), InputErrorKind> {
+    let scored = match &plan.rule[i] {
+        Some(rule) => score_leaf(rule, plan.direction[i], plan.max[i], v),
+        None => given_value(v, plan.max[i]),
+    }?;
+    Ok(match scored {
+        Scored::Final { value, points } if plan.rule[i].is_some() => (value, points, Cell::Scored),
+        Scored::Final { value, points } => (value, points, Cell::Given),
+        Scored::Raw(x) => (x, f64::NAN, Cell::Raw),
+    })
+}
+
 /// Fills one unit's cells from its record: rules, given values, coverage, missing values.
 /// Returns whether the unit cannot be scored (a value missing under policy `error`; a
 /// rejected value counts as missing but is reported only once, as rejected).
@@ -494,23 +513,8 @@ fn resolve_unit(
             problems.push(fail(code, InputErrorKind::EmptyEntry));
             continue;
         };
-        match score(i, v) {
-            Ok(Scored::Final {
-                value: x,
-                points: p,
-            }) => {
-                value[i] = x;
-                points[i] = p;
-                cells[i] = if plan.rule[i].is_some() {
-                    Cell::Scored
-                } else {
-                    Cell::Given
-                };
-            }
-            Ok(Scored::Raw(x)) => {
-                value[i] = x;
-                cells[i] = Cell::Raw;
-            }
+        match resolve_value(plan, i, v) {
+            Ok((x, p, c)) => (value[i], points[i], cells[i]) = (x, p, c),
             Err(kind) => {
                 problems.push(fail(code, kind));
                 rejected.push(i);
