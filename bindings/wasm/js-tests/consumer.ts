@@ -1,5 +1,6 @@
 // Type-checked against the shipped declarations (tsc --noEmit): a portal's typical use.
-import { ready, scoreCohort, explainUnit, uncertainty, type UnitRecord, type CohortScores, type DtiError } from "dti-wasm";
+import { ready, scoreCohort, explainUnit, type UnitRecord, type CohortScores, type DtiError } from "dti-wasm";
+import { ready as analysisReady, uncertainty, compare, type Comparison } from "dti-wasm/analysis";
 
 async function main(): Promise<number | null> {
   await ready();
@@ -9,6 +10,9 @@ async function main(): Promise<number | null> {
   const gov = first.nodes.find((n) => n.code === "GOV");
   const e = explainUnit("vn-pdti-2022", units, "HN");
   const best: string | undefined = e.explanation?.opportunities[0]?.code;
+  await analysisReady();
+  const shift: Comparison = compare([scores, scores]);
+  console.log(shift.summaries[0]?.spearman);
   uncertainty("vn-pdti-2022", units, { runs: 10, inputs: [{ name: "w", kind: "weight_noise", factor: 0.25 }] }, (done, total) => done < total);
   try {
     scoreCohort("nope", units);

@@ -302,9 +302,10 @@ export interface DtiError extends Error {
   problems?: unknown[];
 }
 
-// ---------------------------------------------------------------- functions
+// ---------------------------------------------------------------- functions (scoring module)
+// Normalisation, scenarios, comparisons and uncertainty: `dti-wasm/analysis` (analysis.d.ts).
 
-/** Loads the WebAssembly module (browsers: once, before any call; node: no-op). */
+/** Loads the scoring module (browsers: once, before any call; node: no-op). */
 export function ready(input?: string | URL | Request | BufferSource): Promise<void>;
 export function builtinIds(): string[];
 export function builtinFramework(id: string): FrameworkDef;
@@ -312,13 +313,4 @@ export function validateFramework(framework: FrameworkInput): FrameworkDef;
 export function scoreCohort(framework: FrameworkInput, units: UnitRecord[], options?: ScoreOptions): CohortScores;
 export function explainUnit(framework: FrameworkInput, units: UnitRecord[], unit: string, period?: number): UnitScore;
 export function mergeUnits(framework: FrameworkInput, units: UnitRecord[], map?: MergeMap, options?: MergeOptions): MergedScores;
-export function normalise(normaliser: Normaliser, values: (number | null)[], direction?: 1 | -1, units?: string[]): (number | null)[];
-export function applyScenario(framework: FrameworkInput, units: UnitRecord[], scenario: Scenario): { framework: FrameworkDef; units: UnitRecord[] };
-export function compare(cohorts: CohortScores[]): Comparison;
-export function uncertainty(
-  framework: FrameworkInput,
-  units: UnitRecord[],
-  spec: UncertaintySpec,
-  progress?: (done: number, total: number) => boolean | void,
-): UncertaintyResult;
 export function findProvince(query: string, era: "pre2025" | "from2025"): Province;

@@ -1,12 +1,13 @@
-// Node entry: the wasm module is loaded synchronously; `ready()` is there for symmetry.
+// Node entry of dti-wasm (the scoring module): loaded synchronously; `ready()` is there for
+// symmetry with the browser entry.
 import { createRequire } from "node:module";
 import { wrap } from "./wrap.mjs";
+import { SCORING } from "./names.mjs";
 
 const require = createRequire(import.meta.url);
-const api = wrap(require("./node/dti_wasm.js"));
+const api = wrap(require("./node/dti_wasm.js"), SCORING);
 
 export const ready = async () => {};
 export const {
-  builtinIds, builtinFramework, validateFramework, scoreCohort, explainUnit, mergeUnits,
-  normalise, applyScenario, compare, uncertainty, findProvince,
+  builtinIds, builtinFramework, validateFramework, scoreCohort, explainUnit, mergeUnits, findProvince,
 } = api;

@@ -1,5 +1,8 @@
-// Wraps the wasm-bindgen exports: a trap (a bug) becomes an Error with code "internal".
-export function wrap(wasm) {
+// Shared by the entries: wasm-bindgen exports wrapped so that a trap (a bug) becomes an Error
+// with code "internal", and the browser entries' "call ready() first" guard.
+
+/** The named exports of a wasm-bindgen module, each guarded against traps. */
+export function wrap(wasm, names) {
   const guard = (f) => (...args) => {
     try {
       return f(...args);
@@ -15,17 +18,26 @@ export function wrap(wasm) {
       throw e;
     }
   };
+  return Object.fromEntries(names.map((n) => [n, guard((...args) => wasm[n](...args))]));
+}
+
+/** A browser entry over a wasm-bindgen web module: `ready(input?)` instantiates it once;
+ * `need(name)` is the export, throwing code "not_ready" until then. */
+export function lazy(init, wasm, names, entry) {
+  let api = null;
   return {
-    builtinIds: guard(wasm.builtinIds),
-    builtinFramework: guard(wasm.builtinFramework),
-    validateFramework: guard(wasm.validateFramework),
-    scoreCohort: guard((f, u, o) => wasm.scoreCohort(f, u, o)),
-    explainUnit: guard((f, u, id, p) => wasm.explainUnit(f, u, id, p)),
-    mergeUnits: guard((f, u, m, o) => wasm.mergeUnits(f, u, m, o)),
-    normalise: guard((n, v, d, u) => wasm.normalise(n, v, d, u)),
-    applyScenario: guard(wasm.applyScenario),
-    compare: guard(wasm.compare),
-    uncertainty: guard((f, u, s, p) => wasm.uncertainty(f, u, s, p)),
-    findProvince: guard(wasm.findProvince),
+    async ready(input) {
+      if (!api) {
+        await init(input ? { module_or_path: input } : undefined);
+        api = wrap(wasm, names);
+      }
+    },
+    need: (name) => (...args) => {
+      if (!api) {
+        const e = new Error(`call await ready() from ${entry} before ${name}()`);
+        throw Object.assign(e, { name: "DtiError", code: "not_ready" });
+      }
+      return api[name](...args);
+    },
   };
 }

@@ -31,6 +31,7 @@ pub const MAX_UNITS: usize = 10_000;
 /// Most nodes in a framework.
 pub const MAX_NODES: usize = 5_000;
 /// Most runs of an analysis.
+#[cfg(feature = "analysis")]
 pub const MAX_RUNS: usize = 100_000;
 
 /// Refuses an input above a limit.

@@ -1,7 +1,11 @@
 //! Core errors as real JS `Error` objects with stable fields: `code` (the kind), `message`,
 //! and where it applies `unit`, `indicator`, `path`, `problems`.
 
-use dti_core::{AnalysisError, FrameworkError, MergeError, ScenarioError, ScoreError};
+#[cfg(feature = "scoring")]
+use dti_core::MergeError;
+#[cfg(feature = "analysis")]
+use dti_core::{AnalysisError, ScenarioError};
+use dti_core::{FrameworkError, ScoreError};
 use js_sys::{Error, Reflect};
 use serde::Serialize;
 use wasm_bindgen::JsValue;
@@ -92,6 +96,7 @@ pub fn score(e: &ScoreError) -> JsValue {
 }
 
 /// A merge that fails.
+#[cfg(feature = "scoring")]
 pub fn merge(e: &MergeError) -> JsValue {
     match e {
         MergeError::Score(s) => score(s),
@@ -108,6 +113,7 @@ pub fn merge(e: &MergeError) -> JsValue {
 }
 
 /// A scenario that does not apply.
+#[cfg(feature = "analysis")]
 pub fn scenario(e: &ScenarioError) -> JsValue {
     match e {
         ScenarioError::Framework(f) => framework(f),
@@ -136,6 +142,7 @@ pub fn scenario(e: &ScenarioError) -> JsValue {
 }
 
 /// An analysis that fails.
+#[cfg(feature = "analysis")]
 pub fn analysis(e: &AnalysisError) -> JsValue {
     match e {
         AnalysisError::Score(s) => score(s),

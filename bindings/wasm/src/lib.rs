@@ -2,27 +2,47 @@
 //! same name (camelCase in JS); inputs and outputs are plain JS objects with the core's serde
 //! shapes (declared once in `npm/index.d.ts`); errors are JS `Error` objects with a stable
 //! `code` (see `errors.rs`).
+//!
+//! The exports come in two modules, built from this crate with different features, so that a
+//! portal that only scores downloads only the scoring code (npm: `dti-wasm`, ≤ 400 KB):
+//! - feature `scoring` (default): built-in frameworks, validation, scoring, explanations,
+//!   mergers and the province registry (module `scoring`);
+//! - feature `analysis`: normalisation with a chosen method, scenarios, comparisons and
+//!   uncertainty analysis (module `analysis`; npm: `dti-wasm/analysis`).
+//!
+//! Both modules take the same plain objects, so results of one feed the other.
 
 mod convert;
 mod errors;
 
+#[cfg(feature = "analysis")]
+pub mod analysis;
+#[cfg(feature = "scoring")]
+pub mod scoring;
+
+#[cfg(feature = "analysis")]
+pub use analysis::*;
+#[cfg(feature = "scoring")]
+pub use scoring::*;
+
 use std::cell::RefCell;
 
-use dti_core::{
-    CohortScores, Era, Framework, FrameworkDef, MergeMap, MergeOptions, Normaliser, Scenario,
-    ScoreOptions, UncertaintySpec, UnitRecord,
-};
+use dti_core::{Framework, FrameworkDef, UnitRecord};
 use wasm_bindgen::prelude::*;
 
-use convert::{from_js, limit, to_js, MAX_NODES, MAX_RUNS, MAX_UNITS};
+use convert::{from_js, limit, MAX_NODES, MAX_UNITS};
 
 thread_local! {
     static LAST_PANIC: RefCell<Option<String>> = const { RefCell::new(None) };
 }
 
 /// Records a panic's message so the JS wrapper can raise it as an `internal` error.
+///
+/// The size-built package (std with `panic = "immediate-abort"`, see `scripts/wasm-package`)
+/// traps at once without running hooks; the wrapper then reports the trap itself.
 #[wasm_bindgen(start)]
 pub fn start() {
+    #[cfg(not(panic = "immediate-abort"))]
     std::panic::set_hook(Box::new(|info| {
         LAST_PANIC.with(|p| *p.borrow_mut() = Some(info.to_string()));
     }));
@@ -50,6 +70,7 @@ fn units(v: JsValue) -> Result<Vec<UnitRecord>, JsValue> {
     Ok(u)
 }
 
+/// An optional argument: `undefined` or `null` means the default.
 fn optional<T: serde::de::DeserializeOwned + Default>(
     name: &str,
     v: JsValue,
@@ -59,192 +80,4 @@ fn optional<T: serde::de::DeserializeOwned + Default>(
     } else {
         from_js(name, v)
     }
-}
-
-/// The ids of the built-in frameworks.
-#[wasm_bindgen(js_name = builtinIds)]
-pub fn builtin_ids() -> Vec<String> {
-    dti_core::builtin_ids().map(str::to_owned).collect()
-}
-
-/// A built-in framework's definition (provisional ones included, unvalidated).
-#[wasm_bindgen(js_name = builtinFramework)]
-pub fn builtin_framework(id: &str) -> Result<JsValue, JsValue> {
-    let def = FrameworkDef::builtin(id).map_err(|e| errors::framework(&e))?;
-    to_js(&def)
-}
-
-/// Validates a framework (id or definition); returns its definition, or throws
-/// `invalid_framework` with every problem in `problems`.
-#[wasm_bindgen(js_name = validateFramework)]
-pub fn validate_framework(framework: JsValue) -> Result<JsValue, JsValue> {
-    to_js(self::framework(framework)?.def())
-}
-
-/// Scores a cohort (`dti_core::score_cohort`).
-#[wasm_bindgen(js_name = scoreCohort)]
-pub fn score_cohort(
-    framework: JsValue,
-    units: JsValue,
-    options: JsValue,
-) -> Result<JsValue, JsValue> {
-    let fw = self::framework(framework)?;
-    let units = self::units(units)?;
-    let opts: ScoreOptions = optional("options", options)?;
-    let scores = dti_core::score_cohort(&fw, &units, &opts).map_err(|e| errors::score(&e))?;
-    to_js(&scores)
-}
-
-/// One unit's result with its explanation (`unit` id, optional `period`).
-#[wasm_bindgen(js_name = explainUnit)]
-pub fn explain_unit(
-    framework: JsValue,
-    units: JsValue,
-    unit: &str,
-    period: Option<i32>,
-) -> Result<JsValue, JsValue> {
-    let fw = self::framework(framework)?;
-    let units = self::units(units)?;
-    let scores = fw.score(&units).map_err(|e| errors::score(&e))?;
-    let found = scores
-        .units
-        .iter()
-        .find(|u| u.unit == unit && (period.is_none() || u.period == period))
-        .ok_or_else(|| {
-            errors::error(
-                "unknown_unit",
-                &format!("no unit '{unit}' in the cohort"),
-                &[("unit", unit.into())],
-            )
-        })?;
-    to_js(found)
-}
-
-/// Scores merged units (`dti_core::merge_cohort`); without a map, the 2025 province merger.
-#[wasm_bindgen(js_name = mergeUnits)]
-pub fn merge_units(
-    framework: JsValue,
-    units: JsValue,
-    map: JsValue,
-    options: JsValue,
-) -> Result<JsValue, JsValue> {
-    let fw = self::framework(framework)?;
-    let units = self::units(units)?;
-    let map: MergeMap = if map.is_undefined() || map.is_null() {
-        dti_core::merger_2025().clone()
-    } else {
-        from_js("map", map)?
-    };
-    let opts: MergeOptions = optional("options", options)?;
-    let merged = dti_core::merge_cohort(&fw, &units, &map, &opts).map_err(|e| errors::merge(&e))?;
-    to_js(&merged)
-}
-
-/// Normalises one column (`Normaliser::normalise_column`): `values` are direction-adjusted,
-/// `null` = missing.
-#[wasm_bindgen]
-pub fn normalise(
-    normaliser: JsValue,
-    values: JsValue,
-    direction: Option<f64>,
-    units: JsValue,
-) -> Result<JsValue, JsValue> {
-    let n: Normaliser = from_js("normaliser", normaliser)?;
-    let x: Vec<Option<f64>> = from_js("values", values)?;
-    limit("values", x.len(), MAX_UNITS)?;
-    let ids: Vec<String> = optional("units", units)?;
-    let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
-    let x: Vec<f64> = x.into_iter().map(|v| v.unwrap_or(f64::NAN)).collect();
-    let out = n
-        .normalise_column(&x, direction.unwrap_or(1.0), &ids)
-        .map_err(|e| errors::error("normalise", &e.to_string(), &[]))?;
-    to_js(
-        &out.into_iter()
-            .map(|v| (!v.is_nan()).then_some(v))
-            .collect::<Vec<_>>(),
-    )
-}
-
-/// Applies a scenario; returns `{ framework, units }` to score.
-#[wasm_bindgen(js_name = applyScenario)]
-pub fn apply_scenario(
-    framework: JsValue,
-    units: JsValue,
-    scenario: JsValue,
-) -> Result<JsValue, JsValue> {
-    let fw = self::framework(framework)?;
-    let units = self::units(units)?;
-    let s: Scenario = from_js("scenario", scenario)?;
-    let (fw2, units2) = s.apply(&fw, &units).map_err(|e| errors::scenario(&e))?;
-    #[derive(serde::Serialize)]
-    struct Applied<'a> {
-        framework: &'a FrameworkDef,
-        units: &'a [UnitRecord],
-    }
-    to_js(&Applied {
-        framework: fw2.def(),
-        units: &units2,
-    })
-}
-
-/// Compares scored cohorts against the first (`dti_core::compare`).
-#[wasm_bindgen]
-pub fn compare(cohorts: JsValue) -> Result<JsValue, JsValue> {
-    let c: Vec<CohortScores> = from_js("cohorts", cohorts)?;
-    let refs: Vec<&CohortScores> = c.iter().collect();
-    to_js(&dti_core::compare(&refs))
-}
-
-/// Uncertainty analysis (`dti_core::uncertainty`); `progress(done, total)` may return
-/// `false` to cancel.
-#[wasm_bindgen]
-pub fn uncertainty(
-    framework: JsValue,
-    units: JsValue,
-    spec: JsValue,
-    progress: Option<js_sys::Function>,
-) -> Result<JsValue, JsValue> {
-    let fw = self::framework(framework)?;
-    let units = self::units(units)?;
-    let spec: UncertaintySpec = from_js("spec", spec)?;
-    limit("runs", spec.runs, MAX_RUNS)?;
-    let cb = |done: usize, total: usize| -> bool {
-        progress.as_ref().is_none_or(|f| {
-            f.call2(
-                &JsValue::NULL,
-                &(done as f64).into(),
-                &(total as f64).into(),
-            )
-            .map_or(true, |r| r.as_bool() != Some(false))
-        })
-    };
-    let r =
-        dti_core::uncertainty(&fw, &units, &spec, Some(&cb)).map_err(|e| errors::analysis(&e))?;
-    to_js(&r)
-}
-
-/// A province by code, GSO code or name (`era`: `"pre2025"` or `"from2025"`).
-#[wasm_bindgen(js_name = findProvince)]
-pub fn find_province(query: &str, era: &str) -> Result<JsValue, JsValue> {
-    let era = match era {
-        "pre2025" => Era::Pre2025,
-        "from2025" => Era::From2025,
-        other => {
-            return Err(errors::argument(
-                "era",
-                &format!("'{other}' is neither pre2025 nor from2025"),
-            ))
-        }
-    };
-    let p = dti_core::find_province(query, era).map_err(|e| {
-        errors::error(
-            "unknown_province",
-            &e.to_string(),
-            &[(
-                "suggestions",
-                to_js(&e.suggestions).unwrap_or(JsValue::UNDEFINED),
-            )],
-        )
-    })?;
-    to_js(p)
 }

@@ -1,9 +1,13 @@
 //! wasm-bindgen-test unit tests of the glue, run inside the WebAssembly module (node):
 //! values cross as plain JS objects, errors are `Error`s with the stable fields, limits hold.
-//! Run with `scripts/ci/wasm-glue` (wasm-bindgen-test-runner as the cargo runner).
+//! Run with `scripts/ci/wasm-glue` (wasm-bindgen-test-runner as the cargo runner), with both
+//! features, so the scoring and the analysis exports are tested together.
 #![cfg(target_arch = "wasm32")]
 
-use dti_wasm::{builtin_ids, find_province, score_cohort, validate_framework};
+use dti_wasm::{
+    apply_scenario, builtin_ids, find_province, normalise, score_cohort, uncertainty,
+    validate_framework,
+};
 use js_sys::{Array, Error, Reflect, JSON};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
@@ -97,4 +101,41 @@ fn builtins_and_the_registry_cross_as_strings_and_objects() {
         get(&p, &["code"]).as_string().as_deref(),
         Some("ho-chi-minh")
     );
+}
+
+#[wasm_bindgen_test]
+fn the_analysis_exports_take_and_return_plain_objects() {
+    // min-max onto 0..100 of 2, 4, missing, 10: (x − 2) / 8 · 100 = 0, 25, null, 100.
+    let n = normalise(
+        js(r#"{"method": "min_max", "l": 0, "u": 100}"#),
+        js("[2, 4, null, 10]"),
+        None,
+        JsValue::UNDEFINED,
+    )
+    .unwrap();
+    assert_eq!(JSON::stringify(&n).unwrap(), "[0,25,null,100]");
+    // A scenario's output scores in the scoring module: HN's GOV 0.5 → 0.9 gives 0.9·200.
+    let units = js(r#"[{"unit": "HN", "values": {"GOV": 0.5}}]"#);
+    let applied = apply_scenario(
+        "vn-pdti-2022".into(),
+        units,
+        js(r#"{"values": [{"unit": "HN", "indicator": "GOV", "op": "set", "value": 0.9}]}"#),
+    )
+    .unwrap();
+    let s = score_cohort(
+        get(&applied, &["framework"]),
+        get(&applied, &["units"]),
+        JsValue::UNDEFINED,
+    )
+    .unwrap();
+    assert_eq!(get(&s, &["units", "0", "points"]).as_f64(), Some(180.0));
+    let e = uncertainty(
+        "vn-pdti-2022".into(),
+        js("[]"),
+        js(r#"{"runs": 100001, "inputs": []}"#),
+        None,
+    )
+    .unwrap_err();
+    assert_eq!(code(&e), "too_large");
+    assert_eq!(get(&e, &["path"]).as_string().as_deref(), Some("runs"));
 }

@@ -1,0 +1,20 @@
+// Types of dti-wasm/analysis, the analysis module: normalisation with a chosen method,
+// scenarios, comparisons and uncertainty. The shapes are those of dti-wasm (index.d.ts).
+import type {
+  CohortScores, Comparison, FrameworkDef, FrameworkInput, Normaliser, Scenario, UncertaintyResult,
+  UncertaintySpec, UnitRecord,
+} from "./index.js";
+export type { Comparison, Scenario, UncertaintyResult, UncertaintySpec } from "./index.js";
+
+/** Loads the analysis module (browsers: once, before any call; node: no-op). It is a
+ * separate .wasm from the scoring module's, fetched only by pages that import this entry. */
+export function ready(input?: string | URL | Request | BufferSource): Promise<void>;
+export function normalise(normaliser: Normaliser, values: (number | null)[], direction?: 1 | -1, units?: string[]): (number | null)[];
+export function applyScenario(framework: FrameworkInput, units: UnitRecord[], scenario: Scenario): { framework: FrameworkDef; units: UnitRecord[] };
+export function compare(cohorts: CohortScores[]): Comparison;
+export function uncertainty(
+  framework: FrameworkInput,
+  units: UnitRecord[],
+  spec: UncertaintySpec,
+  progress?: (done: number, total: number) => boolean | void,
+): UncertaintyResult;
