@@ -51,7 +51,11 @@ pub enum MissingPolicy {
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
-#[serde(tag = "method", rename_all = "snake_case")]
+#[serde(
+    tag = "method",
+    rename_all = "snake_case",
+    try_from = "crate::forms::AggregatorForm"
+)]
 #[non_exhaustive]
 pub enum Aggregator {
     /// The DTI's own rule (Decision 922/QĐ-BTTTT): points = Σ children's points,
@@ -187,7 +191,11 @@ pub struct Level {
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(
+    tag = "type",
+    rename_all = "snake_case",
+    try_from = "crate::forms::RuleForm"
+)]
 #[non_exhaustive]
 pub enum Rule {
     /// The value in `[0, 1]` is given directly (the published form of DTI main indicators).
@@ -218,7 +226,7 @@ pub enum Rule {
     /// direction is applied before normalising.
     Normalised {
         /// The normaliser and its parameters; `None` takes the level's or the framework's.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(skip_serializing_if = "Option::is_none")]
         normaliser: Option<Normaliser>,
     },
 }

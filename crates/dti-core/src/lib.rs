@@ -147,6 +147,7 @@ mod columns;
 mod error;
 mod eval;
 mod explain;
+mod forms;
 mod framework;
 mod impute;
 mod input;

@@ -8,22 +8,6 @@
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-fn zero() -> f64 {
-    0.0
-}
-
-fn one() -> f64 {
-    1.0
-}
-
-fn hundred() -> f64 {
-    100.0
-}
-
-fn yes() -> bool {
-    true
-}
-
 /// A normalisation method with its parameters, chosen as data.
 ///
 /// ```
@@ -35,7 +19,11 @@ fn yes() -> bool {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "method", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(
+    tag = "method",
+    rename_all = "snake_case",
+    try_from = "crate::forms::NormaliserForm"
+)]
 #[non_exhaustive]
 pub enum Normaliser {
     /// x' unchanged.
@@ -44,19 +32,15 @@ pub enum Normaliser {
     /// (x' − min)/(max − min)·(u − l) + l. All values equal is an error.
     MinMax {
         /// Lower end of the target range (default 0).
-        #[serde(default = "zero")]
         l: f64,
         /// Upper end of the target range (default 1).
-        #[serde(default = "one")]
         u: f64,
     },
     /// (x' − mean)/sd·s + m, sd with n − 1. Fewer than two values or sd = 0 is an error.
     ZScore {
         /// Target mean (default 0).
-        #[serde(default = "zero")]
         m: f64,
         /// Target standard deviation (default 1).
-        #[serde(default = "one")]
         s: f64,
     },
     /// Ascending rank of x', ties take the lowest rank; the worst unit gets 1. Values equal
@@ -78,7 +62,6 @@ pub enum Normaliser {
         /// The reference unit's id.
         unit: String,
         /// Cap scores above the reference at 1.
-        #[serde(default)]
         cap: bool,
     },
     /// Distance to a target t (in the indicator's own units): (x − min)/(t − min) for
@@ -87,10 +70,9 @@ pub enum Normaliser {
     /// `meta.target` is used. A target at or below the worst value is an error.
     DistanceToTarget {
         /// The target; `None` takes the leaf's `meta.target`.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(skip_serializing_if = "Option::is_none")]
         target: Option<f64>,
         /// Cap scores beyond the target at 1.
-        #[serde(default)]
         cap: bool,
     },
     /// Goalposts (lo, hi in the indicator's own units): (x − lo)/(hi − lo) for direction +1,
@@ -102,10 +84,8 @@ pub enum Normaliser {
         /// Upper goalpost.
         hi: f64,
         /// Scale of the result (default 1).
-        #[serde(default = "one")]
         scale: f64,
         /// Truncate to the goalposts (default true).
-        #[serde(default = "yes")]
         truncate: bool,
     },
     /// Fixed bounds: (x' − a)/(b − a)·k, not cohort-relative (COINr `n_scaled` with k = 100).
@@ -115,7 +95,6 @@ pub enum Normaliser {
         /// Upper bound.
         b: f64,
         /// Scale (default 100).
-        #[serde(default = "hundred")]
         k: f64,
     },
 }
@@ -539,6 +518,99 @@ mod tests {
             && a.iter()
                 .zip(b)
                 .all(|(x, y)| (x.is_nan() && y.is_nan()) || (x - y).abs() < 1e-12)
+    }
+
+    fn read(json: &str) -> Result<Normaliser, String> {
+        serde_json::from_str(json).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn normalisers_read_with_their_defaults() {
+        use Normaliser::*;
+        let cases = [
+            (r#"{"method": "none"}"#, Identity),
+            (r#"{"method": "min_max"}"#, MinMax { l: 0.0, u: 1.0 }),
+            (
+                r#"{"u": 100, "method": "min_max"}"#,
+                MinMax { l: 0.0, u: 100.0 },
+            ),
+            (
+                r#"{"method": "z_score", "m": 50}"#,
+                ZScore { m: 50.0, s: 1.0 },
+            ),
+            (r#"{"method": "rank"}"#, Rank),
+            (r#"{"method": "borda"}"#, Borda),
+            (r#"{"method": "percentile_rank"}"#, PercentileRank),
+            (r#"{"method": "distance_to_max"}"#, DistanceToMax),
+            (r#"{"method": "fraction_of_max"}"#, FractionOfMax),
+            (
+                r#"{"method": "distance_to_reference", "unit": "HN"}"#,
+                DistanceToReference {
+                    unit: "HN".into(),
+                    cap: false,
+                },
+            ),
+            (
+                r#"{"method": "distance_to_target", "target": null, "cap": true}"#,
+                DistanceToTarget {
+                    target: None,
+                    cap: true,
+                },
+            ),
+            (
+                r#"{"method": "goalposts", "lo": 1, "hi": 5}"#,
+                Goalposts {
+                    lo: 1.0,
+                    hi: 5.0,
+                    scale: 1.0,
+                    truncate: true,
+                },
+            ),
+            (
+                r#"{"method": "fixed_bounds", "a": 0, "b": 10}"#,
+                FixedBounds {
+                    a: 0.0,
+                    b: 10.0,
+                    k: 100.0,
+                },
+            ),
+        ];
+        for (json, want) in cases {
+            let got = read(json).unwrap_or_else(|e| panic!("{json}: {e}"));
+            assert_eq!(got, want, "{json}");
+            // What is written reads back the same.
+            let again = read(&serde_json::to_string(&got).unwrap()).unwrap();
+            assert_eq!(again, want, "{json} round trip");
+        }
+    }
+
+    #[test]
+    fn normaliser_errors_name_the_method_or_field() {
+        let e = read(r#"{"method": "minmax"}"#).unwrap_err();
+        assert!(
+            e.starts_with("unknown variant `minmax`, expected one of `none`, `min_max`"),
+            "{e}"
+        );
+        let e = read(r#"{"l": 0}"#).unwrap_err();
+        assert!(e.starts_with("missing field `method`"), "{e}");
+        let e = read(r#"{"method": "goalposts", "lo": 1}"#).unwrap_err();
+        assert!(e.starts_with("missing field `hi`"), "{e}");
+        let e = read(r#"{"method": "distance_to_reference"}"#).unwrap_err();
+        assert!(e.starts_with("missing field `unit`"), "{e}");
+        let e = read(r#"{"method": "rank", "l": 0}"#).unwrap_err();
+        assert!(
+            e.starts_with("unknown field `l`, expected no parameters"),
+            "{e}"
+        );
+        let e = read(r#"{"method": "min_max", "lo": 0}"#).unwrap_err();
+        assert!(
+            e.starts_with("unknown field `lo`, expected one of `l`, `u`"),
+            "{e}"
+        );
+        let e = read(r#"{"method": "min_max", "high": 0}"#).unwrap_err();
+        assert!(e.starts_with("unknown field `high`"), "{e}");
+        let e = read(r#"{"method": "min_max", "l": "0"}"#).unwrap_err();
+        assert!(e.starts_with("invalid type: string"), "{e}");
     }
 
     // Hand-worked: x = [2, 4, NaN, 10], min 2, max 10, range 8.
