@@ -18,15 +18,32 @@ pub fn framework_98() -> Framework {
     Framework::from_json(&read("bench/framework-98.json")).expect("valid benchmark framework")
 }
 
+/// The benchmark framework with two more components (`SOC.9`, `SOC.10`): 100 leaves, the
+/// size the batch targets name for 10,000 and 1,000,000 units.
+pub fn framework_100() -> Framework {
+    let mut def: serde_json::Value =
+        serde_json::from_str(&read("bench/framework-98.json")).expect("benchmark framework JSON");
+    let nodes = def["nodes"].as_array_mut().expect("a node list");
+    for k in [9, 10] {
+        nodes.push(serde_json::json!({
+            "code": format!("SOC.{k}"), "parent": "SOC", "name_vi": "SOC", "name_en": "SOC",
+            "rule": { "type": "normalised" }
+        }));
+    }
+    def["id"] = "bench-100".into();
+    let fw = Framework::from_json(&def.to_string()).expect("valid benchmark framework");
+    assert_eq!(fw.leaves().count(), 100);
+    fw
+}
+
 /// 63 provinces × 98 components.
 pub fn units_63x98() -> Vec<UnitRecord> {
     serde_json::from_str(&read("bench/units-63x98.json")).expect("valid benchmark units")
 }
 
-/// A wide frame of `units` synthetic units (`U0`, `U1`, …) over the 98 benchmark components,
+/// A wide frame of `units` synthetic units (`U0`, `U1`, …) with one column per leaf of `fw`,
 /// values in 0..100 from a seeded linear congruential generator.
-pub fn wide_frame(units: usize) -> DataFrame {
-    let fw = framework_98();
+pub fn wide_frame(fw: &Framework, units: usize) -> DataFrame {
     let mut cols = vec![Column::new(
         "unit".into(),
         (0..units).map(|k| format!("U{k}")).collect::<Vec<_>>(),

@@ -1,4 +1,4 @@
-//! Time and memory of one batch score of N synthetic units × 98 indicators (default
+//! Time and memory of one batch score of N synthetic units × 100 indicators (default
 //! 1,000,000): the input frame's size, then the elapsed time and the process's peak resident
 //! memory (Linux `VmHWM`) after scoring. Criterion measures time; this measures the memory
 //! bound of the dti-polars issue (≤ ~3× the input).
@@ -20,8 +20,8 @@ fn main() {
         .nth(1)
         .and_then(|a| a.parse().ok())
         .unwrap_or(1_000_000);
-    let fw = dti_benches::framework_98();
-    let df = dti_benches::wide_frame(units);
+    let fw = dti_benches::framework_100();
+    let df = dti_benches::wide_frame(&fw, units);
     let input_mb = df.estimated_size() as f64 / 1e6;
     let before = peak_kb().unwrap_or(0) as f64 / 1e3;
     let t = Instant::now();
