@@ -120,7 +120,7 @@ pub enum UncertainKind {
 /// assert_eq!(v[0], dti_core::DesignValue::Index(3));
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum DesignValue {
     /// An alternative (0-based) or a weight-noise replication.
@@ -130,6 +130,33 @@ pub enum DesignValue {
     /// An alternative by name (normaliser or aggregator method, weight set, imputation method
     /// or `"none"`).
     Name(String),
+}
+
+// Read by hand: a whole non-negative number is an index, any other number a value, a text a
+// name (serde's untagged reading would buffer every cell and try each variant in turn).
+impl<'de> Deserialize<'de> for DesignValue {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<DesignValue, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = DesignValue;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an index, a number or a name")
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<DesignValue, E> {
+                Ok(DesignValue::Index(v))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<DesignValue, E> {
+                Ok(u64::try_from(v).map_or(DesignValue::Number(v as f64), DesignValue::Index))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<DesignValue, E> {
+                Ok(DesignValue::Number(v))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<DesignValue, E> {
+                Ok(DesignValue::Name(v.to_owned()))
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 /// A given design: one row per run, one value per uncertain input (by name).
@@ -1300,6 +1327,31 @@ pub fn leave_one_out(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn design_values_read_by_kind() {
+        let v: Vec<DesignValue> = serde_json::from_str(r#"[3, -1, 3.0, 0.75, "z_score"]"#).unwrap();
+        assert_eq!(
+            v,
+            [
+                DesignValue::Index(3),
+                DesignValue::Number(-1.0),
+                DesignValue::Number(3.0),
+                DesignValue::Number(0.75),
+                DesignValue::Name("z_score".into()),
+            ]
+        );
+        let again: Vec<DesignValue> =
+            serde_json::from_str(&serde_json::to_string(&v).unwrap()).unwrap();
+        assert_eq!(again, v);
+        let e = serde_json::from_str::<DesignValue>("true")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("invalid type: boolean `true`, expected an index, a number or a name"),
+            "{e}"
+        );
+    }
 
     #[test]
     fn quantiles_type_7() {

@@ -26,6 +26,7 @@ use crate::normalise::NormaliseError;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Error, Serialize, Deserialize)]
+#[serde(try_from = "crate::forms::InputErrorForm")]
 #[error("{}", Located(self))]
 pub struct InputError {
     /// 0-based position of the record in the input.
@@ -79,7 +80,11 @@ impl InputError {
 /// assert_eq!(k.to_string(), "no value was reported and the framework's missing-data policy is 'error'");
 /// ```
 #[derive(Debug, Clone, PartialEq, Error, Serialize, Deserialize)]
-#[serde(tag = "code", rename_all = "snake_case")]
+#[serde(
+    tag = "code",
+    rename_all = "snake_case",
+    try_from = "crate::forms::InputErrorForm"
+)]
 #[non_exhaustive]
 pub enum InputErrorKind {
     /// The code is not a node of the framework.

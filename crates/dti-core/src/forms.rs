@@ -1,18 +1,25 @@
-//! How the internally tagged enums of the schema ([`Normaliser`], [`Aggregator`], [`Rule`])
-//! are read: each through a flat struct — the tag and every parameter of every variant, all
-//! optional — converted to the enum with the variant's defaults.
+//! How the internally tagged enums of the schema and the inputs are read ([`Normaliser`],
+//! [`Aggregator`], [`Rule`], [`Imputation`], [`ValueOp`], [`InputErrorKind`]) and the
+//! structs that carry one flattened ([`ValueChange`], [`InputError`]): each through a flat
+//! struct — the tag and every parameter of every variant, all optional — converted to the
+//! enum with the variant's defaults.
 //!
-//! Serde's own reading of an internally tagged enum buffers each object in a generic tree
-//! (`Content`) and reads it a second time; that code, for every such enum and every type
-//! nested in one, was a tenth of the WebAssembly module. A plain struct is read in one pass.
-//! The messages match serde's: an unknown tag lists the accepted ones, a missing parameter
-//! is `missing field`, a parameter the variant does not take is `unknown field`.
-//! Writing still uses the derived `Serialize` (the tag and the variant's fields).
+//! Serde's own reading of an internally tagged enum (or of a flattened field) buffers each
+//! object in a generic tree (`Content`) and reads it a second time; that code, for every such
+//! enum and every type nested in one, was a tenth of the WebAssembly module. A plain struct
+//! is read in one pass. The messages match serde's: an unknown tag lists the accepted ones, a
+//! missing parameter is `missing field`, a parameter the variant does not take is
+//! `unknown field`. Writing still uses the derived `Serialize` (the tag and the variant's
+//! fields).
 
 use serde::Deserialize;
 
+use crate::error::{InputError, InputErrorKind};
 use crate::framework::{Aggregator, Level, Rule, Step};
+use crate::impute::Imputation;
+use crate::input::Value;
 use crate::normalise::Normaliser;
+use crate::scenario::{ValueChange, ValueOp};
 
 /// Refuses a parameter that is given but not one the variant `takes`.
 fn only(given: &[(&str, bool)], takes: &[&str]) -> Result<(), String> {
@@ -241,6 +248,306 @@ impl TryFrom<RuleForm> for Rule {
     }
 }
 
+/// The methods of [`Imputation`], by their serde names.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum ImputationMethod {
+    Mean,
+    Median,
+    GroupMean,
+    GroupMedian,
+    LatestEarlier,
+    Interpolate,
+}
+
+/// How an [`Imputation`] is read.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ImputationForm {
+    method: ImputationMethod,
+    group: Option<String>,
+}
+
+impl TryFrom<ImputationForm> for Imputation {
+    type Error = String;
+
+    fn try_from(f: ImputationForm) -> Result<Self, String> {
+        use ImputationMethod as M;
+        let grouped = matches!(f.method, M::GroupMean | M::GroupMedian);
+        only(
+            &[("group", f.group.is_some())],
+            if grouped { &["group"] } else { &[] },
+        )?;
+        Ok(match f.method {
+            M::Mean => Imputation::Mean,
+            M::Median => Imputation::Median,
+            M::GroupMean => Imputation::GroupMean {
+                group: need(f.group, "group")?,
+            },
+            M::GroupMedian => Imputation::GroupMedian {
+                group: need(f.group, "group")?,
+            },
+            M::LatestEarlier => Imputation::LatestEarlier,
+            M::Interpolate => Imputation::Interpolate,
+        })
+    }
+}
+
+/// The operations of [`ValueOp`], by their serde names.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum OpName {
+    Set,
+    Add,
+    Scale,
+}
+
+/// The operation's fields, shared by [`ValueOpForm`] and [`ValueChangeForm`].
+fn value_op(op: OpName, value: Option<Value>, by: Option<f64>) -> Result<ValueOp, String> {
+    let given = [("value", value.is_some()), ("by", by.is_some())];
+    match op {
+        OpName::Set => {
+            only(&given, &["value"])?;
+            Ok(ValueOp::Set {
+                value: need(value, "value")?,
+            })
+        }
+        OpName::Add | OpName::Scale => {
+            only(&given, &["by"])?;
+            let by = need(by, "by")?;
+            Ok(match op {
+                OpName::Add => ValueOp::Add { by },
+                _ => ValueOp::Scale { by },
+            })
+        }
+    }
+}
+
+/// How a [`ValueOp`] is read.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ValueOpForm {
+    op: OpName,
+    value: Option<Value>,
+    by: Option<f64>,
+}
+
+impl TryFrom<ValueOpForm> for ValueOp {
+    type Error = String;
+
+    fn try_from(f: ValueOpForm) -> Result<Self, String> {
+        value_op(f.op, f.value, f.by)
+    }
+}
+
+/// How a [`ValueChange`] is read: the unit, period and indicator beside the operation's
+/// fields (written flat).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ValueChangeForm {
+    unit: String,
+    period: Option<i32>,
+    indicator: String,
+    op: OpName,
+    value: Option<Value>,
+    by: Option<f64>,
+}
+
+impl TryFrom<ValueChangeForm> for ValueChange {
+    type Error = String;
+
+    fn try_from(f: ValueChangeForm) -> Result<Self, String> {
+        Ok(ValueChange {
+            unit: f.unit,
+            period: f.period,
+            indicator: f.indicator,
+            op: value_op(f.op, f.value, f.by)?,
+        })
+    }
+}
+
+/// A field whose type depends on the variant: a number, a text or a list of texts
+/// (`value` is a number in most input errors and a text in `not_finite`; `expected` a list
+/// in `unknown_level` and a text in `wrong_type`).
+enum Loose {
+    Number(f64),
+    Text(String),
+    List(Vec<String>),
+}
+
+impl<'de> Deserialize<'de> for Loose {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Loose, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Loose;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a number, a text or a list of texts")
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Loose, E> {
+                Ok(Loose::Number(v))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Loose, E> {
+                Ok(Loose::Number(v as f64))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Loose, E> {
+                Ok(Loose::Number(v as f64))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Loose, E> {
+                Ok(Loose::Text(v.to_owned()))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Loose, A::Error> {
+                let mut out = Vec::new();
+                while let Some(s) = seq.next_element::<String>()? {
+                    out.push(s);
+                }
+                Ok(Loose::List(out))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A required number.
+fn number(v: Option<Loose>, name: &str) -> Result<f64, String> {
+    match need(v, name)? {
+        Loose::Number(x) => Ok(x),
+        _ => Err(format!(
+            "invalid type for field `{name}`: expected a number"
+        )),
+    }
+}
+
+/// A required text.
+fn text(v: Option<Loose>, name: &str) -> Result<String, String> {
+    match need(v, name)? {
+        Loose::Text(x) => Ok(x),
+        _ => Err(format!("invalid type for field `{name}`: expected a text")),
+    }
+}
+
+/// A required list of texts.
+fn texts(v: Option<Loose>, name: &str) -> Result<Vec<String>, String> {
+    match need(v, name)? {
+        Loose::List(x) => Ok(x),
+        _ => Err(format!(
+            "invalid type for field `{name}`: expected a list of texts"
+        )),
+    }
+}
+
+/// The codes of [`InputErrorKind`], by their serde names.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum InputErrorCode {
+    UnknownIndicator,
+    NotFinite,
+    NegativeCount,
+    ZeroDenominator,
+    NumeratorAboveDenominator,
+    PercentOutOfRange,
+    ValueOutOfRange,
+    UnknownLevel,
+    WrongType,
+    EmptyEntry,
+    DuplicateUnit,
+    EmptyUnitId,
+    Missing,
+    UnpublishedWeights,
+    NodeAndDescendant,
+}
+
+/// How an [`InputError`] and an [`InputErrorKind`] are read: the location (required for an
+/// error, ignored for a kind), the code and every variant's fields, flat as they are written.
+/// Unknown fields are ignored, as the derived reading did (a report may come from a newer
+/// version).
+#[derive(Deserialize)]
+pub(crate) struct InputErrorForm {
+    row: Option<usize>,
+    unit: Option<String>,
+    period: Option<i32>,
+    indicator: Option<String>,
+    code: InputErrorCode,
+    suggestion: Option<String>,
+    value: Option<Loose>,
+    numerator: Option<f64>,
+    denominator: Option<f64>,
+    label: Option<String>,
+    expected: Option<Loose>,
+    found: Option<String>,
+    first_row: Option<usize>,
+    children: Option<Vec<String>>,
+    descendant: Option<String>,
+}
+
+impl TryFrom<InputErrorForm> for InputErrorKind {
+    type Error = String;
+
+    fn try_from(f: InputErrorForm) -> Result<Self, String> {
+        use InputErrorCode as C;
+        Ok(match f.code {
+            C::UnknownIndicator => InputErrorKind::UnknownIndicator {
+                suggestion: f.suggestion,
+            },
+            C::NotFinite => InputErrorKind::NotFinite {
+                value: text(f.value, "value")?,
+            },
+            C::NegativeCount => InputErrorKind::NegativeCount {
+                value: number(f.value, "value")?,
+            },
+            C::ZeroDenominator => InputErrorKind::ZeroDenominator {
+                numerator: need(f.numerator, "numerator")?,
+            },
+            C::NumeratorAboveDenominator => InputErrorKind::NumeratorAboveDenominator {
+                numerator: need(f.numerator, "numerator")?,
+                denominator: need(f.denominator, "denominator")?,
+            },
+            C::PercentOutOfRange => InputErrorKind::PercentOutOfRange {
+                value: number(f.value, "value")?,
+            },
+            C::ValueOutOfRange => InputErrorKind::ValueOutOfRange {
+                value: number(f.value, "value")?,
+            },
+            C::UnknownLevel => InputErrorKind::UnknownLevel {
+                label: need(f.label, "label")?,
+                expected: texts(f.expected, "expected")?,
+            },
+            C::WrongType => InputErrorKind::WrongType {
+                expected: text(f.expected, "expected")?,
+                found: need(f.found, "found")?,
+            },
+            C::EmptyEntry => InputErrorKind::EmptyEntry,
+            C::DuplicateUnit => InputErrorKind::DuplicateUnit {
+                first_row: need(f.first_row, "first_row")?,
+            },
+            C::EmptyUnitId => InputErrorKind::EmptyUnitId,
+            C::Missing => InputErrorKind::Missing,
+            C::UnpublishedWeights => InputErrorKind::UnpublishedWeights {
+                children: need(f.children, "children")?,
+            },
+            C::NodeAndDescendant => InputErrorKind::NodeAndDescendant {
+                descendant: need(f.descendant, "descendant")?,
+            },
+        })
+    }
+}
+
+impl TryFrom<InputErrorForm> for InputError {
+    type Error = String;
+
+    fn try_from(mut f: InputErrorForm) -> Result<Self, String> {
+        Ok(InputError {
+            row: need(f.row.take(), "row")?,
+            unit: need(f.unit.take(), "unit")?,
+            period: f.period.take(),
+            indicator: f.indicator.take(),
+            kind: f.try_into()?,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -341,5 +648,150 @@ mod tests {
         let e =
             read::<Rule>(r#"{"type": "normalised", "normaliser": {"method": "x"}}"#).unwrap_err();
         assert!(e.starts_with("unknown variant `x`"), "{e}");
+    }
+
+    #[test]
+    fn imputations_and_value_changes_read_and_round_trip() {
+        for want in [
+            Imputation::Mean,
+            Imputation::Median,
+            Imputation::GroupMean {
+                group: "region".into(),
+            },
+            Imputation::GroupMedian {
+                group: "region".into(),
+            },
+            Imputation::LatestEarlier,
+            Imputation::Interpolate,
+        ] {
+            let json = serde_json::to_string(&want).unwrap();
+            assert_eq!(read::<Imputation>(&json).unwrap(), want, "{json}");
+        }
+        let e = read::<Imputation>(r#"{"method": "group_mean"}"#).unwrap_err();
+        assert!(e.starts_with("missing field `group`"), "{e}");
+        let e = read::<Imputation>(r#"{"method": "mean", "group": "region"}"#).unwrap_err();
+        assert!(
+            e.starts_with("unknown field `group`, expected no parameters"),
+            "{e}"
+        );
+
+        for op in [
+            ValueOp::Set {
+                value: Value::Label("chairman".into()),
+            },
+            ValueOp::Add { by: 0.05 },
+            ValueOp::Scale { by: 1.1 },
+        ] {
+            let json = serde_json::to_string(&op).unwrap();
+            assert_eq!(read::<ValueOp>(&json).unwrap(), op, "{json}");
+            for period in [None, Some(2023)] {
+                let c = ValueChange {
+                    unit: "HN".into(),
+                    period,
+                    indicator: "GOV".into(),
+                    op: op.clone(),
+                };
+                let json = serde_json::to_string(&c).unwrap();
+                assert_eq!(read::<ValueChange>(&json).unwrap(), c, "{json}");
+            }
+        }
+        let e =
+            read::<ValueChange>(r#"{"unit": "HN", "indicator": "GOV", "op": "add", "value": 1}"#)
+                .unwrap_err();
+        assert!(
+            e.starts_with("unknown field `value`, expected one of `by`"),
+            "{e}"
+        );
+        let e =
+            read::<ValueChange>(r#"{"unit": "HN", "indicator": "GOV", "op": "set"}"#).unwrap_err();
+        assert!(e.starts_with("missing field `value`"), "{e}");
+        let e = read::<ValueChange>(
+            r#"{"unit": "HN", "indicator": "GOV", "op": "add", "by": 1, "x": 2}"#,
+        )
+        .unwrap_err();
+        assert!(e.starts_with("unknown field `x`"), "{e}");
+        let e = read::<ValueChange>(r#"{"unit": "HN", "op": "add", "by": 1}"#).unwrap_err();
+        assert!(e.starts_with("missing field `indicator`"), "{e}");
+    }
+
+    #[test]
+    fn input_errors_read_and_round_trip() {
+        use InputErrorKind::*;
+        let kinds = [
+            UnknownIndicator {
+                suggestion: Some("AWR".into()),
+            },
+            UnknownIndicator { suggestion: None },
+            NotFinite {
+                value: "NaN".into(),
+            },
+            NegativeCount { value: -3.0 },
+            ZeroDenominator { numerator: 2.0 },
+            NumeratorAboveDenominator {
+                numerator: 5.0,
+                denominator: 4.0,
+            },
+            PercentOutOfRange { value: 101.0 },
+            ValueOutOfRange { value: 1.5 },
+            UnknownLevel {
+                label: "x".into(),
+                expected: vec!["a".into(), "b".into()],
+            },
+            WrongType {
+                expected: "a number".into(),
+                found: "label".into(),
+            },
+            EmptyEntry,
+            DuplicateUnit { first_row: 3 },
+            EmptyUnitId,
+            Missing,
+            UnpublishedWeights {
+                children: vec!["GOV.1".into()],
+            },
+            NodeAndDescendant {
+                descendant: "GOV.1".into(),
+            },
+        ];
+        for kind in kinds {
+            let e = InputError {
+                row: 7,
+                unit: "HN".into(),
+                period: Some(2023),
+                indicator: Some("GOV".into()),
+                kind: kind.clone(),
+            };
+            let json = serde_json::to_string(&e).unwrap();
+            assert_eq!(read::<InputError>(&json).unwrap(), e, "{json}");
+            let json = serde_json::to_string(&kind).unwrap();
+            assert_eq!(read::<InputErrorKind>(&json).unwrap(), kind, "{json}");
+        }
+        // The documented flat form, without the optional location fields.
+        let e: InputError =
+            read(r#"{"row": 2, "unit": "HN", "code": "value_out_of_range", "value": 1.5}"#)
+                .unwrap();
+        assert_eq!((e.period, e.indicator), (None, None));
+        assert_eq!(e.kind, ValueOutOfRange { value: 1.5 });
+        let e = read::<InputError>(r#"{"row": 2, "unit": "HN", "code": "value_out_of_range"}"#)
+            .unwrap_err();
+        assert!(e.starts_with("missing field `value`"), "{e}");
+        let e = read::<InputError>(r#"{"unit": "HN", "code": "missing"}"#).unwrap_err();
+        assert!(e.starts_with("missing field `row`"), "{e}");
+        let e = read::<InputErrorKind>(r#"{"code": "not_finite", "value": 1}"#).unwrap_err();
+        assert!(
+            e.starts_with("invalid type for field `value`: expected a text"),
+            "{e}"
+        );
+        let e =
+            read::<InputErrorKind>(r#"{"code": "wrong_type", "expected": ["a"], "found": "b"}"#)
+                .unwrap_err();
+        assert!(
+            e.starts_with("invalid type for field `expected`: expected a text"),
+            "{e}"
+        );
+        let e = read::<InputErrorKind>(r#"{"code": "bad"}"#).unwrap_err();
+        assert!(
+            e.starts_with("unknown variant `bad`, expected one of `unknown_indicator`"),
+            "{e}"
+        );
     }
 }

@@ -23,7 +23,11 @@ use crate::plan::NO_PARENT;
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "method", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(
+    tag = "method",
+    rename_all = "snake_case",
+    try_from = "crate::forms::ImputationForm"
+)]
 #[non_exhaustive]
 pub enum Imputation {
     /// Mean of the indicator over the period's units.

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 /// assert_eq!(serde_json::from_str::<Value>("0.5")?, Value::Number(0.5));
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum Value {
     /// A number: a value in 0..1, a percentage, a count or a raw amount, as the rule reads it.
@@ -127,7 +127,10 @@ pub struct Assessed {
 /// assert_eq!(e.scored(), Some(&Value::Number(0.75)));
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// A map is an assessment (`self`, `appraised`) or a ratio (`numerator`, `denominator`),
+/// never both; any other key is an error naming the four.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum Entry {
     /// Self-assessed and/or appraised.
@@ -199,6 +202,114 @@ impl From<&str> for Value {
 impl<T: Into<Value>> From<T> for Entry {
     fn from(v: T) -> Entry {
         Entry::Plain(v.into())
+    }
+}
+
+// Value and Entry are read by hand rather than as serde's untagged enums: an untagged enum
+// buffers every value in a generic tree and tries each variant in turn, which costs time on
+// every reported value and code in the WebAssembly module, and ends in "data did not match
+// any variant" instead of naming the key that is wrong. Writing keeps the derived form.
+
+/// Reads a scalar or a map as an entry; `assessed` allows the `self` / `appraised` keys.
+struct EntryVisitor {
+    assessed: bool,
+}
+
+impl<'de> serde::de::Visitor<'de> for EntryVisitor {
+    type Value = Entry;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a number, true/false, a label or {\"numerator\": a, \"denominator\": b}")?;
+        if self.assessed {
+            f.write_str(" or {\"self\": value, \"appraised\": value}")?;
+        }
+        Ok(())
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Entry, E> {
+        Ok(Entry::Plain(Value::Number(v)))
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Entry, E> {
+        Ok(Entry::Plain(Value::Number(v as f64)))
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Entry, E> {
+        Ok(Entry::Plain(Value::Number(v as f64)))
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Entry, E> {
+        Ok(Entry::Plain(Value::Bool(v)))
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Entry, E> {
+        Ok(Entry::Plain(Value::Label(v.to_owned())))
+    }
+
+    fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Entry, E> {
+        Ok(Entry::Plain(Value::Label(v)))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Entry, A::Error> {
+        use serde::de::Error;
+        let (mut own, mut appraised) = (None, None);
+        let (mut numerator, mut denominator) = (None, None);
+        let mut seen: Vec<&'static str> = Vec::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let name = match key.as_str() {
+                "self" if self.assessed => "self",
+                "appraised" if self.assessed => "appraised",
+                "numerator" => "numerator",
+                "denominator" => "denominator",
+                _ => {
+                    return Err(A::Error::custom(if self.assessed {
+                        format!("unknown field `{key}`, expected one of `self`, `appraised`, `numerator`, `denominator`")
+                    } else {
+                        format!("unknown field `{key}`, expected `numerator` or `denominator`")
+                    }))
+                }
+            };
+            if seen.contains(&name) {
+                return Err(A::Error::duplicate_field(name));
+            }
+            seen.push(name);
+            match name {
+                "self" => own = map.next_value::<Option<Value>>()?,
+                "appraised" => appraised = map.next_value::<Option<Value>>()?,
+                "numerator" => numerator = Some(map.next_value::<f64>()?),
+                _ => denominator = Some(map.next_value::<f64>()?),
+            }
+        }
+        let ratio = numerator.is_some() || denominator.is_some();
+        if ratio && (seen.contains(&"self") || seen.contains(&"appraised")) {
+            return Err(A::Error::custom(
+                "an entry is either an assessment (`self`, `appraised`) or a ratio \
+                 (`numerator`, `denominator`), not both",
+            ));
+        }
+        if ratio || !self.assessed {
+            return Ok(Entry::ratio(
+                numerator.ok_or_else(|| A::Error::missing_field("numerator"))?,
+                denominator.ok_or_else(|| A::Error::missing_field("denominator"))?,
+            ));
+        }
+        Ok(Entry::assessed(own, appraised))
+    }
+}
+
+impl<'de> Deserialize<'de> for Entry {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Entry, D::Error> {
+        d.deserialize_any(EntryVisitor { assessed: true })
+    }
+}
+
+impl<'de> Deserialize<'de> for Value {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Value, D::Error> {
+        match d.deserialize_any(EntryVisitor { assessed: false })? {
+            Entry::Plain(v) => Ok(v),
+            // Not produced without `assessed`.
+            Entry::Assessed(_) => Err(serde::de::Error::custom("a value cannot be assessed")),
+        }
     }
 }
 
@@ -307,6 +418,84 @@ mod tests {
         let e: Entry = serde_json::from_str("{}").unwrap();
         assert_eq!(e.scored(), None);
         assert!(serde_json::from_str::<Entry>(r#"{"numerator": 1}"#).is_err());
+    }
+
+    fn entry_err(json: &str) -> String {
+        serde_json::from_str::<Entry>(json).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn entries_read_every_json_form() {
+        for (json, want) in [
+            ("3", Entry::from(3.0)),
+            ("-2", Entry::from(-2.0)),
+            ("0.25", Entry::from(0.25)),
+            ("true", Entry::from(true)),
+            (r#""chairman""#, Entry::from("chairman")),
+            (
+                r#"{"denominator": 4, "numerator": 1}"#,
+                Entry::ratio(1.0, 4.0),
+            ),
+            (
+                r#"{"self": {"numerator": 1, "denominator": 2}, "appraised": null}"#,
+                Entry::assessed(
+                    Some(Value::Ratio {
+                        numerator: 1.0,
+                        denominator: 2.0,
+                    }),
+                    None,
+                ),
+            ),
+            (
+                r#"{"appraised": "deputy"}"#,
+                Entry::assessed(None, Some("deputy".into())),
+            ),
+        ] {
+            let got: Entry = serde_json::from_str(json).unwrap();
+            assert_eq!(got, want, "{json}");
+            let again: Entry = serde_json::from_str(&serde_json::to_string(&got).unwrap()).unwrap();
+            assert_eq!(again, want, "{json}");
+        }
+    }
+
+    #[cfg(feature = "toml")]
+    #[test]
+    fn entries_read_from_toml() {
+        let t: BTreeMap<String, Entry> =
+            toml::from_str("a = 2\nb = { numerator = 1, denominator = 2 }\nc = { self = true }")
+                .unwrap();
+        assert_eq!(t["a"], Entry::from(2.0));
+        assert_eq!(t["b"], Entry::ratio(1.0, 2.0));
+        assert_eq!(t["c"], Entry::assessed(Some(true.into()), None));
+    }
+
+    #[test]
+    fn entry_errors_name_the_key() {
+        let e = entry_err(r#"{"value": 1}"#);
+        assert!(e.starts_with("unknown field `value`, expected one of `self`, `appraised`, `numerator`, `denominator`"), "{e}");
+        let e = entry_err(r#"{"self": 1, "numerator": 1, "denominator": 2}"#);
+        assert!(e.starts_with("an entry is either an assessment"), "{e}");
+        let e = entry_err(r#"{"denominator": 2}"#);
+        assert!(e.starts_with("missing field `numerator`"), "{e}");
+        let e = entry_err(r#"{"self": 1, "self": 2}"#);
+        assert!(e.starts_with("duplicate field `self`"), "{e}");
+        let e = entry_err(r#"{"self": {"self": 1}}"#);
+        assert!(
+            e.starts_with("unknown field `self`, expected `numerator` or `denominator`"),
+            "{e}"
+        );
+        let e = entry_err("[1, 2]");
+        assert!(
+            e.starts_with("invalid type: sequence, expected a number, true/false, a label"),
+            "{e}"
+        );
+        let e = serde_json::from_str::<Value>(r#"{"appraised": 1}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("unknown field `appraised`, expected `numerator` or `denominator`"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -22,7 +22,11 @@ use crate::validate::FrameworkError;
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "op", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(
+    tag = "op",
+    rename_all = "snake_case",
+    try_from = "crate::forms::ValueOpForm"
+)]
 pub enum ValueOp {
     /// Replace the entry.
     Set {
@@ -50,6 +54,7 @@ pub enum ValueOp {
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "crate::forms::ValueChangeForm")]
 pub struct ValueChange {
     /// The unit.
     pub unit: String,
