@@ -45,6 +45,7 @@ pub type Progress<'a> = &'a dyn Fn(usize, usize) -> bool;
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "crate::forms::UncertainForm")]
 pub struct Uncertain {
     /// Name (a column of designs and exported draws).
     pub name: String,
@@ -63,7 +64,11 @@ pub struct Uncertain {
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(
+    tag = "kind",
+    rename_all = "snake_case",
+    try_from = "crate::forms::UncertainForm"
+)]
 #[non_exhaustive]
 pub enum UncertainKind {
     /// Each weight w becomes w·(1 + f·U(−1, 1)), independently per node and run.

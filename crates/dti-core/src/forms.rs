@@ -1,6 +1,6 @@
 //! How the internally tagged enums of the schema and the inputs are read ([`Normaliser`],
 //! [`Aggregator`], [`Rule`], [`Imputation`], [`ValueOp`], [`InputErrorKind`]) and the
-//! structs that carry one flattened ([`ValueChange`], [`InputError`]): each through a flat
+//! structs that carry one flattened ([`ValueChange`], [`InputError`], [`Uncertain`]): each through a flat
 //! struct — the tag and every parameter of every variant, all optional — converted to the
 //! enum with the variant's defaults.
 //!
@@ -14,6 +14,7 @@
 
 use serde::Deserialize;
 
+use crate::analysis::{Uncertain, UncertainKind};
 use crate::error::{InputError, InputErrorKind};
 use crate::framework::{Aggregator, Level, Rule, Step};
 use crate::impute::Imputation;
@@ -58,11 +59,13 @@ enum NormaliserMethod {
     FixedBounds,
 }
 
-/// How a [`Normaliser`] is read.
+/// How a [`Normaliser`], an [`Aggregator`] or an [`Imputation`] is read: the method and the
+/// parameters of every method (the three share one form so that an uncertain input's
+/// alternatives, whose kind the input names, are read in one pass too).
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(crate) struct NormaliserForm {
-    method: NormaliserMethod,
+pub(crate) struct MethodForm {
+    method: String,
     l: Option<f64>,
     u: Option<f64>,
     m: Option<f64>,
@@ -77,29 +80,47 @@ pub(crate) struct NormaliserForm {
     a: Option<f64>,
     b: Option<f64>,
     k: Option<f64>,
+    p: Option<f64>,
+    group: Option<String>,
 }
 
-impl TryFrom<NormaliserForm> for Normaliser {
+impl MethodForm {
+    /// Every parameter, by name, and whether it is given.
+    fn given(&self) -> [(&'static str, bool); 16] {
+        [
+            ("l", self.l.is_some()),
+            ("u", self.u.is_some()),
+            ("m", self.m.is_some()),
+            ("s", self.s.is_some()),
+            ("unit", self.unit.is_some()),
+            ("cap", self.cap.is_some()),
+            ("target", self.target.is_some()),
+            ("lo", self.lo.is_some()),
+            ("hi", self.hi.is_some()),
+            ("scale", self.scale.is_some()),
+            ("truncate", self.truncate.is_some()),
+            ("a", self.a.is_some()),
+            ("b", self.b.is_some()),
+            ("k", self.k.is_some()),
+            ("p", self.p.is_some()),
+            ("group", self.group.is_some()),
+        ]
+    }
+}
+
+/// A method name read as one of `T`'s (the message lists the accepted names).
+fn method<T: serde::de::DeserializeOwned>(name: &str) -> Result<T, String> {
+    use serde::de::IntoDeserializer;
+    T::deserialize(IntoDeserializer::<serde::de::value::Error>::into_deserializer(name))
+        .map_err(|e| e.to_string())
+}
+
+impl TryFrom<MethodForm> for Normaliser {
     type Error = String;
 
-    fn try_from(f: NormaliserForm) -> Result<Self, String> {
-        let given = [
-            ("l", f.l.is_some()),
-            ("u", f.u.is_some()),
-            ("m", f.m.is_some()),
-            ("s", f.s.is_some()),
-            ("unit", f.unit.is_some()),
-            ("cap", f.cap.is_some()),
-            ("target", f.target.is_some()),
-            ("lo", f.lo.is_some()),
-            ("hi", f.hi.is_some()),
-            ("scale", f.scale.is_some()),
-            ("truncate", f.truncate.is_some()),
-            ("a", f.a.is_some()),
-            ("b", f.b.is_some()),
-            ("k", f.k.is_some()),
-        ];
-        let takes: &[&str] = match f.method {
+    fn try_from(f: MethodForm) -> Result<Self, String> {
+        let kind: NormaliserMethod = method(&f.method)?;
+        let takes: &[&str] = match kind {
             NormaliserMethod::MinMax => &["l", "u"],
             NormaliserMethod::ZScore => &["m", "s"],
             NormaliserMethod::DistanceToReference => &["unit", "cap"],
@@ -108,8 +129,8 @@ impl TryFrom<NormaliserForm> for Normaliser {
             NormaliserMethod::FixedBounds => &["a", "b", "k"],
             _ => &[],
         };
-        only(&given, takes)?;
-        Ok(match f.method {
+        only(&f.given(), takes)?;
+        Ok(match kind {
             NormaliserMethod::None => Normaliser::Identity,
             NormaliserMethod::MinMax => Normaliser::MinMax {
                 l: f.l.unwrap_or(0.0),
@@ -160,24 +181,14 @@ enum AggregatorMethod {
     Copeland,
 }
 
-/// How an [`Aggregator`] is read.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct AggregatorForm {
-    method: AggregatorMethod,
-    p: Option<f64>,
-}
-
-impl TryFrom<AggregatorForm> for Aggregator {
+impl TryFrom<MethodForm> for Aggregator {
     type Error = String;
 
-    fn try_from(f: AggregatorForm) -> Result<Self, String> {
-        let generalised = matches!(f.method, AggregatorMethod::GeneralisedMean);
-        only(
-            &[("p", f.p.is_some())],
-            if generalised { &["p"] } else { &[] },
-        )?;
-        Ok(match f.method {
+    fn try_from(f: MethodForm) -> Result<Self, String> {
+        let kind: AggregatorMethod = method(&f.method)?;
+        let generalised = matches!(kind, AggregatorMethod::GeneralisedMean);
+        only(&f.given(), if generalised { &["p"] } else { &[] })?;
+        Ok(match kind {
             AggregatorMethod::PointsSum => Aggregator::PointsSum,
             AggregatorMethod::WeightedMean => Aggregator::WeightedMean,
             AggregatorMethod::GeometricMean => Aggregator::GeometricMean,
@@ -260,25 +271,15 @@ enum ImputationMethod {
     Interpolate,
 }
 
-/// How an [`Imputation`] is read.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct ImputationForm {
-    method: ImputationMethod,
-    group: Option<String>,
-}
-
-impl TryFrom<ImputationForm> for Imputation {
+impl TryFrom<MethodForm> for Imputation {
     type Error = String;
 
-    fn try_from(f: ImputationForm) -> Result<Self, String> {
+    fn try_from(f: MethodForm) -> Result<Self, String> {
         use ImputationMethod as M;
-        let grouped = matches!(f.method, M::GroupMean | M::GroupMedian);
-        only(
-            &[("group", f.group.is_some())],
-            if grouped { &["group"] } else { &[] },
-        )?;
-        Ok(match f.method {
+        let kind: ImputationMethod = method(&f.method)?;
+        let grouped = matches!(kind, M::GroupMean | M::GroupMedian);
+        only(&f.given(), if grouped { &["group"] } else { &[] })?;
+        Ok(match kind {
             M::Mean => Imputation::Mean,
             M::Median => Imputation::Median,
             M::GroupMean => Imputation::GroupMean {
@@ -362,6 +363,157 @@ impl TryFrom<ValueChangeForm> for ValueChange {
             period: f.period,
             indicator: f.indicator,
             op: value_op(f.op, f.value, f.by)?,
+        })
+    }
+}
+
+/// One alternative of an uncertain input: a method object (normaliser, aggregator or
+/// imputation — which one, the input's kind says), a name (weight set) or `null` (no
+/// imputation).
+enum Alternative {
+    Method(Box<MethodForm>),
+    Name(String),
+    Nothing,
+}
+
+impl<'de> Deserialize<'de> for Alternative {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Alternative, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Alternative;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a method object, a name or null")
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Alternative, E> {
+                Ok(Alternative::Name(v.to_owned()))
+            }
+            fn visit_unit<E>(self) -> Result<Alternative, E> {
+                Ok(Alternative::Nothing)
+            }
+            fn visit_none<E>(self) -> Result<Alternative, E> {
+                Ok(Alternative::Nothing)
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<Alternative, A::Error> {
+                let form =
+                    MethodForm::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                Ok(Alternative::Method(Box::new(form)))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// The kinds of [`UncertainKind`], by their serde names.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum UncertainKindName {
+    WeightNoise,
+    Normaliser,
+    Aggregator,
+    WeightSet,
+    Imputation,
+    GeneralisedPower,
+}
+
+/// How an [`Uncertain`] and an [`UncertainKind`] are read: the name (required for an input),
+/// the kind and every kind's fields, flat as they are written.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct UncertainForm {
+    name: Option<String>,
+    kind: UncertainKindName,
+    depth: Option<usize>,
+    factor: Option<f64>,
+    alternatives: Option<Vec<Alternative>>,
+    lo: Option<f64>,
+    hi: Option<f64>,
+}
+
+/// Each alternative converted by `f`; an error names the alternative (0-based).
+fn each<T>(
+    alternatives: Vec<Alternative>,
+    f: impl Fn(Alternative) -> Result<T, String>,
+) -> Result<Vec<T>, String> {
+    alternatives
+        .into_iter()
+        .enumerate()
+        .map(|(i, a)| f(a).map_err(|e| format!("alternative {i}: {e}")))
+        .collect()
+}
+
+impl TryFrom<UncertainForm> for UncertainKind {
+    type Error = String;
+
+    fn try_from(f: UncertainForm) -> Result<Self, String> {
+        use UncertainKindName as K;
+        let given = [
+            ("depth", f.depth.is_some()),
+            ("factor", f.factor.is_some()),
+            ("alternatives", f.alternatives.is_some()),
+            ("lo", f.lo.is_some()),
+            ("hi", f.hi.is_some()),
+        ];
+        only(
+            &given,
+            match f.kind {
+                K::WeightNoise => &["depth", "factor"],
+                K::Normaliser | K::Aggregator => &["depth", "alternatives"],
+                K::WeightSet | K::Imputation => &["alternatives"],
+                K::GeneralisedPower => &["depth", "lo", "hi"],
+            },
+        )?;
+        let depth = f.depth;
+        Ok(match f.kind {
+            K::WeightNoise => UncertainKind::WeightNoise {
+                depth,
+                factor: need(f.factor, "factor")?,
+            },
+            K::GeneralisedPower => UncertainKind::GeneralisedPower {
+                depth,
+                lo: need(f.lo, "lo")?,
+                hi: need(f.hi, "hi")?,
+            },
+            K::Normaliser => UncertainKind::Normaliser {
+                depth,
+                alternatives: each(need(f.alternatives, "alternatives")?, |a| match a {
+                    Alternative::Method(m) => Normaliser::try_from(*m),
+                    _ => Err("expected a normaliser object".into()),
+                })?,
+            },
+            K::Aggregator => UncertainKind::Aggregator {
+                depth,
+                alternatives: each(need(f.alternatives, "alternatives")?, |a| match a {
+                    Alternative::Method(m) => Aggregator::try_from(*m),
+                    _ => Err("expected an aggregator object".into()),
+                })?,
+            },
+            K::WeightSet => UncertainKind::WeightSet {
+                alternatives: each(need(f.alternatives, "alternatives")?, |a| match a {
+                    Alternative::Name(n) => Ok(n),
+                    _ => Err("expected the name of a weight set".into()),
+                })?,
+            },
+            K::Imputation => UncertainKind::Imputation {
+                alternatives: each(need(f.alternatives, "alternatives")?, |a| match a {
+                    Alternative::Method(m) => Imputation::try_from(*m).map(Some),
+                    Alternative::Nothing => Ok(None),
+                    Alternative::Name(_) => Err("expected an imputation object or null".into()),
+                })?,
+            },
+        })
+    }
+}
+
+impl TryFrom<UncertainForm> for Uncertain {
+    type Error = String;
+
+    fn try_from(mut f: UncertainForm) -> Result<Self, String> {
+        Ok(Uncertain {
+            name: need(f.name.take(), "name")?,
+            kind: f.try_into()?,
         })
     }
 }
@@ -712,6 +864,128 @@ mod tests {
         assert!(e.starts_with("unknown field `x`"), "{e}");
         let e = read::<ValueChange>(r#"{"unit": "HN", "op": "add", "by": 1}"#).unwrap_err();
         assert!(e.starts_with("missing field `indicator`"), "{e}");
+    }
+
+    #[test]
+    fn uncertain_inputs_read_and_round_trip() {
+        use UncertainKind::*;
+        let kinds = [
+            WeightNoise {
+                depth: None,
+                factor: 0.25,
+            },
+            WeightNoise {
+                depth: Some(2),
+                factor: 0.1,
+            },
+            Normaliser {
+                depth: Some(3),
+                alternatives: vec![
+                    crate::Normaliser::MinMax { l: 0.0, u: 100.0 },
+                    crate::Normaliser::Goalposts {
+                        lo: 1.0,
+                        hi: 9.0,
+                        scale: 1.0,
+                        truncate: true,
+                    },
+                    crate::Normaliser::Rank,
+                ],
+            },
+            Aggregator {
+                depth: Some(0),
+                alternatives: vec![
+                    crate::Aggregator::WeightedMean,
+                    crate::Aggregator::GeneralisedMean { p: 2.0 },
+                ],
+            },
+            WeightSet {
+                alternatives: vec!["nominal".into(), "equal".into()],
+            },
+            Imputation {
+                alternatives: vec![
+                    None,
+                    Some(crate::Imputation::GroupMean {
+                        group: "region".into(),
+                    }),
+                ],
+            },
+            GeneralisedPower {
+                depth: None,
+                lo: 0.5,
+                hi: 2.0,
+            },
+        ];
+        for kind in kinds {
+            let json = serde_json::to_string(&kind).unwrap();
+            assert_eq!(read::<UncertainKind>(&json).unwrap(), kind, "{json}");
+            let input = Uncertain {
+                name: "x".into(),
+                kind,
+            };
+            let json = serde_json::to_string(&input).unwrap();
+            assert_eq!(read::<Uncertain>(&json).unwrap(), input, "{json}");
+        }
+        for (json, want) in [
+            (
+                r#"{"kind": "weight_noise", "factor": 0.1}"#,
+                "missing field `name`",
+            ),
+            (
+                r#"{"name": "w", "kind": "weight_noise"}"#,
+                "missing field `factor`",
+            ),
+            (
+                r#"{"name": "w", "kind": "weight_noise", "factor": 0.1, "lo": 1}"#,
+                "unknown field `lo`, expected one of `depth`, `factor`",
+            ),
+            (
+                r#"{"name": "w", "kind": "weight_noise", "factr": 0.1}"#,
+                "unknown field `factr`",
+            ),
+            (
+                r#"{"name": "w", "kind": "noise"}"#,
+                "unknown variant `noise`, expected one of `weight_noise`",
+            ),
+            (
+                r#"{"name": "n", "kind": "normaliser", "alternatives": [{"method": "rank"}, {"method": "minmax"}]}"#,
+                "alternative 1: unknown variant `minmax`, expected one of `none`",
+            ),
+            (
+                r#"{"name": "n", "kind": "normaliser", "alternatives": [{"method": "min_max", "p": 2}]}"#,
+                "alternative 0: unknown field `p`, expected one of `l`, `u`",
+            ),
+            (
+                r#"{"name": "n", "kind": "normaliser", "alternatives": [{"method": "rank", "l": 2}]}"#,
+                "alternative 0: unknown field `l`, expected no parameters",
+            ),
+            (
+                r#"{"name": "n", "kind": "normaliser", "alternatives": ["rank"]}"#,
+                "alternative 0: expected a normaliser object",
+            ),
+            (
+                r#"{"name": "a", "kind": "aggregator", "alternatives": [{"method": "generalised_mean"}]}"#,
+                "alternative 0: missing field `p`",
+            ),
+            (
+                r#"{"name": "a", "kind": "aggregator", "alternatives": [{"method": "weighted_mean", "l": 0}]}"#,
+                "alternative 0: unknown field `l`, expected no parameters",
+            ),
+            (
+                r#"{"name": "s", "kind": "weight_set", "alternatives": [null]}"#,
+                "alternative 0: expected the name of a weight set",
+            ),
+            (
+                r#"{"name": "i", "kind": "imputation", "alternatives": ["mean"]}"#,
+                "alternative 0: expected an imputation object or null",
+            ),
+            (
+                r#"{"name": "i", "kind": "imputation", "alternatives": [{"method": "mean", "x": 1}]}"#,
+                "unknown field `x`, expected one of `method`",
+            ),
+        ] {
+            let e = read::<Uncertain>(json).unwrap_err();
+            assert!(e.starts_with(want), "{json}: {e}");
+        }
     }
 
     #[test]

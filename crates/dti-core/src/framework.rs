@@ -54,7 +54,7 @@ pub enum MissingPolicy {
 #[serde(
     tag = "method",
     rename_all = "snake_case",
-    try_from = "crate::forms::AggregatorForm"
+    try_from = "crate::forms::MethodForm"
 )]
 #[non_exhaustive]
 pub enum Aggregator {

@@ -26,7 +26,7 @@ use crate::plan::NO_PARENT;
 #[serde(
     tag = "method",
     rename_all = "snake_case",
-    try_from = "crate::forms::ImputationForm"
+    try_from = "crate::forms::MethodForm"
 )]
 #[non_exhaustive]
 pub enum Imputation {

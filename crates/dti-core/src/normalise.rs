@@ -22,7 +22,7 @@ use thiserror::Error;
 #[serde(
     tag = "method",
     rename_all = "snake_case",
-    try_from = "crate::forms::NormaliserForm"
+    try_from = "crate::forms::MethodForm"
 )]
 #[non_exhaustive]
 pub enum Normaliser {
