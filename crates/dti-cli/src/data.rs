@@ -78,6 +78,14 @@ impl Loaded {
         if let Some(i) = &e.indicator {
             s.push_str(&format!(", indicator '{i}'"));
         }
+        // A duplicate points at its first record: name that one the same way.
+        if let dti_core::InputErrorKind::DuplicateUnit { first_row } = e.kind {
+            let first = match self.lines.get(first_row) {
+                Some(Some(l)) => format!("row {l}"),
+                _ => format!("record {}", first_row + 1),
+            };
+            return format!("{s}: the unit and period already appear in {first}");
+        }
         format!("{s}: {}", e.kind)
     }
 }

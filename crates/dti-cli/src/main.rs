@@ -1014,12 +1014,14 @@ fn label(u: &UnitScore, ascii: bool) -> String {
 fn period_units(fw: &Framework, data: &DataArgs) -> Result<Vec<UnitRecord>, Fail> {
     let loaded = load_data(fw, data)?;
     let year = latest(&loaded.units, data.year)?;
-    let units: Vec<UnitRecord> = loaded
+    // Each kept record's position in the loaded data, to locate its problems in the file.
+    let (rows, units): (Vec<usize>, Vec<UnitRecord>) = loaded
         .units
         .iter()
-        .filter(|u| u.period == year)
-        .cloned()
-        .collect();
+        .enumerate()
+        .filter(|(_, u)| u.period == year)
+        .map(|(k, u)| (k, u.clone()))
+        .unzip();
     // Report input problems with their file lines before an analysis runs.
     fw.score_with(
         &units,
@@ -1033,13 +1035,18 @@ fn period_units(fw: &Framework, data: &DataArgs) -> Result<Vec<UnitRecord>, Fail
             let located: Vec<String> = problems
                 .iter()
                 .map(|p| {
-                    let k = loaded
-                        .units
-                        .iter()
-                        .position(|u| u.unit == p.unit && u.period == p.period)
-                        .unwrap_or(p.row);
+                    let at = |k: usize| rows.get(k).copied().unwrap_or(k);
+                    let kind = match p.kind {
+                        dti_core::InputErrorKind::DuplicateUnit { first_row } => {
+                            dti_core::InputErrorKind::DuplicateUnit {
+                                first_row: at(first_row),
+                            }
+                        }
+                        ref k => k.clone(),
+                    };
                     loaded.locate(&dti_core::InputError {
-                        row: k,
+                        row: at(p.row),
+                        kind,
                         ..p.clone()
                     })
                 })

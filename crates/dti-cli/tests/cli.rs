@@ -292,6 +292,41 @@ fn bad_input_names_file_row_unit_and_indicator() {
 }
 
 #[test]
+fn duplicates_name_both_rows_in_scores_and_analyses() {
+    // Rows 4 and 5 repeat X in 2023; row 6 is out of range. The analyses score one period,
+    // so their problems must still point at the file's rows, not the period's.
+    let dup = temp(
+        "dup.csv",
+        "unit,period,AWR,GOV\nX,2022,0.5,0.5\nY,2022,0.4,0.4\nX,2023,0.5,0.5\nX,2023,0.6,0.6\nY,2023,0.2,1.5\n",
+    );
+    for args in [vec!["score"], vec!["leave-one-out"]] {
+        dti()
+            .args(&args)
+            .arg(&dup)
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains(
+                "dup.csv, row 5, unit 'X' (2023): the unit and period already appear in row 4",
+            ))
+            .stderr(predicate::str::contains(
+                "dup.csv, row 6, unit 'Y' (2023), indicator 'GOV': 1.5 is outside 0..1",
+            ));
+    }
+    let json = temp(
+        "dup.json",
+        r#"[{"unit": "X", "period": 2023, "values": {"AWR": 0.5}}, {"unit": "X", "period": 2023}]"#,
+    );
+    dti()
+        .args(["score"])
+        .arg(&json)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "dup.json, record 2, unit 'X' (2023): the unit and period already appear in record 1",
+        ));
+}
+
+#[test]
 fn usage_errors_exit_2() {
     dti().args(["score", "--format", "xml"]).assert().code(2);
     dti().args(["frobnicate"]).assert().code(2);
