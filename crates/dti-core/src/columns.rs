@@ -15,9 +15,10 @@ use std::collections::{HashMap, HashSet};
 
 use crate::aggregate::{linear_columns, points_sum};
 use crate::error::{InputError, InputErrorKind, ScoreError};
-use crate::framework::{Framework, MissingPolicy, Rule};
+use crate::framework::{Framework, Rule};
 use crate::input::Value;
 use crate::normalise::ranks_ascending;
+use crate::plan::MissingFill;
 use crate::result::UnitKey;
 use crate::score::{
     aggregate_node, group_by_period, normalisation_groups, normalise_leaf, resolve_value, Cell,
@@ -455,23 +456,19 @@ pub fn score_columns(
         if plan.rule[i].is_none() {
             continue;
         }
-        let normalised = matches!(plan.rule[i], Some(Rule::Normalised { .. }));
         if !grid.cells[i].contains(&Cell::Empty) {
             continue;
         }
+        let fill = plan.missing_fill(i);
         for u in 0..m {
             if skip[u] || grid.cells[i][u] != Cell::Empty {
                 continue;
             }
-            match plan.missing {
-                // Zero-filled after normalisation (see `resolve_unit`).
-                MissingPolicy::Zero if normalised => {}
-                MissingPolicy::Zero => {
-                    let p = plan.max[i].map_or(f64::NAN, |_| 0.0);
-                    grid.set(u, i, 0.0, p, Cell::Missing);
-                }
-                MissingPolicy::Renormalise => grid.cells[i][u] = Cell::Missing,
-                MissingPolicy::Error => {
+            match fill {
+                MissingFill::Later => {}
+                MissingFill::Zero { points } => grid.set(u, i, 0.0, points, Cell::Missing),
+                MissingFill::Omit => grid.cells[i][u] = Cell::Missing,
+                MissingFill::Fail => {
                     unscorable[u] = true;
                     if !rejected.contains(&(u, i)) {
                         problems.push(problem(

@@ -8,6 +8,21 @@ use std::collections::HashMap;
 use crate::framework::{Aggregator, MissingPolicy, Rule};
 use crate::normalise::Normaliser;
 
+/// What the missing-data policy ([`MissingPolicy`], with its sources) does with a leaf
+/// nobody reported; one answer for the record path and the column path.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum MissingFill {
+    /// Nothing yet: a `normalised` leaf under policy zero is zero-filled after
+    /// normalisation, so the zero does not distort the cohort's statistics.
+    Later,
+    /// Value 0 and points 0 (NaN without max points); the cell counts as missing.
+    Zero { points: f64 },
+    /// Left out; its parent's aggregator renormalises over the children present.
+    Omit,
+    /// The unit cannot be scored (policy `error`).
+    Fail,
+}
+
 /// Sentinel parent of the root.
 pub(crate) const NO_PARENT: usize = usize::MAX;
 
@@ -56,6 +71,20 @@ impl Plan {
             .iter()
             .copied()
             .filter(move |&c| weighted && self.weight_unpublished[c])
+    }
+
+    /// The missing-data policy for leaf `i` when it has no value.
+    pub fn missing_fill(&self, i: usize) -> MissingFill {
+        match self.missing {
+            MissingPolicy::Zero if matches!(self.rule[i], Some(Rule::Normalised { .. })) => {
+                MissingFill::Later
+            }
+            MissingPolicy::Zero => MissingFill::Zero {
+                points: self.max[i].map_or(f64::NAN, |_| 0.0),
+            },
+            MissingPolicy::Renormalise => MissingFill::Omit,
+            MissingPolicy::Error => MissingFill::Fail,
+        }
     }
 
     pub fn index_of(&self, code: &str) -> Option<usize> {

@@ -12,10 +12,10 @@ use serde::{Deserialize, Serialize};
 use crate::aggregate::{aggregate_with, copeland, points_sum};
 use crate::error::{InputError, InputErrorKind, ScoreError};
 use crate::explain::explain;
-use crate::framework::{Aggregator, Framework, MissingPolicy, Rule};
+use crate::framework::{Aggregator, Framework};
 use crate::input::{Entry, UnitRecord, Value};
 use crate::normalise::{ranks_ascending, Normaliser};
-use crate::plan::Plan;
+use crate::plan::{MissingFill, Plan};
 use crate::result::{
     AssessedScore, CohortScores, NodeScore, Status, UnitKey, UnitScore, ViewScore,
 };
@@ -574,17 +574,15 @@ fn resolve_unit(
         if cells[i] != Cell::Empty || plan.rule[i].is_none() {
             continue;
         }
-        match plan.missing {
-            // Normalised leaves are zero-filled after normalisation, so the zero does not
-            // distort the cohort's statistics.
-            MissingPolicy::Zero if matches!(plan.rule[i], Some(Rule::Normalised { .. })) => {}
-            MissingPolicy::Zero => {
+        match plan.missing_fill(i) {
+            MissingFill::Later => {}
+            MissingFill::Zero { points: p } => {
                 value[i] = 0.0;
-                points[i] = plan.max[i].map_or(f64::NAN, |_| 0.0);
+                points[i] = p;
                 cells[i] = Cell::Missing;
             }
-            MissingPolicy::Renormalise => cells[i] = Cell::Missing,
-            MissingPolicy::Error => {
+            MissingFill::Omit => cells[i] = Cell::Missing,
+            MissingFill::Fail => {
                 unscorable = true;
                 if !rejected.contains(&i) {
                     problems.push(fail(&fw.def.nodes[i].code, InputErrorKind::Missing));
