@@ -1,8 +1,8 @@
 //! How the internally tagged enums of the schema and the inputs are read ([`Normaliser`],
 //! [`Aggregator`], [`Rule`], [`Imputation`], [`ValueOp`], [`InputErrorKind`]) and the
-//! structs that carry one flattened ([`ValueChange`], [`InputError`], [`Uncertain`]): each through a flat
-//! struct — the tag and every parameter of every variant, all optional — converted to the
-//! enum with the variant's defaults.
+//! structs that carry one flattened ([`ValueChange`], [`InputError`], [`Uncertain`]): each
+//! through a flat struct — the tag and every parameter of every variant, all optional —
+//! converted to the enum with the variant's defaults.
 //!
 //! Serde's own reading of an internally tagged enum (or of a flattened field) buffers each
 //! object in a generic tree (`Content`) and reads it a second time; that code, for every such

@@ -254,13 +254,12 @@ impl<'de> serde::de::Visitor<'de> for EntryVisitor {
         use serde::de::Error;
         let (mut own, mut appraised) = (None, None);
         let (mut numerator, mut denominator) = (None, None);
-        let mut seen: Vec<&'static str> = Vec::new();
+        // The keys by position; `seen` catches a key given twice without allocating.
+        const KEYS: [&str; 4] = ["self", "appraised", "numerator", "denominator"];
+        let mut seen = [false; 4];
         while let Some(key) = map.next_key::<String>()? {
-            let name = match key.as_str() {
-                "self" if self.assessed => "self",
-                "appraised" if self.assessed => "appraised",
-                "numerator" => "numerator",
-                "denominator" => "denominator",
+            let k = match KEYS.iter().position(|&n| n == key) {
+                Some(k) if self.assessed || k >= 2 => k,
                 _ => {
                     return Err(A::Error::custom(if self.assessed {
                         format!("unknown field `{key}`, expected one of `self`, `appraised`, `numerator`, `denominator`")
@@ -269,19 +268,18 @@ impl<'de> serde::de::Visitor<'de> for EntryVisitor {
                     }))
                 }
             };
-            if seen.contains(&name) {
-                return Err(A::Error::duplicate_field(name));
+            if std::mem::replace(&mut seen[k], true) {
+                return Err(A::Error::duplicate_field(KEYS[k]));
             }
-            seen.push(name);
-            match name {
-                "self" => own = map.next_value::<Option<Value>>()?,
-                "appraised" => appraised = map.next_value::<Option<Value>>()?,
-                "numerator" => numerator = Some(map.next_value::<f64>()?),
+            match k {
+                0 => own = map.next_value::<Option<Value>>()?,
+                1 => appraised = map.next_value::<Option<Value>>()?,
+                2 => numerator = Some(map.next_value::<f64>()?),
                 _ => denominator = Some(map.next_value::<f64>()?),
             }
         }
         let ratio = numerator.is_some() || denominator.is_some();
-        if ratio && (seen.contains(&"self") || seen.contains(&"appraised")) {
+        if ratio && (seen[0] || seen[1]) {
             return Err(A::Error::custom(
                 "an entry is either an assessment (`self`, `appraised`) or a ratio \
                  (`numerator`, `denominator`), not both",
