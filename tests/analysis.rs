@@ -1,9 +1,9 @@
 //! Scenarios, comparisons, target seeking, uncertainty and sensitivity analysis.
 
 use dti_core::{
-    compare, leave_one_out, saltelli_matrices, seek_target, sensitivity, sobol_indices,
-    uncertainty, uncertainty_design, AnalysisError, Design, Framework, Goal, Scenario,
-    ScenarioError, SensitivitySpec, UncertaintySpec, UnitRecord,
+    compare, leave_one_out, saltelli_matrices, seek_target, sensitivity, sensitivity_design,
+    sobol_indices, uncertainty, uncertainty_design, AnalysisError, Design, Framework, Goal,
+    Scenario, ScenarioError, SensitivitySpec, UncertaintySpec, UnitRecord,
 };
 use dti_tests::{fixture, read};
 use proptest::prelude::*;
@@ -203,21 +203,56 @@ fn target_seeking_finds_the_cheapest_indicator_or_says_unreachable() {
 // ---- uncertainty -------------------------------------------------------------------------
 
 #[test]
-fn zero_noise_gives_every_unit_its_nominal_rank() {
+fn zero_noise_is_an_analysis_that_does_nothing() {
+    // Noise of factor 0 leaves every run at the nominal ranking: an error naming the input,
+    // not intervals of width 0 that look like a robust ranking.
     let (fw, units) = weighted_panel();
     let s = spec(
         r#"{"runs": 50, "seed": 1, "inputs": [{"name": "w", "kind": "weight_noise", "factor": 0.0}]}"#,
     );
+    let err = uncertainty(&fw, &units, &s, None).unwrap_err();
+    assert_eq!(
+        err,
+        AnalysisError::NoEffect {
+            inputs: vec!["w".into()]
+        }
+    );
+    assert_eq!(err.code(), "no_effect");
+    // Beside an input that has an effect, it is a warning that names it.
+    let s = spec(
+        r#"{"runs": 50, "seed": 1, "inputs": [{"name": "w", "kind": "weight_noise", "factor": 0.0, "depth": 2},
+            {"name": "v", "kind": "weight_noise", "factor": 0.5, "depth": 1},
+            {"name": "deep", "kind": "weight_noise", "factor": 0.5, "depth": 7}]}"#,
+    );
     let r = uncertainty(&fw, &units, &s, None).unwrap();
-    for u in &r.units {
-        let nominal = u.nominal_rank.map(f64::from);
-        assert_eq!(
-            (u.rank_p05, u.rank_p95, u.median_rank),
-            (nominal, nominal, nominal),
-            "{}",
-            u.unit
-        );
-    }
+    assert_eq!(r.warnings.len(), 2, "{:?}", r.warnings);
+    assert!(r.warnings[0].contains("'deep' applies to no node of the framework at depth 7"));
+    assert!(r.warnings[1].contains("'w' changes no unit's value"));
+}
+
+#[test]
+fn two_inputs_setting_one_parameter_are_an_error() {
+    let (fw, units) = weighted_panel();
+    let s = spec(
+        r#"{"runs": 10, "inputs": [{"name": "all", "kind": "weight_noise", "factor": 0.2},
+            {"name": "top", "kind": "weight_noise", "factor": 0.5, "depth": 1}]}"#,
+    );
+    let err = uncertainty(&fw, &units, &s, None).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "uncertain inputs 'all' and 'top' both set the weight noise of node 'F'"
+    );
+    let s = spec(
+        r#"{"runs": 10, "inputs": [{"name": "agg", "kind": "aggregator", "depth": 1, "alternatives": [{"method": "weighted_mean"}, {"method": "geometric_mean"}]},
+            {"name": "p", "kind": "generalised_power", "depth": 1, "lo": 0.5, "hi": 2}]}"#,
+    );
+    let err = uncertainty(&fw, &units, &s, None).unwrap_err();
+    assert_eq!(err.code(), "conflict", "{err}");
+    assert!(
+        err.to_string()
+            .contains("'agg' and 'p' both set the aggregator"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -341,6 +376,197 @@ fn bad_specs_and_designs_are_named() {
         serde_json::from_str(r#"{"rows": [{"agg": 0}, {"agg": "copeland"}]}"#).unwrap();
     let err = uncertainty_design(&fw, &units, &s, &design, None).unwrap_err();
     assert!(matches!(err, AnalysisError::Design { row: 1, .. }), "{err}");
+}
+
+/// The flagship question: how robust is the DTI 2022 ranking to ±25 % on its main-indicator
+/// points? Under a points sum the weights are the max points, so noise perturbs them.
+#[test]
+fn weight_noise_perturbs_the_points_of_a_points_sum() {
+    let (fw, units) = panel_2023();
+    let s = spec(
+        r#"{"runs": 500, "seed": 11, "inputs": [{"name": "points", "kind": "weight_noise", "factor": 0.25, "depth": 2}]}"#,
+    );
+    let r = uncertainty(&fw, &units, &s, None).unwrap();
+    assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+    let moved = r.units.iter().filter(|u| u.rank_p05 != u.rank_p95).count();
+    assert!(
+        moved > 5,
+        "only {moved} of 63 rank intervals are wider than 0"
+    );
+    // Without a depth every level is perturbed, the groups F and A (500 points each) too.
+    let s = spec(
+        r#"{"runs": 200, "seed": 11, "inputs": [{"name": "w", "kind": "weight_noise", "factor": 0.25}]}"#,
+    );
+    let r = uncertainty(&fw, &units, &s, None).unwrap();
+    assert!(r.units.iter().any(|u| u.rank_p05 != u.rank_p95));
+
+    // Worked by hand: a 100-point index of A (60 points) and B (40). X scores A fully and B
+    // not at all: nominal 0.6. With A's and B's points each scaled by 1 ± 0.25 and rescaled
+    // to 100, X's value is 60a/(60a + 40b), a, b ∈ [0.75, 1.25]: between
+    // 45/(45 + 50) = 0.4737 and 75/(75 + 30) = 0.7143, on both sides of 0.6.
+    let fw = Framework::from_json(
+        r#"{"schema_version": 1, "id": "t", "name_vi": "T", "scale": 100, "nodes": [
+            {"code": "A", "name_vi": "A", "max_points": 60}, {"code": "B", "name_vi": "B", "max_points": 40}]}"#,
+    )
+    .unwrap();
+    let units = [
+        UnitRecord::new("X").value("A", 1.0).value("B", 0.0),
+        UnitRecord::new("Y").value("A", 0.0).value("B", 1.0),
+    ];
+    let s = spec(
+        r#"{"runs": 400, "seed": 3, "inputs": [{"name": "w", "kind": "weight_noise", "factor": 0.25}]}"#,
+    );
+    let r = uncertainty(&fw, &units, &s, None).unwrap();
+    let x = &r.units[0];
+    assert_eq!(x.nominal_value, Some(0.6));
+    let (lo, hi) = (x.value_p05.unwrap(), x.value_p95.unwrap());
+    assert!(
+        (45.0 / 95.0..0.6).contains(&lo) && (0.6..=75.0 / 105.0).contains(&hi) && hi > 0.6,
+        "{lo}..{hi}"
+    );
+    // Y's value is 1 − X's in every run.
+    let y = &r.units[1];
+    assert!((x.value_mean.unwrap() + y.value_mean.unwrap() - 1.0).abs() < 1e-12);
+}
+
+/// The README's uncertainty spec (an aggregator alternative at depth 0) runs on the bundled
+/// DTI 2022 framework, whose views sum points of nodes without declared max points.
+#[test]
+fn aggregator_alternatives_keep_the_points_of_every_node() {
+    let (fw, units) = panel_2023();
+    let s = spec(
+        r#"{"runs": 100, "seed": 7, "inputs": [
+          {"name": "weights", "kind": "weight_noise", "factor": 0.25},
+          {"name": "aggregation", "kind": "aggregator", "depth": 0,
+           "alternatives": [{"method": "weighted_mean"}, {"method": "geometric_mean"}]}]}"#,
+    );
+    let r = uncertainty(&fw, &units, &s, None).unwrap();
+    assert_eq!(r.runs, 100);
+    assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+}
+
+/// Design cells name alternatives first: "8" is the weight set named "8", not the ninth.
+#[test]
+fn design_cells_name_alternatives_before_positions() {
+    let (fw, units) = weighted_panel();
+    let mut def = fw.into_def();
+    for name in ["1", "2", "8", "9"] {
+        let mut set = std::collections::BTreeMap::new();
+        let k: f64 = name.parse().unwrap();
+        set.insert("GOV".to_owned(), k);
+        def.weight_sets.insert(name.to_owned(), set);
+    }
+    let fw = Framework::new(def).unwrap();
+    let s = spec(
+        r#"{"keep_draws": true, "inputs": [{"name": "ws", "kind": "weight_set", "alternatives": ["1", "2", "8", "9"]}]}"#,
+    );
+    let by_name: Design = serde_json::from_str(r#"{"rows": [{"ws": 8}, {"ws": "8"}]}"#).unwrap();
+    let r = uncertainty_design(&fw, &units, &s, &by_name, None).unwrap();
+    let d = r.draws.unwrap();
+    // Both cells are the set named "8" (position 2), exported by name.
+    assert_eq!(d.choices[0], d.choices[1]);
+    assert_eq!(d.choices[0], vec![dti_core::DesignValue::Name("8".into())]);
+    assert_eq!(d.ranks[0], d.ranks[1]);
+    // "3" names no set; with numeric names it is not read as a position either.
+    let bad: Design = serde_json::from_str(r#"{"rows": [{"ws": "1"}, {"ws": 3}]}"#).unwrap();
+    let err = uncertainty_design(&fw, &units, &s, &bad, None).unwrap_err();
+    assert!(
+        matches!(err, AnalysisError::Design { row: 1, ref input, .. } if input == "ws"),
+        "{err}"
+    );
+    assert!(
+        err.to_string()
+            .starts_with("design row 2, input 'ws': 3 names no alternative"),
+        "{err}"
+    );
+}
+
+/// Counts from a spec are bounded; zero runs is an analysis that would do nothing.
+#[test]
+fn spec_counts_are_bounded() {
+    let (fw, units) = weighted_panel();
+    let noise = r#"[{"name": "w", "kind": "weight_noise", "factor": 0.2}]"#;
+    for (runs, code) in [
+        ("0", "invalid"),
+        ("10000001", "too_large"),
+        ("18446744073709551615", "too_large"),
+    ] {
+        let s = spec(&format!(r#"{{"runs": {runs}, "inputs": {noise}}}"#));
+        let err = uncertainty(&fw, &units, &s, None).unwrap_err();
+        assert_eq!(err.code(), code, "runs {runs}: {err}");
+    }
+    let sa = |n: &str, boot: &str| -> SensitivitySpec {
+        serde_json::from_str(&format!(
+            r#"{{"n": {n}, "bootstrap": {boot}, "inputs": {noise}}}"#
+        ))
+        .unwrap()
+    };
+    let err = sensitivity(&fw, &units, &sa("18446744073709551615", "0"), None).unwrap_err();
+    assert_eq!(err.code(), "too_large", "{err}");
+    assert!(
+        err.to_string()
+            .starts_with("N·(d + 2) runs is 55340232221128654845"),
+        "{err}"
+    );
+    assert_eq!(
+        sensitivity(&fw, &units, &sa("1", "0"), None)
+            .unwrap_err()
+            .code(),
+        "invalid"
+    );
+    assert_eq!(
+        sensitivity(&fw, &units, &sa("10", "100001"), None)
+            .unwrap_err()
+            .code(),
+        "too_large"
+    );
+}
+
+/// fixtures/treat-sobol/README.md: S₁ = 27/14 and ST₁ = 27/56 with the sample variance.
+#[test]
+fn sobol_variance_is_the_sample_variance() {
+    let s = sobol_indices(&[1.0, 3.0], &[2.0, 6.0], &[vec![1.0, 6.0]]);
+    assert!((s[0].0 - 27.0 / 14.0).abs() < 1e-12, "{}", s[0].0);
+    assert!((s[0].1 - 27.0 / 56.0).abs() < 1e-12, "{}", s[0].1);
+}
+
+/// A Saltelli design replayed through `sensitivity_design` gives the indices of the seeded
+/// analysis that made it.
+#[test]
+fn a_saltelli_design_replays_the_sensitivity_analysis() {
+    let (fw, units) = weighted_panel();
+    let sa: SensitivitySpec = serde_json::from_str(
+        r#"{"n": 32, "seed": 5, "inputs": [
+          {"name": "agg", "kind": "aggregator", "depth": 0, "alternatives": [{"method": "weighted_mean"}, {"method": "geometric_mean"}, {"method": "weighted_median"}]}]}"#,
+    )
+    .unwrap();
+    let seeded = sensitivity(&fw, &units, &sa, None).unwrap();
+    // Rebuild the design from the same matrices: agg = ⌊3u⌋ for u of A, B and AB₁ (= B).
+    let (a, b) = saltelli_matrices(32, 1, 5);
+    let pick = |u: f64| {
+        ["weighted_mean", "geometric_mean", "weighted_median"][((u * 3.0) as usize).min(2)]
+    };
+    let rows: Vec<String> = a
+        .iter()
+        .chain(&b)
+        .chain(&b)
+        .map(|u| format!(r#"{{"agg": "{}"}}"#, pick(u[0])))
+        .collect();
+    let design: Design =
+        serde_json::from_str(&format!(r#"{{"rows": [{}]}}"#, rows.join(","))).unwrap();
+    let replayed = sensitivity_design(&fw, &units, &sa, &design, None).unwrap();
+    assert_eq!(replayed, seeded);
+    // A design whose rows are not N·(d + 2) is refused.
+    let short: Design = serde_json::from_str(
+        r#"{"rows": [{"agg": 0}, {"agg": 1}, {"agg": 2}, {"agg": 0}, {"agg": 1}]}"#,
+    )
+    .unwrap();
+    assert_eq!(
+        sensitivity_design(&fw, &units, &sa, &short, None)
+            .unwrap_err()
+            .code(),
+        "invalid"
+    );
 }
 
 // ---- sensitivity -------------------------------------------------------------------------
@@ -469,13 +695,10 @@ proptest! {
     }
 
     #[test]
-    fn zero_noise_interval_width_is_zero_for_any_seed(seed in any::<u64>()) {
+    fn zero_noise_is_reported_as_no_effect_for_any_seed(seed in any::<u64>()) {
         let (fw, units) = weighted_panel();
         let s = spec(&format!(r#"{{"runs": 20, "seed": {seed}, "inputs": [{{"name": "w", "kind": "weight_noise", "factor": 0.0}}]}}"#));
-        let r = uncertainty(&fw, &units[..15], &s, None).unwrap();
-        for u in &r.units {
-            prop_assert_eq!(u.rank_p05, u.rank_p95);
-            prop_assert_eq!(u.rank_p05, u.nominal_rank.map(f64::from));
-        }
+        let err = uncertainty(&fw, &units[..15], &s, None).unwrap_err();
+        prop_assert_eq!(err.code(), "no_effect");
     }
 }

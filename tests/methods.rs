@@ -587,6 +587,42 @@ fn treatment_winsorises_then_logs() {
     assert_eq!(t.treat_column(&ok), (ok.clone(), vec![], false));
 }
 
+/// fixtures/treat-sobol/README.md: COINr counts the points at the top after the latest
+/// step (1, 2, 3, 4), not every move (1 + 2 + 3 = 6), so it winsorises four points to 28.
+#[test]
+fn winsorisation_counts_points_as_coinr() {
+    use dti_core::Treatment;
+    let mut x: Vec<f64> = (1..=28).map(f64::from).collect();
+    x.extend([168.0, 170.0, 174.0, 206.0]);
+    let (y, changed, log) = Treatment::default().treat_column(&x);
+    assert!(!log, "the column is winsorised, not log-transformed");
+    assert_eq!(y[28..], [28.0, 28.0, 28.0, 28.0]);
+    assert_eq!(y[..28], x[..28]);
+    let mut moved: Vec<(usize, f64, f64)> = changed;
+    moved.sort_by_key(|c| c.0);
+    assert_eq!(
+        moved,
+        vec![
+            (28, 168.0, 28.0),
+            (29, 170.0, 28.0),
+            (30, 174.0, 28.0),
+            (31, 206.0, 28.0)
+        ]
+    );
+    // A limit of 4 still lets step 4 run (3 points at the top before it); a limit of 3 stops
+    // after step 3, which still fails: the log transform.
+    let three = Treatment {
+        max_winsorised: 3,
+        ..Treatment::default()
+    };
+    assert!(three.treat_column(&x).2);
+    let four = Treatment {
+        max_winsorised: 4,
+        ..Treatment::default()
+    };
+    assert!(!four.treat_column(&x).2);
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
 

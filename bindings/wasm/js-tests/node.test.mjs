@@ -1,6 +1,7 @@
 // Runs the suite against the node build of the package (bindings/wasm/pkg): the scoring
 // entry and the analysis entry, side by side as a portal would import them.
 import { test } from "node:test";
+import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -22,3 +23,33 @@ const dti = { ...scoring, ...analysis };
 for (const [name, fn] of cases(dti, env)) {
   test(name, fn);
 }
+
+// Every example of the READMEs runs, in order, against the built package: imports become
+// bindings of the two entries, console output is collected.
+async function runReadme(file, result) {
+  const readme = readFileSync(file, "utf8");
+  const blocks = [...readme.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]);
+  assert.ok(blocks.length >= 2, `${file} has its examples`);
+  const code = blocks.join("\n").replace(
+    /import \{([^}]*)\} from "dti-wasm(?:\/analysis)?";/g,
+    (_, names) => `const {${names.replace(/ as /g, ": ")}} = dti;`,
+  );
+  const logged = [];
+  const AsyncFunction = (async () => {}).constructor;
+  const run = new AsyncFunction("dti", "console", `${code}\nreturn ${result};`);
+  return { value: await run(dti, { log: (...a) => logged.push(a) }), logged };
+}
+
+test("the npm README examples run", async () => {
+  const { value: robustness, logged } = await runReadme(path.join(here, "../npm/README.md"), "robustness");
+  // The flagship question has an answer: some rank interval is wider than one place.
+  assert.equal(robustness.runs, 1000);
+  assert.ok(robustness.units.some((u) => u.rank_p05 !== u.rank_p95), JSON.stringify(robustness.units));
+  assert.deepEqual(robustness.warnings, []);
+  assert.ok(logged.length > 0);
+});
+
+test("the repository README's JS examples run", async () => {
+  const { value: robustness } = await runReadme(path.join(root, "README.md"), "robustness");
+  assert.equal(robustness.runs, 1000);
+});

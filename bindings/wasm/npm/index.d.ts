@@ -279,6 +279,8 @@ export interface UncertaintyResult {
     values: (number | null)[][];
     ranks: (number | null)[][];
   } | null;
+  /** What the analysis noticed but did not stop for (an input without effect). */
+  warnings: string[];
 }
 
 export interface Province {
@@ -292,8 +294,9 @@ export interface Province {
 /** Every error thrown by this package. */
 export interface DtiError extends Error {
   /** The kind: invalid_framework, parse, unknown_builtin, input, normalise, aggregate,
-   * merge_map, merge_input, scenario, analysis_spec, analysis_design, cancelled,
-   * bad_argument, too_large, unknown_unit, unknown_province, not_ready, internal. */
+   * merge_map, merge_input, scenario, analysis_spec, analysis_design, conflict (two
+   * uncertain inputs set one parameter), no_effect (no input changes anything), invalid,
+   * cancelled, bad_argument, too_large, unknown_unit, unknown_province, not_ready, internal. */
   code: string;
   unit?: string;
   indicator?: string;

@@ -158,7 +158,8 @@ pub fn analysis(e: &AnalysisError) -> JsValue {
             &[("path", input.as_str().into())],
         ),
         AnalysisError::Cancelled => error("cancelled", &e.to_string(), &[]),
-        _ => error("analysis", &e.to_string(), &[]),
+        // conflict, no_effect, invalid, too_large: the core's own codes.
+        _ => error(e.code(), &e.to_string(), &[]),
     }
 }
 

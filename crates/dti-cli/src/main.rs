@@ -16,14 +16,14 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 use dti_core::{
     compare, find_province, leave_one_out, merge_cohort, merger_2025, read_tables, run_pipeline,
-    sensitivity, uncertainty, uncertainty_design, write_data, write_results, CohortScores, Design,
-    DesignValue, Era, Extension, Framework, FrameworkDef, MergeMap, MergeOptions, Pipeline,
-    Scenario, ScoreOptions, SensitivitySpec, Supplement, TableOptions, UncertaintySpec, UnitRecord,
-    UnitScore,
+    sensitivity, sensitivity_design, uncertainty, uncertainty_design, write_data, write_results,
+    CohortScores, Design, DesignValue, Era, Extension, Framework, FrameworkDef, MergeMap,
+    MergeOptions, Pipeline, Scenario, ScoreOptions, SensitivitySpec, Supplement, TableOptions,
+    UncertaintySpec, UnitRecord, UnitScore,
 };
 
 use data::{read_records, DataError, Layout, Loaded, BUNDLED};
-use output::{num, rank, Format, Sink, Table};
+use output::{num, rank, signed, Format, Sink, Table};
 
 const AFTER_HELP: &str = "Examples:
   dti score                                  rank the bundled 63 provinces (latest year)
@@ -189,17 +189,34 @@ Example: dti coin --meta meta.csv --data data.csv --denominate --impute mean --n
         #[command(flatten)]
         out: OutputArgs,
     },
-    /// Compare the rankings of two data files scored with the same framework.
+    /// Compare two rankings: two files, two periods (--from, --to) or two frameworks
+    ///
+    /// Units are matched by id; the command exits 1 when the two rankings have no ranked unit
+    /// in common, and warns about units ranked on one side only.
+    #[command(after_help = "Examples:
+  dti compare before.csv after.csv                 two data files, the latest period of the first
+  dti compare panel.csv --from 2022 --to 2023      year-over-year rank shifts in one panel
+  dti compare panel.csv --framework-b custom.json  the same data under two frameworks")]
     Compare {
         /// The baseline data.
         a: PathBuf,
-        /// The data compared with it.
-        b: PathBuf,
+        /// The data compared with it (default: the baseline data again, for --from/--to or
+        /// --framework-b).
+        b: Option<PathBuf>,
         #[command(flatten)]
         fw: FrameworkArgs,
-        /// The period to compare (default: the latest).
+        /// Score B with this framework (a built-in id or a file) instead of --framework.
         #[arg(long)]
+        framework_b: Option<String>,
+        /// The period of both rankings (default: the latest of the baseline).
+        #[arg(long, conflicts_with_all = ["from", "to"])]
         year: Option<i32>,
+        /// The baseline's period.
+        #[arg(long)]
+        from: Option<i32>,
+        /// The compared ranking's period.
+        #[arg(long)]
+        to: Option<i32>,
         #[command(flatten)]
         out: OutputArgs,
     },
@@ -228,6 +245,10 @@ Example: dti coin --meta meta.csv --data data.csv --denominate --impute mean --n
         fw: FrameworkArgs,
         #[command(flatten)]
         data: DataArgs,
+        /// A given Saltelli design (CSV or JSON): N rows of A, N of B, then N of each ABᵢ
+        /// in the order of the spec's inputs.
+        #[arg(long)]
+        design: Option<PathBuf>,
         #[command(flatten)]
         out: OutputArgs,
     },
@@ -309,6 +330,14 @@ enum PlotCommand {
 
 /// A failure: the message for standard error (exit code 1).
 type Fail = String;
+
+/// A usage error: the message, `dti --help` advice and exit code 2 (as clap's own).
+fn usage(message: &str) -> ! {
+    use clap::CommandFactory;
+    Cli::command()
+        .error(clap::error::ErrorKind::ArgumentConflict, message)
+        .exit()
+}
 
 fn read_file(path: &Path) -> Result<String, Fail> {
     std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
@@ -531,7 +560,7 @@ fn ranked_table(fw: &Framework, units: &[&UnitScore], title: String) -> Table {
             .then(a.unit.cmp(&b.unit))
     });
     for u in rows {
-        let mut r = vec![
+        let mut r = row![
             rank(u.rank),
             u.unit.clone(),
             u.name.clone().unwrap_or_default(),
@@ -541,7 +570,7 @@ fn ranked_table(fw: &Framework, units: &[&UnitScore], title: String) -> Table {
         for (c, view) in &cols {
             let (v, k) = pillar_value(u, c, *view);
             r.push(num(v, 4));
-            r.push(rank(k));
+            r.push(rank(k).into());
         }
         t.push(r);
     }
@@ -744,7 +773,7 @@ fn run(cli: Cli) -> Result<(), Fail> {
             comparison(
                 &base,
                 &after,
-                year,
+                (year, year),
                 format!("Scenario: {name}"),
                 &sink(&out),
                 out.format,
@@ -754,19 +783,70 @@ fn run(cli: Cli) -> Result<(), Fail> {
             a,
             b,
             fw,
+            framework_b,
             year,
+            from,
+            to,
             out,
         } => {
-            let fw = load_framework(&fw)?;
-            let read = |p: &PathBuf| load_file(p, &fw, Layout::Auto, &[], false);
-            let (la, lb) = (read(&a)?, read(&b)?);
-            let year = latest(&la.units, year)?;
-            let (sa, sb) = (score(&fw, &la, false)?, score(&fw, &lb, false)?);
+            if b.is_none() && framework_b.is_none() && from.is_none() && to.is_none() {
+                usage("compare needs a second data file, --framework-b, or --from/--to");
+            }
+            if b.is_none() && framework_b.is_none() && from == to {
+                usage("--from and --to name the same period: there is nothing to compare");
+            }
+            let fw_b = framework_b.as_ref().map(|id| {
+                load_framework(&FrameworkArgs {
+                    framework: id.clone(),
+                    ..fw.clone()
+                })
+            });
+            let fw_a = load_framework(&fw)?;
+            let fw_b = fw_b.transpose()?.unwrap_or_else(|| fw_a.clone());
+            let la = load_file(&a, &fw_a, Layout::Auto, &[], false)?;
+            let lb = match &b {
+                Some(path) => Some(load_file(path, &fw_b, Layout::Auto, &[], false)?),
+                None if framework_b.is_some() => {
+                    Some(load_file(&a, &fw_b, Layout::Auto, &[], false)?)
+                }
+                None => None,
+            };
+            let pa = latest(&la.units, from.or(year))?;
+            let b_name = b.as_ref().unwrap_or(&a).display().to_string();
+            let b_units = &lb.as_ref().unwrap_or(&la).units;
+            let pb = match to.or(year).or(pa) {
+                Some(p) if !b_units.iter().any(|u| u.period == Some(p)) => {
+                    return Err(format!(
+                        "{b_name} has no data for {p} (it has {}): nothing to compare",
+                        periods_list(&b_units.iter().filter_map(|u| u.period).collect::<Vec<_>>())
+                    ))
+                }
+                p => p,
+            };
+            let sa = score(&fw_a, &la, false)?;
+            let sb = match &lb {
+                Some(l) => score(&fw_b, l, false)?,
+                None => sa.clone(),
+            };
+            let side = |path: &str, f: &Framework, p: Option<i32>| {
+                let mut s = path.to_owned();
+                if framework_b.is_some() {
+                    s.push_str(&format!(" [{}]", f.id()));
+                }
+                if let Some(p) = p {
+                    s.push_str(&format!(" {p}"));
+                }
+                s
+            };
             comparison(
                 &sa,
                 &sb,
-                year,
-                format!("{} vs {}", a.display(), b.display()),
+                (pa, pb),
+                format!(
+                    "{} vs {}",
+                    side(&a.display().to_string(), &fw_a, pa),
+                    side(&b_name, &fw_b, pb)
+                ),
                 &sink(&out),
                 out.format,
             )
@@ -787,10 +867,13 @@ fn run(cli: Cli) -> Result<(), Fail> {
             let result = with_progress("uncertainty", |p| match &design {
                 Some(d) => {
                     let design = read_design(d)?;
-                    uncertainty_design(&fw, &units, &s, &design, Some(p)).map_err(|e| e.to_string())
+                    uncertainty_design(&fw, &units, &s, &design, Some(p))
+                        .map_err(|e| analysis_error(e, &spec, Some(d)))
                 }
-                None => uncertainty(&fw, &units, &s, Some(p)).map_err(|e| e.to_string()),
+                None => uncertainty(&fw, &units, &s, Some(p))
+                    .map_err(|e| analysis_error(e, &spec, None)),
             })?;
+            warn_all(&result.warnings);
             if let (Some(path), Some(d)) = (&draws, &result.draws) {
                 std::fs::write(path, draws_csv(d))
                     .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
@@ -813,7 +896,7 @@ fn run(cli: Cli) -> Result<(), Fail> {
             let mut rows: Vec<_> = result.units.iter().collect();
             rows.sort_by_key(|u| u.nominal_rank.unwrap_or(u32::MAX));
             for u in rows {
-                t.push(vec![
+                t.push(row![
                     u.unit.clone(),
                     rank(u.nominal_rank),
                     num(u.median_rank, 1),
@@ -833,15 +916,23 @@ fn run(cli: Cli) -> Result<(), Fail> {
             spec,
             fw,
             data,
+            design,
             out,
         } => {
             let fw = load_framework(&fw)?;
             let units = period_units(&fw, &data)?;
             let s: SensitivitySpec = serde_json::from_str(&read_file(&spec)?)
                 .map_err(|e| format!("{}: {e}", spec.display()))?;
-            let result = with_progress("sensitivity", |p| {
-                sensitivity(&fw, &units, &s, Some(p)).map_err(|e| e.to_string())
+            let result = with_progress("sensitivity", |p| match &design {
+                Some(d) => {
+                    let design = read_design(d)?;
+                    sensitivity_design(&fw, &units, &s, &design, Some(p))
+                        .map_err(|e| analysis_error(e, &spec, Some(d)))
+                }
+                None => sensitivity(&fw, &units, &s, Some(p))
+                    .map_err(|e| analysis_error(e, &spec, None)),
             })?;
+            warn_all(&result.warnings);
             let mut t = Table::new(
                 &[
                     "input",
@@ -860,11 +951,11 @@ fn run(cli: Cli) -> Result<(), Fail> {
                 c.map_or("-".to_owned(), |(a, b)| format!("{a:.3}..{b:.3}"))
             };
             for ix in &result.indices {
-                t.push(vec![
+                t.push(row![
                     ix.input.clone(),
-                    format!("{:.3}", ix.first_order),
+                    num(Some(ix.first_order), 3),
                     ci(ix.first_order_ci),
-                    format!("{:.3}", ix.total),
+                    num(Some(ix.total), 3),
                     ci(ix.total_ci),
                 ]);
             }
@@ -894,9 +985,9 @@ fn run(cli: Cli) -> Result<(), Fail> {
                     .map(|s| s.abs())
                     .max()
                     .unwrap_or(0);
-                t.push(vec![
+                t.push(row![
                     c.code.clone(),
-                    format!("{:.2}", c.mean_abs_rank_shift),
+                    num(Some(c.mean_abs_rank_shift), 2),
                     max.to_string(),
                 ]);
             }
@@ -930,8 +1021,10 @@ fn run(cli: Cli) -> Result<(), Fail> {
                 let s: UncertaintySpec = serde_json::from_str(&read_file(&spec)?)
                     .map_err(|e| format!("{}: {e}", spec.display()))?;
                 let result = with_progress("uncertainty", |p| {
-                    uncertainty(&fw, &units, &s, Some(p)).map_err(|e| e.to_string())
+                    uncertainty(&fw, &units, &s, Some(p))
+                        .map_err(|e| analysis_error(e, &spec, None))
                 })?;
+                warn_all(&result.warnings);
                 let names: BTreeMap<&str, String> = units
                     .iter()
                     .map(|u| {
@@ -1083,6 +1176,41 @@ fn with_progress<T>(
     r
 }
 
+/// Prints each warning on standard error.
+fn warn_all(warnings: &[String]) {
+    for w in warnings {
+        eprintln!("warning: {w}");
+    }
+}
+
+/// An analysis error, located: a design problem names the design file, its line (CSV) or
+/// JSON pointer and the column; a specification problem names the spec file.
+fn analysis_error(e: dti_core::AnalysisError, spec: &Path, design: Option<&PathBuf>) -> Fail {
+    match (&e, design) {
+        (
+            dti_core::AnalysisError::Design {
+                row,
+                input,
+                message,
+            },
+            Some(d),
+        ) => {
+            if d.extension().is_some_and(|x| x == "json") {
+                format!("{}: /rows/{row}/{input}: {message}", d.display())
+            } else {
+                // The header is line 1: design row k (from 0) is line k + 2.
+                format!(
+                    "{}, line {}, column '{input}': {message}",
+                    d.display(),
+                    row + 2
+                )
+            }
+        }
+        (dti_core::AnalysisError::Score(_), _) => e.to_string(),
+        _ => format!("{}: {e}", spec.display()),
+    }
+}
+
 fn read_design(path: &Path) -> Result<Design, Fail> {
     let text = read_file(path)?;
     if path.extension().is_some_and(|e| e == "json") {
@@ -1193,7 +1321,7 @@ fn explain(fw: &Framework, u: &UnitScore, sink: &Sink, format: Format) -> Result
             }
             d
         };
-        t.push(vec![
+        t.push(row![
             format!("{}{}", "  ".repeat(depth), n.code),
             def.map(|d| d.name_vi.clone()).unwrap_or_default(),
             num(n.points, 1),
@@ -1213,7 +1341,7 @@ fn explain(fw: &Framework, u: &UnitScore, sink: &Sink, format: Format) -> Result
             &[false, true, true, true, true],
         );
         for x in &u.views {
-            v.push(vec![
+            v.push(row![
                 x.code.clone(),
                 num(x.points, 1),
                 num(x.max_points, 0),
@@ -1231,7 +1359,7 @@ fn explain(fw: &Framework, u: &UnitScore, sink: &Sink, format: Format) -> Result
                 .to_owned(),
         );
         for op in &e.opportunities {
-            o.push(vec![
+            o.push(row![
                 op.code.clone(),
                 fw.node(&op.code)
                     .map(|d| d.name_vi.clone())
@@ -1248,25 +1376,79 @@ fn explain(fw: &Framework, u: &UnitScore, sink: &Sink, format: Format) -> Result
     }
 }
 
+/// Compares the ranking of period `periods.0` of `a` with that of period `periods.1` of `b`,
+/// matching units by id; fails when no unit is ranked in both.
 fn comparison(
     a: &CohortScores,
     b: &CohortScores,
-    year: Option<i32>,
+    periods: (Option<i32>, Option<i32>),
     heading: String,
     sink: &Sink,
     format: Format,
 ) -> Result<(), Fail> {
-    let pick = |s: &CohortScores| CohortScores {
+    // Two different periods are matched by unit: both sides are relabelled with the
+    // baseline's period.
+    let pick = |s: &CohortScores, period: Option<i32>| CohortScores {
         units: s
             .units
             .iter()
-            .filter(|u| u.period == year)
-            .cloned()
+            .filter(|u| u.period == period)
+            .map(|u| dti_core::UnitScore {
+                period: periods.0,
+                ..u.clone()
+            })
             .collect(),
         ..s.clone()
     };
-    let (a, b) = (pick(a), pick(b));
+    let (a, b) = (pick(a, periods.0), pick(b, periods.1));
     let cmp = compare(&[&a, &b]);
+    let ranked = |s: &CohortScores| -> Vec<String> {
+        s.units
+            .iter()
+            .filter(|u| u.rank.is_some())
+            .map(|u| u.unit.clone())
+            .collect()
+    };
+    let (ra, rb) = (ranked(&a), ranked(&b));
+    let only_a: Vec<&String> = ra.iter().filter(|u| !rb.contains(u)).collect();
+    let only_b: Vec<&String> = rb.iter().filter(|u| !ra.contains(u)).collect();
+    if cmp.summaries[0].units == 0 {
+        return Err(format!(
+            "{heading}: no unit is ranked in both ({} ranked units in the first, {} in the second{}): nothing to compare",
+            ra.len(),
+            rb.len(),
+            if ra.is_empty() || rb.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "; e.g. '{}' only in the first, '{}' only in the second",
+                    ra[0], rb[0]
+                )
+            }
+        ));
+    }
+    let list = |v: &[&String]| {
+        let shown: Vec<&str> = v.iter().take(10).map(|s| s.as_str()).collect();
+        format!(
+            "{}{}",
+            shown.join(", "),
+            if v.len() > 10 { ", …" } else { "" }
+        )
+    };
+    if !only_a.is_empty() {
+        eprintln!(
+            "warning: {} unit(s) ranked only in the first are left out: {}",
+            only_a.len(),
+            list(&only_a)
+        );
+    }
+    if !only_b.is_empty() {
+        eprintln!(
+            "warning: {} unit(s) ranked only in the second are left out: {}",
+            only_b.len(),
+            list(&only_b)
+        );
+    }
     let mut t = Table::new(
         &[
             "unit",
@@ -1302,7 +1484,7 @@ fn comparison(
             .unit(&u.unit, u.period)
             .and_then(|x| x.name.clone())
             .unwrap_or_default();
-        t.push(vec![
+        t.push(row![
             u.unit.clone(),
             name,
             rank(i.ranks[0]),
@@ -1310,7 +1492,7 @@ fn comparison(
             i.rank_shifts[1].map_or("-".to_owned(), |s| format!("{s:+}")),
             num(i.values[0], 4),
             num(i.values[1], 4),
-            i.value_diffs[1].map_or("-".to_owned(), |d| format!("{d:+.4}")),
+            signed(i.value_diffs[1], 4),
         ]);
     }
     sink.emit(format, &t, || {
@@ -1332,7 +1514,7 @@ fn frameworks(action: FrameworksCommand, ascii: bool) -> Result<(), Fail> {
                     Ok(_) => "ready".to_owned(),
                     Err(_) => "provisional: unpublished parameters must be supplied".to_owned(),
                 };
-                t.push(vec![
+                t.push(row![
                     id.to_owned(),
                     def.name_en.clone(),
                     def.source.clone(),

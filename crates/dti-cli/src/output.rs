@@ -16,12 +16,70 @@ pub enum Format {
     Json,
 }
 
-/// A table of text cells; numeric columns are right-aligned.
+/// One cell: text, or a number shown rounded in the terminal table and written at full
+/// precision (the shortest decimal that reads back to the same f64) in CSV.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Text(String),
+    /// A number (`None`: missing), its decimals in the table, and whether to show its sign.
+    Num(Option<f64>, usize, bool),
+}
+
+impl Cell {
+    /// What the terminal table shows.
+    fn shown(&self) -> String {
+        match self {
+            Cell::Text(s) => s.clone(),
+            Cell::Num(None, _, _) => "-".to_owned(),
+            Cell::Num(Some(v), d, false) => format!("{v:.d$}"),
+            Cell::Num(Some(v), d, true) => format!("{v:+.d$}"),
+        }
+    }
+
+    /// What CSV holds: numbers at full precision, missing as empty.
+    fn exact(&self) -> String {
+        match self {
+            Cell::Text(s) if s == "-" => String::new(),
+            Cell::Text(s) => s.clone(),
+            Cell::Num(None, _, _) => String::new(),
+            // Rust's `Display` for f64 is the shortest round-trip decimal.
+            Cell::Num(Some(v), _, _) => v.to_string(),
+        }
+    }
+}
+
+impl std::fmt::Display for Cell {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.shown())
+    }
+}
+
+impl From<String> for Cell {
+    fn from(s: String) -> Cell {
+        Cell::Text(s)
+    }
+}
+
+impl From<&str> for Cell {
+    fn from(s: &str) -> Cell {
+        Cell::Text(s.to_owned())
+    }
+}
+
+/// A row of cells from values of mixed kinds.
+#[macro_export]
+macro_rules! row {
+    ($($cell:expr),* $(,)?) => {
+        vec![$($crate::output::Cell::from($cell)),*]
+    };
+}
+
+/// A table of cells; numeric columns are right-aligned.
 #[derive(Debug, Clone, Default)]
 pub struct Table {
     pub title: Option<String>,
     pub header: Vec<String>,
-    pub rows: Vec<Vec<String>>,
+    pub rows: Vec<Vec<Cell>>,
     pub right: Vec<bool>,
 }
 
@@ -35,15 +93,20 @@ impl Table {
         }
     }
 
-    pub fn push(&mut self, row: Vec<String>) {
+    pub fn push(&mut self, row: Vec<Cell>) {
         self.rows.push(row);
     }
 
     /// Aligned text; widths count characters, so Vietnamese names line up.
     pub fn render(&self) -> String {
         let n = self.header.len();
+        let shown: Vec<Vec<String>> = self
+            .rows
+            .iter()
+            .map(|r| r.iter().map(Cell::shown).collect())
+            .collect();
         let width = |c: usize| {
-            self.rows
+            shown
                 .iter()
                 .map(|r| r.get(c).map_or(0, |s| s.chars().count()))
                 .chain([self.header[c].chars().count()])
@@ -75,7 +138,7 @@ impl Table {
             &widths.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>(),
             &mut out,
         );
-        for r in &self.rows {
+        for r in &shown {
             line(r, &mut out);
         }
         out
@@ -85,7 +148,7 @@ impl Table {
         let mut w = csv::Writer::from_writer(Vec::new());
         let _ = w.write_record(&self.header);
         for r in &self.rows {
-            let _ = w.write_record(r);
+            let _ = w.write_record(r.iter().map(Cell::exact));
         }
         w.into_inner()
             .ok()
@@ -94,9 +157,14 @@ impl Table {
     }
 }
 
-/// Formats an optional number with `d` decimals (`-` when missing).
-pub fn num(x: Option<f64>, d: usize) -> String {
-    x.map_or_else(|| "-".to_owned(), |v| format!("{v:.d$}"))
+/// An optional number shown with `d` decimals (`-` when missing), exact in CSV.
+pub fn num(x: Option<f64>, d: usize) -> Cell {
+    Cell::Num(x, d, false)
+}
+
+/// As [`num`], with its sign shown.
+pub fn signed(x: Option<f64>, d: usize) -> Cell {
+    Cell::Num(x, d, true)
 }
 
 /// Formats an optional rank.
@@ -156,12 +224,27 @@ mod tests {
     #[test]
     fn tables_align_by_characters() {
         let mut t = Table::new(&["rank", "province"], &[true, false]);
-        t.push(vec!["1".into(), "Đắk Lắk".into()]);
-        t.push(vec!["10".into(), "Hà Nội".into()]);
+        t.push(row!["1", "Đắk Lắk"]);
+        t.push(row!["10", "Hà Nội"]);
         assert_eq!(
             t.render(),
             "rank  province\n----  --------\n   1  Đắk Lắk\n  10  Hà Nội\n"
         );
         assert_eq!(t.csv(), "rank,province\n1,Đắk Lắk\n10,Hà Nội\n");
+    }
+
+    #[test]
+    fn csv_carries_full_precision_and_the_table_rounds() {
+        let mut t = Table::new(&["x", "d"], &[true, true]);
+        t.push(row![num(Some(0.1 + 0.2), 4), signed(Some(-1.0 / 3.0), 2)]);
+        t.push(row![num(None, 4), signed(Some(5.1000000000000005), 1)]);
+        assert_eq!(
+            t.render(),
+            "     x      d\n------  -----\n0.3000  -0.33\n     -   +5.1\n"
+        );
+        assert_eq!(
+            t.csv(),
+            "x,d\n0.30000000000000004,-0.3333333333333333\n,5.1000000000000005\n"
+        );
     }
 }

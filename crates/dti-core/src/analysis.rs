@@ -23,7 +23,7 @@ use crate::framework::{Aggregator, Framework, FrameworkDef, Rule};
 use crate::impute::{impute, Imputation};
 use crate::input::UnitRecord;
 use crate::normalise::Normaliser;
-use crate::plan::Plan;
+use crate::plan::{Plan, NO_PARENT};
 use crate::validate::FrameworkError;
 
 /// A progress callback: `(runs done, runs in all)`; returning `false` cancels the analysis.
@@ -196,9 +196,9 @@ pub enum AnalysisError {
         message: String,
     },
     /// A design row cannot be read.
-    #[error("design row {row}, input '{input}': {message}")]
+    #[error("design row {}, input '{input}': {message}", row + 1)]
     Design {
-        /// 0-based row.
+        /// 0-based row of the design (the message counts from 1).
         row: usize,
         /// The input.
         input: String,
@@ -211,9 +211,86 @@ pub enum AnalysisError {
     /// Scoring failed (the input, or a run's method choice).
     #[error(transparent)]
     Score(#[from] ScoreError),
+    /// Two inputs set the same parameter of the same node: which one a run uses would be
+    /// decided by their order, silently.
+    #[error("uncertain inputs '{first}' and '{second}' both set the {parameter} of node '{node}'")]
+    Conflict {
+        /// The first input.
+        first: String,
+        /// The second input.
+        second: String,
+        /// What both set (`weights`, `normaliser`, `aggregator`).
+        parameter: String,
+        /// The node (its code, or the framework id for the index).
+        node: String,
+    },
+    /// No uncertain input changes any unit's value: the analysis would report the nominal
+    /// ranking as its answer.
+    #[error("no uncertain input changes any unit's value ({})", inputs.join(", "))]
+    NoEffect {
+        /// The inputs, each without effect.
+        inputs: Vec<String>,
+    },
+    /// A field of the specification has a value the analysis cannot use.
+    #[error("{field}: {message}")]
+    Invalid {
+        /// The field (`runs`, `n`, `rows` …).
+        field: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// A count in the specification is beyond its limit.
+    #[error("{what} is {value}: at most {limit}")]
+    TooLarge {
+        /// What was counted (`runs`, `n`, `n·(d + 2) runs`, `bootstrap`, …).
+        what: String,
+        /// The value given (or the product, for a derived size).
+        value: u128,
+        /// The limit.
+        limit: u64,
+    },
     /// The progress callback asked to stop.
     #[error("the analysis was cancelled")]
     Cancelled,
+}
+
+impl AnalysisError {
+    /// A stable machine-readable code for the error's kind.
+    ///
+    /// ```
+    /// assert_eq!(dti_core::AnalysisError::Cancelled.code(), "cancelled");
+    /// ```
+    pub fn code(&self) -> &'static str {
+        match self {
+            AnalysisError::Spec { .. } => "spec",
+            AnalysisError::Design { .. } => "design",
+            AnalysisError::Framework(_) => "framework",
+            AnalysisError::Score(_) => "score",
+            AnalysisError::Conflict { .. } => "conflict",
+            AnalysisError::NoEffect { .. } => "no_effect",
+            AnalysisError::TooLarge { .. } => "too_large",
+            AnalysisError::Invalid { .. } => "invalid",
+            AnalysisError::Cancelled => "cancelled",
+        }
+    }
+}
+
+/// Most runs of one analysis (uncertainty runs, or N·(d + 2) Sobol runs): each run keeps
+/// one value and one rank per unit, so 10⁷ runs of 63 units hold about 10 GB.
+pub const MAX_RUNS: usize = 10_000_000;
+/// Most bootstrap resamples of a sensitivity analysis.
+pub const MAX_BOOTSTRAP: usize = 100_000;
+/// Most uncertain inputs in one specification.
+pub const MAX_INPUTS: usize = 1_000;
+/// Most alternatives of one uncertain input.
+pub const MAX_ALTERNATIVES: usize = 10_000;
+
+fn too_large(what: &str, value: u128, limit: usize) -> AnalysisError {
+    AnalysisError::TooLarge {
+        what: what.to_owned(),
+        value,
+        limit: limit as u64,
+    }
 }
 
 /// A run's choice for one input.
@@ -225,12 +302,51 @@ enum Choice {
 }
 
 impl Choice {
-    fn export(self) -> DesignValue {
+    /// The design cell for this choice: an alternative by its name when the names are
+    /// unique (by position otherwise).
+    fn export(self, names: &[String]) -> DesignValue {
         match self {
-            Choice::Alternative(i) => DesignValue::Index(i as u64),
+            Choice::Alternative(i) => {
+                let unique = names.iter().filter(|n| **n == names[i]).count() == 1;
+                if unique {
+                    DesignValue::Name(names[i].clone())
+                } else {
+                    DesignValue::Index(i as u64)
+                }
+            }
             Choice::Replication(r) => DesignValue::Index(r),
             Choice::Value(v) => DesignValue::Number(v),
         }
+    }
+}
+
+/// The parameter an input sets, for the check that no two inputs set the same one.
+fn parameter(kind: &UncertainKind) -> Option<&'static str> {
+    match kind {
+        UncertainKind::WeightNoise { .. } => Some("weight noise"),
+        UncertainKind::Normaliser { .. } => Some("normaliser"),
+        UncertainKind::Aggregator { .. } | UncertainKind::GeneralisedPower { .. } => {
+            Some("aggregator")
+        }
+        _ => None,
+    }
+}
+
+/// The names of an input's alternatives (empty for noise and parameter ranges).
+fn alternative_names(kind: &UncertainKind) -> Vec<String> {
+    match kind {
+        UncertainKind::Normaliser { alternatives, .. } => {
+            alternatives.iter().map(|a| a.name().to_owned()).collect()
+        }
+        UncertainKind::Aggregator { alternatives, .. } => {
+            alternatives.iter().map(|a| a.name().to_owned()).collect()
+        }
+        UncertainKind::WeightSet { alternatives } => alternatives.clone(),
+        UncertainKind::Imputation { alternatives } => alternatives
+            .iter()
+            .map(|a| a.as_ref().map_or("none", Imputation::name).to_owned())
+            .collect(),
+        _ => Vec::new(),
     }
 }
 
@@ -259,6 +375,8 @@ struct Prepared<'a> {
     /// Base weights per weight-set alternative (or the framework's own).
     weights: Vec<Vec<f64>>,
     weight_set: Option<usize>,
+    /// Inputs that apply to no node of the framework.
+    warnings: Vec<String>,
 }
 
 fn spec_err(input: &Uncertain, message: impl Into<String>) -> AnalysisError {
@@ -284,7 +402,23 @@ impl<'a> Prepared<'a> {
         let mut normalisers = Vec::new();
         let mut weight_set = None;
         let mut names: Vec<&str> = Vec::new();
+        let mut warnings = Vec::new();
+        if inputs.len() > MAX_INPUTS {
+            return Err(too_large(
+                "the number of inputs",
+                inputs.len() as u128,
+                MAX_INPUTS,
+            ));
+        }
         for (k, input) in inputs.iter().enumerate() {
+            let count = alternative_names(&input.kind).len();
+            if count > MAX_ALTERNATIVES {
+                return Err(too_large(
+                    &format!("input '{}': the number of alternatives", input.name),
+                    count as u128,
+                    MAX_ALTERNATIVES,
+                ));
+            }
             if names.contains(&input.name.as_str()) {
                 return Err(spec_err(input, "the name is used twice"));
             }
@@ -357,9 +491,45 @@ impl<'a> Prepared<'a> {
                 UncertainKind::WeightSet { .. } | UncertainKind::Imputation { .. }
             );
             if needs_nodes && nodes.is_empty() {
-                return Err(spec_err(input, "applies to no node of the framework"));
+                warnings.push(format!(
+                    "uncertain input '{}' applies to no node of the framework{}: it has no effect",
+                    input.name,
+                    match &input.kind {
+                        UncertainKind::WeightNoise { depth: Some(d), .. }
+                        | UncertainKind::Normaliser { depth: Some(d), .. }
+                        | UncertainKind::Aggregator { depth: Some(d), .. }
+                        | UncertainKind::GeneralisedPower { depth: Some(d), .. } =>
+                            format!(" at depth {d}"),
+                        _ => String::new(),
+                    }
+                ));
             }
             scope.push(nodes);
+        }
+
+        // Two inputs that set the same parameter of one node are an error: which one a run
+        // uses would otherwise depend on their order.
+        for (k, input) in inputs.iter().enumerate() {
+            let Some(param) = parameter(&input.kind) else {
+                continue;
+            };
+            for (j, other) in inputs.iter().enumerate().take(k) {
+                if parameter(&other.kind) != Some(param) {
+                    continue;
+                }
+                if let Some(&node) = scope[k].iter().find(|i| scope[j].contains(i)) {
+                    return Err(AnalysisError::Conflict {
+                        first: other.name.clone(),
+                        second: input.name.clone(),
+                        parameter: param.to_owned(),
+                        node: if node == plan.root {
+                            fw.def.id.clone()
+                        } else {
+                            fw.def.nodes[node].code.clone()
+                        },
+                    });
+                }
+            }
         }
 
         // Aggregator alternatives must fit the framework (e.g. Copeland on a node with points).
@@ -373,14 +543,19 @@ impl<'a> Prepared<'a> {
             };
             for a in alternatives {
                 let mut def = fw.def.clone();
+                // Points derived from a sum stay every node's points under a mean (views and
+                // points sums elsewhere keep the maxima they had).
+                def.scale = plan.max[plan.root];
+                for (j, node) in def.nodes.iter_mut().enumerate() {
+                    if node.max_points.is_none() {
+                        node.max_points = plan.max[j];
+                    }
+                }
                 for &i in &scope[k] {
                     if i == plan.root {
                         def.aggregate = a;
-                        def.scale = plan.max[i];
                     } else {
                         def.nodes[i].aggregate = Some(a);
-                        // Points derived from a sum stay the node's points under a mean.
-                        def.nodes[i].max_points = plan.max[i];
                     }
                 }
                 Framework::new(def)
@@ -437,6 +612,7 @@ impl<'a> Prepared<'a> {
             leaves: HashMap::new(),
             weights,
             weight_set,
+            warnings,
         };
         prepared.precompute_leaves()?;
         Ok(prepared)
@@ -551,6 +727,19 @@ impl<'a> Prepared<'a> {
             if let (UncertainKind::WeightNoise { factor, .. }, Choice::Replication(r)) =
                 (&input.kind, choices[k])
             {
+                // Under a points sum the weights are the max points: noise perturbs them. The
+                // node's value Σ pᵢ / Σ maxᵢ becomes Σ vᵢ·maxᵢ' / Σ maxᵢ' — the children's
+                // max points perturbed and rescaled to the node's own total, so the scale
+                // (1000 for the DTI) stays — i.e. a mean weighted by the perturbed points.
+                for &i in &self.scope[k] {
+                    let p = base.parent[i];
+                    if p != NO_PARENT && plan.aggregate[p] == Aggregator::PointsSum {
+                        plan.aggregate[p] = Aggregator::WeightedMean;
+                        for &c in &base.children[p] {
+                            plan.weight[c] = base.max[c].unwrap_or(0.0);
+                        }
+                    }
+                }
                 for &i in &self.scope[k] {
                     let u = uniform(self.seed, NOISE + k as u64, r, i as u64);
                     plan.weight[i] *= 1.0 + factor * (2.0 * u - 1.0);
@@ -596,20 +785,31 @@ impl<'a> Prepared<'a> {
                 let v = cells
                     .get(&input.name)
                     .ok_or_else(|| err("no value for this input".to_owned()))?;
-                let names: Vec<String> = match &input.kind {
-                    UncertainKind::Normaliser { alternatives, .. } => {
-                        alternatives.iter().map(|a| a.name().to_owned()).collect()
-                    }
-                    UncertainKind::Aggregator { alternatives, .. } => {
-                        alternatives.iter().map(|a| a.name().to_owned()).collect()
-                    }
-                    UncertainKind::WeightSet { alternatives } => alternatives.clone(),
-                    UncertainKind::Imputation { alternatives } => alternatives
-                        .iter()
-                        .map(|a| a.as_ref().map_or("none", Imputation::name).to_owned())
-                        .collect(),
-                    _ => Vec::new(),
+                let names = alternative_names(&input.kind);
+                // Alternatives are named first: a cell "8" for weight sets named "1"…"200" is
+                // the set named "8", never the ninth by position.
+                let text = match v {
+                    DesignValue::Index(i) => Some(i.to_string()),
+                    DesignValue::Number(x) => Some(x.to_string()),
+                    DesignValue::Name(s) => Some(s.clone()),
                 };
+                if !names.is_empty() {
+                    if let Some(t) = &text {
+                        let hits: Vec<usize> = (0..names.len()).filter(|&i| names[i] == *t).collect();
+                        if let [i] = hits[..] {
+                            return Ok(Choice::Alternative(i));
+                        }
+                    }
+                    // A position is taken only when no alternative's name could be read as one.
+                    let numeric_names = names.iter().any(|n| n.trim().parse::<f64>().is_ok());
+                    if numeric_names && !matches!(v, DesignValue::Name(_)) {
+                        return Err(err(format!(
+                            "{} names no alternative (the alternatives are named {}; positions are not read when names are numbers)",
+                            text.unwrap_or_default(),
+                            names.join(", ")
+                        )));
+                    }
+                }
                 match (&input.kind, v) {
                     (UncertainKind::WeightNoise { .. }, DesignValue::Index(r)) => {
                         Ok(Choice::Replication(*r))
@@ -718,6 +918,68 @@ impl<'a> Prepared<'a> {
         }
     }
 
+    /// Whether input `k` changes any unit's index value: runs that differ from `base` only
+    /// in input k's choice (every alternative up to 16, 8 noise replications, or the ends
+    /// and middle of a parameter range) are compared bit for bit.
+    fn has_effect(&self, k: usize, base: &[Choice]) -> Result<bool, AnalysisError> {
+        let probes: Vec<Choice> = match &self.inputs[k].kind {
+            UncertainKind::WeightNoise { .. } => (0..8).map(Choice::Replication).collect(),
+            UncertainKind::GeneralisedPower { lo, hi, .. } => {
+                vec![
+                    Choice::Value(*lo),
+                    Choice::Value((lo + hi) / 2.0),
+                    Choice::Value(*hi),
+                ]
+            }
+            kind => (0..alternative_names(kind).len().min(16))
+                .map(Choice::Alternative)
+                .collect(),
+        };
+        let m = self.evaluators[0].units();
+        if probes.len() < 2 || m == 0 {
+            return Ok(false);
+        }
+        let runs: Vec<Vec<Choice>> = probes
+            .iter()
+            .map(|&c| {
+                let mut r = base.to_vec();
+                r[k] = c;
+                r
+            })
+            .collect();
+        let mut values = vec![f64::NAN; runs.len() * m];
+        let mut ranks = vec![f64::NAN; runs.len() * m];
+        self.evaluate(&runs, &mut values, &mut ranks, None)?;
+        let same = |a: f64, b: f64| a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan());
+        let first = &values[..m];
+        Ok(values
+            .chunks(m)
+            .any(|c| c.iter().zip(first).any(|(&a, &b)| !same(a, b))))
+    }
+
+    /// Warnings for the inputs without effect (with `base`, one run's choices); an error
+    /// when no input has any.
+    fn effects(&self, base: &[Choice]) -> Result<Vec<String>, AnalysisError> {
+        let mut warnings = self.warnings.clone();
+        let mut idle = Vec::new();
+        for (k, input) in self.inputs.iter().enumerate() {
+            let targets_nothing = parameter(&input.kind).is_some() && self.scope[k].is_empty();
+            if targets_nothing || !self.has_effect(k, base)? {
+                if !targets_nothing {
+                    warnings.push(format!(
+                        "uncertain input '{}' changes no unit's value: it has no effect",
+                        input.name
+                    ));
+                }
+                idle.push(input.name.clone());
+            }
+        }
+        if idle.len() == self.inputs.len() {
+            return Err(AnalysisError::NoEffect { inputs: idle });
+        }
+        Ok(warnings)
+    }
+
     /// The nominal run: the framework as it is.
     fn nominal(&self) -> Result<(Vec<f64>, Vec<f64>), AnalysisError> {
         let ev = &self.evaluators[0];
@@ -734,6 +996,16 @@ impl<'a> Prepared<'a> {
         )?;
         Ok((v, r))
     }
+}
+
+/// The sample variance (denominator n − 1; 0 for fewer than two values).
+fn sample_variance(y: impl Iterator<Item = f64> + Clone) -> f64 {
+    let n = y.clone().count();
+    if n < 2 {
+        return 0.0;
+    }
+    let mean = y.clone().sum::<f64>() / n as f64;
+    y.map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1) as f64
 }
 
 /// Linear-interpolation quantile ("type 7") of sorted values.
@@ -832,7 +1104,7 @@ pub struct Draws {
 /// The result of an uncertainty analysis.
 ///
 /// ```
-/// let r = dti_core::UncertaintyResult { runs: 0, units: vec![], draws: None };
+/// let r = dti_core::UncertaintyResult { runs: 0, units: vec![], draws: None, warnings: vec![] };
 /// assert_eq!(r.runs, 0);
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -843,6 +1115,9 @@ pub struct UncertaintyResult {
     pub units: Vec<UnitUncertainty>,
     /// Every run (with `keep_draws`).
     pub draws: Option<Draws>,
+    /// What the analysis noticed but did not stop for (an input without effect).
+    #[serde(default)]
+    pub warnings: Vec<String>,
 }
 
 /// Runs an uncertainty analysis with `spec.runs` seeded draws.
@@ -870,6 +1145,15 @@ pub fn uncertainty(
     spec: &UncertaintySpec,
     progress: Option<Progress>,
 ) -> Result<UncertaintyResult, AnalysisError> {
+    if spec.runs == 0 {
+        return Err(AnalysisError::Invalid {
+            field: "runs".to_owned(),
+            message: "give the number of runs (at least 1), or a design".to_owned(),
+        });
+    }
+    if spec.runs > MAX_RUNS {
+        return Err(too_large("runs", spec.runs as u128, MAX_RUNS));
+    }
     let prepared = Prepared::new(fw, units, &spec.inputs, spec.seed, spec.pool_periods)?;
     let runs: Vec<Vec<Choice>> = (0..spec.runs as u64)
         .map(|r| {
@@ -903,6 +1187,19 @@ pub fn uncertainty_design(
     design: &Design,
     progress: Option<Progress>,
 ) -> Result<UncertaintyResult, AnalysisError> {
+    if design.rows.is_empty() {
+        return Err(AnalysisError::Invalid {
+            field: "design".to_owned(),
+            message: "the design has no rows".to_owned(),
+        });
+    }
+    if design.rows.len() > MAX_RUNS {
+        return Err(too_large(
+            "design rows",
+            design.rows.len() as u128,
+            MAX_RUNS,
+        ));
+    }
     let prepared = Prepared::new(fw, units, &spec.inputs, spec.seed, spec.pool_periods)?;
     let runs = design
         .rows
@@ -923,6 +1220,10 @@ fn summarise_runs(
     let m = meta.len();
     let n = runs.len();
     let (nominal_v, nominal_r) = prepared.nominal()?;
+    let warnings = match runs.first() {
+        Some(base) => prepared.effects(base)?,
+        None => prepared.warnings.clone(),
+    };
     let mut values = vec![f64::NAN; n * m];
     let mut ranks = vec![f64::NAN; n * m];
     prepared.evaluate(runs, &mut values, &mut ranks, progress)?;
@@ -955,12 +1256,17 @@ fn summarise_runs(
             value_p95: opt(quantile(&v, 0.95)),
         });
     }
+    let names: Vec<Vec<String>> = prepared
+        .inputs
+        .iter()
+        .map(|i| alternative_names(&i.kind))
+        .collect();
     let draws = keep.then(|| Draws {
         inputs: prepared.inputs.iter().map(|i| i.name.clone()).collect(),
         units: meta.iter().map(|u| u.unit.clone()).collect(),
         choices: runs
             .iter()
-            .map(|c| c.iter().map(|x| x.export()).collect())
+            .map(|c| c.iter().zip(&names).map(|(x, n)| x.export(n)).collect())
             .collect(),
         values: values
             .chunks(m)
@@ -975,6 +1281,7 @@ fn summarise_runs(
         runs: n,
         units,
         draws,
+        warnings,
     })
 }
 
@@ -990,7 +1297,8 @@ fn summarise_runs(
 pub struct SensitivitySpec {
     /// The uncertain inputs.
     pub inputs: Vec<Uncertain>,
-    /// Base sample size N: the design has N(d + 2) runs.
+    /// Base sample size N: the design has N(d + 2) runs (not needed with a given design).
+    #[serde(default)]
     pub n: usize,
     /// Seed.
     #[serde(default)]
@@ -1027,7 +1335,7 @@ pub struct SobolIndex {
 /// nominal ranking.
 ///
 /// ```
-/// let r = dti_core::SensitivityResult { runs: 0, variance: 0.0, mean: 0.0, indices: vec![] };
+/// let r = dti_core::SensitivityResult { runs: 0, variance: 0.0, mean: 0.0, indices: vec![], warnings: vec![] };
 /// assert_eq!(r.runs, 0);
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -1036,10 +1344,14 @@ pub struct SensitivityResult {
     pub runs: usize,
     /// Mean of the output over A and B.
     pub mean: f64,
-    /// Variance of the output over A and B.
+    /// Sample variance (denominator 2N − 1) of the output over A and B.
     pub variance: f64,
     /// One entry per input.
     pub indices: Vec<SobolIndex>,
+    /// What the analysis noticed but did not stop for (an input without effect, an output
+    /// without variance).
+    #[serde(default)]
+    pub warnings: Vec<String>,
 }
 
 /// Saltelli's base matrices A and B (N × d, uniform on [0, 1)), from the seed.
@@ -1059,9 +1371,18 @@ pub fn saltelli_matrices(n: usize, d: usize, seed: u64) -> (Vec<Vec<f64>>, Vec<V
 }
 
 /// First-order and total Sobol indices from outputs on A, B and each ABᵢ (A with column i from
-/// B): V = variance of y over A and B; Sᵢ = mean(y_B·(y_ABᵢ − y_A))/V (Saltelli 2010);
+/// B): V = the *sample* variance of the 2N outputs on A and B (denominator 2N − 1, as COINr's
+/// `get_sensitivity` computes it); Sᵢ = mean(y_B·(y_ABᵢ − y_A))/V (Saltelli 2010);
 /// STᵢ = Σ(y_A − y_ABᵢ)²/(2N·V) (Jansen). Returns (Sᵢ, STᵢ) per input; zero variance gives
 /// zeros.
+///
+/// Worked by hand: y_A = (1, 3), y_B = (2, 6), y_AB₁ = (1, 6): mean 3, V = 14/3,
+/// S₁ = ((2·0 + 6·3)/2)/V = 27/14, ST₁ = (0 + 9)/(4·V) = 27/56.
+///
+/// ```
+/// let s = dti_core::sobol_indices(&[1.0, 3.0], &[2.0, 6.0], &[vec![1.0, 6.0]]);
+/// assert!((s[0].0 - 27.0 / 14.0).abs() < 1e-12 && (s[0].1 - 27.0 / 56.0).abs() < 1e-12);
+/// ```
 ///
 /// ```
 /// // y = 2·x1 (x2 plays no part): S1 = ST1 = 1, S2 = ST2 = 0.
@@ -1077,9 +1398,7 @@ pub fn saltelli_matrices(n: usize, d: usize, seed: u64) -> (Vec<Vec<f64>>, Vec<V
 /// ```
 pub fn sobol_indices(ya: &[f64], yb: &[f64], yab: &[Vec<f64>]) -> Vec<(f64, f64)> {
     let n = ya.len() as f64;
-    let all = ya.iter().chain(yb);
-    let mean = all.clone().sum::<f64>() / (2.0 * n);
-    let var = all.map(|y| (y - mean).powi(2)).sum::<f64>() / (2.0 * n);
+    let var = sample_variance(ya.iter().chain(yb).copied());
     yab.iter()
         .map(|yi| {
             if var == 0.0 {
@@ -1128,9 +1447,32 @@ pub fn sensitivity(
     spec: &SensitivitySpec,
     progress: Option<Progress>,
 ) -> Result<SensitivityResult, AnalysisError> {
-    let prepared = Prepared::new(fw, units, &spec.inputs, spec.seed, spec.pool_periods)?;
     let d = spec.inputs.len();
     let n = spec.n;
+    if n < 2 {
+        return Err(AnalysisError::Invalid {
+            field: "n".to_owned(),
+            message: format!("the base sample size must be at least 2, got {n}"),
+        });
+    }
+    if d == 0 {
+        return Err(AnalysisError::Invalid {
+            field: "inputs".to_owned(),
+            message: "no uncertain input to study".to_owned(),
+        });
+    }
+    let total = (n as u128) * (d as u128 + 2);
+    if total > MAX_RUNS as u128 {
+        return Err(too_large("N·(d + 2) runs", total, MAX_RUNS));
+    }
+    if spec.bootstrap > MAX_BOOTSTRAP {
+        return Err(too_large(
+            "bootstrap",
+            spec.bootstrap as u128,
+            MAX_BOOTSTRAP,
+        ));
+    }
+    let prepared = Prepared::new(fw, units, &spec.inputs, spec.seed, spec.pool_periods)?;
     let (a, b) = saltelli_matrices(n, d, spec.seed);
     let to_run = |u: &[f64]| -> Vec<Choice> {
         (0..d)
@@ -1151,11 +1493,88 @@ pub fn sensitivity(
             to_run(&u)
         }));
     }
+    sobol(&prepared, &runs, n, spec, progress)
+}
+
+/// Runs a sensitivity analysis over a given Saltelli design: its rows are the N runs of A,
+/// then the N runs of B, then N runs of each ABᵢ in the order of `spec.inputs` — N(d + 2)
+/// rows, as [`sensitivity`] makes them — so that a design made elsewhere (COINr's
+/// `get_sensitivity`, a design file exported earlier) is replayed run for run. `spec.n` is
+/// ignored: N is the number of rows divided by d + 2.
+///
+/// ```
+/// use dti_core::*;
+/// let fw = Framework::from_json(r#"{"schema_version": 1, "id": "t", "name_vi": "T", "aggregate": {"method": "weighted_mean"},
+///   "nodes": [{"code": "A", "name_vi": "A"}, {"code": "B", "name_vi": "B"}]}"#)?;
+/// let units = [UnitRecord::new("X").value("A", 0.9).value("B", 0.1), UnitRecord::new("Y").value("A", 0.2).value("B", 0.6)];
+/// let spec: SensitivitySpec = serde_json::from_str(r#"{"n": 2, "inputs": [
+///   {"name": "agg", "kind": "aggregator", "depth": 0, "alternatives": [{"method": "weighted_mean"}, {"method": "weighted_median"}]}]}"#)?;
+/// // A = (mean, median), B = (median, median), AB₁ = B's column: (median, median).
+/// let design: Design = serde_json::from_str(r#"{"rows": [{"agg": "weighted_mean"}, {"agg": "weighted_median"},
+///   {"agg": "weighted_median"}, {"agg": "weighted_median"}, {"agg": "weighted_median"}, {"agg": "weighted_median"}]}"#)?;
+/// let r = sensitivity_design(&fw, &units, &spec, &design, None)?;
+/// assert_eq!(r.runs, 6);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn sensitivity_design(
+    fw: &Framework,
+    units: &[UnitRecord],
+    spec: &SensitivitySpec,
+    design: &Design,
+    progress: Option<Progress>,
+) -> Result<SensitivityResult, AnalysisError> {
+    let d = spec.inputs.len();
+    if d == 0 {
+        return Err(AnalysisError::Invalid {
+            field: "inputs".to_owned(),
+            message: "no uncertain input to study".to_owned(),
+        });
+    }
+    let rows = design.rows.len();
+    if rows > MAX_RUNS {
+        return Err(too_large("design rows", rows as u128, MAX_RUNS));
+    }
+    if rows == 0 || rows % (d + 2) != 0 || rows / (d + 2) < 2 {
+        return Err(AnalysisError::Invalid {
+            field: "design".to_owned(),
+            message: format!(
+                "a Saltelli design for {d} input(s) has N·{} rows (A, B and one ABᵢ per input, N ≥ 2 each); this one has {rows}",
+                d + 2
+            ),
+        });
+    }
+    if spec.bootstrap > MAX_BOOTSTRAP {
+        return Err(too_large(
+            "bootstrap",
+            spec.bootstrap as u128,
+            MAX_BOOTSTRAP,
+        ));
+    }
+    let prepared = Prepared::new(fw, units, &spec.inputs, spec.seed, spec.pool_periods)?;
+    let runs = design
+        .rows
+        .iter()
+        .enumerate()
+        .map(|(row, cells)| prepared.read_design(row, cells))
+        .collect::<Result<Vec<_>, _>>()?;
+    sobol(&prepared, &runs, rows / (d + 2), spec, progress)
+}
+
+/// Evaluates a Saltelli design's runs (A, B, AB₁ … AB_d, N each) and estimates the indices.
+fn sobol(
+    prepared: &Prepared,
+    runs: &[Vec<Choice>],
+    n: usize,
+    spec: &SensitivitySpec,
+    progress: Option<Progress>,
+) -> Result<SensitivityResult, AnalysisError> {
+    let d = spec.inputs.len();
     let m = prepared.evaluators[0].units();
     let (_, nominal) = prepared.nominal()?;
+    let mut warnings = prepared.effects(&runs[0])?;
     let mut values = vec![f64::NAN; runs.len() * m];
     let mut ranks = vec![f64::NAN; runs.len() * m];
-    prepared.evaluate(&runs, &mut values, &mut ranks, progress)?;
+    prepared.evaluate(runs, &mut values, &mut ranks, progress)?;
     let y: Vec<f64> = ranks
         .chunks(m.max(1))
         .map(|r| {
@@ -1181,7 +1600,14 @@ pub fn sensitivity(
     let point = sobol_indices(ya, yb, &yab);
     let all: Vec<f64> = ya.iter().chain(yb).copied().collect();
     let mean = all.iter().sum::<f64>() / all.len().max(1) as f64;
-    let variance = all.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / all.len().max(1) as f64;
+    let variance = sample_variance(all.iter().copied());
+    if variance == 0.0 {
+        warnings.push(
+            "the output (mean absolute rank change) is the same in every run of A and B: no rank \
+             moved, so every index is 0"
+                .to_owned(),
+        );
+    }
 
     // Bootstrap: resample the N rows of A, B and every ABᵢ together.
     let mut boots: Vec<Vec<(f64, f64)>> = Vec::new();
@@ -1221,6 +1647,7 @@ pub fn sensitivity(
         mean,
         variance,
         indices,
+        warnings,
     })
 }
 

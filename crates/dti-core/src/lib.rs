@@ -169,10 +169,10 @@ mod validate;
 mod weights;
 
 pub use analysis::{
-    leave_one_out, saltelli_matrices, sensitivity, sobol_indices, uncertainty, uncertainty_design,
-    AnalysisError, Design, DesignValue, Draws, LeaveOneOut, LeftOut, Progress, SensitivityResult,
-    SensitivitySpec, SobolIndex, Uncertain, UncertainKind, UncertaintyResult, UncertaintySpec,
-    UnitUncertainty,
+    leave_one_out, saltelli_matrices, sensitivity, sensitivity_design, sobol_indices, uncertainty,
+    uncertainty_design, AnalysisError, Design, DesignValue, Draws, LeaveOneOut, LeftOut, Progress,
+    SensitivityResult, SensitivitySpec, SobolIndex, Uncertain, UncertainKind, UncertaintyResult,
+    UncertaintySpec, UnitUncertainty, MAX_ALTERNATIVES, MAX_BOOTSTRAP, MAX_INPUTS, MAX_RUNS,
 };
 pub use builtin::{builtin_ids, Extension, Supplement};
 pub use columns::{

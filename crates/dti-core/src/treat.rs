@@ -8,6 +8,11 @@
 //! of points (default 5). If it still fails, the original values are log-transformed instead:
 //! ln(x − min + 0.01·(max − min)).
 //!
+//! The limit counts as COINr 1.1.14's `winsorise` does: after each step the number of points
+//! winsorised is the number moved by the latest high step (all points then at the maximum,
+//! so with k high steps and no ties, k) plus the number moved by the latest low step; the loop
+//! goes on while the column fails and that number is below the limit.
+//!
 //! Only `normalised` leaves are treated: point-scored indicators are scored as reported.
 
 use serde::{Deserialize, Serialize};
@@ -129,8 +134,11 @@ impl Treatment {
         }
         let mut y = x.to_vec();
         let mut changed: Vec<(usize, f64, f64)> = Vec::new();
-        let mut count = 0;
-        while count < self.max_winsorised && !self.passes(&y) {
+        // COINr 1.1.14 `winsorise`: the limit counts the points winsorised *now* — those moved
+        // by the latest high step (every point then at the maximum, earlier moves included)
+        // plus those moved by the latest low step — not the sum of every move.
+        let (mut last_high, mut last_low) = (0usize, 0usize);
+        while last_high + last_low < self.max_winsorised && !self.passes(&y) {
             let s = summarise(&y);
             let (Some(min), Some(max)) = (s.min, s.max) else {
                 break;
@@ -152,12 +160,18 @@ impl Treatment {
             if next.is_nan() {
                 break;
             }
+            let mut moved = 0;
             for (k, v) in y.iter_mut().enumerate() {
                 if *v == extreme {
                     changed.push((k, x[k], next));
                     *v = next;
-                    count += 1;
+                    moved += 1;
                 }
+            }
+            if high {
+                last_high = moved;
+            } else {
+                last_low = moved;
             }
         }
         if self.passes(&y) {
