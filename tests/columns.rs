@@ -213,6 +213,12 @@ fn compare(c: &ColumnScores, r: &CohortScores) -> Result<(), String> {
 
 fn check(seed: u64, lenient: bool, pool: bool) -> Result<(), String> {
     let (fw, panel) = gen_case(seed);
+    // Both tie rules, in turn: the paths share one rank routine.
+    let ties = if seed % 2 == 0 {
+        dti_core::Ties::Exact
+    } else {
+        dti_core::Ties::default()
+    };
     let c = score_columns(
         &fw,
         &panel.input(),
@@ -220,6 +226,7 @@ fn check(seed: u64, lenient: bool, pool: bool) -> Result<(), String> {
             lenient,
             pool_periods: pool,
             node_ranks: true,
+            ties,
         },
     );
     let r = fw.score_with(
@@ -228,6 +235,7 @@ fn check(seed: u64, lenient: bool, pool: bool) -> Result<(), String> {
             lenient,
             explain: false,
             pool_periods: pool,
+            ties,
             ..ScoreOptions::default()
         },
     );

@@ -587,6 +587,45 @@ fn treatment_winsorises_then_logs() {
     assert_eq!(t.treat_column(&ok), (ok.clone(), vec![], false));
 }
 
+/// COINr's `a_amean` divides the weights by their sum first, then sums w·x: with weights 1
+/// and 2 on (0.1, 0.7) that is (1/3)·0.1 + (2/3)·0.7 = 0.49999999999999994 in f64, where
+/// (1·0.1 + 2·0.7)/3 would give 0.5 — a difference that makes or breaks a tie.
+#[test]
+fn weighted_mean_divides_the_weights_first_as_coinr() {
+    let fw = Framework::from_json(
+        r#"{"schema_version": 1, "id": "t", "name_vi": "T", "aggregate": {"method": "weighted_mean"},
+            "nodes": [{"code": "A", "name_vi": "A", "weight": 1}, {"code": "B", "name_vi": "B", "weight": 2}]}"#,
+    )
+    .unwrap();
+    let s = fw
+        .score(&[
+            UnitRecord::new("X").value("A", 0.1).value("B", 0.7),
+            UnitRecord::new("Y").value("A", 0.5).value("B", 0.5),
+        ])
+        .unwrap();
+    let expected = (1.0_f64 / 3.0) * 0.1 + (2.0_f64 / 3.0) * 0.7;
+    assert_eq!(expected, 0.49999999999999994);
+    assert_eq!(s.units[0].value, Some(expected));
+    // Y's 0.5 is one ulp above: a tie only under the default tolerance.
+    assert_eq!((s.units[0].rank, s.units[1].rank), (Some(1), Some(1)));
+    let exact = fw
+        .score_with(
+            &[
+                UnitRecord::new("X").value("A", 0.1).value("B", 0.7),
+                UnitRecord::new("Y").value("A", 0.5).value("B", 0.5),
+            ],
+            &dti_core::ScoreOptions {
+                ties: dti_core::Ties::Exact,
+                ..dti_core::ScoreOptions::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(
+        (exact.units[0].rank, exact.units[1].rank),
+        (Some(2), Some(1))
+    );
+}
+
 /// fixtures/treat-sobol/README.md: COINr counts the points at the top after the latest
 /// step (1, 2, 3, 4), not every move (1 + 2 + 3 = 6), so it winsorises four points to 28.
 #[test]

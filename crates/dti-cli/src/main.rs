@@ -19,7 +19,7 @@ use dti_core::{
     sensitivity, sensitivity_design, uncertainty, uncertainty_design, write_data, write_results,
     CohortScores, Design, DesignValue, Era, Extension, Framework, FrameworkDef, MergeMap,
     MergeOptions, Pipeline, Scenario, ScoreOptions, SensitivitySpec, Supplement, TableOptions,
-    UncertaintySpec, UnitRecord, UnitScore,
+    Ties, UncertaintySpec, UnitRecord, UnitScore,
 };
 
 use data::{read_records, DataError, Layout, Loaded, BUNDLED};
@@ -50,6 +50,26 @@ struct Cli {
     /// Fold Vietnamese diacritics to ASCII in the output.
     #[arg(long, global = true)]
     ascii: bool,
+    /// When two scores share a rank: `tolerance` (equal up to 1e-12 relative: the official
+    /// DTI's 4-decimal tables), `tolerance:REL`, or `exact` (as COINr ranks). Default:
+    /// tolerance, and exact for `dti coin`.
+    #[arg(long, global = true, value_name = "RULE", value_parser = parse_ties)]
+    ties: Option<Ties>,
+}
+
+fn parse_ties(s: &str) -> Result<Ties, String> {
+    s.parse()
+}
+
+/// The tie rule of this run (`--ties`), set once at start.
+static TIES: std::sync::OnceLock<Ties> = std::sync::OnceLock::new();
+
+/// Score options with this run's tie rule.
+fn score_options() -> ScoreOptions {
+    ScoreOptions {
+        ties: TIES.get().copied().unwrap_or_default(),
+        ..ScoreOptions::default()
+    }
 }
 
 #[derive(Args, Clone)]
@@ -503,7 +523,7 @@ fn score_records(
 ) -> Result<CohortScores, Fail> {
     let opts = ScoreOptions {
         lenient,
-        ..ScoreOptions::default()
+        ..score_options()
     };
     let s = fw
         .score_with(units, &opts)
@@ -615,6 +635,10 @@ fn find_unit<'a>(
 
 fn run(cli: Cli) -> Result<(), Fail> {
     let ascii = cli.ascii;
+    let cli_ties = cli.ties;
+    if let Some(t) = cli.ties {
+        let _ = TIES.set(t);
+    }
     let sink = |o: &OutputArgs| Sink {
         out: o.out.clone(),
         ascii,
@@ -644,7 +668,7 @@ fn run(cli: Cli) -> Result<(), Fail> {
             let opts = ScoreOptions {
                 lenient: data.lenient,
                 top_n: top,
-                ..ScoreOptions::default()
+                ..score_options()
             };
             let scores = fw
                 .score_with(&loaded.units, &opts)
@@ -664,6 +688,7 @@ fn run(cli: Cli) -> Result<(), Fail> {
             };
             let opts = MergeOptions {
                 lenient: data.lenient,
+                score: score_options(),
                 ..MergeOptions::default()
             };
             let merged = merge_cohort(&fw, units, &map, &opts).map_err(|e| match e {
@@ -717,6 +742,7 @@ fn run(cli: Cli) -> Result<(), Fail> {
                 treat: treat.as_deref().map(spec::treatment).transpose()?,
                 normalise: normalise.as_deref().map(spec::normaliser).transpose()?,
                 aggregate: aggregate.as_deref().map(spec::aggregator).transpose()?,
+                ties: cli_ties,
             };
             let run = run_pipeline(&tables, &p).map_err(|e| e.to_string())?;
             for (row, ind, den) in &run.missing_denominators {
@@ -864,6 +890,9 @@ fn run(cli: Cli) -> Result<(), Fail> {
             let mut s: UncertaintySpec = serde_json::from_str(&read_file(&spec)?)
                 .map_err(|e| format!("{}: {e}", spec.display()))?;
             s.keep_draws |= draws.is_some();
+            if let Some(t) = cli_ties {
+                s.ties = t;
+            }
             let result = with_progress("uncertainty", |p| match &design {
                 Some(d) => {
                     let design = read_design(d)?;
@@ -921,8 +950,11 @@ fn run(cli: Cli) -> Result<(), Fail> {
         } => {
             let fw = load_framework(&fw)?;
             let units = period_units(&fw, &data)?;
-            let s: SensitivitySpec = serde_json::from_str(&read_file(&spec)?)
+            let mut s: SensitivitySpec = serde_json::from_str(&read_file(&spec)?)
                 .map_err(|e| format!("{}: {e}", spec.display()))?;
+            if let Some(t) = cli_ties {
+                s.ties = t;
+            }
             let result = with_progress("sensitivity", |p| match &design {
                 Some(d) => {
                     let design = read_design(d)?;
@@ -1120,7 +1152,7 @@ fn period_units(fw: &Framework, data: &DataArgs) -> Result<Vec<UnitRecord>, Fail
         &units,
         &ScoreOptions {
             explain: false,
-            ..ScoreOptions::default()
+            ..score_options()
         },
     )
     .map_err(|e| match e {

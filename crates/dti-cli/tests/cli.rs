@@ -529,6 +529,46 @@ fn analyses_that_do_nothing_say_so() {
     );
 }
 
+/// `dti coin` ranks exactly, as COINr: 0.5·0.1 + 0.5·0.2 = 0.15000000000000002 beats 0.15;
+/// `--ties tolerance` makes them share the rank, as the official DTI tables would.
+#[test]
+fn coin_ranks_exactly_unless_told_otherwise() {
+    let meta = temp(
+        "ties-meta.csv",
+        "iCode,iName,Level,Parent,Direction,Weight,Type\nx1,X1,1,IDX,1,1,Indicator\nx2,X2,1,IDX,1,1,Indicator\nIDX,Index,2,,1,1,Aggregate\n",
+    );
+    let data = temp(
+        "ties-data.csv",
+        "uCode,Time,x1,x2\nA,2024,0.1,0.2\nB,2024,0.3,0\n",
+    );
+    let (m, d) = (meta.display().to_string(), data.display().to_string());
+    let out = stdout(&["coin", "--meta", &m, "--data", &d, "--normalise", "none"]);
+    assert!(
+        out.contains("A,,2024,0.1,0.2,0.15000000000000002,2,1,1\n"),
+        "{out}"
+    );
+    assert!(out.contains("B,,2024,0.3,0,0.15,1,2,2\n"), "{out}");
+    let out = stdout(&[
+        "coin",
+        "--meta",
+        &m,
+        "--data",
+        &d,
+        "--normalise",
+        "none",
+        "--ties",
+        "tolerance",
+    ]);
+    assert!(out.contains("B,,2024,0.3,0,0.15,1,2,1\n"), "{out}");
+    dti()
+        .args(["coin", "--meta", &m, "--data", &d, "--ties", "tolerance:2"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "the tie tolerance must be a number in [0, 1)",
+        ));
+}
+
 /// A design cell that names no alternative names the design file, its line and column.
 #[test]
 fn design_errors_name_the_design_file_line_and_column() {

@@ -5,7 +5,7 @@
 //! - points sum: points = Σ pᵢ over the children that have a value; value = points / Σ maxᵢ
 //!   over the same children; when some are missing (policy `renormalise`) the node's points
 //!   are value × its max, i.e. the available points scaled up to the whole.
-//! - weighted arithmetic mean Σ wᵢvᵢ / Σ wᵢ; geometric exp(Σ wᵢ ln vᵢ / Σ wᵢ); harmonic
+//! - weighted arithmetic mean Σ (wᵢ/W)·vᵢ, W = Σ wᵢ (COINr's `a_amean` order); geometric exp(Σ wᵢ ln vᵢ / Σ wᵢ); harmonic
 //!   Σ wᵢ / Σ (wᵢ/vᵢ); generalised (Σ wᵢvᵢᵖ / Σ wᵢ)^(1/p); weighted median — each over the
 //!   children that have a value, weights renormalised over them.
 //! - Copeland outranking: over the units of a period (see [`copeland`]).
@@ -103,7 +103,24 @@ pub(crate) fn aggregate_with(
                 plan.max[i].unwrap_or(0.0),
             ))
         }
-        Aggregator::WeightedMean => mean(weighted(), Ok, |s| s)?,
+        Aggregator::WeightedMean => {
+            // COINr's `a_amean`: the weights of the children present are divided by their sum
+            // first, then Σ (wᵢ/W)·vᵢ — the same order to the last bit, which can make or break
+            // a near-tie.
+            let mut total = 0.0;
+            for (_, w, _) in weighted() {
+                total += w;
+            }
+            if total > 0.0 {
+                let mut s = 0.0;
+                for (_, w, v) in weighted() {
+                    s += (w / total) * v;
+                }
+                s
+            } else {
+                f64::NAN
+            }
+        }
         Aggregator::GeometricMean => mean(
             weighted(),
             |v| if v > 0.0 { Ok(v.ln()) } else { Err(()) },
@@ -226,21 +243,33 @@ pub(crate) fn linear_columns(
             (v, p)
         }
         Aggregator::WeightedMean => {
-            // a = Σ wᵢvᵢ, b = Σ wᵢ over the children that have a value and a weight.
-            for &c in children {
-                let w = plan.weight[c];
-                if w > 0.0 {
-                    for (u, &x) in value[c].iter().enumerate() {
-                        if !x.is_nan() {
-                            a[u] += w * x;
-                            b[u] += w;
-                        }
+            // b = Σ wᵢ over the children that have a value and a weight, then
+            // a = Σ (wᵢ/b)·vᵢ (COINr's order, as `aggregate_with`).
+            let positive = || {
+                children
+                    .iter()
+                    .map(|&c| (c, plan.weight[c]))
+                    .filter(|(_, w)| *w > 0.0)
+            };
+            for (c, w) in positive() {
+                for (u, &x) in value[c].iter().enumerate() {
+                    if !x.is_nan() {
+                        b[u] += w;
+                    }
+                }
+            }
+            for (c, w) in positive() {
+                for (u, &x) in value[c].iter().enumerate() {
+                    if !x.is_nan() {
+                        a[u] += (w / b[u]) * x;
                     }
                 }
             }
             let mut v = a;
             for (x, &w) in v.iter_mut().zip(&b) {
-                *x = if w > 0.0 { *x / w } else { f64::NAN };
+                if w <= 0.0 {
+                    *x = f64::NAN;
+                }
             }
             // No max points: no points (an empty column stands for all NaN).
             let p = match plan.max[i] {

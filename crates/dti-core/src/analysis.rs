@@ -22,7 +22,7 @@ use crate::eval::{uniform, Cells, Evaluator};
 use crate::framework::{Aggregator, Framework, FrameworkDef, Rule};
 use crate::impute::{impute, Imputation};
 use crate::input::UnitRecord;
-use crate::normalise::Normaliser;
+use crate::normalise::{Normaliser, Ties};
 use crate::plan::{Plan, NO_PARENT};
 use crate::validate::FrameworkError;
 
@@ -393,6 +393,7 @@ impl<'a> Prepared<'a> {
         inputs: &'a [Uncertain],
         seed: u64,
         pool_periods: bool,
+        ties: Ties,
     ) -> Result<Self, AnalysisError> {
         let plan = &fw.plan;
         let mut scope = Vec::new();
@@ -564,7 +565,7 @@ impl<'a> Prepared<'a> {
         }
 
         // Evaluators: the records as given, and one per imputation alternative.
-        let mut evaluators = vec![Evaluator::new(fw, units, pool_periods)?];
+        let mut evaluators = vec![Evaluator::new(fw, units, pool_periods, ties)?];
         if let Some((k, slots)) = &mut imputation {
             let UncertainKind::Imputation { alternatives } = &inputs[*k].kind else {
                 unreachable!("imputation input")
@@ -574,7 +575,7 @@ impl<'a> Prepared<'a> {
                     None => slots.push(0),
                     Some(how) => {
                         let (done, _) = impute(fw, units, how);
-                        evaluators.push(Evaluator::new(fw, &done, pool_periods)?);
+                        evaluators.push(Evaluator::new(fw, &done, pool_periods, ties)?);
                         slots.push(evaluators.len() - 1);
                     }
                 }
@@ -1043,6 +1044,9 @@ pub struct UncertaintySpec {
     /// Normalise over all periods together.
     #[serde(default)]
     pub pool_periods: bool,
+    /// When two index values share a rank (default: equal up to 1e-12, relative).
+    #[serde(default)]
+    pub ties: Ties,
 }
 
 /// One unit's rank and score distribution over the runs.
@@ -1154,7 +1158,14 @@ pub fn uncertainty(
     if spec.runs > MAX_RUNS {
         return Err(too_large("runs", spec.runs as u128, MAX_RUNS));
     }
-    let prepared = Prepared::new(fw, units, &spec.inputs, spec.seed, spec.pool_periods)?;
+    let prepared = Prepared::new(
+        fw,
+        units,
+        &spec.inputs,
+        spec.seed,
+        spec.pool_periods,
+        spec.ties,
+    )?;
     let runs: Vec<Vec<Choice>> = (0..spec.runs as u64)
         .map(|r| {
             (0..spec.inputs.len())
@@ -1200,7 +1211,14 @@ pub fn uncertainty_design(
             MAX_RUNS,
         ));
     }
-    let prepared = Prepared::new(fw, units, &spec.inputs, spec.seed, spec.pool_periods)?;
+    let prepared = Prepared::new(
+        fw,
+        units,
+        &spec.inputs,
+        spec.seed,
+        spec.pool_periods,
+        spec.ties,
+    )?;
     let runs = design
         .rows
         .iter()
@@ -1309,6 +1327,9 @@ pub struct SensitivitySpec {
     /// Normalise over all periods together.
     #[serde(default)]
     pub pool_periods: bool,
+    /// When two index values share a rank (default: equal up to 1e-12, relative).
+    #[serde(default)]
+    pub ties: Ties,
 }
 
 /// First-order and total Sobol indices of one input.
@@ -1472,7 +1493,14 @@ pub fn sensitivity(
             MAX_BOOTSTRAP,
         ));
     }
-    let prepared = Prepared::new(fw, units, &spec.inputs, spec.seed, spec.pool_periods)?;
+    let prepared = Prepared::new(
+        fw,
+        units,
+        &spec.inputs,
+        spec.seed,
+        spec.pool_periods,
+        spec.ties,
+    )?;
     let (a, b) = saltelli_matrices(n, d, spec.seed);
     let to_run = |u: &[f64]| -> Vec<Choice> {
         (0..d)
@@ -1550,7 +1578,14 @@ pub fn sensitivity_design(
             MAX_BOOTSTRAP,
         ));
     }
-    let prepared = Prepared::new(fw, units, &spec.inputs, spec.seed, spec.pool_periods)?;
+    let prepared = Prepared::new(
+        fw,
+        units,
+        &spec.inputs,
+        spec.seed,
+        spec.pool_periods,
+        spec.ties,
+    )?;
     let runs = design
         .rows
         .iter()
@@ -1709,7 +1744,7 @@ pub fn leave_one_out(
     depth: usize,
 ) -> Result<LeaveOneOut, AnalysisError> {
     let plan = &fw.plan;
-    let ev = Evaluator::new(fw, units, false)?;
+    let ev = Evaluator::new(fw, units, false, Ties::default())?;
     let m = ev.units();
     let leaves = ev.leaves(fw, plan)?;
     let mut work = ev.work();

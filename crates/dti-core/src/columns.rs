@@ -17,7 +17,7 @@ use crate::aggregate::{linear_columns, points_sum};
 use crate::error::{InputError, InputErrorKind, ScoreError};
 use crate::framework::{Framework, Rule};
 use crate::input::Value;
-use crate::normalise::ranks_ascending;
+use crate::normalise::{ranks_ascending_by, Ties};
 use crate::plan::MissingFill;
 use crate::result::UnitKey;
 use crate::score::{
@@ -120,6 +120,8 @@ pub struct ColumnOptions {
     /// Also rank every node within each period (the index and the views are always
     /// ranked). Ranking sorts each column, which costs more than scoring it.
     pub node_ranks: bool,
+    /// When two scores share a rank.
+    pub ties: Ties,
 }
 
 /// One result column set: a node's, a view's or the index's value, points and rank for each
@@ -635,7 +637,7 @@ pub fn score_columns(
                     )
                 })
                 .unzip();
-            let rank = Some(ranks(&value, &rank_groups));
+            let rank = Some(ranks(&value, &rank_groups, opts.ties));
             ScoreColumn {
                 code: v.code.clone(),
                 value,
@@ -654,7 +656,7 @@ pub fn score_columns(
     let index_points = points.pop().unwrap_or_default();
     let index = ScoreColumn {
         code: fw.def.id.clone(),
-        rank: Some(ranks(&index_value, &rank_groups)),
+        rank: Some(ranks(&index_value, &rank_groups, opts.ties)),
         value: index_value,
         points: index_points,
     };
@@ -665,7 +667,9 @@ pub fn score_columns(
         .zip(value.into_iter().zip(points))
         .map(|(n, (value, points))| ScoreColumn {
             code: n.code.clone(),
-            rank: opts.node_ranks.then(|| ranks(&value, &rank_groups)),
+            rank: opts
+                .node_ranks
+                .then(|| ranks(&value, &rank_groups, opts.ties)),
             value,
             points,
         })
@@ -682,8 +686,12 @@ pub fn score_columns(
 }
 
 /// Ranks of a value column within each period group (see [`rank_within`]).
-fn ranks(value: &[f64], groups: &[(Option<i32>, Vec<usize>)]) -> Vec<Option<u32>> {
-    rank_within(value, groups.iter().map(|(_, members)| members.as_slice()))
+fn ranks(value: &[f64], groups: &[(Option<i32>, Vec<usize>)], ties: Ties) -> Vec<Option<u32>> {
+    rank_within_by(
+        value,
+        groups.iter().map(|(_, members)| members.as_slice()),
+        ties,
+    )
 }
 
 /// Competition ranks of `value` within each group of positions: 1 = the highest, values
@@ -699,6 +707,23 @@ pub fn rank_within<'a>(
     value: &[f64],
     groups: impl IntoIterator<Item = &'a [usize]>,
 ) -> Vec<Option<u32>> {
+    rank_within_by(value, groups, Ties::default())
+}
+
+/// [`rank_within`] with a tie rule.
+///
+/// ```
+/// use dti_core::Ties;
+/// let v = [0.3, 0.1 + 0.2]; // 0.3 and 0.30000000000000004
+/// let groups = [&[0, 1][..]];
+/// assert_eq!(dti_core::rank_within_by(&v, groups, Ties::default()), [Some(1), Some(1)]);
+/// assert_eq!(dti_core::rank_within_by(&v, groups, Ties::Exact), [Some(2), Some(1)]);
+/// ```
+pub fn rank_within_by<'a>(
+    value: &[f64],
+    groups: impl IntoIterator<Item = &'a [usize]>,
+    ties: Ties,
+) -> Vec<Option<u32>> {
     let mut out = vec![None; value.len()];
     let (mut col, mut r) = (Vec::new(), Vec::new());
     for members in groups {
@@ -709,7 +734,7 @@ pub fn rank_within<'a>(
                 .map(|&u| -value.get(u).copied().unwrap_or(f64::NAN)),
         );
         r.resize(col.len(), f64::NAN);
-        ranks_ascending(&col, &mut r);
+        ranks_ascending_by(&col, &mut r, ties);
         for (&u, &x) in members.iter().zip(&r) {
             if let Some(o) = out.get_mut(u) {
                 *o = (!x.is_nan()).then_some(x as u32);

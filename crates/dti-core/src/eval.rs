@@ -5,7 +5,7 @@
 use crate::error::ScoreError;
 use crate::framework::Framework;
 use crate::input::UnitRecord;
-use crate::normalise::ranks_ascending;
+use crate::normalise::{ranks_ascending_by, Ties};
 use crate::plan::Plan;
 use crate::score::{
     aggregate_all, group_by_period, normalisation_groups, normalise_leaves, resolve_cohort, Cell,
@@ -34,6 +34,7 @@ pub(crate) struct Evaluator {
     n1: usize,
     pub meta: Vec<UnitMeta>,
     pub rank_groups: Vec<(Option<i32>, Vec<usize>)>,
+    ties: Ties,
     norm_groups: Vec<(Option<i32>, Vec<usize>)>,
     resolved: Cells,
 }
@@ -44,6 +45,7 @@ impl Evaluator {
         fw: &Framework,
         units: &[UnitRecord],
         pool_periods: bool,
+        ties: Ties,
     ) -> Result<Self, ScoreError> {
         let opts = ScoreOptions {
             explain: false,
@@ -58,6 +60,7 @@ impl Evaluator {
             n1: fw.plan.n + 1,
             meta: m.meta,
             rank_groups,
+            ties,
             norm_groups,
             resolved: Cells {
                 value: m.value,
@@ -123,7 +126,7 @@ impl Evaluator {
             work.col.clear();
             work.col.extend(members.iter().map(|&u| -values[u]));
             work.out.resize(members.len(), f64::NAN);
-            ranks_ascending(&work.col, &mut work.out);
+            ranks_ascending_by(&work.col, &mut work.out, self.ties);
             for (j, &u) in members.iter().enumerate() {
                 ranks[u] = work.out[j];
             }

@@ -176,7 +176,8 @@ pub use analysis::{
 };
 pub use builtin::{builtin_ids, Extension, Supplement};
 pub use columns::{
-    rank_within, score_columns, ColumnInput, ColumnOptions, ColumnScores, NumberColumn, ScoreColumn,
+    rank_within, rank_within_by, score_columns, ColumnInput, ColumnOptions, ColumnScores,
+    NumberColumn, ScoreColumn,
 };
 pub use error::{InputError, InputErrorKind, ScoreError};
 pub use framework::{
@@ -189,7 +190,7 @@ pub use merge::{
     merge_cohort, MergeError, MergeGroup, MergeMap, MergeOptions, MergeProblem, MergedScores,
     MergedUnit,
 };
-pub use normalise::{NormaliseError, Normaliser};
+pub use normalise::{NormaliseError, Normaliser, Ties};
 pub use registry::{find_province, merger_2025, provinces, Era, LookupError, Province};
 pub use result::{
     AssessedScore, CohortScores, Explanation, LeafExplanation, NodeScore, Opportunity, Status,

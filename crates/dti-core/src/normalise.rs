@@ -416,21 +416,81 @@ fn map(x: &[f64], out: &mut [f64], f: impl Fn(f64) -> f64) {
 /// summing the same points in another order (e.g. 380 + 120 vs 390 + 110 over 700).
 pub(crate) const TIE_TOLERANCE: f64 = 1e-12;
 
-/// Whether two values are equal up to [`TIE_TOLERANCE`] (relative).
-pub(crate) fn tied(a: f64, b: f64) -> bool {
-    a == b || (a - b).abs() <= TIE_TOLERANCE * a.abs().max(b.abs())
+/// How ranks decide that two scores are tied (they then share the lowest rank: 1, 2, 2, 4).
+///
+/// - `Tolerance(rel)` (the default, rel = 1e-12): scores whose relative difference is at
+///   most `rel` are tied. Right for the official DTI, which publishes 4-decimal values and
+///   shares ranks on equal values: points summed in another order (380 + 120 vs 390 + 110)
+///   differ only in floating-point noise.
+/// - `Exact`: only equal scores are tied, as COINr ranks them (R's
+///   `rank(-x, ties.method = "min")`): scores that differ in the last bit are not.
+///
+/// ```
+/// use dti_core::Ties;
+/// assert_eq!(Ties::default(), Ties::Tolerance(1e-12));
+/// let t: Ties = serde_json::from_str(r#""exact""#)?;
+/// assert_eq!(t, Ties::Exact);
+/// assert_eq!("tolerance:1e-9".parse::<Ties>(), Ok(Ties::Tolerance(1e-9)));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Ties {
+    /// Only equal scores are tied.
+    Exact,
+    /// Scores within this relative difference are tied.
+    Tolerance(f64),
+}
+
+impl Default for Ties {
+    fn default() -> Self {
+        Ties::Tolerance(TIE_TOLERANCE)
+    }
+}
+
+impl std::str::FromStr for Ties {
+    type Err = String;
+
+    /// `exact`, `tolerance` (1e-12) or `tolerance:REL` with 0 ≤ REL < 1.
+    fn from_str(s: &str) -> Result<Ties, String> {
+        match s.split_once(':') {
+            None if s == "exact" => Ok(Ties::Exact),
+            None if s == "tolerance" => Ok(Ties::default()),
+            Some(("tolerance", rel)) => match rel.trim().parse::<f64>() {
+                Ok(r) if (0.0..1.0).contains(&r) => Ok(Ties::Tolerance(r)),
+                _ => Err(format!(
+                    "the tie tolerance must be a number in [0, 1), got '{rel}'"
+                )),
+            },
+            _ => Err(format!(
+                "'{s}' is not a tie rule: exact, tolerance or tolerance:REL"
+            )),
+        }
+    }
+}
+
+fn tied_by(a: f64, b: f64, ties: Ties) -> bool {
+    match ties {
+        Ties::Exact => a == b,
+        Ties::Tolerance(rel) => a == b || (a - b).abs() <= rel * a.abs().max(b.abs()),
+    }
 }
 
 /// Ascending competition ranks of the non-missing values, ties → the lowest rank
 /// (1, 2, 2, 4); missing stays NaN. Values within [`TIE_TOLERANCE`] of the previous one in
 /// sorted order are tied.
 pub(crate) fn ranks_ascending(x: &[f64], out: &mut [f64]) {
+    ranks_ascending_by(x, out, Ties::default());
+}
+
+/// [`ranks_ascending`] with a tie rule: the one rank routine behind every rank reported.
+pub(crate) fn ranks_ascending_by(x: &[f64], out: &mut [f64], ties: Ties) {
     let mut idx: Vec<usize> = (0..x.len()).filter(|&i| !x[i].is_nan()).collect();
     idx.sort_unstable_by(|&a, &b| x[a].total_cmp(&x[b]));
     out.iter_mut().for_each(|o| *o = f64::NAN);
     let mut rank = 1.0;
     for (pos, &i) in idx.iter().enumerate() {
-        if pos > 0 && !tied(x[i], x[idx[pos - 1]]) {
+        if pos > 0 && !tied_by(x[i], x[idx[pos - 1]], ties) {
             rank = (pos + 1) as f64;
         }
         out[i] = rank;

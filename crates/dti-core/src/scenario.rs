@@ -614,7 +614,7 @@ pub fn seek_target(
     indicator: Option<&str>,
     goal: Goal,
 ) -> Result<TargetResult, TargetError> {
-    let ev = Evaluator::new(fw, units, false)?;
+    let ev = Evaluator::new(fw, units, false, crate::normalise::Ties::default())?;
     let u = ev
         .meta
         .iter()

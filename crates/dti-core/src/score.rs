@@ -14,7 +14,7 @@ use crate::error::{InputError, InputErrorKind, ScoreError};
 use crate::explain::explain;
 use crate::framework::{Aggregator, Framework};
 use crate::input::{Entry, UnitRecord, Value};
-use crate::normalise::{ranks_ascending, Normaliser};
+use crate::normalise::{ranks_ascending_by, Normaliser, Ties};
 use crate::plan::{MissingFill, Plan};
 use crate::result::{
     AssessedScore, CohortScores, NodeScore, Status, UnitKey, UnitScore, ViewScore,
@@ -45,6 +45,8 @@ pub struct ScoreOptions {
     /// Normalise cohort-relative indicators over all periods together (comparable over
     /// time) instead of within each period. Ranks are always within each period.
     pub pool_periods: bool,
+    /// When two scores share a rank (default: equal up to 1e-12, relative).
+    pub ties: Ties,
 }
 
 impl Default for ScoreOptions {
@@ -54,6 +56,7 @@ impl Default for ScoreOptions {
             explain: true,
             top_n: 5,
             pool_periods: false,
+            ties: Ties::default(),
         }
     }
 }
@@ -319,7 +322,7 @@ pub(crate) fn finish(
                 }
             }));
             out.resize(col.len(), f64::NAN);
-            ranks_ascending(&col, &mut out);
+            ranks_ascending_by(&col, &mut out, opts.ties);
             for (j, &u) in members.iter().enumerate() {
                 ranks[u * ncol + c] = out[j];
             }

@@ -20,7 +20,7 @@ use crate::framework::{
 };
 use crate::impute::{impute, Imputation, ImputeReport};
 use crate::input::{Entry, UnitRecord, Value};
-use crate::normalise::Normaliser;
+use crate::normalise::{Normaliser, Ties};
 use crate::result::{CohortScores, UnitKey};
 use crate::score::ScoreOptions;
 use crate::treat::{treat, TreatReport, Treatment};
@@ -567,6 +567,9 @@ pub struct Pipeline {
     pub normalise: Option<Normaliser>,
     /// Aggregator of every aggregate (default: the tables' options).
     pub aggregate: Option<Aggregator>,
+    /// When two scores share a rank: `None` compares exactly, as COINr does (R's
+    /// `rank(-x, ties.method = "min")`).
+    pub ties: Option<Ties>,
 }
 
 /// A unit dropped by screening.
@@ -717,7 +720,13 @@ pub fn run_pipeline(tables: &Tables, p: &Pipeline) -> Result<PipelineRun, Pipeli
         treated = reports;
         data.push(("Treated".to_owned(), current.clone()));
     }
-    let scores = framework.score_with(&current, &ScoreOptions::default())?;
+    let scores = framework.score_with(
+        &current,
+        &ScoreOptions {
+            ties: p.ties.unwrap_or(Ties::Exact),
+            ..ScoreOptions::default()
+        },
+    )?;
     let normalised = scores
         .units
         .iter()

@@ -127,6 +127,8 @@ pub struct BatchOptions {
     /// Also give every node's rank (`<code>.rank`); the index and the views are always
     /// ranked. Off by default: ranking sorts each column, which costs more than scoring it.
     pub node_ranks: bool,
+    /// When two scores share a rank (default: equal up to 1e-12, relative).
+    pub ties: dti_core::Ties,
 }
 
 /// One problem in the input, with its row (0-based, in the frame) where it has one.
@@ -634,6 +636,7 @@ fn score_built(
         lenient: true,
         explain,
         pool_periods: opts.pool_periods,
+        ties: opts.ties,
         ..ScoreOptions::default()
     };
     let locate = |e: &dti_core::InputError| BatchProblem {
@@ -912,6 +915,7 @@ fn score_wide_numeric(
         lenient: true,
         pool_periods: opts.pool_periods,
         node_ranks: opts.node_ranks,
+        ties: opts.ties,
     };
     let scores = dti_core::score_columns(fw, &input, &co)?;
     // Free the input copies (casts, rechunks) before building the result.
