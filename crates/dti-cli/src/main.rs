@@ -4,6 +4,7 @@
 //! Exit codes: 0 success, 1 an input error (the message names the file, row, unit and
 //! indicator), 2 a usage error.
 
+mod coin;
 mod data;
 mod output;
 mod plot;
@@ -161,11 +162,17 @@ enum Command {
     #[command(after_help = "Method specifications:
   --normalise  minmax[:l,u] (default 0,100) | zscore[:m,s] | rank | borda | prank | dist2max |
                fracmax | dist2ref:UNIT[,cap] | dist2targ[:cap] (targets from the Target column) |
-               goalposts:lo,hi[,scale] | fixed:a,b[,k] | none
+               goalposts:lo,hi[,scale] | fixed:a,b[,k] | none (values times their direction:
+               a -1 indicator is negated; with --directions ignore, values as they are)
   --aggregate  mean | geometric | harmonic | genmean:p | median | copeland
   --impute     mean | median | group-mean:COLUMN | group-median:COLUMN | latest | interpolate
   --treat      default (winsorise up to 5 points, else log) | winsor:N[,skew,kurtosis]
-Steps run in this order: denominate, impute, screen, treat, normalise, aggregate.
+Steps run in this order: denominate, impute, screen, treat, normalise, aggregate. Denominator
+columns are needed only with --denominate, so intermediate data sets can be read back.
+Output: --format table (default) the ranked index, csv the results table (full precision), json
+the scores with the treatment log, effective weights, statistics and correlations (also CSV
+files in --out-dir).
+Ranks compare scores exactly, as COINr does (--ties tolerance to share near-equal ranks).
 Example: dti coin --meta meta.csv --data data.csv --denominate --impute mean --normalise minmax:0,100 --aggregate geometric")]
     Coin {
         /// The metadata table (iCode, iName, Level, Parent, Direction, Weight, Type, …).
@@ -178,21 +185,26 @@ Example: dti coin --meta meta.csv --data data.csv --denominate --impute mean --n
         #[arg(long)]
         denominate: bool,
         /// Impute missing values (see below).
-        #[arg(long)]
-        impute: Option<String>,
+        #[arg(long, value_parser = spec::imputation)]
+        impute: Option<dti_core::Imputation>,
         /// Drop units with a share of indicators below this (0..1).
-        #[arg(long)]
+        #[arg(long, value_parser = spec::share)]
         screen: Option<f64>,
         /// Treat outliers (see below).
-        #[arg(long)]
-        treat: Option<String>,
+        #[arg(long, value_parser = spec::treatment)]
+        treat: Option<dti_core::Treatment>,
         /// The normaliser (see below).
-        #[arg(long)]
-        normalise: Option<String>,
+        #[arg(long, value_parser = spec::normaliser)]
+        normalise: Option<dti_core::Normaliser>,
         /// The aggregator (see below).
-        #[arg(long)]
-        aggregate: Option<String>,
-        /// Also write every intermediate data set and the results (CSV) into this folder.
+        #[arg(long, value_parser = spec::aggregator)]
+        aggregate: Option<dti_core::Aggregator>,
+        /// `keep` the metadata's directions, or `ignore` them (every indicator +1): for data
+        /// already normalised or oriented elsewhere, aggregated as it is.
+        #[arg(long, value_enum, default_value = "keep")]
+        directions: Directions,
+        /// Also write every intermediate data set, the results, the treatment log, effective
+        /// weights, indicator statistics and correlations (CSV) into this folder.
         #[arg(long)]
         out_dir: Option<PathBuf>,
         #[command(flatten)]
@@ -346,6 +358,15 @@ enum PlotCommand {
         #[arg(long, short)]
         out: PathBuf,
     },
+}
+
+/// Whether `dti coin` keeps the metadata's directions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Directions {
+    /// Multiply each indicator by its direction before normalising.
+    Keep,
+    /// Every indicator counts as +1.
+    Ignore,
 }
 
 /// A failure: the message for standard error (exit code 1).
@@ -726,6 +747,7 @@ fn run(cli: Cli) -> Result<(), Fail> {
             treat,
             normalise,
             aggregate,
+            directions,
             out_dir,
             out,
         } => {
@@ -735,14 +757,36 @@ fn run(cli: Cli) -> Result<(), Fail> {
                 &TableOptions::default(),
             )
             .map_err(|e| e.to_string())?;
+            if let Some(
+                dti_core::Imputation::GroupMean { group }
+                | dti_core::Imputation::GroupMedian { group },
+            ) = &impute
+            {
+                if !tables.units.iter().any(|u| u.groups.contains_key(group)) {
+                    let mut known: Vec<&String> =
+                        tables.units.iter().flat_map(|u| u.groups.keys()).collect();
+                    known.sort();
+                    known.dedup();
+                    usage(&format!(
+                        "--impute: the data table {} has no group column '{group}' (its group columns: {})",
+                        data.display(),
+                        if known.is_empty() {
+                            "none".to_owned()
+                        } else {
+                            known.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(", ")
+                        }
+                    ));
+                }
+            }
             let p = Pipeline {
                 denominate,
-                impute: impute.as_deref().map(spec::imputation).transpose()?,
+                impute,
                 screen,
-                treat: treat.as_deref().map(spec::treatment).transpose()?,
-                normalise: normalise.as_deref().map(spec::normaliser).transpose()?,
-                aggregate: aggregate.as_deref().map(spec::aggregator).transpose()?,
+                treat,
+                normalise,
+                aggregate,
                 ties: cli_ties,
+                ignore_directions: directions == Directions::Ignore,
             };
             let run = run_pipeline(&tables, &p).map_err(|e| e.to_string())?;
             for (row, ind, den) in &run.missing_denominators {
@@ -759,19 +803,33 @@ fn run(cli: Cli) -> Result<(), Fail> {
             if let Some(dir) = out_dir {
                 std::fs::create_dir_all(&dir)
                     .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-                for (name, units) in &run.data {
-                    let path = dir.join(format!("{name}.csv"));
-                    std::fs::write(&path, write_data(&run.framework, units))
+                let mut files: Vec<(String, String)> = run
+                    .data
+                    .iter()
+                    .map(|(name, units)| (format!("{name}.csv"), write_data(&run.framework, units)))
+                    .collect();
+                files.push(("Results.csv".to_owned(), results.clone()));
+                files.extend(
+                    coin::parts(&run)
+                        .into_iter()
+                        .map(|p| (p.file.to_owned(), p.table.csv())),
+                );
+                for (name, text) in files {
+                    let path = dir.join(name);
+                    std::fs::write(&path, text)
                         .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
                 }
-                let path = dir.join("Results.csv");
-                std::fs::write(&path, &results)
-                    .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
             }
             match out.format {
-                Format::Json => sink(&out)
-                    .write(&(serde_json::to_string_pretty(&run.scores).unwrap_or_default() + "\n")),
-                _ => sink(&out).write(&results),
+                Format::Json => sink(&out).write(
+                    &(serde_json::to_string_pretty(&coin::json(&run)).unwrap_or_default() + "\n"),
+                ),
+                Format::Table => {
+                    let mut t = coin::ranked(&run);
+                    t.title = Some(format!("{} — COINr pipeline", run.framework.id()));
+                    sink(&out).write(&t.render())
+                }
+                Format::Csv => sink(&out).write(&results),
             }
         }
         Command::Scenario {

@@ -1,14 +1,25 @@
 //! The short method specifications of `dti coin` (`minmax:0,100`, `geometric`, …).
+//!
+//! Each parser is a clap value parser: a bad value is a usage error (exit code 2) that names
+//! the option and says what it takes.
 
 use dti_core::{Aggregator, Imputation, Normaliser, Treatment};
 
 fn nums(args: &str, n: usize, what: &str) -> Result<Vec<f64>, String> {
     let v: Result<Vec<f64>, _> = args.split(',').map(|s| s.trim().parse::<f64>()).collect();
     match v {
-        Ok(v) if v.len() == n => Ok(v),
+        Ok(v) if v.len() == n && v.iter().all(|x| x.is_finite()) => Ok(v),
         _ => Err(format!(
-            "{what} takes {n} number(s) separated by commas, got '{args}'"
+            "{what} takes {n} finite number(s) separated by commas, got '{args}'"
         )),
+    }
+}
+
+/// A share in [0, 1] (`--screen`).
+pub fn share(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(x) if (0.0..=1.0).contains(&x) => Ok(x),
+        _ => Err(format!("a share of indicators in [0, 1], got '{s}'")),
     }
 }
 
@@ -21,11 +32,17 @@ pub fn normaliser(spec: &str) -> Result<Normaliser, String> {
         "minmax" if args.is_empty() => Normaliser::MinMax { l: 0.0, u: 100.0 },
         "minmax" => {
             let v = nums(args, 2, "minmax")?;
+            if v[0] >= v[1] {
+                return Err(format!("minmax:l,u needs l < u, got '{args}'"));
+            }
             Normaliser::MinMax { l: v[0], u: v[1] }
         }
         "zscore" if args.is_empty() => Normaliser::ZScore { m: 0.0, s: 1.0 },
         "zscore" => {
             let v = nums(args, 2, "zscore")?;
+            if v[1] <= 0.0 {
+                return Err(format!("zscore:m,s needs a positive s, got '{args}'"));
+            }
             Normaliser::ZScore { m: v[0], s: v[1] }
         }
         "rank" => Normaliser::Rank,
@@ -51,6 +68,9 @@ pub fn normaliser(spec: &str) -> Result<Normaliser, String> {
         "goalposts" => {
             let v: Vec<&str> = args.split(',').collect();
             let v = nums(args, v.len().clamp(2, 3), "goalposts")?;
+            if v[0] == v[1] {
+                return Err(format!("goalposts:lo,hi needs lo ≠ hi, got '{args}'"));
+            }
             Normaliser::Goalposts {
                 lo: v[0],
                 hi: v[1],
@@ -61,6 +81,9 @@ pub fn normaliser(spec: &str) -> Result<Normaliser, String> {
         "fixed" => {
             let v: Vec<&str> = args.split(',').collect();
             let v = nums(args, v.len().clamp(2, 3), "fixed")?;
+            if v[0] == v[1] {
+                return Err(format!("fixed:a,b needs a ≠ b, got '{args}'"));
+            }
             Normaliser::FixedBounds {
                 a: v[0],
                 b: v[1],
@@ -83,8 +106,9 @@ pub fn aggregator(spec: &str) -> Result<Aggregator, String> {
         "mean" | "arithmetic" => Aggregator::WeightedMean,
         "geometric" => Aggregator::GeometricMean,
         "harmonic" => Aggregator::HarmonicMean,
-        "genmean" => Aggregator::GeneralisedMean {
-            p: nums(args, 1, "genmean")?[0],
+        "genmean" => match nums(args, 1, "genmean")?[0] {
+            0.0 => return Err("genmean:p needs p ≠ 0 (p = 0 is the geometric mean)".to_owned()),
+            p => Aggregator::GeneralisedMean { p },
         },
         "median" => Aggregator::WeightedMedian,
         "copeland" => Aggregator::Copeland,
@@ -129,6 +153,18 @@ pub fn treatment(spec: &str) -> Result<Treatment, String> {
             let parts: Vec<&str> = args.split(',').collect();
             let v = nums(args, parts.len().clamp(1, 3), "winsor")?;
             let d = Treatment::default();
+            // At most 10,000 points: more than any indicator column this tool scores by hand.
+            if v[0] < 0.0 || v[0].fract() != 0.0 || v[0] > 10_000.0 {
+                return Err(format!(
+                    "winsor:N needs a whole number of points from 0 to 10000, got '{}'",
+                    parts[0]
+                ));
+            }
+            if v[1..].iter().any(|x| *x <= 0.0) {
+                return Err(format!(
+                    "winsor:N,skew,kurtosis needs positive thresholds, got '{args}'"
+                ));
+            }
             Ok(Treatment {
                 max_winsorised: v[0] as usize,
                 skew: v.get(1).copied().unwrap_or(d.skew),
@@ -178,5 +214,33 @@ mod tests {
             }
         );
         assert_eq!(treatment("winsor:3").unwrap().max_winsorised, 3);
+    }
+
+    #[test]
+    fn bad_values_are_refused() {
+        for bad in [
+            "winsor:-1",
+            "winsor:2.5",
+            "winsor:NaN",
+            "winsor:3,0",
+            "winsor:1e9",
+        ] {
+            assert!(treatment(bad).is_err(), "{bad}");
+        }
+        for bad in [
+            "minmax:1,0",
+            "minmax:0,inf",
+            "zscore:0,0",
+            "goalposts:3,3",
+            "fixed:NaN,1",
+        ] {
+            assert!(normaliser(bad).is_err(), "{bad}");
+        }
+        assert!(aggregator("genmean:0").is_err());
+        assert!(aggregator("genmean:NaN").is_err());
+        for bad in ["NaN", "-0.1", "1.5", "inf", "x"] {
+            assert!(share(bad).is_err(), "{bad}");
+        }
+        assert_eq!(share("0.65"), Ok(0.65));
     }
 }

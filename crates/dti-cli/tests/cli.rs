@@ -202,6 +202,8 @@ fn coin_scores_the_toy_tables_like_the_hand_computation() {
         "mean",
         "--out-dir",
         &dir.display().to_string(),
+        "--format",
+        "csv",
     ]);
     let idx = |unit: &str| -> f64 {
         let header: Vec<&str> = out.lines().next().unwrap().split(',').collect();
@@ -220,8 +222,43 @@ fn coin_scores_the_toy_tables_like_the_hand_computation() {
         "Denominated.csv",
         "Normalised.csv",
         "Results.csv",
+        "Weights.csv",
+        "Statistics.csv",
+        "Correlations.csv",
     ] {
         assert!(dir.join(f).is_file(), "{f}");
+    }
+    // Effective weights, by hand: P1 has weight 2 of 3, S2 half of P1, i3 two thirds of S2
+    // (weight 2 of 3): 2/3 · 1/2 · 2/3 = 2/9.
+    let weights = std::fs::read_to_string(dir.join("Weights.csv")).unwrap();
+    let i3 = weights.lines().find(|l| l.starts_with("i3,")).unwrap();
+    let w: f64 = i3.rsplit(',').next().unwrap().parse().unwrap();
+    assert!((w - 2.0 / 9.0).abs() < 1e-15, "{i3}");
+    // The terminal table ranks the index; JSON carries the report's tables.
+    let args = [
+        "coin",
+        "--meta",
+        &fixture("coin-toy/meta.csv"),
+        "--data",
+        &fixture("coin-toy/data.csv"),
+        "--denominate",
+    ];
+    let table = stdout(&args);
+    assert!(
+        table.lines().nth(3).unwrap().starts_with("   1  C"),
+        "{table}"
+    );
+    let mut json_args = args.to_vec();
+    json_args.extend(["--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&json_args)).unwrap();
+    for key in [
+        "scores",
+        "effective_weights",
+        "statistics",
+        "correlations",
+        "treatment",
+    ] {
+        assert!(v.get(key).is_some(), "{key}");
     }
     dti()
         .args([
@@ -234,8 +271,120 @@ fn coin_scores_the_toy_tables_like_the_hand_computation() {
             "minmax:7",
         ])
         .assert()
+        .code(2)
+        .stderr(predicate::str::contains("minmax takes 2 finite number(s)"));
+}
+
+/// Option values are usage errors (exit 2) naming what is wrong.
+#[test]
+fn coin_option_values_are_validated() {
+    let meta = fixture("coin-toy/meta.csv");
+    let data = fixture("coin-toy/data.csv");
+    for (opt, value, says) in [
+        ("--screen", "NaN", "a share of indicators in [0, 1]"),
+        ("--treat", "winsor:-1", "whole number of points"),
+        (
+            "--impute",
+            "group-mean:NoSuchCol",
+            "no group column 'NoSuchCol' (its group columns: Region)",
+        ),
+        ("--normalise", "minmax:100,0", "needs l < u"),
+        ("--aggregate", "genmean:0", "p ≠ 0"),
+    ] {
+        dti()
+            .args(["coin", "--meta", &meta, "--data", &data, opt, value])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(says));
+    }
+}
+
+/// The treatment log of fixtures/treat-sobol: four points winsorised at the top, no log.
+#[test]
+fn coin_writes_the_treatment_log() {
+    let meta = temp(
+        "treat-meta.csv",
+        "iCode,iName,Level,Parent,Direction,Weight,Type\nx,X,1,IDX,1,1,Indicator\nIDX,Index,2,,1,1,Aggregate\n",
+    );
+    let mut data = "uCode,Time,x\n".to_owned();
+    for (k, v) in (1..=28).chain([168, 170, 174, 206]).enumerate() {
+        data.push_str(&format!("U{k:02},2024,{v}\n"));
+    }
+    let data = temp("treat-data.csv", &data);
+    let dir = std::env::temp_dir().join(format!("dti-coin-treat-{}", std::process::id()));
+    stdout(&[
+        "coin",
+        "--meta",
+        &meta.display().to_string(),
+        "--data",
+        &data.display().to_string(),
+        "--treat",
+        "default",
+        "--out-dir",
+        &dir.display().to_string(),
+    ]);
+    let log = std::fs::read_to_string(dir.join("Treatment.csv")).unwrap();
+    let row: Vec<&str> = log.lines().nth(1).unwrap().split(',').collect();
+    assert_eq!(row[0], "x");
+    assert_eq!(
+        (row[4], row[5], row[6], row[7]),
+        ("false", "4", "0", "false"),
+        "{log}"
+    );
+    assert_eq!(row[10], "U28 U29 U30 U31");
+    let treated = std::fs::read_to_string(dir.join("Treated.csv")).unwrap();
+    assert!(treated.contains("U31,,2024,28\n"), "{treated}");
+}
+
+/// Intermediate data sets: no denominator columns without --denominate, and directions
+/// ignored on request.
+#[test]
+fn coin_reads_intermediate_data_sets() {
+    let meta = temp(
+        "mid-meta.csv",
+        "iCode,iName,Level,Parent,Direction,Weight,Type,Denominator\nx1,X1,1,IDX,-1,1,Indicator,Pop\nx2,X2,1,IDX,1,1,Indicator,\nIDX,Index,2,,1,1,Aggregate,\nPop,Population,,,,,Denominator,\n",
+    );
+    let data = temp(
+        "mid-data.csv",
+        "uCode,Time,x1,x2\nA,2024,20,10\nB,2024,80,30\n",
+    );
+    let (m, d) = (meta.display().to_string(), data.display().to_string());
+    // Already normalised data aggregated as it is: A (20 + 10)/2 = 15, B (80 + 30)/2 = 55.
+    let out = stdout(&[
+        "coin",
+        "--meta",
+        &m,
+        "--data",
+        &d,
+        "--normalise",
+        "none",
+        "--directions",
+        "ignore",
+        "--format",
+        "csv",
+    ]);
+    assert!(out.contains("A,,2024,20,10,15,"), "{out}");
+    assert!(out.contains("B,,2024,80,30,55,"), "{out}");
+    // With the direction kept, x1 is negated first: A (−20 + 10)/2 = −5.
+    let out = stdout(&[
+        "coin",
+        "--meta",
+        &m,
+        "--data",
+        &d,
+        "--normalise",
+        "none",
+        "--format",
+        "csv",
+    ]);
+    assert!(out.contains("A,,2024,-20,10,-5,"), "{out}");
+    dti()
+        .args(["coin", "--meta", &m, "--data", &d, "--denominate"])
+        .assert()
         .code(1)
-        .stderr(predicate::str::contains("minmax takes 2 number(s)"));
+        .stderr(predicate::str::contains(
+            "meta, line 5: denominator 'Pop' has no column in the data table",
+        ));
 }
 
 #[test]
@@ -542,7 +691,17 @@ fn coin_ranks_exactly_unless_told_otherwise() {
         "uCode,Time,x1,x2\nA,2024,0.1,0.2\nB,2024,0.3,0\n",
     );
     let (m, d) = (meta.display().to_string(), data.display().to_string());
-    let out = stdout(&["coin", "--meta", &m, "--data", &d, "--normalise", "none"]);
+    let out = stdout(&[
+        "coin",
+        "--meta",
+        &m,
+        "--data",
+        &d,
+        "--normalise",
+        "none",
+        "--format",
+        "csv",
+    ]);
     assert!(
         out.contains("A,,2024,0.1,0.2,0.15000000000000002,2,1,1\n"),
         "{out}"
@@ -558,6 +717,8 @@ fn coin_ranks_exactly_unless_told_otherwise() {
         "none",
         "--ties",
         "tolerance",
+        "--format",
+        "csv",
     ]);
     assert!(out.contains("B,,2024,0.3,0,0.15,1,2,1\n"), "{out}");
     dti()

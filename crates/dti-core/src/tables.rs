@@ -119,6 +119,9 @@ pub struct Tables {
     pub denominators: Vec<BTreeMap<String, f64>>,
     /// Indicator code → the denominator column it is divided by.
     pub denominated: BTreeMap<String, String>,
+    /// Denominators of the metadata with no column in the data: (metadata line, code).
+    /// Only denominating needs them.
+    pub absent_denominators: Vec<(usize, String)>,
 }
 
 struct Csv {
@@ -412,10 +415,15 @@ pub fn read_tables(meta: &str, data: &str, opts: &TableOptions) -> Result<Tables
             )),
         }
     }
-    for r in rows
-        .iter()
-        .filter(|r| r.kind == "Indicator" || r.kind == "Denominator")
-    {
+    // Denominator columns are needed only to denominate (an intermediate data set, already
+    // denominated, comes without them): their absence is recorded for `run_pipeline`.
+    let mut absent_denominators = Vec::new();
+    for r in rows.iter().filter(|r| r.kind == "Denominator") {
+        if !data_csv.header.contains(&r.code) {
+            absent_denominators.push((r.line, r.code.clone()));
+        }
+    }
+    for r in rows.iter().filter(|r| r.kind == "Indicator") {
         if !data_csv.header.contains(&r.code) {
             problems.push(at(
                 "meta",
@@ -542,6 +550,7 @@ pub fn read_tables(meta: &str, data: &str, opts: &TableOptions) -> Result<Tables
         units,
         denominators,
         denominated,
+        absent_denominators,
     })
 }
 
@@ -570,6 +579,9 @@ pub struct Pipeline {
     /// When two scores share a rank: `None` compares exactly, as COINr does (R's
     /// `rank(-x, ties.method = "min")`).
     pub ties: Option<Ties>,
+    /// Treat every indicator as direction +1: for data already normalised (or oriented)
+    /// elsewhere, aggregated as it is.
+    pub ignore_directions: bool,
 }
 
 /// A unit dropped by screening.
@@ -606,6 +618,14 @@ pub enum PipelineError {
     /// Scoring failed.
     #[error(transparent)]
     Score(#[from] crate::ScoreError),
+    /// Denominating needs a denominator column the data table does not have.
+    #[error("meta, line {line}: denominator '{denominator}' has no column in the data table (denominating needs it)")]
+    MissingDenominator {
+        /// The metadata line of the denominator.
+        line: usize,
+        /// Its code.
+        denominator: String,
+    },
 }
 
 /// Everything a pipeline run produced.
@@ -654,6 +674,24 @@ pub fn run_pipeline(tables: &Tables, p: &Pipeline) -> Result<PipelineRun, Pipeli
     }
     if let Some(a) = p.aggregate {
         def.aggregate = a;
+    }
+    if p.ignore_directions {
+        for n in &mut def.nodes {
+            n.direction = 1;
+        }
+    }
+    if p.denominate {
+        let used: Vec<&String> = tables.denominated.values().collect();
+        if let Some((line, d)) = tables
+            .absent_denominators
+            .iter()
+            .find(|(_, d)| used.contains(&d))
+        {
+            return Err(PipelineError::MissingDenominator {
+                line: *line,
+                denominator: d.clone(),
+            });
+        }
     }
     // The tables' framework validated; a pipeline normaliser or aggregator is checked here.
     let framework = Framework::new(def)?;

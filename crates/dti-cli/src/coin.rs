@@ -1,0 +1,238 @@
+//! What `dti coin` reports beside the results: the treatment log, effective weights,
+//! indicator statistics and correlations — the tables a researcher compares with COINr's
+//! (`get_stats`, `get_corr`, the treatment's `Log`) — as CSV files, JSON and a terminal table.
+
+use dti_core::{
+    correlations, indicator_stats, raw_columns, CorrelationMethod, Framework, PipelineRun,
+    StatsOptions, UnitScore,
+};
+use serde_json::json;
+
+use crate::output::{num, rank, Cell, Table};
+use crate::row;
+
+/// One table of the report, with the file name it is written under.
+pub struct Part {
+    pub file: &'static str,
+    pub table: Table,
+}
+
+/// The treatment log: per indicator and period, skew and kurtosis before and after, the
+/// points winsorised at the top and at the bottom, and whether the log transform was used.
+pub fn treatment(run: &PipelineRun) -> Table {
+    let mut t = Table::new(
+        &[
+            "indicator",
+            "period",
+            "skew",
+            "kurtosis",
+            "passed",
+            "winsorised_high",
+            "winsorised_low",
+            "log",
+            "skew_after",
+            "kurtosis_after",
+            "units",
+        ],
+        &[
+            false, true, true, true, false, true, true, false, true, true, false,
+        ],
+    );
+    for r in &run.treated {
+        let high = r.winsorised.iter().filter(|w| w.to < w.from).count();
+        let low = r.winsorised.iter().filter(|w| w.to > w.from).count();
+        let mut moved: Vec<_> = r.winsorised.iter().collect();
+        moved.sort_by_key(|w| w.row);
+        let units: Vec<&str> = moved.iter().map(|w| w.unit.as_str()).collect();
+        t.push(row![
+            r.indicator.clone(),
+            r.period.map(|p| p.to_string()).unwrap_or_default(),
+            num(r.skew, 3),
+            num(r.kurtosis, 3),
+            r.passed.to_string(),
+            high.to_string(),
+            low.to_string(),
+            r.log.to_string(),
+            num(r.skew_after, 3),
+            num(r.kurtosis_after, 3),
+            units.join(" "),
+        ]);
+    }
+    t
+}
+
+/// Every node's share among its siblings and effective weight in the index.
+pub fn weights(fw: &Framework) -> Table {
+    let mut t = Table::new(
+        &["iCode", "parent", "share", "effective_weight"],
+        &[false, false, true, true],
+    );
+    for w in fw.effective_weights() {
+        let parent = fw
+            .def()
+            .nodes
+            .iter()
+            .find(|n| n.code == w.code)
+            .and_then(|n| n.parent.clone())
+            .unwrap_or_else(|| fw.id().to_owned());
+        t.push(row![
+            w.code.clone(),
+            parent,
+            num(Some(w.share), 4),
+            num(Some(w.weight), 4)
+        ]);
+    }
+    t
+}
+
+/// Statistics and flags of each indicator over the raw data (COINr `get_stats`).
+pub fn statistics(run: &PipelineRun) -> Table {
+    let raw = run.data.first().map_or(&[][..], |(_, u)| u.as_slice());
+    let stats = indicator_stats(&raw_columns(&run.framework, raw), &StatsOptions::default());
+    let mut t = Table::new(
+        &[
+            "iCode",
+            "n",
+            "available",
+            "share_available",
+            "min",
+            "max",
+            "mean",
+            "median",
+            "sd",
+            "skew",
+            "kurtosis",
+            "flags",
+        ],
+        &[
+            false, true, true, true, true, true, true, true, true, true, true, false,
+        ],
+    );
+    for s in stats {
+        let m = &s.summary;
+        let flags: Vec<String> = s
+            .flags
+            .iter()
+            .map(|f| {
+                serde_json::to_value(f)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_default()
+            })
+            .collect();
+        t.push(row![
+            s.code.clone(),
+            m.n.to_string(),
+            m.available.to_string(),
+            num(Some(m.share_available), 3),
+            num(m.min, 4),
+            num(m.max, 4),
+            num(m.mean, 4),
+            num(m.median, 4),
+            num(m.sd, 4),
+            num(m.skew, 3),
+            num(m.kurtosis, 3),
+            flags.join(" "),
+        ]);
+    }
+    t
+}
+
+/// Pearson correlations between the indicators' normalised values (a square matrix).
+pub fn correlation_matrix(run: &PipelineRun) -> Table {
+    let c = correlations(
+        &run.framework,
+        &run.scores,
+        CorrelationMethod::Pearson,
+        &StatsOptions::default(),
+    );
+    let mut header = vec!["iCode"];
+    header.extend(c.codes.iter().map(String::as_str));
+    let right: Vec<bool> = (0..header.len()).map(|k| k > 0).collect();
+    let mut t = Table::new(&header, &right);
+    for (code, r) in c.codes.iter().zip(&c.matrix) {
+        let mut cells: Vec<Cell> = row![code.clone()];
+        cells.extend(r.iter().map(|x| num(*x, 3)));
+        t.push(cells);
+    }
+    t
+}
+
+/// Every table of the report, with its file name.
+pub fn parts(run: &PipelineRun) -> Vec<Part> {
+    let mut v = Vec::new();
+    if !run.treated.is_empty() {
+        v.push(Part {
+            file: "Treatment.csv",
+            table: treatment(run),
+        });
+    }
+    v.push(Part {
+        file: "Weights.csv",
+        table: weights(&run.framework),
+    });
+    v.push(Part {
+        file: "Statistics.csv",
+        table: statistics(run),
+    });
+    v.push(Part {
+        file: "Correlations.csv",
+        table: correlation_matrix(run),
+    });
+    v
+}
+
+/// The JSON form: the scores with every table of the report.
+pub fn json(run: &PipelineRun) -> serde_json::Value {
+    let c = correlations(
+        &run.framework,
+        &run.scores,
+        CorrelationMethod::Pearson,
+        &StatsOptions::default(),
+    );
+    let raw = run.data.first().map_or(&[][..], |(_, u)| u.as_slice());
+    json!({
+        "scores": run.scores,
+        "treatment": run.treated,
+        "imputation": run.imputed,
+        "screened": run.screened,
+        "effective_weights": run.framework.effective_weights(),
+        "statistics": indicator_stats(&raw_columns(&run.framework, raw), &StatsOptions::default()),
+        "correlations": c,
+    })
+}
+
+/// The ranked index for a terminal: rank, unit, name, period, the index and the top-level
+/// aggregates.
+pub fn ranked(run: &PipelineRun) -> Table {
+    let fw = &run.framework;
+    let top: Vec<&str> = fw
+        .def()
+        .nodes
+        .iter()
+        .filter(|n| n.parent.is_none())
+        .map(|n| n.code.as_str())
+        .collect();
+    let mut header = vec!["rank", "uCode", "uName", "Time", fw.id()];
+    header.extend(top.iter().copied());
+    let right: Vec<bool> = header
+        .iter()
+        .enumerate()
+        .map(|(k, _)| k == 0 || k >= 3)
+        .collect();
+    let mut t = Table::new(&header, &right);
+    let mut units: Vec<&UnitScore> = run.scores.units.iter().collect();
+    units.sort_by_key(|u| (u.period, u.rank.unwrap_or(u32::MAX)));
+    for u in units {
+        let mut cells = row![
+            rank(u.rank),
+            u.unit.clone(),
+            u.name.clone().unwrap_or_default(),
+            u.period.map(|p| p.to_string()).unwrap_or_default(),
+            num(u.value, 2),
+        ];
+        cells.extend(top.iter().map(|c| num(u.node(c).and_then(|n| n.value), 2)));
+        t.push(cells);
+    }
+    t
+}
