@@ -244,3 +244,75 @@ proptest! {
         prop_assert_eq!(score(&fw2, &units2), score(&fw, &units));
     }
 }
+
+/// The numbers a careless or hostile file can hold: the extremes of f64 and values around
+/// them.
+fn extreme() -> impl Strategy<Value = f64> {
+    prop_oneof![
+        Just(f64::MAX),
+        Just(-f64::MAX),
+        Just(1e308),
+        Just(-1e308),
+        Just(f64::MIN_POSITIVE),
+        Just(5e-324),
+        Just(0.0),
+        Just(-0.0),
+        Just(1.0),
+        -1e300..1e300f64,
+        -10.0..10.0f64,
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// Invariant over extreme values, weights and max points: scoring either fails with an
+    /// error or gives only finite numbers, and ranks exactly the units that have a value.
+    #[test]
+    fn no_nan_or_infinity_reaches_an_output(
+        values in proptest::collection::vec((extreme(), extreme()), 2..8),
+        weights in (extreme(), extreme()),
+        method in 0usize..6,
+        normaliser in 0usize..4,
+        points in any::<bool>(),
+    ) {
+        let norm = ["{\"method\": \"min_max\"}", "{\"method\": \"z_score\"}", "{\"method\": \"none\"}",
+                    "{\"method\": \"fraction_of_max\"}"][normaliser];
+        let agg = ["weighted_mean", "geometric_mean", "harmonic_mean", "weighted_median",
+                   "generalised_mean\", \"p\": 3", "copeland"][method];
+        let (wa, wb) = (weights.0.abs(), weights.1.abs());
+        let json = if points {
+            format!(r#"{{"schema_version": 1, "id": "x", "name_vi": "X", "nodes": [
+                {{"code": "A", "name_vi": "A", "max_points": {wa:e}}},
+                {{"code": "B", "name_vi": "B", "max_points": {wb:e}}}]}}"#)
+        } else {
+            format!(r#"{{"schema_version": 1, "id": "x", "name_vi": "X", "aggregate": {{"method": "{agg}}},
+                "missing": "renormalise", "nodes": [
+                {{"code": "A", "name_vi": "A", "weight": {wa:e}, "rule": {{"type": "normalised", "normaliser": {norm}}}}},
+                {{"code": "B", "name_vi": "B", "weight": {wb:e}, "rule": {{"type": "normalised", "normaliser": {norm}}}}}]}}"#)
+        };
+        let Ok(fw) = Framework::from_json(&json) else {
+            return Ok(()); // refused at validation (an overflowing sum, weights all 0 …)
+        };
+        let units: Vec<UnitRecord> = values
+            .iter()
+            .enumerate()
+            .map(|(k, (a, b))| UnitRecord::new(&format!("U{k}")).value("A", *a).value("B", *b))
+            .collect();
+        for lenient in [false, true] {
+            let opts = ScoreOptions { lenient, ..ScoreOptions::default() };
+            let Ok(s) = fw.score_with(&units, &opts) else { continue };
+            for (k, u) in s.units.iter().enumerate() {
+                for (v, p, m) in all_scores(&s, k) {
+                    for x in [v, p, m].into_iter().flatten() {
+                        prop_assert!(x.is_finite(), "{}: {x} in {json}", u.unit);
+                    }
+                }
+                prop_assert_eq!(u.rank.is_some(), u.value.is_some(), "{} ranked without a value", u.unit);
+                for n in &u.nodes {
+                    prop_assert_eq!(n.rank.is_some(), n.value.is_some(), "{} {}", u.unit, n.code);
+                }
+            }
+        }
+    }
+}

@@ -60,13 +60,23 @@ pub struct Loaded {
     pub name: String,
     pub units: Vec<UnitRecord>,
     pub lines: Vec<Option<usize>>,
+    /// Long layout: the line of each (record, indicator) value.
+    pub value_lines: std::collections::HashMap<(usize, String), usize>,
+    /// Rows the reader could not take (ragged, no unit, a bad period …), each located.
+    pub file_problems: Vec<DataError>,
 }
 
 impl Loaded {
     /// Describes a core input error with the file and line of its record.
     pub fn locate(&self, e: &dti_core::InputError) -> String {
         let mut s = self.name.clone();
-        if let Some(Some(l)) = self.lines.get(e.row) {
+        let value_line = e
+            .indicator
+            .as_ref()
+            .and_then(|i| self.value_lines.get(&(e.row, i.clone())));
+        if let Some(l) = value_line {
+            s.push_str(&format!(", row {l}"));
+        } else if let Some(Some(l)) = self.lines.get(e.row) {
             s.push_str(&format!(", row {l}"));
         } else {
             s.push_str(&format!(", record {}", e.row + 1));
@@ -97,6 +107,7 @@ pub fn read_records(
     fw: &Framework,
     layout: Layout,
     groups: &[String],
+    delimiter: Option<u8>,
 ) -> Result<Loaded, Vec<DataError>> {
     let ext = Path::new(name)
         .extension()
@@ -109,6 +120,8 @@ pub fn read_records(
                 name: name.to_owned(),
                 lines: vec![None; units.len()],
                 units,
+                value_lines: Default::default(),
+                file_problems: Vec::new(),
             })
             .map_err(|e| {
                 vec![DataError {
@@ -119,7 +132,7 @@ pub fn read_records(
                     message: format!("not a JSON array of unit records: {e}"),
                 }]
             }),
-        _ => read_csv(name, text, fw, layout, groups),
+        _ => read_csv(name, text, fw, layout, groups, delimiter),
     }
 }
 
@@ -187,6 +200,8 @@ pub fn read_parquet(
                 name: name.clone(),
                 lines: rows.iter().map(|r| Some(r + 1)).collect(),
                 units,
+                value_lines: Default::default(),
+                file_problems: Vec::new(),
             },
             report.problems.iter().map(located).collect(),
         )),
@@ -195,12 +210,135 @@ pub fn read_parquet(
     }
 }
 
+/// Decodes a file's bytes: UTF-8 (a byte-order mark is dropped) or UTF-16 with its
+/// byte-order mark; anything else is an error naming the first line that is not UTF-8.
+pub fn decode(name: &str, bytes: &[u8]) -> Result<String, DataError> {
+    let fail = |line: usize, message: String| DataError {
+        file: name.to_owned(),
+        line: Some(line),
+        unit: None,
+        indicator: None,
+        message,
+    };
+    let utf16 = |le: bool| -> Result<String, DataError> {
+        let body = &bytes[2..];
+        if body.len() % 2 != 0 {
+            return Err(fail(
+                1,
+                "UTF-16 text with an odd number of bytes".to_owned(),
+            ));
+        }
+        let units = body.chunks_exact(2).map(|c| {
+            if le {
+                u16::from_le_bytes([c[0], c[1]])
+            } else {
+                u16::from_be_bytes([c[0], c[1]])
+            }
+        });
+        let mut out = String::with_capacity(body.len() / 2);
+        let mut line = 1;
+        for ch in char::decode_utf16(units) {
+            match ch {
+                Ok(c) => {
+                    line += usize::from(c == '\n');
+                    out.push(c);
+                }
+                Err(_) => {
+                    return Err(fail(
+                        line,
+                        "not valid UTF-16 (an unpaired surrogate)".to_owned(),
+                    ))
+                }
+            }
+        }
+        Ok(out)
+    };
+    match bytes {
+        [0xFF, 0xFE, ..] => utf16(true),
+        [0xFE, 0xFF, ..] => utf16(false),
+        _ => {
+            let body = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
+            match std::str::from_utf8(body) {
+                Ok(t) => Ok(t.to_owned()),
+                Err(e) => {
+                    let line = body[..e.valid_up_to()]
+                        .iter()
+                        .filter(|&&b| b == b'\n')
+                        .count()
+                        + 1;
+                    Err(fail(
+                        line,
+                        "not valid UTF-8 text (save the file as UTF-8, or UTF-16 with a byte-order mark)"
+                            .to_owned(),
+                    ))
+                }
+            }
+        }
+    }
+}
+
+/// The field delimiter: the one of `,` `;` and tab seen most often in the header line
+/// (outside quotes), `,` when none is.
+pub fn sniff_delimiter(text: &str) -> u8 {
+    let header = text.lines().next().unwrap_or("");
+    let mut counts = [(b',', 0usize), (b';', 0), (b'\t', 0)];
+    let mut quoted = false;
+    for b in header.bytes() {
+        if b == b'"' {
+            quoted = !quoted;
+        } else if !quoted {
+            for c in &mut counts {
+                if c.0 == b {
+                    c.1 += 1;
+                }
+            }
+        }
+    }
+    counts
+        .iter()
+        .max_by_key(|c| c.1)
+        .filter(|c| c.1 > 0)
+        .map_or(b',', |c| c.0)
+}
+
+/// The line where a quoted field opens that no quote closes, if any (RFC 4180: a quote opens
+/// a field only at its start; inside, `""` is a quote).
+pub fn unterminated_quote(text: &str, delimiter: u8) -> Option<usize> {
+    let (mut line, mut opened) = (1usize, 0usize);
+    let (mut in_quotes, mut at_start) = (false, true);
+    let bytes = text.as_bytes();
+    let mut k = 0;
+    while k < bytes.len() {
+        let b = bytes[k];
+        if in_quotes {
+            if b == b'"' {
+                if bytes.get(k + 1) == Some(&b'"') {
+                    k += 1;
+                } else {
+                    in_quotes = false;
+                }
+            }
+        } else if b == b'"' && at_start {
+            in_quotes = true;
+            opened = line;
+        }
+        if b == b'\n' {
+            line += 1;
+        }
+        at_start =
+            !in_quotes && (b == delimiter || b == b'\n' || b == b'\r' || (at_start && b == b' '));
+        k += 1;
+    }
+    in_quotes.then_some(opened)
+}
+
 fn read_csv(
     name: &str,
     text: &str,
     fw: &Framework,
     layout: Layout,
     groups: &[String],
+    delimiter: Option<u8>,
 ) -> Result<Loaded, Vec<DataError>> {
     let err = |line: Option<usize>,
                unit: Option<&str>,
@@ -212,26 +350,74 @@ fn read_csv(
         indicator: indicator.map(str::to_owned),
         message,
     };
+    if text.trim().is_empty() {
+        return Err(vec![err(
+            Some(1),
+            None,
+            None,
+            "the file is empty".to_owned(),
+        )]);
+    }
+    let delimiter = delimiter.unwrap_or_else(|| sniff_delimiter(text));
+    if let Some(line) = unterminated_quote(text, delimiter) {
+        return Err(vec![err(
+            Some(line),
+            None,
+            None,
+            "a quoted field opens here and no quote closes it before the end of the file"
+                .to_owned(),
+        )]);
+    }
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
+        .delimiter(delimiter)
         .trim(csv::Trim::All)
         .from_reader(text.as_bytes());
     let header: Vec<String> = match reader.headers() {
         Ok(h) => h.iter().map(str::to_owned).collect(),
         Err(e) => return Err(vec![err(Some(1), None, None, e.to_string())]),
     };
+    let shown = |d: u8| match d {
+        b'\t' => "tab".to_owned(),
+        d => format!("'{}'", d as char),
+    };
+    let mut fatal = Vec::new();
+    for (c, h) in header.iter().enumerate() {
+        if h.is_empty() {
+            fatal.push(err(
+                Some(1),
+                None,
+                None,
+                format!("column {} of the header has no name", c + 1),
+            ));
+        } else if let Some(first) = header[..c].iter().position(|x| x.eq_ignore_ascii_case(h)) {
+            fatal.push(err(
+                Some(1),
+                None,
+                Some(h),
+                format!(
+                    "column {} repeats the name of column {} ('{h}')",
+                    c + 1,
+                    first + 1
+                ),
+            ));
+        }
+    }
     let find = |names: &[&str]| {
         header
             .iter()
             .position(|h| names.contains(&h.to_lowercase().as_str()))
     };
     let (Some(c_unit), c_name, c_period) = (find(&UNIT), find(&NAME), find(&PERIOD)) else {
-        return Err(vec![err(
-            Some(1),
-            None,
-            None,
-            "no unit column: name one of unit, uCode, code, province, id".to_owned(),
-        )]);
+        let mut message = format!(
+            "no unit column: name one of unit, uCode, code, province, id (fields separated by {})",
+            shown(delimiter)
+        );
+        if header.len() == 1 {
+            message.push_str("; the header has one column: choose the separator with --delimiter");
+        }
+        fatal.push(err(Some(1), None, None, message));
+        return Err(fatal);
     };
     let c_ind = find(&["indicator"]);
     let c_val = find(&["value"]);
@@ -240,13 +426,12 @@ fn read_csv(
         Layout::Wide => false,
         Layout::Auto => c_ind.is_some() && c_val.is_some(),
     };
-    let mut problems = Vec::new();
     let c_groups: Vec<(usize, &str)> = groups
         .iter()
         .filter_map(|g| {
             let c = header.iter().position(|h| h == g);
             if c.is_none() {
-                problems.push(err(
+                fatal.push(err(
                     Some(1),
                     None,
                     None,
@@ -260,7 +445,7 @@ fn read_csv(
     let mut indicator_cols = Vec::new();
     if long {
         if c_ind.is_none() || c_val.is_none() {
-            problems.push(err(
+            fatal.push(err(
                 Some(1),
                 None,
                 None,
@@ -271,6 +456,7 @@ fn read_csv(
         for (c, h) in header.iter().enumerate() {
             if [Some(c_unit), c_name, c_period].contains(&Some(c))
                 || c_groups.iter().any(|g| g.0 == c)
+                || h.is_empty()
             {
                 continue;
             }
@@ -282,7 +468,7 @@ fn read_csv(
                     .find(|k| k.eq_ignore_ascii_case(h))
                     .map(|k| format!(" (did you mean '{k}'?)"))
                     .unwrap_or_default();
-                problems.push(err(
+                fatal.push(err(
                     Some(1),
                     None,
                     Some(h),
@@ -291,29 +477,68 @@ fn read_csv(
             }
         }
     }
+    if !fatal.is_empty() {
+        return Err(fatal);
+    }
     let (c_self, c_appr) = (find(&["self"]), find(&["appraised"]));
+    let mut problems = Vec::new();
     let mut records: Vec<UnitRecord> = Vec::new();
     let mut lines: Vec<usize> = Vec::new();
+    let mut value_lines = std::collections::HashMap::new();
     let mut index: std::collections::HashMap<(String, Option<i32>), usize> = Default::default();
-    for (k, row) in reader.records().enumerate() {
-        let line = k + 2;
-        let row = match row {
-            Ok(r) => r,
+    // Rows whose period is empty, and whether any row gives one.
+    let (mut no_period, mut any_period) = (Vec::new(), false);
+    let mut row = csv::StringRecord::new();
+    loop {
+        // The physical line where the record starts (quoted fields may span lines).
+        let line = reader.position().line() as usize;
+        match reader.read_record(&mut row) {
+            Ok(false) => break,
+            Ok(true) => {}
             Err(e) => {
                 problems.push(err(Some(line), None, None, e.to_string()));
                 continue;
             }
-        };
+        }
+        if row.len() != header.len() {
+            if row.len() == 1 && row.get(0).is_some_and(str::is_empty) {
+                continue; // a blank line
+            }
+            problems.push(err(
+                Some(line),
+                row.get(c_unit).filter(|u| !u.is_empty()),
+                None,
+                format!(
+                    "{} cell(s) where the header has {}: the row is {} (fields separated by {})",
+                    row.len(),
+                    header.len(),
+                    if row.len() < header.len() {
+                        "short"
+                    } else {
+                        "long"
+                    },
+                    shown(delimiter)
+                ),
+            ));
+            continue;
+        }
         let get = |c: usize| row.get(c).unwrap_or("").trim();
         let unit = get(c_unit);
         if unit.is_empty() {
             problems.push(err(Some(line), None, None, "the unit is empty".to_owned()));
             continue;
         }
-        let period = match c_period.map(get).filter(|p| !p.is_empty()) {
+        let period = match c_period.map(get) {
             None => None,
+            Some("") => {
+                no_period.push((line, unit.to_owned()));
+                None
+            }
             Some(p) => match p.parse::<i32>() {
-                Ok(y) => Some(y),
+                Ok(y) => {
+                    any_period = true;
+                    Some(y)
+                }
                 Err(_) => {
                     problems.push(err(
                         Some(line),
@@ -377,6 +602,8 @@ fn read_csv(
                         "this indicator is given twice for the unit and period".to_owned(),
                     ));
                 }
+                // A value's problems point at the line that holds it.
+                value_lines.insert((slot, ind.to_owned()), line);
             }
         } else {
             for &c in &indicator_cols {
@@ -386,15 +613,50 @@ fn read_csv(
             }
         }
     }
-    if problems.is_empty() {
-        Ok(Loaded {
-            name: name.to_owned(),
-            units: records,
-            lines: lines.into_iter().map(Some).collect(),
-        })
-    } else {
-        Err(problems)
+    if any_period && !no_period.is_empty() {
+        // Some rows give a period and these do not: each is an error, and their records
+        // (period-less) are left out rather than scored as a cohort of their own.
+        for (line, unit) in &no_period {
+            problems.push(err(
+                Some(*line),
+                Some(unit),
+                None,
+                "the period is empty where other rows give one".to_owned(),
+            ));
+        }
+        let keep: Vec<bool> = records.iter().map(|r| r.period.is_some()).collect();
+        let mut new_slot = vec![usize::MAX; records.len()];
+        let mut next = 0;
+        for (k, &kept) in keep.iter().enumerate() {
+            if kept {
+                new_slot[k] = next;
+                next += 1;
+            }
+        }
+        let mut k = 0;
+        records.retain(|_| {
+            k += 1;
+            keep[k - 1]
+        });
+        let mut k = 0;
+        lines.retain(|_| {
+            k += 1;
+            keep[k - 1]
+        });
+        value_lines = value_lines
+            .into_iter()
+            .filter(|((slot, _), _)| keep[*slot])
+            .map(|((slot, ind), line)| ((new_slot[slot], ind), line))
+            .collect();
     }
+    problems.sort_by_key(|p| p.line);
+    Ok(Loaded {
+        name: name.to_owned(),
+        units: records,
+        lines: lines.into_iter().map(Some).collect(),
+        value_lines,
+        file_problems: problems,
+    })
 }
 
 #[cfg(test)]
@@ -424,7 +686,7 @@ mod tests {
     #[test]
     fn the_bundled_panel_reads() {
         let fw = Framework::builtin("vn-pdti-2022").unwrap();
-        let recs = read_records("panel.csv", BUNDLED, &fw, Layout::Auto, &[])
+        let recs = read_records("panel.csv", BUNDLED, &fw, Layout::Auto, &[], None)
             .unwrap()
             .units;
         assert_eq!(recs.len(), 189);

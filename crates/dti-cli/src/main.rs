@@ -6,6 +6,7 @@
 
 mod coin;
 mod data;
+mod files;
 mod output;
 mod plot;
 mod spec;
@@ -101,9 +102,24 @@ struct DataArgs {
     /// The period to show (default: the latest in the data).
     #[arg(long)]
     year: Option<i32>,
-    /// Score the good records and report the bad ones instead of failing.
+    /// Score the good records and report the bad ones instead of failing: a bad value
+    /// counts as missing (the framework's missing policy decides what that is worth), a bad
+    /// row is left out, and every result row lists its problems.
     #[arg(long)]
     lenient: bool,
+    /// The CSV field separator: `,` `;` or `tab` (default: detected from the header).
+    #[arg(long, value_parser = parse_delimiter)]
+    delimiter: Option<u8>,
+}
+
+fn parse_delimiter(s: &str) -> Result<u8, String> {
+    match s {
+        "," | "comma" => Ok(b','),
+        ";" | "semicolon" => Ok(b';'),
+        "tab" | "\\t" | "\t" => Ok(b'\t'),
+        "|" | "pipe" => Ok(b'|'),
+        other => Err(format!("'{other}' is not a separator: , ; tab or |")),
+    }
 }
 
 #[derive(Args, Clone)]
@@ -380,8 +396,11 @@ fn usage(message: &str) -> ! {
         .exit()
 }
 
+/// Reads a text file: UTF-8 (with or without a byte-order mark) or UTF-16 with one; other
+/// encodings are an error naming the first line that is not UTF-8.
 fn read_file(path: &Path) -> Result<String, Fail> {
-    std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+    let bytes = files::read(path)?;
+    data::decode(&path.display().to_string(), &bytes).map_err(|e| e.to_string())
 }
 
 fn report(errors: Vec<DataError>) -> Fail {
@@ -433,11 +452,56 @@ fn toml_def(text: &str) -> Result<FrameworkDef, String> {
 
 fn load_data(fw: &Framework, args: &DataArgs) -> Result<Loaded, Fail> {
     match &args.data {
-        Some(p) => load_file(p, fw, args.layout, &args.group, args.lenient),
+        Some(p) => load_file(
+            p,
+            fw,
+            args.layout,
+            &args.group,
+            args.lenient,
+            args.delimiter,
+        ),
         None => {
-            read_records("bundled panel.csv", BUNDLED, fw, args.layout, &args.group).map_err(report)
+            let loaded = read_records(
+                "bundled panel.csv",
+                BUNDLED,
+                fw,
+                args.layout,
+                &args.group,
+                args.delimiter,
+            )
+            .map_err(report)?;
+            checked(fw, loaded, args.lenient)
         }
     }
+}
+
+/// In strict mode, rows the reader could not take are an error — reported together with
+/// every problem of the values in the rows it could; in lenient mode they are kept for the
+/// warnings and the summary.
+fn checked(fw: &Framework, loaded: Loaded, lenient: bool) -> Result<Loaded, Fail> {
+    if lenient || loaded.file_problems.is_empty() {
+        return Ok(loaded);
+    }
+    let mut all: Vec<String> = loaded
+        .file_problems
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    if let Ok(s) = fw.score_with(
+        &loaded.units,
+        &ScoreOptions {
+            lenient: true,
+            explain: false,
+            ..score_options()
+        },
+    ) {
+        all.extend(s.problems.iter().map(|p| loaded.locate(p)));
+    }
+    Err(format!(
+        "{} problem(s) in the input:\n  - {}",
+        all.len(),
+        all.join("\n  - ")
+    ))
 }
 
 /// Reads a data file: Parquet by its extension, else CSV or JSON text.
@@ -447,21 +511,25 @@ fn load_file(
     layout: Layout,
     groups: &[String],
     lenient: bool,
+    delimiter: Option<u8>,
 ) -> Result<Loaded, Fail> {
     if path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("parquet"))
     {
+        files::register(path);
         return load_parquet(path, fw, layout, groups, lenient);
     }
-    read_records(
+    let loaded = read_records(
         &path.display().to_string(),
         &read_file(path)?,
         fw,
         layout,
         groups,
+        delimiter,
     )
-    .map_err(report)
+    .map_err(report)?;
+    checked(fw, loaded, lenient)
 }
 
 #[cfg(feature = "polars")]
@@ -549,8 +617,27 @@ fn score_records(
     let s = fw
         .score_with(units, &opts)
         .map_err(|e| score_error(e, data))?;
+    for p in &data.file_problems {
+        eprintln!("warning: {p} (row left out)");
+    }
     for p in &s.problems {
         eprintln!("warning: {}", data.locate(p));
+    }
+    if lenient && (!s.problems.is_empty() || !data.file_problems.is_empty()) {
+        let mut units: Vec<(&str, Option<i32>)> = s
+            .problems
+            .iter()
+            .map(|p| (p.unit.as_str(), p.period))
+            .collect();
+        units.sort_unstable();
+        units.dedup();
+        eprintln!(
+            "warning: lenient: {} problem(s); {} unit(s) scored without their rejected values \
+             (counted as missing), {} row(s) left out",
+            s.problems.len() + data.file_problems.len(),
+            units.len(),
+            data.file_problems.len()
+        );
     }
     Ok(s)
 }
@@ -581,6 +668,32 @@ fn pillar_value(u: &UnitScore, code: &str, view: bool) -> (Option<f64>, Option<u
     }
 }
 
+/// Units in the order of the ranked table: by rank, then id.
+fn sorted_for_table<'a>(units: &[&'a UnitScore]) -> Vec<&'a UnitScore> {
+    let mut rows = units.to_vec();
+    rows.sort_by(|a, b| {
+        a.rank
+            .unwrap_or(u32::MAX)
+            .cmp(&b.rank.unwrap_or(u32::MAX))
+            .then(a.unit.cmp(&b.unit))
+    });
+    rows
+}
+
+/// Each unit's input problems (lenient scoring), located in its file.
+fn unit_problems(
+    scores: &CohortScores,
+    data: &Loaded,
+) -> std::collections::HashMap<(String, Option<i32>), Vec<String>> {
+    let mut map: std::collections::HashMap<(String, Option<i32>), Vec<String>> = Default::default();
+    for p in &scores.problems {
+        map.entry((p.unit.clone(), p.period))
+            .or_default()
+            .push(data.locate(p));
+    }
+    map
+}
+
 fn ranked_table(fw: &Framework, units: &[&UnitScore], title: String) -> Table {
     let cols = pillars(fw);
     let mut header = vec!["rank", "unit", "name", "value", "points"];
@@ -593,14 +706,7 @@ fn ranked_table(fw: &Framework, units: &[&UnitScore], title: String) -> Table {
     right.extend(cols.iter().flat_map(|_| [true, true]));
     let mut t = Table::new(&header, &right);
     t.title = Some(title);
-    let mut rows: Vec<&&UnitScore> = units.iter().collect();
-    rows.sort_by(|a, b| {
-        a.rank
-            .unwrap_or(u32::MAX)
-            .cmp(&b.rank.unwrap_or(u32::MAX))
-            .then(a.unit.cmp(&b.unit))
-    });
-    for u in rows {
+    for u in sorted_for_table(units) {
         let mut r = row![
             rank(u.rank),
             u.unit.clone(),
@@ -671,9 +777,33 @@ fn run(cli: Cli) -> Result<(), Fail> {
             let year = latest(&loaded.units, data.year)?;
             let scores = score(&fw, &loaded, data.lenient)?;
             let shown: Vec<&UnitScore> = scores.units.iter().filter(|u| u.period == year).collect();
-            let t = ranked_table(&fw, &shown, title(&fw, year));
+            // Every result row carries the problems of its unit (lenient mode).
+            let problems = unit_problems(&scores, &loaded);
+            let mut t = ranked_table(&fw, &shown, title(&fw, year));
+            if data.lenient {
+                t.header.push("problems".to_owned());
+                t.right.push(false);
+                for (row, u) in t.rows.iter_mut().zip(sorted_for_table(&shown)) {
+                    let p = problems
+                        .get(&(u.unit.clone(), u.period))
+                        .map(|v| v.join("; "));
+                    row.push(p.unwrap_or_default().into());
+                }
+            }
             sink(&out).emit(out.format, &t, || {
-                serde_json::to_value(&shown).unwrap_or_default()
+                let mut v = serde_json::to_value(&shown).unwrap_or_default();
+                if let Some(list) = v.as_array_mut() {
+                    for (item, u) in list.iter_mut().zip(&shown) {
+                        let p = problems
+                            .get(&(u.unit.clone(), u.period))
+                            .cloned()
+                            .unwrap_or_default();
+                        if let Some(o) = item.as_object_mut() {
+                            o.insert("problems".to_owned(), serde_json::json!(p));
+                        }
+                    }
+                }
+                v
             })
         }
         Command::Explain {
@@ -814,10 +944,12 @@ fn run(cli: Cli) -> Result<(), Fail> {
                         .into_iter()
                         .map(|p| (p.file.to_owned(), p.table.csv())),
                 );
+                // Every path is checked before any is written: no partial set of outputs.
+                for (name, _) in &files {
+                    files::check(&dir.join(name))?;
+                }
                 for (name, text) in files {
-                    let path = dir.join(name);
-                    std::fs::write(&path, text)
-                        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+                    files::write(&dir.join(name), &text)?;
                 }
             }
             match out.format {
@@ -887,11 +1019,11 @@ fn run(cli: Cli) -> Result<(), Fail> {
             });
             let fw_a = load_framework(&fw)?;
             let fw_b = fw_b.transpose()?.unwrap_or_else(|| fw_a.clone());
-            let la = load_file(&a, &fw_a, Layout::Auto, &[], false)?;
+            let la = load_file(&a, &fw_a, Layout::Auto, &[], false, None)?;
             let lb = match &b {
-                Some(path) => Some(load_file(path, &fw_b, Layout::Auto, &[], false)?),
+                Some(path) => Some(load_file(path, &fw_b, Layout::Auto, &[], false, None)?),
                 None if framework_b.is_some() => {
-                    Some(load_file(&a, &fw_b, Layout::Auto, &[], false)?)
+                    Some(load_file(&a, &fw_b, Layout::Auto, &[], false, None)?)
                 }
                 None => None,
             };
@@ -962,8 +1094,7 @@ fn run(cli: Cli) -> Result<(), Fail> {
             })?;
             warn_all(&result.warnings);
             if let (Some(path), Some(d)) = (&draws, &result.draws) {
-                std::fs::write(path, draws_csv(d))
-                    .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+                files::write(path, &draws_csv(d))?;
             }
             let mut t = Table::new(
                 &[

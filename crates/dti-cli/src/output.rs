@@ -31,6 +31,7 @@ impl Cell {
         match self {
             Cell::Text(s) => s.clone(),
             Cell::Num(None, _, _) => "-".to_owned(),
+            Cell::Num(Some(v), d, false) if v.abs() >= 1e16 => format!("{v:.d$e}"),
             Cell::Num(Some(v), d, false) => format!("{v:.d$}"),
             Cell::Num(Some(v), d, true) => format!("{v:+.d$}"),
         }
@@ -42,7 +43,11 @@ impl Cell {
             Cell::Text(s) if s == "-" => String::new(),
             Cell::Text(s) => s.clone(),
             Cell::Num(None, _, _) => String::new(),
-            // Rust's `Display` for f64 is the shortest round-trip decimal.
+            // Rust's `Display` and `LowerExp` for f64 are the shortest round-trip decimal;
+            // very large and very small magnitudes take an exponent (1e300, not 300 digits).
+            Cell::Num(Some(v), _, _) if *v != 0.0 && !(1e-7..1e16).contains(&v.abs()) => {
+                format!("{v:e}")
+            }
             Cell::Num(Some(v), _, _) => v.to_string(),
         }
     }
@@ -187,8 +192,7 @@ impl Sink {
             text.to_owned()
         };
         match &self.out {
-            Some(path) => std::fs::write(path, text)
-                .map_err(|e| format!("cannot write {}: {e}", path.display())),
+            Some(path) => crate::files::write(path, &text),
             None => {
                 let mut stdout = std::io::stdout().lock();
                 match stdout.write_all(text.as_bytes()) {
@@ -246,5 +250,10 @@ mod tests {
             t.csv(),
             "x,d\n0.30000000000000004,-0.3333333333333333\n,5.1000000000000005\n"
         );
+        // Huge and tiny magnitudes take an exponent, in both forms.
+        let mut t = Table::new(&["x", "d"], &[true, true]);
+        t.push(row![num(Some(7e307), 1), signed(Some(-2.5e-9), 1)]);
+        assert_eq!(t.csv(), "x,d\n7e307,-2.5e-9\n");
+        assert!(t.render().ends_with("7.0e307  -0.0\n"), "{}", t.render());
     }
 }

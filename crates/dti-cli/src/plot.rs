@@ -1,4 +1,5 @@
-//! SVG charts with plotters' SVG backend.
+//! SVG charts with plotters' SVG backend, drawn into memory and written through
+//! [`crate::files::write`] (never over an input, never half-written).
 
 use std::path::Path;
 
@@ -15,9 +16,15 @@ const ACCENT: RGBColor = RGBColor(214, 39, 40);
 
 /// A ranked horizontal bar chart: one bar per unit, best at the top.
 pub fn ranks(out: &Path, title: &str, bars: &[(String, f64)]) -> Res {
+    let mut svg = String::new();
+    draw_ranks(&mut svg, title, bars)?;
+    crate::files::write(out, &svg)
+}
+
+fn draw_ranks(svg: &mut String, title: &str, bars: &[(String, f64)]) -> Res {
     let n = bars.len().max(1);
     let height = (80 + 16 * n) as u32;
-    let root = SVGBackend::new(out, (900, height)).into_drawing_area();
+    let root = SVGBackend::with_string(svg, (900, height)).into_drawing_area();
     root.fill(&WHITE).map_err(err)?;
     let max = bars.iter().map(|b| b.1).fold(0.0f64, f64::max).max(1e-9) * 1.05;
     let mut chart = ChartBuilder::on(&root)
@@ -66,9 +73,15 @@ pub fn ranks(out: &Path, title: &str, bars: &[(String, f64)]) -> Res {
 
 /// Rank intervals: the median rank with a bar from the 5th to the 95th percentile, per unit.
 pub fn intervals(out: &Path, title: &str, rows: &[(String, f64, f64, f64)]) -> Res {
+    let mut svg = String::new();
+    draw_intervals(&mut svg, title, rows)?;
+    crate::files::write(out, &svg)
+}
+
+fn draw_intervals(svg: &mut String, title: &str, rows: &[(String, f64, f64, f64)]) -> Res {
     let n = rows.len().max(1);
     let height = (80 + 16 * n) as u32;
-    let root = SVGBackend::new(out, (900, height)).into_drawing_area();
+    let root = SVGBackend::with_string(svg, (900, height)).into_drawing_area();
     root.fill(&WHITE).map_err(err)?;
     let max_rank = rows.iter().map(|r| r.3).fold(1.0f64, f64::max) + 1.0;
     let mut chart = ChartBuilder::on(&root)
@@ -112,8 +125,14 @@ pub fn intervals(out: &Path, title: &str, rows: &[(String, f64, f64, f64)]) -> R
 
 /// One unit's pillar values (and its index) as vertical bars on [0, 1].
 pub fn pillars(out: &Path, title: &str, bars: &[(String, f64)]) -> Res {
+    let mut svg = String::new();
+    draw_pillars(&mut svg, title, bars)?;
+    crate::files::write(out, &svg)
+}
+
+fn draw_pillars(svg: &mut String, title: &str, bars: &[(String, f64)]) -> Res {
     let n = bars.len().max(1);
-    let root = SVGBackend::new(out, (120 * n as u32 + 160, 420)).into_drawing_area();
+    let root = SVGBackend::with_string(svg, (120 * n as u32 + 160, 420)).into_drawing_area();
     root.fill(&WHITE).map_err(err)?;
     let top = bars.iter().map(|b| b.1).fold(1.0f64, f64::max);
     let mut chart = ChartBuilder::on(&root)

@@ -913,3 +913,56 @@ fn parquet_input_scores_like_csv() {
             "indicator 'GOV': 1.5 is outside 0..1",
         ));
 }
+
+/// Lenient mode keeps nothing bad: a bad cell counts as missing (the framework's policy), a
+/// bad row is left out, every result row lists its problems, and the summary counts them —
+/// file problems and value problems in one run.
+#[test]
+fn lenient_mode_reports_every_problem_on_its_row() {
+    let data = temp(
+        "lenient.csv",
+        "unit,period,GOV,ECO\nA,2023,0.5,0.4\nB,2023,abc,0.3\nC,2023,0.6\nD,,0.1,0.1\n",
+    );
+    let d = data.display().to_string();
+    let out = dti()
+        .args(["score", &d, "--lenient", "--format", "csv"])
+        .assert()
+        .success();
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(
+        text.lines().next().unwrap().ends_with(",problems"),
+        "{text}"
+    );
+    let b = text.lines().find(|l| l.contains(",B,")).unwrap();
+    // B's GOV is missing under policy zero: 0 + 0.3·150 = 45 points, and the row says why.
+    assert!(b.contains(",0.045,45,"), "{b}");
+    assert!(b.contains("row 3") && b.contains("indicator 'GOV'"), "{b}");
+    let a = text.lines().find(|l| l.contains(",A,")).unwrap();
+    assert!(a.ends_with(','), "A has no problems: {a}");
+    assert!(!text.contains(",C,") && !text.contains(",D,"), "{text}");
+    assert!(
+        stderr.contains("row 4, unit 'C'") && stderr.contains("row 5, unit 'D'"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("lenient: 3 problem(s); 1 unit(s) scored without their rejected values (counted as missing), 2 row(s) left out"),
+        "{stderr}"
+    );
+    // JSON rows carry the same problems.
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout(&["score", &d, "--lenient", "--format", "json"])).unwrap();
+    let b = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["unit"] == "B")
+        .unwrap();
+    assert_eq!(b["problems"].as_array().unwrap().len(), 1);
+    // Without --lenient the same file is an error listing all three problems.
+    dti()
+        .args(["score", &d])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("3 problem(s) in the input"));
+}

@@ -1778,9 +1778,12 @@ pub fn leave_one_out(
         });
     }
     if components.is_empty() {
-        return Err(AnalysisError::Spec {
-            input: format!("depth {depth}"),
-            message: "no component at this depth".to_owned(),
+        return Err(AnalysisError::Invalid {
+            field: "depth".to_owned(),
+            message: format!(
+                "no component at depth {depth} (the framework's depths are 1 to {})",
+                plan.depth.iter().max().copied().unwrap_or(0)
+            ),
         });
     }
     Ok(LeaveOneOut {

@@ -323,14 +323,16 @@ pub fn score_columns(
 
     // Rows: a unit id, the first of each unit × period.
     let mut skip = vec![false; m];
-    let mut first: HashMap<(&str, Option<i32>), usize> = HashMap::with_capacity(m);
+    // Ids that differ only by case, diacritics or spacing are one unit (`unit_key`).
+    let mut first: HashMap<(std::borrow::Cow<'_, str>, Option<i32>), usize> =
+        HashMap::with_capacity(m);
     for u in 0..m {
         let id = input.units[u];
         let kind = if id.trim().is_empty() {
             InputErrorKind::EmptyUnitId
         } else {
             // One hash per row: the entry is the first row of this unit × period.
-            match first.entry((id, periods[u])) {
+            match first.entry((crate::text::unit_key(id), periods[u])) {
                 Entry::Occupied(e) => InputErrorKind::DuplicateUnit {
                     first_row: *e.get(),
                 },
@@ -594,6 +596,11 @@ pub fn score_columns(
         // Points sums and weighted means run over whole columns; the rest unit by unit.
         match linear_columns(plan, i, &grid.value, &grid.points) {
             Some((v, p)) => {
+                if let Some(u) = (0..v.len())
+                    .find(|&u| v[u].is_infinite() || p.get(u).is_some_and(|x| x.is_infinite()))
+                {
+                    return Err(crate::score::overflow(fw, plan, &units, u, i));
+                }
                 let keep = |c: &Cell| matches!(c, Cell::Given | Cell::Covered);
                 if grid.cells[i].iter().any(keep) {
                     for (u, v) in v.into_iter().enumerate() {

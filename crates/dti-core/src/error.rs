@@ -251,6 +251,19 @@ pub enum ScoreError {
         /// What went wrong.
         source: NormaliseError,
     },
+    /// A node's value or points overflow a 64-bit float (e.g. a generalised mean of huge
+    /// values): never reported as infinity.
+    #[error("unit '{unit}'{}, node '{node}': the {method} of its children overflows a 64-bit float; rescale the values", period.map(|p| format!(" ({p})")).unwrap_or_default())]
+    Overflow {
+        /// The unit.
+        unit: String,
+        /// Its period.
+        period: Option<i32>,
+        /// The node being aggregated.
+        node: String,
+        /// The aggregator.
+        method: String,
+    },
     /// A column of columnar input cannot be used: it names no node of the framework, names
     /// one twice, or its length differs from the unit column's.
     #[error("column '{column}' {problem}")]
@@ -275,6 +288,7 @@ impl ScoreError {
             ScoreError::Normalise { .. } => "normalise",
             ScoreError::Aggregate { .. } => "aggregate",
             ScoreError::Column { .. } => "column",
+            ScoreError::Overflow { .. } => "overflow",
         }
     }
 }

@@ -209,9 +209,9 @@ pub use stats::{
 #[cfg(feature = "tables")]
 pub use tables::{
     read_tables, run_pipeline, write_data, write_results, Pipeline, PipelineError, PipelineRun,
-    Screened, TableError, TableOptions, TableProblem, Tables,
+    Screened, TableError, TableOptions, TableProblem, Tables, MAX_LEVEL,
 };
-pub use text::{fold_diacritics, name_key, slug};
+pub use text::{fold_diacritics, name_key, slug, unit_key};
 pub use treat::{treat, TreatReport, Treatment, Winsorised};
 pub use validate::{FrameworkError, Problem};
 pub use weights::EffectiveWeight;

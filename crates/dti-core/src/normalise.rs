@@ -156,6 +156,13 @@ pub enum NormaliseError {
     /// No target was given, neither in the normaliser nor in the indicator's metadata.
     #[error("no target: give one in the normaliser or in the indicator's meta.target")]
     NoTarget,
+    /// The values are too large for the normaliser: a statistic (range, mean, spread) or a
+    /// result overflows a 64-bit float.
+    #[error("the value {value:e} cannot be normalised: the values are so large that the column's range, mean or spread overflows (rescale the indicator)")]
+    Overflow {
+        /// The first value whose result is not finite (indicator units).
+        value: f64,
+    },
 }
 
 impl Normaliser {
@@ -393,6 +400,13 @@ impl Normaliser {
                 y * scale
             }),
             Normaliser::FixedBounds { a, b, k } => map(x, out, |v| (v - a) / (b - a) * k),
+        }
+        // Values so large that a statistic or the result overflows (±1e308 in a min-max
+        // column: the range is infinite) must not become a silent 0 or NaN.
+        if let Some(k) = (0..x.len()).find(|&k| !x[k].is_nan() && !out[k].is_finite()) {
+            return Err(NormaliseError::Overflow {
+                value: x[k] * direction,
+            });
         }
         Ok(())
     }

@@ -192,7 +192,9 @@ pub(crate) fn resolve_cohort(
     let mut excluded = Vec::new();
 
     // Keep the first record of each (unit, period); resolve each into its cells.
-    let mut first_row: HashMap<(&str, Option<i32>), usize> = HashMap::with_capacity(units.len());
+    // Ids that differ only by case, diacritics or spacing are one unit (`unit_key`).
+    let mut first_row: HashMap<(std::borrow::Cow<'_, str>, Option<i32>), usize> =
+        HashMap::with_capacity(units.len());
     let mut matrix = Matrix::default();
     let mut scratch = vec![usize::MAX; n1];
     for (row, rec) in units.iter().enumerate() {
@@ -213,12 +215,13 @@ pub(crate) fn resolve_cohort(
             excluded.push(key());
             continue;
         }
-        if let Some(&first) = first_row.get(&(rec.unit.as_str(), rec.period)) {
+        let id = crate::text::unit_key(&rec.unit);
+        if let Some(&first) = first_row.get(&(id.clone(), rec.period)) {
             problems.push(fail(InputErrorKind::DuplicateUnit { first_row: first }));
             excluded.push(key());
             continue;
         }
-        first_row.insert((rec.unit.as_str(), rec.period), row);
+        first_row.insert((id, rec.period), row);
 
         let u = matrix.push(UnitMeta::of(rec), n1);
         let range = u * n1..(u + 1) * n1;
@@ -847,9 +850,32 @@ pub(crate) fn aggregate_node<U: Units + ?Sized>(
                 child: fw.def.nodes[bad.child].code.clone(),
                 value: bad.value,
             })?;
+        if v.is_infinite() || p.is_infinite() {
+            return Err(overflow(fw, plan, units, u, i));
+        }
         grid.set(u, i, v, p, Cell::Aggregated);
     }
     Ok(())
+}
+
+/// The error for node `i` of unit `u` whose aggregate is infinite.
+pub(crate) fn overflow<U: Units + ?Sized>(
+    fw: &Framework,
+    plan: &Plan,
+    units: &U,
+    u: usize,
+    i: usize,
+) -> ScoreError {
+    ScoreError::Overflow {
+        unit: units.id(u).to_owned(),
+        period: units.period(u),
+        node: if i == plan.root {
+            fw.def.id.clone()
+        } else {
+            fw.def.nodes[i].code.clone()
+        },
+        method: plan.aggregate[i].name().to_owned(),
+    }
 }
 
 impl Framework {

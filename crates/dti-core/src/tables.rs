@@ -99,6 +99,9 @@ impl Default for TableOptions {
     }
 }
 
+/// The deepest `Level` the metadata table may give.
+pub const MAX_LEVEL: usize = 1_000;
+
 /// A framework and data read from the two tables.
 ///
 /// ```
@@ -260,13 +263,17 @@ pub fn read_tables(meta: &str, data: &str, opts: &TableOptions) -> Result<Tables
             let kind = cell(r, m_type);
             let level = num(m_level, "Level", &mut problems);
             let level = match level {
-                Some(l) if l >= 1.0 && l.fract() == 0.0 => Some(l as usize),
+                // A tree of more than MAX_LEVEL levels is no composite indicator; the bound
+                // also keeps level arithmetic far from overflow.
+                Some(l) if (1.0..=MAX_LEVEL as f64).contains(&l) && l.fract() == 0.0 => {
+                    Some(l as usize)
+                }
                 Some(l) => {
                     problems.push(at(
                         "meta",
                         Some(line),
                         Some("Level"),
-                        format!("level {l} is not a whole number ≥ 1"),
+                        format!("level {l} is not a whole number from 1 to {MAX_LEVEL}"),
                     ));
                     None
                 }

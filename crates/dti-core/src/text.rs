@@ -68,6 +68,32 @@ pub fn name_key(name: &str) -> String {
     rest.chars().filter(char::is_ascii_alphanumeric).collect()
 }
 
+/// The key unit ids are compared by when looking for duplicates: diacritics folded,
+/// lowercase, and spaces, hyphens, underscores and dots dropped — so `HA-NOI`, `ha-noi`,
+/// `Hà Nội` and `ha_noi` are one unit. Plain lowercase ASCII ids are their own key (no
+/// allocation).
+///
+/// ```
+/// assert_eq!(dti_core::unit_key("HA-NOI"), dti_core::unit_key("ha noi"));
+/// assert_eq!(dti_core::unit_key("Hà Nội"), "hanoi");
+/// assert_ne!(dti_core::unit_key("ha-noi"), dti_core::unit_key("ha-nam"));
+/// ```
+pub fn unit_key(id: &str) -> std::borrow::Cow<'_, str> {
+    if id
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    {
+        return std::borrow::Cow::Borrowed(id);
+    }
+    std::borrow::Cow::Owned(
+        fold_diacritics(id)
+            .to_lowercase()
+            .chars()
+            .filter(|c| !c.is_whitespace() && !matches!(c, '-' | '_' | '.'))
+            .collect(),
+    )
+}
+
 /// A stable slug from a name: folded, lowercase, words joined by hyphens.
 ///
 /// ```

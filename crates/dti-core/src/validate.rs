@@ -134,6 +134,14 @@ pub enum Problem {
         /// The value given.
         max_points: f64,
     },
+    /// A sum of weights or max points overflows a 64-bit float.
+    #[error("node '{node}': {what} add up to more than a 64-bit float holds (rescale them)")]
+    Overflow {
+        /// The node whose children are summed.
+        node: String,
+        /// What is summed.
+        what: String,
+    },
     /// `weight` is negative or not finite.
     #[error("node '{node}': weight must be a finite number ≥ 0, got {weight}")]
     InvalidWeight {
@@ -397,6 +405,7 @@ impl Problem {
             Problem::Cycle { .. } => "cycle",
             Problem::InvalidMaxPoints { .. } => "invalid_max_points",
             Problem::InvalidWeight { .. } => "invalid_weight",
+            Problem::Overflow { .. } => "overflow",
             Problem::AllWeightsZero { .. } => "all_weights_zero",
             Problem::MissingMaxPoints { .. } => "missing_max_points",
             Problem::PointsMismatch { .. } => "points_mismatch",
@@ -445,6 +454,7 @@ impl Problem {
             | Cycle { node }
             | InvalidMaxPoints { node, .. }
             | InvalidWeight { node, .. }
+            | Overflow { node, .. }
             | AllWeightsZero { node }
             | MissingMaxPoints { node, .. }
             | PointsMismatch { node, .. }
@@ -750,6 +760,15 @@ pub(crate) fn validate(def: &FrameworkDef) -> Result<Plan, FrameworkError> {
             {
                 problems.push(Problem::AllWeightsZero { node: code_of(i) });
             }
+            // Weights are divided by their sum: a sum that overflows (1e308 + 1e308) would
+            // turn every weight into 0.
+            let total: f64 = children[i].iter().map(|&c| weight[c]).sum();
+            if !total.is_finite() {
+                problems.push(Problem::Overflow {
+                    node: code_of(i),
+                    what: "the weights of its children".to_owned(),
+                });
+            }
             continue;
         }
         let mut sum = 0.0;
@@ -770,6 +789,13 @@ pub(crate) fn validate(def: &FrameworkDef) -> Result<Plan, FrameworkError> {
                     }
                 }
             }
+        }
+        if !sum.is_finite() {
+            problems.push(Problem::Overflow {
+                node: code_of(i),
+                what: "the max points of its children".to_owned(),
+            });
+            continue;
         }
         match (max[i], complete) {
             (Some(d), true) if !same_points(d, sum) => problems.push(Problem::PointsMismatch {
