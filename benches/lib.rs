@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use dti_core::{Framework, UnitRecord};
+#[cfg(feature = "batch")]
 use polars::prelude::{Column, DataFrame};
 
 fn read(rel: &str) -> String {
@@ -16,6 +17,24 @@ fn read(rel: &str) -> String {
 /// The 98-component benchmark framework.
 pub fn framework_98() -> Framework {
     Framework::from_json(&read("bench/framework-98.json")).expect("valid benchmark framework")
+}
+
+/// A points-sum framework of `groups` groups of `leaves` leaves (1 point each), or, with
+/// `groups` = 0, `leaves` leaves directly under the index.
+pub fn framework_wide(groups: usize, leaves: usize) -> Framework {
+    let mut nodes = Vec::new();
+    let leaf = |code: String, parent: Option<String>| serde_json::json!({"code": code, "name_vi": "x", "parent": parent, "max_points": 1});
+    if groups == 0 {
+        nodes.extend((0..leaves).map(|l| leaf(format!("L{l}"), None)));
+    } else {
+        for g in 0..groups {
+            nodes.push(serde_json::json!({"code": format!("G{g}"), "name_vi": "g"}));
+            nodes.extend((0..leaves).map(|l| leaf(format!("G{g}.L{l}"), Some(format!("G{g}")))));
+        }
+    }
+    let def =
+        serde_json::json!({"schema_version": 1, "id": "wide", "name_vi": "Wide", "nodes": nodes});
+    Framework::from_json(&def.to_string()).expect("a valid framework")
 }
 
 /// The benchmark framework with two more components (`SOC.9`, `SOC.10`): 100 leaves, the
@@ -43,6 +62,7 @@ pub fn units_63x98() -> Vec<UnitRecord> {
 
 /// A wide frame of `units` synthetic units (`U0`, `U1`, …) with one column per leaf of `fw`,
 /// values in 0..100 from a seeded linear congruential generator.
+#[cfg(feature = "batch")]
 pub fn wide_frame(fw: &Framework, units: usize) -> DataFrame {
     let mut cols = vec![Column::new(
         "unit".into(),

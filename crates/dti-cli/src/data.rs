@@ -4,7 +4,7 @@
 use std::fmt;
 use std::path::Path;
 
-use dti_core::{Entry, Framework, UnitRecord, Value};
+use dti_core::{Entry, Era, Framework, Province, UnitRecord, Value};
 
 /// The bundled default data: the synthetic 63-province panel, 2021–2023 (vn-pdti-2022).
 pub const BUNDLED: &str = include_str!("../../../fixtures/vn-provinces-synthetic/panel.csv");
@@ -50,6 +50,19 @@ const UNIT: [&str; 6] = ["unit", "ucode", "code", "province", "id", "unit_id"];
 const NAME: [&str; 3] = ["name", "uname", "unit_name"];
 const PERIOD: [&str; 3] = ["period", "year", "time"];
 
+/// Header names of published tables (compared by `name_key`: diacritics, case and spacing
+/// ignored), beside the English ones above: the unit ("Tỉnh/Thành phố"), its name, the
+/// period ("Năm").
+const UNIT_KEYS: [&str; 5] = ["tinh", "tinhthanhpho", "thanhpho", "tinhthanh", "diaphuong"];
+const NAME_KEYS: [&str; 2] = ["ten", "tentinh"];
+const PERIOD_KEYS: [&str; 1] = ["nam"];
+/// Columns of a published table that are results, not inputs (a row number, a rank, the
+/// index): read past, with a note.
+const RESULT_KEYS: [&str; 12] = [
+    "stt", "tt", "no", "sothutu", "xephang", "thuhang", "hang", "rank", "chisodti", "diemdti",
+    "tongdiem", "dti",
+];
+
 /// One CSV cell as a value (see [`Value::from_text`]).
 pub fn parse_cell(s: &str) -> Option<Value> {
     Value::from_text(s)
@@ -64,6 +77,8 @@ pub struct Loaded {
     pub value_lines: std::collections::HashMap<(usize, String), usize>,
     /// Rows the reader could not take (ragged, no unit, a bad period …), each located.
     pub file_problems: Vec<DataError>,
+    /// What the reader did that the user should know (result columns read past).
+    pub notes: Vec<String>,
 }
 
 impl Loaded {
@@ -122,6 +137,7 @@ pub fn read_records(
                 units,
                 value_lines: Default::default(),
                 file_problems: Vec::new(),
+                notes: Vec::new(),
             })
             .map_err(|e| {
                 vec![DataError {
@@ -202,6 +218,7 @@ pub fn read_parquet(
                 units,
                 value_lines: Default::default(),
                 file_problems: Vec::new(),
+                notes: Vec::new(),
             },
             report.problems.iter().map(located).collect(),
         )),
@@ -408,7 +425,19 @@ fn read_csv(
             .iter()
             .position(|h| names.contains(&h.to_lowercase().as_str()))
     };
-    let (Some(c_unit), c_name, c_period) = (find(&UNIT), find(&NAME), find(&PERIOD)) else {
+    let find_key = |names: &[&str], keys: &[&str]| {
+        find(names).or_else(|| {
+            header
+                .iter()
+                .position(|h| keys.contains(&dti_core::name_key(h).as_str()))
+        })
+    };
+    let (c_unit, c_name, c_period) = (
+        find_key(&UNIT, &UNIT_KEYS),
+        find_key(&NAME, &NAME_KEYS),
+        find_key(&PERIOD, &PERIOD_KEYS),
+    );
+    let Some(c_unit) = c_unit else {
         let mut message = format!(
             "no unit column: name one of unit, uCode, code, province, id (fields separated by {})",
             shown(delimiter)
@@ -442,7 +471,9 @@ fn read_csv(
         })
         .collect();
     let codes: Vec<&str> = fw.def().nodes.iter().map(|n| n.code.as_str()).collect();
-    let mut indicator_cols = Vec::new();
+    let aliases = Aliases::of(fw);
+    let mut notes = Vec::new();
+    let mut indicator_cols: Vec<(usize, &str)> = Vec::new();
     if long {
         if c_ind.is_none() || c_val.is_none() {
             fatal.push(err(
@@ -460,8 +491,15 @@ fn read_csv(
             {
                 continue;
             }
-            if codes.contains(&h.as_str()) {
-                indicator_cols.push(c);
+            if let Some(code) = codes.iter().find(|k| **k == h.as_str()) {
+                indicator_cols.push((c, code));
+            } else if let Some(code) = aliases.code(h) {
+                // A published table's header: the node's Vietnamese or English name.
+                indicator_cols.push((c, code));
+            } else if let Some(what) = aliases.result(h) {
+                notes.push(format!(
+                    "{name}: column '{h}' is {what}, a published result, not an input: read past"
+                ));
             } else {
                 let hint = codes
                     .iter()
@@ -550,6 +588,9 @@ fn read_csv(
                 }
             },
         };
+        // A province named as published ("TP. Hồ Chí Minh") is the registry's province.
+        let province = province_of(fw, unit, period);
+        let unit = province.map_or(unit, |p| p.code.as_str());
         let slot = if long {
             *index.entry((unit.to_owned(), period)).or_insert_with(|| {
                 records.push(UnitRecord::new(unit));
@@ -565,6 +606,8 @@ fn read_csv(
         rec.period = period;
         if let Some(n) = c_name.map(get).filter(|n| !n.is_empty()) {
             rec.name = Some(n.to_owned());
+        } else if let (None, Some(p)) = (&rec.name, province) {
+            rec.name = Some(p.name_vi.clone());
         }
         for &(c, g) in &c_groups {
             if !get(c).is_empty() {
@@ -575,7 +618,11 @@ fn read_csv(
             let (Some(ci), Some(cv)) = (c_ind, c_val) else {
                 continue;
             };
-            let ind = get(ci);
+            let given = get(ci);
+            let ind = match codes.iter().find(|k| **k == given) {
+                Some(k) => *k,
+                None => aliases.code(given).unwrap_or(given),
+            };
             if !codes.contains(&ind) {
                 problems.push(err(
                     Some(line),
@@ -606,9 +653,20 @@ fn read_csv(
                 value_lines.insert((slot, ind.to_owned()), line);
             }
         } else {
-            for &c in &indicator_cols {
+            for &(c, code) in &indicator_cols {
                 if let Some(v) = parse_cell(get(c)) {
-                    rec.values.insert(header[c].clone(), Entry::Plain(v));
+                    if rec
+                        .values
+                        .insert(code.to_owned(), Entry::Plain(v))
+                        .is_some()
+                    {
+                        problems.push(err(
+                            Some(line),
+                            Some(unit),
+                            Some(code),
+                            format!("indicator '{code}' has two columns (by code and by name)"),
+                        ));
+                    }
                 }
             }
         }
@@ -656,7 +714,81 @@ fn read_csv(
         lines: lines.into_iter().map(Some).collect(),
         value_lines,
         file_problems: problems,
+        notes,
     })
+}
+
+/// The province a unit cell names, for the provincial DTI frameworks: by registry code or by
+/// its Vietnamese name as published (case, diacritics, spacing and "TP."/"Tỉnh" ignored) in
+/// the era of the period (the 34 provinces from 2025, the 63 before). Numbers stay ids.
+fn province_of(fw: &Framework, unit: &str, period: Option<i32>) -> Option<&'static Province> {
+    if !fw.id().starts_with("vn-pdti") || !unit.chars().any(char::is_alphabetic) {
+        return None;
+    }
+    let key = dti_core::name_key(unit);
+    let eras = match period {
+        Some(p) if p >= 2025 => [Era::From2025, Era::Pre2025],
+        _ => [Era::Pre2025, Era::From2025],
+    };
+    eras.iter().find_map(|&era| {
+        dti_core::provinces(era)
+            .iter()
+            .find(|p| p.code == unit || dti_core::name_key(&p.name_vi) == key)
+    })
+}
+
+/// The names a framework's nodes go by in published tables, and the result columns of those
+/// tables (views, the index, ranks, row numbers), each compared by `name_key`.
+struct Aliases<'a> {
+    names: Vec<(String, &'a str)>,
+    results: Vec<(String, String)>,
+}
+
+impl<'a> Aliases<'a> {
+    fn of(fw: &'a Framework) -> Aliases<'a> {
+        let key = dti_core::name_key;
+        let mut names: Vec<(String, &str)> = Vec::new();
+        for n in &fw.def().nodes {
+            for name in [&n.name_vi, &n.name_en] {
+                names.push((key(name), n.code.as_str()));
+            }
+        }
+        // A name shared by two nodes is no alias.
+        let shared: Vec<String> = names
+            .iter()
+            .filter(|(k, c)| names.iter().any(|(k2, c2)| k2 == k && c2 != c))
+            .map(|(k, _)| k.clone())
+            .collect();
+        names.retain(|(k, _)| !k.is_empty() && !shared.contains(k));
+        let mut results: Vec<(String, String)> = RESULT_KEYS
+            .iter()
+            .map(|k| ((*k).to_owned(), "a rank, row number or total".to_owned()))
+            .collect();
+        for v in &fw.def().views {
+            for name in [&v.name_vi, &v.name_en] {
+                results.push((key(name), format!("the view '{}'", v.code)));
+            }
+            results.push((key(&v.code), format!("the view '{}'", v.code)));
+        }
+        results.push((key(fw.id()), "the index".to_owned()));
+        results.push((key(&fw.def().name_vi), "the index".to_owned()));
+        Aliases { names, results }
+    }
+
+    /// The code of the node this header or cell names, if any.
+    fn code(&self, h: &str) -> Option<&'a str> {
+        let k = dti_core::name_key(h);
+        self.names.iter().find(|(n, _)| *n == k).map(|(_, c)| *c)
+    }
+
+    /// What result column this header is, if it is one.
+    fn result(&self, h: &str) -> Option<&str> {
+        let k = dti_core::name_key(h);
+        self.results
+            .iter()
+            .find(|(n, _)| *n == k)
+            .map(|(_, what)| what.as_str())
+    }
 }
 
 #[cfg(test)]

@@ -122,6 +122,19 @@ fn parse_delimiter(s: &str) -> Result<u8, String> {
     }
 }
 
+/// COINr's two tables instead of a framework and a data file.
+#[derive(Args, Clone)]
+struct TablesArgs {
+    /// A COINr metadata table (iCode, iName, Level, Parent, Direction, Weight, Type, …):
+    /// with --data, the framework and the data of the analysis (min-max to [0, 100] and
+    /// arithmetic means, as `dti coin` by default).
+    #[arg(long, requires = "table")]
+    meta: Option<PathBuf>,
+    /// The COINr data table that goes with --meta.
+    #[arg(long = "data", id = "table", value_name = "DATA", requires = "meta")]
+    table: Option<PathBuf>,
+}
+
 #[derive(Args, Clone)]
 struct OutputArgs {
     /// Output format.
@@ -235,6 +248,8 @@ Example: dti coin --meta meta.csv --data data.csv --denominate --impute mean --n
         #[command(flatten)]
         data: DataArgs,
         #[command(flatten)]
+        tables: TablesArgs,
+        #[command(flatten)]
         out: OutputArgs,
     },
     /// Compare two rankings: two files, two periods (--from, --to) or two frameworks
@@ -256,6 +271,9 @@ Example: dti coin --meta meta.csv --data data.csv --denominate --impute mean --n
         /// Score B with this framework (a built-in id or a file) instead of --framework.
         #[arg(long)]
         framework_b: Option<String>,
+        /// A COINr metadata table: A and B are then COINr data tables scored with it.
+        #[arg(long, conflicts_with = "framework_b")]
+        meta: Option<PathBuf>,
         /// The period of both rankings (default: the latest of the baseline).
         #[arg(long, conflicts_with_all = ["from", "to"])]
         year: Option<i32>,
@@ -276,6 +294,8 @@ Example: dti coin --meta meta.csv --data data.csv --denominate --impute mean --n
         fw: FrameworkArgs,
         #[command(flatten)]
         data: DataArgs,
+        #[command(flatten)]
+        tables: TablesArgs,
         /// A given design (CSV or JSON: one row per run naming each input's choice).
         #[arg(long)]
         design: Option<PathBuf>,
@@ -293,6 +313,8 @@ Example: dti coin --meta meta.csv --data data.csv --denominate --impute mean --n
         fw: FrameworkArgs,
         #[command(flatten)]
         data: DataArgs,
+        #[command(flatten)]
+        tables: TablesArgs,
         /// A given Saltelli design (CSV or JSON): N rows of A, N of B, then N of each ABᵢ
         /// in the order of the spec's inputs.
         #[arg(long)]
@@ -306,9 +328,16 @@ Example: dti coin --meta meta.csv --data data.csv --denominate --impute mean --n
         fw: FrameworkArgs,
         #[command(flatten)]
         data: DataArgs,
-        /// The depth of the components (1 = groups, 2 = main indicators, …).
-        #[arg(long, default_value_t = 2)]
-        depth: usize,
+        #[command(flatten)]
+        tables: TablesArgs,
+        /// The depth of the components from the top (1 = groups, 2 = main indicators, …).
+        /// Default: 2.
+        #[arg(long, conflicts_with = "level")]
+        depth: Option<usize>,
+        /// The level of the components counted as COINr counts them, from the bottom
+        /// (1 = indicators, 2 = their parents, …).
+        #[arg(long)]
+        level: Option<usize>,
         #[command(flatten)]
         out: OutputArgs,
     },
@@ -479,6 +508,9 @@ fn load_data(fw: &Framework, args: &DataArgs) -> Result<Loaded, Fail> {
 /// every problem of the values in the rows it could; in lenient mode they are kept for the
 /// warnings and the summary.
 fn checked(fw: &Framework, loaded: Loaded, lenient: bool) -> Result<Loaded, Fail> {
+    for n in &loaded.notes {
+        eprintln!("note: {n}");
+    }
     if lenient || loaded.file_problems.is_empty() {
         return Ok(loaded);
     }
@@ -643,28 +675,39 @@ fn score_records(
 }
 
 /// The columns shown beside the index: views if the framework has them, else top-level nodes.
-fn pillars(fw: &Framework) -> Vec<(String, bool)> {
+/// The pillar columns: (code, is a view, position among the unit's views or nodes).
+fn pillars(fw: &Framework) -> Vec<(String, bool, usize)> {
     if fw.def().views.is_empty() {
         fw.def()
             .nodes
             .iter()
-            .filter(|n| n.parent.is_none())
-            .map(|n| (n.code.clone(), false))
+            .enumerate()
+            .filter(|(_, n)| n.parent.is_none())
+            .map(|(k, n)| (n.code.clone(), false, k))
             .collect()
     } else {
         fw.def()
             .views
             .iter()
-            .map(|v| (v.code.clone(), true))
+            .enumerate()
+            .map(|(k, v)| (v.code.clone(), true, k))
             .collect()
     }
 }
 
-fn pillar_value(u: &UnitScore, code: &str, view: bool) -> (Option<f64>, Option<u32>) {
+/// A pillar's value and rank, found by position (results list nodes and views in framework
+/// order), so a table of many pillars costs no search per cell.
+fn pillar_value(u: &UnitScore, code: &str, view: bool, at: usize) -> (Option<f64>, Option<u32>) {
     if view {
-        u.view(code).map_or((None, None), |v| (v.value, v.rank))
+        match u.views.get(at) {
+            Some(v) if v.code == code => (v.value, v.rank),
+            _ => u.view(code).map_or((None, None), |v| (v.value, v.rank)),
+        }
     } else {
-        u.node(code).map_or((None, None), |n| (n.value, n.rank))
+        match u.nodes.get(at) {
+            Some(n) if n.code == code => (n.value, n.rank),
+            _ => u.node(code).map_or((None, None), |n| (n.value, n.rank)),
+        }
     }
 }
 
@@ -699,7 +742,7 @@ fn ranked_table(fw: &Framework, units: &[&UnitScore], title: String) -> Table {
     let mut header = vec!["rank", "unit", "name", "value", "points"];
     let names: Vec<String> = cols
         .iter()
-        .flat_map(|(c, _)| [c.clone(), format!("{c} #")])
+        .flat_map(|(c, _, _)| [c.clone(), format!("{c} #")])
         .collect();
     header.extend(names.iter().map(String::as_str));
     let mut right = vec![true, false, false, true, true];
@@ -714,8 +757,8 @@ fn ranked_table(fw: &Framework, units: &[&UnitScore], title: String) -> Table {
             num(u.value, 4),
             num(u.points, 1),
         ];
-        for (c, view) in &cols {
-            let (v, k) = pillar_value(u, c, *view);
+        for (c, view, at) in &cols {
+            let (v, k) = pillar_value(u, c, *view, *at);
             r.push(num(v, 4));
             r.push(rank(k).into());
         }
@@ -968,10 +1011,14 @@ fn run(cli: Cli) -> Result<(), Fail> {
             file,
             fw,
             data,
+            tables,
             out,
         } => {
-            let fw = load_framework(&fw)?;
-            let loaded = load_data(&fw, &data)?;
+            let (fw, from_tables) = framework_or_tables(&fw, &tables)?;
+            let loaded = match from_tables {
+                Some(l) => l,
+                None => load_data(&fw, &data)?,
+            };
             let units = &loaded.units;
             let year = latest(units, data.year)?;
             let scenario: Scenario = serde_json::from_str(&read_file(&file)?)
@@ -1000,6 +1047,7 @@ fn run(cli: Cli) -> Result<(), Fail> {
             b,
             fw,
             framework_b,
+            meta,
             year,
             from,
             to,
@@ -1017,10 +1065,26 @@ fn run(cli: Cli) -> Result<(), Fail> {
                     ..fw.clone()
                 })
             });
-            let fw_a = load_framework(&fw)?;
+            let table = |path: &PathBuf| {
+                framework_or_tables(
+                    &fw,
+                    &TablesArgs {
+                        meta: meta.clone(),
+                        table: Some(path.clone()),
+                    },
+                )
+            };
+            let (fw_a, la) = match &meta {
+                Some(_) => table(&a)?,
+                None => (load_framework(&fw)?, None),
+            };
             let fw_b = fw_b.transpose()?.unwrap_or_else(|| fw_a.clone());
-            let la = load_file(&a, &fw_a, Layout::Auto, &[], false, None)?;
+            let la = match la {
+                Some(l) => l,
+                None => load_file(&a, &fw_a, Layout::Auto, &[], false, None)?,
+            };
             let lb = match &b {
+                Some(path) if meta.is_some() => table(path)?.1,
                 Some(path) => Some(load_file(path, &fw_b, Layout::Auto, &[], false, None)?),
                 None if framework_b.is_some() => {
                     Some(load_file(&a, &fw_b, Layout::Auto, &[], false, None)?)
@@ -1071,12 +1135,12 @@ fn run(cli: Cli) -> Result<(), Fail> {
             spec,
             fw,
             data,
+            tables,
             design,
             draws,
             out,
         } => {
-            let fw = load_framework(&fw)?;
-            let units = period_units(&fw, &data)?;
+            let (fw, units) = analysis_inputs(&fw, &data, &tables)?;
             let mut s: UncertaintySpec = serde_json::from_str(&read_file(&spec)?)
                 .map_err(|e| format!("{}: {e}", spec.display()))?;
             s.keep_draws |= draws.is_some();
@@ -1134,11 +1198,11 @@ fn run(cli: Cli) -> Result<(), Fail> {
             spec,
             fw,
             data,
+            tables,
             design,
             out,
         } => {
-            let fw = load_framework(&fw)?;
-            let units = period_units(&fw, &data)?;
+            let (fw, units) = analysis_inputs(&fw, &data, &tables)?;
             let mut s: SensitivitySpec = serde_json::from_str(&read_file(&spec)?)
                 .map_err(|e| format!("{}: {e}", spec.display()))?;
             if let Some(t) = cli_ties {
@@ -1187,11 +1251,31 @@ fn run(cli: Cli) -> Result<(), Fail> {
         Command::LeaveOneOut {
             fw,
             data,
+            tables,
             depth,
+            level,
             out,
         } => {
-            let fw = load_framework(&fw)?;
-            let units = period_units(&fw, &data)?;
+            let (fw, units) = analysis_inputs(&fw, &data, &tables)?;
+            let depth = match (depth, level) {
+                (Some(d), _) => d,
+                // COINr's levels count from the indicators up: level L is depth D + 1 − L
+                // for a tree whose deepest leaves are at depth D.
+                (None, Some(l)) => {
+                    let deepest = fw
+                        .leaves()
+                        .map(|n| fw.depth(&n.code).unwrap_or(0))
+                        .max()
+                        .unwrap_or(0);
+                    if l == 0 || l > deepest {
+                        usage(&format!(
+                            "--level {l}: the framework's levels are 1 (indicators) to {deepest}"
+                        ));
+                    }
+                    deepest + 1 - l
+                }
+                (None, None) => 2,
+            };
             let loo = leave_one_out(&fw, &units, depth).map_err(|e| e.to_string())?;
             let mut t = Table::new(
                 &["component", "mean |rank change|", "largest change"],
@@ -1295,7 +1379,9 @@ fn run(cli: Cli) -> Result<(), Fail> {
                 let u = find_unit(&scores, &unit, year)?;
                 let bars: Vec<(String, f64)> = pillars(&fw)
                     .iter()
-                    .map(|(c, view)| (c.clone(), pillar_value(u, c, *view).0.unwrap_or(0.0)))
+                    .map(|(c, view, at)| {
+                        (c.clone(), pillar_value(u, c, *view, *at).0.unwrap_or(0.0))
+                    })
                     .chain([(fw.id().to_owned(), u.value.unwrap_or(0.0))])
                     .collect();
                 plot::pillars(
@@ -1325,6 +1411,52 @@ fn label(u: &UnitScore, ascii: bool) -> String {
 }
 
 /// The records of one period (the chosen or latest one), for the analyses.
+/// The framework of `--framework`, or of COINr tables with their data (as a loaded file).
+fn framework_or_tables(
+    fw: &FrameworkArgs,
+    tables: &TablesArgs,
+) -> Result<(Framework, Option<Loaded>), Fail> {
+    let (Some(meta), Some(table)) = (&tables.meta, &tables.table) else {
+        return Ok((load_framework(fw)?, None));
+    };
+    let t = read_tables(
+        &read_file(meta)?,
+        &read_file(table)?,
+        &TableOptions::default(),
+    )
+    .map_err(|e| format!("{} and {}: {e}", meta.display(), table.display()))?;
+    let loaded = Loaded {
+        name: table.display().to_string(),
+        lines: (0..t.units.len()).map(|k| Some(k + 2)).collect(),
+        units: t.units,
+        value_lines: Default::default(),
+        file_problems: Vec::new(),
+        notes: Vec::new(),
+    };
+    Ok((t.framework, Some(loaded)))
+}
+
+/// The framework and the records of one period (--year, default the latest) for an analysis.
+fn analysis_inputs(
+    fw: &FrameworkArgs,
+    data: &DataArgs,
+    tables: &TablesArgs,
+) -> Result<(Framework, Vec<UnitRecord>), Fail> {
+    let (fw, from_tables) = framework_or_tables(fw, tables)?;
+    let units = match from_tables {
+        Some(loaded) => {
+            let year = latest(&loaded.units, data.year)?;
+            loaded
+                .units
+                .into_iter()
+                .filter(|u| u.period == year)
+                .collect()
+        }
+        None => period_units(&fw, data)?,
+    };
+    Ok((fw, units))
+}
+
 fn period_units(fw: &Framework, data: &DataArgs) -> Result<Vec<UnitRecord>, Fail> {
     let loaded = load_data(fw, data)?;
     let year = latest(&loaded.units, data.year)?;

@@ -966,3 +966,140 @@ fn lenient_mode_reports_every_problem_on_its_row() {
         .code(1)
         .stderr(predicates::str::contains("3 problem(s) in the input"));
 }
+
+/// A table copied from the official results page scores without hand mapping: Vietnamese
+/// headers (with or without diacritics) are the main indicators, province names are units,
+/// and the published result columns (row number, index, rank) are read past with a note.
+#[test]
+fn published_tables_score_as_published() {
+    let table = temp(
+        "published.csv",
+        "STT,Tỉnh/Thành phố,Năm,Nhận thức số,The che so,Hạ tầng số,Nhân lực số,An toàn thông tin mạng,Hoạt động chính quyền số,Hoạt động kinh tế số,Hoat dong xa hoi so,Chỉ số DTI,Xếp hạng\n\
+         1,TP. Hồ Chí Minh,2023,0.8,0.7,0.9,0.6,0.7,0.75,0.8,0.7,0.745,1\n\
+         2,Ha Noi,2023,0.7,0.7,0.8,0.6,0.6,0.7,0.7,0.7,0.69,2\n",
+    );
+    let out = dti()
+        .args(["score", &table.display().to_string(), "--format", "csv"])
+        .assert()
+        .success();
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    let notes = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    // By hand: 80 + 70 + 90 + 60 + 70 + 0.75·200 + 0.8·150 + 0.7·150 = 745 points.
+    assert!(
+        text.contains("1,ho-chi-minh,TP. Hồ Chí Minh,0.745,745,"),
+        "{text}"
+    );
+    // 70 + 70 + 80 + 60 + 60 + 140 + 105 + 105 = 690.
+    assert!(text.contains("2,ha-noi,Hà Nội,0.69,690,"), "{text}");
+    assert!(
+        notes.contains("column 'Xếp hạng'") && notes.contains("read past"),
+        "{notes}"
+    );
+}
+
+/// The analyses take COINr's two tables directly; --level counts as COINr does.
+#[test]
+fn analyses_run_on_coinr_tables() {
+    let (m, d) = (fixture("coin-toy/meta.csv"), fixture("coin-toy/data.csv"));
+    // Level 1 is the six indicators; level 3 the two pillars (P1, P2) under the index.
+    let out = stdout(&[
+        "leave-one-out",
+        "--meta",
+        &m,
+        "--data",
+        &d,
+        "--level",
+        "1",
+        "--format",
+        "csv",
+    ]);
+    let codes: Vec<&str> = out
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    assert_eq!(codes, ["i1", "i2", "i3", "i4", "i5", "i6"]);
+    let out = stdout(&[
+        "leave-one-out",
+        "--meta",
+        &m,
+        "--data",
+        &d,
+        "--level",
+        "3",
+        "--format",
+        "csv",
+    ]);
+    let codes: Vec<&str> = out
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    assert_eq!(codes, ["P1", "P2"]);
+    dti()
+        .args(["leave-one-out", "--meta", &m, "--data", &d, "--level", "9"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("levels are 1 (indicators) to 4"));
+    let ua = temp(
+        "coin-ua.json",
+        r#"{"runs": 50, "seed": 1, "inputs": [{"name": "w", "kind": "weight_noise", "factor": 0.5}]}"#,
+    );
+    let out = stdout(&[
+        "uncertainty",
+        &ua.display().to_string(),
+        "--meta",
+        &m,
+        "--data",
+        &d,
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(out.lines().count(), 1 + 3, "{out}");
+    let sa = temp(
+        "coin-sa.json",
+        r#"{"n": 16, "seed": 1, "inputs": [{"name": "w", "kind": "weight_noise", "factor": 0.5}]}"#,
+    );
+    let out = stdout(&[
+        "sensitivity",
+        &sa.display().to_string(),
+        "--meta",
+        &m,
+        "--data",
+        &d,
+    ]);
+    assert!(out.contains("(48 runs"), "{out}");
+    let sc = temp(
+        "coin-sc.json",
+        r#"{"values": [{"unit": "A", "indicator": "i1", "op": "set", "value": 100}]}"#,
+    );
+    let out = stdout(&[
+        "scenario",
+        &sc.display().to_string(),
+        "--meta",
+        &m,
+        "--data",
+        &d,
+        "--format",
+        "csv",
+    ]);
+    assert!(out.lines().count() == 1 + 3, "{out}");
+    // compare takes two COINr data tables scored with one metadata table.
+    let b = temp(
+        "coin-b.csv",
+        &std::fs::read_to_string(&d)
+            .unwrap()
+            .replace("A,Alpha,2024,North,10,20", "A,Alpha,2024,North,10,95"),
+    );
+    let out = stdout(&[
+        "compare",
+        &d,
+        &b.display().to_string(),
+        "--meta",
+        &m,
+        "--format",
+        "csv",
+    ]);
+    let a = out.lines().find(|l| l.starts_with("A,")).unwrap();
+    assert!(a.contains(",3,3,+0,"), "{out}");
+}

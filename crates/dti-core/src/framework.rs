@@ -743,6 +743,18 @@ impl Framework {
         self.plan.index_of(code).and_then(|i| self.plan.max[i])
     }
 
+    /// The depth of a node: 1 for a top-level node, 2 for its children, …; `None` for an
+    /// unknown code.
+    ///
+    /// ```
+    /// let fw = dti_core::Framework::builtin("vn-pdti-2022")?;
+    /// assert_eq!((fw.depth("F"), fw.depth("AWR"), fw.depth("NOPE")), (Some(1), Some(2), None));
+    /// # Ok::<(), dti_core::FrameworkError>(())
+    /// ```
+    pub fn depth(&self, code: &str) -> Option<usize> {
+        self.plan.index_of(code).map(|i| self.plan.depth[i])
+    }
+
     /// The leaves (indicators scored from raw input), in definition order.
     ///
     /// ```
