@@ -13,6 +13,9 @@ use dti_core::{
 use serde_json::Value as Json;
 
 /// The workspace root (this crate lives in `tests/`).
+#[path = "fuzzing.rs"]
+pub mod fuzzing;
+
 pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()

@@ -229,7 +229,8 @@ pub fn read_parquet(
 
 /// Decodes a file's bytes: UTF-8 (a byte-order mark is dropped) or UTF-16 with its
 /// byte-order mark; anything else is an error naming the first line that is not UTF-8.
-pub fn decode(name: &str, bytes: &[u8]) -> Result<String, DataError> {
+/// UTF-8 text is taken over in place: the file is never held twice.
+pub fn decode(name: &str, mut bytes: Vec<u8>) -> Result<String, DataError> {
     let fail = |line: usize, message: String| DataError {
         file: name.to_owned(),
         line: Some(line),
@@ -270,15 +271,18 @@ pub fn decode(name: &str, bytes: &[u8]) -> Result<String, DataError> {
         }
         Ok(out)
     };
-    match bytes {
+    match bytes[..] {
         [0xFF, 0xFE, ..] => utf16(true),
         [0xFE, 0xFF, ..] => utf16(false),
         _ => {
-            let body = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
-            match std::str::from_utf8(body) {
-                Ok(t) => Ok(t.to_owned()),
+            if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+                bytes.drain(..3);
+            }
+            match String::from_utf8(bytes) {
+                Ok(t) => Ok(t),
                 Err(e) => {
-                    let line = body[..e.valid_up_to()]
+                    let valid = e.utf8_error().valid_up_to();
+                    let line = e.as_bytes()[..valid]
                         .iter()
                         .filter(|&&b| b == b'\n')
                         .count()

@@ -5,11 +5,11 @@
 //! indicator), 2 a usage error.
 
 mod coin;
-mod data;
 mod files;
 mod output;
 mod plot;
-mod spec;
+
+use dti_cli::{data, spec};
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -429,7 +429,7 @@ fn usage(message: &str) -> ! {
 /// encodings are an error naming the first line that is not UTF-8.
 fn read_file(path: &Path) -> Result<String, Fail> {
     let bytes = files::read(path)?;
-    data::decode(&path.display().to_string(), &bytes).map_err(|e| e.to_string())
+    data::decode(&path.display().to_string(), bytes).map_err(|e| e.to_string())
 }
 
 fn report(errors: Vec<DataError>) -> Fail {

@@ -1,0 +1,4 @@
+//! Fuzz target `data_csv`: see `tests/fuzzing.rs` for what it runs and checks.
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| dti_tests::fuzzing::data_csv(data));

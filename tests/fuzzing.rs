@@ -1,0 +1,197 @@
+//! The bodies of the fuzz targets (`fuzz/fuzz_targets/*.rs` call these): each takes any
+//! bytes and must never panic, hang without a bound, or let a non-finite number reach a
+//! result. `tests/fuzz_corpus.rs` runs every saved input through them in the test command,
+//! so a crash found once stays fixed without nightly Rust.
+
+use dti_core::{
+    read_tables, run_pipeline, sensitivity, uncertainty, CohortScores, Design, Framework, Pipeline,
+    Scenario, ScoreOptions, SensitivitySpec, UncertaintySpec, UnitRecord,
+};
+
+use crate::{gen_framework, gen_value, Rng};
+
+/// A fuzz target: any bytes in, no panic out.
+pub type Target = fn(&[u8]);
+
+/// The targets by name (the folder names under `fuzz/corpus/`).
+pub const TARGETS: [(&str, Target); 5] = [
+    ("framework", framework),
+    ("data_csv", data_csv),
+    ("coin_tables", coin_tables),
+    ("specs", specs),
+    ("score_random", score_random),
+];
+
+fn text(data: &[u8]) -> Option<&str> {
+    std::str::from_utf8(data).ok()
+}
+
+/// Every number of a result is finite, and exactly the units with a value have a rank.
+pub fn check_scores(s: &CohortScores) {
+    for u in &s.units {
+        let nodes = u.nodes.iter().map(|n| (n.value, n.points, n.rank));
+        let views = u.views.iter().map(|v| (v.value, v.points, v.rank));
+        for (v, p, r) in std::iter::once((u.value, u.points, u.rank))
+            .chain(nodes)
+            .chain(views)
+        {
+            assert!(v.is_none_or(f64::is_finite), "{}: value {v:?}", u.unit);
+            assert!(p.is_none_or(f64::is_finite), "{}: points {p:?}", u.unit);
+            assert_eq!(r.is_some(), v.is_some(), "{}: rank without a value", u.unit);
+        }
+    }
+}
+
+/// The framework reader, JSON and TOML; a framework that reads is scored on an empty and a
+/// one-unit cohort.
+pub fn framework(data: &[u8]) {
+    let Some(t) = text(data) else { return };
+    for fw in [Framework::from_json(t), Framework::from_toml(t)]
+        .into_iter()
+        .flatten()
+    {
+        let _ = fw.effective_weights();
+        if let Ok(s) = fw.score(&[]) {
+            check_scores(&s);
+        }
+        let mut one = UnitRecord::new("U");
+        for leaf in fw.leaves().take(64) {
+            one = one.value(&leaf.code, 0.5);
+        }
+        if let Ok(s) = fw.score(&[one]) {
+            check_scores(&s);
+        }
+    }
+}
+
+/// The command's data-file reader (CSV long or wide, delimiters, encodings) on the DTI 2022
+/// framework, then lenient scoring of whatever it read.
+pub fn data_csv(data: &[u8]) {
+    let Ok(fw) = Framework::builtin("vn-pdti-2022") else {
+        return;
+    };
+    let Ok(t) = dti_cli::data::decode("fuzz.csv", data.to_vec()) else {
+        return;
+    };
+    for layout in [dti_cli::data::Layout::Auto, dti_cli::data::Layout::Long] {
+        if let Ok(loaded) = dti_cli::data::read_records("fuzz.csv", &t, &fw, layout, &[], None) {
+            let opts = ScoreOptions {
+                lenient: true,
+                ..ScoreOptions::default()
+            };
+            if let Ok(s) = fw.score_with(&loaded.units, &opts) {
+                check_scores(&s);
+                for p in &s.problems {
+                    let _ = loaded.locate(p);
+                }
+            }
+        }
+    }
+}
+
+/// COINr's two tables (split at the first form feed, else at the first blank line) and the default
+/// pipeline with outlier treatment.
+pub fn coin_tables(data: &[u8]) {
+    let Some(t) = text(data) else { return };
+    let Some((meta, table)) = t.split_once('\u{c}').or_else(|| t.split_once("\n\n")) else {
+        return;
+    };
+    let Ok(tables) = read_tables(meta, table, &Default::default()) else {
+        return;
+    };
+    let p = Pipeline {
+        treat: Some(Default::default()),
+        ..Pipeline::default()
+    };
+    if let Ok(run) = run_pipeline(&tables, &p) {
+        check_scores(&run.scores);
+        let _ = dti_core::write_results(&run.framework, &run.scores);
+    }
+}
+
+/// The uncertainty, sensitivity, scenario and design readers; a spec that reads runs on a
+/// small cohort of the DTI 2022 framework (counts capped so a case stays quick).
+pub fn specs(data: &[u8]) {
+    let Some(t) = text(data) else { return };
+    let Ok(fw) = Framework::builtin("vn-pdti-2022") else {
+        return;
+    };
+    let units: Vec<UnitRecord> = (0..6)
+        .map(|k| {
+            ["AWR", "INST", "GOV", "ECO", "SOC"]
+                .iter()
+                .enumerate()
+                .fold(UnitRecord::new(&format!("P{k}")), |u, (j, c)| {
+                    u.value(c, ((k * 7 + j * 3) % 10) as f64 / 10.0)
+                })
+        })
+        .collect();
+    if let Ok(mut s) = serde_json::from_str::<UncertaintySpec>(t) {
+        s.runs = s.runs.min(64);
+        if let Ok(r) = uncertainty(&fw, &units, &s, None) {
+            for u in &r.units {
+                assert!(u.value_mean.is_none_or(f64::is_finite));
+            }
+        }
+    }
+    if let Ok(mut s) = serde_json::from_str::<SensitivitySpec>(t) {
+        s.n = s.n.min(16);
+        s.bootstrap = s.bootstrap.min(8);
+        if s.inputs.len() <= 8 {
+            if let Ok(r) = sensitivity(&fw, &units, &s, None) {
+                assert!(r.variance.is_finite());
+            }
+        }
+    }
+    if let Ok(sc) = serde_json::from_str::<Scenario>(t) {
+        if let Ok((fw2, units2)) = sc.apply(&fw, &units) {
+            if let Ok(s) = fw2.score(&units2) {
+                check_scores(&s);
+            }
+        }
+    }
+    let _ = serde_json::from_str::<Design>(t);
+}
+
+/// A random small framework (every rule, both directions, points sums and weighted means)
+/// scored on values from the bytes.
+pub fn score_random(data: &[u8]) {
+    if data.len() < 8 {
+        return;
+    }
+    let seed = u64::from_le_bytes(data[..8].try_into().unwrap_or([0; 8]));
+    let mut rng = Rng(seed);
+    let def = gen_framework(&mut rng, seed % 2 == 0);
+    let Ok(fw) = Framework::new(def) else { return };
+    let mut bytes = data[8..].iter().copied().cycle();
+    let m = 1 + (data.len() % 7);
+    let units: Vec<UnitRecord> = (0..m)
+        .map(|u| {
+            let mut rec = UnitRecord::new(&format!("U{u}"));
+            for leaf in fw.leaves() {
+                let b = bytes.next().unwrap_or(0);
+                if b % 5 == 0 {
+                    continue; // not reported
+                }
+                let rule = leaf.rule.clone().unwrap_or_default();
+                let mut r = Rng(seed ^ u64::from(b) ^ (u as u64) << 32);
+                let v = match b % 7 {
+                    0 => dti_core::Value::Number(f64::from(b) * 1e300),
+                    1 => dti_core::Value::Number(-f64::from(b)),
+                    _ => gen_value(&mut r, &rule),
+                };
+                rec = rec.value(&leaf.code, v);
+            }
+            rec
+        })
+        .collect();
+    for lenient in [false, true] {
+        let opts = ScoreOptions {
+            lenient,
+            ..ScoreOptions::default()
+        };
+        if let Ok(s) = fw.score_with(&units, &opts) {
+            check_scores(&s);
+        }
+    }
+}
