@@ -227,130 +227,15 @@ pub fn read_parquet(
     }
 }
 
-/// Decodes a file's bytes: UTF-8 (a byte-order mark is dropped) or UTF-16 with its
-/// byte-order mark; anything else is an error naming the first line that is not UTF-8.
-/// UTF-8 text is taken over in place: the file is never held twice.
-pub fn decode(name: &str, mut bytes: Vec<u8>) -> Result<String, DataError> {
-    let fail = |line: usize, message: String| DataError {
+/// Decodes a file's bytes (see [`dti_core::io::decode`]), naming the file in errors.
+pub fn decode(name: &str, bytes: Vec<u8>) -> Result<String, DataError> {
+    dti_core::io::decode(bytes).map_err(|e| DataError {
         file: name.to_owned(),
-        line: Some(line),
+        line: Some(e.line),
         unit: None,
         indicator: None,
-        message,
-    };
-    let utf16 = |le: bool| -> Result<String, DataError> {
-        let body = &bytes[2..];
-        if body.len() % 2 != 0 {
-            return Err(fail(
-                1,
-                "UTF-16 text with an odd number of bytes".to_owned(),
-            ));
-        }
-        let units = body.chunks_exact(2).map(|c| {
-            if le {
-                u16::from_le_bytes([c[0], c[1]])
-            } else {
-                u16::from_be_bytes([c[0], c[1]])
-            }
-        });
-        let mut out = String::with_capacity(body.len() / 2);
-        let mut line = 1;
-        for ch in char::decode_utf16(units) {
-            match ch {
-                Ok(c) => {
-                    line += usize::from(c == '\n');
-                    out.push(c);
-                }
-                Err(_) => {
-                    return Err(fail(
-                        line,
-                        "not valid UTF-16 (an unpaired surrogate)".to_owned(),
-                    ))
-                }
-            }
-        }
-        Ok(out)
-    };
-    match bytes[..] {
-        [0xFF, 0xFE, ..] => utf16(true),
-        [0xFE, 0xFF, ..] => utf16(false),
-        _ => {
-            if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
-                bytes.drain(..3);
-            }
-            match String::from_utf8(bytes) {
-                Ok(t) => Ok(t),
-                Err(e) => {
-                    let valid = e.utf8_error().valid_up_to();
-                    let line = e.as_bytes()[..valid]
-                        .iter()
-                        .filter(|&&b| b == b'\n')
-                        .count()
-                        + 1;
-                    Err(fail(
-                        line,
-                        "not valid UTF-8 text (save the file as UTF-8, or UTF-16 with a byte-order mark)"
-                            .to_owned(),
-                    ))
-                }
-            }
-        }
-    }
-}
-
-/// The field delimiter: the one of `,` `;` and tab seen most often in the header line
-/// (outside quotes), `,` when none is.
-pub fn sniff_delimiter(text: &str) -> u8 {
-    let header = text.lines().next().unwrap_or("");
-    let mut counts = [(b',', 0usize), (b';', 0), (b'\t', 0)];
-    let mut quoted = false;
-    for b in header.bytes() {
-        if b == b'"' {
-            quoted = !quoted;
-        } else if !quoted {
-            for c in &mut counts {
-                if c.0 == b {
-                    c.1 += 1;
-                }
-            }
-        }
-    }
-    counts
-        .iter()
-        .max_by_key(|c| c.1)
-        .filter(|c| c.1 > 0)
-        .map_or(b',', |c| c.0)
-}
-
-/// The line where a quoted field opens that no quote closes, if any (RFC 4180: a quote opens
-/// a field only at its start; inside, `""` is a quote).
-pub fn unterminated_quote(text: &str, delimiter: u8) -> Option<usize> {
-    let (mut line, mut opened) = (1usize, 0usize);
-    let (mut in_quotes, mut at_start) = (false, true);
-    let bytes = text.as_bytes();
-    let mut k = 0;
-    while k < bytes.len() {
-        let b = bytes[k];
-        if in_quotes {
-            if b == b'"' {
-                if bytes.get(k + 1) == Some(&b'"') {
-                    k += 1;
-                } else {
-                    in_quotes = false;
-                }
-            }
-        } else if b == b'"' && at_start {
-            in_quotes = true;
-            opened = line;
-        }
-        if b == b'\n' {
-            line += 1;
-        }
-        at_start =
-            !in_quotes && (b == delimiter || b == b'\n' || b == b'\r' || (at_start && b == b' '));
-        k += 1;
-    }
-    in_quotes.then_some(opened)
+        message: e.message,
+    })
 }
 
 fn read_csv(
@@ -379,8 +264,8 @@ fn read_csv(
             "the file is empty".to_owned(),
         )]);
     }
-    let delimiter = delimiter.unwrap_or_else(|| sniff_delimiter(text));
-    if let Some(line) = unterminated_quote(text, delimiter) {
+    let delimiter = delimiter.unwrap_or_else(|| dti_core::io::sniff_delimiter(text));
+    if let Some(line) = dti_core::io::unterminated_quote(text, delimiter) {
         return Err(vec![err(
             Some(line),
             None,
@@ -402,28 +287,13 @@ fn read_csv(
         b'\t' => "tab".to_owned(),
         d => format!("'{}'", d as char),
     };
-    let mut fatal = Vec::new();
-    for (c, h) in header.iter().enumerate() {
-        if h.is_empty() {
-            fatal.push(err(
-                Some(1),
-                None,
-                None,
-                format!("column {} of the header has no name", c + 1),
-            ));
-        } else if let Some(first) = header[..c].iter().position(|x| x.eq_ignore_ascii_case(h)) {
-            fatal.push(err(
-                Some(1),
-                None,
-                Some(h),
-                format!(
-                    "column {} repeats the name of column {} ('{h}')",
-                    c + 1,
-                    first + 1
-                ),
-            ));
-        }
-    }
+    let mut fatal: Vec<DataError> = dti_core::io::header_problems(&header)
+        .into_iter()
+        .map(|(c, message)| {
+            let name = Some(header[c - 1].as_str()).filter(|h| !h.is_empty());
+            err(Some(1), None, name, message)
+        })
+        .collect();
     let find = |names: &[&str]| {
         header
             .iter()

@@ -1151,10 +1151,10 @@ fn run(cli: Cli) -> Result<(), Fail> {
                 Some(d) => {
                     let design = read_design(d)?;
                     uncertainty_design(&fw, &units, &s, &design, Some(p))
-                        .map_err(|e| analysis_error(e, &spec, Some(d)))
+                        .map_err(|e| analysis_error(e, &spec, &s.inputs, Some(d)))
                 }
                 None => uncertainty(&fw, &units, &s, Some(p))
-                    .map_err(|e| analysis_error(e, &spec, None)),
+                    .map_err(|e| analysis_error(e, &spec, &s.inputs, None)),
             })?;
             warn_all(&result.warnings);
             if let (Some(path), Some(d)) = (&draws, &result.draws) {
@@ -1212,10 +1212,10 @@ fn run(cli: Cli) -> Result<(), Fail> {
                 Some(d) => {
                     let design = read_design(d)?;
                     sensitivity_design(&fw, &units, &s, &design, Some(p))
-                        .map_err(|e| analysis_error(e, &spec, Some(d)))
+                        .map_err(|e| analysis_error(e, &spec, &s.inputs, Some(d)))
                 }
                 None => sensitivity(&fw, &units, &s, Some(p))
-                    .map_err(|e| analysis_error(e, &spec, None)),
+                    .map_err(|e| analysis_error(e, &spec, &s.inputs, None)),
             })?;
             warn_all(&result.warnings);
             let mut t = Table::new(
@@ -1327,7 +1327,7 @@ fn run(cli: Cli) -> Result<(), Fail> {
                     .map_err(|e| format!("{}: {e}", spec.display()))?;
                 let result = with_progress("uncertainty", |p| {
                     uncertainty(&fw, &units, &s, Some(p))
-                        .map_err(|e| analysis_error(e, &spec, None))
+                        .map_err(|e| analysis_error(e, &spec, &s.inputs, None))
                 })?;
                 warn_all(&result.warnings);
                 let names: BTreeMap<&str, String> = units
@@ -1538,8 +1538,26 @@ fn warn_all(warnings: &[String]) {
 
 /// An analysis error, located: a design problem names the design file, its line (CSV) or
 /// JSON pointer and the column; a specification problem names the spec file.
-fn analysis_error(e: dti_core::AnalysisError, spec: &Path, design: Option<&PathBuf>) -> Fail {
+fn analysis_error(
+    e: dti_core::AnalysisError,
+    spec: &Path,
+    inputs: &[dti_core::Uncertain],
+    design: Option<&PathBuf>,
+) -> Fail {
+    // The JSON pointer of the input a problem is about.
+    let at = |name: &str| {
+        inputs
+            .iter()
+            .position(|i| i.name == name)
+            .map_or(String::new(), |k| format!(" /inputs/{k}:"))
+    };
     match (&e, design) {
+        (dti_core::AnalysisError::Spec { input, .. }, _) => {
+            format!("{}:{} {e}", spec.display(), at(input))
+        }
+        (dti_core::AnalysisError::Conflict { second, .. }, _) => {
+            format!("{}:{} {e}", spec.display(), at(second))
+        }
         (
             dti_core::AnalysisError::Design {
                 row,

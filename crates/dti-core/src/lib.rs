@@ -151,6 +151,7 @@ mod forms;
 mod framework;
 mod impute;
 mod input;
+pub mod io;
 mod merge;
 mod normalise;
 mod plan;

@@ -1231,7 +1231,8 @@ pub fn read_csv(path: &Path) -> Result<DataFrame, BatchError> {
         path: path.display().to_string(),
         message,
     };
-    let text = std::fs::read_to_string(path).map_err(|e| file(e.to_string()))?;
+    let bytes = std::fs::read(path).map_err(|e| file(e.to_string()))?;
+    let text = dti_core::io::decode(bytes).map_err(|e| file(e.to_string()))?;
     read_csv_str(&text).map_err(file)
 }
 
@@ -1244,8 +1245,18 @@ pub fn read_csv(path: &Path) -> Result<DataFrame, BatchError> {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn read_csv_str(text: &str) -> Result<DataFrame, String> {
+    // The checks of every reader in the workspace (dti_core::io): a damaged file is an error
+    // with its physical line, never a frame with a row lost or a column shifted.
+    let delimiter = dti_core::io::sniff_delimiter(text);
+    if let Some(line) = dti_core::io::unterminated_quote(text, delimiter) {
+        return Err(format!(
+            "line {line}: a quoted field opens here and no quote closes it before the end of the file"
+        ));
+    }
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
+        .flexible(true)
+        .delimiter(delimiter)
         .from_reader(text.as_bytes());
     let header: Vec<String> = reader
         .headers()
@@ -1253,9 +1264,29 @@ pub fn read_csv_str(text: &str) -> Result<DataFrame, String> {
         .iter()
         .map(str::to_owned)
         .collect();
+    if let Some((_, message)) = dti_core::io::header_problems(&header).into_iter().next() {
+        return Err(format!("line 1: {message}"));
+    }
     let mut cells: Vec<Vec<Option<String>>> = vec![Vec::new(); header.len()];
-    for (k, rec) in reader.records().enumerate() {
-        let rec = rec.map_err(|e| format!("row {}: {e}", k + 2))?;
+    let mut rec = csv::StringRecord::new();
+    loop {
+        let line = reader.position().line();
+        if !reader
+            .read_record(&mut rec)
+            .map_err(|e| format!("line {line}: {e}"))?
+        {
+            break;
+        }
+        if rec.len() != header.len() {
+            if rec.len() == 1 && rec.get(0).is_some_and(str::is_empty) {
+                continue; // a blank line
+            }
+            return Err(format!(
+                "line {line}: {} cell(s) where the header has {}",
+                rec.len(),
+                header.len()
+            ));
+        }
         for (c, col) in cells.iter_mut().enumerate() {
             let v = rec.get(c).unwrap_or("");
             col.push((!v.is_empty() && !v.eq_ignore_ascii_case("na")).then(|| v.to_owned()));

@@ -428,3 +428,23 @@ fn node_ranks_only_when_asked() {
     assert!(names.contains(&"X.value".to_owned()) && !names.contains(&"X.rank".to_owned()));
     assert!(names.contains(&"rank".to_owned()));
 }
+
+/// The CSV reader refuses damaged files with the physical line, as the `dti` command does
+/// (the checks are dti_core::io's): ragged rows, an unclosed quote, empty or repeated header
+/// names; `;` and tab are detected.
+#[test]
+fn the_csv_reader_refuses_damaged_files() {
+    let err = |t: &str| dti_polars::read_csv_str(t).unwrap_err();
+    assert!(err("unit,period,GOV\nA,2023,0.5\nB,2023\n").starts_with("line 3: 2 cell(s)"));
+    assert!(
+        err("unit,period,GOV\nA,2023,\"0.5\nB,2023,0.6\n").starts_with("line 2: a quoted field")
+    );
+    assert!(err("unit,period,GOV,GOV\nA,2023,0.5,0.6\n").contains("repeats the name of column 3"));
+    assert!(err("unit,,GOV\nA,2023,0.5\n").contains("column 2 of the header has no name"));
+    // A quoted newline: the bad record is named by the line where it starts.
+    assert!(err("unit,name,GOV\nA,\"x\ny\",0.5\nB,b\n").starts_with("line 4:"));
+    let df = dti_polars::read_csv_str("unit;period;GOV\nA;2023;0.5\n").unwrap();
+    assert_eq!(df.column("GOV").unwrap().f64().unwrap().get(0), Some(0.5));
+    let df = dti_polars::read_csv_str("unit\tperiod\tGOV\nA\t2023\t0.5\n").unwrap();
+    assert_eq!(df.width(), 3);
+}
