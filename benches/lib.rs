@@ -60,6 +60,90 @@ pub fn units_63x98() -> Vec<UnitRecord> {
     serde_json::from_str(&read("bench/units-63x98.json")).expect("valid benchmark units")
 }
 
+/// One column of `units` seeded values in 0..100 per leaf of `fw` (the values of
+/// [`wide_frame`], without polars).
+pub fn leaf_columns(fw: &Framework, units: usize) -> Vec<(String, Vec<f64>)> {
+    let mut state: u64 = 0x5eed;
+    fw.leaves()
+        .map(|leaf| {
+            let v: Vec<f64> = (0..units)
+                .map(|_| {
+                    state = state
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    ((state >> 11) as f64 / (1u64 << 53) as f64) * 100.0
+                })
+                .collect();
+            (leaf.code.clone(), v)
+        })
+        .collect()
+}
+
+/// COINr's two tables for `units` units and `indicators` indicators in four levels:
+/// indicators in groups of 7 (level 2), those in groups of 4 (level 3), one index (level 4);
+/// every weight 1, every third indicator of direction −1; values from [`leaf_columns`]' LCG.
+pub fn coin_tables(units: usize, indicators: usize) -> (String, String) {
+    let mut meta = String::from("iCode,iName,Level,Parent,Direction,Weight,Type\n");
+    let groups = indicators.div_ceil(7);
+    let pillars = groups.div_ceil(4);
+    for i in 0..indicators {
+        let dir = if i % 3 == 2 { -1 } else { 1 };
+        meta.push_str(&format!("x{i},X{i},1,g{},{dir},1,Indicator\n", i / 7));
+    }
+    for g in 0..groups {
+        meta.push_str(&format!("g{g},G{g},2,p{},1,1,Aggregate\n", g / 4));
+    }
+    for p in 0..pillars {
+        meta.push_str(&format!("p{p},P{p},3,IDX,1,1,Aggregate\n"));
+    }
+    meta.push_str("IDX,Index,4,,1,1,Aggregate\n");
+    let mut data = String::from("uCode,Time");
+    for i in 0..indicators {
+        data.push_str(&format!(",x{i}"));
+    }
+    data.push('\n');
+    let mut state: u64 = 0x5eed;
+    for u in 0..units {
+        data.push_str(&format!("U{u},2024"));
+        for _ in 0..indicators {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let v = ((state >> 11) as f64 / (1u64 << 53) as f64) * 100.0;
+            data.push_str(&format!(",{v}"));
+        }
+        data.push('\n');
+    }
+    (meta, data)
+}
+
+/// The hardware line every scoring figure is compared with: min-max each column to [0, 1],
+/// add the columns with equal weights, and rank the totals by sorting — over column-major
+/// f64, no checks, no structure.
+pub fn naive_kernel(columns: &[Vec<f64>]) -> Vec<u32> {
+    let m = columns.first().map_or(0, Vec::len);
+    let w = 1.0 / columns.len().max(1) as f64;
+    let mut total = vec![0.0; m];
+    for col in columns {
+        let (lo, hi) = col
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| {
+                (a.min(x), b.max(x))
+            });
+        let scale = w / (hi - lo);
+        for (t, &x) in total.iter_mut().zip(col) {
+            *t += (x - lo) * scale;
+        }
+    }
+    let mut order: Vec<u32> = (0..m as u32).collect();
+    order.sort_unstable_by(|&a, &b| total[b as usize].total_cmp(&total[a as usize]));
+    let mut rank = vec![0u32; m];
+    for (k, &u) in order.iter().enumerate() {
+        rank[u as usize] = k as u32 + 1;
+    }
+    rank
+}
+
 /// A wide frame of `units` synthetic units (`U0`, `U1`, …) with one column per leaf of `fw`,
 /// values in 0..100 from a seeded linear congruential generator.
 #[cfg(feature = "batch")]

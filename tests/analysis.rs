@@ -495,6 +495,14 @@ fn spec_counts_are_bounded() {
         let err = uncertainty(&fw, &units, &s, None).unwrap_err();
         assert_eq!(err.code(), code, "runs {runs}: {err}");
     }
+    // Within the run limit but not within memory: 9,000,000 runs of 63 units.
+    let s = spec(&format!(r#"{{"runs": 9000000, "inputs": {noise}}}"#));
+    let err = uncertainty(&fw, &units, &s, None).unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("runs × units is 567000000: at most 100000000"),
+        "{err}"
+    );
     let sa = |n: &str, boot: &str| -> SensitivitySpec {
         serde_json::from_str(&format!(
             r#"{{"n": {n}, "bootstrap": {boot}, "inputs": {noise}}}"#

@@ -22,6 +22,13 @@ pub const TARGETS: [(&str, Target); 5] = [
     ("score_random", score_random),
 ];
 
+/// The DTI 2022 framework, read once per process (reading it per input would dominate).
+fn dti2022() -> Option<&'static Framework> {
+    static FW: std::sync::OnceLock<Option<Framework>> = std::sync::OnceLock::new();
+    FW.get_or_init(|| Framework::builtin("vn-pdti-2022").ok())
+        .as_ref()
+}
+
 fn text(data: &[u8]) -> Option<&str> {
     std::str::from_utf8(data).ok()
 }
@@ -67,14 +74,14 @@ pub fn framework(data: &[u8]) {
 /// The command's data-file reader (CSV long or wide, delimiters, encodings) on the DTI 2022
 /// framework, then lenient scoring of whatever it read.
 pub fn data_csv(data: &[u8]) {
-    let Ok(fw) = Framework::builtin("vn-pdti-2022") else {
+    let Some(fw) = dti2022() else {
         return;
     };
     let Ok(t) = dti_cli::data::decode("fuzz.csv", data.to_vec()) else {
         return;
     };
     for layout in [dti_cli::data::Layout::Auto, dti_cli::data::Layout::Long] {
-        if let Ok(loaded) = dti_cli::data::read_records("fuzz.csv", &t, &fw, layout, &[], None) {
+        if let Ok(loaded) = dti_cli::data::read_records("fuzz.csv", &t, fw, layout, &[], None) {
             let opts = ScoreOptions {
                 lenient: true,
                 ..ScoreOptions::default()
@@ -113,7 +120,7 @@ pub fn coin_tables(data: &[u8]) {
 /// small cohort of the DTI 2022 framework (counts capped so a case stays quick).
 pub fn specs(data: &[u8]) {
     let Some(t) = text(data) else { return };
-    let Ok(fw) = Framework::builtin("vn-pdti-2022") else {
+    let Some(fw) = dti2022() else {
         return;
     };
     let units: Vec<UnitRecord> = (0..6)
@@ -128,7 +135,7 @@ pub fn specs(data: &[u8]) {
         .collect();
     if let Ok(mut s) = serde_json::from_str::<UncertaintySpec>(t) {
         s.runs = s.runs.min(64);
-        if let Ok(r) = uncertainty(&fw, &units, &s, None) {
+        if let Ok(r) = uncertainty(fw, &units, &s, None) {
             for u in &r.units {
                 assert!(u.value_mean.is_none_or(f64::is_finite));
             }
@@ -138,13 +145,13 @@ pub fn specs(data: &[u8]) {
         s.n = s.n.min(16);
         s.bootstrap = s.bootstrap.min(8);
         if s.inputs.len() <= 8 {
-            if let Ok(r) = sensitivity(&fw, &units, &s, None) {
+            if let Ok(r) = sensitivity(fw, &units, &s, None) {
                 assert!(r.variance.is_finite());
             }
         }
     }
     if let Ok(sc) = serde_json::from_str::<Scenario>(t) {
-        if let Ok((fw2, units2)) = sc.apply(&fw, &units) {
+        if let Ok((fw2, units2)) = sc.apply(fw, &units) {
             if let Ok(s) = fw2.score(&units2) {
                 check_scores(&s);
             }

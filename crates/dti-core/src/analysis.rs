@@ -284,6 +284,19 @@ pub const MAX_BOOTSTRAP: usize = 100_000;
 pub const MAX_INPUTS: usize = 1_000;
 /// Most alternatives of one uncertain input.
 pub const MAX_ALTERNATIVES: usize = 10_000;
+/// Most combinations of normaliser and imputation alternatives (each combination's
+/// normalised leaves are computed once and kept).
+pub const MAX_COMBINATIONS: usize = 4_096;
+
+/// Most result cells (runs × units) an analysis keeps: a value and a rank each, 1.6 GB.
+pub const MAX_CELLS: usize = 100_000_000;
+
+/// The result cells of `runs` runs over `units` units, within [`MAX_CELLS`].
+fn cells_of(runs: usize, units: usize) -> Result<usize, AnalysisError> {
+    runs.checked_mul(units)
+        .filter(|&c| c <= MAX_CELLS)
+        .ok_or_else(|| too_large("runs × units", runs as u128 * units as u128, MAX_CELLS))
+}
 
 fn too_large(what: &str, value: u128, limit: usize) -> AnalysisError {
     AnalysisError::TooLarge {
@@ -638,13 +651,20 @@ impl<'a> Prepared<'a> {
                 _ => 1,
             })
             .collect();
-        let combos: usize = counts.iter().product::<usize>() * ev_choices.len();
-        if combos > 4096 {
+        // Checked: many inputs with many alternatives must not overflow into a small number.
+        let combos = counts
+            .iter()
+            .try_fold(ev_choices.len(), |a, &c| a.checked_mul(c))
+            .filter(|&c| c <= MAX_COMBINATIONS);
+        let Some(_) = combos else {
+            let k = self.normalisers.first().copied().unwrap_or(0);
             return Err(spec_err(
-                &self.inputs[self.normalisers[0]],
-                format!("{combos} combinations of normalisers and imputations: at most 4096"),
+                &self.inputs[k],
+                format!(
+                    "the normaliser and imputation alternatives make more than {MAX_COMBINATIONS} combinations"
+                ),
             ));
-        }
+        };
         let mut choice = vec![0usize; counts.len()];
         loop {
             let mut def: FrameworkDef = self.fw.def.clone();
@@ -1166,6 +1186,8 @@ pub fn uncertainty(
         spec.pool_periods,
         spec.ties,
     )?;
+    // Before any run is drawn: the results must fit.
+    cells_of(spec.runs, prepared.evaluators[0].units())?;
     let runs: Vec<Vec<Choice>> = (0..spec.runs as u64)
         .map(|r| {
             (0..spec.inputs.len())
@@ -1242,8 +1264,9 @@ fn summarise_runs(
         Some(base) => prepared.effects(base)?,
         None => prepared.warnings.clone(),
     };
-    let mut values = vec![f64::NAN; n * m];
-    let mut ranks = vec![f64::NAN; n * m];
+    let cells = cells_of(n, m)?;
+    let mut values = vec![f64::NAN; cells];
+    let mut ranks = vec![f64::NAN; cells];
     prepared.evaluate(runs, &mut values, &mut ranks, progress)?;
     let opt = |x: f64| (!x.is_nan()).then_some(x);
     let mut units = Vec::with_capacity(m);
@@ -1501,6 +1524,7 @@ pub fn sensitivity(
         spec.pool_periods,
         spec.ties,
     )?;
+    cells_of(total as usize, prepared.evaluators[0].units())?;
     let (a, b) = saltelli_matrices(n, d, spec.seed);
     let to_run = |u: &[f64]| -> Vec<Choice> {
         (0..d)
@@ -1607,8 +1631,9 @@ fn sobol(
     let m = prepared.evaluators[0].units();
     let (_, nominal) = prepared.nominal()?;
     let mut warnings = prepared.effects(&runs[0])?;
-    let mut values = vec![f64::NAN; runs.len() * m];
-    let mut ranks = vec![f64::NAN; runs.len() * m];
+    let cells = cells_of(runs.len(), m)?;
+    let mut values = vec![f64::NAN; cells];
+    let mut ranks = vec![f64::NAN; cells];
     prepared.evaluate(runs, &mut values, &mut ranks, progress)?;
     let y: Vec<f64> = ranks
         .chunks(m.max(1))

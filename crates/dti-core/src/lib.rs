@@ -173,7 +173,8 @@ pub use analysis::{
     leave_one_out, saltelli_matrices, sensitivity, sensitivity_design, sobol_indices, uncertainty,
     uncertainty_design, AnalysisError, Design, DesignValue, Draws, LeaveOneOut, LeftOut, Progress,
     SensitivityResult, SensitivitySpec, SobolIndex, Uncertain, UncertainKind, UncertaintyResult,
-    UncertaintySpec, UnitUncertainty, MAX_ALTERNATIVES, MAX_BOOTSTRAP, MAX_INPUTS, MAX_RUNS,
+    UncertaintySpec, UnitUncertainty, MAX_ALTERNATIVES, MAX_BOOTSTRAP, MAX_CELLS, MAX_COMBINATIONS,
+    MAX_INPUTS, MAX_RUNS,
 };
 pub use builtin::{builtin_ids, Extension, Supplement};
 pub use columns::{

@@ -1,0 +1,131 @@
+//! The workloads the engine issue sets targets for, each beside the naive kernel (min-max +
+//! weighted sum + sort-rank over column-major f64, `dti_benches::naive_kernel`) measured in
+//! the same run, so that `scripts/bench` can print every figure with its ratio to the
+//! hardware line. The 1,000,000-unit cases run only with `DTI_BENCH_LARGE=1`.
+//!
+//! Group and function names are what `scripts/bench` reads: keep them in step.
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use dti_core::{
+    read_tables, run_pipeline, score_columns, uncertainty, ColumnInput, ColumnOptions,
+    NumberColumn, Pipeline, ScoreOptions, UncertaintySpec,
+};
+use std::hint::black_box;
+
+fn kernel(c: &mut Criterion, group: &str, columns: &[Vec<f64>]) {
+    let mut g = c.benchmark_group(group);
+    g.sample_size(10);
+    g.bench_function("naive kernel", |b| {
+        b.iter(|| dti_benches::naive_kernel(black_box(columns)))
+    });
+    g.finish();
+}
+
+/// COINr pipeline in process (min-max 0–100, arithmetic means, 4 levels), from read tables.
+fn coin(c: &mut Criterion) {
+    for (units, indicators) in [(63usize, 98usize), (10_000, 100)] {
+        let (meta, data) = dti_benches::coin_tables(units, indicators);
+        let tables = read_tables(&meta, &data, &Default::default()).expect("tables");
+        let group = format!("{units} x {indicators}");
+        let mut g = c.benchmark_group(&group);
+        g.sample_size(10);
+        g.bench_function("COINr pipeline", |b| {
+            b.iter(|| run_pipeline(black_box(&tables), &Pipeline::default()).expect("runs"))
+        });
+        g.finish();
+        let cols: Vec<Vec<f64>> = tables
+            .framework
+            .leaves()
+            .map(|l| {
+                tables
+                    .units
+                    .iter()
+                    .map(|u| match u.values.get(&l.code).and_then(|e| e.scored()) {
+                        Some(dti_core::Value::Number(x)) => *x,
+                        _ => f64::NAN,
+                    })
+                    .collect()
+            })
+            .collect();
+        kernel(c, &group, &cols);
+    }
+}
+
+/// Scoring 63 × 98 records: values, points and ranks of every node and view; then with
+/// explanations for every unit.
+fn records(c: &mut Criterion) {
+    let fw = dti_benches::framework_98();
+    let units = dti_benches::units_63x98();
+    let mut g = c.benchmark_group("63 x 98");
+    g.bench_function("score", |b| {
+        let opts = ScoreOptions {
+            explain: false,
+            ..ScoreOptions::default()
+        };
+        b.iter(|| fw.score_with(black_box(&units), &opts).expect("scores"))
+    });
+    g.bench_function("score with explanations", |b| {
+        b.iter(|| fw.score(black_box(&units)).expect("scores"))
+    });
+    g.finish();
+}
+
+/// Column scoring (`score_columns`) of 10,000 and 1,000,000 units × 100 indicators.
+fn columns(c: &mut Criterion) {
+    let fw = dti_benches::framework_100();
+    let mut sizes = vec![10_000usize];
+    if std::env::var_os("DTI_BENCH_LARGE").is_some() {
+        sizes.push(1_000_000);
+    }
+    for units in sizes {
+        let cols = dti_benches::leaf_columns(&fw, units);
+        let ids: Vec<String> = (0..units).map(|k| format!("U{k}")).collect();
+        let mut input = ColumnInput::new(ids.iter().map(String::as_str).collect());
+        for (code, v) in &cols {
+            input = input.column(NumberColumn::new(code.as_str(), v.as_slice()));
+        }
+        let group = format!("{units} x 100");
+        let mut g = c.benchmark_group(&group);
+        g.sample_size(10);
+        g.bench_function("column scoring", |b| {
+            b.iter(|| {
+                score_columns(&fw, black_box(&input), &ColumnOptions::default()).expect("scores")
+            })
+        });
+        g.finish();
+        let raw: Vec<Vec<f64>> = cols.into_iter().map(|(_, v)| v).collect();
+        kernel(c, &group, &raw);
+    }
+}
+
+/// Uncertainty on 63 × 98: weights ±25 % and two normalisers; 1,000 draws (one thread: the
+/// bench runs in a one-thread pool) and 10,000 draws (all threads).
+fn analysis(c: &mut Criterion) {
+    let fw = dti_benches::framework_98();
+    let units = dti_benches::units_63x98();
+    let spec = |runs: usize| -> UncertaintySpec {
+        serde_json::from_str(&format!(
+            r#"{{"runs": {runs}, "seed": 1, "inputs": [
+              {{"name": "weights", "kind": "weight_noise", "factor": 0.25}},
+              {{"name": "normaliser", "kind": "normaliser", "alternatives": [{{"method": "min_max"}}, {{"method": "z_score"}}]}}]}}"#
+        ))
+        .expect("spec")
+    };
+    let (s1, s10) = (spec(1_000), spec(10_000));
+    let one = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .expect("pool");
+    let mut g = c.benchmark_group("63 x 98");
+    g.sample_size(10);
+    g.bench_function("uncertainty 1,000 draws, 1 thread", |b| {
+        b.iter(|| one.install(|| uncertainty(&fw, black_box(&units), &s1, None).expect("runs")))
+    });
+    g.bench_function("uncertainty 10,000 draws, parallel", |b| {
+        b.iter(|| uncertainty(&fw, black_box(&units), &s10, None).expect("runs"))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, records, coin, columns, analysis);
+criterion_main!(benches);
