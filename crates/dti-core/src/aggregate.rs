@@ -107,14 +107,29 @@ pub(crate) fn aggregate_with(
             // COINr's `a_amean`: the weights of the children present are divided by their sum
             // first, then Σ (wᵢ/W)·vᵢ — the same order to the last bit, which can make or break
             // a near-tie.
-            let mut total = 0.0;
-            for (_, w, _) in weighted() {
+            // One pass over the children into a stack buffer (most nodes have few children),
+            // a second over the buffer; more children than it holds are read twice.
+            let mut buf = [(0.0f64, 0.0f64); 32];
+            let (mut total, mut n, mut spilled) = (0.0, 0usize, false);
+            for (_, w, v) in weighted() {
                 total += w;
+                if n < buf.len() {
+                    buf[n] = (w, v);
+                    n += 1;
+                } else {
+                    spilled = true;
+                }
             }
             if total > 0.0 {
                 let mut s = 0.0;
-                for (_, w, v) in weighted() {
-                    s += (w / total) * v;
+                if spilled {
+                    for (_, w, v) in weighted() {
+                        s += (w / total) * v;
+                    }
+                } else {
+                    for &(w, v) in &buf[..n] {
+                        s += (w / total) * v;
+                    }
                 }
                 s
             } else {
@@ -208,31 +223,66 @@ pub(crate) fn linear_columns(
     points: &[Vec<f64>],
 ) -> Option<(Vec<f64>, Vec<f64>)> {
     let m = value.get(i)?.len();
+    let (mut v, mut p) = (vec![0.0; m], vec![f64::NAN; m]);
+    let (mut b, mut count) = (vec![0.0; m], vec![0u32; m]);
+    let columns = Columns {
+        value: &|c| value[c].as_slice(),
+        points: &|c| points[c].as_slice(),
+        complete: &|_| false,
+    };
+    if !linear_into(plan, i, &columns, &mut v, &mut p, &mut b, &mut count) {
+        return None;
+    }
+    if plan.aggregate[i] == Aggregator::WeightedMean && plan.max[i].is_none() {
+        p = Vec::new();
+    }
+    Some((v, p))
+}
+
+/// Where [`linear_into`] reads each child's value and points column, and whether a child's
+/// value column is known to hold no NaN (`false` when unknown).
+pub(crate) struct Columns<'a> {
+    pub value: &'a dyn Fn(usize) -> &'a [f64],
+    pub points: &'a dyn Fn(usize) -> &'a [f64],
+    pub complete: &'a dyn Fn(usize) -> bool,
+}
+
+/// [`linear_columns`] into preallocated buffers (each of the units' length): `v` and `p`
+/// receive the node's values and points (NaN points without max points), `b` and `count`
+/// are scratch. Returns `false`, writing nothing, for an aggregator that is not linear.
+pub(crate) fn linear_into(
+    plan: &Plan,
+    i: usize,
+    col: &Columns<'_>,
+    v: &mut [f64],
+    p: &mut [f64],
+    b: &mut [f64],
+    count: &mut [u32],
+) -> bool {
     let children = &plan.children[i];
-    let (mut a, mut b) = (vec![0.0; m], vec![0.0; m]);
-    let mut count = vec![0u32; m];
-    let (v, p) = match plan.aggregate[i] {
+    match plan.aggregate[i] {
         Aggregator::PointsSum => {
-            // a = Σ points, b = Σ max over the children that have a value. Children
+            // v = Σ points, b = Σ max over the children that have a value. Children
             // without max points add nothing (and may have an empty points column).
+            v.fill(0.0);
+            b.fill(0.0);
+            count.fill(0);
             for &c in children {
                 let mc = plan.max[c].unwrap_or(0.0);
                 if mc == 0.0 {
                     continue;
                 }
-                for (u, (&x, &pc)) in value[c].iter().zip(&points[c]).enumerate() {
+                for (u, (&x, &pc)) in (col.value)(c).iter().zip((col.points)(c)).enumerate() {
                     if !x.is_nan() {
-                        a[u] += pc;
+                        v[u] += pc;
                         b[u] += mc;
                         count[u] += 1;
                     }
                 }
             }
             let total = plan.max[i].unwrap_or(0.0);
-            let mut v = a;
-            let mut p = b;
-            for u in 0..m {
-                let (pts, avail) = (v[u], p[u]);
+            for u in 0..v.len() {
+                let (pts, avail) = (v[u], b[u]);
                 (v[u], p[u]) = if count[u] == 0 {
                     (f64::NAN, if total == 0.0 { 0.0 } else { f64::NAN })
                 } else {
@@ -240,66 +290,123 @@ pub(crate) fn linear_columns(
                     (x, if avail == total { pts } else { x * total })
                 };
             }
-            (v, p)
         }
         Aggregator::WeightedMean => {
             // b = Σ wᵢ over the children that have a value and a weight, then
-            // a = Σ (wᵢ/b)·vᵢ (COINr's order, as `aggregate_with`).
+            // v = Σ (wᵢ/b)·vᵢ (COINr's order, as `aggregate_with`).
+            v.fill(0.0);
+            b.fill(0.0);
             let positive = || {
                 children
                     .iter()
                     .map(|&c| (c, plan.weight[c]))
                     .filter(|(_, w)| *w > 0.0)
             };
+            if positive().all(|(c, _)| (col.complete)(c)) {
+                // No value is missing: every unit's total is W and no cell is skipped — the
+                // loop below without its checks, the same terms in the same order.
+                let mut all = 0.0;
+                for (_, w) in positive() {
+                    all += w;
+                }
+                if all > 0.0 {
+                    for (c, w) in positive() {
+                        let share = w / all;
+                        for (vu, &x) in v.iter_mut().zip((col.value)(c)) {
+                            *vu += share * x;
+                        }
+                    }
+                } else {
+                    v.fill(f64::NAN);
+                }
+                match plan.max[i] {
+                    Some(mx) => {
+                        for (pu, &x) in p.iter_mut().zip(v.iter()) {
+                            *pu = x * mx;
+                        }
+                    }
+                    None => p.fill(f64::NAN),
+                }
+                return threshold(plan, i, col, v, p, count);
+            }
             for (c, w) in positive() {
-                for (u, &x) in value[c].iter().enumerate() {
+                for (u, &x) in (col.value)(c).iter().enumerate() {
                     if !x.is_nan() {
                         b[u] += w;
                     }
                 }
             }
-            for (c, w) in positive() {
-                for (u, &x) in value[c].iter().enumerate() {
-                    if !x.is_nan() {
-                        a[u] += (w / b[u]) * x;
+            // When every unit has every child, each unit's weight total is the same number
+            // (summed in the same order): wᵢ/W is then one division per child, not one per
+            // cell — and the same bits.
+            let mut all = 0.0;
+            for (_, w) in positive() {
+                all += w;
+            }
+            if b.iter().all(|&t| t == all) {
+                for (c, w) in positive() {
+                    let share = w / all;
+                    for (vu, &x) in v.iter_mut().zip((col.value)(c)) {
+                        if !x.is_nan() {
+                            *vu += share * x;
+                        }
+                    }
+                }
+            } else {
+                for (c, w) in positive() {
+                    for (u, &x) in (col.value)(c).iter().enumerate() {
+                        if !x.is_nan() {
+                            v[u] += (w / b[u]) * x;
+                        }
                     }
                 }
             }
-            let mut v = a;
-            for (x, &w) in v.iter_mut().zip(&b) {
+            for (x, &w) in v.iter_mut().zip(b.iter()) {
                 if w <= 0.0 {
                     *x = f64::NAN;
                 }
             }
-            // No max points: no points (an empty column stands for all NaN).
-            let p = match plan.max[i] {
-                Some(mx) => v.iter().map(|x| x * mx).collect(),
-                None => Vec::new(),
-            };
-            (v, p)
+            match plan.max[i] {
+                Some(mx) => {
+                    for (pu, &x) in p.iter_mut().zip(v.iter()) {
+                        *pu = x * mx;
+                    }
+                }
+                None => p.fill(f64::NAN),
+            }
         }
-        _ => return None,
-    };
-    let (mut v, mut p) = (v, p);
+        _ => return false,
+    }
+    threshold(plan, i, col, v, p, count)
+}
+
+/// Makes node `i` missing for the units with fewer children present than its data threshold
+/// (as `aggregate_with` decides first); returns `true`.
+fn threshold(
+    plan: &Plan,
+    i: usize,
+    col: &Columns<'_>,
+    v: &mut [f64],
+    p: &mut [f64],
+    count: &mut [u32],
+) -> bool {
     if plan.threshold[i] > 0.0 {
-        // Too few children with a value: missing (as `aggregate_with` decides first).
+        let children = &plan.children[i];
         let need = plan.threshold[i] * children.len() as f64;
         count.fill(0);
         for &c in children {
-            for (n, x) in count.iter_mut().zip(&value[c]) {
+            for (n, x) in count.iter_mut().zip((col.value)(c)) {
                 *n += u32::from(!x.is_nan());
             }
         }
-        for u in 0..m {
+        for u in 0..v.len() {
             if f64::from(count[u]) < need {
                 v[u] = f64::NAN;
-                if let Some(p) = p.get_mut(u) {
-                    *p = f64::NAN;
-                }
+                p[u] = f64::NAN;
             }
         }
     }
-    Some((v, p))
+    true
 }
 
 /// Copeland scores of node `i` over a group of units: `child(u, c)` gives unit u's value of

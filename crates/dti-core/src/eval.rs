@@ -1,6 +1,11 @@
 //! A reusable evaluator for analyses that score one cohort many times: the input is resolved
 //! once, normalised leaf columns are computed once per normaliser choice, and each run only
 //! re-aggregates flat arrays in preallocated buffers.
+//!
+//! A run goes column by column (one column of units per node, children before parents, the
+//! same `linear_into` kernel as the column path of scoring, so every number is the same to
+//! the bit), unless a unit gave a node with children directly or a node ranks by Copeland:
+//! then it goes unit by unit through `aggregate_all`, as scoring does.
 
 use crate::error::ScoreError;
 use crate::framework::Framework;
@@ -12,12 +17,70 @@ use crate::score::{
     Rows, ScoreOptions, UnitMeta,
 };
 
-/// Cells of every unit (unit-major, `n + 1` per unit).
+/// Cells of every unit (unit-major, `n + 1` per unit), and the same values and points
+/// column-major (`n + 1` columns of the units' length) for the column runs.
 #[derive(Debug, Clone)]
 pub(crate) struct Cells {
     pub value: Vec<f64>,
     pub points: Vec<f64>,
     pub cells: Vec<Cell>,
+    col_value: Vec<f64>,
+    col_points: Vec<f64>,
+    /// Per node: its value column holds no NaN.
+    col_complete: Vec<bool>,
+}
+
+impl Cells {
+    fn new(value: Vec<f64>, points: Vec<f64>, cells: Vec<Cell>) -> Cells {
+        Cells {
+            value,
+            points,
+            cells,
+            col_value: Vec::new(),
+            col_points: Vec::new(),
+            col_complete: Vec::new(),
+        }
+    }
+
+    /// Sets unit `u`'s cell of node `i` in both layouts (`n1` nodes per unit).
+    pub fn set(&mut self, n1: usize, u: usize, i: usize, value: f64, points: f64, cell: Cell) {
+        let k = u * n1 + i;
+        self.value[k] = value;
+        self.points[k] = points;
+        self.cells[k] = cell;
+        if !self.col_value.is_empty() {
+            let m = self.value.len() / n1.max(1);
+            self.col_value[i * m + u] = value;
+            self.col_points[i * m + u] = points;
+            if value.is_nan() {
+                self.col_complete[i] = false;
+            } else if !self.col_complete[i] {
+                self.col_complete[i] = self.col_value[i * m..(i + 1) * m]
+                    .iter()
+                    .all(|x| !x.is_nan());
+            }
+        }
+    }
+
+    /// Fills the column-major copies from the unit-major cells.
+    fn transpose(&mut self, n1: usize) {
+        let m = self.value.len() / n1.max(1);
+        self.col_value = vec![f64::NAN; n1 * m];
+        self.col_points = vec![f64::NAN; n1 * m];
+        for u in 0..m {
+            for i in 0..n1 {
+                self.col_value[i * m + u] = self.value[u * n1 + i];
+                self.col_points[i * m + u] = self.points[u * n1 + i];
+            }
+        }
+        self.col_complete = (0..n1)
+            .map(|i| {
+                self.col_value[i * m..(i + 1) * m]
+                    .iter()
+                    .all(|x| !x.is_nan())
+            })
+            .collect();
+    }
 }
 
 /// Buffers a run writes into.
@@ -26,6 +89,12 @@ pub(crate) struct Work {
     state: Cells,
     col: Vec<f64>,
     out: Vec<f64>,
+    /// Column runs: each node's value and points column (nodes with children), scratch.
+    node_value: Vec<Vec<f64>>,
+    node_points: Vec<Vec<f64>>,
+    node_complete: Vec<bool>,
+    sums: Vec<f64>,
+    count: Vec<u32>,
 }
 
 /// A cohort resolved once, ready to be evaluated under many method choices.
@@ -62,11 +131,7 @@ impl Evaluator {
             rank_groups,
             ties,
             norm_groups,
-            resolved: Cells {
-                value: m.value,
-                points: m.points,
-                cells: m.cells,
-            },
+            resolved: Cells::new(m.value, m.points, m.cells),
         })
     }
 
@@ -85,28 +150,49 @@ impl Evaluator {
             cells: &mut c.cells,
         };
         normalise_leaves(plan, fw, self.meta.as_slice(), &self.norm_groups, &mut grid)?;
+        c.transpose(self.n1);
         Ok(c)
     }
 
     /// Fresh buffers for [`run`](Self::run).
     pub fn work(&self) -> Work {
+        let m = self.units();
         Work {
             state: self.resolved.clone(),
-            col: Vec::with_capacity(self.units()),
-            out: Vec::with_capacity(self.units()),
+            col: Vec::with_capacity(m),
+            out: Vec::with_capacity(m),
+            node_value: vec![vec![f64::NAN; m]; self.n1],
+            node_points: vec![vec![f64::NAN; m]; self.n1],
+            node_complete: vec![false; self.n1],
+            sums: vec![0.0; m],
+            count: vec![0; m],
         }
     }
 
-    /// Aggregates `leaves` under `plan`; writes each unit's index value and rank (NaN when
-    /// missing) into `values` and `ranks`.
-    pub fn run(
+    /// Whether runs under `plan` can go column by column: no unit gave a node with children
+    /// directly (such a node keeps its given value) and no node ranks by Copeland.
+    fn columnar(&self, plan: &Plan, leaves: &Cells) -> bool {
+        let m = self.units();
+        !leaves.col_value.is_empty()
+            && plan
+                .post_order
+                .iter()
+                .all(|&i| plan.aggregate[i] != crate::framework::Aggregator::Copeland)
+            && (0..m).all(|u| {
+                plan.post_order
+                    .iter()
+                    .all(|&i| !matches!(leaves.cells[u * self.n1 + i], Cell::Given | Cell::Covered))
+            })
+    }
+
+    /// A run unit by unit, as scoring aggregates (`aggregate_all`).
+    fn run_rows(
         &self,
         fw: &Framework,
         plan: &Plan,
         leaves: &Cells,
         work: &mut Work,
         values: &mut [f64],
-        ranks: &mut [f64],
     ) -> Result<(), ScoreError> {
         let st = &mut work.state;
         st.value.copy_from_slice(&leaves.value);
@@ -122,6 +208,112 @@ impl Evaluator {
         for (u, v) in values.iter_mut().enumerate() {
             *v = st.value[u * self.n1 + plan.root];
         }
+        Ok(())
+    }
+
+    /// A run column by column: every node with children from its children's columns (leaves
+    /// read in place from `leaves`), then the index's values.
+    fn run_columns(
+        &self,
+        fw: &Framework,
+        plan: &Plan,
+        leaves: &Cells,
+        work: &mut Work,
+        values: &mut [f64],
+    ) -> Result<(), ScoreError> {
+        let m = self.units();
+        for &i in &plan.post_order {
+            let mut v = std::mem::take(&mut work.node_value[i]);
+            let mut p = std::mem::take(&mut work.node_points[i]);
+            {
+                let (nv, np) = (&work.node_value, &work.node_points);
+                let internal = |c: usize| !plan.children[c].is_empty();
+                let value = |c: usize| -> &[f64] {
+                    if internal(c) {
+                        &nv[c]
+                    } else {
+                        &leaves.col_value[c * m..(c + 1) * m]
+                    }
+                };
+                let points = |c: usize| -> &[f64] {
+                    if internal(c) {
+                        &np[c]
+                    } else {
+                        &leaves.col_points[c * m..(c + 1) * m]
+                    }
+                };
+                let nc = &work.node_complete;
+                let complete = |c: usize| {
+                    if internal(c) {
+                        nc[c]
+                    } else {
+                        leaves.col_complete[c]
+                    }
+                };
+                let columns = crate::aggregate::Columns {
+                    value: &value,
+                    points: &points,
+                    complete: &complete,
+                };
+                let linear = crate::aggregate::linear_into(
+                    plan,
+                    i,
+                    &columns,
+                    &mut v,
+                    &mut p,
+                    &mut work.sums,
+                    &mut work.count,
+                );
+                if !linear {
+                    for u in 0..m {
+                        let (x, y) = crate::aggregate::aggregate_with(plan, i, |c| {
+                            (value(c)[u], points(c)[u])
+                        })
+                        .map_err(|bad| ScoreError::Aggregate {
+                            unit: self.meta[u].unit.clone(),
+                            period: self.meta[u].period,
+                            node: node_code(fw, plan, i),
+                            method: plan.aggregate[i].name().to_owned(),
+                            child: fw.def.nodes[bad.child].code.clone(),
+                            value: bad.value,
+                        })?;
+                        v[u] = x;
+                        p[u] = y;
+                    }
+                }
+            }
+            if let Some(u) = (0..m).find(|&u| v[u].is_infinite() || p[u].is_infinite()) {
+                return Err(ScoreError::Overflow {
+                    unit: self.meta[u].unit.clone(),
+                    period: self.meta[u].period,
+                    node: node_code(fw, plan, i),
+                    method: plan.aggregate[i].name().to_owned(),
+                });
+            }
+            work.node_complete[i] = v.iter().all(|x| !x.is_nan());
+            work.node_value[i] = v;
+            work.node_points[i] = p;
+        }
+        values.copy_from_slice(&work.node_value[plan.root]);
+        Ok(())
+    }
+
+    /// Aggregates `leaves` under `plan`; writes each unit's index value and rank (NaN when
+    /// missing) into `values` and `ranks`.
+    pub fn run(
+        &self,
+        fw: &Framework,
+        plan: &Plan,
+        leaves: &Cells,
+        work: &mut Work,
+        values: &mut [f64],
+        ranks: &mut [f64],
+    ) -> Result<(), ScoreError> {
+        if self.columnar(plan, leaves) {
+            self.run_columns(fw, plan, leaves, work, values)?;
+        } else {
+            self.run_rows(fw, plan, leaves, work, values)?;
+        }
         for (_, members) in &self.rank_groups {
             work.col.clear();
             work.col.extend(members.iter().map(|&u| -values[u]));
@@ -132,6 +324,15 @@ impl Evaluator {
             }
         }
         Ok(())
+    }
+}
+
+/// A node's code for errors (the framework id for the index).
+fn node_code(fw: &Framework, plan: &Plan, i: usize) -> String {
+    if i == plan.root {
+        fw.def.id.clone()
+    } else {
+        fw.def.nodes[i].code.clone()
     }
 }
 
@@ -152,6 +353,68 @@ pub(crate) fn uniform(seed: u64, stream: u64, a: u64, b: u64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::framework::Aggregator;
+
+    /// Column runs give the unit-by-unit runs' numbers to the bit, under every aggregator
+    /// (linear ones through the column kernel, the others unit by unit from columns), with
+    /// missing values, renormalisation, thresholds and perturbed weights.
+    #[test]
+    fn column_runs_equal_row_runs_to_the_bit() {
+        let fw = Framework::from_json(
+            r#"{"schema_version": 1, "id": "t", "name_vi": "T", "aggregate": {"method": "weighted_mean"},
+              "missing": "renormalise",
+              "nodes": [
+                {"code": "G1", "name_vi": "G1", "weight": 2},
+                {"code": "a", "parent": "G1", "name_vi": "a", "weight": 1, "rule": {"type": "normalised", "normaliser": {"method": "min_max", "l": 1, "u": 100}}},
+                {"code": "b", "parent": "G1", "name_vi": "b", "weight": 3, "rule": {"type": "normalised", "normaliser": {"method": "min_max", "l": 1, "u": 100}}},
+                {"code": "G2", "name_vi": "G2", "weight": 1, "max_points": 40},
+                {"code": "c", "parent": "G2", "name_vi": "c", "max_points": 30},
+                {"code": "d", "parent": "G2", "name_vi": "d", "max_points": 10}]}"#,
+        )
+        .unwrap();
+        let units: Vec<UnitRecord> = (0..17)
+            .map(|k| {
+                let x = |j: u32| ((k * 7 + j * 13) % 17) as f64 / 17.0;
+                let mut u = UnitRecord::new(&format!("U{k}")).value("a", x(1) * 50.0);
+                if k % 4 != 0 {
+                    u = u.value("b", x(2) * 30.0 + 1.0);
+                }
+                if k % 5 != 0 {
+                    u = u.value("c", x(3));
+                }
+                u.value("d", x(4))
+            })
+            .collect();
+        let ev = Evaluator::new(&fw, &units, false, Ties::default()).unwrap();
+        let leaves = ev.leaves(&fw, &fw.plan).unwrap();
+        let m = ev.units();
+        let g2 = fw.plan.index_of("G2").unwrap();
+        let aggregators = [
+            Aggregator::WeightedMean,
+            Aggregator::GeometricMean,
+            Aggregator::HarmonicMean,
+            Aggregator::GeneralisedMean { p: 2.5 },
+            Aggregator::WeightedMedian,
+        ];
+        for (k, agg) in aggregators.into_iter().enumerate() {
+            let mut plan = fw.plan.clone();
+            plan.aggregate[plan.root] = agg;
+            plan.weight[0] *= 1.0 + 0.1 * k as f64;
+            if k == 2 {
+                plan.threshold[g2] = 0.75;
+            }
+            assert!(ev.columnar(&plan, &leaves));
+            let (mut a, mut b) = (vec![f64::NAN; m], vec![f64::NAN; m]);
+            let mut work = ev.work();
+            ev.run_columns(&fw, &plan, &leaves, &mut work, &mut a)
+                .unwrap();
+            ev.run_rows(&fw, &plan, &leaves, &mut ev.work(), &mut b)
+                .unwrap();
+            let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(&a), bits(&b), "{agg:?}");
+            assert!(a.iter().any(|x| !x.is_nan()));
+        }
+    }
 
     #[test]
     fn uniform_is_deterministic_and_spread() {

@@ -677,11 +677,11 @@ pub fn seek_target(
             continue;
         };
         let mut eval_at = |x: f64, v: &mut [f64], r: &mut [f64]| -> Result<(), ScoreError> {
-            state.value[k] = x;
-            state.points[k] = plan.max[i].map_or(f64::NAN, |mx| x * mx);
-            if state.cells[k] == Cell::Missing {
-                state.cells[k] = Cell::Scored;
-            }
+            let cell = match state.cells[k] {
+                Cell::Missing => Cell::Scored,
+                c => c,
+            };
+            state.set(n1, u, i, x, plan.max[i].map_or(f64::NAN, |mx| x * mx), cell);
             ev.run(fw, plan, &state, &mut work, v, r)
         };
         eval_at(top, &mut v, &mut r)?;
@@ -723,9 +723,7 @@ pub fn seek_target(
             }
         };
         // Restore the cell for the next candidate.
-        state.value[k] = base.value[k];
-        state.points[k] = base.points[k];
-        state.cells[k] = base.cells[k];
+        state.set(n1, u, i, base.value[k], base.points[k], base.cells[k]);
         let cost = |t: &TargetResult| t.points.or(t.change).unwrap_or(f64::INFINITY);
         best = match best {
             None => Some(result),
