@@ -769,6 +769,8 @@ pub fn run_pipeline(tables: &Tables, p: &Pipeline) -> Result<PipelineRun, Pipeli
         &current,
         &ScoreOptions {
             ties: p.ties.unwrap_or(Ties::Exact),
+            // The pipeline reports scores and ranks; explanations are asked of `score` alone.
+            explain: false,
             ..ScoreOptions::default()
         },
     )?;
