@@ -61,7 +61,7 @@ pub fn units_63x98() -> Vec<UnitRecord> {
 }
 
 /// One column of `units` seeded values in 0..100 per leaf of `fw` (the values of
-/// [`wide_frame`], without polars).
+/// `wide_frame` (feature `batch`), without polars).
 pub fn leaf_columns(fw: &Framework, units: usize) -> Vec<(String, Vec<f64>)> {
     let mut state: u64 = 0x5eed;
     fw.leaves()

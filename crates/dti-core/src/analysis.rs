@@ -1279,8 +1279,9 @@ fn summarise_runs(
             .map(|j| values[j * m + u])
             .filter(|x| !x.is_nan())
             .collect();
-        r.sort_by(f64::total_cmp);
-        v.sort_by(f64::total_cmp);
+        // Unstable sorts: under total_cmp equal keys are the same number, so the order is the same.
+        r.sort_unstable_by(f64::total_cmp);
+        v.sort_unstable_by(f64::total_cmp);
         let mean = |x: &[f64]| (!x.is_empty()).then(|| x.iter().sum::<f64>() / x.len() as f64);
         units.push(UnitUncertainty {
             unit: um.unit.clone(),
@@ -1687,7 +1688,7 @@ fn sobol(
             .iter()
             .map(|b| if second { b[i].1 } else { b[i].0 })
             .collect();
-        v.sort_by(f64::total_cmp);
+        v.sort_unstable_by(f64::total_cmp);
         Some((quantile(&v, 0.025), quantile(&v, 0.975)))
     };
     let indices = spec
