@@ -1019,6 +1019,24 @@ impl<'a> Prepared<'a> {
     }
 }
 
+/// Sorts ranks ascending: by counting when they are whole numbers from 1 to `m` (as ranks
+/// of `m` units are), else by comparison.
+fn sort_ranks(r: &mut [f64], m: usize) {
+    let mut counts = vec![0usize; m + 1];
+    for &x in r.iter() {
+        if !(x >= 1.0 && x <= m as f64 && x.fract() == 0.0) {
+            r.sort_unstable_by(f64::total_cmp);
+            return;
+        }
+        counts[x as usize] += 1;
+    }
+    let mut k = 0;
+    for (rank, &n) in counts.iter().enumerate() {
+        r[k..k + n].fill(rank as f64);
+        k += n;
+    }
+}
+
 /// The sample variance (denominator n − 1; 0 for fewer than two values).
 fn sample_variance(y: impl Iterator<Item = f64> + Clone) -> f64 {
     let n = y.clone().count();
@@ -1279,8 +1297,9 @@ fn summarise_runs(
             .map(|j| values[j * m + u])
             .filter(|x| !x.is_nan())
             .collect();
-        // Unstable sorts: under total_cmp equal keys are the same number, so the order is the same.
-        r.sort_unstable_by(f64::total_cmp);
+        // Ranks are whole numbers from 1 to m: a counting sort. Values: an unstable sort
+        // (under total_cmp equal keys are the same number, so the order is the same).
+        sort_ranks(&mut r, m);
         v.sort_unstable_by(f64::total_cmp);
         let mean = |x: &[f64]| (!x.is_empty()).then(|| x.iter().sum::<f64>() / x.len() as f64);
         units.push(UnitUncertainty {

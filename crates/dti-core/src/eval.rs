@@ -28,6 +28,8 @@ pub(crate) struct Cells {
     col_points: Vec<f64>,
     /// Per node: its value column holds no NaN.
     col_complete: Vec<bool>,
+    /// Some unit gave a node with children directly (it keeps that value in every run).
+    given_internal: bool,
 }
 
 impl Cells {
@@ -39,6 +41,7 @@ impl Cells {
             col_value: Vec::new(),
             col_points: Vec::new(),
             col_complete: Vec::new(),
+            given_internal: true,
         }
     }
 
@@ -48,6 +51,8 @@ impl Cells {
         self.value[k] = value;
         self.points[k] = points;
         self.cells[k] = cell;
+        // Conservative: a given cell anywhere sends runs down the unit-by-unit path.
+        self.given_internal |= matches!(cell, Cell::Given | Cell::Covered);
         if !self.col_value.is_empty() {
             let m = self.value.len() / n1.max(1);
             self.col_value[i * m + u] = value;
@@ -151,6 +156,10 @@ impl Evaluator {
         };
         normalise_leaves(plan, fw, self.meta.as_slice(), &self.norm_groups, &mut grid)?;
         c.transpose(self.n1);
+        let m = self.units();
+        c.given_internal = plan.post_order.iter().any(|&i| {
+            (0..m).any(|u| matches!(c.cells[u * self.n1 + i], Cell::Given | Cell::Covered))
+        });
         Ok(c)
     }
 
@@ -172,17 +181,12 @@ impl Evaluator {
     /// Whether runs under `plan` can go column by column: no unit gave a node with children
     /// directly (such a node keeps its given value) and no node ranks by Copeland.
     fn columnar(&self, plan: &Plan, leaves: &Cells) -> bool {
-        let m = self.units();
         !leaves.col_value.is_empty()
+            && !leaves.given_internal
             && plan
                 .post_order
                 .iter()
                 .all(|&i| plan.aggregate[i] != crate::framework::Aggregator::Copeland)
-            && (0..m).all(|u| {
-                plan.post_order
-                    .iter()
-                    .all(|&i| !matches!(leaves.cells[u * self.n1 + i], Cell::Given | Cell::Covered))
-            })
     }
 
     /// A run unit by unit, as scoring aggregates (`aggregate_all`).
