@@ -57,9 +57,24 @@ pub fn read(path: &Path) -> Result<Vec<u8>, String> {
 }
 
 /// Writes `text` to `path` through a temporary file renamed into place; refuses an input.
+/// A path that is not a regular file (a device such as `/dev/stdout`, a pipe) is written
+/// directly, and a link to a file replaces the file it points at, not the link.
 pub fn write(path: &Path, text: &str) -> Result<(), String> {
     check(path)?;
     let fail = |e: std::io::Error| format!("cannot write {}: {e}", path.display());
+    // /dev/stdout and the like name a stream (which may be a redirected file): write it.
+    if path.starts_with("/dev") || path.starts_with("/proc") {
+        return std::fs::write(path, text).map_err(fail);
+    }
+    let target = match std::fs::metadata(path) {
+        Ok(m) if m.is_dir() => {
+            return Err(format!("cannot write {}: it is a folder", path.display()))
+        }
+        Ok(m) if !m.is_file() => return std::fs::write(path, text).map_err(fail),
+        Ok(_) => path.canonicalize().unwrap_or_else(|_| path.to_path_buf()),
+        Err(_) => path.to_path_buf(),
+    };
+    let path = target.as_path();
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),

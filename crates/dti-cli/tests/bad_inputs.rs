@@ -113,6 +113,7 @@ fn cases() -> Vec<Case> {
         // ---- scenarios ---------------------------------------------------------------
         case("scenario unknown unit", &[("s.json", r#"{"values": [{"unit": "atlantis", "indicator": "GOV", "op": "set", "value": 1}]}"#)], &["scenario", "@s.json"], 1, &["s.json", "atlantis"]),
         case("scenario not JSON", &[("s.json", "[")], &["scenario", "@s.json"], 1, &["s.json", "line 1"]),
+        case("scenario weight under a points sum", &[("s.json", r#"{"weights": {"GOV": 5}}"#)], &["scenario", "@s.json"], 1, &["s.json", "weight of node 'GOV'", "parent 'A' sums points"]),
         // ---- comparisons -------------------------------------------------------------
         case("compare nothing in common", &[("a.csv", "unit,period,GOV\nA,2023,0.5\nB,2023,0.6\n"), ("b.csv", "unit,period,GOV\nC,2023,0.5\nD,2023,0.6\n")], &["compare", "@a.csv", "@b.csv"], 1, &["no unit is ranked in both"]),
         case("compare period missing", &[("a.csv", "unit,period,GOV\nA,2023,0.5\n"), ("b.csv", "unit,period,GOV\nA,2022,0.5\n")], &["compare", "@a.csv", "@b.csv"], 1, &["b.csv has no data for 2023"]),
@@ -139,6 +140,8 @@ fn cases() -> Vec<Case> {
         case("--out is the data", &[("d.csv", "unit,period,GOV\nA,2023,0.5\n")], &["score", "@d.csv", "--out", "@d.csv"], 1, &["refusing to write", "d.csv", "input of this run"]),
         case("--draws is the spec", &[("ua.json", UA)], &["uncertainty", "@ua.json", "--draws", "@ua.json"], 1, &["refusing to write", "ua.json"]),
         case("--out-dir holds the data under an output name", &[("m.csv", META), ("Results.csv", DATA)], &["coin", "--meta", "@m.csv", "--data", "@Results.csv", "--out-dir", "@."], 1, &["refusing to write", "Results.csv"]),
+        case("--out on a full device", &[], &["score", "--out", "/dev/full"], 1, &["cannot write /dev/full", "No space left"]),
+        case("--out is a folder", &[], &["score", "--out", "@."], 1, &["it is a folder"]),
         case("--out of a plot is the data", &[("d.csv", "unit,period,GOV\nA,2023,0.5\nB,2023,0.7\n")], &["plot", "ranks", "@d.csv", "--out", "@d.csv"], 1, &["refusing to write", "d.csv"]),
     ];
     // Cases whose files are bytes, not text.

@@ -1103,3 +1103,32 @@ fn analyses_run_on_coinr_tables() {
     let a = out.lines().find(|l| l.starts_with("A,")).unwrap();
     assert!(a.contains(",3,3,+0,"), "{out}");
 }
+
+/// An output through a link replaces the file it points at (the link stays); a device is
+/// written directly, never replaced by a file.
+#[test]
+fn outputs_through_links_and_devices() {
+    let dir = std::env::temp_dir().join(format!("dti-links-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let real = dir.join("real.csv");
+    let link = dir.join("link.csv");
+    std::fs::write(&real, "old").unwrap();
+    let _ = std::fs::remove_file(&link);
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    stdout(&[
+        "score",
+        "--format",
+        "csv",
+        "--out",
+        &link.display().to_string(),
+    ]);
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert!(std::fs::read_to_string(&real)
+        .unwrap()
+        .starts_with("rank,unit"));
+    let out = stdout(&["score", "--format", "csv", "--out", "/dev/stdout"]);
+    assert!(out.starts_with("rank,unit"), "{out}");
+}

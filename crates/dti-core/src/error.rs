@@ -100,19 +100,19 @@ pub enum InputErrorKind {
         value: String,
     },
     /// A count or ratio term is negative.
-    #[error("{value} is negative; counts cannot be")]
+    #[error("{} is negative; counts cannot be", Num(*value))]
     NegativeCount {
         /// The value.
         value: f64,
     },
     /// A ratio's denominator is zero.
-    #[error("the denominator is 0 (numerator {numerator}), so the ratio is undefined")]
+    #[error("the denominator is 0 (numerator {}), so the ratio is undefined", Num(*numerator))]
     ZeroDenominator {
         /// The numerator.
         numerator: f64,
     },
     /// A ratio's numerator exceeds its denominator.
-    #[error("the numerator {numerator} is larger than the denominator {denominator}")]
+    #[error("the numerator {} is larger than the denominator {}", Num(*numerator), Num(*denominator))]
     NumeratorAboveDenominator {
         /// a.
         numerator: f64,
@@ -120,13 +120,13 @@ pub enum InputErrorKind {
         denominator: f64,
     },
     /// A percentage outside `[0, 100]`.
-    #[error("{value} is outside 0..100 for a percentage")]
+    #[error("{} is outside 0..100 for a percentage", Num(*value))]
     PercentOutOfRange {
         /// The value.
         value: f64,
     },
     /// A value given directly outside `[0, 1]`.
-    #[error("{value} is outside 0..1; a node's value is points achieved / max points")]
+    #[error("{} is outside 0..1; a node's value is points achieved / max points", Num(*value))]
     ValueOutOfRange {
         /// The value.
         value: f64,
@@ -301,5 +301,20 @@ impl fmt::Display for InputList<'_> {
             write!(f, "\n  - {e}")?;
         }
         Ok(())
+    }
+}
+
+/// A number for a message: as written, or with an exponent when it is very large or very
+/// small (1e308, not 309 digits).
+pub(crate) struct Num(pub f64);
+
+impl std::fmt::Display for Num {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let v = self.0;
+        if v != 0.0 && v.is_finite() && !(1e-7..1e16).contains(&v.abs()) {
+            write!(f, "{v:e}")
+        } else {
+            write!(f, "{v}")
+        }
     }
 }

@@ -143,6 +143,14 @@ pub enum ScenarioError {
         /// What it is.
         found: String,
     },
+    /// A weight set on a node whose parent sums points, where weights count for nothing.
+    #[error("scenario sets the weight of node '{node}', but its parent '{parent}' sums points, where weights do not count: change its max_points instead")]
+    IneffectiveWeight {
+        /// The node.
+        node: String,
+        /// Its parent.
+        parent: String,
+    },
     /// The changed framework does not validate.
     #[error(transparent)]
     Framework(#[from] FrameworkError),
@@ -252,6 +260,24 @@ impl Scenario {
             def.scale = None;
         }
         let framework = Framework::new(def)?;
+        // A weight under a points sum counts for nothing (the points are the weights): a
+        // scenario that sets one would silently change nothing.
+        for code in self.weights.keys() {
+            let plan = &framework.plan;
+            if let Some(i) = plan.index_of(code) {
+                let p = plan.parent[i];
+                if plan.aggregate[p] == crate::framework::Aggregator::PointsSum {
+                    return Err(ScenarioError::IneffectiveWeight {
+                        node: code.clone(),
+                        parent: if p == plan.root {
+                            framework.def.id.clone()
+                        } else {
+                            framework.def.nodes[p].code.clone()
+                        },
+                    });
+                }
+            }
+        }
 
         let mut out = units.to_vec();
         for rec in &mut out {
