@@ -1519,31 +1519,11 @@ pub fn sensitivity(
             message: format!("the base sample size must be at least 2, got {n}"),
         });
     }
-    if d == 0 {
-        return Err(AnalysisError::Invalid {
-            field: "inputs".to_owned(),
-            message: "no uncertain input to study".to_owned(),
-        });
-    }
     let total = (n as u128) * (d as u128 + 2);
     if total > MAX_RUNS as u128 {
         return Err(too_large("N·(d + 2) runs", total, MAX_RUNS));
     }
-    if spec.bootstrap > MAX_BOOTSTRAP {
-        return Err(too_large(
-            "bootstrap",
-            spec.bootstrap as u128,
-            MAX_BOOTSTRAP,
-        ));
-    }
-    let prepared = Prepared::new(
-        fw,
-        units,
-        &spec.inputs,
-        spec.seed,
-        spec.pool_periods,
-        spec.ties,
-    )?;
+    let prepared = sobol_prepared(fw, units, spec)?;
     cells_of(total as usize, prepared.evaluators[0].units())?;
     let (a, b) = saltelli_matrices(n, d, spec.seed);
     let to_run = |u: &[f64]| -> Vec<Choice> {
@@ -1596,12 +1576,6 @@ pub fn sensitivity_design(
     progress: Option<Progress>,
 ) -> Result<SensitivityResult, AnalysisError> {
     let d = spec.inputs.len();
-    if d == 0 {
-        return Err(AnalysisError::Invalid {
-            field: "inputs".to_owned(),
-            message: "no uncertain input to study".to_owned(),
-        });
-    }
     let rows = design.rows.len();
     if rows > MAX_RUNS {
         return Err(too_large("design rows", rows as u128, MAX_RUNS));
@@ -1615,21 +1589,7 @@ pub fn sensitivity_design(
             ),
         });
     }
-    if spec.bootstrap > MAX_BOOTSTRAP {
-        return Err(too_large(
-            "bootstrap",
-            spec.bootstrap as u128,
-            MAX_BOOTSTRAP,
-        ));
-    }
-    let prepared = Prepared::new(
-        fw,
-        units,
-        &spec.inputs,
-        spec.seed,
-        spec.pool_periods,
-        spec.ties,
-    )?;
+    let prepared = sobol_prepared(fw, units, spec)?;
     let runs = design
         .rows
         .iter()
@@ -1637,6 +1597,36 @@ pub fn sensitivity_design(
         .map(|(row, cells)| prepared.read_design(row, cells))
         .collect::<Result<Vec<_>, _>>()?;
     sobol(&prepared, &runs, rows / (d + 2), spec, progress)
+}
+
+/// The checks every sensitivity analysis shares (inputs to study, bootstrap within bounds),
+/// then the cohort prepared once.
+fn sobol_prepared<'a>(
+    fw: &'a Framework,
+    units: &[UnitRecord],
+    spec: &'a SensitivitySpec,
+) -> Result<Prepared<'a>, AnalysisError> {
+    if spec.inputs.is_empty() {
+        return Err(AnalysisError::Invalid {
+            field: "inputs".to_owned(),
+            message: "no uncertain input to study".to_owned(),
+        });
+    }
+    if spec.bootstrap > MAX_BOOTSTRAP {
+        return Err(too_large(
+            "bootstrap",
+            spec.bootstrap as u128,
+            MAX_BOOTSTRAP,
+        ));
+    }
+    Prepared::new(
+        fw,
+        units,
+        &spec.inputs,
+        spec.seed,
+        spec.pool_periods,
+        spec.ties,
+    )
 }
 
 /// Evaluates a Saltelli design's runs (A, B, AB₁ … AB_d, N each) and estimates the indices.

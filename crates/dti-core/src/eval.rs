@@ -13,8 +13,8 @@ use crate::input::UnitRecord;
 use crate::normalise::{ranks_ascending_by, Ties};
 use crate::plan::Plan;
 use crate::score::{
-    aggregate_all, group_by_period, normalisation_groups, normalise_leaves, resolve_cohort, Cell,
-    Rows, ScoreOptions, UnitMeta,
+    aggregate_all, aggregate_error, group_by_period, normalisation_groups, normalise_leaves,
+    overflow, resolve_cohort, Cell, Rows, ScoreOptions, UnitMeta,
 };
 
 /// Cells of every unit (unit-major, `n + 1` per unit), and the same values and points
@@ -273,13 +273,8 @@ impl Evaluator {
                         let (x, y) = crate::aggregate::aggregate_with(plan, i, |c| {
                             (value(c)[u], points(c)[u])
                         })
-                        .map_err(|bad| ScoreError::Aggregate {
-                            unit: self.meta[u].unit.clone(),
-                            period: self.meta[u].period,
-                            node: node_code(fw, plan, i),
-                            method: plan.aggregate[i].name().to_owned(),
-                            child: fw.def.nodes[bad.child].code.clone(),
-                            value: bad.value,
+                        .map_err(|bad| {
+                            aggregate_error(fw, plan, self.meta.as_slice(), u, i, bad)
                         })?;
                         v[u] = x;
                         p[u] = y;
@@ -287,12 +282,7 @@ impl Evaluator {
                 }
             }
             if let Some(u) = (0..m).find(|&u| v[u].is_infinite() || p[u].is_infinite()) {
-                return Err(ScoreError::Overflow {
-                    unit: self.meta[u].unit.clone(),
-                    period: self.meta[u].period,
-                    node: node_code(fw, plan, i),
-                    method: plan.aggregate[i].name().to_owned(),
-                });
+                return Err(overflow(fw, plan, self.meta.as_slice(), u, i));
             }
             work.node_complete[i] = v.iter().all(|x| !x.is_nan());
             work.node_value[i] = v;
@@ -328,15 +318,6 @@ impl Evaluator {
             }
         }
         Ok(())
-    }
-}
-
-/// A node's code for errors (the framework id for the index).
-fn node_code(fw: &Framework, plan: &Plan, i: usize) -> String {
-    if i == plan.root {
-        fw.def.id.clone()
-    } else {
-        fw.def.nodes[i].code.clone()
     }
 }
 

@@ -837,25 +837,23 @@ pub(crate) fn aggregate_node<U: Units + ?Sized>(
         if keep(grid.cell(u, i)) {
             continue;
         }
-        let (v, p) =
-            aggregate_with(plan, i, |c| grid.get(u, c)).map_err(|bad| ScoreError::Aggregate {
-                unit: units.id(u).to_owned(),
-                period: units.period(u),
-                node: if i == plan.root {
-                    fw.def.id.clone()
-                } else {
-                    fw.def.nodes[i].code.clone()
-                },
-                method: plan.aggregate[i].name().to_owned(),
-                child: fw.def.nodes[bad.child].code.clone(),
-                value: bad.value,
-            })?;
+        let (v, p) = aggregate_with(plan, i, |c| grid.get(u, c))
+            .map_err(|bad| aggregate_error(fw, plan, units, u, i, bad))?;
         if v.is_infinite() || p.is_infinite() {
             return Err(overflow(fw, plan, units, u, i));
         }
         grid.set(u, i, v, p, Cell::Aggregated);
     }
     Ok(())
+}
+
+/// A node's code for errors (the framework id for the index).
+pub(crate) fn node_code(fw: &Framework, plan: &Plan, i: usize) -> String {
+    if i == plan.root {
+        fw.def.id.clone()
+    } else {
+        fw.def.nodes[i].code.clone()
+    }
 }
 
 /// The error for node `i` of unit `u` whose aggregate is infinite.
@@ -869,12 +867,27 @@ pub(crate) fn overflow<U: Units + ?Sized>(
     ScoreError::Overflow {
         unit: units.id(u).to_owned(),
         period: units.period(u),
-        node: if i == plan.root {
-            fw.def.id.clone()
-        } else {
-            fw.def.nodes[i].code.clone()
-        },
+        node: node_code(fw, plan, i),
         method: plan.aggregate[i].name().to_owned(),
+    }
+}
+
+/// The error for node `i` of unit `u` whose aggregator cannot take a child's value.
+pub(crate) fn aggregate_error<U: Units + ?Sized>(
+    fw: &Framework,
+    plan: &Plan,
+    units: &U,
+    u: usize,
+    i: usize,
+    bad: crate::aggregate::BadChild,
+) -> ScoreError {
+    ScoreError::Aggregate {
+        unit: units.id(u).to_owned(),
+        period: units.period(u),
+        node: node_code(fw, plan, i),
+        method: plan.aggregate[i].name().to_owned(),
+        child: fw.def.nodes[bad.child].code.clone(),
+        value: bad.value,
     }
 }
 
