@@ -66,17 +66,18 @@ pub fn leaf_columns(fw: &Framework, units: usize) -> Vec<(String, Vec<f64>)> {
     let mut state: u64 = 0x5eed;
     fw.leaves()
         .map(|leaf| {
-            let v: Vec<f64> = (0..units)
-                .map(|_| {
-                    state = state
-                        .wrapping_mul(6364136223846793005)
-                        .wrapping_add(1442695040888963407);
-                    ((state >> 11) as f64 / (1u64 << 53) as f64) * 100.0
-                })
-                .collect();
+            let v: Vec<f64> = (0..units).map(|_| next_value(&mut state)).collect();
             (leaf.code.clone(), v)
         })
         .collect()
+}
+
+/// The benchmarks' seeded linear congruential generator: the next value in 0..100.
+fn next_value(state: &mut u64) -> f64 {
+    *state = state
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
+    ((*state >> 11) as f64 / (1u64 << 53) as f64) * 100.0
 }
 
 /// COINr's two tables for `units` units and `indicators` indicators in four levels:
@@ -106,11 +107,7 @@ pub fn coin_tables(units: usize, indicators: usize) -> (String, String) {
     for u in 0..units {
         data.push_str(&format!("U{u},2024"));
         for _ in 0..indicators {
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            let v = ((state >> 11) as f64 / (1u64 << 53) as f64) * 100.0;
-            data.push_str(&format!(",{v}"));
+            data.push_str(&format!(",{}", next_value(&mut state)));
         }
         data.push('\n');
     }
@@ -152,17 +149,8 @@ pub fn wide_frame(fw: &Framework, units: usize) -> DataFrame {
         "unit".into(),
         (0..units).map(|k| format!("U{k}")).collect::<Vec<_>>(),
     )];
-    let mut state: u64 = 0x5eed;
-    for leaf in fw.leaves() {
-        let v: Vec<f64> = (0..units)
-            .map(|_| {
-                state = state
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                ((state >> 11) as f64 / (1u64 << 53) as f64) * 100.0
-            })
-            .collect();
-        cols.push(Column::new(leaf.code.as_str().into(), v));
+    for (code, v) in leaf_columns(fw, units) {
+        cols.push(Column::new(code.as_str().into(), v));
     }
     DataFrame::new_infer_height(cols).expect("a frame of equal-length columns")
 }

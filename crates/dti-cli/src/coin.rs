@@ -85,10 +85,31 @@ pub fn weights(fw: &Framework) -> Table {
     t
 }
 
+/// What the report computes from a run, once for both its CSV files and its JSON:
+/// indicator statistics over the raw data and correlations of the normalised values.
+pub struct Analysis {
+    stats: Vec<dti_core::IndicatorStats>,
+    correlations: dti_core::Correlations,
+}
+
+impl Analysis {
+    pub fn of(run: &PipelineRun) -> Analysis {
+        let raw = run.data.first().map_or(&[][..], |(_, u)| u.as_slice());
+        Analysis {
+            stats: indicator_stats(&raw_columns(&run.framework, raw), &StatsOptions::default()),
+            correlations: correlations(
+                &run.framework,
+                &run.scores,
+                CorrelationMethod::Pearson,
+                &StatsOptions::default(),
+            ),
+        }
+    }
+}
+
 /// Statistics and flags of each indicator over the raw data (COINr `get_stats`).
-pub fn statistics(run: &PipelineRun) -> Table {
-    let raw = run.data.first().map_or(&[][..], |(_, u)| u.as_slice());
-    let stats = indicator_stats(&raw_columns(&run.framework, raw), &StatsOptions::default());
+pub fn statistics(a: &Analysis) -> Table {
+    let stats = &a.stats;
     let mut t = Table::new(
         &[
             "iCode",
@@ -139,13 +160,8 @@ pub fn statistics(run: &PipelineRun) -> Table {
 }
 
 /// Pearson correlations between the indicators' normalised values (a square matrix).
-pub fn correlation_matrix(run: &PipelineRun) -> Table {
-    let c = correlations(
-        &run.framework,
-        &run.scores,
-        CorrelationMethod::Pearson,
-        &StatsOptions::default(),
-    );
+pub fn correlation_matrix(a: &Analysis) -> Table {
+    let c = &a.correlations;
     let mut header = vec!["iCode"];
     header.extend(c.codes.iter().map(String::as_str));
     let right: Vec<bool> = (0..header.len()).map(|k| k > 0).collect();
@@ -159,7 +175,7 @@ pub fn correlation_matrix(run: &PipelineRun) -> Table {
 }
 
 /// Every table of the report, with its file name.
-pub fn parts(run: &PipelineRun) -> Vec<Part> {
+pub fn parts(run: &PipelineRun, a: &Analysis) -> Vec<Part> {
     let mut v = Vec::new();
     if !run.treated.is_empty() {
         v.push(Part {
@@ -173,32 +189,25 @@ pub fn parts(run: &PipelineRun) -> Vec<Part> {
     });
     v.push(Part {
         file: "Statistics.csv",
-        table: statistics(run),
+        table: statistics(a),
     });
     v.push(Part {
         file: "Correlations.csv",
-        table: correlation_matrix(run),
+        table: correlation_matrix(a),
     });
     v
 }
 
 /// The JSON form: the scores with every table of the report.
-pub fn json(run: &PipelineRun) -> serde_json::Value {
-    let c = correlations(
-        &run.framework,
-        &run.scores,
-        CorrelationMethod::Pearson,
-        &StatsOptions::default(),
-    );
-    let raw = run.data.first().map_or(&[][..], |(_, u)| u.as_slice());
+pub fn json(run: &PipelineRun, a: &Analysis) -> serde_json::Value {
     json!({
         "scores": run.scores,
         "treatment": run.treated,
         "imputation": run.imputed,
         "screened": run.screened,
         "effective_weights": run.framework.effective_weights(),
-        "statistics": indicator_stats(&raw_columns(&run.framework, raw), &StatsOptions::default()),
-        "correlations": c,
+        "statistics": a.stats,
+        "correlations": a.correlations,
     })
 }
 

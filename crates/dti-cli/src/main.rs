@@ -973,6 +973,8 @@ fn run(cli: Cli) -> Result<(), Fail> {
                 );
             }
             let results = write_results(&run.framework, &run.scores);
+            // Statistics and correlations, computed once for --out-dir and --format json.
+            let mut analysis: Option<coin::Analysis> = None;
             if let Some(dir) = out_dir {
                 std::fs::create_dir_all(&dir)
                     .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
@@ -983,9 +985,12 @@ fn run(cli: Cli) -> Result<(), Fail> {
                     .collect();
                 files.push(("Results.csv".to_owned(), results.clone()));
                 files.extend(
-                    coin::parts(&run)
-                        .into_iter()
-                        .map(|p| (p.file.to_owned(), p.table.csv())),
+                    coin::parts(
+                        &run,
+                        analysis.get_or_insert_with(|| coin::Analysis::of(&run)),
+                    )
+                    .into_iter()
+                    .map(|p| (p.file.to_owned(), p.table.csv())),
                 );
                 // Every path is checked before any is written: no partial set of outputs.
                 for (name, _) in &files {
@@ -997,7 +1002,12 @@ fn run(cli: Cli) -> Result<(), Fail> {
             }
             match out.format {
                 Format::Json => sink(&out).write(
-                    &(serde_json::to_string_pretty(&coin::json(&run)).unwrap_or_default() + "\n"),
+                    &(serde_json::to_string_pretty(&coin::json(
+                        &run,
+                        analysis.get_or_insert_with(|| coin::Analysis::of(&run)),
+                    ))
+                    .unwrap_or_default()
+                        + "\n"),
                 ),
                 Format::Table => {
                     let mut t = coin::ranked(&run);
