@@ -7,8 +7,8 @@
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use dti_core::{
-    read_tables, run_pipeline, score_columns, uncertainty, ColumnInput, ColumnOptions,
-    NumberColumn, Pipeline, ScoreOptions, UncertaintySpec,
+    read_tables, run_pipeline, score_columns, score_records, uncertainty, ColumnInput,
+    ColumnOptions, NumberColumn, Pipeline, UncertaintySpec,
 };
 use std::hint::black_box;
 
@@ -51,18 +51,18 @@ fn coin(c: &mut Criterion) {
     }
 }
 
-/// Scoring 63 × 98 records: values, points and ranks of every node and view; then with
-/// explanations for every unit.
+/// Scoring 63 × 98 records: values, points and ranks of every node and view (the columnar
+/// result, `score_records`); then the per-unit results with explanations for every unit.
 fn records(c: &mut Criterion) {
     let fw = dti_benches::framework_98();
     let units = dti_benches::units_63x98();
     let mut g = c.benchmark_group("63 x 98");
     g.bench_function("score", |b| {
-        let opts = ScoreOptions {
-            explain: false,
-            ..ScoreOptions::default()
+        let opts = ColumnOptions {
+            node_ranks: true,
+            ..ColumnOptions::default()
         };
-        b.iter(|| fw.score_with(black_box(&units), &opts).expect("scores"))
+        b.iter(|| score_records(&fw, black_box(&units), &opts).expect("scores"))
     });
     g.bench_function("score with explanations", |b| {
         b.iter(|| fw.score(black_box(&units)).expect("scores"))

@@ -7,15 +7,16 @@
 //! the bit), unless a unit gave a node with children directly or a node ranks by Copeland:
 //! then it goes unit by unit through `aggregate_all`, as scoring does.
 
+use crate::engine::records::resolve_records;
+use crate::engine::{
+    aggregate_all, aggregate_error, group_by_period, normalisation_groups, normalise_leaves,
+    overflow, Cell, Rows, UnitMeta,
+};
 use crate::error::ScoreError;
 use crate::framework::Framework;
 use crate::input::UnitRecord;
 use crate::normalise::{ranks_ascending_by, Ties};
 use crate::plan::Plan;
-use crate::score::{
-    aggregate_all, aggregate_error, group_by_period, normalisation_groups, normalise_leaves,
-    overflow, resolve_cohort, Cell, Rows, ScoreOptions, UnitMeta,
-};
 
 /// Cells of every unit (unit-major, `n + 1` per unit), and the same values and points
 /// column-major (`n + 1` columns of the units' length) for the column runs.
@@ -121,22 +122,32 @@ impl Evaluator {
         pool_periods: bool,
         ties: Ties,
     ) -> Result<Self, ScoreError> {
-        let opts = ScoreOptions {
-            explain: false,
-            pool_periods,
-            ..ScoreOptions::default()
-        };
-        let m = resolve_cohort(fw, units, &opts)?.matrix;
-        let periods: Vec<Option<i32>> = m.meta.iter().map(|u| u.period).collect();
+        let n1 = fw.plan.n + 1;
+        let kept = resolve_records(fw, units).0.finish(fw, false)?;
+        let meta: Vec<UnitMeta> = kept.rows.iter().map(|&r| UnitMeta::of(&units[r])).collect();
+        let m = meta.len();
+        // The evaluator's unit-by-unit fallback reads rows: the grid transposed once.
+        let (mut value, mut points) = (vec![f64::NAN; m * n1], vec![f64::NAN; m * n1]);
+        let mut cells = vec![Cell::Empty; m * n1];
+        for u in 0..m {
+            let r = u * n1..(u + 1) * n1;
+            kept.grid.row(
+                u,
+                &mut value[r.clone()],
+                &mut points[r.clone()],
+                &mut cells[r],
+            );
+        }
+        let periods: Vec<Option<i32>> = meta.iter().map(|u| u.period).collect();
         let rank_groups = group_by_period(&periods);
-        let norm_groups = normalisation_groups(&rank_groups, m.meta.len(), pool_periods);
+        let norm_groups = normalisation_groups(&rank_groups, m, pool_periods);
         Ok(Evaluator {
-            n1: fw.plan.n + 1,
-            meta: m.meta,
+            n1,
+            meta,
             rank_groups,
             ties,
             norm_groups,
-            resolved: Cells::new(m.value, m.points, m.cells),
+            resolved: Cells::new(value, points, cells),
         })
     }
 

@@ -143,10 +143,9 @@
 mod aggregate;
 mod analysis;
 mod builtin;
-mod columns;
+mod engine;
 mod error;
 mod eval;
-mod explain;
 mod forms;
 mod framework;
 mod impute;
@@ -159,7 +158,6 @@ mod registry;
 mod result;
 mod rules;
 mod scenario;
-mod score;
 mod stats;
 mod suggest;
 #[cfg(feature = "tables")]
@@ -177,10 +175,12 @@ pub use analysis::{
     MAX_INPUTS, MAX_RUNS,
 };
 pub use builtin::{builtin_ids, Extension, Supplement};
-pub use columns::{
-    rank_within, rank_within_by, score_columns, ColumnInput, ColumnOptions, ColumnScores,
-    NumberColumn, ScoreColumn,
+pub use engine::columns::{
+    score_columns, score_records, ColumnInput, ColumnOptions, ColumnScores, NumberColumn,
+    ScoreColumn,
 };
+pub use engine::ranks::{rank_within, rank_within_by};
+pub use engine::records::{score_cohort, ScoreOptions};
 pub use error::{InputError, InputErrorKind, ScoreError};
 pub use framework::{
     Aggregator, DataSource, Framework, FrameworkDef, IndicatorMeta, Level, LevelDef, MissingPolicy,
@@ -202,7 +202,6 @@ pub use scenario::{
     compare, kendall_tau, seek_target, Comparison, Goal, NodeComparison, RankingSummary, Scenario,
     ScenarioError, TargetError, TargetResult, UnitComparison, ValueChange, ValueOp,
 };
-pub use score::{score_cohort, ScoreOptions};
 pub use stats::{
     correlation, correlations, indicator_stats, raw_columns, scored_columns, summarise,
     CorrelationMethod, Correlations, IndicatorStats, NodeCorrelation, StatFlag, StatsOptions,

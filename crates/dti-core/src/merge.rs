@@ -11,11 +11,13 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+use crate::engine::records::{score_cohort, ScoreOptions};
+use crate::engine::results::cohort_scores;
+use crate::engine::{score_grid, Cell, ColumnGrid, Grid, UnitMeta};
 use crate::error::{InputError, ScoreError};
 use crate::framework::Framework;
 use crate::input::UnitRecord;
 use crate::result::{CohortScores, Status, UnitKey, UnitScore};
-use crate::score::{finish, score_cohort, Cell, Matrix, ScoreOptions, UnitMeta};
 
 /// One merged unit and the former units it was formed from.
 ///
@@ -311,6 +313,9 @@ pub struct MergedScores {
     pub problems: Vec<MergeProblem>,
 }
 
+/// A merged unit and its cells as one row: value, points and state of every node.
+type MergedRow = (UnitMeta, Vec<f64>, Vec<f64>, Vec<Cell>);
+
 /// Scores merged units from their former units: former units are scored with the framework,
 /// each node at the merge level (see [`MergeOptions::depth`]) gets the plain average of its
 /// former units' values, and the merged units are aggregated, ranked and explained as usual.
@@ -391,7 +396,8 @@ pub fn merge_cohort(
 
     let mut problems = Vec::new();
     let mut members = Vec::new();
-    let mut matrix = Matrix::default();
+    // Each merged unit's cells as one row (value, points, state of every node).
+    let mut merged: Vec<MergedRow> = Vec::new();
     let mut vals = Vec::new();
     for &period in &periods {
         for g in &map.groups {
@@ -417,22 +423,22 @@ pub fn merge_cohort(
                 });
                 continue;
             }
-            let u = matrix.push(
-                UnitMeta {
-                    unit: g.unit.clone(),
-                    name: g.name.clone(),
-                    period,
-                    groups: Default::default(),
-                },
-                n1,
+            let meta = UnitMeta {
+                unit: g.unit.clone(),
+                name: g.name.clone(),
+                period,
+                groups: Default::default(),
+            };
+            let (mut value, mut points, mut cells) = (
+                vec![f64::NAN; n1],
+                vec![f64::NAN; n1],
+                vec![Cell::Empty; n1],
             );
-            let base = u * n1;
             for &i in &plan.pre_order {
                 let p = plan.parent[i];
-                if p != plan.root
-                    && (in_cut(p) || matches!(matrix.cells[base + p], Cell::Given | Cell::Covered))
+                if p != plan.root && (in_cut(p) || matches!(cells[p], Cell::Given | Cell::Covered))
                 {
-                    matrix.cells[base + i] = Cell::Covered;
+                    cells[i] = Cell::Covered;
                     continue;
                 }
                 let everywhere = present.iter().all(|s| s.nodes[i].status == Status::Given);
@@ -442,16 +448,17 @@ pub fn merge_cohort(
                 vals.clear();
                 vals.extend(present.iter().filter_map(|s| s.nodes[i].value));
                 if vals.is_empty() {
-                    matrix.cells[base + i] = Cell::Missing;
+                    cells[i] = Cell::Missing;
                     continue;
                 }
                 // Sorted, so the sum does not depend on the order of the former units.
                 vals.sort_by(f64::total_cmp);
                 let avg = vals.iter().sum::<f64>() / vals.len() as f64;
-                matrix.value[base + i] = avg;
-                matrix.points[base + i] = plan.max[i].map_or(f64::NAN, |m| avg * m);
-                matrix.cells[base + i] = Cell::Given;
+                value[i] = avg;
+                points[i] = plan.max[i].map_or(f64::NAN, |m| avg * m);
+                cells[i] = Cell::Given;
             }
+            merged.push((meta, value, points, cells));
             members.push(MergedUnit {
                 unit: g.unit.clone(),
                 period,
@@ -463,7 +470,19 @@ pub fn merge_cohort(
     if !opts.lenient && !problems.is_empty() {
         return Err(MergeError::Input { problems });
     }
-    let scores = finish(fw, matrix, &opts.score)?;
+    let mut grid = ColumnGrid::empty(plan, merged.len());
+    for (u, (_, value, points, cells)) in merged.iter().enumerate() {
+        for i in 0..n1 {
+            grid.set(u, i, value[i], points[i], cells[i]);
+        }
+    }
+    let meta: Vec<UnitMeta> = merged.into_iter().map(|(m, ..)| m).collect();
+    let units = crate::engine::grid::UnitIds {
+        ids: meta.iter().map(|m| m.unit.as_str()).collect(),
+        periods: meta.iter().map(|m| m.period).collect(),
+    };
+    let scored = score_grid(fw, grid, &units, opts.score.pool_periods)?;
+    let scores = cohort_scores(fw, scored, meta, Default::default(), &opts.score);
     Ok(MergedScores {
         scores,
         members,

@@ -6,6 +6,8 @@
 //! non-missing x'; the standard deviation uses n − 1; ranks give ties the lowest rank.
 
 use serde::{Deserialize, Serialize};
+
+pub(crate) use crate::engine::ranks::{ranks_ascending, ranks_ascending_by};
 use thiserror::Error;
 
 /// A normalisation method with its parameters, chosen as data.
@@ -480,34 +482,6 @@ impl std::str::FromStr for Ties {
                 "'{s}' is not a tie rule: exact, tolerance or tolerance:REL"
             )),
         }
-    }
-}
-
-fn tied_by(a: f64, b: f64, ties: Ties) -> bool {
-    match ties {
-        Ties::Exact => a == b,
-        Ties::Tolerance(rel) => a == b || (a - b).abs() <= rel * a.abs().max(b.abs()),
-    }
-}
-
-/// Ascending competition ranks of the non-missing values, ties → the lowest rank
-/// (1, 2, 2, 4); missing stays NaN. Values within [`TIE_TOLERANCE`] of the previous one in
-/// sorted order are tied.
-pub(crate) fn ranks_ascending(x: &[f64], out: &mut [f64]) {
-    ranks_ascending_by(x, out, Ties::default());
-}
-
-/// [`ranks_ascending`] with a tie rule: the one rank routine behind every rank reported.
-pub(crate) fn ranks_ascending_by(x: &[f64], out: &mut [f64], ties: Ties) {
-    let mut idx: Vec<usize> = (0..x.len()).filter(|&i| !x[i].is_nan()).collect();
-    idx.sort_unstable_by(|&a, &b| x[a].total_cmp(&x[b]));
-    out.iter_mut().for_each(|o| *o = f64::NAN);
-    let mut rank = 1.0;
-    for (pos, &i) in idx.iter().enumerate() {
-        if pos > 0 && !tied_by(x[i], x[idx[pos - 1]], ties) {
-            rank = (pos + 1) as f64;
-        }
-        out[i] = rank;
     }
 }
 

@@ -656,7 +656,7 @@ pub fn seek_target(
     let mut work = ev.work();
     let (mut v, mut r) = (vec![f64::NAN; m], vec![f64::NAN; m]);
     // The unit's effective leaves: leaves not covered, and nodes it gave directly.
-    use crate::score::Cell;
+    use crate::engine::Cell;
     let candidates: Vec<usize> = (0..plan.n)
         .filter(|&i| match base.cells[u * n1 + i] {
             Cell::Given => true,

@@ -15,6 +15,7 @@ use std::collections::{BTreeMap, HashMap};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+use crate::engine::records::ScoreOptions;
 use crate::framework::{
     Aggregator, Framework, FrameworkDef, IndicatorMeta, MissingPolicy, NodeDef, Rule,
 };
@@ -22,7 +23,6 @@ use crate::impute::{impute, Imputation, ImputeReport};
 use crate::input::{Entry, UnitRecord, Value};
 use crate::normalise::{Normaliser, Ties};
 use crate::result::{CohortScores, UnitKey};
-use crate::score::ScoreOptions;
 use crate::treat::{treat, TreatReport, Treatment};
 use crate::validate::FrameworkError;
 

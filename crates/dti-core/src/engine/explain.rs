@@ -1,11 +1,11 @@
 //! Explanations: what each leaf earned, lost and contributed, and where a unit would gain
 //! most.
 
+use super::grid::Cell;
 use crate::aggregate::{aggregate, term};
 use crate::framework::{Aggregator, Framework};
 use crate::plan::{Plan, NO_PARENT};
 use crate::result::{Explanation, LeafExplanation, Opportunity};
-use crate::score::Cell;
 
 /// Explains one unit from its scored cells. `top` holds each leaf's best reachable value.
 pub(crate) fn explain(

@@ -1,0 +1,242 @@
+//! The checks every front door shares, written once against the grid: unit ids (empty,
+//! repeated within a period), values below a node given directly, the missing-data policy,
+//! and nodes that would need unpublished weights. An adapter fills an [`Intake`] with the
+//! cells it resolved and the problems of its own format; [`Intake::finish`] runs the rest.
+
+use std::collections::hash_map::Entry;
+use std::collections::{HashMap, HashSet};
+
+use super::grid::{Cell, ColumnGrid, Grid, UnitIds};
+use crate::error::{InputError, InputErrorKind, ScoreError};
+use crate::framework::Framework;
+use crate::plan::MissingFill;
+use crate::result::UnitKey;
+
+/// Cells resolved by an adapter, before the shared checks. Rows are input rows.
+pub(crate) struct Intake<'a> {
+    pub grid: ColumnGrid,
+    pub units: UnitIds<'a>,
+    /// Rows that are not scored at all (an empty or repeated id).
+    pub skip: Vec<bool>,
+    /// `(row, node)` of values rejected by a rule: they count as not reported, but the
+    /// missing-data policy does not report them a second time.
+    pub rejected: HashSet<(usize, usize)>,
+    pub problems: Vec<InputError>,
+}
+
+/// What is scored after the checks: the scorable rows' cells.
+pub(crate) struct Kept<'a> {
+    pub grid: ColumnGrid,
+    pub units: UnitIds<'a>,
+    /// The input row of each grid row.
+    pub rows: Vec<usize>,
+    /// Every problem, ordered by row (lenient mode; strict mode fails on any).
+    pub problems: Vec<InputError>,
+    pub excluded: Vec<UnitKey>,
+}
+
+impl<'a> Intake<'a> {
+    /// Empty cells for these rows; an empty id, or an id already seen in the same period
+    /// (ids that differ only by case, diacritics or spacing are one unit: `unit_key`),
+    /// is a problem and its row is skipped (the first row of a unit × period counts).
+    pub fn new(fw: &Framework, ids: Vec<&'a str>, periods: Vec<Option<i32>>) -> Intake<'a> {
+        let m = ids.len();
+        let mut intake = Intake {
+            grid: ColumnGrid::empty(&fw.plan, m),
+            units: UnitIds { ids, periods },
+            skip: vec![false; m],
+            rejected: HashSet::new(),
+            problems: Vec::new(),
+        };
+        let mut first: HashMap<(std::borrow::Cow<'_, str>, Option<i32>), usize> =
+            HashMap::with_capacity(m);
+        for u in 0..m {
+            let id = intake.units.ids[u];
+            let kind = if id.trim().is_empty() {
+                InputErrorKind::EmptyUnitId
+            } else {
+                match first.entry((crate::text::unit_key(id), intake.units.periods[u])) {
+                    Entry::Occupied(e) => InputErrorKind::DuplicateUnit {
+                        first_row: *e.get(),
+                    },
+                    Entry::Vacant(e) => {
+                        e.insert(u);
+                        continue;
+                    }
+                }
+            };
+            let p = intake.problem(u, None, kind);
+            intake.problems.push(p);
+            intake.skip[u] = true;
+        }
+        intake
+    }
+
+    /// A problem of row `u`.
+    pub fn problem(&self, u: usize, indicator: Option<&str>, kind: InputErrorKind) -> InputError {
+        InputError {
+            row: u,
+            unit: self.units.ids[u].to_owned(),
+            period: self.units.periods[u],
+            indicator: indicator.map(str::to_owned),
+            kind,
+        }
+    }
+
+    /// Runs the shared checks; strict mode fails on any problem, lenient mode leaves out
+    /// the rows that cannot be scored (listed in `excluded`).
+    pub fn finish(mut self, fw: &Framework, lenient: bool) -> Result<Kept<'a>, ScoreError> {
+        self.cover(fw);
+        let mut unscorable = self.fill_missing(fw);
+        self.check_weights(fw, &mut unscorable);
+        // Stable: within a row, the adapter's problems come first, then coverage, missing
+        // values and weights, in node order.
+        self.problems.sort_by_key(|p| p.row);
+        if !lenient && !self.problems.is_empty() {
+            return Err(ScoreError::Input {
+                problems: self.problems,
+            });
+        }
+        let m = self.units.ids.len();
+        let out = |u: usize| self.skip[u] || unscorable[u];
+        let rows: Vec<usize> = (0..m).filter(|&u| !out(u)).collect();
+        let excluded = (0..m)
+            .filter(|&u| out(u))
+            .map(|u| UnitKey {
+                row: u,
+                unit: self.units.ids[u].to_owned(),
+                period: self.units.periods[u],
+            })
+            .collect();
+        let mut grid = self.grid;
+        grid.keep(&rows);
+        let units = if rows.len() == m {
+            self.units
+        } else {
+            UnitIds {
+                ids: rows.iter().map(|&u| self.units.ids[u]).collect(),
+                periods: rows.iter().map(|&u| self.units.periods[u]).collect(),
+            }
+        };
+        Ok(Kept {
+            grid,
+            units,
+            rows,
+            problems: self.problems,
+            excluded,
+        })
+    }
+
+    /// Below a node given directly nothing is scored; a value there is a conflict, named by
+    /// the topmost given node.
+    #[allow(clippy::needless_range_loop)] // a row indexes several columns
+    fn cover(&mut self, fw: &Framework) {
+        let plan = &fw.plan;
+        let grid = &mut self.grid;
+        if !grid.cells[..plan.n]
+            .iter()
+            .any(|c| c.contains(&Cell::Given))
+        {
+            return;
+        }
+        let m = grid.units();
+        let mut above = vec![vec![usize::MAX; m]; plan.n + 1];
+        for &i in &plan.pre_order {
+            let p = plan.parent[i];
+            if p == plan.root {
+                continue;
+            }
+            for u in 0..m {
+                let a = if grid.cells[p][u] == Cell::Given {
+                    p
+                } else {
+                    above[p][u]
+                };
+                above[i][u] = a;
+                if a == usize::MAX {
+                    continue;
+                }
+                if !self.skip[u]
+                    && matches!(grid.cells[i][u], Cell::Scored | Cell::Given | Cell::Raw)
+                {
+                    let kind = InputErrorKind::NodeAndDescendant {
+                        descendant: fw.def.nodes[i].code.clone(),
+                    };
+                    let code = &fw.def.nodes[a].code;
+                    self.problems.push(InputError {
+                        row: u,
+                        unit: self.units.ids[u].to_owned(),
+                        period: self.units.periods[u],
+                        indicator: Some(code.clone()),
+                        kind,
+                    });
+                }
+                grid.set(u, i, f64::NAN, f64::NAN, Cell::Covered);
+            }
+        }
+    }
+
+    /// The missing-data policy of every leaf not reported; returns the rows that cannot be
+    /// scored (a value missing under policy `error`).
+    #[allow(clippy::needless_range_loop)] // a row indexes several columns
+    fn fill_missing(&mut self, fw: &Framework) -> Vec<bool> {
+        let plan = &fw.plan;
+        let m = self.grid.units();
+        let mut unscorable = vec![false; m];
+        for i in 0..plan.n {
+            if plan.rule[i].is_none() || !self.grid.cells[i].contains(&Cell::Empty) {
+                continue;
+            }
+            let fill = plan.missing_fill(i);
+            for u in 0..m {
+                if self.skip[u] || self.grid.cells[i][u] != Cell::Empty {
+                    continue;
+                }
+                match fill {
+                    MissingFill::Later => {}
+                    MissingFill::Zero { points } => self.grid.set(u, i, 0.0, points, Cell::Missing),
+                    MissingFill::Omit => self.grid.cells[i][u] = Cell::Missing,
+                    MissingFill::Fail => {
+                        unscorable[u] = true;
+                        if !self.rejected.contains(&(u, i)) {
+                            let p = self.problem(
+                                u,
+                                Some(&fw.def.nodes[i].code),
+                                InputErrorKind::Missing,
+                            );
+                            self.problems.push(p);
+                        }
+                    }
+                }
+            }
+        }
+        unscorable
+    }
+
+    /// Aggregating a node over children with unpublished weights would present a guess.
+    #[allow(clippy::needless_range_loop)] // a row indexes several columns
+    fn check_weights(&mut self, fw: &Framework, unscorable: &mut [bool]) {
+        let plan = &fw.plan;
+        for &p in &plan.post_order {
+            let children: Vec<String> = plan
+                .unpublished_weights(p)
+                .map(|c| fw.def.nodes[c].code.clone())
+                .collect();
+            if children.is_empty() {
+                continue;
+            }
+            let code = super::kernel::node_code(fw, plan, p);
+            for u in 0..self.grid.units() {
+                if self.skip[u] || self.grid.cells[p][u].kept() {
+                    continue;
+                }
+                unscorable[u] = true;
+                let kind = InputErrorKind::UnpublishedWeights {
+                    children: children.clone(),
+                };
+                let problem = self.problem(u, Some(&code), kind);
+                self.problems.push(problem);
+            }
+        }
+    }
+}

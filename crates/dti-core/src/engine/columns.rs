@@ -1,0 +1,433 @@
+//! Columnar scoring: a panel held as one column of numbers per indicator (as a DataFrame or
+//! a Parquet file holds it) scored straight into one column per node, without building a
+//! record per unit.
+//!
+//! It runs the record path's own steps — leaf rules, coverage below given nodes, the
+//! missing-data policy, normalisation within each period (or pooled), aggregation, views and
+//! ranks — through the same functions (`score.rs` works on any [`Grid`]), so every number is
+//! identical to [`score_cohort`](crate::score_cohort) on the same data; only the layout of
+//! the cells differs. That layout is what makes a million units fast: each step streams
+//! whole columns, and the result columns are the working columns.
+
+use std::borrow::Cow;
+
+use super::checks::Intake;
+use super::grid::{points_column, Cell};
+use super::kernel::{resolve_value, score_grid};
+use super::ranks::ranks;
+use crate::error::{InputError, ScoreError};
+use crate::framework::{Framework, Rule};
+use crate::input::Value;
+use crate::normalise::Ties;
+use crate::result::UnitKey;
+use crate::suggest::closest;
+#[cfg(feature = "parallel")]
+use rayon::prelude::*;
+
+/// One input column: the numbers reported for one node, a value per row.
+///
+/// ```
+/// let c = dti_core::NumberColumn::new("GOV", vec![0.5, 0.7]).with_present(vec![true, false]);
+/// assert_eq!(c.values.len(), 2);
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct NumberColumn<'a> {
+    /// The node code.
+    pub code: Cow<'a, str>,
+    /// One number per row (ignored where `present` says the row has none).
+    pub values: Cow<'a, [f64]>,
+    /// Which rows reported a value (`None`: every row). A row without a value is "not
+    /// reported", as an absent entry of a record.
+    pub present: Option<Vec<bool>>,
+}
+
+impl<'a> NumberColumn<'a> {
+    /// A column where every row has a value.
+    pub fn new(code: impl Into<Cow<'a, str>>, values: impl Into<Cow<'a, [f64]>>) -> Self {
+        NumberColumn {
+            code: code.into(),
+            values: values.into(),
+            present: None,
+        }
+    }
+
+    /// Marks which rows have a value.
+    pub fn with_present(mut self, present: Vec<bool>) -> Self {
+        self.present = Some(present);
+        self
+    }
+}
+
+/// A panel in columns: a unit id (and optionally a period) per row, and one column per
+/// reported node.
+///
+/// ```
+/// use dti_core::{ColumnInput, NumberColumn};
+/// let input = ColumnInput::new(vec!["HN", "HCM"])
+///     .periods(vec![Some(2023), Some(2023)])
+///     .column(NumberColumn::new("GOV", vec![0.5, 0.9]));
+/// assert_eq!(input.units.len(), 2);
+/// ```
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ColumnInput<'a> {
+    /// The unit id of each row.
+    pub units: Vec<&'a str>,
+    /// The period of each row (`None`: no periods).
+    pub periods: Option<Vec<Option<i32>>>,
+    /// The reported nodes, one column each.
+    pub columns: Vec<NumberColumn<'a>>,
+}
+
+impl<'a> ColumnInput<'a> {
+    /// Rows for these units, no columns yet.
+    pub fn new(units: Vec<&'a str>) -> Self {
+        ColumnInput {
+            units,
+            ..ColumnInput::default()
+        }
+    }
+
+    /// Sets the period of each row.
+    pub fn periods(mut self, periods: Vec<Option<i32>>) -> Self {
+        self.periods = Some(periods);
+        self
+    }
+
+    /// Adds a column.
+    pub fn column(mut self, column: NumberColumn<'a>) -> Self {
+        self.columns.push(column);
+        self
+    }
+}
+
+/// How to score columnar input.
+///
+/// ```
+/// let o = dti_core::ColumnOptions::default();
+/// assert!(!o.lenient && !o.pool_periods && !o.node_ranks);
+/// ```
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ColumnOptions {
+    /// Report bad rows in [`ColumnScores::problems`] and score the rest (see
+    /// [`ScoreOptions::lenient`](crate::ScoreOptions::lenient)) instead of failing.
+    pub lenient: bool,
+    /// Normalise cohort-relative indicators over all periods together.
+    pub pool_periods: bool,
+    /// Also rank every node within each period (the index and the views are always
+    /// ranked). Ranking sorts each column, which costs more than scoring it.
+    pub node_ranks: bool,
+    /// When two scores share a rank.
+    pub ties: Ties,
+}
+
+/// One result column set: a node's, a view's or the index's value, points and rank for each
+/// scored row. Missing numbers are NaN.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScoreColumn {
+    /// The node or view code, or the framework id for the index.
+    pub code: String,
+    /// Values (NaN: missing).
+    pub value: Vec<f64>,
+    /// Points (NaN: none). Empty when the node has no points at all (no max points and
+    /// not a points sum), which saves a column of NaN per node.
+    pub points: Vec<f64>,
+    /// Ranks within each period, 1 = best, ties share the lowest rank (`None` for nodes
+    /// unless [`ColumnOptions::node_ranks`]).
+    pub rank: Option<Vec<Option<u32>>>,
+}
+
+/// The result of [`score_columns`]: one entry per scored row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ColumnScores {
+    /// The input row of each result row, ascending (rows left out are in `excluded`).
+    pub rows: Vec<usize>,
+    /// The index (the framework root).
+    pub index: ScoreColumn,
+    /// The views, in framework order.
+    pub views: Vec<ScoreColumn>,
+    /// Every node, in framework order.
+    pub nodes: Vec<ScoreColumn>,
+    /// Every problem (lenient mode), ordered by row.
+    pub problems: Vec<InputError>,
+    /// Rows left out (lenient mode), ordered by row.
+    pub excluded: Vec<UnitKey>,
+}
+
+/// One input column resolved: its node's cells, and what was wrong.
+struct ResolvedColumn {
+    i: usize,
+    value: Vec<f64>,
+    points: Vec<f64>,
+    cells: Vec<Cell>,
+    problems: Vec<InputError>,
+    rejected: Vec<usize>,
+}
+
+/// Scores a panel held in columns. The numbers are those of
+/// [`score_cohort`](crate::score_cohort) on the same data as records (rows are records; a
+/// row without a value in a column did not report that node).
+///
+/// Problems name the input row, unit, period and column. Empty unit ids and repeated
+/// unit × period rows are problems (the first row of a unit × period counts).
+///
+/// ```
+/// use dti_core::{score_columns, ColumnInput, ColumnOptions, Framework, NumberColumn};
+/// let fw = Framework::builtin("vn-pdti-2022")?;
+/// let input = ColumnInput::new(vec!["HN", "HCM"])
+///     .column(NumberColumn::new("GOV", vec![0.5, 0.9]))
+///     .column(NumberColumn::new("ECO", vec![0.4, 0.2]));
+/// let s = score_columns(&fw, &input, &ColumnOptions::default())?;
+/// // HN: 0.5 · 200 + 0.4 · 150 = 160 points; HCM: 180 + 30 = 210.
+/// assert_eq!(s.index.points, [160.0, 210.0]);
+/// assert_eq!(s.index.rank, Some(vec![Some(2), Some(1)]));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn score_columns(
+    fw: &Framework,
+    input: &ColumnInput<'_>,
+    opts: &ColumnOptions,
+) -> Result<ColumnScores, ScoreError> {
+    let plan = &fw.plan;
+    let m = input.units.len();
+    let periods: Vec<Option<i32>> = match &input.periods {
+        Some(p) if p.len() != m => {
+            return Err(column_error(
+                "period",
+                format!("has {} rows, the unit column {m}", p.len()),
+            ))
+        }
+        Some(p) => p.clone(),
+        None => vec![None; m],
+    };
+
+    // Columns: known nodes, each once, of the right length.
+    let mut seen = vec![false; plan.n];
+    let mut cols = Vec::with_capacity(input.columns.len());
+    for c in &input.columns {
+        let Some(i) = plan.index_of(&c.code) else {
+            let suggestion = closest(&c.code, fw.def.nodes.iter().map(|n| n.code.as_str()))
+                .map(|s| format!(" (did you mean '{s}'?)"))
+                .unwrap_or_default();
+            return Err(column_error(
+                &c.code,
+                format!(
+                    "is not an indicator of framework '{}'{suggestion}",
+                    fw.def.id
+                ),
+            ));
+        };
+        if std::mem::replace(&mut seen[i], true) {
+            return Err(column_error(&c.code, "is given twice".to_owned()));
+        }
+        let present_len = c.present.as_ref().map_or(m, Vec::len);
+        if c.values.len() != m || present_len != m {
+            return Err(column_error(
+                &c.code,
+                format!(
+                    "has {} rows, the unit column {m}",
+                    c.values.len().min(present_len)
+                ),
+            ));
+        }
+        cols.push((i, c));
+    }
+
+    let mut intake = Intake::new(fw, input.units.clone(), periods);
+    let skip = &intake.skip;
+    let problem = |u: usize, code: &str, kind| InputError {
+        row: u,
+        unit: input.units[u].to_owned(),
+        period: intake.units.periods[u],
+        indicator: Some(code.to_owned()),
+        kind,
+    };
+
+    // Leaf rules and given values, column by column (in parallel with feature `parallel`).
+    let resolve = |&(i, c): &(usize, &NumberColumn<'_>)| {
+        let mut r = ResolvedColumn {
+            i,
+            value: vec![f64::NAN; m],
+            points: points_column(plan, i, m),
+            cells: vec![Cell::Empty; m],
+            problems: Vec::new(),
+            rejected: Vec::new(),
+        };
+        let dir = plan.direction[i];
+        let normalised = matches!(plan.rule[i], Some(Rule::Normalised { .. }));
+        let (values, present): (&[f64], Option<&[bool]>) = (&c.values, c.present.as_deref());
+        for (u, &x) in values.iter().enumerate() {
+            if skip[u] || present.is_some_and(|p| !p[u]) {
+                continue;
+            }
+            // What `resolve_value` gives a finite number under a normalised rule, inline.
+            if normalised && x.is_finite() {
+                r.value[u] = dir * x;
+                r.cells[u] = Cell::Raw;
+                continue;
+            }
+            match resolve_value(plan, i, &Value::Number(x)) {
+                Ok((v, p, cell)) => {
+                    r.value[u] = v;
+                    if let Some(slot) = r.points.get_mut(u) {
+                        *slot = p;
+                    }
+                    r.cells[u] = cell;
+                }
+                Err(kind) => {
+                    r.problems.push(problem(u, &c.code, kind));
+                    r.rejected.push(u);
+                }
+            }
+        }
+        r
+    };
+    #[cfg(feature = "parallel")]
+    let mut resolved: Vec<ResolvedColumn> = if m * cols.len() >= super::kernel::PARALLEL_CELLS {
+        cols.par_iter().map(resolve).collect()
+    } else {
+        cols.iter().map(resolve).collect()
+    };
+    #[cfg(not(feature = "parallel"))]
+    let mut resolved: Vec<ResolvedColumn> = cols.iter().map(resolve).collect();
+    // Problems in node order (the input's order may differ).
+    resolved.sort_by_key(|r| r.i);
+    for r in resolved {
+        intake.problems.extend(r.problems);
+        intake
+            .rejected
+            .extend(r.rejected.into_iter().map(|u| (u, r.i)));
+        intake.grid.value[r.i] = r.value;
+        intake.grid.points[r.i] = r.points;
+        intake.grid.cells[r.i] = r.cells;
+    }
+
+    let kept = intake.finish(fw, opts.lenient)?;
+    let scored = score_grid(fw, kept.grid, &kept.units, opts.pool_periods)?;
+    Ok(column_scores(
+        fw,
+        scored,
+        kept.rows,
+        kept.problems,
+        kept.excluded,
+        opts,
+    ))
+}
+
+/// Scores unit records into result columns: the numbers of
+/// [`score_cohort`](crate::score_cohort) (the same engine), without a struct per unit and
+/// node — the fast way to values, points and ranks when nothing needs the per-unit form.
+/// [`ColumnOptions::lenient`] works as [`ScoreOptions::lenient`](crate::ScoreOptions).
+///
+/// ```
+/// use dti_core::{score_records, ColumnOptions, Framework, UnitRecord};
+/// let fw = Framework::builtin("vn-pdti-2022")?;
+/// let units = [
+///     UnitRecord::new("HN").value("GOV", 0.5).value("ECO", 0.4),
+///     UnitRecord::new("HCM").value("GOV", 0.9).value("ECO", 0.2),
+/// ];
+/// let opts = ColumnOptions { node_ranks: true, ..ColumnOptions::default() };
+/// let s = score_records(&fw, &units, &opts)?;
+/// // HN: 0.5 · 200 + 0.4 · 150 = 160 points; HCM: 180 + 30 = 210.
+/// assert_eq!(s.index.points, [160.0, 210.0]);
+/// let eco = s.nodes.iter().find(|n| n.code == "ECO").unwrap();
+/// assert_eq!(eco.rank, Some(vec![Some(1), Some(2)]));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn score_records(
+    fw: &Framework,
+    units: &[crate::UnitRecord],
+    opts: &ColumnOptions,
+) -> Result<ColumnScores, ScoreError> {
+    let (intake, _) = super::records::resolve_records(fw, units);
+    let kept = intake.finish(fw, opts.lenient)?;
+    let scored = score_grid(fw, kept.grid, &kept.units, opts.pool_periods)?;
+    Ok(column_scores(
+        fw,
+        scored,
+        kept.rows,
+        kept.problems,
+        kept.excluded,
+        opts,
+    ))
+}
+
+/// The scored grid as result columns (the grid's own columns, moved).
+fn column_scores(
+    fw: &Framework,
+    scored: super::kernel::ScoredGrid,
+    rows: Vec<usize>,
+    problems: Vec<InputError>,
+    excluded: Vec<UnitKey>,
+    opts: &ColumnOptions,
+) -> ColumnScores {
+    let groups = &scored.rank_groups;
+    let views = fw
+        .def
+        .views
+        .iter()
+        .zip(scored.views)
+        .map(|(v, (value, points))| ScoreColumn {
+            code: v.code.clone(),
+            rank: Some(ranks(&value, groups, opts.ties)),
+            value,
+            points,
+        })
+        .collect();
+    let (mut value, mut points) = (scored.grid.value, scored.grid.points);
+    let index_value = value.pop().unwrap_or_default();
+    let index_points = points.pop().unwrap_or_default();
+    let index = ScoreColumn {
+        code: fw.def.id.clone(),
+        rank: Some(ranks(&index_value, groups, opts.ties)),
+        value: index_value,
+        points: index_points,
+    };
+    let nodes = fw
+        .def
+        .nodes
+        .iter()
+        .zip(value.into_iter().zip(points))
+        .map(|(n, (value, points))| ScoreColumn {
+            code: n.code.clone(),
+            rank: opts.node_ranks.then(|| ranks(&value, groups, opts.ties)),
+            value,
+            points,
+        })
+        .collect();
+    ColumnScores {
+        rows,
+        index,
+        views,
+        nodes,
+        problems,
+        excluded,
+    }
+}
+
+fn column_error(column: &str, problem: String) -> ScoreError {
+    ScoreError::Column {
+        column: column.to_owned(),
+        problem,
+    }
+}
+
+impl Framework {
+    /// [`score_columns`] on this framework.
+    ///
+    /// ```
+    /// # use dti_core::*;
+    /// let fw = Framework::from_json(r#"{"schema_version": 1, "id": "t", "name_vi": "T",
+    ///   "nodes": [{"code": "A", "name_vi": "A", "max_points": 10}]}"#)?;
+    /// let input = ColumnInput::new(vec!["X", "Y"]).column(NumberColumn::new("A", vec![0.3, 2.0]));
+    /// let err = fw.score_columns(&input, &ColumnOptions::default()).unwrap_err();
+    /// assert!(err.to_string().contains("row 1, unit 'Y', indicator 'A': 2 is outside 0..1"), "{err}");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn score_columns(
+        &self,
+        input: &ColumnInput<'_>,
+        opts: &ColumnOptions,
+    ) -> Result<ColumnScores, ScoreError> {
+        score_columns(self, input, opts)
+    }
+}

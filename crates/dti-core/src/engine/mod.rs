@@ -1,0 +1,24 @@
+//! The one scoring engine. Every front door — records ([`score_cohort`]), columns
+//! ([`score_columns`]), merged units, the COINr tables and the bindings through those —
+//! fills the same grid of `f64` columns (`grid.rs`, one per node); the checks
+//! (`checks.rs`), the arithmetic (`kernel.rs`) and the ranks (`ranks.rs`) are written once
+//! against it; results are turned into per-unit structs only at the edge (`results.rs`),
+//! with explanations only when asked (`explain.rs`).
+//!
+//! [`score_cohort`]: crate::score_cohort
+//! [`score_columns`]: crate::score_columns
+
+mod checks;
+pub(crate) mod columns;
+pub(crate) mod explain;
+pub(crate) mod grid;
+pub(crate) mod kernel;
+pub(crate) mod ranks;
+pub(crate) mod records;
+pub(crate) mod results;
+
+pub(crate) use grid::{Cell, ColumnGrid, Grid, Rows, UnitMeta};
+pub(crate) use kernel::{
+    aggregate_all, aggregate_error, group_by_period, normalisation_groups, normalise_leaves,
+    overflow, score_grid,
+};

@@ -1,0 +1,162 @@
+//! The one rank routine behind every rank this crate reports: scoring, the analyses'
+//! evaluator, the normaliser `rank` and the batch frames all call
+//! [`ranks_ascending_by`].
+
+use crate::normalise::Ties;
+
+/// Whether two neighbours in sorted order share a rank.
+fn tied_by(a: f64, b: f64, ties: Ties) -> bool {
+    match ties {
+        Ties::Exact => a == b,
+        Ties::Tolerance(rel) => a == b || (a - b).abs() <= rel * a.abs().max(b.abs()),
+    }
+}
+
+/// A key whose unsigned order is the IEEE total order of `x` (as `f64::total_cmp`), so a
+/// column sorts as integers.
+#[inline]
+fn order_key(x: f64) -> u64 {
+    let b = x.to_bits();
+    if b >> 63 == 1 {
+        !b
+    } else {
+        b | (1 << 63)
+    }
+}
+
+/// Ascending competition ranks of the non-missing values, ties → the lowest rank
+/// (1, 2, 2, 4); missing stays NaN. Values within the default tolerance of the previous one in
+/// sorted order are tied (`TIE_TOLERANCE`).
+pub(crate) fn ranks_ascending(x: &[f64], out: &mut [f64]) {
+    ranks_ascending_by(x, out, Ties::default());
+}
+
+/// [`ranks_ascending`] with a tie rule.
+pub(crate) fn ranks_ascending_by(x: &[f64], out: &mut [f64], ties: Ties) {
+    let mut keys: Vec<(u64, usize)> = x
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| !v.is_nan())
+        .map(|(i, &v)| (order_key(v), i))
+        .collect();
+    // Equal keys are equal values, tied whatever their order.
+    keys.sort_unstable_by_key(|k| k.0);
+    out.iter_mut().for_each(|o| *o = f64::NAN);
+    let mut rank = 1.0;
+    for pos in 0..keys.len() {
+        let (key, i) = keys[pos];
+        if pos > 0 {
+            let (prev_key, prev) = keys[pos - 1];
+            if key != prev_key && !tied_by(x[i], x[prev], ties) {
+                rank = (pos + 1) as f64;
+            }
+        }
+        out[i] = rank;
+    }
+}
+
+/// Ranks of a value column within each period group (see [`rank_within`]).
+pub(crate) fn ranks(
+    value: &[f64],
+    groups: &[(Option<i32>, Vec<usize>)],
+    ties: Ties,
+) -> Vec<Option<u32>> {
+    rank_within_by(
+        value,
+        groups.iter().map(|(_, members)| members.as_slice()),
+        ties,
+    )
+}
+
+/// Competition ranks of `value` within each group of positions: 1 = the highest, values
+/// equal up to 1e-12 (relative) share the lowest rank (1, 2, 2, 4), NaN gets none, and
+/// positions in no group get none. The rule behind every rank this crate reports.
+///
+/// ```
+/// let v = [0.5, 0.9, 0.5, f64::NAN, 0.1];
+/// let r = dti_core::rank_within(&v, [&[0, 1, 2, 3][..], &[4][..]]);
+/// assert_eq!(r, [Some(2), Some(1), Some(2), None, Some(1)]);
+/// ```
+pub fn rank_within<'a>(
+    value: &[f64],
+    groups: impl IntoIterator<Item = &'a [usize]>,
+) -> Vec<Option<u32>> {
+    rank_within_by(value, groups, Ties::default())
+}
+
+/// [`rank_within`] with a tie rule.
+///
+/// ```
+/// use dti_core::Ties;
+/// let v = [0.3, 0.1 + 0.2]; // 0.3 and 0.30000000000000004
+/// let groups = [&[0, 1][..]];
+/// assert_eq!(dti_core::rank_within_by(&v, groups, Ties::default()), [Some(1), Some(1)]);
+/// assert_eq!(dti_core::rank_within_by(&v, groups, Ties::Exact), [Some(2), Some(1)]);
+/// ```
+pub fn rank_within_by<'a>(
+    value: &[f64],
+    groups: impl IntoIterator<Item = &'a [usize]>,
+    ties: Ties,
+) -> Vec<Option<u32>> {
+    let mut out = vec![None; value.len()];
+    let (mut col, mut r) = (Vec::new(), Vec::new());
+    for members in groups {
+        col.clear();
+        col.extend(
+            members
+                .iter()
+                .map(|&u| -value.get(u).copied().unwrap_or(f64::NAN)),
+        );
+        r.resize(col.len(), f64::NAN);
+        ranks_ascending_by(&col, &mut r, ties);
+        for (&u, &x) in members.iter().zip(&r) {
+            if let Some(o) = out.get_mut(u) {
+                *o = (!x.is_nan()).then_some(x as u32);
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalise::TIE_TOLERANCE;
+
+    #[test]
+    fn the_key_orders_as_total_cmp() {
+        let xs = [
+            f64::NEG_INFINITY,
+            -1e300,
+            -1.0,
+            -f64::MIN_POSITIVE,
+            -0.0,
+            0.0,
+            f64::MIN_POSITIVE,
+            0.5,
+            1.0,
+            f64::INFINITY,
+        ];
+        for a in xs {
+            for b in xs {
+                assert_eq!(order_key(a).cmp(&order_key(b)), a.total_cmp(&b), "{a} {b}");
+            }
+        }
+    }
+
+    #[test]
+    fn competition_ranks_with_ties_and_missing() {
+        let x = [3.0, 1.0, f64::NAN, 1.0, 2.0];
+        let mut out = [0.0; 5];
+        ranks_ascending_by(&x, &mut out, Ties::Exact);
+        assert_eq!(out[..2], [4.0, 1.0]);
+        assert!(out[2].is_nan());
+        assert_eq!(out[3..], [1.0, 3.0]);
+        // 0.3 and 0.1 + 0.2 differ in the last bit: tied only within the tolerance.
+        let y = [0.1 + 0.2, 0.3];
+        ranks_ascending_by(&y, &mut out[..2], Ties::Exact);
+        assert_eq!(out[..2], [2.0, 1.0]);
+        ranks_ascending_by(&y, &mut out[..2], Ties::Tolerance(TIE_TOLERANCE));
+        assert_eq!(out[..2], [1.0, 1.0]);
+    }
+}

@@ -1,0 +1,246 @@
+//! The record adapter: a cohort of [`UnitRecord`]s resolved into the engine's grid (leaf
+//! rules, given values, self-assessed and appraised pairs), scored by the engine, and
+//! returned as per-unit results ([`CohortScores`]), with explanations when asked.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::checks::Intake;
+use super::grid::{Cell, UnitMeta};
+use super::kernel::{resolve_value, score_grid};
+use super::results::{cohort_scores, Sides};
+use crate::error::{InputErrorKind, ScoreError};
+use crate::framework::Framework;
+use crate::input::{Entry, UnitRecord, Value};
+use crate::normalise::Ties;
+use crate::result::{AssessedScore, CohortScores};
+use crate::rules::Scored;
+use crate::suggest::closest;
+
+/// How to score a cohort.
+///
+/// ```
+/// let o: dti_core::ScoreOptions = serde_json::from_str(r#"{"lenient": true}"#)?;
+/// assert!(o.lenient && o.explain);
+/// assert_eq!(o.top_n, 5);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ScoreOptions {
+    /// Collect input problems into [`CohortScores::problems`] and score the rest, instead of
+    /// failing. A rejected value counts as not reported; duplicate records after the first,
+    /// units with missing values under missing policy `error`, and units that would need
+    /// unpublished weights, are left out and listed in [`CohortScores::excluded`].
+    pub lenient: bool,
+    /// Compute each unit's [`Explanation`](crate::Explanation).
+    pub explain: bool,
+    /// How many improvement opportunities each explanation lists.
+    pub top_n: usize,
+    /// Normalise cohort-relative indicators over all periods together (comparable over
+    /// time) instead of within each period. Ranks are always within each period.
+    pub pool_periods: bool,
+    /// When two scores share a rank (default: equal up to 1e-12, relative).
+    pub ties: Ties,
+}
+
+impl Default for ScoreOptions {
+    fn default() -> Self {
+        ScoreOptions {
+            lenient: false,
+            explain: true,
+            top_n: 5,
+            pool_periods: false,
+            ties: Ties::default(),
+        }
+    }
+}
+
+/// Scores a cohort of unit records against a framework.
+///
+/// Every node and view gets points, a value and a rank within its period; every problem in
+/// the input is reported (all of them, with row, unit and indicator). See [`ScoreOptions`].
+///
+/// ```
+/// use dti_core::{score_cohort, Framework, ScoreOptions, UnitRecord};
+/// let fw = Framework::from_json(r#"{"schema_version": 1, "id": "t", "name_vi": "T", "scale": 100,
+///   "nodes": [{"code": "A", "name_vi": "A", "max_points": 60}, {"code": "B", "name_vi": "B", "max_points": 40}]}"#)?;
+/// let units = [
+///     UnitRecord::new("X").value("A", 0.5).value("B", 1.0), // 30 + 40 = 70
+///     UnitRecord::new("Y").value("A", 1.0).value("B", 0.0), // 60 +  0 = 60
+/// ];
+/// let s = score_cohort(&fw, &units, &ScoreOptions::default())?;
+/// assert_eq!(s.units[0].points, Some(70.0));
+/// assert_eq!(s.units[0].rank, Some(1));
+/// assert_eq!(s.units[1].node("A").and_then(|n| n.rank), Some(1));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn score_cohort(
+    fw: &Framework,
+    units: &[UnitRecord],
+    opts: &ScoreOptions,
+) -> Result<CohortScores, ScoreError> {
+    let (intake, sides) = resolve_records(fw, units);
+    let kept = intake.finish(fw, opts.lenient)?;
+    let meta: Vec<UnitMeta> = kept.rows.iter().map(|&r| UnitMeta::of(&units[r])).collect();
+    // Pairs of rows left out go with them; the rest follow their row into the grid.
+    let at: HashMap<usize, usize> = kept.rows.iter().enumerate().map(|(k, &r)| (r, k)).collect();
+    let sides: Sides = sides
+        .into_iter()
+        .filter_map(|(r, i, s, a)| {
+            let k = *at.get(&r)?;
+            (kept.grid.cells[i][k] != Cell::Covered).then_some(((k, i), (s, a)))
+        })
+        .collect();
+    let scored = score_grid(fw, kept.grid, &kept.units, opts.pool_periods)?;
+    let mut scores = cohort_scores(fw, scored, meta, sides, opts);
+    scores.problems = kept.problems;
+    scores.excluded = kept.excluded;
+    Ok(scores)
+}
+
+/// One self-assessed / appraised pair: (input row, node, self, appraised).
+type AssessedCell = (usize, usize, Option<AssessedScore>, Option<AssessedScore>);
+
+/// Resolves every record's entries into the grid (rows are the records), with the problems
+/// of the entries themselves; the shared checks run in [`Intake::finish`].
+pub(crate) fn resolve_records<'a>(
+    fw: &Framework,
+    units: &'a [UnitRecord],
+) -> (Intake<'a>, Vec<AssessedCell>) {
+    let plan = &fw.plan;
+    let ids = units.iter().map(|r| r.unit.as_str()).collect();
+    let periods = units.iter().map(|r| r.period).collect();
+    let mut intake = Intake::new(fw, ids, periods);
+    let mut sides = Vec::new();
+    // Records of one cohort mostly report the same codes: the node of the previous record's
+    // k-th code is checked first (one comparison instead of a hash).
+    let mut last: Vec<Option<(&str, usize)>> = Vec::new();
+    for (u, rec) in units.iter().enumerate() {
+        if intake.skip[u] {
+            continue;
+        }
+        for (k, (code, entry)) in rec.values.iter().enumerate() {
+            let cached = last
+                .get(k)
+                .copied()
+                .flatten()
+                .filter(|(c, _)| *c == code.as_str())
+                .map(|(_, i)| i);
+            let Some(i) = cached.or_else(|| plan.index_of(code)) else {
+                let suggestion =
+                    closest(code, fw.def.nodes.iter().map(|n| n.code.as_str())).map(str::to_owned);
+                let p = intake.problem(
+                    u,
+                    Some(code),
+                    InputErrorKind::UnknownIndicator { suggestion },
+                );
+                intake.problems.push(p);
+                continue;
+            };
+            let Some(v) = entry.scored() else {
+                let p = intake.problem(u, Some(code), InputErrorKind::EmptyEntry);
+                intake.problems.push(p);
+                continue;
+            };
+            match resolve_value(plan, i, v) {
+                Ok((x, p, c)) => {
+                    intake.grid.value[i][u] = x;
+                    if let Some(slot) = intake.grid.points[i].get_mut(u) {
+                        *slot = p;
+                    }
+                    intake.grid.cells[i][u] = c;
+                }
+                Err(kind) => {
+                    let p = intake.problem(u, Some(code), kind);
+                    intake.problems.push(p);
+                    intake.rejected.insert((u, i));
+                    continue;
+                }
+            }
+            if cached.is_none() {
+                if last.len() <= k {
+                    last.resize(k + 1, None);
+                }
+                last[k] = Some((code.as_str(), i));
+            }
+            if let Entry::Assessed(a) = entry {
+                let side = |v: &Option<Value>| v.as_ref().map(|v| assessed(fw, i, v));
+                sides.push((u, i, side(&a.self_assessed), side(&a.appraised)));
+            }
+        }
+    }
+    (intake, sides)
+}
+
+/// One side of an assessed pair, scored by node `i`'s rule (no value for a rule that
+/// needs the cohort).
+fn assessed(fw: &Framework, i: usize, v: &Value) -> AssessedScore {
+    let plan = &fw.plan;
+    let scored = match &plan.rule[i] {
+        Some(rule) => crate::rules::score_leaf(rule, plan.direction[i], plan.max[i], v),
+        None => crate::rules::given_value(v, plan.max[i]),
+    };
+    let (value, points) = match scored {
+        Ok(Scored::Final { value, points }) => (Some(value), (!points.is_nan()).then_some(points)),
+        _ => (None, None),
+    };
+    AssessedScore {
+        input: v.clone(),
+        value,
+        points,
+    }
+}
+
+impl Framework {
+    /// Scores a cohort with the default [`ScoreOptions`] (strict, with explanations).
+    ///
+    /// ```
+    /// # use dti_core::*;
+    /// let fw = Framework::from_json(r#"{"schema_version": 1, "id": "t", "name_vi": "T",
+    ///   "nodes": [{"code": "A", "name_vi": "A", "max_points": 10}]}"#)?;
+    /// let s = fw.score(&[UnitRecord::new("X").value("A", 0.3)])?;
+    /// assert_eq!(s.units[0].points, Some(3.0));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn score(&self, units: &[UnitRecord]) -> Result<CohortScores, ScoreError> {
+        score_cohort(self, units, &ScoreOptions::default())
+    }
+
+    /// Scores a cohort with the given options.
+    ///
+    /// ```
+    /// # use dti_core::*;
+    /// let fw = Framework::from_json(r#"{"schema_version": 1, "id": "t", "name_vi": "T",
+    ///   "nodes": [{"code": "A", "name_vi": "A", "max_points": 10}]}"#)?;
+    /// let opts = ScoreOptions { lenient: true, ..ScoreOptions::default() };
+    /// let s = fw.score_with(&[UnitRecord::new("X").value("A", 3.0), UnitRecord::new("Y").value("A", 0.5)], &opts)?;
+    /// assert_eq!(s.problems.len(), 1);       // X's 3.0 is outside 0..1 …
+    /// assert_eq!(s.units[0].points, Some(0.0)); // … so it counts as not reported (policy zero)
+    /// assert_eq!(s.units[1].points, Some(5.0));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn score_with(
+        &self,
+        units: &[UnitRecord],
+        opts: &ScoreOptions,
+    ) -> Result<CohortScores, ScoreError> {
+        score_cohort(self, units, opts)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_empty_cohort_scores_to_nothing() {
+        let fw = Framework::from_json(
+            r#"{"schema_version": 1, "id": "t", "name_vi": "T", "nodes": [{"code": "A", "name_vi": "A", "max_points": 2}]}"#,
+        )
+        .unwrap();
+        let s = fw.score(&[]).unwrap();
+        assert!(s.units.is_empty() && s.problems.is_empty());
+    }
+}
