@@ -33,20 +33,7 @@ fn coin(c: &mut Criterion) {
             b.iter(|| run_pipeline(black_box(&tables), &Pipeline::default()).expect("runs"))
         });
         g.finish();
-        let cols: Vec<Vec<f64>> = tables
-            .framework
-            .leaves()
-            .map(|l| {
-                tables
-                    .units
-                    .iter()
-                    .map(|u| match u.values.get(&l.code).and_then(|e| e.scored()) {
-                        Some(dti_core::Value::Number(x)) => *x,
-                        _ => f64::NAN,
-                    })
-                    .collect()
-            })
-            .collect();
+        let cols: Vec<Vec<f64>> = tables.data.columns.clone();
         kernel(c, &group, &cols);
     }
 }

@@ -49,6 +49,34 @@ pub fn check_scores(s: &CohortScores) {
     }
 }
 
+/// Every number of a columnar result is finite or NaN (missing), and exactly the rows with
+/// a value have a rank.
+pub fn check_columns(s: &dti_core::ColumnScores) {
+    let all = s
+        .nodes
+        .iter()
+        .chain(&s.views)
+        .chain(std::iter::once(&s.index));
+    for c in all {
+        for (u, v) in c.value.iter().enumerate() {
+            assert!(!v.is_infinite(), "{}: value {v}", c.code);
+            if let Some(r) = &c.rank {
+                assert_eq!(
+                    r[u].is_some(),
+                    !v.is_nan(),
+                    "{}: rank without a value",
+                    c.code
+                );
+            }
+        }
+        assert!(
+            c.points.iter().all(|p| !p.is_infinite()),
+            "{}: points",
+            c.code
+        );
+    }
+}
+
 /// The framework reader, JSON and TOML; a framework that reads is scored on an empty and a
 /// one-unit cohort.
 pub fn framework(data: &[u8]) {
@@ -111,8 +139,18 @@ pub fn coin_tables(data: &[u8]) {
         ..Pipeline::default()
     };
     if let Ok(run) = run_pipeline(&tables, &p) {
-        check_scores(&run.scores);
-        let _ = dti_core::write_results(&run.framework, &run.scores);
+        check_columns(&run.scores);
+        // The per-unit form comes from the same engine through the record adapter.
+        let cohort = run.cohort_scores().expect("the scored data scores again");
+        check_scores(&cohort);
+        for (k, u) in cohort.units.iter().enumerate() {
+            let index = run.scores.index.value[k];
+            assert_eq!(
+                u.value.map(f64::to_bits),
+                (!index.is_nan()).then_some(index.to_bits())
+            );
+        }
+        let _ = dti_core::write_results(&run);
     }
 }
 

@@ -18,7 +18,7 @@ fn toy() -> dti_core::Tables {
 #[test]
 fn the_toy_index_matches_its_hand_computation() {
     let tables = toy();
-    assert_eq!(tables.units[0].groups["Region"], "North");
+    assert_eq!(tables.data.groups[0]["Region"], "North");
     assert_eq!(tables.denominated["i3"], "Pop");
     let run = run_pipeline(
         &tables,
@@ -30,8 +30,9 @@ fn the_toy_index_matches_its_hand_computation() {
     .unwrap();
     let expected: Json = serde_json::from_str(&read(&fixture("coin-toy/expected.json"))).unwrap();
     let mut errors = Vec::new();
+    let scores = run.cohort_scores().unwrap();
     for (unit, exp) in expected.as_object().unwrap() {
-        let u = run.scores.unit(unit, Some(2024)).unwrap();
+        let u = scores.unit(unit, Some(2024)).unwrap();
         for (code, want) in exp.as_object().unwrap() {
             if code == "rank" {
                 let got = u.node("IDX").unwrap().rank;
@@ -63,7 +64,8 @@ fn the_toy_index_matches_its_hand_computation() {
 fn without_denomination_i3_is_scaled_raw() {
     // i3 = 50, 200, 50 → A 0, B 100, C 0; S2 for C = (0 + 0)/3 = 0.
     let run = run_pipeline(&toy(), &Pipeline::default()).unwrap();
-    let c = run.scores.unit("C", Some(2024)).unwrap();
+    let scores = run.cohort_scores().unwrap();
+    let c = scores.unit("C", Some(2024)).unwrap();
     assert_eq!(c.node("i3").unwrap().value, Some(0.0));
     assert_eq!(c.node("S2").unwrap().value, Some(0.0));
 }
@@ -78,7 +80,7 @@ fn results_are_written_in_the_tables_layout() {
         },
     )
     .unwrap();
-    let csv = write_results(&run.framework, &run.scores);
+    let csv = write_results(&run);
     let mut lines = csv.lines();
     assert_eq!(
         lines.next().unwrap(),
@@ -91,7 +93,8 @@ fn results_are_written_in_the_tables_layout() {
     assert_eq!(a.last(), Some(&"3"));
     // Numbers are written exactly: parsing them back gives the same f64.
     let idx: f64 = a[14].parse().unwrap();
-    assert_eq!(Some(idx), run.scores.unit("A", Some(2024)).unwrap().value);
+    let scores = run.cohort_scores().unwrap();
+    assert_eq!(Some(idx), scores.unit("A", Some(2024)).unwrap().value);
 }
 
 #[test]
@@ -144,7 +147,7 @@ fn screening_drops_sparse_units_and_says_so() {
         ..Pipeline::default()
     };
     let run = run_pipeline(&toy(), &p).unwrap();
-    assert_eq!(run.scores.units.len(), 1);
+    assert_eq!(run.scores.index.value.len(), 1);
     // A and B each lack one of six indicators: 5/6 < 0.9.
     let dropped: Vec<&str> = run.screened.iter().map(|s| s.unit.unit.as_str()).collect();
     assert_eq!(dropped, ["A", "B"]);

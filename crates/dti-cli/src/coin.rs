@@ -3,8 +3,7 @@
 //! (`get_stats`, `get_corr`, the treatment's `Log`) — as CSV files, JSON and a terminal table.
 
 use dti_core::{
-    correlations, indicator_stats, raw_columns, CorrelationMethod, Framework, PipelineRun,
-    StatsOptions, UnitScore,
+    column_correlations, indicator_stats, CorrelationMethod, Framework, PipelineRun, StatsOptions,
 };
 use serde_json::json;
 
@@ -94,10 +93,21 @@ pub struct Analysis {
 
 impl Analysis {
     pub fn of(run: &PipelineRun) -> Analysis {
-        let raw = run.data.first().map_or(&[][..], |(_, u)| u.as_slice());
+        // The raw data set's leaf columns, in framework order.
+        let raw: Vec<(String, Vec<f64>)> = run.data.first().map_or_else(Vec::new, |(_, d)| {
+            run.framework
+                .leaves()
+                .map(|l| {
+                    let col = d
+                        .column(&l.code)
+                        .map_or_else(|| vec![f64::NAN; d.len()], <[f64]>::to_vec);
+                    (l.code.clone(), col)
+                })
+                .collect()
+        });
         Analysis {
-            stats: indicator_stats(&raw_columns(&run.framework, raw), &StatsOptions::default()),
-            correlations: correlations(
+            stats: indicator_stats(&raw, &StatsOptions::default()),
+            correlations: column_correlations(
                 &run.framework,
                 &run.scores,
                 CorrelationMethod::Pearson,
@@ -198,17 +208,18 @@ pub fn parts(run: &PipelineRun, a: &Analysis) -> Vec<Part> {
     v
 }
 
-/// The JSON form: the scores with every table of the report.
-pub fn json(run: &PipelineRun, a: &Analysis) -> serde_json::Value {
-    json!({
-        "scores": run.scores,
+/// The JSON form: the scores (per unit) with every table of the report.
+pub fn json(run: &PipelineRun, a: &Analysis) -> Result<serde_json::Value, String> {
+    let scores = run.cohort_scores().map_err(|e| e.to_string())?;
+    Ok(json!({
+        "scores": scores,
         "treatment": run.treated,
         "imputation": run.imputed,
         "screened": run.screened,
         "effective_weights": run.framework.effective_weights(),
         "statistics": a.stats,
         "correlations": a.correlations,
-    })
+    }))
 }
 
 /// The ranked index for a terminal: rank, unit, name, period, the index and the top-level
@@ -230,17 +241,30 @@ pub fn ranked(run: &PipelineRun) -> Table {
         .map(|(k, _)| k == 0 || k >= 3)
         .collect();
     let mut t = Table::new(&header, &right);
-    let mut units: Vec<&UnitScore> = run.scores.units.iter().collect();
-    units.sort_by_key(|u| (u.period, u.rank.unwrap_or(u32::MAX)));
-    for u in units {
+    let (s, units) = (&run.scores, run.units());
+    let index_rank = s.index.rank.as_deref().unwrap_or_default();
+    let value = |x: f64| (!x.is_nan()).then_some(x);
+    let top: Vec<&[f64]> = top
+        .iter()
+        .filter_map(|c| s.nodes.iter().find(|n| n.code == *c))
+        .map(|n| n.value.as_slice())
+        .collect();
+    let mut rows: Vec<usize> = (0..units.len()).collect();
+    rows.sort_by_key(|&u| {
+        (
+            units.periods[u],
+            index_rank.get(u).copied().flatten().unwrap_or(u32::MAX),
+        )
+    });
+    for u in rows {
         let mut cells = row![
-            rank(u.rank),
-            u.unit.clone(),
-            u.name.clone().unwrap_or_default(),
-            u.period.map(|p| p.to_string()).unwrap_or_default(),
-            num(u.value, 2),
+            rank(index_rank.get(u).copied().flatten()),
+            units.units[u].clone(),
+            units.names[u].clone().unwrap_or_default(),
+            units.periods[u].map(|p| p.to_string()).unwrap_or_default(),
+            num(value(s.index.value[u]), 2),
         ];
-        cells.extend(top.iter().map(|c| num(u.node(c).and_then(|n| n.value), 2)));
+        cells.extend(top.iter().map(|c| num(value(c[u]), 2)));
         t.push(cells);
     }
     t

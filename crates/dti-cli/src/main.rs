@@ -935,9 +935,9 @@ fn run(cli: Cli) -> Result<(), Fail> {
                 | dti_core::Imputation::GroupMedian { group },
             ) = &impute
             {
-                if !tables.units.iter().any(|u| u.groups.contains_key(group)) {
+                if !tables.data.groups.iter().any(|g| g.contains_key(group)) {
                     let mut known: Vec<&String> =
-                        tables.units.iter().flat_map(|u| u.groups.keys()).collect();
+                        tables.data.groups.iter().flat_map(|g| g.keys()).collect();
                     known.sort();
                     known.dedup();
                     usage(&format!(
@@ -972,7 +972,7 @@ fn run(cli: Cli) -> Result<(), Fail> {
                     s.share_available * 100.0
                 );
             }
-            let results = write_results(&run.framework, &run.scores);
+            let results = write_results(&run);
             // Statistics and correlations, computed once for --out-dir and --format json.
             let mut analysis: Option<coin::Analysis> = None;
             if let Some(dir) = out_dir {
@@ -1005,7 +1005,7 @@ fn run(cli: Cli) -> Result<(), Fail> {
                     &(serde_json::to_string_pretty(&coin::json(
                         &run,
                         analysis.get_or_insert_with(|| coin::Analysis::of(&run)),
-                    ))
+                    )?)
                     .unwrap_or_default()
                         + "\n"),
                 ),
@@ -1437,8 +1437,8 @@ fn framework_or_tables(
     .map_err(|e| format!("{} and {}: {e}", meta.display(), table.display()))?;
     let loaded = Loaded {
         name: table.display().to_string(),
-        lines: (0..t.units.len()).map(|k| Some(k + 2)).collect(),
-        units: t.units,
+        lines: (0..t.data.len()).map(|k| Some(k + 2)).collect(),
+        units: t.records(),
         value_lines: Default::default(),
         file_problems: Vec::new(),
         notes: Vec::new(),

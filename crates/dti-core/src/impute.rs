@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::framework::{Framework, Rule};
-use crate::input::{Entry, UnitRecord, Value};
+use crate::input::{Entry, UnitRecord};
 use crate::plan::NO_PARENT;
 
 /// An imputation method.
@@ -133,13 +133,6 @@ fn median(v: &mut [f64]) -> f64 {
     }
 }
 
-fn number(rec: &UnitRecord, code: &str) -> Option<f64> {
-    match rec.values.get(code).and_then(Entry::scored) {
-        Some(Value::Number(x)) if x.is_finite() => Some(*x),
-        _ => None,
-    }
-}
-
 /// Fills missing leaf inputs; returns the completed records and the report.
 ///
 /// ```
@@ -159,25 +152,86 @@ pub fn impute(
     how: &Imputation,
 ) -> (Vec<UnitRecord>, ImputeReport) {
     let plan = &fw.plan;
+    let leaves: Vec<usize> = (0..plan.n)
+        .filter(|&i| plan.children[i].is_empty())
+        .collect();
+    let codes: Vec<&str> = leaves
+        .iter()
+        .map(|&i| fw.def.nodes[i].code.as_str())
+        .collect();
+    // A value that is not a finite number is no estimate, but it is not missing either.
+    let mut panel = crate::panel::Panel::from_records(&codes, units);
+    for col in &mut panel.columns {
+        col.iter_mut()
+            .filter(|x| x.is_infinite())
+            .for_each(|x| *x = f64::NAN);
+    }
+    // Missing: no entry for the leaf, and none for a node above it (a value given above a
+    // leaf means the leaf is not missing).
+    let missing = |i: usize, r: usize| {
+        let u = &units[r];
+        let mut p = i;
+        while p != NO_PARENT && p != plan.root {
+            if u.values.contains_key(&fw.def.nodes[p].code) {
+                return false;
+            }
+            p = plan.parent[p];
+        }
+        true
+    };
+    let report = impute_columns(fw, &mut panel, how, &missing);
     let mut out = units.to_vec();
+    for v in &report.imputed {
+        out[v.row]
+            .values
+            .insert(v.indicator.clone(), Entry::from(v.value));
+    }
+    (out, report)
+}
+
+/// [`impute`] on a panel (the pipeline's form): a NaN is a missing value; leaves in
+/// framework order, rows in order, the same estimates and reasons as [`impute`]. Each
+/// period's (or group's) mean or median is computed once per indicator.
+pub(crate) fn impute_panel(
+    fw: &Framework,
+    panel: &mut crate::panel::Panel,
+    how: &Imputation,
+) -> ImputeReport {
+    impute_columns(fw, panel, how, &|_, _| true)
+}
+
+/// Imputes the NaN cells of every leaf's column for which `missing(leaf, row)` holds.
+fn impute_columns(
+    fw: &Framework,
+    panel: &mut crate::panel::Panel,
+    how: &Imputation,
+    missing: &dyn Fn(usize, usize) -> bool,
+) -> ImputeReport {
+    let plan = &fw.plan;
+    // Rows of each unit, for the estimates over a unit's periods.
+    let mut by_unit: std::collections::HashMap<String, Vec<usize>> = Default::default();
+    if matches!(how, Imputation::LatestEarlier | Imputation::Interpolate) {
+        for (r, u) in panel.units.iter().enumerate() {
+            by_unit.entry(u.clone()).or_default().push(r);
+        }
+    }
     let mut report = ImputeReport::default();
     for (i, leaf) in fw.def.nodes.iter().enumerate() {
         if !plan.children[i].is_empty() {
             continue;
         }
         let code = &leaf.code;
-        // Ancestors' codes: a value given above a leaf means the leaf is not missing.
-        let mut ancestors = Vec::new();
-        let mut p = plan.parent[i];
-        while p != NO_PARENT && p != plan.root {
-            ancestors.push(fw.def.nodes[p].code.as_str());
-            p = plan.parent[p];
-        }
-        let missing: Vec<usize> = (0..units.len())
-            .filter(|&r| {
-                let u = &units[r];
-                !u.values.contains_key(code) && !ancestors.iter().any(|a| u.values.contains_key(*a))
-            })
+        let k = match panel.codes.iter().position(|c| c == code) {
+            Some(k) => k,
+            None => {
+                panel.codes.push(code.clone());
+                panel.columns.push(vec![f64::NAN; panel.len()]);
+                panel.codes.len() - 1
+            }
+        };
+        let col = &panel.columns[k];
+        let missing: Vec<usize> = (0..col.len())
+            .filter(|&r| col[r].is_nan() && missing(i, r))
             .collect();
         if missing.is_empty() {
             continue;
@@ -186,90 +240,113 @@ pub fn impute(
             plan.rule[i],
             Some(Rule::Value | Rule::Percent | Rule::Steps { .. } | Rule::Normalised { .. })
         );
-        for r in missing {
-            let u = &units[r];
+        let mut cache = Estimates::new();
+        let mut filled = Vec::with_capacity(missing.len());
+        for &r in &missing {
             let found = if numeric {
-                estimate(units, r, code, how)
+                estimate_in_panel(panel, k, r, how, &by_unit, &mut cache)
             } else {
                 Err(format!(
                     "a '{}' indicator has no average; only numeric indicators are imputed",
                     plan.rule[i].as_ref().map_or("", Rule::name)
                 ))
             };
+            let (unit, period) = (panel.units[r].clone(), panel.periods[r]);
             match found {
-                Ok(v) => {
-                    out[r].values.insert(code.clone(), Entry::from(v));
+                Ok(value) => {
+                    filled.push((r, value));
                     report.imputed.push(ImputedValue {
                         row: r,
-                        unit: u.unit.clone(),
-                        period: u.period,
+                        unit,
+                        period,
                         indicator: code.clone(),
-                        value: v,
+                        value,
                     });
                 }
                 Err(reason) => report.not_imputed.push(NotImputed {
                     row: r,
-                    unit: u.unit.clone(),
-                    period: u.period,
+                    unit,
+                    period,
                     indicator: code.clone(),
                     reason,
                 }),
             }
         }
+        for (r, v) in filled {
+            panel.columns[k][r] = v;
+        }
     }
-    (out, report)
+    report
 }
 
-/// The value to impute for record `r`, or why there is none.
-fn estimate(units: &[UnitRecord], r: usize, code: &str, how: &Imputation) -> Result<f64, String> {
-    let me = &units[r];
-    let same_period = |u: &&UnitRecord| u.period == me.period;
-    match how {
-        Imputation::Mean | Imputation::Median => {
-            let mut v: Vec<f64> = units
-                .iter()
-                .filter(same_period)
-                .filter_map(|u| number(u, code))
-                .collect();
-            if v.is_empty() {
-                return Err("no unit in the period has a value".to_owned());
-            }
-            Ok(if *how == Imputation::Mean {
-                v.iter().sum::<f64>() / v.len() as f64
-            } else {
-                median(&mut v)
-            })
+/// Each period's (and group's) estimate, or why there is none.
+type Estimates<'p> = BTreeMap<(Option<i32>, Option<&'p str>), Result<f64, String>>;
+
+/// The value to impute for row `r` of column `k` (the estimates of `estimate`, over the
+/// column's values before imputation; `cache` keeps each period's or group's statistic).
+fn estimate_in_panel<'p>(
+    panel: &'p crate::panel::Panel,
+    k: usize,
+    r: usize,
+    how: &Imputation,
+    by_unit: &std::collections::HashMap<String, Vec<usize>>,
+    cache: &mut Estimates<'p>,
+) -> Result<f64, String> {
+    let col = &panel.columns[k];
+    let period = panel.periods[r];
+    let value = |u: usize| Some(col[u]).filter(|x| x.is_finite());
+    let stat = |v: &mut Vec<f64>, mean: bool| {
+        if mean {
+            v.iter().sum::<f64>() / v.len() as f64
+        } else {
+            median(v)
         }
+    };
+    match how {
+        Imputation::Mean | Imputation::Median => cache
+            .entry((period, None))
+            .or_insert_with(|| {
+                let mut v: Vec<f64> = (0..col.len())
+                    .filter(|&u| panel.periods[u] == period)
+                    .filter_map(value)
+                    .collect();
+                if v.is_empty() {
+                    return Err("no unit in the period has a value".to_owned());
+                }
+                Ok(stat(&mut v, *how == Imputation::Mean))
+            })
+            .clone(),
         Imputation::GroupMean { group } | Imputation::GroupMedian { group } => {
-            let Some(g) = me.groups.get(group) else {
+            let Some(g) = panel.groups[r].get(group) else {
                 return Err(format!("the unit has no '{group}' group"));
             };
-            let mut v: Vec<f64> = units
-                .iter()
-                .filter(same_period)
-                .filter(|u| u.groups.get(group) == Some(g))
-                .filter_map(|u| number(u, code))
-                .collect();
-            if v.is_empty() {
-                return Err(format!(
-                    "no unit of {group} '{g}' in the period has a value"
-                ));
-            }
-            Ok(if matches!(how, Imputation::GroupMean { .. }) {
-                v.iter().sum::<f64>() / v.len() as f64
-            } else {
-                median(&mut v)
-            })
+            cache
+                .entry((period, Some(g.as_str())))
+                .or_insert_with(|| {
+                    let mut v: Vec<f64> = (0..col.len())
+                        .filter(|&u| panel.periods[u] == period)
+                        .filter(|&u| panel.groups[u].get(group) == Some(g))
+                        .filter_map(value)
+                        .collect();
+                    if v.is_empty() {
+                        return Err(format!(
+                            "no unit of {group} '{g}' in the period has a value"
+                        ));
+                    }
+                    Ok(stat(&mut v, matches!(how, Imputation::GroupMean { .. })))
+                })
+                .clone()
         }
         Imputation::LatestEarlier | Imputation::Interpolate => {
-            let Some(t) = me.period else {
+            let Some(t) = period else {
                 return Err("the record has no period".to_owned());
             };
-            // The unit's other periods with a value, by period.
-            let series: BTreeMap<i32, f64> = units
-                .iter()
-                .filter(|u| u.unit == me.unit)
-                .filter_map(|u| Some((u.period?, number(u, code)?)))
+            let me = &panel.units[r];
+            let series: BTreeMap<i32, f64> = by_unit
+                .get(me)
+                .into_iter()
+                .flatten()
+                .filter_map(|&u| Some((panel.periods[u]?, value(u)?)))
                 .collect();
             let before = series.range(..t).next_back();
             if *how == Imputation::LatestEarlier {

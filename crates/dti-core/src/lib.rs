@@ -153,6 +153,7 @@ mod input;
 pub mod io;
 mod merge;
 mod normalise;
+mod panel;
 mod plan;
 mod registry;
 mod result;
@@ -193,6 +194,7 @@ pub use merge::{
     MergedUnit,
 };
 pub use normalise::{NormaliseError, Normaliser, Ties};
+pub use panel::Panel;
 pub use registry::{find_province, merger_2025, provinces, Era, LookupError, Province};
 pub use result::{
     AssessedScore, CohortScores, Explanation, LeafExplanation, NodeScore, Opportunity, Status,
@@ -203,9 +205,9 @@ pub use scenario::{
     ScenarioError, TargetError, TargetResult, UnitComparison, ValueChange, ValueOp,
 };
 pub use stats::{
-    correlation, correlations, indicator_stats, raw_columns, scored_columns, summarise,
-    CorrelationMethod, Correlations, IndicatorStats, NodeCorrelation, StatFlag, StatsOptions,
-    Summary,
+    column_correlations, correlation, correlations, indicator_stats, raw_columns, scored_columns,
+    summarise, CorrelationMethod, Correlations, IndicatorStats, NodeCorrelation, StatFlag,
+    StatsOptions, Summary,
 };
 #[cfg(feature = "tables")]
 pub use tables::{

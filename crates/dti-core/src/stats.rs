@@ -427,20 +427,65 @@ pub fn correlations(
     method: CorrelationMethod,
     opts: &StatsOptions,
 ) -> Correlations {
-    let plan = &fw.plan;
     let cols = scored_columns(fw, scores);
+    let cols: Vec<(&str, &[f64])> = cols
+        .iter()
+        .map(|(c, v)| (c.as_str(), v.as_slice()))
+        .collect();
+    correlations_of(fw, &cols, method, opts)
+}
+
+/// [`correlations`] of a columnar result ([`score_columns`](crate::score_columns),
+/// [`score_records`](crate::score_records), a pipeline run).
+///
+/// ```
+/// # use dti_core::*;
+/// let fw = Framework::builtin("vn-pdti-2022")?;
+/// let units: Vec<UnitRecord> = (0..5).map(|k| {
+///     let v = 0.1 + 0.15 * k as f64;
+///     UnitRecord::new(&format!("P{k}")).value("AWR", v).value("GOV", 1.0 - v)
+/// }).collect();
+/// let s = score_records(&fw, &units, &ColumnOptions::default())?;
+/// let c = column_correlations(&fw, &s, CorrelationMethod::Pearson, &StatsOptions::default());
+/// let by_records = correlations(&fw, &fw.score(&units)?, CorrelationMethod::Pearson, &StatsOptions::default());
+/// assert_eq!(c, by_records);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn column_correlations(
+    fw: &Framework,
+    scores: &crate::ColumnScores,
+    method: CorrelationMethod,
+    opts: &StatsOptions,
+) -> Correlations {
+    let cols: Vec<(&str, &[f64])> = scores
+        .nodes
+        .iter()
+        .chain(std::iter::once(&scores.index))
+        .map(|c| (c.code.as_str(), c.value.as_slice()))
+        .collect();
+    correlations_of(fw, &cols, method, opts)
+}
+
+/// Correlations over value columns in framework order, the index last.
+fn correlations_of(
+    fw: &Framework,
+    cols: &[(&str, &[f64])],
+    method: CorrelationMethod,
+    opts: &StatsOptions,
+) -> Correlations {
+    let plan = &fw.plan;
     let leaves: Vec<usize> = (0..plan.n)
         .filter(|&i| plan.children[i].is_empty())
         .collect();
-    let codes: Vec<String> = leaves.iter().map(|&i| cols[i].0.clone()).collect();
+    let codes: Vec<String> = leaves.iter().map(|&i| cols[i].0.to_owned()).collect();
     let mut matrix = vec![vec![None; leaves.len()]; leaves.len()];
     let mut collinear = Vec::new();
     for (a, &i) in leaves.iter().enumerate() {
         for (b, &j) in leaves.iter().enumerate().skip(a) {
             let r = if a == b {
-                correlation(&cols[i].1, &cols[j].1, method).map(|_| 1.0)
+                correlation(cols[i].1, cols[j].1, method).map(|_| 1.0)
             } else {
-                correlation(&cols[i].1, &cols[j].1, method)
+                correlation(cols[i].1, cols[j].1, method)
             };
             matrix[a][b] = r;
             matrix[b][a] = r;
@@ -457,9 +502,9 @@ pub fn correlations(
         .map(|i| {
             let p = plan.parent[i];
             NodeCorrelation {
-                a: cols[i].0.clone(),
-                b: cols[p].0.clone(),
-                r: correlation(&cols[i].1, &cols[p].1, method),
+                a: cols[i].0.to_owned(),
+                b: cols[p].0.to_owned(),
+                r: correlation(cols[i].1, cols[p].1, method),
             }
         })
         .collect();

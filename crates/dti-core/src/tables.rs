@@ -15,15 +15,17 @@ use std::collections::{BTreeMap, HashMap};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+use crate::engine::columns::{score_columns, ColumnOptions, ColumnScores};
 use crate::engine::records::ScoreOptions;
 use crate::framework::{
     Aggregator, Framework, FrameworkDef, IndicatorMeta, MissingPolicy, NodeDef, Rule,
 };
-use crate::impute::{impute, Imputation, ImputeReport};
-use crate::input::{Entry, UnitRecord, Value};
+use crate::impute::{impute_panel, Imputation, ImputeReport};
+use crate::input::UnitRecord;
 use crate::normalise::{Normaliser, Ties};
+use crate::panel::Panel;
 use crate::result::{CohortScores, UnitKey};
-use crate::treat::{treat, TreatReport, Treatment};
+use crate::treat::{treat_panel, TreatReport, Treatment};
 use crate::validate::FrameworkError;
 
 /// A problem in the tables, located by table, line (1-based, the header is line 1) and column.
@@ -108,7 +110,7 @@ pub const MAX_LEVEL: usize = 1_000;
 /// let t = dti_core::read_tables(
 ///     "iCode,iName,Level,Parent,Direction,Weight,Type\nx,X,1,IDX,1,1,Indicator\nIDX,Index,2,,1,1,Aggregate\n",
 ///     "uCode,Time,x\nA,2024,1\nB,2024,3\n", &Default::default())?;
-/// assert_eq!(t.units.len(), 2);
+/// assert_eq!(t.data.len(), 2);
 /// assert_eq!(t.framework.leaves().count(), 1);
 /// # Ok::<(), dti_core::TableError>(())
 /// ```
@@ -116,15 +118,23 @@ pub const MAX_LEVEL: usize = 1_000;
 pub struct Tables {
     /// The framework (indicators normalised, aggregates weighted; missing data renormalised).
     pub framework: Framework,
-    /// One record per data row (groups from the Group and Other columns).
-    pub units: Vec<UnitRecord>,
-    /// Denominator columns per record (column → value).
-    pub denominators: Vec<BTreeMap<String, f64>>,
+    /// The data table in columns: one row per data row (groups from the Group and Other
+    /// columns), one column per indicator in metadata order (NaN: `NA`).
+    pub data: Panel,
+    /// The denominator columns (code → one number per data row, NaN: `NA`).
+    pub denominators: BTreeMap<String, Vec<f64>>,
     /// Indicator code → the denominator column it is divided by.
     pub denominated: BTreeMap<String, String>,
     /// Denominators of the metadata with no column in the data: (metadata line, code).
     /// Only denominating needs them.
     pub absent_denominators: Vec<(usize, String)>,
+}
+
+impl Tables {
+    /// One record per data row (for the analyses that take records).
+    pub fn records(&self) -> Vec<UnitRecord> {
+        self.data.to_records()
+    }
 }
 
 struct Csv {
@@ -445,9 +455,47 @@ pub fn read_tables(meta: &str, data: &str, opts: &TableOptions) -> Result<Tables
         }
     }
 
-    // Records.
-    let mut units = Vec::new();
-    let mut denominators = Vec::new();
+    // The data, straight into columns: indicators in metadata order, then denominators.
+    let indicators: Vec<&str> = rows
+        .iter()
+        .filter(|r| r.kind == "Indicator")
+        .map(|r| r.code.as_str())
+        .collect();
+    let denominator_codes: Vec<&str> = rows
+        .iter()
+        .filter(|r| r.kind == "Denominator")
+        .map(|r| r.code.as_str())
+        .collect();
+    // Where each data column goes: an indicator column, a denominator column, a group.
+    enum Slot {
+        Indicator(usize),
+        Denominator(usize),
+        Group,
+        Skip,
+    }
+    let slots: Vec<Slot> = data_csv
+        .header
+        .iter()
+        .map(|h| match known.get(h.as_str()) {
+            Some(&"Indicator") => indicators
+                .iter()
+                .position(|c| c == h)
+                .map_or(Slot::Skip, Slot::Indicator),
+            Some(&"Denominator") => denominator_codes
+                .iter()
+                .position(|c| c == h)
+                .map_or(Slot::Skip, Slot::Denominator),
+            Some(&("Group" | "Other")) => Slot::Group,
+            _ => Slot::Skip,
+        })
+        .collect();
+    let n_rows = data_csv.rows.len();
+    let mut data = Panel {
+        codes: indicators.iter().map(|c| (*c).to_owned()).collect(),
+        columns: vec![Vec::with_capacity(n_rows); indicators.len()],
+        ..Panel::default()
+    };
+    let mut denoms: Vec<Vec<f64>> = vec![Vec::with_capacity(n_rows); denominator_codes.len()];
     let mut seen: HashMap<(String, Option<i32>), usize> = HashMap::new();
     if d_code.is_some() {
         for (k, r) in data_csv.rows.iter().enumerate() {
@@ -488,41 +536,49 @@ pub fn read_tables(meta: &str, data: &str, opts: &TableOptions) -> Result<Tables
                 ));
                 continue;
             }
-            let mut rec = UnitRecord::new(&code);
-            rec.period = period;
-            rec.name = Some(cell(r, d_name)).filter(|n| !is_na(n));
-            let mut denoms = BTreeMap::new();
+            data.columns.iter_mut().for_each(|c| c.push(f64::NAN));
+            denoms.iter_mut().for_each(|c| c.push(f64::NAN));
+            let mut groups = BTreeMap::new();
             for (c, h) in data_csv.header.iter().enumerate() {
-                let Some(&kind) = known.get(h.as_str()) else {
-                    continue;
-                };
                 let v = r.get(c).map_or("", |s| s.as_str());
-                match kind {
-                    "Group" | "Other" if !is_na(v) => {
-                        rec.groups.insert(h.clone(), v.to_owned());
+                if is_na(v) {
+                    continue;
+                }
+                let target = match slots[c] {
+                    Slot::Indicator(j) => &mut data.columns[j],
+                    Slot::Denominator(j) => &mut denoms[j],
+                    Slot::Group => {
+                        groups.insert(h.clone(), v.to_owned());
+                        continue;
                     }
-                    "Indicator" | "Denominator" if !is_na(v) => match v.parse::<f64>() {
-                        Ok(x) if x.is_finite() => {
-                            if kind == "Indicator" {
-                                rec.values.insert(h.clone(), Entry::from(x));
-                            } else {
-                                denoms.insert(h.clone(), x);
-                            }
+                    Slot::Skip => continue,
+                };
+                match v.parse::<f64>() {
+                    Ok(x) if x.is_finite() => {
+                        if let Some(last) = target.last_mut() {
+                            *last = x;
                         }
-                        _ => problems.push(at(
-                            "data",
-                            Some(line),
-                            Some(h),
-                            format!("'{v}' is not a number"),
-                        )),
-                    },
-                    _ => {}
+                    }
+                    _ => problems.push(at(
+                        "data",
+                        Some(line),
+                        Some(h),
+                        format!("'{v}' is not a number"),
+                    )),
                 }
             }
-            units.push(rec);
-            denominators.push(denoms);
+            data.units.push(code);
+            data.names.push(Some(cell(r, d_name)).filter(|n| !is_na(n)));
+            data.periods.push(period);
+            data.groups.push(groups);
         }
     }
+    let denominators: BTreeMap<String, Vec<f64>> = denominator_codes
+        .iter()
+        .zip(denoms)
+        .filter(|(c, _)| data_csv.header.iter().any(|h| h == *c))
+        .map(|(c, v)| ((*c).to_owned(), v))
+        .collect();
     if !problems.is_empty() {
         return Err(TableError::Invalid { problems });
     }
@@ -554,7 +610,7 @@ pub fn read_tables(meta: &str, data: &str, opts: &TableOptions) -> Result<Tables
         .collect();
     Ok(Tables {
         framework: Framework::new(def)?,
-        units,
+        data,
         denominators,
         denominated,
         absent_denominators,
@@ -642,7 +698,8 @@ pub enum PipelineError {
 /// #     "uCode,Time,x\nA,1,1\nB,1,3\n", &Default::default())?;
 /// let run = dti_core::run_pipeline(&t, &dti_core::Pipeline::default())?;
 /// assert_eq!(run.data.last().unwrap().0, "Normalised");
-/// assert_eq!(run.scores.units[1].value, Some(100.0));
+/// assert_eq!(run.scores.index.value, [0.0, 100.0]);
+/// assert_eq!(run.units().units, ["A", "B"]);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone)]
@@ -651,7 +708,7 @@ pub struct PipelineRun {
     pub framework: Framework,
     /// Each data set in order: `Raw`, then `Denominated`, `Imputed`, `Screened`, `Treated` as
     /// run, then `Normalised` (the indicators' normalised values).
-    pub data: Vec<(String, Vec<UnitRecord>)>,
+    pub data: Vec<(String, Panel)>,
     /// Denominators missing for a record: (row, indicator, denominator); the value is dropped.
     pub missing_denominators: Vec<(usize, String, String)>,
     /// What imputation did.
@@ -660,8 +717,39 @@ pub struct PipelineRun {
     pub screened: Vec<Screened>,
     /// What treatment did.
     pub treated: Vec<TreatReport>,
-    /// The scores.
-    pub scores: CohortScores,
+    /// The scores in columns (every node ranked): row `k` is row `k` of [`units`](Self::units).
+    pub scores: ColumnScores,
+    /// The tie rule the ranks used.
+    ties: Ties,
+}
+
+impl PipelineRun {
+    /// The scored units (the `Normalised` data set: who each row of the scores is).
+    pub fn units(&self) -> &Panel {
+        static EMPTY: std::sync::OnceLock<Panel> = std::sync::OnceLock::new();
+        self.data
+            .last()
+            .map_or_else(|| EMPTY.get_or_init(Panel::default), |(_, p)| p)
+    }
+
+    /// The scores as per-unit results (what [`score_cohort`](crate::score_cohort) gives,
+    /// without explanations): the data set that was normalised, scored again by the same
+    /// engine through the record adapter, so every number is the same.
+    pub fn cohort_scores(&self) -> Result<CohortScores, crate::ScoreError> {
+        let scored = self
+            .data
+            .iter()
+            .rev()
+            .nth(1)
+            .map(|(_, p)| p.to_records())
+            .unwrap_or_default();
+        let opts = ScoreOptions {
+            explain: false,
+            ties: self.ties,
+            ..ScoreOptions::default()
+        };
+        self.framework.score_with(&scored, &opts)
+    }
 }
 
 /// Runs the pipeline on tables.
@@ -671,7 +759,7 @@ pub struct PipelineRun {
 /// #     "uCode,Time,x\nA,1,1\nB,1,3\n", &Default::default())?;
 /// let p = dti_core::Pipeline { normalise: Some(dti_core::Normaliser::Rank), ..Default::default() };
 /// let run = dti_core::run_pipeline(&t, &p)?;
-/// assert_eq!(run.scores.units[0].value, Some(1.0));
+/// assert_eq!(run.scores.index.value, [1.0, 2.0]); // ranks of x, aggregated as they are
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn run_pipeline(tables: &Tables, p: &Pipeline) -> Result<PipelineRun, PipelineError> {
@@ -702,97 +790,43 @@ pub fn run_pipeline(tables: &Tables, p: &Pipeline) -> Result<PipelineRun, Pipeli
     }
     // The tables' framework validated; a pipeline normaliser or aggregator is checked here.
     let framework = Framework::new(def)?;
-    let mut data = vec![("Raw".to_owned(), tables.units.clone())];
-    let mut current = tables.units.clone();
+    let mut data = vec![("Raw".to_owned(), tables.data.clone())];
+    let mut current = tables.data.clone();
     let mut missing_denominators = Vec::new();
     if p.denominate {
-        for (row, rec) in current.iter_mut().enumerate() {
-            for (ind, den) in &tables.denominated {
-                let Some(Value::Number(x)) = rec.values.get(ind).and_then(Entry::scored).cloned()
-                else {
-                    continue;
-                };
-                match tables.denominators[row].get(den) {
-                    Some(&d) if d != 0.0 => {
-                        rec.values.insert(ind.clone(), Entry::from(x / d));
-                    }
-                    _ => {
-                        rec.values.remove(ind);
-                        missing_denominators.push((row, ind.clone(), den.clone()));
-                    }
-                }
-            }
-        }
+        missing_denominators = denominate(tables, &mut current);
         data.push(("Denominated".to_owned(), current.clone()));
     }
     let mut imputed = None;
     if let Some(how) = &p.impute {
-        let (done, report) = impute(&framework, &current, how);
-        current = done;
-        imputed = Some(report);
+        imputed = Some(impute_panel(&framework, &mut current, how));
         data.push(("Imputed".to_owned(), current.clone()));
     }
     let mut screened = Vec::new();
     if let Some(threshold) = p.screen {
-        let leaves: Vec<&str> = framework.leaves().map(|l| l.code.as_str()).collect();
-        let mut kept = Vec::new();
-        for (row, rec) in current.into_iter().enumerate() {
-            let have = leaves
-                .iter()
-                .filter(|l| rec.values.contains_key(**l))
-                .count();
-            let share = have as f64 / leaves.len().max(1) as f64;
-            if share < threshold {
-                screened.push(Screened {
-                    unit: UnitKey {
-                        row,
-                        unit: rec.unit.clone(),
-                        period: rec.period,
-                    },
-                    share_available: share,
-                });
-            } else {
-                kept.push(rec);
-            }
-        }
-        current = kept;
+        screened = screen(&framework, &mut current, threshold);
         data.push(("Screened".to_owned(), current.clone()));
     }
     let mut treated = Vec::new();
     if let Some(how) = &p.treat {
-        let (done, reports) = treat(&framework, &current, how);
-        current = done;
-        treated = reports;
+        treated = treat_panel(&framework, &mut current, how);
         data.push(("Treated".to_owned(), current.clone()));
     }
-    let scores = framework.score_with(
-        &current,
-        &ScoreOptions {
-            ties: p.ties.unwrap_or(Ties::Exact),
-            // The pipeline reports scores and ranks; explanations are asked of `score` alone.
-            explain: false,
-            ..ScoreOptions::default()
-        },
-    )?;
-    let normalised = scores
-        .units
+    let ties = p.ties.unwrap_or(Ties::Exact);
+    let opts = ColumnOptions {
+        node_ranks: true,
+        ties,
+        ..ColumnOptions::default()
+    };
+    let scores = score_columns(&framework, &current.input(), &opts)?;
+    // Strict scoring keeps every row: the scores' rows are the data set's rows.
+    let (codes, columns): (Vec<String>, Vec<Vec<f64>>) = scores
+        .nodes
         .iter()
-        .map(|u| {
-            let mut rec = UnitRecord::new(&u.unit);
-            rec.period = u.period;
-            rec.name.clone_from(&u.name);
-            for n in u
-                .nodes
-                .iter()
-                .filter(|n| framework.is_leaf(&n.code) == Some(true))
-            {
-                if let Some(v) = n.value {
-                    rec.values.insert(n.code.clone(), Entry::from(v));
-                }
-            }
-            rec
-        })
-        .collect();
+        .filter(|n| framework.is_leaf(&n.code) == Some(true))
+        .map(|n| (n.code.clone(), n.value.clone()))
+        .unzip();
+    let normalised = current.select(&scores.rows).with_columns(codes, columns);
     data.push(("Normalised".to_owned(), normalised));
     Ok(PipelineRun {
         framework,
@@ -802,99 +836,183 @@ pub fn run_pipeline(tables: &Tables, p: &Pipeline) -> Result<PipelineRun, Pipeli
         screened,
         treated,
         scores,
+        ties,
     })
 }
 
-fn write_csv(header: Vec<String>, rows: Vec<Vec<String>>) -> String {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    // Writing to memory cannot fail.
-    let _ = w.write_record(&header);
-    for r in rows {
-        let _ = w.write_record(&r);
+/// Divides each denominated indicator by its denominator column; a value without a
+/// (non-zero) denominator is dropped and listed: (row, indicator, denominator).
+fn denominate(tables: &Tables, panel: &mut Panel) -> Vec<(usize, String, String)> {
+    let mut missing = Vec::new();
+    let pairs: Vec<(usize, &String, &String, &[f64])> = tables
+        .denominated
+        .iter()
+        .filter_map(|(ind, den)| {
+            let k = panel.codes.iter().position(|c| c == ind)?;
+            let d = tables.denominators.get(den).map_or(&[][..], Vec::as_slice);
+            Some((k, ind, den, d))
+        })
+        .collect();
+    for row in 0..panel.len() {
+        for &(k, ind, den, d) in &pairs {
+            let x = panel.columns[k][row];
+            if x.is_nan() {
+                continue;
+            }
+            match d.get(row) {
+                Some(&d) if !d.is_nan() && d != 0.0 => panel.columns[k][row] = x / d,
+                _ => {
+                    panel.columns[k][row] = f64::NAN;
+                    missing.push((row, ind.clone(), den.clone()));
+                }
+            }
+        }
     }
-    w.into_inner()
-        .ok()
-        .and_then(|b| String::from_utf8(b).ok())
-        .unwrap_or_default()
+    missing
 }
 
-fn num(x: Option<f64>) -> String {
-    x.map_or_else(|| "NA".to_owned(), |v| v.to_string())
+/// Drops the rows whose share of leaves with a value is below `threshold`; lists them.
+fn screen(fw: &Framework, panel: &mut Panel, threshold: f64) -> Vec<Screened> {
+    let leaves: Vec<&[f64]> = fw.leaves().filter_map(|l| panel.column(&l.code)).collect();
+    let total = fw.leaves().count().max(1) as f64;
+    let mut kept = Vec::new();
+    let mut screened = Vec::new();
+    for row in 0..panel.len() {
+        let have = leaves.iter().filter(|c| !c[row].is_nan()).count();
+        let share = have as f64 / total;
+        if share < threshold {
+            screened.push(Screened {
+                unit: UnitKey {
+                    row,
+                    unit: panel.units[row].clone(),
+                    period: panel.periods[row],
+                },
+                share_available: share,
+            });
+        } else {
+            kept.push(row);
+        }
+    }
+    if !screened.is_empty() {
+        *panel = panel.select(&kept);
+    }
+    screened
 }
 
-/// A data set of records in the data-table layout: `uCode, uName, Time`, then one column per
-/// leaf of the framework; missing values are `NA`.
+/// A data set in the data-table layout: `uCode, uName, Time`, then one column per leaf of
+/// the framework; missing values are `NA`.
 ///
 /// ```
 /// # use dti_core::*;
 /// # let t = read_tables("iCode,iName,Level,Parent,Direction,Weight,Type\nx,X,1,I,1,1,Indicator\nI,I,2,,1,1,Aggregate\n",
 /// #     "uCode,Time,x\nA,1,1\nB,1,NA\n", &Default::default())?;
-/// assert_eq!(write_data(&t.framework, &t.units), "uCode,uName,Time,x\nA,,1,1\nB,,1,NA\n");
+/// assert_eq!(write_data(&t.framework, &t.data), "uCode,uName,Time,x\nA,,1,1\nB,,1,NA\n");
 /// # Ok::<(), TableError>(())
 /// ```
-pub fn write_data(fw: &Framework, units: &[UnitRecord]) -> String {
-    let leaves: Vec<&str> = fw.leaves().map(|l| l.code.as_str()).collect();
-    let mut header = vec!["uCode".to_owned(), "uName".to_owned(), "Time".to_owned()];
-    header.extend(leaves.iter().map(|s| (*s).to_owned()));
-    let rows = units
-        .iter()
-        .map(|u| {
-            let mut r = vec![
-                u.unit.clone(),
-                u.name.clone().unwrap_or_default(),
-                u.period.map(|p| p.to_string()).unwrap_or_default(),
-            ];
-            r.extend(
-                leaves
-                    .iter()
-                    .map(|l| match u.values.get(*l).and_then(Entry::scored) {
-                        Some(Value::Number(x)) => x.to_string(),
-                        Some(other) => other.to_string(),
-                        None => "NA".to_owned(),
-                    }),
-            );
-            r
-        })
+pub fn write_data(fw: &Framework, data: &Panel) -> String {
+    let leaves: Vec<(&str, Option<&[f64]>)> = fw
+        .leaves()
+        .map(|l| (l.code.as_str(), data.column(&l.code)))
         .collect();
-    write_csv(header, rows)
+    let mut w = Writer::new(&["uCode", "uName", "Time"], leaves.iter().map(|l| l.0));
+    for u in 0..data.len() {
+        w.who(&data.units[u], data.names[u].as_deref(), data.periods[u]);
+        for (_, col) in &leaves {
+            w.number(col.map_or(f64::NAN, |c| c[u]));
+        }
+        w.end();
+    }
+    w.finish()
 }
 
-/// Results in the reference tool's layout: `uCode, uName, Time`, the score of every node
-/// (framework order, so indicators, then aggregates up to the index), and the rank of each,
-/// as `Rank_<code>` columns. Missing values are `NA`; numbers are written exactly.
+/// A run's results in the reference tool's layout: `uCode, uName, Time`, the score of every
+/// node (framework order, so indicators, then aggregates up to the index), and the rank of
+/// each, as `Rank_<code>` columns. Missing values are `NA`; numbers are written exactly.
 ///
 /// ```
 /// # use dti_core::*;
 /// # let t = read_tables("iCode,iName,Level,Parent,Direction,Weight,Type\nx,X,1,I,1,1,Indicator\nI,I,2,,1,1,Aggregate\n",
 /// #     "uCode,Time,x\nA,1,1\nB,1,3\n", &Default::default())?;
 /// let run = run_pipeline(&t, &Pipeline::default())?;
-/// let csv = write_results(&run.framework, &run.scores);
+/// let csv = write_results(&run);
 /// assert_eq!(csv.lines().next(), Some("uCode,uName,Time,x,I,Rank_x,Rank_I"));
 /// assert_eq!(csv.lines().nth(2), Some("B,,1,100,100,1,1"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub fn write_results(fw: &Framework, scores: &CohortScores) -> String {
-    let codes: Vec<&str> = fw.def().nodes.iter().map(|n| n.code.as_str()).collect();
-    let mut header = vec!["uCode".to_owned(), "uName".to_owned(), "Time".to_owned()];
-    header.extend(codes.iter().map(|s| (*s).to_owned()));
-    header.extend(codes.iter().map(|s| format!("Rank_{s}")));
-    let rows = scores
-        .units
+pub fn write_results(run: &PipelineRun) -> String {
+    let nodes = &run.scores.nodes;
+    let ranks: Vec<String> = nodes.iter().map(|n| format!("Rank_{}", n.code)).collect();
+    let header = nodes
         .iter()
-        .map(|u| {
-            let mut r = vec![
-                u.unit.clone(),
-                u.name.clone().unwrap_or_default(),
-                u.period.map(|p| p.to_string()).unwrap_or_default(),
-            ];
-            r.extend(u.nodes.iter().map(|n| num(n.value)));
-            r.extend(
-                u.nodes
-                    .iter()
-                    .map(|n| n.rank.map_or_else(|| "NA".to_owned(), |k| k.to_string())),
-            );
-            r
-        })
-        .collect();
-    write_csv(header, rows)
+        .map(|n| n.code.as_str())
+        .chain(ranks.iter().map(String::as_str));
+    let mut w = Writer::new(&["uCode", "uName", "Time"], header);
+    let units = run.units();
+    for u in 0..units.len() {
+        w.who(&units.units[u], units.names[u].as_deref(), units.periods[u]);
+        for n in nodes {
+            w.number(n.value[u]);
+        }
+        for n in nodes {
+            let rank = n.rank.as_ref().and_then(|r| r[u]);
+            match rank {
+                Some(k) => w.text(&k.to_string()),
+                None => w.text("NA"),
+            }
+        }
+        w.end();
+    }
+    w.finish()
+}
+
+/// A CSV table written field by field into one string (quoted as the `csv` crate quotes).
+struct Writer {
+    out: csv::Writer<Vec<u8>>,
+}
+
+impl Writer {
+    fn new<'a>(first: &[&'a str], rest: impl Iterator<Item = &'a str>) -> Writer {
+        let mut w = Writer {
+            out: csv::Writer::from_writer(Vec::new()),
+        };
+        for f in first.iter().copied().chain(rest) {
+            w.text(f);
+        }
+        w.end();
+        w
+    }
+
+    fn who(&mut self, unit: &str, name: Option<&str>, period: Option<i32>) {
+        self.text(unit);
+        self.text(name.unwrap_or(""));
+        match period {
+            Some(p) => self.text(&p.to_string()),
+            None => self.text(""),
+        }
+    }
+
+    fn number(&mut self, x: f64) {
+        if x.is_nan() {
+            self.text("NA");
+        } else {
+            self.text(&x.to_string());
+        }
+    }
+
+    // Writing to memory cannot fail.
+    fn text(&mut self, s: &str) {
+        let _ = self.out.write_field(s);
+    }
+
+    fn end(&mut self) {
+        let _ = self.out.write_record(None::<&[u8]>);
+    }
+
+    fn finish(self) -> String {
+        self.out
+            .into_inner()
+            .ok()
+            .and_then(|b| String::from_utf8(b).ok())
+            .unwrap_or_default()
+    }
 }

@@ -18,7 +18,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::framework::{Framework, Rule};
-use crate::input::{Entry, UnitRecord, Value};
+use crate::input::{Entry, UnitRecord};
+use crate::panel::Panel;
 use crate::stats::summarise;
 
 fn five() -> usize {
@@ -220,51 +221,62 @@ pub fn treat(
     units: &[UnitRecord],
     how: &Treatment,
 ) -> (Vec<UnitRecord>, Vec<TreatReport>) {
-    let plan = &fw.plan;
+    let codes: Vec<&str> = treated_leaves(fw)
+        .map(|i| fw.def.nodes[i].code.as_str())
+        .collect();
+    let mut panel = Panel::from_records(&codes, units);
+    let before = panel.columns.clone();
+    let reports = treat_panel(fw, &mut panel, how);
     let mut out = units.to_vec();
-    let mut reports = Vec::new();
-    let mut periods: Vec<Option<i32>> = Vec::new();
-    for u in units {
-        if !periods.contains(&u.period) {
-            periods.push(u.period);
+    for ((code, old), new) in codes.iter().zip(&before).zip(&panel.columns) {
+        for (r, (&x, &y)) in old.iter().zip(new).enumerate() {
+            if !x.is_nan() && x != y {
+                out[r].values.insert((*code).to_owned(), Entry::from(y));
+            }
         }
     }
-    for (i, leaf) in fw.def.nodes.iter().enumerate() {
-        if !matches!(plan.rule[i], Some(Rule::Normalised { .. })) || !plan.children[i].is_empty() {
+    (out, reports)
+}
+
+/// The leaves a treatment applies to: those scored by a `normalised` rule.
+fn treated_leaves(fw: &Framework) -> impl Iterator<Item = usize> + '_ {
+    let plan = &fw.plan;
+    (0..plan.n).filter(|&i| {
+        matches!(plan.rule[i], Some(Rule::Normalised { .. })) && plan.children[i].is_empty()
+    })
+}
+
+/// [`treat`] on a panel, column by column (the pipeline's form): every `normalised` leaf
+/// with a column, within each period; one report per indicator and period.
+pub(crate) fn treat_panel(fw: &Framework, panel: &mut Panel, how: &Treatment) -> Vec<TreatReport> {
+    let mut reports = Vec::new();
+    let groups = crate::engine::group_by_period(&panel.periods);
+    for i in treated_leaves(fw) {
+        let code = &fw.def.nodes[i].code;
+        let Some(k) = panel.codes.iter().position(|c| c == code) else {
             continue;
-        }
-        for &period in &periods {
-            let rows: Vec<usize> = (0..units.len())
-                .filter(|&r| units[r].period == period)
-                .collect();
-            let x: Vec<f64> = rows
-                .iter()
-                .map(
-                    |&r| match units[r].values.get(&leaf.code).and_then(Entry::scored) {
-                        Some(Value::Number(v)) => *v,
-                        _ => f64::NAN,
-                    },
-                )
-                .collect();
+        };
+        for (period, rows) in &groups {
+            let x: Vec<f64> = rows.iter().map(|&r| panel.columns[k][r]).collect();
             let before = summarise(&x);
             let (y, changed, log) = how.treat_column(&x);
             for (&r, (&old, &new)) in rows.iter().zip(x.iter().zip(&y)) {
-                if !old.is_nan() && old != new {
-                    out[r].values.insert(leaf.code.clone(), Entry::from(new));
+                if !old.is_nan() {
+                    panel.columns[k][r] = new;
                 }
             }
             let after = summarise(&y);
             reports.push(TreatReport {
-                indicator: leaf.code.clone(),
-                period,
+                indicator: code.clone(),
+                period: *period,
                 skew: before.skew,
                 kurtosis: before.kurtosis,
                 passed: how.passes(&x),
                 winsorised: changed
                     .into_iter()
-                    .map(|(k, from, to)| Winsorised {
-                        row: rows[k],
-                        unit: units[rows[k]].unit.clone(),
+                    .map(|(j, from, to)| Winsorised {
+                        row: rows[j],
+                        unit: panel.units[rows[j]].clone(),
                         from,
                         to,
                     })
@@ -275,5 +287,5 @@ pub fn treat(
             });
         }
     }
-    (out, reports)
+    reports
 }

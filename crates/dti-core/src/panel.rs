@@ -1,0 +1,134 @@
+//! A data set in columns: who each row is (unit, name, period, groups) and one column of
+//! numbers per indicator. The COINr pipeline's data sets (raw, denominated, imputed,
+//! screened, treated, normalised) are panels, and a panel is what the engine's column
+//! adapter reads ([`Panel::input`]), so a pipeline never builds a record per unit.
+
+use std::collections::BTreeMap;
+
+use crate::engine::columns::{ColumnInput, NumberColumn};
+use crate::input::{Entry, UnitRecord, Value};
+
+/// Rows of units and a column of numbers per indicator; NaN marks a missing value.
+///
+/// ```
+/// use dti_core::{Panel, UnitRecord};
+/// let records = [UnitRecord::new("A").value("x", 1.0), UnitRecord::new("B").value("y", 2.0)];
+/// let p = Panel::from_records(&["x", "y"], &records);
+/// assert_eq!(p.column("x").unwrap()[0], 1.0);
+/// assert!(p.column("x").unwrap()[1].is_nan());
+/// assert_eq!(p.to_records(), records);
+/// ```
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Panel {
+    /// The unit id of each row.
+    pub units: Vec<String>,
+    /// The unit name of each row.
+    pub names: Vec<Option<String>>,
+    /// The period of each row.
+    pub periods: Vec<Option<i32>>,
+    /// The groups of each row (group column → value).
+    pub groups: Vec<BTreeMap<String, String>>,
+    /// The indicator codes, one per column.
+    pub codes: Vec<String>,
+    /// One column per code, one number per row (NaN: no value).
+    pub columns: Vec<Vec<f64>>,
+}
+
+impl Panel {
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        self.units.len()
+    }
+
+    /// Whether the panel has no rows.
+    pub fn is_empty(&self) -> bool {
+        self.units.is_empty()
+    }
+
+    /// The column of `code`.
+    pub fn column(&self, code: &str) -> Option<&[f64]> {
+        let k = self.codes.iter().position(|c| c == code)?;
+        Some(&self.columns[k])
+    }
+
+    /// A panel of the numbers `codes` take in the records (anything else counts as missing).
+    pub fn from_records(codes: &[&str], records: &[UnitRecord]) -> Panel {
+        Panel {
+            units: records.iter().map(|r| r.unit.clone()).collect(),
+            names: records.iter().map(|r| r.name.clone()).collect(),
+            periods: records.iter().map(|r| r.period).collect(),
+            groups: records.iter().map(|r| r.groups.clone()).collect(),
+            codes: codes.iter().map(|c| (*c).to_owned()).collect(),
+            columns: codes
+                .iter()
+                .map(|c| {
+                    records
+                        .iter()
+                        .map(|r| match r.values.get(*c).and_then(Entry::scored) {
+                            Some(Value::Number(x)) => *x,
+                            _ => f64::NAN,
+                        })
+                        .collect()
+                })
+                .collect(),
+        }
+    }
+
+    /// One record per row, with a value for every number that is not NaN.
+    pub fn to_records(&self) -> Vec<UnitRecord> {
+        (0..self.len())
+            .map(|u| {
+                let mut rec = UnitRecord::new(&self.units[u]);
+                rec.name.clone_from(&self.names[u]);
+                rec.period = self.periods[u];
+                rec.groups.clone_from(&self.groups[u]);
+                for (code, col) in self.codes.iter().zip(&self.columns) {
+                    if !col[u].is_nan() {
+                        rec.values.insert(code.clone(), Entry::from(col[u]));
+                    }
+                }
+                rec
+            })
+            .collect()
+    }
+
+    /// The rows at `rows`, in that order.
+    pub fn select(&self, rows: &[usize]) -> Panel {
+        let pick = |v: &[f64]| rows.iter().map(|&u| v[u]).collect();
+        Panel {
+            units: rows.iter().map(|&u| self.units[u].clone()).collect(),
+            names: rows.iter().map(|&u| self.names[u].clone()).collect(),
+            periods: rows.iter().map(|&u| self.periods[u]).collect(),
+            groups: rows.iter().map(|&u| self.groups[u].clone()).collect(),
+            codes: self.codes.clone(),
+            columns: self.columns.iter().map(|c| pick(c)).collect(),
+        }
+    }
+
+    /// The same rows with other columns.
+    pub fn with_columns(&self, codes: Vec<String>, columns: Vec<Vec<f64>>) -> Panel {
+        Panel {
+            units: self.units.clone(),
+            names: self.names.clone(),
+            periods: self.periods.clone(),
+            groups: self.groups.clone(),
+            codes,
+            columns,
+        }
+    }
+
+    /// The panel as input of [`score_columns`](crate::score_columns): a NaN is a value
+    /// not reported.
+    pub fn input(&self) -> ColumnInput<'_> {
+        let mut input = ColumnInput::new(self.units.iter().map(String::as_str).collect())
+            .periods(self.periods.clone());
+        for (code, col) in self.codes.iter().zip(&self.columns) {
+            let mut c = NumberColumn::new(code.as_str(), col.as_slice());
+            if col.iter().any(|x| x.is_nan()) {
+                c = c.with_present(col.iter().map(|x| !x.is_nan()).collect());
+            }
+            input = input.column(c);
+        }
+        input
+    }
+}
