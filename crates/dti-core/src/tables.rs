@@ -717,7 +717,8 @@ pub struct PipelineRun {
     pub screened: Vec<Screened>,
     /// What treatment did.
     pub treated: Vec<TreatReport>,
-    /// The scores in columns (every node ranked): row `k` is row `k` of [`units`](Self::units).
+    /// The scores in columns: row `k` is row `k` of [`units`](Self::units). The index and
+    /// the views are ranked; a node's ranks come from [`node_ranks`](Self::node_ranks).
     pub scores: ColumnScores,
     /// The tie rule the ranks used.
     ties: Ties,
@@ -730,6 +731,28 @@ impl PipelineRun {
         self.data
             .last()
             .map_or_else(|| EMPTY.get_or_init(Panel::default), |(_, p)| p)
+    }
+
+    /// The ranks of every node within each period (framework order), as the index is
+    /// ranked: computed on request, since ranking sorts each column.
+    ///
+    /// ```
+    /// # let t = dti_core::read_tables("iCode,iName,Level,Parent,Direction,Weight,Type\nx,X,1,I,1,1,Indicator\nI,I,2,,1,1,Aggregate\n",
+    /// #     "uCode,Time,x\nA,1,1\nB,1,3\n", &Default::default())?;
+    /// let run = dti_core::run_pipeline(&t, &dti_core::Pipeline::default())?;
+    /// assert_eq!(run.node_ranks()[0], [Some(2), Some(1)]); // x
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn node_ranks(&self) -> Vec<Vec<Option<u32>>> {
+        let groups = crate::engine::group_by_period(&self.units().periods);
+        self.scores
+            .nodes
+            .iter()
+            .map(|n| match &n.rank {
+                Some(r) => r.clone(),
+                None => crate::engine::ranks::ranks(&n.value, &groups, self.ties),
+            })
+            .collect()
     }
 
     /// The scores as per-unit results (what [`score_cohort`](crate::score_cohort) gives,
@@ -813,8 +836,8 @@ pub fn run_pipeline(tables: &Tables, p: &Pipeline) -> Result<PipelineRun, Pipeli
         data.push(("Treated".to_owned(), current.clone()));
     }
     let ties = p.ties.unwrap_or(Ties::Exact);
+    // The index and views are ranked; a node's ranks only when asked (`node_ranks`).
     let opts = ColumnOptions {
-        node_ranks: true,
         ties,
         ..ColumnOptions::default()
     };
@@ -826,7 +849,7 @@ pub fn run_pipeline(tables: &Tables, p: &Pipeline) -> Result<PipelineRun, Pipeli
         .filter(|n| framework.is_leaf(&n.code) == Some(true))
         .map(|n| (n.code.clone(), n.value.clone()))
         .unzip();
-    let normalised = current.select(&scores.rows).with_columns(codes, columns);
+    let normalised = current.with_columns(codes, columns);
     data.push(("Normalised".to_owned(), normalised));
     Ok(PipelineRun {
         framework,
@@ -948,14 +971,14 @@ pub fn write_results(run: &PipelineRun) -> String {
         .chain(ranks.iter().map(String::as_str));
     let mut w = Writer::new(&["uCode", "uName", "Time"], header);
     let units = run.units();
+    let node_ranks = run.node_ranks();
     for u in 0..units.len() {
         w.who(&units.units[u], units.names[u].as_deref(), units.periods[u]);
         for n in nodes {
             w.number(n.value[u]);
         }
-        for n in nodes {
-            let rank = n.rank.as_ref().and_then(|r| r[u]);
-            match rank {
+        for r in &node_ranks {
+            match r[u] {
                 Some(k) => w.text(&k.to_string()),
                 None => w.text("NA"),
             }

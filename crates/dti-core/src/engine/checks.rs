@@ -36,13 +36,23 @@ pub(crate) struct Kept<'a> {
 }
 
 impl<'a> Intake<'a> {
-    /// Empty cells for these rows; an empty id, or an id already seen in the same period
+    /// Empty cells for these rows (`fill`: `false` leaves the grid to the adapter, which
+    /// calls [`ColumnGrid::complete`]); an empty id, or an id already seen in the same period
     /// (ids that differ only by case, diacritics or spacing are one unit: `unit_key`),
     /// is a problem and its row is skipped (the first row of a unit × period counts).
-    pub fn new(fw: &Framework, ids: Vec<&'a str>, periods: Vec<Option<i32>>) -> Intake<'a> {
+    pub fn new(
+        fw: &Framework,
+        ids: Vec<&'a str>,
+        periods: Vec<Option<i32>>,
+        fill: bool,
+    ) -> Intake<'a> {
         let m = ids.len();
         let mut intake = Intake {
-            grid: ColumnGrid::empty(&fw.plan, m),
+            grid: if fill {
+                ColumnGrid::empty(&fw.plan, m)
+            } else {
+                ColumnGrid::unfilled(&fw.plan)
+            },
             units: UnitIds { ids, periods },
             skip: vec![false; m],
             rejected: HashSet::new(),

@@ -232,7 +232,7 @@ pub fn score_columns(
         cols.push((i, c));
     }
 
-    let mut intake = Intake::new(fw, input.units.clone(), periods);
+    let mut intake = Intake::new(fw, input.units.clone(), periods, false);
     let skip = &intake.skip;
     let problem = |u: usize, code: &str, kind| InputError {
         row: u,
@@ -300,6 +300,7 @@ pub fn score_columns(
         intake.grid.points[r.i] = r.points;
         intake.grid.cells[r.i] = r.cells;
     }
+    intake.grid.complete(plan, m);
 
     let kept = intake.finish(fw, opts.lenient)?;
     let scored = score_grid(fw, kept.grid, &kept.units, opts.pool_periods)?;

@@ -136,6 +136,28 @@ impl ColumnGrid {
         }
     }
 
+    /// `n + 1` columns of nothing, for an adapter to fill ([`complete`](Self::complete)
+    /// gives the nodes it did not fill empty cells).
+    pub fn unfilled(plan: &Plan) -> ColumnGrid {
+        let n1 = plan.n + 1;
+        ColumnGrid {
+            value: vec![Vec::new(); n1],
+            points: vec![Vec::new(); n1],
+            cells: vec![Vec::new(); n1],
+        }
+    }
+
+    /// Gives every node without cells `m` empty ones.
+    pub fn complete(&mut self, plan: &Plan, m: usize) {
+        for i in 0..self.value.len() {
+            if self.cells[i].len() != m {
+                self.value[i] = vec![f64::NAN; m];
+                self.points[i] = points_column(plan, i, m);
+                self.cells[i] = vec![Cell::Empty; m];
+            }
+        }
+    }
+
     /// Number of units.
     pub fn units(&self) -> usize {
         self.value.first().map_or(0, Vec::len)

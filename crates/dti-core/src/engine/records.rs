@@ -112,7 +112,7 @@ pub(crate) fn resolve_records<'a>(
     let plan = &fw.plan;
     let ids = units.iter().map(|r| r.unit.as_str()).collect();
     let periods = units.iter().map(|r| r.period).collect();
-    let mut intake = Intake::new(fw, ids, periods);
+    let mut intake = Intake::new(fw, ids, periods, true);
     let mut sides = Vec::new();
     // Records of one cohort mostly report the same codes: the node of the previous record's
     // k-th code is checked first (one comparison instead of a hash).
