@@ -979,7 +979,7 @@ pub fn write_results(run: &PipelineRun) -> String {
         }
         for r in &node_ranks {
             match r[u] {
-                Some(k) => w.text(&k.to_string()),
+                Some(k) => w.display(k),
                 None => w.text("NA"),
             }
         }
@@ -991,12 +991,14 @@ pub fn write_results(run: &PipelineRun) -> String {
 /// A CSV table written field by field into one string (quoted as the `csv` crate quotes).
 struct Writer {
     out: csv::Writer<Vec<u8>>,
+    buf: String,
 }
 
 impl Writer {
     fn new<'a>(first: &[&'a str], rest: impl Iterator<Item = &'a str>) -> Writer {
         let mut w = Writer {
             out: csv::Writer::from_writer(Vec::new()),
+            buf: String::new(),
         };
         for f in first.iter().copied().chain(rest) {
             w.text(f);
@@ -1009,7 +1011,7 @@ impl Writer {
         self.text(unit);
         self.text(name.unwrap_or(""));
         match period {
-            Some(p) => self.text(&p.to_string()),
+            Some(p) => self.display(p),
             None => self.text(""),
         }
     }
@@ -1018,8 +1020,16 @@ impl Writer {
         if x.is_nan() {
             self.text("NA");
         } else {
-            self.text(&x.to_string());
+            self.display(x);
         }
+    }
+
+    /// A field in its `Display` form, through one reused buffer.
+    fn display(&mut self, x: impl std::fmt::Display) {
+        use std::fmt::Write as _;
+        self.buf.clear();
+        let _ = write!(self.buf, "{x}");
+        let _ = self.out.write_field(&self.buf);
     }
 
     // Writing to memory cannot fail.
