@@ -599,16 +599,12 @@ fn province_of(fw: &Framework, unit: &str, period: Option<i32>) -> Option<&'stat
     if !fw.id().starts_with("vn-pdti") || !unit.chars().any(char::is_alphabetic) {
         return None;
     }
-    let key = dti_core::name_key(unit);
     let eras = match period {
         Some(p) if p >= 2025 => [Era::From2025, Era::Pre2025],
         _ => [Era::Pre2025, Era::From2025],
     };
-    eras.iter().find_map(|&era| {
-        dti_core::provinces(era)
-            .iter()
-            .find(|p| p.code == unit || dti_core::name_key(&p.name_vi) == key)
-    })
+    eras.iter()
+        .find_map(|&era| dti_core::province_named(unit, era))
 }
 
 /// The names a framework's nodes go by in published tables, and the result columns of those

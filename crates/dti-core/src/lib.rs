@@ -195,7 +195,9 @@ pub use merge::{
 };
 pub use normalise::{NormaliseError, Normaliser, Ties};
 pub use panel::Panel;
-pub use registry::{find_province, merger_2025, provinces, Era, LookupError, Province};
+pub use registry::{
+    find_province, merger_2025, province_named, provinces, Era, LookupError, Province,
+};
 pub use result::{
     AssessedScore, CohortScores, Explanation, LeafExplanation, NodeScore, Opportunity, Status,
     UnitKey, UnitScore, ViewScore,

@@ -133,11 +133,11 @@ pub fn provinces(era: Era) -> &'static [Province] {
 pub fn find_province(query: &str, era: Era) -> Result<&'static Province, LookupError> {
     let all = provinces(era);
     let key = name_key(query);
-    let found = all.iter().find(|p| {
-        p.code == query.trim()
-            || name_key(&p.name_vi) == key
-            || p.gso_code
+    let found = province_named(query, era).or_else(|| {
+        all.iter().find(|p| {
+            p.gso_code
                 .is_some_and(|g| query.trim().parse::<u16>() == Ok(g))
+        })
     });
     found.ok_or_else(|| {
         let keys: Vec<String> = all.iter().map(|p| name_key(&p.name_vi)).collect();
@@ -152,6 +152,44 @@ pub fn find_province(query: &str, era: Era) -> Result<&'static Province, LookupE
             suggestions,
         }
     })
+}
+
+/// The province a name or code denotes in an era — by registry code, or by its Vietnamese
+/// name with case, diacritics, spacing and a "TP."/"Thành phố"/"Tỉnh" prefix ignored — or
+/// `None`. One hash lookup: the names are keyed once per era (the resolver behind
+/// [`find_province`] and the command line's reading of published tables).
+///
+/// ```
+/// use dti_core::{province_named, Era};
+/// assert_eq!(province_named("TP. Hồ Chí Minh", Era::Pre2025).map(|p| p.code.as_str()), Some("ho-chi-minh"));
+/// assert_eq!(province_named("ha-noi", Era::From2025).map(|p| p.name_vi.as_str()), Some("Hà Nội"));
+/// assert!(province_named("Atlantis", Era::Pre2025).is_none());
+/// ```
+pub fn province_named(query: &str, era: Era) -> Option<&'static Province> {
+    type Index = std::collections::HashMap<String, usize>;
+    static PRE: OnceLock<Index> = OnceLock::new();
+    static FROM: OnceLock<Index> = OnceLock::new();
+    let all = provinces(era);
+    let index = match era {
+        Era::Pre2025 => &PRE,
+        Era::From2025 => &FROM,
+    }
+    .get_or_init(|| {
+        let mut index = Index::new();
+        // Names first, codes after: a code equal to another province's name key wins.
+        for (k, p) in all.iter().enumerate() {
+            index.insert(name_key(&p.name_vi), k);
+        }
+        for (k, p) in all.iter().enumerate() {
+            index.insert(format!("\u{0}{}", p.code), k);
+        }
+        index
+    });
+    let code = format!("\u{0}{}", query.trim());
+    index
+        .get(&code)
+        .or_else(|| index.get(&name_key(query)))
+        .map(|&k| &all[k])
 }
 
 /// The 2025 merger as a [`MergeMap`] over province codes: each of the 34 provinces from the
