@@ -6,7 +6,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use crate::normalise::NormaliseError;
+use crate::methods::normalise::NormaliseError;
 
 /// A problem with one unit's input, located by row (0-based position in the input), unit
 /// id, period and indicator code.
@@ -26,7 +26,7 @@ use crate::normalise::NormaliseError;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Error, Serialize, Deserialize)]
-#[serde(try_from = "crate::forms::InputErrorForm")]
+#[serde(try_from = "crate::model::forms::InputErrorForm")]
 #[error("{}", Located(self))]
 pub struct InputError {
     /// 0-based position of the record in the input.
@@ -83,7 +83,7 @@ impl InputError {
 #[serde(
     tag = "code",
     rename_all = "snake_case",
-    try_from = "crate::forms::InputErrorForm"
+    try_from = "crate::model::forms::InputErrorForm"
 )]
 #[non_exhaustive]
 pub enum InputErrorKind {

@@ -140,42 +140,30 @@
 //!   identical with and without it. Off by default, and off for wasm32.
 #![deny(missing_docs)]
 
-mod aggregate;
-mod analysis;
-mod builtin;
+mod analyses;
 mod engine;
 mod error;
-mod eval;
-mod forms;
-mod framework;
-mod impute;
-mod input;
 pub mod io;
-mod merge;
-mod normalise;
-mod panel;
-mod plan;
-mod registry;
-mod result;
-mod rules;
-mod scenario;
-mod stats;
+mod methods;
+mod model;
 mod suggest;
-#[cfg(feature = "tables")]
-mod tables;
 mod text;
-mod treat;
-mod validate;
-mod weights;
 
-pub use analysis::{
+pub use analyses::merge::{
+    merge_cohort, MergeError, MergeGroup, MergeMap, MergeOptions, MergeProblem, MergedScores,
+    MergedUnit,
+};
+pub use analyses::robustness::{
     leave_one_out, saltelli_matrices, sensitivity, sensitivity_design, sobol_indices, uncertainty,
     uncertainty_design, AnalysisError, Design, DesignValue, Draws, LeaveOneOut, LeftOut, Progress,
     SensitivityResult, SensitivitySpec, SobolIndex, Uncertain, UncertainKind, UncertaintyResult,
     UncertaintySpec, UnitUncertainty, MAX_ALTERNATIVES, MAX_BOOTSTRAP, MAX_CELLS, MAX_COMBINATIONS,
     MAX_INPUTS, MAX_RUNS,
 };
-pub use builtin::{builtin_ids, Extension, Supplement};
+pub use analyses::scenario::{
+    compare, kendall_tau, seek_target, Comparison, Goal, NodeComparison, RankingSummary, Scenario,
+    ScenarioError, TargetError, TargetResult, UnitComparison, ValueChange, ValueOp,
+};
 pub use engine::columns::{
     score_columns, score_records, ColumnInput, ColumnOptions, ColumnScores, NumberColumn,
     ScoreColumn,
@@ -183,40 +171,33 @@ pub use engine::columns::{
 pub use engine::ranks::{rank_within, rank_within_by};
 pub use engine::records::{score_cohort, ScoreOptions};
 pub use error::{InputError, InputErrorKind, ScoreError};
-pub use framework::{
-    Aggregator, DataSource, Framework, FrameworkDef, IndicatorMeta, Level, LevelDef, MissingPolicy,
-    NodeDef, Param, Rule, Step, ViewDef, SCHEMA_VERSION,
+pub use io::panel::Panel;
+#[cfg(feature = "tables")]
+pub use io::tables::{
+    read_tables, run_pipeline, write_data, write_results, Pipeline, PipelineError, PipelineRun,
+    Screened, TableError, TableOptions, TableProblem, Tables, MAX_LEVEL,
 };
-pub use impute::{impute, Imputation, ImputeReport, ImputedValue, NotImputed};
-pub use input::{Assessed, Entry, UnitRecord, Value};
-pub use merge::{
-    merge_cohort, MergeError, MergeGroup, MergeMap, MergeOptions, MergeProblem, MergedScores,
-    MergedUnit,
-};
-pub use normalise::{NormaliseError, Normaliser, Ties};
-pub use panel::Panel;
-pub use registry::{
-    find_province, merger_2025, province_named, provinces, Era, LookupError, Province,
-};
-pub use result::{
-    AssessedScore, CohortScores, Explanation, LeafExplanation, NodeScore, Opportunity, Status,
-    UnitKey, UnitScore, ViewScore,
-};
-pub use scenario::{
-    compare, kendall_tau, seek_target, Comparison, Goal, NodeComparison, RankingSummary, Scenario,
-    ScenarioError, TargetError, TargetResult, UnitComparison, ValueChange, ValueOp,
-};
-pub use stats::{
+pub use methods::impute::{impute, Imputation, ImputeReport, ImputedValue, NotImputed};
+pub use methods::normalise::{NormaliseError, Normaliser, Ties};
+pub use methods::stats::{
     column_correlations, correlation, correlations, indicator_stats, raw_columns, scored_columns,
     summarise, CorrelationMethod, Correlations, IndicatorStats, NodeCorrelation, StatFlag,
     StatsOptions, Summary,
 };
-#[cfg(feature = "tables")]
-pub use tables::{
-    read_tables, run_pipeline, write_data, write_results, Pipeline, PipelineError, PipelineRun,
-    Screened, TableError, TableOptions, TableProblem, Tables, MAX_LEVEL,
+pub use methods::treat::{treat, TreatReport, Treatment, Winsorised};
+pub use methods::weights::EffectiveWeight;
+pub use model::builtin::{builtin_ids, Extension, Supplement};
+pub use model::framework::{
+    Aggregator, DataSource, Framework, FrameworkDef, IndicatorMeta, Level, LevelDef, MissingPolicy,
+    NodeDef, Param, Rule, Step, ViewDef, SCHEMA_VERSION,
 };
+pub use model::input::{Assessed, Entry, UnitRecord, Value};
+pub use model::registry::{
+    find_province, merger_2025, province_named, provinces, Era, LookupError, Province,
+};
+pub use model::result::{
+    AssessedScore, CohortScores, Explanation, LeafExplanation, NodeScore, Opportunity, Status,
+    UnitKey, UnitScore, ViewScore,
+};
+pub use model::validate::{FrameworkError, Problem};
 pub use text::{fold_diacritics, name_key, slug, unit_key};
-pub use treat::{treat, TreatReport, Treatment, Winsorised};
-pub use validate::{FrameworkError, Problem};
-pub use weights::EffectiveWeight;

@@ -8,9 +8,9 @@ use std::collections::{HashMap, HashSet};
 
 use super::grid::{Cell, ColumnGrid, Grid, UnitIds};
 use crate::error::{InputError, InputErrorKind, ScoreError};
-use crate::framework::Framework;
-use crate::plan::MissingFill;
-use crate::result::UnitKey;
+use crate::model::framework::Framework;
+use crate::model::plan::MissingFill;
+use crate::model::result::UnitKey;
 
 /// Cells resolved by an adapter, before the shared checks. Rows are input rows.
 pub(crate) struct Intake<'a> {

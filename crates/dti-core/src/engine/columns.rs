@@ -1,13 +1,9 @@
-//! Columnar scoring: a panel held as one column of numbers per indicator (as a DataFrame or
-//! a Parquet file holds it) scored straight into one column per node, without building a
-//! record per unit.
-//!
-//! It runs the record path's own steps — leaf rules, coverage below given nodes, the
-//! missing-data policy, normalisation within each period (or pooled), aggregation, views and
-//! ranks — through the same functions (`score.rs` works on any [`Grid`]), so every number is
-//! identical to [`score_cohort`](crate::score_cohort) on the same data; only the layout of
-//! the cells differs. That layout is what makes a million units fast: each step streams
-//! whole columns, and the result columns are the working columns.
+//! The column adapter: a panel held as one column of numbers per indicator (as a DataFrame,
+//! a Parquet file or a [`Panel`](crate::Panel) holds it) moved into the engine's grid
+//! column by column, and the grid's columns returned as the result ([`ColumnScores`]) —
+//! no record per unit on the way in or out. The checks and the arithmetic are the engine's
+//! (`checks.rs`, `kernel.rs`), the same as for records, so every number is identical to
+//! [`score_cohort`](crate::score_cohort) on the same data.
 
 use std::borrow::Cow;
 
@@ -16,10 +12,10 @@ use super::grid::{points_column, Cell};
 use super::kernel::{resolve_value, score_grid};
 use super::ranks::ranks;
 use crate::error::{InputError, ScoreError};
-use crate::framework::{Framework, Rule};
-use crate::input::Value;
-use crate::normalise::Ties;
-use crate::result::UnitKey;
+use crate::methods::normalise::Ties;
+use crate::model::framework::{Framework, Rule};
+use crate::model::input::Value;
+use crate::model::result::UnitKey;
 use crate::suggest::closest;
 #[cfg(feature = "parallel")]
 use rayon::prelude::*;

@@ -2,10 +2,10 @@
 //! most.
 
 use super::grid::Cell;
-use crate::aggregate::{aggregate, term};
-use crate::framework::{Aggregator, Framework};
-use crate::plan::{Plan, NO_PARENT};
-use crate::result::{Explanation, LeafExplanation, Opportunity};
+use crate::methods::aggregate::{aggregate, term};
+use crate::model::framework::{Aggregator, Framework};
+use crate::model::plan::{Plan, NO_PARENT};
+use crate::model::result::{Explanation, LeafExplanation, Opportunity};
 
 /// Explains one unit from its scored cells. `top` holds each leaf's best reachable value.
 pub(crate) fn explain(

@@ -4,10 +4,10 @@
 
 use std::collections::BTreeMap;
 
-use crate::framework::Aggregator;
-use crate::input::UnitRecord;
-use crate::plan::Plan;
-use crate::result::Status;
+use crate::model::framework::Aggregator;
+use crate::model::input::UnitRecord;
+use crate::model::plan::Plan;
+use crate::model::result::Status;
 
 /// The state of one cell (unit × node) while scoring.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -2,20 +2,20 @@
 //! normalisation within each period (or pooled), aggregation bottom-up (whole columns for
 //! the linear aggregators), and the views.
 //!
-//! Formulas: the normalisers in `normalise.rs` and the aggregators in `aggregate.rs`, each
-//! with its source (Decision 922/QĐ-BTTTT for points; the OECD/JRC Handbook 2008 §5–6 for
-//! the composite-indicator methods).
+//! Formulas: the normalisers in `methods/normalise.rs` and the aggregators in
+//! `methods/aggregate.rs`, each with its source (Decision 922/QĐ-BTTTT for points; the
+//! OECD/JRC Handbook 2008 §5–6 for the composite-indicator methods).
 
 use std::collections::HashMap;
 
 use super::grid::{Cell, ColumnGrid, Grid, Strided, UnitIds, Units};
-use crate::aggregate::{aggregate_with, copeland, linear_columns, points_sum};
 use crate::error::{InputErrorKind, ScoreError};
-use crate::framework::{Aggregator, Framework};
-use crate::input::Value;
-use crate::normalise::Normaliser;
-use crate::plan::Plan;
-use crate::rules::{given_value, score_leaf, Scored};
+use crate::methods::aggregate::{aggregate_with, copeland, linear_columns, points_sum};
+use crate::methods::normalise::Normaliser;
+use crate::model::framework::{Aggregator, Framework};
+use crate::model::input::Value;
+use crate::model::plan::Plan;
+use crate::model::rules::{given_value, score_leaf, Scored};
 #[cfg(feature = "parallel")]
 use rayon::prelude::*;
 
@@ -174,7 +174,7 @@ pub(crate) fn normalise_leaf<U: Units + ?Sized>(
 /// Aggregates every unit bottom-up, node by node (Copeland compares the units of a period);
 /// given and covered nodes keep what they have. `units` lists the units to aggregate.
 ///
-/// Formulas: see `aggregate.rs` (points sum per Decision 922/QĐ-BTTTT, the means per the
+/// Formulas: see `methods/aggregate.rs` (points sum per Decision 922/QĐ-BTTTT, the means per the
 /// OECD/JRC Handbook 2008 §6).
 pub(crate) fn aggregate_all<U: Units + ?Sized>(
     fw: &Framework,
@@ -258,7 +258,7 @@ pub(crate) fn aggregate_error<U: Units + ?Sized>(
     units: &U,
     u: usize,
     i: usize,
-    bad: crate::aggregate::BadChild,
+    bad: crate::methods::aggregate::BadChild,
 ) -> ScoreError {
     ScoreError::Aggregate {
         unit: units.id(u).to_owned(),

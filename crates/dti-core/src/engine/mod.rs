@@ -10,6 +10,7 @@
 
 mod checks;
 pub(crate) mod columns;
+pub(crate) mod eval;
 pub(crate) mod explain;
 pub(crate) mod grid;
 pub(crate) mod kernel;

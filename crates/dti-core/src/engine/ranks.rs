@@ -2,7 +2,7 @@
 //! evaluator, the normaliser `rank` and the batch frames all call
 //! [`ranks_ascending_by`].
 
-use crate::normalise::Ties;
+use crate::methods::normalise::Ties;
 
 /// Whether two neighbours in sorted order share a rank.
 fn tied_by(a: f64, b: f64, ties: Ties) -> bool {
@@ -121,7 +121,7 @@ pub fn rank_within_by<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::normalise::TIE_TOLERANCE;
+    use crate::methods::normalise::TIE_TOLERANCE;
 
     #[test]
     fn the_key_orders_as_total_cmp() {

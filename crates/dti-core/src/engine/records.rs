@@ -11,11 +11,11 @@ use super::grid::{Cell, UnitMeta};
 use super::kernel::{resolve_value, score_grid};
 use super::results::{cohort_scores, Sides};
 use crate::error::{InputErrorKind, ScoreError};
-use crate::framework::Framework;
-use crate::input::{Entry, UnitRecord, Value};
-use crate::normalise::Ties;
-use crate::result::{AssessedScore, CohortScores};
-use crate::rules::Scored;
+use crate::methods::normalise::Ties;
+use crate::model::framework::Framework;
+use crate::model::input::{Entry, UnitRecord, Value};
+use crate::model::result::{AssessedScore, CohortScores};
+use crate::model::rules::Scored;
 use crate::suggest::closest;
 
 /// How to score a cohort.
@@ -179,8 +179,8 @@ pub(crate) fn resolve_records<'a>(
 fn assessed(fw: &Framework, i: usize, v: &Value) -> AssessedScore {
     let plan = &fw.plan;
     let scored = match &plan.rule[i] {
-        Some(rule) => crate::rules::score_leaf(rule, plan.direction[i], plan.max[i], v),
-        None => crate::rules::given_value(v, plan.max[i]),
+        Some(rule) => crate::model::rules::score_leaf(rule, plan.direction[i], plan.max[i], v),
+        None => crate::model::rules::given_value(v, plan.max[i]),
     };
     let (value, points) = match scored {
         Ok(Scored::Final { value, points }) => (Some(value), (!points.is_nan()).then_some(points)),

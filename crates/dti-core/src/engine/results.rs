@@ -11,8 +11,8 @@ use super::grid::{Cell, UnitMeta};
 use super::kernel::ScoredGrid;
 use super::ranks::ranks;
 use super::records::ScoreOptions;
-use crate::framework::Framework;
-use crate::result::{AssessedScore, CohortScores, NodeScore, UnitScore, ViewScore};
+use crate::model::framework::Framework;
+use crate::model::result::{AssessedScore, CohortScores, NodeScore, UnitScore, ViewScore};
 
 /// Self-assessed and appraised pairs by (grid row, node).
 pub(crate) type Sides = HashMap<(usize, usize), (Option<AssessedScore>, Option<AssessedScore>)>;

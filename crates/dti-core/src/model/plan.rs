@@ -5,8 +5,8 @@
 
 use std::collections::HashMap;
 
-use crate::framework::{Aggregator, MissingPolicy, Rule};
-use crate::normalise::Normaliser;
+use crate::methods::normalise::Normaliser;
+use crate::model::framework::{Aggregator, MissingPolicy, Rule};
 
 /// What the missing-data policy ([`MissingPolicy`], with its sources) does with a leaf
 /// nobody reported; one answer for the record path and the column path.

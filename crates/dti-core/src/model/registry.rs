@@ -6,13 +6,13 @@ use std::sync::OnceLock;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use crate::merge::MergeMap;
+use crate::analyses::merge::MergeMap;
 use crate::suggest::closest_n;
 use crate::text::name_key;
 
-const PRE_2025: &str = include_str!("../../../fixtures/registry/provinces-pre2025.csv");
-const FROM_2025: &str = include_str!("../../../fixtures/registry/provinces-2025.csv");
-const MERGER_2025: &str = include_str!("../../../fixtures/registry/merger-2025.csv");
+const PRE_2025: &str = include_str!("../../../../fixtures/registry/provinces-pre2025.csv");
+const FROM_2025: &str = include_str!("../../../../fixtures/registry/provinces-2025.csv");
+const MERGER_2025: &str = include_str!("../../../../fixtures/registry/merger-2025.csv");
 
 /// Which map of provinces.
 ///

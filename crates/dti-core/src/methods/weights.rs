@@ -9,8 +9,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::framework::{Aggregator, Framework, FrameworkDef};
-use crate::validate::{FrameworkError, Problem};
+use crate::model::framework::{Aggregator, Framework, FrameworkDef};
+use crate::model::validate::{FrameworkError, Problem};
 
 /// A node's effective weight in the index.
 ///

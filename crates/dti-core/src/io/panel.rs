@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use crate::engine::columns::{ColumnInput, NumberColumn};
-use crate::input::{Entry, UnitRecord, Value};
+use crate::model::input::{Entry, UnitRecord, Value};
 
 /// Rows of units and a column of numbers per indicator; NaN marks a missing value.
 ///

@@ -6,22 +6,22 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::framework::{Framework, FrameworkDef, NodeDef, Param, ViewDef, SCHEMA_VERSION};
-use crate::validate::{FrameworkError, Problem};
+use crate::model::framework::{Framework, FrameworkDef, NodeDef, Param, ViewDef, SCHEMA_VERSION};
+use crate::model::validate::{FrameworkError, Problem};
 
 /// Built-in framework ids and their definitions.
 const BUILTINS: [(&str, &str); 3] = [
     (
         "vn-pdti-2020",
-        include_str!("../../../fixtures/frameworks/vn-pdti-2020.json"),
+        include_str!("../../../../fixtures/frameworks/vn-pdti-2020.json"),
     ),
     (
         "vn-pdti-2022",
-        include_str!("../../../fixtures/frameworks/vn-pdti-2022.json"),
+        include_str!("../../../../fixtures/frameworks/vn-pdti-2022.json"),
     ),
     (
         "vn-pdti-2025",
-        include_str!("../../../fixtures/frameworks/vn-pdti-2025.json"),
+        include_str!("../../../../fixtures/frameworks/vn-pdti-2025.json"),
     ),
 ];
 

@@ -17,14 +17,14 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+use crate::engine::eval::{uniform, Cells, Evaluator};
 use crate::error::ScoreError;
-use crate::eval::{uniform, Cells, Evaluator};
-use crate::framework::{Aggregator, Framework, FrameworkDef, Rule};
-use crate::impute::{impute, Imputation};
-use crate::input::UnitRecord;
-use crate::normalise::{Normaliser, Ties};
-use crate::plan::{Plan, NO_PARENT};
-use crate::validate::FrameworkError;
+use crate::methods::impute::{impute, Imputation};
+use crate::methods::normalise::{Normaliser, Ties};
+use crate::model::framework::{Aggregator, Framework, FrameworkDef, Rule};
+use crate::model::input::UnitRecord;
+use crate::model::plan::{Plan, NO_PARENT};
+use crate::model::validate::FrameworkError;
 
 /// A progress callback: `(runs done, runs in all)`; returning `false` cancels the analysis.
 /// With feature `parallel` it is called from worker threads, so it must be `Sync`.
@@ -45,7 +45,7 @@ pub type Progress<'a> = &'a dyn Fn(usize, usize) -> bool;
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(try_from = "crate::forms::UncertainForm")]
+#[serde(try_from = "crate::model::forms::UncertainForm")]
 pub struct Uncertain {
     /// Name (a column of designs and exported draws).
     pub name: String,
@@ -67,7 +67,7 @@ pub struct Uncertain {
 #[serde(
     tag = "kind",
     rename_all = "snake_case",
-    try_from = "crate::forms::UncertainForm"
+    try_from = "crate::model::forms::UncertainForm"
 )]
 #[non_exhaustive]
 pub enum UncertainKind {

@@ -8,6 +8,13 @@
 //! - [`unterminated_quote`]: the line of a quoted field that never closes (a CSV parser would
 //!   swallow the rest of the file into it).
 //! - [`header_problems`]: empty or repeated column names.
+//!
+//! It also holds the table forms of data: [`Panel`](crate::Panel) (a data set in columns)
+//! and the COINr two-table layout ([`read_tables`](crate::read_tables) and the pipeline).
+
+pub(crate) mod panel;
+#[cfg(feature = "tables")]
+pub(crate) mod tables;
 
 /// A problem with a file's text, at a physical line (from 1).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -7,9 +7,9 @@ use std::fmt;
 use serde::Serialize;
 use thiserror::Error;
 
-use crate::framework::{Aggregator, FrameworkDef, LevelDef, Param, Rule, SCHEMA_VERSION};
-use crate::normalise::Normaliser;
-use crate::plan::{is_ancestor, Plan, NO_PARENT};
+use crate::methods::normalise::Normaliser;
+use crate::model::framework::{Aggregator, FrameworkDef, LevelDef, Param, Rule, SCHEMA_VERSION};
+use crate::model::plan::{is_ancestor, Plan, NO_PARENT};
 
 /// Why a framework could not be loaded.
 ///
@@ -959,7 +959,7 @@ fn check_rule(
                     rule: rule.name(),
                 });
             }
-            let mut prev: Option<&crate::framework::Step> = None;
+            let mut prev: Option<&crate::model::framework::Step> = None;
             let mut monotone = true;
             for s in steps {
                 if !s.at.is_finite() || prev.is_some_and(|p| s.at <= p.at) {
@@ -1048,7 +1048,7 @@ fn check_rule(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::framework::NodeDef;
+    use crate::model::framework::NodeDef;
 
     fn def(nodes: &[(&str, Option<&str>, Option<f64>)]) -> FrameworkDef {
         let mut d = FrameworkDef::new("t", "T", "T");

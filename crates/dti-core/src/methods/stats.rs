@@ -7,9 +7,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::framework::{Framework, Rule};
-use crate::input::{UnitRecord, Value};
-use crate::result::CohortScores;
+use crate::model::framework::{Framework, Rule};
+use crate::model::input::{UnitRecord, Value};
+use crate::model::result::CohortScores;
 
 /// Summary statistics of one column.
 ///

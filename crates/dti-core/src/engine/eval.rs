@@ -13,10 +13,10 @@ use crate::engine::{
     overflow, Cell, Rows, UnitMeta,
 };
 use crate::error::ScoreError;
-use crate::framework::Framework;
-use crate::input::UnitRecord;
-use crate::normalise::{ranks_ascending_by, Ties};
-use crate::plan::Plan;
+use crate::methods::normalise::{ranks_ascending_by, Ties};
+use crate::model::framework::Framework;
+use crate::model::input::UnitRecord;
+use crate::model::plan::Plan;
 
 /// Cells of every unit (unit-major, `n + 1` per unit), and the same values and points
 /// column-major (`n + 1` columns of the units' length) for the column runs.
@@ -197,7 +197,7 @@ impl Evaluator {
             && plan
                 .post_order
                 .iter()
-                .all(|&i| plan.aggregate[i] != crate::framework::Aggregator::Copeland)
+                .all(|&i| plan.aggregate[i] != crate::model::framework::Aggregator::Copeland)
     }
 
     /// A run unit by unit, as scoring aggregates (`aggregate_all`).
@@ -265,12 +265,12 @@ impl Evaluator {
                         leaves.col_complete[c]
                     }
                 };
-                let columns = crate::aggregate::Columns {
+                let columns = crate::methods::aggregate::Columns {
                     value: &value,
                     points: &points,
                     complete: &complete,
                 };
-                let linear = crate::aggregate::linear_into(
+                let linear = crate::methods::aggregate::linear_into(
                     plan,
                     i,
                     &columns,
@@ -281,7 +281,7 @@ impl Evaluator {
                 );
                 if !linear {
                     for u in 0..m {
-                        let (x, y) = crate::aggregate::aggregate_with(plan, i, |c| {
+                        let (x, y) = crate::methods::aggregate::aggregate_with(plan, i, |c| {
                             (value(c)[u], points(c)[u])
                         })
                         .map_err(|bad| {
@@ -349,7 +349,7 @@ pub(crate) fn uniform(seed: u64, stream: u64, a: u64, b: u64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::framework::Aggregator;
+    use crate::model::framework::Aggregator;
 
     /// Column runs give the unit-by-unit runs' numbers to the bit, under every aggregator
     /// (linear ones through the column kernel, the others unit by unit from columns), with

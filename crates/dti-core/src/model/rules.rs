@@ -6,8 +6,8 @@
 //! (a value in 0..1), a percentage, and cohort-relative normalisation.
 
 use crate::error::InputErrorKind;
-use crate::framework::Rule;
-use crate::input::Value;
+use crate::model::framework::Rule;
+use crate::model::input::Value;
 
 /// A leaf's input after its rule.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -164,7 +164,7 @@ pub(crate) fn score_leaf(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::framework::{Level, Step};
+    use crate::model::framework::{Level, Step};
 
     fn fin(r: Result<Scored, InputErrorKind>) -> (f64, f64) {
         match r.unwrap() {

@@ -8,9 +8,9 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::normalise::Normaliser;
-use crate::plan::Plan;
-use crate::validate::{validate, FrameworkError};
+use crate::methods::normalise::Normaliser;
+use crate::model::plan::Plan;
+use crate::model::validate::{validate, FrameworkError};
 
 /// The framework schema version this crate reads and writes.
 ///
@@ -54,7 +54,7 @@ pub enum MissingPolicy {
 #[serde(
     tag = "method",
     rename_all = "snake_case",
-    try_from = "crate::forms::MethodForm"
+    try_from = "crate::model::forms::MethodForm"
 )]
 #[non_exhaustive]
 pub enum Aggregator {
@@ -194,7 +194,7 @@ pub struct Level {
 #[serde(
     tag = "type",
     rename_all = "snake_case",
-    try_from = "crate::forms::RuleForm"
+    try_from = "crate::model::forms::RuleForm"
 )]
 #[non_exhaustive]
 pub enum Rule {

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::error::InputError;
-use crate::input::Value;
+use crate::model::input::Value;
 
 /// How a node's score came about.
 ///

@@ -14,13 +14,13 @@
 
 use serde::Deserialize;
 
-use crate::analysis::{Uncertain, UncertainKind};
+use crate::analyses::robustness::{Uncertain, UncertainKind};
+use crate::analyses::scenario::{ValueChange, ValueOp};
 use crate::error::{InputError, InputErrorKind};
-use crate::framework::{Aggregator, Level, Rule, Step};
-use crate::impute::Imputation;
-use crate::input::Value;
-use crate::normalise::Normaliser;
-use crate::scenario::{ValueChange, ValueOp};
+use crate::methods::impute::Imputation;
+use crate::methods::normalise::Normaliser;
+use crate::model::framework::{Aggregator, Level, Rule, Step};
+use crate::model::input::Value;
 
 /// Refuses a parameter that is given but not one the variant `takes`.
 fn only(given: &[(&str, bool)], takes: &[&str]) -> Result<(), String> {

@@ -11,9 +11,9 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::framework::{Framework, Rule};
-use crate::input::{Entry, UnitRecord};
-use crate::plan::NO_PARENT;
+use crate::model::framework::{Framework, Rule};
+use crate::model::input::{Entry, UnitRecord};
+use crate::model::plan::NO_PARENT;
 
 /// An imputation method.
 ///
@@ -26,7 +26,7 @@ use crate::plan::NO_PARENT;
 #[serde(
     tag = "method",
     rename_all = "snake_case",
-    try_from = "crate::forms::MethodForm"
+    try_from = "crate::model::forms::MethodForm"
 )]
 #[non_exhaustive]
 pub enum Imputation {
@@ -160,7 +160,7 @@ pub fn impute(
         .map(|&i| fw.def.nodes[i].code.as_str())
         .collect();
     // A value that is not a finite number is no estimate, but it is not missing either.
-    let mut panel = crate::panel::Panel::from_records(&codes, units);
+    let mut panel = crate::io::panel::Panel::from_records(&codes, units);
     for col in &mut panel.columns {
         col.iter_mut()
             .filter(|x| x.is_infinite())
@@ -194,7 +194,7 @@ pub fn impute(
 /// period's (or group's) mean or median is computed once per indicator.
 pub(crate) fn impute_panel(
     fw: &Framework,
-    panel: &mut crate::panel::Panel,
+    panel: &mut crate::io::panel::Panel,
     how: &Imputation,
 ) -> ImputeReport {
     impute_columns(fw, panel, how, &|_, _| true)
@@ -203,7 +203,7 @@ pub(crate) fn impute_panel(
 /// Imputes the NaN cells of every leaf's column for which `missing(leaf, row)` holds.
 fn impute_columns(
     fw: &Framework,
-    panel: &mut crate::panel::Panel,
+    panel: &mut crate::io::panel::Panel,
     how: &Imputation,
     missing: &dyn Fn(usize, usize) -> bool,
 ) -> ImputeReport {
@@ -285,7 +285,7 @@ type Estimates<'p> = BTreeMap<(Option<i32>, Option<&'p str>), Result<f64, String
 /// The value to impute for row `r` of column `k` (the estimates of `estimate`, over the
 /// column's values before imputation; `cache` keeps each period's or group's statistic).
 fn estimate_in_panel<'p>(
-    panel: &'p crate::panel::Panel,
+    panel: &'p crate::io::panel::Panel,
     k: usize,
     r: usize,
     how: &Imputation,

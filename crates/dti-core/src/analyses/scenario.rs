@@ -5,14 +5,14 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+use crate::engine::eval::Evaluator;
 use crate::error::ScoreError;
-use crate::eval::Evaluator;
-use crate::framework::{Aggregator, Framework, LevelDef, MissingPolicy, NodeDef};
-use crate::input::{Entry, UnitRecord, Value};
-use crate::normalise::Normaliser;
-use crate::result::CohortScores;
-use crate::stats::{correlation, CorrelationMethod};
-use crate::validate::FrameworkError;
+use crate::methods::normalise::Normaliser;
+use crate::methods::stats::{correlation, CorrelationMethod};
+use crate::model::framework::{Aggregator, Framework, LevelDef, MissingPolicy, NodeDef};
+use crate::model::input::{Entry, UnitRecord, Value};
+use crate::model::result::CohortScores;
+use crate::model::validate::FrameworkError;
 
 /// How a scenario changes one value.
 ///
@@ -25,7 +25,7 @@ use crate::validate::FrameworkError;
 #[serde(
     tag = "op",
     rename_all = "snake_case",
-    try_from = "crate::forms::ValueOpForm"
+    try_from = "crate::model::forms::ValueOpForm"
 )]
 pub enum ValueOp {
     /// Replace the entry.
@@ -54,7 +54,7 @@ pub enum ValueOp {
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(try_from = "crate::forms::ValueChangeForm")]
+#[serde(try_from = "crate::model::forms::ValueChangeForm")]
 pub struct ValueChange {
     /// The unit.
     pub unit: String,
@@ -266,7 +266,7 @@ impl Scenario {
             let plan = &framework.plan;
             if let Some(i) = plan.index_of(code) {
                 let p = plan.parent[i];
-                if plan.aggregate[p] == crate::framework::Aggregator::PointsSum {
+                if plan.aggregate[p] == crate::model::framework::Aggregator::PointsSum {
                     return Err(ScenarioError::IneffectiveWeight {
                         node: code.clone(),
                         parent: if p == plan.root {
@@ -640,7 +640,7 @@ pub fn seek_target(
     indicator: Option<&str>,
     goal: Goal,
 ) -> Result<TargetResult, TargetError> {
-    let ev = Evaluator::new(fw, units, false, crate::normalise::Ties::default())?;
+    let ev = Evaluator::new(fw, units, false, crate::methods::normalise::Ties::default())?;
     let u = ev
         .meta
         .iter()

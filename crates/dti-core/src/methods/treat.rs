@@ -17,10 +17,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::framework::{Framework, Rule};
-use crate::input::{Entry, UnitRecord};
-use crate::panel::Panel;
-use crate::stats::summarise;
+use crate::io::panel::Panel;
+use crate::methods::stats::summarise;
+use crate::model::framework::{Framework, Rule};
+use crate::model::input::{Entry, UnitRecord};
 
 fn five() -> usize {
     5

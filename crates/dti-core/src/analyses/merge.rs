@@ -15,9 +15,9 @@ use crate::engine::records::{score_cohort, ScoreOptions};
 use crate::engine::results::cohort_scores;
 use crate::engine::{score_grid, Cell, ColumnGrid, Grid, UnitMeta};
 use crate::error::{InputError, ScoreError};
-use crate::framework::Framework;
-use crate::input::UnitRecord;
-use crate::result::{CohortScores, Status, UnitKey, UnitScore};
+use crate::model::framework::Framework;
+use crate::model::input::UnitRecord;
+use crate::model::result::{CohortScores, Status, UnitKey, UnitScore};
 
 /// One merged unit and the former units it was formed from.
 ///

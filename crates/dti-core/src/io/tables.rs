@@ -17,16 +17,16 @@ use thiserror::Error;
 
 use crate::engine::columns::{score_columns, ColumnOptions, ColumnScores};
 use crate::engine::records::ScoreOptions;
-use crate::framework::{
+use crate::io::panel::Panel;
+use crate::methods::impute::{impute_panel, Imputation, ImputeReport};
+use crate::methods::normalise::{Normaliser, Ties};
+use crate::methods::treat::{treat_panel, TreatReport, Treatment};
+use crate::model::framework::{
     Aggregator, Framework, FrameworkDef, IndicatorMeta, MissingPolicy, NodeDef, Rule,
 };
-use crate::impute::{impute_panel, Imputation, ImputeReport};
-use crate::input::UnitRecord;
-use crate::normalise::{Normaliser, Ties};
-use crate::panel::Panel;
-use crate::result::{CohortScores, UnitKey};
-use crate::treat::{treat_panel, TreatReport, Treatment};
-use crate::validate::FrameworkError;
+use crate::model::input::UnitRecord;
+use crate::model::result::{CohortScores, UnitKey};
+use crate::model::validate::FrameworkError;
 
 /// A problem in the tables, located by table, line (1-based, the header is line 1) and column.
 ///

@@ -14,8 +14,8 @@
 //! count as missing in a points sum. A node whose children are all missing — or fewer than
 //! its data threshold — is missing (NaN).
 
-use crate::framework::Aggregator;
-use crate::plan::Plan;
+use crate::model::framework::Aggregator;
+use crate::model::plan::Plan;
 
 /// A child value the aggregator cannot take (e.g. 0 in a geometric mean).
 #[derive(Debug, Clone, Copy, PartialEq)]

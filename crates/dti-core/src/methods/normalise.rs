@@ -24,7 +24,7 @@ use thiserror::Error;
 #[serde(
     tag = "method",
     rename_all = "snake_case",
-    try_from = "crate::forms::MethodForm"
+    try_from = "crate::model::forms::MethodForm"
 )]
 #[non_exhaustive]
 pub enum Normaliser {
