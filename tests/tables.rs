@@ -205,3 +205,42 @@ fn missing_columns_are_named() {
         );
     }
 }
+
+#[test]
+fn the_tables_adapter_scores_exactly_as_records() {
+    use dti_core::{Imputation, ScoreOptions, Ties, Treatment};
+    // Every step on, so the scored data set is not the raw one.
+    let p = Pipeline {
+        denominate: true,
+        impute: Some(Imputation::Mean),
+        treat: Some(Treatment::default()),
+        ..Pipeline::default()
+    };
+    let run = run_pipeline(&toy(), &p).unwrap();
+    let scored = &run.data[run.data.len() - 2].1;
+    let opts = ScoreOptions {
+        explain: false,
+        ties: Ties::Exact,
+        ..ScoreOptions::default()
+    };
+    let records = run
+        .framework
+        .score_with(&scored.to_records(), &opts)
+        .unwrap();
+    let node_ranks = run.node_ranks();
+    assert_eq!(records.units.len(), run.scores.index.value.len());
+    for (k, u) in records.units.iter().enumerate() {
+        let bits = |x: f64| (!x.is_nan()).then_some(x.to_bits());
+        assert_eq!(u.value.map(f64::to_bits), bits(run.scores.index.value[k]));
+        assert_eq!(u.rank, run.scores.index.rank.as_ref().unwrap()[k]);
+        for (i, n) in u.nodes.iter().enumerate() {
+            assert_eq!(
+                n.value.map(f64::to_bits),
+                bits(run.scores.nodes[i].value[k]),
+                "{}",
+                n.code
+            );
+            assert_eq!(n.rank, node_ranks[i][k], "{}", n.code);
+        }
+    }
+}
