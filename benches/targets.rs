@@ -57,6 +57,29 @@ fn records(c: &mut Criterion) {
     g.finish();
 }
 
+/// The WASM package's `scoreCohort` workload, natively and doing the same work: the bundled
+/// 63-province panel (189 records, three periods) as JSON text in, scored with the default
+/// options (explanations included), the per-unit results as JSON text out. `scripts/bench`
+/// sets the node figure (`bindings/wasm/js-tests/timing.mjs`) beside it.
+fn provinces(c: &mut Criterion) {
+    let fw = dti_core::Framework::builtin("vn-pdti-2022").expect("builtin");
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../fixtures/vn-provinces-synthetic/panel.json"
+    ))
+    .expect("fixture");
+    let mut g = c.benchmark_group("63 provinces");
+    g.bench_function("scoreCohort (native)", |b| {
+        b.iter(|| {
+            let units: Vec<dti_core::UnitRecord> =
+                serde_json::from_str(black_box(&text)).expect("records");
+            let scores = fw.score(&units).expect("scores");
+            serde_json::to_string(&scores).expect("json")
+        })
+    });
+    g.finish();
+}
+
 /// Column scoring (`score_columns`) of 10,000 and 1,000,000 units × 100 indicators.
 fn columns(c: &mut Criterion) {
     let fw = dti_benches::framework_100();
@@ -114,5 +137,5 @@ fn analysis(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, records, coin, columns, analysis);
+criterion_group!(benches, records, provinces, coin, columns, analysis);
 criterion_main!(benches);

@@ -9,6 +9,7 @@ import path from "node:path";
 import * as scoring from "../pkg/node.mjs";
 import * as analysis from "../pkg/analysis-node.mjs";
 import { cases } from "./suite.mjs";
+import { timeScoreCohort } from "./timing.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.join(here, "../../..");
@@ -23,6 +24,11 @@ const dti = { ...scoring, ...analysis };
 for (const [name, fn] of cases(dti, env)) {
   test(name, fn);
 }
+
+// The engine issue's WASM figure, printed with the results (a measurement, not a check).
+test("scoreCohort timing on the 63-province panel (printed)", (t) => {
+  t.diagnostic(`scoreCohort median ${timeScoreCohort(dti).toFixed(3)} ms per call`);
+});
 
 // Every example of the READMEs runs, in order, against the built package: imports become
 // bindings of the two entries, console output is collected.

@@ -192,6 +192,7 @@ pub fn impute(
 /// [`impute`] on a panel (the pipeline's form): a NaN is a missing value; leaves in
 /// framework order, rows in order, the same estimates and reasons as [`impute`]. Each
 /// period's (or group's) mean or median is computed once per indicator.
+#[cfg(feature = "tables")]
 pub(crate) fn impute_panel(
     fw: &Framework,
     panel: &mut crate::io::panel::Panel,
