@@ -279,120 +279,28 @@ fn read_csv(
         .delimiter(delimiter)
         .trim(csv::Trim::All)
         .from_reader(text.as_bytes());
-    let header: Vec<String> = match reader.headers() {
-        Ok(h) => h.iter().map(str::to_owned).collect(),
-        Err(e) => return Err(vec![err(Some(1), None, None, e.to_string())]),
-    };
-    let shown = |d: u8| match d {
-        b'\t' => "tab".to_owned(),
-        d => format!("'{}'", d as char),
-    };
-    let mut fatal: Vec<DataError> = dti_core::io::header_problems(&header)
-        .into_iter()
-        .map(|(c, message)| {
-            let name = Some(header[c - 1].as_str()).filter(|h| !h.is_empty());
-            err(Some(1), None, name, message)
-        })
-        .collect();
-    let find = |names: &[&str]| {
-        header
-            .iter()
-            .position(|h| names.contains(&h.to_lowercase().as_str()))
-    };
-    let find_key = |names: &[&str], keys: &[&str]| {
-        find(names).or_else(|| {
-            header
-                .iter()
-                .position(|h| keys.contains(&dti_core::name_key(h).as_str()))
-        })
-    };
-    let (c_unit, c_name, c_period) = (
-        find_key(&UNIT, &UNIT_KEYS),
-        find_key(&NAME, &NAME_KEYS),
-        find_key(&PERIOD, &PERIOD_KEYS),
-    );
-    let Some(c_unit) = c_unit else {
-        let mut message = format!(
-            "no unit column: name one of unit, uCode, code, province, id (fields separated by {})",
-            shown(delimiter)
-        );
-        if header.len() == 1 {
-            message.push_str("; the header has one column: choose the separator with --delimiter");
-        }
-        fatal.push(err(Some(1), None, None, message));
-        return Err(fatal);
-    };
-    let c_ind = find(&["indicator"]);
-    let c_val = find(&["value"]);
-    let long = match layout {
-        Layout::Long => true,
-        Layout::Wide => false,
-        Layout::Auto => c_ind.is_some() && c_val.is_some(),
-    };
-    let c_groups: Vec<(usize, &str)> = groups
-        .iter()
-        .filter_map(|g| {
-            let c = header.iter().position(|h| h == g);
-            if c.is_none() {
-                fatal.push(err(
-                    Some(1),
-                    None,
-                    None,
-                    format!("group column '{g}' is not in the file"),
-                ));
-            }
-            c.map(|c| (c, g.as_str()))
-        })
-        .collect();
+    let plan = plan_header(name, &mut reader, fw, layout, groups, delimiter)?;
+    let HeaderPlan {
+        header,
+        c_unit,
+        c_name,
+        c_period,
+        c_ind,
+        c_val,
+        c_self,
+        c_appr,
+        long,
+        c_groups,
+        indicator_cols,
+        notes,
+    } = plan;
     let codes: Vec<&str> = fw.def().nodes.iter().map(|n| n.code.as_str()).collect();
     let aliases = Aliases::of(fw);
-    let mut notes = Vec::new();
-    let mut indicator_cols: Vec<(usize, &str)> = Vec::new();
-    if long {
-        if c_ind.is_none() || c_val.is_none() {
-            fatal.push(err(
-                Some(1),
-                None,
-                None,
-                "the long layout needs indicator and value columns".to_owned(),
-            ));
-        }
-    } else {
-        for (c, h) in header.iter().enumerate() {
-            if [Some(c_unit), c_name, c_period].contains(&Some(c))
-                || c_groups.iter().any(|g| g.0 == c)
-                || h.is_empty()
-            {
-                continue;
-            }
-            if let Some(code) = codes.iter().find(|k| **k == h.as_str()) {
-                indicator_cols.push((c, code));
-            } else if let Some(code) = aliases.code(h) {
-                // A published table's header: the node's Vietnamese or English name.
-                indicator_cols.push((c, code));
-            } else if let Some(what) = aliases.result(h) {
-                notes.push(format!(
-                    "{name}: column '{h}' is {what}, a published result, not an input: read past"
-                ));
-            } else {
-                let hint = codes
-                    .iter()
-                    .find(|k| k.eq_ignore_ascii_case(h))
-                    .map(|k| format!(" (did you mean '{k}'?)"))
-                    .unwrap_or_default();
-                fatal.push(err(
-                    Some(1),
-                    None,
-                    Some(h),
-                    format!("column '{h}' is not an indicator of framework '{}'{hint}; use --group for grouping columns", fw.id()),
-                ));
-            }
-        }
-    }
-    if !fatal.is_empty() {
-        return Err(fatal);
-    }
-    let (c_self, c_appr) = (find(&["self"]), find(&["appraised"]));
+    let c_groups: Vec<(usize, &str)> = c_groups.iter().map(|(c, g)| (*c, g.as_str())).collect();
+    let indicator_cols: Vec<(usize, &str)> = indicator_cols
+        .iter()
+        .map(|(c, k)| (*c, k.as_str()))
+        .collect();
     let mut problems = Vec::new();
     let mut records: Vec<UnitRecord> = Vec::new();
     let mut lines: Vec<usize> = Vec::new();
@@ -429,7 +337,7 @@ fn read_csv(
                     } else {
                         "long"
                     },
-                    shown(delimiter)
+                    shown_delimiter(delimiter)
                 ),
             ));
             continue;
@@ -592,6 +500,296 @@ fn read_csv(
     })
 }
 
+/// A clean wide file read straight into columns (see [`read_wide_numbers`]).
+pub struct WideNumbers {
+    /// The rows: unit (a named province resolved to its code), name, period, and one column
+    /// per indicator column of the file (NaN: the cell is empty).
+    pub panel: dti_core::Panel,
+    /// The file line of each row.
+    pub lines: Vec<usize>,
+    /// What the reader did that the user should know (result columns read past).
+    pub notes: Vec<String>,
+}
+
+/// Reads a wide CSV whose every indicator cell is a finite number or empty straight into
+/// columns: one pass over the text, no record per unit. The rows, units, names and periods
+/// are exactly those [`read_records`] gives. `None` for anything else — the long layout,
+/// group columns, an indicator given twice, a row the record reader would report (ragged,
+/// no unit, a bad or missing period), a cell that is not a finite number: the record reader
+/// then reads the file and reports all of it.
+pub fn read_wide_numbers(
+    name: &str,
+    text: &str,
+    fw: &Framework,
+    layout: Layout,
+    groups: &[String],
+    delimiter: Option<u8>,
+) -> Option<WideNumbers> {
+    if text.trim().is_empty() {
+        return None;
+    }
+    let delimiter = delimiter.unwrap_or_else(|| dti_core::io::sniff_delimiter(text));
+    if dti_core::io::unterminated_quote(text, delimiter).is_some() {
+        return None;
+    }
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .delimiter(delimiter)
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let plan = plan_header(name, &mut reader, fw, layout, groups, delimiter).ok()?;
+    let mut codes: Vec<String> = plan.indicator_cols.iter().map(|(_, k)| k.clone()).collect();
+    codes.sort_unstable();
+    codes.dedup();
+    if plan.long || !plan.c_groups.is_empty() || codes.len() != plan.indicator_cols.len() {
+        return None;
+    }
+    let mut panel = dti_core::Panel {
+        codes: plan.indicator_cols.iter().map(|(_, k)| k.clone()).collect(),
+        columns: vec![Vec::new(); plan.indicator_cols.len()],
+        ..dti_core::Panel::default()
+    };
+    let mut lines = Vec::new();
+    let (mut no_period, mut any_period) = (false, false);
+    let mut row = csv::StringRecord::new();
+    loop {
+        let line = reader.position().line() as usize;
+        if !reader.read_record(&mut row).ok()? {
+            break;
+        }
+        if row.len() != plan.header.len() {
+            if row.len() == 1 && row.get(0).is_some_and(str::is_empty) {
+                continue; // a blank line
+            }
+            return None;
+        }
+        let get = |c: usize| row.get(c).unwrap_or("").trim();
+        let unit = get(plan.c_unit);
+        if unit.is_empty() {
+            return None;
+        }
+        let period = match plan.c_period.map(get) {
+            None => None,
+            Some("") => {
+                no_period = true;
+                None
+            }
+            Some(p) => {
+                any_period = true;
+                Some(p.parse::<i32>().ok()?)
+            }
+        };
+        for ((c, _), col) in plan.indicator_cols.iter().zip(&mut panel.columns) {
+            col.push(match parse_cell(get(*c)) {
+                None => f64::NAN,
+                Some(Value::Number(x)) if x.is_finite() => x,
+                Some(_) => return None,
+            });
+        }
+        let province = province_of(fw, unit, period);
+        let name = plan
+            .c_name
+            .map(get)
+            .filter(|n| !n.is_empty())
+            .map(str::to_owned)
+            .or_else(|| province.map(|p| p.name_vi.clone()));
+        panel
+            .units
+            .push(province.map_or(unit, |p| p.code.as_str()).to_owned());
+        panel.names.push(name);
+        panel.periods.push(period);
+        panel.groups.push(Default::default());
+        lines.push(line);
+    }
+    if any_period && no_period {
+        return None;
+    }
+    Some(WideNumbers {
+        panel,
+        lines,
+        notes: plan.notes,
+    })
+}
+
+/// A delimiter as messages name it.
+fn shown_delimiter(d: u8) -> String {
+    match d {
+        b'\t' => "tab".to_owned(),
+        d => format!("'{}'", d as char),
+    }
+}
+
+/// What a CSV header says: where the unit, name and period are, the layout, the group
+/// columns and the indicator columns (by code or by a published name), with notes on the
+/// result columns read past. Every header problem is reported together.
+struct HeaderPlan {
+    header: Vec<String>,
+    c_unit: usize,
+    c_name: Option<usize>,
+    c_period: Option<usize>,
+    c_ind: Option<usize>,
+    c_val: Option<usize>,
+    c_self: Option<usize>,
+    c_appr: Option<usize>,
+    long: bool,
+    c_groups: Vec<(usize, String)>,
+    indicator_cols: Vec<(usize, String)>,
+    notes: Vec<String>,
+}
+
+/// Reads and plans the header of `reader` (see [`HeaderPlan`]).
+fn plan_header(
+    name: &str,
+    reader: &mut csv::Reader<&[u8]>,
+    fw: &Framework,
+    layout: Layout,
+    groups: &[String],
+    delimiter: u8,
+) -> Result<HeaderPlan, Vec<DataError>> {
+    let err = |line: Option<usize>,
+               unit: Option<&str>,
+               indicator: Option<&str>,
+               message: String| DataError {
+        file: name.to_owned(),
+        line,
+        unit: unit.map(str::to_owned),
+        indicator: indicator.map(str::to_owned),
+        message,
+    };
+    let header: Vec<String> = match reader.headers() {
+        Ok(h) => h.iter().map(str::to_owned).collect(),
+        Err(e) => return Err(vec![err(Some(1), None, None, e.to_string())]),
+    };
+    let mut fatal: Vec<DataError> = dti_core::io::header_problems(&header)
+        .into_iter()
+        .map(|(c, message)| {
+            let name = Some(header[c - 1].as_str()).filter(|h| !h.is_empty());
+            err(Some(1), None, name, message)
+        })
+        .collect();
+    let find = |names: &[&str]| {
+        header
+            .iter()
+            .position(|h| names.contains(&h.to_lowercase().as_str()))
+    };
+    let find_key = |names: &[&str], keys: &[&str]| {
+        find(names).or_else(|| {
+            header
+                .iter()
+                .position(|h| keys.contains(&dti_core::name_key(h).as_str()))
+        })
+    };
+    let (c_unit, c_name, c_period) = (
+        find_key(&UNIT, &UNIT_KEYS),
+        find_key(&NAME, &NAME_KEYS),
+        find_key(&PERIOD, &PERIOD_KEYS),
+    );
+    let Some(c_unit) = c_unit else {
+        let mut message = format!(
+            "no unit column: name one of unit, uCode, code, province, id (fields separated by {})",
+            shown_delimiter(delimiter)
+        );
+        if header.len() == 1 {
+            message.push_str("; the header has one column: choose the separator with --delimiter");
+        }
+        fatal.push(err(Some(1), None, None, message));
+        return Err(fatal);
+    };
+    let c_ind = find(&["indicator"]);
+    let c_val = find(&["value"]);
+    let long = match layout {
+        Layout::Long => true,
+        Layout::Wide => false,
+        Layout::Auto => c_ind.is_some() && c_val.is_some(),
+    };
+    let c_groups: Vec<(usize, &str)> = groups
+        .iter()
+        .filter_map(|g| {
+            let c = header.iter().position(|h| h == g);
+            if c.is_none() {
+                fatal.push(err(
+                    Some(1),
+                    None,
+                    None,
+                    format!("group column '{g}' is not in the file"),
+                ));
+            }
+            c.map(|c| (c, g.as_str()))
+        })
+        .collect();
+    let codes: Vec<&str> = fw.def().nodes.iter().map(|n| n.code.as_str()).collect();
+    let aliases = Aliases::of(fw);
+    let mut notes = Vec::new();
+    let mut indicator_cols: Vec<(usize, &str)> = Vec::new();
+    if long {
+        if c_ind.is_none() || c_val.is_none() {
+            fatal.push(err(
+                Some(1),
+                None,
+                None,
+                "the long layout needs indicator and value columns".to_owned(),
+            ));
+        }
+    } else {
+        for (c, h) in header.iter().enumerate() {
+            if [Some(c_unit), c_name, c_period].contains(&Some(c))
+                || c_groups.iter().any(|g| g.0 == c)
+                || h.is_empty()
+            {
+                continue;
+            }
+            if let Some(code) = codes.iter().find(|k| **k == h.as_str()) {
+                indicator_cols.push((c, code));
+            } else if let Some(code) = aliases.code(h) {
+                // A published table's header: the node's Vietnamese or English name.
+                indicator_cols.push((c, code));
+            } else if let Some(what) = aliases.result(h) {
+                notes.push(format!(
+                    "{name}: column '{h}' is {what}, a published result, not an input: read past"
+                ));
+            } else {
+                let hint = codes
+                    .iter()
+                    .find(|k| k.eq_ignore_ascii_case(h))
+                    .map(|k| format!(" (did you mean '{k}'?)"))
+                    .unwrap_or_default();
+                fatal.push(err(
+                    Some(1),
+                    None,
+                    Some(h),
+                    format!("column '{h}' is not an indicator of framework '{}'{hint}; use --group for grouping columns", fw.id()),
+                ));
+            }
+        }
+    }
+    if !fatal.is_empty() {
+        return Err(fatal);
+    }
+    let (c_self, c_appr) = (find(&["self"]), find(&["appraised"]));
+    let c_groups = c_groups
+        .into_iter()
+        .map(|(c, g)| (c, g.to_owned()))
+        .collect();
+    let indicator_cols = indicator_cols
+        .into_iter()
+        .map(|(c, k)| (c, k.to_owned()))
+        .collect();
+    Ok(HeaderPlan {
+        header,
+        c_unit,
+        c_name,
+        c_period,
+        c_ind,
+        c_val,
+        c_self,
+        c_appr,
+        long,
+        c_groups,
+        indicator_cols,
+        notes,
+    })
+}
+
 /// The province a unit cell names, for the provincial DTI frameworks: by registry code or by
 /// its Vietnamese name as published (case, diacritics, spacing and "TP."/"Tỉnh" ignored) in
 /// the era of the period (the 34 provinces from 2025, the 63 before). Numbers stay ids.
@@ -664,6 +862,42 @@ impl<'a> Aliases<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The one-pass reader takes clean wide files and leaves everything else to the record
+    /// reader (which reports it).
+    #[test]
+    fn wide_numbers_take_only_clean_wide_files() {
+        let fw = Framework::builtin("vn-pdti-2022").unwrap();
+        let read = |text: &str| read_wide_numbers("t.csv", text, &fw, Layout::Auto, &[], None);
+        let w = read("province,year,AWR,GOV\nTP. Hồ Chí Minh,2023,0.5,\nha-noi,2023,0.25,0.75\n")
+            .expect("clean");
+        assert_eq!(w.panel.units, ["ho-chi-minh", "ha-noi"]);
+        assert_eq!(w.panel.names[0].as_deref(), Some("TP. Hồ Chí Minh"));
+        assert_eq!(w.panel.column("AWR").unwrap(), [0.5, 0.25]);
+        assert!(w.panel.column("GOV").unwrap()[0].is_nan());
+        assert_eq!(w.lines, [2, 3]);
+        // The same rows as the record reader.
+        let text = "unit,period,AWR\nha-noi,2023,0.5\nhai-phong,2023,0.25\n";
+        let records = read_records("t.csv", text, &fw, Layout::Auto, &[], None).unwrap();
+        let w = read(text).unwrap();
+        assert_eq!(w.panel.to_records(), records.units);
+        for bad in [
+            "unit,period,AWR\nha-noi,2023,yes\n",           // not a number
+            "unit,period,AWR\nha-noi,2023,NaN\n",           // not finite
+            "unit,period,AWR\nha-noi,2023\n",               // ragged
+            "unit,period,AWR\n,2023,0.5\n",                 // no unit
+            "unit,period,AWR\nha-noi,20x3,0.5\n",           // bad period
+            "unit,period,AWR\nha-noi,2023,0.5\nhue,,0.5\n", // a period missing
+            "unit,period,indicator,value\nha-noi,2023,AWR,0.5\n", // long
+            "unit,period,AWR,Nhận thức số\nha-noi,2023,0.5,0.5\n", // one indicator twice
+            "unit,period,AWR,BOGUS\nha-noi,2023,0.5,0.5\n", // a header problem
+        ] {
+            assert!(read(bad).is_none(), "{bad}");
+        }
+        let groups = ["region".to_owned()];
+        let text = "unit,region,AWR\nha-noi,north,0.5\n";
+        assert!(read_wide_numbers("t.csv", text, &fw, Layout::Auto, &groups, None).is_none());
+    }
 
     #[test]
     fn cells() {

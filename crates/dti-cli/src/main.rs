@@ -611,13 +611,18 @@ fn score_error(e: dti_core::ScoreError, data: &Loaded) -> Fail {
 
 fn latest(units: &[UnitRecord], year: Option<i32>) -> Result<Option<i32>, Fail> {
     let periods: Vec<i32> = units.iter().filter_map(|u| u.period).collect();
+    latest_of(&periods, year)
+}
+
+/// The period shown: `year` if the data has it, else the latest.
+fn latest_of(periods: &[i32], year: Option<i32>) -> Result<Option<i32>, Fail> {
     match year {
         Some(y) if !periods.contains(&y) => Err(format!(
             "no data for {y}; the data has {}",
-            periods_list(&periods)
+            periods_list(periods)
         )),
         Some(y) => Ok(Some(y)),
-        None => Ok(periods.into_iter().max()),
+        None => Ok(periods.iter().copied().max()),
     }
 }
 
@@ -737,8 +742,111 @@ fn unit_problems(
     map
 }
 
-fn ranked_table(fw: &Framework, units: &[&UnitScore], title: String) -> Table {
+/// `dti score` of a clean wide CSV (every indicator cell a number or empty), strict, as a
+/// table or CSV: read straight into columns and scored by the engine's column adapter, with
+/// no record or result struct per unit — the same engine as the record path, so the same
+/// numbers (tests/columns.rs checks the two readers agree to the bit). `None`: any other
+/// input or output takes the record path, which reports everything a file can hold wrong.
+fn score_wide(
+    fw: &Framework,
+    data: &DataArgs,
+    out: &OutputArgs,
+    sink: &Sink,
+) -> Result<Option<()>, Fail> {
+    if data.lenient || out.format == Format::Json {
+        return Ok(None);
+    }
+    let (name, text) = match &data.data {
+        None => (
+            "bundled panel.csv".to_owned(),
+            std::borrow::Cow::Borrowed(BUNDLED),
+        ),
+        Some(p)
+            if p.extension().is_some_and(|e| {
+                !e.eq_ignore_ascii_case("json") && !e.eq_ignore_ascii_case("parquet")
+            }) =>
+        {
+            (
+                p.display().to_string(),
+                std::borrow::Cow::Owned(read_file(p)?),
+            )
+        }
+        Some(_) => return Ok(None),
+    };
+    let Some(wide) =
+        data::read_wide_numbers(&name, &text, fw, data.layout, &data.group, data.delimiter)
+    else {
+        return Ok(None);
+    };
+    drop(text);
+    for n in &wide.notes {
+        eprintln!("note: {n}");
+    }
+    let periods: Vec<i32> = wide.panel.periods.iter().flatten().copied().collect();
+    let year = latest_of(&periods, data.year)?;
     let cols = pillars(fw);
+    let opts = dti_core::ColumnOptions {
+        node_ranks: cols.iter().any(|(_, view, _)| !view),
+        ties: score_options().ties,
+        ..dti_core::ColumnOptions::default()
+    };
+    let located = Loaded {
+        name,
+        units: Vec::new(),
+        lines: wide.lines.iter().map(|&l| Some(l)).collect(),
+        value_lines: Default::default(),
+        file_problems: Vec::new(),
+        notes: Vec::new(),
+    };
+    let s = dti_core::score_columns(fw, &wide.panel.input(), &opts)
+        .map_err(|e| score_error(e, &located))?;
+    let p = &wide.panel;
+    let index_rank = s.index.rank.as_deref().unwrap_or_default();
+    let rank_of = |k: usize| index_rank.get(k).copied().flatten();
+    let mut shown: Vec<usize> = (0..s.rows.len())
+        .filter(|&k| p.periods[s.rows[k]] == year)
+        .collect();
+    // Ids are unique within a period: no two rows compare equal.
+    shown.sort_unstable_by(|&a, &b| {
+        (rank_of(a).unwrap_or(u32::MAX), &p.units[s.rows[a]])
+            .cmp(&(rank_of(b).unwrap_or(u32::MAX), &p.units[s.rows[b]]))
+    });
+    let value = |x: f64| (!x.is_nan()).then_some(x);
+    let pillar_cols: Vec<&dti_core::ScoreColumn> = cols
+        .iter()
+        .map(|(_, view, at)| if *view { &s.views[*at] } else { &s.nodes[*at] })
+        .collect();
+    let mut t = ranked_header(&cols, title(fw, year));
+    // A CSV of a million rows is written as it is made, never held as a table.
+    let mut csv = (out.format == Format::Csv).then(|| output::CsvRows::new(&t.header));
+    for k in shown {
+        let row = s.rows[k];
+        let mut r = row![
+            rank(rank_of(k)),
+            p.units[row].clone(),
+            p.names[row].clone().unwrap_or_default(),
+            num(value(s.index.value[k]), 4),
+            num(s.index.points.get(k).copied().and_then(value), 1),
+        ];
+        for c in &pillar_cols {
+            r.push(num(value(c.value[k]), 4));
+            r.push(rank(c.rank.as_ref().and_then(|r| r[k])).into());
+        }
+        match &mut csv {
+            Some(w) => w.push(r),
+            None => t.push(r),
+        }
+    }
+    match csv {
+        Some(w) => sink.write(&w.finish())?,
+        None => sink.emit(out.format, &t, || serde_json::Value::Null)?,
+    }
+    Ok(Some(()))
+}
+
+/// The ranked table's columns: rank, unit, name, value, points, and each pillar's value and
+/// rank.
+fn ranked_header(cols: &[(String, bool, usize)], title: String) -> Table {
     let mut header = vec!["rank", "unit", "name", "value", "points"];
     let names: Vec<String> = cols
         .iter()
@@ -749,6 +857,12 @@ fn ranked_table(fw: &Framework, units: &[&UnitScore], title: String) -> Table {
     right.extend(cols.iter().flat_map(|_| [true, true]));
     let mut t = Table::new(&header, &right);
     t.title = Some(title);
+    t
+}
+
+fn ranked_table(fw: &Framework, units: &[&UnitScore], title: String) -> Table {
+    let cols = pillars(fw);
+    let mut t = ranked_header(&cols, title);
     for u in sorted_for_table(units) {
         let mut r = row![
             rank(u.rank),
@@ -816,6 +930,9 @@ fn run(cli: Cli) -> Result<(), Fail> {
     match cli.command {
         Command::Score { fw, data, out } => {
             let fw = load_framework(&fw)?;
+            if let Some(done) = score_wide(&fw, &data, &out, &sink(&out))? {
+                return Ok(done);
+            }
             let loaded = load_data(&fw, &data)?;
             let year = latest(&loaded.units, data.year)?;
             let scores = score(&fw, &loaded, data.lenient)?;

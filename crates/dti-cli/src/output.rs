@@ -162,6 +162,36 @@ impl Table {
     }
 }
 
+/// A CSV table written row by row, with the cells of [`Table::csv`], for outputs too long to
+/// hold as a table first.
+pub struct CsvRows {
+    out: csv::Writer<Vec<u8>>,
+}
+
+impl CsvRows {
+    /// A table with this header.
+    pub fn new(header: &[String]) -> CsvRows {
+        let mut out = csv::Writer::from_writer(Vec::new());
+        // Writing to memory cannot fail.
+        let _ = out.write_record(header);
+        CsvRows { out }
+    }
+
+    /// Appends a row.
+    pub fn push(&mut self, cells: Vec<Cell>) {
+        let _ = self.out.write_record(cells.iter().map(Cell::exact));
+    }
+
+    /// The text.
+    pub fn finish(self) -> String {
+        self.out
+            .into_inner()
+            .ok()
+            .and_then(|b| String::from_utf8(b).ok())
+            .unwrap_or_default()
+    }
+}
+
 /// An optional number shown with `d` decimals (`-` when missing), exact in CSV.
 pub fn num(x: Option<f64>, d: usize) -> Cell {
     Cell::Num(x, d, false)
@@ -187,9 +217,9 @@ impl Sink {
     /// Writes text (folded with `--ascii`); a closed pipe is not an error.
     pub fn write(&self, text: &str) -> Result<(), String> {
         let text = if self.ascii {
-            fold_diacritics(text)
+            std::borrow::Cow::Owned(fold_diacritics(text))
         } else {
-            text.to_owned()
+            std::borrow::Cow::Borrowed(text)
         };
         match &self.out {
             Some(path) => crate::files::write(path, &text),
