@@ -239,7 +239,22 @@ pub fn score_columns(
     };
 
     // Leaf rules and given values, column by column (in parallel with feature `parallel`).
+    let all_rows = !skip.contains(&true);
     let resolve = |&(i, c): &(usize, &NumberColumn<'_>)| {
+        let dir = plan.direction[i];
+        let normalised = matches!(plan.rule[i], Some(Rule::Normalised { .. }));
+        let (values, present): (&[f64], Option<&[bool]>) = (&c.values, c.present.as_deref());
+        // A complete column of finite numbers under a normalised rule: every cell raw.
+        if normalised && all_rows && present.is_none() && values.iter().all(|x| x.is_finite()) {
+            return ResolvedColumn {
+                i,
+                value: values.iter().map(|&x| dir * x).collect(),
+                points: points_column(plan, i, m),
+                cells: vec![Cell::Raw; m],
+                problems: Vec::new(),
+                rejected: Vec::new(),
+            };
+        }
         let mut r = ResolvedColumn {
             i,
             value: vec![f64::NAN; m],
@@ -248,9 +263,6 @@ pub fn score_columns(
             problems: Vec::new(),
             rejected: Vec::new(),
         };
-        let dir = plan.direction[i];
-        let normalised = matches!(plan.rule[i], Some(Rule::Normalised { .. }));
-        let (values, present): (&[f64], Option<&[bool]>) = (&c.values, c.present.as_deref());
         for (u, &x) in values.iter().enumerate() {
             if skip[u] || present.is_some_and(|p| !p[u]) {
                 continue;

@@ -123,6 +123,26 @@ pub(crate) fn normalise_leaf<U: Units + ?Sized>(
         }
         _ => None,
     };
+    // The common case — a whole column (one period, column layout) that every unit
+    // reported — normalises the column in place: no gathering, one pass to write back.
+    let whole = col.stride == 1 && col.offset == 0 && members.len() == col.cells.len();
+    if whole && !members.is_empty() && col.cells.iter().all(|&c| c == Cell::Raw) {
+        out.resize(members.len(), f64::NAN);
+        normaliser
+            .normalise_into(col.value, plan.direction[i], reference, out)
+            .map_err(|source| ScoreError::Normalise {
+                indicator: fw.def.nodes[i].code.clone(),
+                period,
+                source,
+            })?;
+        col.value.copy_from_slice(out);
+        let max = plan.max[i];
+        for (p, &y) in col.points.iter_mut().zip(out.iter()) {
+            *p = max.map_or(f64::NAN, |m| y * m);
+        }
+        col.cells.fill(Cell::Scored);
+        return Ok(());
+    }
     let at = |u: usize| u * col.stride + col.offset;
     x.clear();
     x.extend(members.iter().map(|&u| {
