@@ -194,61 +194,130 @@ pub fn read_tables(meta: &str, data: &str, opts: &TableOptions) -> Result<Tables
     let mut problems = Vec::new();
     let meta_csv = parse_csv("meta", meta, &mut problems);
     let data_csv = parse_csv("data", data, &mut problems);
-    let at =
-        |table: &str, line: Option<usize>, column: Option<&str>, message: String| TableProblem {
-            table: table.to_owned(),
-            line,
-            column: column.map(str::to_owned),
-            message,
-        };
-
-    let col = |csv: &Csv, name: &str| csv.header.iter().position(|h| h == name);
-    let required = |csv: &Csv, table: &str, name: &str, problems: &mut Vec<TableProblem>| {
-        let c = col(csv, name);
-        if c.is_none() {
-            problems.push(at(
-                table,
-                Some(1),
-                Some(name),
-                format!("the required column '{name}' is missing"),
-            ));
-        }
-        c
+    let m = MetaColumns::find(&meta_csv, &mut problems);
+    let d = DataColumns {
+        code: required(&data_csv, "data", "uCode", &mut problems),
+        name: column(&data_csv, "uName"),
+        time: column(&data_csv, "Time"),
     };
-    let m_code = required(&meta_csv, "meta", "iCode", &mut problems);
-    let m_level = required(&meta_csv, "meta", "Level", &mut problems);
-    let m_parent = required(&meta_csv, "meta", "Parent", &mut problems);
-    let m_type = required(&meta_csv, "meta", "Type", &mut problems);
-    let m_dir = required(&meta_csv, "meta", "Direction", &mut problems);
-    let m_weight = required(&meta_csv, "meta", "Weight", &mut problems);
-    let m_name = required(&meta_csv, "meta", "iName", &mut problems);
-    let m_unit = col(&meta_csv, "Unit");
-    let m_target = col(&meta_csv, "Target");
-    let m_denom = col(&meta_csv, "Denominator");
-    let d_code = required(&data_csv, "data", "uCode", &mut problems);
-    let d_name = col(&data_csv, "uName");
-    let d_time = col(&data_csv, "Time");
-
-    struct MetaRow {
-        line: usize,
-        code: String,
-        name: String,
-        level: Option<usize>,
-        parent: Option<String>,
-        kind: String,
-        direction: i8,
-        weight: f64,
-        unit: Option<String>,
-        target: Option<f64>,
-        denominator: Option<String>,
+    let rows = meta_rows(&meta_csv, &m, &mut problems);
+    check_structure(&rows, &mut problems);
+    let (known, absent_denominators) = check_data_columns(&rows, &data_csv, &d, &mut problems);
+    let (data, denominators) = read_data(&rows, &known, &data_csv, &d, &mut problems);
+    if !problems.is_empty() {
+        return Err(TableError::Invalid { problems });
     }
-    let cell = |row: &[String], c: Option<usize>| {
-        c.and_then(|c| row.get(c))
-            .map_or("", |s| s.as_str())
-            .to_owned()
-    };
+    let denominated = rows
+        .iter()
+        .filter(|r| r.kind == "Indicator")
+        .filter_map(|r| Some((r.code.clone(), r.denominator.clone()?)))
+        .collect();
+    Ok(Tables {
+        framework: Framework::new(framework_def(&rows, opts))?,
+        data,
+        denominators,
+        denominated,
+        absent_denominators,
+    })
+}
+
+/// A problem at a table's line and column.
+fn at(table: &str, line: Option<usize>, column: Option<&str>, message: String) -> TableProblem {
+    TableProblem {
+        table: table.to_owned(),
+        line,
+        column: column.map(str::to_owned),
+        message,
+    }
+}
+
+/// A cell of a row (empty when the row is short or the column absent).
+fn cell(row: &[String], c: Option<usize>) -> String {
+    c.and_then(|c| row.get(c))
+        .map_or("", |s| s.as_str())
+        .to_owned()
+}
+
+fn column(csv: &Csv, name: &str) -> Option<usize> {
+    csv.header.iter().position(|h| h == name)
+}
+
+/// A column the table must have; its absence is a problem.
+fn required(csv: &Csv, table: &str, name: &str, problems: &mut Vec<TableProblem>) -> Option<usize> {
+    let c = column(csv, name);
+    if c.is_none() {
+        problems.push(at(
+            table,
+            Some(1),
+            Some(name),
+            format!("the required column '{name}' is missing"),
+        ));
+    }
+    c
+}
+
+/// Where the metadata table's columns are.
+struct MetaColumns {
+    code: Option<usize>,
+    level: Option<usize>,
+    parent: Option<usize>,
+    kind: Option<usize>,
+    dir: Option<usize>,
+    weight: Option<usize>,
+    name: Option<usize>,
+    unit: Option<usize>,
+    target: Option<usize>,
+    denom: Option<usize>,
+}
+
+impl MetaColumns {
+    fn find(csv: &Csv, problems: &mut Vec<TableProblem>) -> MetaColumns {
+        MetaColumns {
+            code: required(csv, "meta", "iCode", problems),
+            level: required(csv, "meta", "Level", problems),
+            parent: required(csv, "meta", "Parent", problems),
+            kind: required(csv, "meta", "Type", problems),
+            dir: required(csv, "meta", "Direction", problems),
+            weight: required(csv, "meta", "Weight", problems),
+            name: required(csv, "meta", "iName", problems),
+            unit: column(csv, "Unit"),
+            target: column(csv, "Target"),
+            denom: column(csv, "Denominator"),
+        }
+    }
+}
+
+/// Where the data table's unit, name and time columns are.
+struct DataColumns {
+    code: Option<usize>,
+    name: Option<usize>,
+    time: Option<usize>,
+}
+
+/// One row of the metadata table.
+struct MetaRow {
+    line: usize,
+    code: String,
+    name: String,
+    level: Option<usize>,
+    parent: Option<String>,
+    kind: String,
+    direction: i8,
+    weight: f64,
+    unit: Option<String>,
+    target: Option<f64>,
+    denominator: Option<String>,
+}
+
+/// Indicators and aggregates make the tree; the other types describe data columns.
+fn structural(r: &MetaRow) -> bool {
+    r.kind == "Indicator" || r.kind == "Aggregate"
+}
+
+/// The metadata rows, each value checked (numbers, levels, directions).
+fn meta_rows(meta_csv: &Csv, m: &MetaColumns, problems: &mut Vec<TableProblem>) -> Vec<MetaRow> {
     let mut rows: Vec<MetaRow> = Vec::new();
-    if let (Some(_), Some(_), Some(_), Some(_)) = (m_code, m_level, m_parent, m_type) {
+    if let (Some(_), Some(_), Some(_), Some(_)) = (m.code, m.level, m.parent, m.kind) {
         for (k, r) in meta_csv.rows.iter().enumerate() {
             let line = k + 2;
             let num =
@@ -270,8 +339,8 @@ pub fn read_tables(meta: &str, data: &str, opts: &TableOptions) -> Result<Tables
                         }
                     }
                 };
-            let kind = cell(r, m_type);
-            let level = num(m_level, "Level", &mut problems);
+            let kind = cell(r, m.kind);
+            let level = num(m.level, "Level", problems);
             let level = match level {
                 // A tree of more than MAX_LEVEL levels is no composite indicator; the bound
                 // also keeps level arithmetic far from overflow.
@@ -289,7 +358,7 @@ pub fn read_tables(meta: &str, data: &str, opts: &TableOptions) -> Result<Tables
                 }
                 None => None,
             };
-            let direction = match num(m_dir, "Direction", &mut problems) {
+            let direction = match num(m.dir, "Direction", problems) {
                 Some(1.0) => 1,
                 Some(-1.0) => -1,
                 None if kind != "Indicator" => 1,
@@ -306,27 +375,32 @@ pub fn read_tables(meta: &str, data: &str, opts: &TableOptions) -> Result<Tables
                     1
                 }
             };
-            let weight = num(m_weight, "Weight", &mut problems).unwrap_or(1.0);
-            let parent = Some(cell(r, m_parent)).filter(|p| !is_na(p));
+            let weight = num(m.weight, "Weight", problems).unwrap_or(1.0);
+            let parent = Some(cell(r, m.parent)).filter(|p| !is_na(p));
             rows.push(MetaRow {
                 line,
-                code: cell(r, m_code),
-                name: cell(r, m_name),
+                code: cell(r, m.code),
+                name: cell(r, m.name),
                 level,
                 parent,
                 kind,
                 direction,
                 weight,
-                unit: Some(cell(r, m_unit)).filter(|u| !is_na(u)),
-                target: num(m_target, "Target", &mut problems),
-                denominator: Some(cell(r, m_denom)).filter(|d| !is_na(d)),
+                unit: Some(cell(r, m.unit)).filter(|u| !is_na(u)),
+                target: num(m.target, "Target", problems),
+                denominator: Some(cell(r, m.denom)).filter(|d| !is_na(d)),
             });
         }
     }
 
+    rows
+}
+
+/// Codes, types, parents, levels and denominators of the metadata rows.
+fn check_structure(rows: &[MetaRow], problems: &mut Vec<TableProblem>) {
     // Structure: codes, types, parents, levels.
     let mut by_code: HashMap<&str, &MetaRow> = HashMap::new();
-    for r in &rows {
+    for r in rows {
         if r.code.is_empty() {
             problems.push(at(
                 "meta",
@@ -343,8 +417,7 @@ pub fn read_tables(meta: &str, data: &str, opts: &TableOptions) -> Result<Tables
             ));
         }
     }
-    let structural = |r: &MetaRow| r.kind == "Indicator" || r.kind == "Aggregate";
-    for r in &rows {
+    for r in rows {
         match r.kind.as_str() {
             "Indicator" | "Aggregate" => {
                 let Some(level) = r.level else {
@@ -406,14 +479,23 @@ pub fn read_tables(meta: &str, data: &str, opts: &TableOptions) -> Result<Tables
             ));
         }
     }
+}
 
+/// The data table's columns against the metadata: each column's type by code, and the
+/// denominators without a column (line, code).
+fn check_data_columns<'r>(
+    rows: &'r [MetaRow],
+    data_csv: &Csv,
+    d: &DataColumns,
+    problems: &mut Vec<TableProblem>,
+) -> (HashMap<&'r str, &'r str>, Vec<(usize, String)>) {
     // Data columns.
     let known: HashMap<&str, &str> = rows
         .iter()
         .map(|r| (r.code.as_str(), r.kind.as_str()))
         .collect();
     for (c, h) in data_csv.header.iter().enumerate() {
-        if Some(c) == d_code || Some(c) == d_name || Some(c) == d_time {
+        if Some(c) == d.code || Some(c) == d.name || Some(c) == d.time {
             continue;
         }
         match known.get(h.as_str()) {
@@ -455,6 +537,18 @@ pub fn read_tables(meta: &str, data: &str, opts: &TableOptions) -> Result<Tables
         }
     }
 
+    (known, absent_denominators)
+}
+
+/// The data rows, straight into columns: indicators in metadata order, and the
+/// denominator columns.
+fn read_data(
+    rows: &[MetaRow],
+    known: &HashMap<&str, &str>,
+    data_csv: &Csv,
+    d: &DataColumns,
+    problems: &mut Vec<TableProblem>,
+) -> (Panel, BTreeMap<String, Vec<f64>>) {
     // The data, straight into columns: indicators in metadata order, then denominators.
     let indicators: Vec<&str> = rows
         .iter()
@@ -497,10 +591,10 @@ pub fn read_tables(meta: &str, data: &str, opts: &TableOptions) -> Result<Tables
     };
     let mut denoms: Vec<Vec<f64>> = vec![Vec::with_capacity(n_rows); denominator_codes.len()];
     let mut seen: HashMap<(String, Option<i32>), usize> = HashMap::new();
-    if d_code.is_some() {
+    if d.code.is_some() {
         for (k, r) in data_csv.rows.iter().enumerate() {
             let line = k + 2;
-            let code = cell(r, d_code);
+            let code = cell(r, d.code);
             if code.is_empty() {
                 problems.push(at(
                     "data",
@@ -510,7 +604,7 @@ pub fn read_tables(meta: &str, data: &str, opts: &TableOptions) -> Result<Tables
                 ));
                 continue;
             }
-            let time = cell(r, d_time);
+            let time = cell(r, d.time);
             let period = if is_na(&time) {
                 None
             } else {
@@ -568,7 +662,7 @@ pub fn read_tables(meta: &str, data: &str, opts: &TableOptions) -> Result<Tables
                 }
             }
             data.units.push(code);
-            data.names.push(Some(cell(r, d_name)).filter(|n| !is_na(n)));
+            data.names.push(Some(cell(r, d.name)).filter(|n| !is_na(n)));
             data.periods.push(period);
             data.groups.push(groups);
         }
@@ -579,10 +673,12 @@ pub fn read_tables(meta: &str, data: &str, opts: &TableOptions) -> Result<Tables
         .filter(|(c, _)| data_csv.header.iter().any(|h| h == *c))
         .map(|(c, v)| ((*c).to_owned(), v))
         .collect();
-    if !problems.is_empty() {
-        return Err(TableError::Invalid { problems });
-    }
+    (data, denominators)
+}
 
+/// The framework of the structural rows, in metadata order: indicators normalised,
+/// aggregates weighted, missing data renormalised.
+fn framework_def(rows: &[MetaRow], opts: &TableOptions) -> FrameworkDef {
     // The framework: structural rows in metadata order.
     let mut def = FrameworkDef::new(&opts.id, &opts.id, &opts.id);
     def.source = "COINr / JRC COIN Tool two-table layout".to_owned();
@@ -603,18 +699,7 @@ pub fn read_tables(meta: &str, data: &str, opts: &TableOptions) -> Result<Tables
         }
         def.nodes.push(n);
     }
-    let denominated = rows
-        .iter()
-        .filter(|r| r.kind == "Indicator")
-        .filter_map(|r| Some((r.code.clone(), r.denominator.clone()?)))
-        .collect();
-    Ok(Tables {
-        framework: Framework::new(def)?,
-        data,
-        denominators,
-        denominated,
-        absent_denominators,
-    })
+    def
 }
 
 /// The pipeline of the reference tool, each step optional, in its order.
