@@ -148,40 +148,11 @@ struct OutputArgs {
 #[derive(Subcommand)]
 enum Command {
     /// Score a cohort and print the ranked table (rank, unit, value, points, pillars).
-    Score {
-        #[command(flatten)]
-        fw: FrameworkArgs,
-        #[command(flatten)]
-        data: DataArgs,
-        #[command(flatten)]
-        out: OutputArgs,
-    },
+    Score(ScoreArgs),
     /// One unit's breakdown: every node against its max, the pillars, the best opportunities.
-    Explain {
-        /// The unit (id or name; case and diacritics ignored).
-        unit: String,
-        #[command(flatten)]
-        fw: FrameworkArgs,
-        #[command(flatten)]
-        data: DataArgs,
-        #[command(flatten)]
-        out: OutputArgs,
-        /// How many opportunities to list.
-        #[arg(long, default_value_t = 5)]
-        top: usize,
-    },
+    Explain(ExplainArgs),
     /// Score merged units from their former units (default: the 2025 province merger).
-    Merge {
-        #[command(flatten)]
-        fw: FrameworkArgs,
-        #[command(flatten)]
-        data: DataArgs,
-        /// A CSV map: merged unit, former unit (ids or province names).
-        #[arg(long)]
-        map: Option<PathBuf>,
-        #[command(flatten)]
-        out: OutputArgs,
-    },
+    Merge(MergeArgs),
     /// List, show or validate frameworks.
     Frameworks {
         #[command(subcommand)]
@@ -203,55 +174,9 @@ the scores with the treatment log, effective weights, statistics and correlation
 files in --out-dir).
 Ranks compare scores exactly, as COINr does (--ties tolerance to share near-equal ranks).
 Example: dti coin --meta meta.csv --data data.csv --denominate --impute mean --normalise minmax:0,100 --aggregate geometric")]
-    Coin {
-        /// The metadata table (iCode, iName, Level, Parent, Direction, Weight, Type, …).
-        #[arg(long)]
-        meta: PathBuf,
-        /// The data table (uCode, uName, Time, groups, denominators, indicators).
-        #[arg(long)]
-        data: PathBuf,
-        /// Divide indicators by their denominator column.
-        #[arg(long)]
-        denominate: bool,
-        /// Impute missing values (see below).
-        #[arg(long, value_parser = spec::imputation)]
-        impute: Option<dti_core::Imputation>,
-        /// Drop units with a share of indicators below this (0..1).
-        #[arg(long, value_parser = spec::share)]
-        screen: Option<f64>,
-        /// Treat outliers (see below).
-        #[arg(long, value_parser = spec::treatment)]
-        treat: Option<dti_core::Treatment>,
-        /// The normaliser (see below).
-        #[arg(long, value_parser = spec::normaliser)]
-        normalise: Option<dti_core::Normaliser>,
-        /// The aggregator (see below).
-        #[arg(long, value_parser = spec::aggregator)]
-        aggregate: Option<dti_core::Aggregator>,
-        /// `keep` the metadata's directions, or `ignore` them (every indicator +1): for data
-        /// already normalised or oriented elsewhere, aggregated as it is.
-        #[arg(long, value_enum, default_value = "keep")]
-        directions: Directions,
-        /// Also write every intermediate data set, the results, the treatment log, effective
-        /// weights, indicator statistics and correlations (CSV) into this folder.
-        #[arg(long)]
-        out_dir: Option<PathBuf>,
-        #[command(flatten)]
-        out: OutputArgs,
-    },
+    Coin(CoinArgs),
     /// Apply a what-if scenario (JSON) and compare it with the baseline.
-    Scenario {
-        /// The scenario file.
-        file: PathBuf,
-        #[command(flatten)]
-        fw: FrameworkArgs,
-        #[command(flatten)]
-        data: DataArgs,
-        #[command(flatten)]
-        tables: TablesArgs,
-        #[command(flatten)]
-        out: OutputArgs,
-    },
+    Scenario(ScenarioArgs),
     /// Compare two rankings: two files, two periods (--from, --to) or two frameworks
     ///
     /// Units are matched by id; the command exits 1 when the two rankings have no ranked unit
@@ -260,92 +185,203 @@ Example: dti coin --meta meta.csv --data data.csv --denominate --impute mean --n
   dti compare before.csv after.csv                 two data files, the latest period of the first
   dti compare panel.csv --from 2022 --to 2023      year-over-year rank shifts in one panel
   dti compare panel.csv --framework-b custom.json  the same data under two frameworks")]
-    Compare {
-        /// The baseline data.
-        a: PathBuf,
-        /// The data compared with it (default: the baseline data again, for --from/--to or
-        /// --framework-b).
-        b: Option<PathBuf>,
-        #[command(flatten)]
-        fw: FrameworkArgs,
-        /// Score B with this framework (a built-in id or a file) instead of --framework.
-        #[arg(long)]
-        framework_b: Option<String>,
-        /// A COINr metadata table: A and B are then COINr data tables scored with it.
-        #[arg(long, conflicts_with = "framework_b")]
-        meta: Option<PathBuf>,
-        /// The period of both rankings (default: the latest of the baseline).
-        #[arg(long, conflicts_with_all = ["from", "to"])]
-        year: Option<i32>,
-        /// The baseline's period.
-        #[arg(long)]
-        from: Option<i32>,
-        /// The compared ranking's period.
-        #[arg(long)]
-        to: Option<i32>,
-        #[command(flatten)]
-        out: OutputArgs,
-    },
+    Compare(CompareArgs),
     /// Uncertainty analysis: rank intervals under uncertain weights and methods.
-    Uncertainty {
-        /// The specification (JSON: runs, seed, inputs).
-        spec: PathBuf,
-        #[command(flatten)]
-        fw: FrameworkArgs,
-        #[command(flatten)]
-        data: DataArgs,
-        #[command(flatten)]
-        tables: TablesArgs,
-        /// A given design (CSV or JSON: one row per run naming each input's choice).
-        #[arg(long)]
-        design: Option<PathBuf>,
-        /// Write every run's choices and ranks here (CSV).
-        #[arg(long)]
-        draws: Option<PathBuf>,
-        #[command(flatten)]
-        out: OutputArgs,
-    },
+    Uncertainty(UncertaintyArgs),
     /// Sensitivity analysis: Sobol indices of the rank changes.
-    Sensitivity {
-        /// The specification (JSON: n, seed, bootstrap, inputs).
-        spec: PathBuf,
-        #[command(flatten)]
-        fw: FrameworkArgs,
-        #[command(flatten)]
-        data: DataArgs,
-        #[command(flatten)]
-        tables: TablesArgs,
-        /// A given Saltelli design (CSV or JSON): N rows of A, N of B, then N of each ABᵢ
-        /// in the order of the spec's inputs.
-        #[arg(long)]
-        design: Option<PathBuf>,
-        #[command(flatten)]
-        out: OutputArgs,
-    },
+    Sensitivity(SensitivityArgs),
     /// Leave each component of a level out in turn and report the rank changes.
-    LeaveOneOut {
-        #[command(flatten)]
-        fw: FrameworkArgs,
-        #[command(flatten)]
-        data: DataArgs,
-        #[command(flatten)]
-        tables: TablesArgs,
-        /// The depth of the components from the top (1 = groups, 2 = main indicators, …).
-        /// Default: 2.
-        #[arg(long, conflicts_with = "level")]
-        depth: Option<usize>,
-        /// The level of the components counted as COINr counts them, from the bottom
-        /// (1 = indicators, 2 = their parents, …).
-        #[arg(long)]
-        level: Option<usize>,
-        #[command(flatten)]
-        out: OutputArgs,
-    },
+    LeaveOneOut(LeaveOneOutArgs),
     /// Draw an SVG chart.
     Plot {
         #[command(subcommand)]
         kind: PlotCommand,
     },
+}
+
+/// The arguments of `dti score`.
+#[derive(Args)]
+struct ScoreArgs {
+    #[command(flatten)]
+    fw: FrameworkArgs,
+    #[command(flatten)]
+    data: DataArgs,
+    #[command(flatten)]
+    out: OutputArgs,
+}
+
+/// The arguments of `dti explain`.
+#[derive(Args)]
+struct ExplainArgs {
+    /// The unit (id or name; case and diacritics ignored).
+    unit: String,
+    #[command(flatten)]
+    fw: FrameworkArgs,
+    #[command(flatten)]
+    data: DataArgs,
+    #[command(flatten)]
+    out: OutputArgs,
+    /// How many opportunities to list.
+    #[arg(long, default_value_t = 5)]
+    top: usize,
+}
+
+/// The arguments of `dti merge`.
+#[derive(Args)]
+struct MergeArgs {
+    #[command(flatten)]
+    fw: FrameworkArgs,
+    #[command(flatten)]
+    data: DataArgs,
+    /// A CSV map: merged unit, former unit (ids or province names).
+    #[arg(long)]
+    map: Option<PathBuf>,
+    #[command(flatten)]
+    out: OutputArgs,
+}
+
+/// The arguments of `dti coin`.
+#[derive(Args)]
+struct CoinArgs {
+    /// The metadata table (iCode, iName, Level, Parent, Direction, Weight, Type, …).
+    #[arg(long)]
+    meta: PathBuf,
+    /// The data table (uCode, uName, Time, groups, denominators, indicators).
+    #[arg(long)]
+    data: PathBuf,
+    /// Divide indicators by their denominator column.
+    #[arg(long)]
+    denominate: bool,
+    /// Impute missing values (see below).
+    #[arg(long, value_parser = spec::imputation)]
+    impute: Option<dti_core::Imputation>,
+    /// Drop units with a share of indicators below this (0..1).
+    #[arg(long, value_parser = spec::share)]
+    screen: Option<f64>,
+    /// Treat outliers (see below).
+    #[arg(long, value_parser = spec::treatment)]
+    treat: Option<dti_core::Treatment>,
+    /// The normaliser (see below).
+    #[arg(long, value_parser = spec::normaliser)]
+    normalise: Option<dti_core::Normaliser>,
+    /// The aggregator (see below).
+    #[arg(long, value_parser = spec::aggregator)]
+    aggregate: Option<dti_core::Aggregator>,
+    /// `keep` the metadata's directions, or `ignore` them (every indicator +1): for data
+    /// already normalised or oriented elsewhere, aggregated as it is.
+    #[arg(long, value_enum, default_value = "keep")]
+    directions: Directions,
+    /// Also write every intermediate data set, the results, the treatment log, effective
+    /// weights, indicator statistics and correlations (CSV) into this folder.
+    #[arg(long)]
+    out_dir: Option<PathBuf>,
+    #[command(flatten)]
+    out: OutputArgs,
+}
+
+/// The arguments of `dti scenario`.
+#[derive(Args)]
+struct ScenarioArgs {
+    /// The scenario file.
+    file: PathBuf,
+    #[command(flatten)]
+    fw: FrameworkArgs,
+    #[command(flatten)]
+    data: DataArgs,
+    #[command(flatten)]
+    tables: TablesArgs,
+    #[command(flatten)]
+    out: OutputArgs,
+}
+
+/// The arguments of `dti compare`.
+#[derive(Args)]
+struct CompareArgs {
+    /// The baseline data.
+    a: PathBuf,
+    /// The data compared with it (default: the baseline data again, for --from/--to or
+    /// --framework-b).
+    b: Option<PathBuf>,
+    #[command(flatten)]
+    fw: FrameworkArgs,
+    /// Score B with this framework (a built-in id or a file) instead of --framework.
+    #[arg(long)]
+    framework_b: Option<String>,
+    /// A COINr metadata table: A and B are then COINr data tables scored with it.
+    #[arg(long, conflicts_with = "framework_b")]
+    meta: Option<PathBuf>,
+    /// The period of both rankings (default: the latest of the baseline).
+    #[arg(long, conflicts_with_all = ["from", "to"])]
+    year: Option<i32>,
+    /// The baseline's period.
+    #[arg(long)]
+    from: Option<i32>,
+    /// The compared ranking's period.
+    #[arg(long)]
+    to: Option<i32>,
+    #[command(flatten)]
+    out: OutputArgs,
+}
+
+/// The arguments of `dti uncertainty`.
+#[derive(Args)]
+struct UncertaintyArgs {
+    /// The specification (JSON: runs, seed, inputs).
+    spec: PathBuf,
+    #[command(flatten)]
+    fw: FrameworkArgs,
+    #[command(flatten)]
+    data: DataArgs,
+    #[command(flatten)]
+    tables: TablesArgs,
+    /// A given design (CSV or JSON: one row per run naming each input's choice).
+    #[arg(long)]
+    design: Option<PathBuf>,
+    /// Write every run's choices and ranks here (CSV).
+    #[arg(long)]
+    draws: Option<PathBuf>,
+    #[command(flatten)]
+    out: OutputArgs,
+}
+
+/// The arguments of `dti sensitivity`.
+#[derive(Args)]
+struct SensitivityArgs {
+    /// The specification (JSON: n, seed, bootstrap, inputs).
+    spec: PathBuf,
+    #[command(flatten)]
+    fw: FrameworkArgs,
+    #[command(flatten)]
+    data: DataArgs,
+    #[command(flatten)]
+    tables: TablesArgs,
+    /// A given Saltelli design (CSV or JSON): N rows of A, N of B, then N of each ABᵢ
+    /// in the order of the spec's inputs.
+    #[arg(long)]
+    design: Option<PathBuf>,
+    #[command(flatten)]
+    out: OutputArgs,
+}
+
+/// The arguments of `dti leaveoneout`.
+#[derive(Args)]
+struct LeaveOneOutArgs {
+    #[command(flatten)]
+    fw: FrameworkArgs,
+    #[command(flatten)]
+    data: DataArgs,
+    #[command(flatten)]
+    tables: TablesArgs,
+    /// The depth of the components from the top (1 = groups, 2 = main indicators, …).
+    /// Default: 2.
+    #[arg(long, conflicts_with = "level")]
+    depth: Option<usize>,
+    /// The level of the components counted as COINr counts them, from the bottom
+    /// (1 = indicators, 2 = their parents, …).
+    #[arg(long)]
+    level: Option<usize>,
+    #[command(flatten)]
+    out: OutputArgs,
 }
 
 #[derive(Subcommand)]
@@ -917,516 +953,43 @@ fn find_unit<'a>(
         })
 }
 
+/// What every command shares: the global options.
+struct Context {
+    ascii: bool,
+    ties: Option<Ties>,
+}
+
+impl Context {
+    /// Where a command's output goes.
+    fn sink(&self, o: &OutputArgs) -> Sink {
+        Sink {
+            out: o.out.clone(),
+            ascii: self.ascii,
+        }
+    }
+}
+
 fn run(cli: Cli) -> Result<(), Fail> {
     let ascii = cli.ascii;
     let cli_ties = cli.ties;
     if let Some(t) = cli.ties {
         let _ = TIES.set(t);
     }
-    let sink = |o: &OutputArgs| Sink {
-        out: o.out.clone(),
+    let ctx = Context {
         ascii,
+        ties: cli_ties,
     };
     match cli.command {
-        Command::Score { fw, data, out } => {
-            let fw = load_framework(&fw)?;
-            if let Some(done) = score_wide(&fw, &data, &out, &sink(&out))? {
-                return Ok(done);
-            }
-            let loaded = load_data(&fw, &data)?;
-            let year = latest(&loaded.units, data.year)?;
-            let scores = score(&fw, &loaded, data.lenient)?;
-            let shown: Vec<&UnitScore> = scores.units.iter().filter(|u| u.period == year).collect();
-            // Every result row carries the problems of its unit (lenient mode).
-            let problems = unit_problems(&scores, &loaded);
-            let mut t = ranked_table(&fw, &shown, title(&fw, year));
-            if data.lenient {
-                t.header.push("problems".to_owned());
-                t.right.push(false);
-                for (row, u) in t.rows.iter_mut().zip(sorted_for_table(&shown)) {
-                    let p = problems
-                        .get(&(u.unit.clone(), u.period))
-                        .map(|v| v.join("; "));
-                    row.push(p.unwrap_or_default().into());
-                }
-            }
-            sink(&out).emit(out.format, &t, || {
-                let mut v = serde_json::to_value(&shown).unwrap_or_default();
-                if let Some(list) = v.as_array_mut() {
-                    for (item, u) in list.iter_mut().zip(&shown) {
-                        let p = problems
-                            .get(&(u.unit.clone(), u.period))
-                            .cloned()
-                            .unwrap_or_default();
-                        if let Some(o) = item.as_object_mut() {
-                            o.insert("problems".to_owned(), serde_json::json!(p));
-                        }
-                    }
-                }
-                v
-            })
-        }
-        Command::Explain {
-            unit,
-            fw,
-            data,
-            out,
-            top,
-        } => {
-            let fw = load_framework(&fw)?;
-            let loaded = load_data(&fw, &data)?;
-            let year = latest(&loaded.units, data.year)?;
-            let opts = ScoreOptions {
-                lenient: data.lenient,
-                top_n: top,
-                ..score_options()
-            };
-            let scores = fw
-                .score_with(&loaded.units, &opts)
-                .map_err(|e| score_error(e, &loaded))?;
-            let u = find_unit(&scores, &unit, year)?;
-            explain(&fw, u, &sink(&out), out.format)
-        }
-        Command::Merge { fw, data, map, out } => {
-            let fw = load_framework(&fw)?;
-            let loaded = load_data(&fw, &data)?;
-            let units = &loaded.units;
-            let year = latest(units, data.year)?;
-            let map = match map {
-                None => merger_2025().clone(),
-                Some(p) => resolve_map(&read_file(&p)?, units)
-                    .map_err(|e| format!("{}: {e}", p.display()))?,
-            };
-            let opts = MergeOptions {
-                lenient: data.lenient,
-                score: score_options(),
-                ..MergeOptions::default()
-            };
-            let merged = merge_cohort(&fw, units, &map, &opts).map_err(|e| match e {
-                dti_core::MergeError::Score(s) => score_error(s, &loaded),
-                other => other.to_string(),
-            })?;
-            for p in &merged.problems {
-                eprintln!("warning: {p}");
-            }
-            for u in &merged.unmapped {
-                eprintln!(
-                    "warning: row {}, unit '{}' belongs to no merged unit",
-                    u.row + 2,
-                    u.unit
-                );
-            }
-            let shown: Vec<&UnitScore> = merged
-                .scores
-                .units
-                .iter()
-                .filter(|u| u.period == year)
-                .collect();
-            let t = ranked_table(&fw, &shown, format!("{} — merged units", title(&fw, year)));
-            sink(&out).emit(out.format, &t, || {
-                serde_json::to_value(&merged).unwrap_or_default()
-            })
-        }
+        Command::Score(args) => cmd_score(args, &ctx),
+        Command::Explain(args) => cmd_explain(args, &ctx),
+        Command::Merge(args) => cmd_merge(args, &ctx),
         Command::Frameworks { action } => frameworks(action, ascii),
-        Command::Coin {
-            meta,
-            data,
-            denominate,
-            impute,
-            screen,
-            treat,
-            normalise,
-            aggregate,
-            directions,
-            out_dir,
-            out,
-        } => {
-            let tables = read_tables(
-                &read_file(&meta)?,
-                &read_file(&data)?,
-                &TableOptions::default(),
-            )
-            .map_err(|e| e.to_string())?;
-            if let Some(
-                dti_core::Imputation::GroupMean { group }
-                | dti_core::Imputation::GroupMedian { group },
-            ) = &impute
-            {
-                if !tables.data.groups.iter().any(|g| g.contains_key(group)) {
-                    let mut known: Vec<&String> =
-                        tables.data.groups.iter().flat_map(|g| g.keys()).collect();
-                    known.sort();
-                    known.dedup();
-                    usage(&format!(
-                        "--impute: the data table {} has no group column '{group}' (its group columns: {})",
-                        data.display(),
-                        if known.is_empty() {
-                            "none".to_owned()
-                        } else {
-                            known.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(", ")
-                        }
-                    ));
-                }
-            }
-            let p = Pipeline {
-                denominate,
-                impute,
-                screen,
-                treat,
-                normalise,
-                aggregate,
-                ties: cli_ties,
-                ignore_directions: directions == Directions::Ignore,
-            };
-            let run = run_pipeline(&tables, &p).map_err(|e| e.to_string())?;
-            for (row, ind, den) in &run.missing_denominators {
-                eprintln!("warning: data row {}, indicator '{ind}': no denominator '{den}'; value left missing", row + 2);
-            }
-            for s in &run.screened {
-                eprintln!(
-                    "note: unit '{}' screened out ({:.0}% of indicators available)",
-                    s.unit.unit,
-                    s.share_available * 100.0
-                );
-            }
-            let results = write_results(&run);
-            // Statistics and correlations, computed once for --out-dir and --format json.
-            let mut analysis: Option<coin::Analysis> = None;
-            if let Some(dir) = out_dir {
-                std::fs::create_dir_all(&dir)
-                    .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-                let mut files: Vec<(String, String)> = run
-                    .data
-                    .iter()
-                    .map(|(name, units)| (format!("{name}.csv"), write_data(&run.framework, units)))
-                    .collect();
-                files.push(("Results.csv".to_owned(), results.clone()));
-                files.extend(
-                    coin::parts(
-                        &run,
-                        analysis.get_or_insert_with(|| coin::Analysis::of(&run)),
-                    )
-                    .into_iter()
-                    .map(|p| (p.file.to_owned(), p.table.csv())),
-                );
-                // Every path is checked before any is written: no partial set of outputs.
-                for (name, _) in &files {
-                    files::check(&dir.join(name))?;
-                }
-                for (name, text) in files {
-                    files::write(&dir.join(name), &text)?;
-                }
-            }
-            match out.format {
-                Format::Json => sink(&out).write(
-                    &(serde_json::to_string_pretty(&coin::json(
-                        &run,
-                        analysis.get_or_insert_with(|| coin::Analysis::of(&run)),
-                    )?)
-                    .unwrap_or_default()
-                        + "\n"),
-                ),
-                Format::Table => {
-                    let mut t = coin::ranked(&run);
-                    t.title = Some(format!("{} — COINr pipeline", run.framework.id()));
-                    sink(&out).write(&t.render())
-                }
-                Format::Csv => sink(&out).write(&results),
-            }
-        }
-        Command::Scenario {
-            file,
-            fw,
-            data,
-            tables,
-            out,
-        } => {
-            let (fw, from_tables) = framework_or_tables(&fw, &tables)?;
-            let loaded = match from_tables {
-                Some(l) => l,
-                None => load_data(&fw, &data)?,
-            };
-            let units = &loaded.units;
-            let year = latest(units, data.year)?;
-            let scenario: Scenario = serde_json::from_str(&read_file(&file)?)
-                .map_err(|e| format!("{}: {e}", file.display()))?;
-            let (fw2, units2) = scenario
-                .apply(&fw, units)
-                .map_err(|e| format!("{}: {e}", file.display()))?;
-            let base = score(&fw, &loaded, data.lenient)?;
-            let after = score_records(&fw2, &units2, &loaded, data.lenient)?;
-            let name = if scenario.name.is_empty() {
-                file.display().to_string()
-            } else {
-                scenario.name.clone()
-            };
-            comparison(
-                &base,
-                &after,
-                (year, year),
-                format!("Scenario: {name}"),
-                &sink(&out),
-                out.format,
-            )
-        }
-        Command::Compare {
-            a,
-            b,
-            fw,
-            framework_b,
-            meta,
-            year,
-            from,
-            to,
-            out,
-        } => {
-            if b.is_none() && framework_b.is_none() && from.is_none() && to.is_none() {
-                usage("compare needs a second data file, --framework-b, or --from/--to");
-            }
-            if b.is_none() && framework_b.is_none() && from == to {
-                usage("--from and --to name the same period: there is nothing to compare");
-            }
-            let fw_b = framework_b.as_ref().map(|id| {
-                load_framework(&FrameworkArgs {
-                    framework: id.clone(),
-                    ..fw.clone()
-                })
-            });
-            let table = |path: &PathBuf| {
-                framework_or_tables(
-                    &fw,
-                    &TablesArgs {
-                        meta: meta.clone(),
-                        table: Some(path.clone()),
-                    },
-                )
-            };
-            let (fw_a, la) = match &meta {
-                Some(_) => table(&a)?,
-                None => (load_framework(&fw)?, None),
-            };
-            let fw_b = fw_b.transpose()?.unwrap_or_else(|| fw_a.clone());
-            let la = match la {
-                Some(l) => l,
-                None => load_file(&a, &fw_a, Layout::Auto, &[], false, None)?,
-            };
-            let lb = match &b {
-                Some(path) if meta.is_some() => table(path)?.1,
-                Some(path) => Some(load_file(path, &fw_b, Layout::Auto, &[], false, None)?),
-                None if framework_b.is_some() => {
-                    Some(load_file(&a, &fw_b, Layout::Auto, &[], false, None)?)
-                }
-                None => None,
-            };
-            let pa = latest(&la.units, from.or(year))?;
-            let b_name = b.as_ref().unwrap_or(&a).display().to_string();
-            let b_units = &lb.as_ref().unwrap_or(&la).units;
-            let pb = match to.or(year).or(pa) {
-                Some(p) if !b_units.iter().any(|u| u.period == Some(p)) => {
-                    return Err(format!(
-                        "{b_name} has no data for {p} (it has {}): nothing to compare",
-                        periods_list(&b_units.iter().filter_map(|u| u.period).collect::<Vec<_>>())
-                    ))
-                }
-                p => p,
-            };
-            let sa = score(&fw_a, &la, false)?;
-            let sb = match &lb {
-                Some(l) => score(&fw_b, l, false)?,
-                None => sa.clone(),
-            };
-            let side = |path: &str, f: &Framework, p: Option<i32>| {
-                let mut s = path.to_owned();
-                if framework_b.is_some() {
-                    s.push_str(&format!(" [{}]", f.id()));
-                }
-                if let Some(p) = p {
-                    s.push_str(&format!(" {p}"));
-                }
-                s
-            };
-            comparison(
-                &sa,
-                &sb,
-                (pa, pb),
-                format!(
-                    "{} vs {}",
-                    side(&a.display().to_string(), &fw_a, pa),
-                    side(&b_name, &fw_b, pb)
-                ),
-                &sink(&out),
-                out.format,
-            )
-        }
-        Command::Uncertainty {
-            spec,
-            fw,
-            data,
-            tables,
-            design,
-            draws,
-            out,
-        } => {
-            let (fw, units) = analysis_inputs(&fw, &data, &tables)?;
-            let mut s: UncertaintySpec = serde_json::from_str(&read_file(&spec)?)
-                .map_err(|e| format!("{}: {e}", spec.display()))?;
-            s.keep_draws |= draws.is_some();
-            if let Some(t) = cli_ties {
-                s.ties = t;
-            }
-            let result = with_progress("uncertainty", |p| match &design {
-                Some(d) => {
-                    let design = read_design(d)?;
-                    uncertainty_design(&fw, &units, &s, &design, Some(p))
-                        .map_err(|e| analysis_error(e, &spec, &s.inputs, Some(d)))
-                }
-                None => uncertainty(&fw, &units, &s, Some(p))
-                    .map_err(|e| analysis_error(e, &spec, &s.inputs, None)),
-            })?;
-            warn_all(&result.warnings);
-            if let (Some(path), Some(d)) = (&draws, &result.draws) {
-                files::write(path, &draws_csv(d))?;
-            }
-            let mut t = Table::new(
-                &[
-                    "unit",
-                    "nominal rank",
-                    "median rank",
-                    "p5 rank",
-                    "p95 rank",
-                    "mean rank",
-                    "nominal value",
-                    "p5 value",
-                    "p95 value",
-                ],
-                &[false, true, true, true, true, true, true, true, true],
-            );
-            t.title = Some(format!("Uncertainty analysis, {} runs", result.runs));
-            let mut rows: Vec<_> = result.units.iter().collect();
-            rows.sort_by_key(|u| u.nominal_rank.unwrap_or(u32::MAX));
-            for u in rows {
-                t.push(row![
-                    u.unit.clone(),
-                    rank(u.nominal_rank),
-                    num(u.median_rank, 1),
-                    num(u.rank_p05, 1),
-                    num(u.rank_p95, 1),
-                    num(u.mean_rank, 2),
-                    num(u.nominal_value, 4),
-                    num(u.value_p05, 4),
-                    num(u.value_p95, 4),
-                ]);
-            }
-            sink(&out).emit(out.format, &t, || {
-                serde_json::to_value(&result).unwrap_or_default()
-            })
-        }
-        Command::Sensitivity {
-            spec,
-            fw,
-            data,
-            tables,
-            design,
-            out,
-        } => {
-            let (fw, units) = analysis_inputs(&fw, &data, &tables)?;
-            let mut s: SensitivitySpec = serde_json::from_str(&read_file(&spec)?)
-                .map_err(|e| format!("{}: {e}", spec.display()))?;
-            if let Some(t) = cli_ties {
-                s.ties = t;
-            }
-            let result = with_progress("sensitivity", |p| match &design {
-                Some(d) => {
-                    let design = read_design(d)?;
-                    sensitivity_design(&fw, &units, &s, &design, Some(p))
-                        .map_err(|e| analysis_error(e, &spec, &s.inputs, Some(d)))
-                }
-                None => sensitivity(&fw, &units, &s, Some(p))
-                    .map_err(|e| analysis_error(e, &spec, &s.inputs, None)),
-            })?;
-            warn_all(&result.warnings);
-            let mut t = Table::new(
-                &[
-                    "input",
-                    "first order",
-                    "95% interval",
-                    "total",
-                    "95% interval",
-                ],
-                &[false, true, true, true, true],
-            );
-            t.title = Some(format!(
-                "Sobol indices of the mean absolute rank change ({} runs, variance {:.4})",
-                result.runs, result.variance
-            ));
-            let ci = |c: Option<(f64, f64)>| {
-                c.map_or("-".to_owned(), |(a, b)| format!("{a:.3}..{b:.3}"))
-            };
-            for ix in &result.indices {
-                t.push(row![
-                    ix.input.clone(),
-                    num(Some(ix.first_order), 3),
-                    ci(ix.first_order_ci),
-                    num(Some(ix.total), 3),
-                    ci(ix.total_ci),
-                ]);
-            }
-            sink(&out).emit(out.format, &t, || {
-                serde_json::to_value(&result).unwrap_or_default()
-            })
-        }
-        Command::LeaveOneOut {
-            fw,
-            data,
-            tables,
-            depth,
-            level,
-            out,
-        } => {
-            let (fw, units) = analysis_inputs(&fw, &data, &tables)?;
-            let depth = match (depth, level) {
-                (Some(d), _) => d,
-                // COINr's levels count from the indicators up: level L is depth D + 1 − L
-                // for a tree whose deepest leaves are at depth D.
-                (None, Some(l)) => {
-                    let deepest = fw
-                        .leaves()
-                        .map(|n| fw.depth(&n.code).unwrap_or(0))
-                        .max()
-                        .unwrap_or(0);
-                    if l == 0 || l > deepest {
-                        usage(&format!(
-                            "--level {l}: the framework's levels are 1 (indicators) to {deepest}"
-                        ));
-                    }
-                    deepest + 1 - l
-                }
-                (None, None) => 2,
-            };
-            let loo = leave_one_out(&fw, &units, depth).map_err(|e| e.to_string())?;
-            let mut t = Table::new(
-                &["component", "mean |rank change|", "largest change"],
-                &[false, true, true],
-            );
-            t.title = Some(format!("Leaving each component at depth {depth} out"));
-            for c in &loo.components {
-                let max = c
-                    .shifts
-                    .iter()
-                    .flatten()
-                    .map(|s| s.abs())
-                    .max()
-                    .unwrap_or(0);
-                t.push(row![
-                    c.code.clone(),
-                    num(Some(c.mean_abs_rank_shift), 2),
-                    max.to_string(),
-                ]);
-            }
-            sink(&out).emit(out.format, &t, || {
-                serde_json::to_value(&loo).unwrap_or_default()
-            })
-        }
+        Command::Coin(args) => cmd_coin(args, &ctx),
+        Command::Scenario(args) => cmd_scenario(args, &ctx),
+        Command::Compare(args) => cmd_compare(args, &ctx),
+        Command::Uncertainty(args) => cmd_uncertainty(args, &ctx),
+        Command::Sensitivity(args) => cmd_sensitivity(args, &ctx),
+        Command::LeaveOneOut(args) => cmd_leave_one_out(args, &ctx),
         Command::Plot { kind } => match kind {
             PlotCommand::Ranks { fw, data, out } => {
                 let fw = load_framework(&fw)?;
@@ -1523,6 +1086,548 @@ fn run(cli: Cli) -> Result<(), Fail> {
             }
         },
     }
+}
+
+/// `dti score`.
+fn cmd_score(args: ScoreArgs, ctx: &Context) -> Result<(), Fail> {
+    let ScoreArgs { fw, data, out } = args;
+    let sink = |o: &OutputArgs| ctx.sink(o);
+    let fw = load_framework(&fw)?;
+    if let Some(done) = score_wide(&fw, &data, &out, &sink(&out))? {
+        return Ok(done);
+    }
+    let loaded = load_data(&fw, &data)?;
+    let year = latest(&loaded.units, data.year)?;
+    let scores = score(&fw, &loaded, data.lenient)?;
+    let shown: Vec<&UnitScore> = scores.units.iter().filter(|u| u.period == year).collect();
+    // Every result row carries the problems of its unit (lenient mode).
+    let problems = unit_problems(&scores, &loaded);
+    let mut t = ranked_table(&fw, &shown, title(&fw, year));
+    if data.lenient {
+        t.header.push("problems".to_owned());
+        t.right.push(false);
+        for (row, u) in t.rows.iter_mut().zip(sorted_for_table(&shown)) {
+            let p = problems
+                .get(&(u.unit.clone(), u.period))
+                .map(|v| v.join("; "));
+            row.push(p.unwrap_or_default().into());
+        }
+    }
+    sink(&out).emit(out.format, &t, || {
+        let mut v = serde_json::to_value(&shown).unwrap_or_default();
+        if let Some(list) = v.as_array_mut() {
+            for (item, u) in list.iter_mut().zip(&shown) {
+                let p = problems
+                    .get(&(u.unit.clone(), u.period))
+                    .cloned()
+                    .unwrap_or_default();
+                if let Some(o) = item.as_object_mut() {
+                    o.insert("problems".to_owned(), serde_json::json!(p));
+                }
+            }
+        }
+        v
+    })
+}
+
+/// `dti explain`.
+fn cmd_explain(args: ExplainArgs, ctx: &Context) -> Result<(), Fail> {
+    let ExplainArgs {
+        unit,
+        fw,
+        data,
+        out,
+        top,
+    } = args;
+    let sink = |o: &OutputArgs| ctx.sink(o);
+    let fw = load_framework(&fw)?;
+    let loaded = load_data(&fw, &data)?;
+    let year = latest(&loaded.units, data.year)?;
+    let opts = ScoreOptions {
+        lenient: data.lenient,
+        top_n: top,
+        ..score_options()
+    };
+    let scores = fw
+        .score_with(&loaded.units, &opts)
+        .map_err(|e| score_error(e, &loaded))?;
+    let u = find_unit(&scores, &unit, year)?;
+    explain(&fw, u, &sink(&out), out.format)
+}
+
+/// `dti merge`.
+fn cmd_merge(args: MergeArgs, ctx: &Context) -> Result<(), Fail> {
+    let MergeArgs { fw, data, map, out } = args;
+    let sink = |o: &OutputArgs| ctx.sink(o);
+    let fw = load_framework(&fw)?;
+    let loaded = load_data(&fw, &data)?;
+    let units = &loaded.units;
+    let year = latest(units, data.year)?;
+    let map = match map {
+        None => merger_2025().clone(),
+        Some(p) => {
+            resolve_map(&read_file(&p)?, units).map_err(|e| format!("{}: {e}", p.display()))?
+        }
+    };
+    let opts = MergeOptions {
+        lenient: data.lenient,
+        score: score_options(),
+        ..MergeOptions::default()
+    };
+    let merged = merge_cohort(&fw, units, &map, &opts).map_err(|e| match e {
+        dti_core::MergeError::Score(s) => score_error(s, &loaded),
+        other => other.to_string(),
+    })?;
+    for p in &merged.problems {
+        eprintln!("warning: {p}");
+    }
+    for u in &merged.unmapped {
+        eprintln!(
+            "warning: row {}, unit '{}' belongs to no merged unit",
+            u.row + 2,
+            u.unit
+        );
+    }
+    let shown: Vec<&UnitScore> = merged
+        .scores
+        .units
+        .iter()
+        .filter(|u| u.period == year)
+        .collect();
+    let t = ranked_table(&fw, &shown, format!("{} — merged units", title(&fw, year)));
+    sink(&out).emit(out.format, &t, || {
+        serde_json::to_value(&merged).unwrap_or_default()
+    })
+}
+
+/// `dti coin`.
+fn cmd_coin(args: CoinArgs, ctx: &Context) -> Result<(), Fail> {
+    let CoinArgs {
+        meta,
+        data,
+        denominate,
+        impute,
+        screen,
+        treat,
+        normalise,
+        aggregate,
+        directions,
+        out_dir,
+        out,
+    } = args;
+    let sink = |o: &OutputArgs| ctx.sink(o);
+    let cli_ties = ctx.ties;
+    let tables = read_tables(
+        &read_file(&meta)?,
+        &read_file(&data)?,
+        &TableOptions::default(),
+    )
+    .map_err(|e| e.to_string())?;
+    if let Some(
+        dti_core::Imputation::GroupMean { group } | dti_core::Imputation::GroupMedian { group },
+    ) = &impute
+    {
+        if !tables.data.groups.iter().any(|g| g.contains_key(group)) {
+            let mut known: Vec<&String> =
+                tables.data.groups.iter().flat_map(|g| g.keys()).collect();
+            known.sort();
+            known.dedup();
+            usage(&format!(
+                "--impute: the data table {} has no group column '{group}' (its group columns: {})",
+                data.display(),
+                if known.is_empty() {
+                    "none".to_owned()
+                } else {
+                    known
+                        .iter()
+                        .map(|k| k.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                }
+            ));
+        }
+    }
+    let p = Pipeline {
+        denominate,
+        impute,
+        screen,
+        treat,
+        normalise,
+        aggregate,
+        ties: cli_ties,
+        ignore_directions: directions == Directions::Ignore,
+    };
+    let run = run_pipeline(&tables, &p).map_err(|e| e.to_string())?;
+    for (row, ind, den) in &run.missing_denominators {
+        eprintln!(
+            "warning: data row {}, indicator '{ind}': no denominator '{den}'; value left missing",
+            row + 2
+        );
+    }
+    for s in &run.screened {
+        eprintln!(
+            "note: unit '{}' screened out ({:.0}% of indicators available)",
+            s.unit.unit,
+            s.share_available * 100.0
+        );
+    }
+    let results = write_results(&run);
+    // Statistics and correlations, computed once for --out-dir and --format json.
+    let mut analysis: Option<coin::Analysis> = None;
+    if let Some(dir) = out_dir {
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        let mut files: Vec<(String, String)> = run
+            .data
+            .iter()
+            .map(|(name, units)| (format!("{name}.csv"), write_data(&run.framework, units)))
+            .collect();
+        files.push(("Results.csv".to_owned(), results.clone()));
+        files.extend(
+            coin::parts(
+                &run,
+                analysis.get_or_insert_with(|| coin::Analysis::of(&run)),
+            )
+            .into_iter()
+            .map(|p| (p.file.to_owned(), p.table.csv())),
+        );
+        // Every path is checked before any is written: no partial set of outputs.
+        for (name, _) in &files {
+            files::check(&dir.join(name))?;
+        }
+        for (name, text) in files {
+            files::write(&dir.join(name), &text)?;
+        }
+    }
+    match out.format {
+        Format::Json => sink(&out).write(
+            &(serde_json::to_string_pretty(&coin::json(
+                &run,
+                analysis.get_or_insert_with(|| coin::Analysis::of(&run)),
+            )?)
+            .unwrap_or_default()
+                + "\n"),
+        ),
+        Format::Table => {
+            let mut t = coin::ranked(&run);
+            t.title = Some(format!("{} — COINr pipeline", run.framework.id()));
+            sink(&out).write(&t.render())
+        }
+        Format::Csv => sink(&out).write(&results),
+    }
+}
+
+/// `dti scenario`.
+fn cmd_scenario(args: ScenarioArgs, ctx: &Context) -> Result<(), Fail> {
+    let ScenarioArgs {
+        file,
+        fw,
+        data,
+        tables,
+        out,
+    } = args;
+    let sink = |o: &OutputArgs| ctx.sink(o);
+    let (fw, from_tables) = framework_or_tables(&fw, &tables)?;
+    let loaded = match from_tables {
+        Some(l) => l,
+        None => load_data(&fw, &data)?,
+    };
+    let units = &loaded.units;
+    let year = latest(units, data.year)?;
+    let scenario: Scenario =
+        serde_json::from_str(&read_file(&file)?).map_err(|e| format!("{}: {e}", file.display()))?;
+    let (fw2, units2) = scenario
+        .apply(&fw, units)
+        .map_err(|e| format!("{}: {e}", file.display()))?;
+    let base = score(&fw, &loaded, data.lenient)?;
+    let after = score_records(&fw2, &units2, &loaded, data.lenient)?;
+    let name = if scenario.name.is_empty() {
+        file.display().to_string()
+    } else {
+        scenario.name.clone()
+    };
+    comparison(
+        &base,
+        &after,
+        (year, year),
+        format!("Scenario: {name}"),
+        &sink(&out),
+        out.format,
+    )
+}
+
+/// `dti compare`.
+fn cmd_compare(args: CompareArgs, ctx: &Context) -> Result<(), Fail> {
+    let CompareArgs {
+        a,
+        b,
+        fw,
+        framework_b,
+        meta,
+        year,
+        from,
+        to,
+        out,
+    } = args;
+    let sink = |o: &OutputArgs| ctx.sink(o);
+    if b.is_none() && framework_b.is_none() && from.is_none() && to.is_none() {
+        usage("compare needs a second data file, --framework-b, or --from/--to");
+    }
+    if b.is_none() && framework_b.is_none() && from == to {
+        usage("--from and --to name the same period: there is nothing to compare");
+    }
+    let fw_b = framework_b.as_ref().map(|id| {
+        load_framework(&FrameworkArgs {
+            framework: id.clone(),
+            ..fw.clone()
+        })
+    });
+    let table = |path: &PathBuf| {
+        framework_or_tables(
+            &fw,
+            &TablesArgs {
+                meta: meta.clone(),
+                table: Some(path.clone()),
+            },
+        )
+    };
+    let (fw_a, la) = match &meta {
+        Some(_) => table(&a)?,
+        None => (load_framework(&fw)?, None),
+    };
+    let fw_b = fw_b.transpose()?.unwrap_or_else(|| fw_a.clone());
+    let la = match la {
+        Some(l) => l,
+        None => load_file(&a, &fw_a, Layout::Auto, &[], false, None)?,
+    };
+    let lb = match &b {
+        Some(path) if meta.is_some() => table(path)?.1,
+        Some(path) => Some(load_file(path, &fw_b, Layout::Auto, &[], false, None)?),
+        None if framework_b.is_some() => {
+            Some(load_file(&a, &fw_b, Layout::Auto, &[], false, None)?)
+        }
+        None => None,
+    };
+    let pa = latest(&la.units, from.or(year))?;
+    let b_name = b.as_ref().unwrap_or(&a).display().to_string();
+    let b_units = &lb.as_ref().unwrap_or(&la).units;
+    let pb = match to.or(year).or(pa) {
+        Some(p) if !b_units.iter().any(|u| u.period == Some(p)) => {
+            return Err(format!(
+                "{b_name} has no data for {p} (it has {}): nothing to compare",
+                periods_list(&b_units.iter().filter_map(|u| u.period).collect::<Vec<_>>())
+            ))
+        }
+        p => p,
+    };
+    let sa = score(&fw_a, &la, false)?;
+    let sb = match &lb {
+        Some(l) => score(&fw_b, l, false)?,
+        None => sa.clone(),
+    };
+    let side = |path: &str, f: &Framework, p: Option<i32>| {
+        let mut s = path.to_owned();
+        if framework_b.is_some() {
+            s.push_str(&format!(" [{}]", f.id()));
+        }
+        if let Some(p) = p {
+            s.push_str(&format!(" {p}"));
+        }
+        s
+    };
+    comparison(
+        &sa,
+        &sb,
+        (pa, pb),
+        format!(
+            "{} vs {}",
+            side(&a.display().to_string(), &fw_a, pa),
+            side(&b_name, &fw_b, pb)
+        ),
+        &sink(&out),
+        out.format,
+    )
+}
+
+/// `dti uncertainty`.
+fn cmd_uncertainty(args: UncertaintyArgs, ctx: &Context) -> Result<(), Fail> {
+    let UncertaintyArgs {
+        spec,
+        fw,
+        data,
+        tables,
+        design,
+        draws,
+        out,
+    } = args;
+    let sink = |o: &OutputArgs| ctx.sink(o);
+    let cli_ties = ctx.ties;
+    let (fw, units) = analysis_inputs(&fw, &data, &tables)?;
+    let mut s: UncertaintySpec =
+        serde_json::from_str(&read_file(&spec)?).map_err(|e| format!("{}: {e}", spec.display()))?;
+    s.keep_draws |= draws.is_some();
+    if let Some(t) = cli_ties {
+        s.ties = t;
+    }
+    let result = with_progress("uncertainty", |p| match &design {
+        Some(d) => {
+            let design = read_design(d)?;
+            uncertainty_design(&fw, &units, &s, &design, Some(p))
+                .map_err(|e| analysis_error(e, &spec, &s.inputs, Some(d)))
+        }
+        None => uncertainty(&fw, &units, &s, Some(p))
+            .map_err(|e| analysis_error(e, &spec, &s.inputs, None)),
+    })?;
+    warn_all(&result.warnings);
+    if let (Some(path), Some(d)) = (&draws, &result.draws) {
+        files::write(path, &draws_csv(d))?;
+    }
+    let mut t = Table::new(
+        &[
+            "unit",
+            "nominal rank",
+            "median rank",
+            "p5 rank",
+            "p95 rank",
+            "mean rank",
+            "nominal value",
+            "p5 value",
+            "p95 value",
+        ],
+        &[false, true, true, true, true, true, true, true, true],
+    );
+    t.title = Some(format!("Uncertainty analysis, {} runs", result.runs));
+    let mut rows: Vec<_> = result.units.iter().collect();
+    rows.sort_by_key(|u| u.nominal_rank.unwrap_or(u32::MAX));
+    for u in rows {
+        t.push(row![
+            u.unit.clone(),
+            rank(u.nominal_rank),
+            num(u.median_rank, 1),
+            num(u.rank_p05, 1),
+            num(u.rank_p95, 1),
+            num(u.mean_rank, 2),
+            num(u.nominal_value, 4),
+            num(u.value_p05, 4),
+            num(u.value_p95, 4),
+        ]);
+    }
+    sink(&out).emit(out.format, &t, || {
+        serde_json::to_value(&result).unwrap_or_default()
+    })
+}
+
+/// `dti sensitivity`.
+fn cmd_sensitivity(args: SensitivityArgs, ctx: &Context) -> Result<(), Fail> {
+    let SensitivityArgs {
+        spec,
+        fw,
+        data,
+        tables,
+        design,
+        out,
+    } = args;
+    let sink = |o: &OutputArgs| ctx.sink(o);
+    let cli_ties = ctx.ties;
+    let (fw, units) = analysis_inputs(&fw, &data, &tables)?;
+    let mut s: SensitivitySpec =
+        serde_json::from_str(&read_file(&spec)?).map_err(|e| format!("{}: {e}", spec.display()))?;
+    if let Some(t) = cli_ties {
+        s.ties = t;
+    }
+    let result = with_progress("sensitivity", |p| match &design {
+        Some(d) => {
+            let design = read_design(d)?;
+            sensitivity_design(&fw, &units, &s, &design, Some(p))
+                .map_err(|e| analysis_error(e, &spec, &s.inputs, Some(d)))
+        }
+        None => sensitivity(&fw, &units, &s, Some(p))
+            .map_err(|e| analysis_error(e, &spec, &s.inputs, None)),
+    })?;
+    warn_all(&result.warnings);
+    let mut t = Table::new(
+        &[
+            "input",
+            "first order",
+            "95% interval",
+            "total",
+            "95% interval",
+        ],
+        &[false, true, true, true, true],
+    );
+    t.title = Some(format!(
+        "Sobol indices of the mean absolute rank change ({} runs, variance {:.4})",
+        result.runs, result.variance
+    ));
+    let ci = |c: Option<(f64, f64)>| c.map_or("-".to_owned(), |(a, b)| format!("{a:.3}..{b:.3}"));
+    for ix in &result.indices {
+        t.push(row![
+            ix.input.clone(),
+            num(Some(ix.first_order), 3),
+            ci(ix.first_order_ci),
+            num(Some(ix.total), 3),
+            ci(ix.total_ci),
+        ]);
+    }
+    sink(&out).emit(out.format, &t, || {
+        serde_json::to_value(&result).unwrap_or_default()
+    })
+}
+
+/// `dti leave-one-out`.
+fn cmd_leave_one_out(args: LeaveOneOutArgs, ctx: &Context) -> Result<(), Fail> {
+    let LeaveOneOutArgs {
+        fw,
+        data,
+        tables,
+        depth,
+        level,
+        out,
+    } = args;
+    let sink = |o: &OutputArgs| ctx.sink(o);
+    let (fw, units) = analysis_inputs(&fw, &data, &tables)?;
+    let depth = match (depth, level) {
+        (Some(d), _) => d,
+        // COINr's levels count from the indicators up: level L is depth D + 1 − L
+        // for a tree whose deepest leaves are at depth D.
+        (None, Some(l)) => {
+            let deepest = fw
+                .leaves()
+                .map(|n| fw.depth(&n.code).unwrap_or(0))
+                .max()
+                .unwrap_or(0);
+            if l == 0 || l > deepest {
+                usage(&format!(
+                    "--level {l}: the framework's levels are 1 (indicators) to {deepest}"
+                ));
+            }
+            deepest + 1 - l
+        }
+        (None, None) => 2,
+    };
+    let loo = leave_one_out(&fw, &units, depth).map_err(|e| e.to_string())?;
+    let mut t = Table::new(
+        &["component", "mean |rank change|", "largest change"],
+        &[false, true, true],
+    );
+    t.title = Some(format!("Leaving each component at depth {depth} out"));
+    for c in &loo.components {
+        let max = c
+            .shifts
+            .iter()
+            .flatten()
+            .map(|s| s.abs())
+            .max()
+            .unwrap_or(0);
+        t.push(row![
+            c.code.clone(),
+            num(Some(c.mean_abs_rank_shift), 2),
+            max.to_string(),
+        ]);
+    }
+    sink(&out).emit(out.format, &t, || {
+        serde_json::to_value(&loo).unwrap_or_default()
+    })
 }
 
 fn fold_if(s: &str, ascii: bool) -> String {
