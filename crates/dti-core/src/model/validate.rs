@@ -506,9 +506,107 @@ pub(crate) fn validate(def: &FrameworkDef) -> Result<Plan, FrameworkError> {
     if def.nodes.is_empty() {
         problems.push(Problem::NoNodes);
     }
-
     let n = def.nodes.len();
     let root = n;
+    let index = codes(def, &mut problems);
+    let Tree {
+        parent,
+        children,
+        post_order,
+        pre_order,
+    } = tree(def, &index, &mut problems);
+    let (depth, level_of) = levels(def, &parent, &pre_order, &mut problems);
+    let Fields {
+        direction,
+        weight,
+        aggregate,
+        rule,
+        weight_unpublished,
+    } = fields(def, &children, &depth, &level_of, &mut problems);
+    let threshold: Vec<f64> = (0..=n)
+        .map(|i| {
+            level_of
+                .get(&depth[i])
+                .filter(|_| i != root)
+                .and_then(|l| l.data_threshold)
+                .or(def.data_threshold)
+                .unwrap_or(0.0)
+        })
+        .collect();
+
+    let normaliser = normalisers(def, &rule, &depth, &level_of, &mut problems);
+    let max = max_points(
+        def,
+        &children,
+        &post_order,
+        &weight,
+        &aggregate,
+        &weight_unpublished,
+        &mut problems,
+    );
+    // Leaf rules.
+    for (i, node) in def.nodes.iter().enumerate() {
+        if let Some(r) = &rule[i] {
+            check_rule(
+                &node.code,
+                r,
+                normaliser[i].as_ref(),
+                node.direction,
+                max[i],
+                &mut problems,
+            );
+        }
+    }
+
+    // Weight sets.
+    for (set, weights) in &def.weight_sets {
+        for (code, &w) in weights {
+            if !index.contains_key(code) {
+                problems.push(Problem::WeightSetUnknownNode {
+                    set: set.clone(),
+                    node: code.clone(),
+                });
+            } else if !w.is_finite() || w < 0.0 {
+                problems.push(Problem::InvalidWeight {
+                    node: code.clone(),
+                    weight: w,
+                });
+            }
+        }
+    }
+
+    let views = views(def, &index, &parent, &max, &mut problems);
+    if !problems.is_empty() {
+        return Err(FrameworkError::Invalid {
+            id: def.id.clone(),
+            problems,
+        });
+    }
+    Ok(Plan {
+        n,
+        root,
+        index,
+        parent,
+        children,
+        post_order,
+        pre_order,
+        max,
+        weight,
+        aggregate,
+        rule,
+        direction,
+        missing: def.missing,
+        views,
+        weight_unpublished,
+        normaliser,
+        threshold,
+        depth,
+    })
+}
+
+/// Each node's position by code; empty and repeated codes are problems.
+fn codes(def: &FrameworkDef, problems: &mut Vec<Problem>) -> HashMap<String, usize> {
+    let n = def.nodes.len();
     let mut index = HashMap::with_capacity(n);
     for (i, node) in def.nodes.iter().enumerate() {
         if node.code.trim().is_empty() {
@@ -520,6 +618,21 @@ pub(crate) fn validate(def: &FrameworkDef) -> Result<Plan, FrameworkError> {
         }
     }
 
+    index
+}
+
+/// The tree: parents, children, and the orders the engine walks.
+struct Tree {
+    parent: Vec<usize>,
+    children: Vec<Vec<usize>>,
+    post_order: Vec<usize>,
+    pre_order: Vec<usize>,
+}
+
+/// Parents and children (an unknown parent is a problem), the walk orders, and cycles.
+fn tree(def: &FrameworkDef, index: &HashMap<String, usize>, problems: &mut Vec<Problem>) -> Tree {
+    let n = def.nodes.len();
+    let root = n;
     // Parents and children. An unknown parent leaves the node detached (reported once).
     let mut parent = vec![NO_PARENT; n + 1];
     let mut children = vec![Vec::new(); n + 1];
@@ -573,17 +686,26 @@ pub(crate) fn validate(def: &FrameworkDef) -> Result<Plan, FrameworkError> {
         }
     }
 
-    let code_of = |i: usize| -> String {
-        if i == root {
-            def.id.clone()
-        } else {
-            def.nodes[i].code.clone()
-        }
-    };
+    Tree {
+        parent,
+        children,
+        post_order,
+        pre_order,
+    }
+}
 
+/// Each node's depth (top-level nodes 1) and the level choices by depth.
+fn levels<'d>(
+    def: &'d FrameworkDef,
+    parent: &[usize],
+    pre_order: &[usize],
+    problems: &mut Vec<Problem>,
+) -> (Vec<usize>, HashMap<usize, &'d LevelDef>) {
+    let n = def.nodes.len();
+    let root = n;
     // Depths (top-level nodes 1) and per-level choices.
     let mut depth = vec![0usize; n + 1];
-    for &i in &pre_order {
+    for &i in pre_order {
         let p = parent[i];
         depth[i] = if p == root { 1 } else { depth[p] + 1 };
     }
@@ -603,17 +725,37 @@ pub(crate) fn validate(def: &FrameworkDef) -> Result<Plan, FrameworkError> {
             });
         }
         if let Some(t) = l.data_threshold {
-            check_threshold(&at, t, &mut problems);
+            check_threshold(&at, t, problems);
         }
         if let Some(a) = &l.aggregate {
-            check_aggregator(&at, a, &mut problems);
+            check_aggregator(&at, a, problems);
         }
     }
     if let Some(t) = def.data_threshold {
-        check_threshold(&def.id, t, &mut problems);
+        check_threshold(&def.id, t, problems);
     }
-    check_aggregator(&def.id, &def.aggregate, &mut problems);
+    check_aggregator(&def.id, &def.aggregate, problems);
 
+    (depth, level_of)
+}
+
+/// Per-node fields, checked and resolved (levels' aggregators included).
+struct Fields {
+    direction: Vec<f64>,
+    weight: Vec<f64>,
+    aggregate: Vec<Aggregator>,
+    rule: Vec<Option<Rule>>,
+    weight_unpublished: Vec<bool>,
+}
+
+fn fields(
+    def: &FrameworkDef,
+    children: &[Vec<usize>],
+    depth: &[usize],
+    level_of: &HashMap<usize, &LevelDef>,
+    problems: &mut Vec<Problem>,
+) -> Fields {
+    let n = def.nodes.len();
     // Per-node fields.
     let mut direction = vec![1.0; n + 1];
     let mut weight = vec![1.0; n + 1];
@@ -671,7 +813,7 @@ pub(crate) fn validate(def: &FrameworkDef) -> Result<Plan, FrameworkError> {
             }
             match node.aggregate {
                 Some(a) => {
-                    check_aggregator(code, &a, &mut problems);
+                    check_aggregator(code, &a, problems);
                     aggregate[i] = a;
                 }
                 None => {
@@ -688,17 +830,24 @@ pub(crate) fn validate(def: &FrameworkDef) -> Result<Plan, FrameworkError> {
             }
         }
     }
-    let threshold: Vec<f64> = (0..=n)
-        .map(|i| {
-            level_of
-                .get(&depth[i])
-                .filter(|_| i != root)
-                .and_then(|l| l.data_threshold)
-                .or(def.data_threshold)
-                .unwrap_or(0.0)
-        })
-        .collect();
+    Fields {
+        direction,
+        weight,
+        aggregate,
+        rule,
+        weight_unpublished,
+    }
+}
 
+/// The normaliser of each `normalised` leaf.
+fn normalisers(
+    def: &FrameworkDef,
+    rule: &[Option<Rule>],
+    depth: &[usize],
+    level_of: &HashMap<usize, &LevelDef>,
+    problems: &mut Vec<Problem>,
+) -> Vec<Option<Normaliser>> {
+    let n = def.nodes.len();
     // The normaliser of each `normalised` leaf: its own, its level's, or the framework's;
     // a distance to target without a target takes the leaf's meta.target.
     let mut normaliser: Vec<Option<Normaliser>> = vec![None; n + 1];
@@ -731,6 +880,29 @@ pub(crate) fn validate(def: &FrameworkDef) -> Result<Plan, FrameworkError> {
         normaliser[i] = Some(chosen);
     }
 
+    normaliser
+}
+
+/// Effective max points, bottom-up: points sums must add up; means need usable weights.
+#[allow(clippy::too_many_arguments)]
+fn max_points(
+    def: &FrameworkDef,
+    children: &[Vec<usize>],
+    post_order: &[usize],
+    weight: &[f64],
+    aggregate: &[Aggregator],
+    weight_unpublished: &[bool],
+    problems: &mut Vec<Problem>,
+) -> Vec<Option<f64>> {
+    let n = def.nodes.len();
+    let root = n;
+    let code_of = |i: usize| -> String {
+        if i == root {
+            def.id.clone()
+        } else {
+            def.nodes[i].code.clone()
+        }
+    };
     // Effective max points, bottom-up.
     let declared = |i: usize| -> Option<f64> {
         if i == root {
@@ -752,7 +924,7 @@ pub(crate) fn validate(def: &FrameworkDef) -> Result<Plan, FrameworkError> {
                         .is_none_or(|m| m.is_finite() && m >= 0.0))
         })
         .collect();
-    for &i in &post_order {
+    for &i in post_order {
         if aggregate[i] != Aggregator::PointsSum {
             if children[i]
                 .iter()
@@ -808,37 +980,17 @@ pub(crate) fn validate(def: &FrameworkDef) -> Result<Plan, FrameworkError> {
         }
     }
 
-    // Leaf rules.
-    for (i, node) in def.nodes.iter().enumerate() {
-        if let Some(r) = &rule[i] {
-            check_rule(
-                &node.code,
-                r,
-                normaliser[i].as_ref(),
-                node.direction,
-                max[i],
-                &mut problems,
-            );
-        }
-    }
+    max
+}
 
-    // Weight sets.
-    for (set, weights) in &def.weight_sets {
-        for (code, &w) in weights {
-            if !index.contains_key(code) {
-                problems.push(Problem::WeightSetUnknownNode {
-                    set: set.clone(),
-                    node: code.clone(),
-                });
-            } else if !w.is_finite() || w < 0.0 {
-                problems.push(Problem::InvalidWeight {
-                    node: code.clone(),
-                    weight: w,
-                });
-            }
-        }
-    }
-
+/// Views: members that exist, have points, and do not overlap.
+fn views(
+    def: &FrameworkDef,
+    index: &HashMap<String, usize>,
+    parent: &[usize],
+    max: &[Option<f64>],
+    problems: &mut Vec<Problem>,
+) -> Vec<Vec<usize>> {
     // Views.
     let mut views = Vec::with_capacity(def.views.len());
     let mut view_codes = HashSet::new();
@@ -870,7 +1022,7 @@ pub(crate) fn validate(def: &FrameworkDef) -> Result<Plan, FrameworkError> {
             }
             let inside = members
                 .iter()
-                .find(|&&o| o == m || is_ancestor(&parent, o, m) || is_ancestor(&parent, m, o));
+                .find(|&&o| o == m || is_ancestor(parent, o, m) || is_ancestor(parent, m, o));
             if let Some(&o) = inside {
                 problems.push(Problem::ViewOverlap {
                     view: view.code.clone(),
@@ -884,32 +1036,7 @@ pub(crate) fn validate(def: &FrameworkDef) -> Result<Plan, FrameworkError> {
         views.push(members);
     }
 
-    if !problems.is_empty() {
-        return Err(FrameworkError::Invalid {
-            id: def.id.clone(),
-            problems,
-        });
-    }
-    Ok(Plan {
-        n,
-        root,
-        index,
-        parent,
-        children,
-        post_order,
-        pre_order,
-        max,
-        weight,
-        aggregate,
-        rule,
-        direction,
-        missing: def.missing,
-        views,
-        weight_unpublished,
-        normaliser,
-        threshold,
-        depth,
-    })
+    views
 }
 
 fn check_threshold(at: &str, t: f64, problems: &mut Vec<Problem>) {
