@@ -324,22 +324,9 @@ fn read_csv(
             if row.len() == 1 && row.get(0).is_some_and(str::is_empty) {
                 continue; // a blank line
             }
-            problems.push(err(
-                Some(line),
-                row.get(c_unit).filter(|u| !u.is_empty()),
-                None,
-                format!(
-                    "{} cell(s) where the header has {}: the row is {} (fields separated by {})",
-                    row.len(),
-                    header.len(),
-                    if row.len() < header.len() {
-                        "short"
-                    } else {
-                        "long"
-                    },
-                    shown_delimiter(delimiter)
-                ),
-            ));
+            let unit = row.get(c_unit).filter(|u| !u.is_empty());
+            let message = ragged(row.len(), header.len(), delimiter);
+            problems.push(err(Some(line), unit, None, message));
             continue;
         }
         let get = |c: usize| row.get(c).unwrap_or("").trim();
@@ -354,21 +341,15 @@ fn read_csv(
                 no_period.push((line, unit.to_owned()));
                 None
             }
-            Some(p) => match p.parse::<i32>() {
-                Ok(y) => {
-                    any_period = true;
-                    Some(y)
-                }
-                Err(_) => {
-                    problems.push(err(
-                        Some(line),
-                        Some(unit),
-                        None,
-                        format!("period '{p}' is not a whole year"),
-                    ));
+            Some(p) => {
+                let Ok(y) = p.parse::<i32>() else {
+                    let message = format!("period '{p}' is not a whole year");
+                    problems.push(err(Some(line), Some(unit), None, message));
                     continue;
-                }
-            },
+                };
+                any_period = true;
+                Some(y)
+            }
         };
         // A province named as published ("TP. Hồ Chí Minh") is the registry's province.
         let province = province_of(fw, unit, period);
@@ -406,22 +387,11 @@ fn read_csv(
                 None => aliases.code(given).unwrap_or(given),
             };
             if !codes.contains(&ind) {
-                problems.push(err(
-                    Some(line),
-                    Some(unit),
-                    Some(ind),
-                    format!("not an indicator of framework '{}'", fw.id()),
-                ));
+                let message = format!("not an indicator of framework '{}'", fw.id());
+                problems.push(err(Some(line), Some(unit), Some(ind), message));
                 continue;
             }
-            let entry = match (
-                c_self.map(|c| parse_cell(get(c))),
-                c_appr.map(|c| parse_cell(get(c))),
-            ) {
-                (Some(s), Some(a)) if s.is_some() || a.is_some() => Some(Entry::assessed(s, a)),
-                (Some(s), None) if s.is_some() => Some(Entry::assessed(s, None)),
-                _ => parse_cell(get(cv)).map(Entry::Plain),
-            };
+            let entry = long_entry(get(cv), c_self.map(get), c_appr.map(get));
             if let Some(e) = entry {
                 if rec.values.insert(ind.to_owned(), e).is_some() {
                     problems.push(err(
@@ -464,30 +434,7 @@ fn read_csv(
                 "the period is empty where other rows give one".to_owned(),
             ));
         }
-        let keep: Vec<bool> = records.iter().map(|r| r.period.is_some()).collect();
-        let mut new_slot = vec![usize::MAX; records.len()];
-        let mut next = 0;
-        for (k, &kept) in keep.iter().enumerate() {
-            if kept {
-                new_slot[k] = next;
-                next += 1;
-            }
-        }
-        let mut k = 0;
-        records.retain(|_| {
-            k += 1;
-            keep[k - 1]
-        });
-        let mut k = 0;
-        lines.retain(|_| {
-            k += 1;
-            keep[k - 1]
-        });
-        value_lines = value_lines
-            .into_iter()
-            .filter(|((slot, _), _)| keep[*slot])
-            .map(|((slot, ind), line)| ((new_slot[slot], ind), line))
-            .collect();
+        drop_period_less(&mut records, &mut lines, &mut value_lines);
     }
     problems.sort_by_key(|p| p.line);
     Ok(Loaded {
@@ -609,6 +556,57 @@ pub fn read_wide_numbers(
         lines,
         notes: plan.notes,
     })
+}
+
+/// A long row's entry: self-assessed and appraised when the file has those columns and the
+/// row fills one, else the plain value (`None`: no value).
+fn long_entry(value: &str, self_cell: Option<&str>, appraised: Option<&str>) -> Option<Entry> {
+    match (self_cell.map(parse_cell), appraised.map(parse_cell)) {
+        (Some(s), Some(a)) if s.is_some() || a.is_some() => Some(Entry::assessed(s, a)),
+        (Some(s), None) if s.is_some() => Some(Entry::assessed(s, None)),
+        _ => parse_cell(value).map(Entry::Plain),
+    }
+}
+
+/// The message for a row of `cells` cells under a header of `header` columns.
+fn ragged(cells: usize, header: usize, delimiter: u8) -> String {
+    format!(
+        "{cells} cell(s) where the header has {header}: the row is {} (fields separated by {})",
+        if cells < header { "short" } else { "long" },
+        shown_delimiter(delimiter)
+    )
+}
+
+/// Leaves out the records without a period (with their lines), renumbering the value lines.
+fn drop_period_less(
+    records: &mut Vec<UnitRecord>,
+    lines: &mut Vec<usize>,
+    value_lines: &mut std::collections::HashMap<(usize, String), usize>,
+) {
+    let keep: Vec<bool> = records.iter().map(|r| r.period.is_some()).collect();
+    let mut new_slot = vec![usize::MAX; records.len()];
+    let mut next = 0;
+    for (k, &kept) in keep.iter().enumerate() {
+        if kept {
+            new_slot[k] = next;
+            next += 1;
+        }
+    }
+    let mut k = 0;
+    records.retain(|_| {
+        k += 1;
+        keep[k - 1]
+    });
+    let mut k = 0;
+    lines.retain(|_| {
+        k += 1;
+        keep[k - 1]
+    });
+    *value_lines = std::mem::take(value_lines)
+        .into_iter()
+        .filter(|((slot, _), _)| keep[*slot])
+        .map(|((slot, ind), line)| ((new_slot[slot], ind), line))
+        .collect();
 }
 
 /// A delimiter as messages name it.
