@@ -13,10 +13,14 @@
 //! - A **cohort** of [`UnitRecord`]s (provinces, districts, departments …) is scored with
 //!   [`score_cohort`] (or [`Framework::score`]): per unit, the points, value and rank of every
 //!   node and view, the total, and an [`Explanation`].
-//! - A **panel held in columns** (one column of numbers per indicator, as a DataFrame holds
-//!   it) is scored with [`score_columns`]: the same steps and the same numbers as
-//!   [`score_cohort`], one result column per node, fast enough for a million units (the batch
-//!   path of `dti-polars`).
+//! - A **panel held in columns** (one column of numbers per indicator, as a DataFrame or a
+//!   [`Panel`] holds it) is scored with [`score_columns`]: the same steps and the same numbers
+//!   as [`score_cohort`], one result column per node, fast enough for a million units (the
+//!   batch path of `dti-polars`); [`score_records`] gives the same columns from records.
+//! - **One engine** behind all of them: every input fills one grid of `f64` columns (one per
+//!   node) and runs the same checks, normalisation, aggregation and ranks, so every front
+//!   door — records, columns, merged units, the COINr tables, the WASM package — gives the
+//!   same numbers to the bit. Per-unit results are built only where they are asked for.
 //! - Bad input never panics: [`ScoreError`] lists every problem with its row, unit and
 //!   indicator; lenient mode ([`ScoreOptions::lenient`]) scores the rest and reports them.
 //! - The official frameworks load by id ([`Framework::builtin`]: `vn-pdti-2020`,

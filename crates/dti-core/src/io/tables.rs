@@ -142,7 +142,12 @@ struct Csv {
     rows: Vec<Vec<String>>,
 }
 
-fn parse_csv(table: &str, text: &str, problems: &mut Vec<TableProblem>) -> Csv {
+/// A table's reader, its header read (a header that cannot be read is a problem).
+fn open_csv<'t>(
+    table: &str,
+    text: &'t str,
+    problems: &mut Vec<TableProblem>,
+) -> (csv::Reader<&'t [u8]>, Vec<String>) {
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .trim(csv::Trim::All)
@@ -159,6 +164,12 @@ fn parse_csv(table: &str, text: &str, problems: &mut Vec<TableProblem>) -> Csv {
             Vec::new()
         }
     };
+    (reader, header)
+}
+
+/// A whole table read (the metadata: small).
+fn parse_csv(table: &str, text: &str, problems: &mut Vec<TableProblem>) -> Csv {
+    let (mut reader, header) = open_csv(table, text, problems);
     let mut rows = Vec::new();
     for (k, rec) in reader.records().enumerate() {
         match rec {
@@ -193,17 +204,28 @@ fn is_na(s: &str) -> bool {
 pub fn read_tables(meta: &str, data: &str, opts: &TableOptions) -> Result<Tables, TableError> {
     let mut problems = Vec::new();
     let meta_csv = parse_csv("meta", meta, &mut problems);
-    let data_csv = parse_csv("data", data, &mut problems);
+    // The data table is read row by row into columns (its text is never held twice); the
+    // problems of its rows go where a whole read would have listed them.
+    let (mut data_reader, header) = open_csv("data", data, &mut problems);
+    let rows_at = problems.len();
     let m = MetaColumns::find(&meta_csv, &mut problems);
     let d = DataColumns {
-        code: required(&data_csv, "data", "uCode", &mut problems),
-        name: column(&data_csv, "uName"),
-        time: column(&data_csv, "Time"),
+        code: required(&header, "data", "uCode", &mut problems),
+        name: column(&header, "uName"),
+        time: column(&header, "Time"),
     };
     let rows = meta_rows(&meta_csv, &m, &mut problems);
     check_structure(&rows, &mut problems);
-    let (known, absent_denominators) = check_data_columns(&rows, &data_csv, &d, &mut problems);
-    let (data, denominators) = read_data(&rows, &known, &data_csv, &d, &mut problems);
+    let (known, absent_denominators) = check_data_columns(&rows, &header, &d, &mut problems);
+    let mut unreadable = Vec::new();
+    let (data, denominators) = read_data(
+        &rows,
+        &known,
+        (&header, &mut data_reader, &mut unreadable),
+        &d,
+        &mut problems,
+    );
+    problems.splice(rows_at..rows_at, unreadable);
     if !problems.is_empty() {
         return Err(TableError::Invalid { problems });
     }
@@ -238,13 +260,25 @@ fn cell(row: &[String], c: Option<usize>) -> String {
         .to_owned()
 }
 
-fn column(csv: &Csv, name: &str) -> Option<usize> {
-    csv.header.iter().position(|h| h == name)
+/// A data table being read: its header, its reader, and the rows it could not read.
+type DataReader<'h, 't> = (
+    &'h [String],
+    &'h mut csv::Reader<&'t [u8]>,
+    &'h mut Vec<TableProblem>,
+);
+
+fn column(header: &[String], name: &str) -> Option<usize> {
+    header.iter().position(|h| h == name)
 }
 
 /// A column the table must have; its absence is a problem.
-fn required(csv: &Csv, table: &str, name: &str, problems: &mut Vec<TableProblem>) -> Option<usize> {
-    let c = column(csv, name);
+fn required(
+    header: &[String],
+    table: &str,
+    name: &str,
+    problems: &mut Vec<TableProblem>,
+) -> Option<usize> {
+    let c = column(header, name);
     if c.is_none() {
         problems.push(at(
             table,
@@ -273,16 +307,16 @@ struct MetaColumns {
 impl MetaColumns {
     fn find(csv: &Csv, problems: &mut Vec<TableProblem>) -> MetaColumns {
         MetaColumns {
-            code: required(csv, "meta", "iCode", problems),
-            level: required(csv, "meta", "Level", problems),
-            parent: required(csv, "meta", "Parent", problems),
-            kind: required(csv, "meta", "Type", problems),
-            dir: required(csv, "meta", "Direction", problems),
-            weight: required(csv, "meta", "Weight", problems),
-            name: required(csv, "meta", "iName", problems),
-            unit: column(csv, "Unit"),
-            target: column(csv, "Target"),
-            denom: column(csv, "Denominator"),
+            code: required(&csv.header, "meta", "iCode", problems),
+            level: required(&csv.header, "meta", "Level", problems),
+            parent: required(&csv.header, "meta", "Parent", problems),
+            kind: required(&csv.header, "meta", "Type", problems),
+            dir: required(&csv.header, "meta", "Direction", problems),
+            weight: required(&csv.header, "meta", "Weight", problems),
+            name: required(&csv.header, "meta", "iName", problems),
+            unit: column(&csv.header, "Unit"),
+            target: column(&csv.header, "Target"),
+            denom: column(&csv.header, "Denominator"),
         }
     }
 }
@@ -485,7 +519,7 @@ fn check_structure(rows: &[MetaRow], problems: &mut Vec<TableProblem>) {
 /// denominators without a column (line, code).
 fn check_data_columns<'r>(
     rows: &'r [MetaRow],
-    data_csv: &Csv,
+    header: &[String],
     d: &DataColumns,
     problems: &mut Vec<TableProblem>,
 ) -> (HashMap<&'r str, &'r str>, Vec<(usize, String)>) {
@@ -494,7 +528,7 @@ fn check_data_columns<'r>(
         .iter()
         .map(|r| (r.code.as_str(), r.kind.as_str()))
         .collect();
-    for (c, h) in data_csv.header.iter().enumerate() {
+    for (c, h) in header.iter().enumerate() {
         if Some(c) == d.code || Some(c) == d.name || Some(c) == d.time {
             continue;
         }
@@ -518,12 +552,12 @@ fn check_data_columns<'r>(
     // denominated, comes without them): their absence is recorded for `run_pipeline`.
     let mut absent_denominators = Vec::new();
     for r in rows.iter().filter(|r| r.kind == "Denominator") {
-        if !data_csv.header.contains(&r.code) {
+        if !header.contains(&r.code) {
             absent_denominators.push((r.line, r.code.clone()));
         }
     }
     for r in rows.iter().filter(|r| r.kind == "Indicator") {
-        if !data_csv.header.contains(&r.code) {
+        if !header.contains(&r.code) {
             problems.push(at(
                 "meta",
                 Some(r.line),
@@ -545,7 +579,7 @@ fn check_data_columns<'r>(
 fn read_data(
     rows: &[MetaRow],
     known: &HashMap<&str, &str>,
-    data_csv: &Csv,
+    (header, reader, unreadable): DataReader<'_, '_>,
     d: &DataColumns,
     problems: &mut Vec<TableProblem>,
 ) -> (Panel, BTreeMap<String, Vec<f64>>) {
@@ -567,8 +601,7 @@ fn read_data(
         Group,
         Skip,
     }
-    let slots: Vec<Slot> = data_csv
-        .header
+    let slots: Vec<Slot> = header
         .iter()
         .map(|h| match known.get(h.as_str()) {
             Some(&"Indicator") => indicators
@@ -583,18 +616,28 @@ fn read_data(
             _ => Slot::Skip,
         })
         .collect();
-    let n_rows = data_csv.rows.len();
     let mut data = Panel {
         codes: indicators.iter().map(|c| (*c).to_owned()).collect(),
-        columns: vec![Vec::with_capacity(n_rows); indicators.len()],
+        columns: vec![Vec::new(); indicators.len()],
         ..Panel::default()
     };
-    let mut denoms: Vec<Vec<f64>> = vec![Vec::with_capacity(n_rows); denominator_codes.len()];
+    let mut denoms: Vec<Vec<f64>> = vec![Vec::new(); denominator_codes.len()];
     let mut seen: HashMap<(String, Option<i32>), usize> = HashMap::new();
     if d.code.is_some() {
-        for (k, r) in data_csv.rows.iter().enumerate() {
+        let mut record = csv::StringRecord::with_capacity(1024, header.len());
+        for k in 0.. {
+            match reader.read_record(&mut record) {
+                Ok(true) => {}
+                Ok(false) => break,
+                Err(e) => {
+                    unreadable.push(at("data", Some(k + 2), None, e.to_string()));
+                    continue;
+                }
+            }
+            let r = &record;
+            let field = |c: Option<usize>| c.and_then(|c| r.get(c)).unwrap_or("").to_owned();
             let line = k + 2;
-            let code = cell(r, d.code);
+            let code = field(d.code);
             if code.is_empty() {
                 problems.push(at(
                     "data",
@@ -604,7 +647,7 @@ fn read_data(
                 ));
                 continue;
             }
-            let time = cell(r, d.time);
+            let time = field(d.time);
             let period = if is_na(&time) {
                 None
             } else {
@@ -633,8 +676,8 @@ fn read_data(
             data.columns.iter_mut().for_each(|c| c.push(f64::NAN));
             denoms.iter_mut().for_each(|c| c.push(f64::NAN));
             let mut groups = BTreeMap::new();
-            for (c, h) in data_csv.header.iter().enumerate() {
-                let v = r.get(c).map_or("", |s| s.as_str());
+            for (c, h) in header.iter().enumerate() {
+                let v = r.get(c).unwrap_or("");
                 if is_na(v) {
                     continue;
                 }
@@ -662,15 +705,22 @@ fn read_data(
                 }
             }
             data.units.push(code);
-            data.names.push(Some(cell(r, d.name)).filter(|n| !is_na(n)));
+            data.names.push(Some(field(d.name)).filter(|n| !is_na(n)));
             data.periods.push(period);
             data.groups.push(groups);
+        }
+    } else {
+        // No unit column: no row is read, but every row that cannot be is still reported.
+        for (k, rec) in reader.records().enumerate() {
+            if let Err(e) = rec {
+                unreadable.push(at("data", Some(k + 2), None, e.to_string()));
+            }
         }
     }
     let denominators: BTreeMap<String, Vec<f64>> = denominator_codes
         .iter()
         .zip(denoms)
-        .filter(|(c, _)| data_csv.header.iter().any(|h| h == *c))
+        .filter(|(c, _)| header.iter().any(|h| h == *c))
         .map(|(c, v)| ((*c).to_owned(), v))
         .collect();
     (data, denominators)
