@@ -949,26 +949,31 @@ pub fn run_pipeline(tables: &Tables, p: &Pipeline) -> Result<PipelineRun, Pipeli
     // The tables' framework validated; a pipeline normaliser or aggregator is checked here.
     let framework = Framework::new(def)?;
     let mut data = vec![("Raw".to_owned(), tables.data.clone())];
-    let mut current = tables.data.clone();
+    // Each step works on a copy of the data set before it (every data set is kept).
+    let next = |data: &[(String, Panel)]| data.last().map(|d| d.1.clone()).unwrap_or_default();
     let mut missing_denominators = Vec::new();
     if p.denominate {
+        let mut current = next(&data);
         missing_denominators = denominate(tables, &mut current);
-        data.push(("Denominated".to_owned(), current.clone()));
+        data.push(("Denominated".to_owned(), current));
     }
     let mut imputed = None;
     if let Some(how) = &p.impute {
+        let mut current = next(&data);
         imputed = Some(impute_panel(&framework, &mut current, how));
-        data.push(("Imputed".to_owned(), current.clone()));
+        data.push(("Imputed".to_owned(), current));
     }
     let mut screened = Vec::new();
     if let Some(threshold) = p.screen {
+        let mut current = next(&data);
         screened = screen(&framework, &mut current, threshold);
-        data.push(("Screened".to_owned(), current.clone()));
+        data.push(("Screened".to_owned(), current));
     }
     let mut treated = Vec::new();
     if let Some(how) = &p.treat {
+        let mut current = next(&data);
         treated = treat_panel(&framework, &mut current, how);
-        data.push(("Treated".to_owned(), current.clone()));
+        data.push(("Treated".to_owned(), current));
     }
     let ties = p.ties.unwrap_or(Ties::Exact);
     // The index and views are ranked; a node's ranks only when asked (`node_ranks`).
@@ -976,6 +981,7 @@ pub fn run_pipeline(tables: &Tables, p: &Pipeline) -> Result<PipelineRun, Pipeli
         ties,
         ..ColumnOptions::default()
     };
+    let current = &data[data.len() - 1].1;
     let scores = score_columns(&framework, &current.input(), &opts)?;
     // Strict scoring keeps every row: the scores' rows are the data set's rows.
     let (codes, columns): (Vec<String>, Vec<Vec<f64>>) = scores
