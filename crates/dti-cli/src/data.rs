@@ -246,33 +246,9 @@ fn read_csv(
     groups: &[String],
     delimiter: Option<u8>,
 ) -> Result<Loaded, Vec<DataError>> {
-    let err = |line: Option<usize>,
-               unit: Option<&str>,
-               indicator: Option<&str>,
-               message: String| DataError {
-        file: name.to_owned(),
-        line,
-        unit: unit.map(str::to_owned),
-        indicator: indicator.map(str::to_owned),
-        message,
-    };
-    if text.trim().is_empty() {
-        return Err(vec![err(
-            Some(1),
-            None,
-            None,
-            "the file is empty".to_owned(),
-        )]);
-    }
     let delimiter = delimiter.unwrap_or_else(|| dti_core::io::sniff_delimiter(text));
-    if let Some(line) = dti_core::io::unterminated_quote(text, delimiter) {
-        return Err(vec![err(
-            Some(line),
-            None,
-            None,
-            "a quoted field opens here and no quote closes it before the end of the file"
-                .to_owned(),
-        )]);
+    if let Some(e) = text_problem(name, text, delimiter) {
+        return Err(vec![e]);
     }
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
@@ -280,24 +256,15 @@ fn read_csv(
         .trim(csv::Trim::All)
         .from_reader(text.as_bytes());
     let plan = plan_header(name, &mut reader, fw, layout, groups, delimiter)?;
-    let HeaderPlan {
-        header,
-        c_unit,
-        c_name,
-        c_period,
-        c_ind,
-        c_val,
-        c_self,
-        c_appr,
-        long,
-        c_groups,
-        indicator_cols,
-        notes,
-    } = plan;
     let codes: Vec<&str> = fw.def().nodes.iter().map(|n| n.code.as_str()).collect();
     let aliases = Aliases::of(fw);
-    let c_groups: Vec<(usize, &str)> = c_groups.iter().map(|(c, g)| (*c, g.as_str())).collect();
-    let indicator_cols: Vec<(usize, &str)> = indicator_cols
+    let c_groups: Vec<(usize, &str)> = plan
+        .c_groups
+        .iter()
+        .map(|(c, g)| (*c, g.as_str()))
+        .collect();
+    let indicator_cols: Vec<(usize, &str)> = plan
+        .indicator_cols
         .iter()
         .map(|(c, k)| (*c, k.as_str()))
         .collect();
@@ -308,6 +275,20 @@ fn read_csv(
     let mut index: std::collections::HashMap<(String, Option<i32>), usize> = Default::default();
     // Rows whose period is empty, and whether any row gives one.
     let (mut no_period, mut any_period) = (Vec::new(), false);
+    let ctx = RowContext {
+        file: name,
+        fw,
+        codes: &codes,
+        aliases: &aliases,
+        c_name: plan.c_name,
+        c_groups: &c_groups,
+        long: plan.long,
+        c_ind: plan.c_ind,
+        c_val: plan.c_val,
+        c_self: plan.c_self,
+        c_appr: plan.c_appr,
+        indicator_cols: &indicator_cols,
+    };
     let mut row = csv::StringRecord::new();
     loop {
         // The physical line where the record starts (quoted fields may span lines).
@@ -316,26 +297,32 @@ fn read_csv(
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
-                problems.push(err(Some(line), None, None, e.to_string()));
+                problems.push(data_error(name, Some(line), None, None, e.to_string()));
                 continue;
             }
         }
-        if row.len() != header.len() {
+        if row.len() != plan.header.len() {
             if row.len() == 1 && row.get(0).is_some_and(str::is_empty) {
                 continue; // a blank line
             }
-            let unit = row.get(c_unit).filter(|u| !u.is_empty());
-            let message = ragged(row.len(), header.len(), delimiter);
-            problems.push(err(Some(line), unit, None, message));
+            let unit = row.get(plan.c_unit).filter(|u| !u.is_empty());
+            let message = ragged(row.len(), plan.header.len(), delimiter);
+            problems.push(data_error(name, Some(line), unit, None, message));
             continue;
         }
         let get = |c: usize| row.get(c).unwrap_or("").trim();
-        let unit = get(c_unit);
+        let unit = get(plan.c_unit);
         if unit.is_empty() {
-            problems.push(err(Some(line), None, None, "the unit is empty".to_owned()));
+            problems.push(data_error(
+                name,
+                Some(line),
+                None,
+                None,
+                "the unit is empty".to_owned(),
+            ));
             continue;
         }
-        let period = match c_period.map(get) {
+        let period = match plan.c_period.map(get) {
             None => None,
             Some("") => {
                 no_period.push((line, unit.to_owned()));
@@ -344,7 +331,7 @@ fn read_csv(
             Some(p) => {
                 let Ok(y) = p.parse::<i32>() else {
                     let message = format!("period '{p}' is not a whole year");
-                    problems.push(err(Some(line), Some(unit), None, message));
+                    problems.push(data_error(name, Some(line), Some(unit), None, message));
                     continue;
                 };
                 any_period = true;
@@ -354,7 +341,7 @@ fn read_csv(
         // A province named as published ("TP. Hồ Chí Minh") is the registry's province.
         let province = province_of(fw, unit, period);
         let unit = province.map_or(unit, |p| p.code.as_str());
-        let slot = if long {
+        let slot = if plan.long {
             *index.entry((unit.to_owned(), period)).or_insert_with(|| {
                 records.push(UnitRecord::new(unit));
                 lines.push(line);
@@ -365,69 +352,21 @@ fn read_csv(
             lines.push(line);
             records.len() - 1
         };
-        let rec = &mut records[slot];
-        rec.period = period;
-        if let Some(n) = c_name.map(get).filter(|n| !n.is_empty()) {
-            rec.name = Some(n.to_owned());
-        } else if let (None, Some(p)) = (&rec.name, province) {
-            rec.name = Some(p.name_vi.clone());
-        }
-        for &(c, g) in &c_groups {
-            if !get(c).is_empty() {
-                rec.groups.insert(g.to_owned(), get(c).to_owned());
-            }
-        }
-        if long {
-            let (Some(ci), Some(cv)) = (c_ind, c_val) else {
-                continue;
-            };
-            let given = get(ci);
-            let ind = match codes.iter().find(|k| **k == given) {
-                Some(k) => *k,
-                None => aliases.code(given).unwrap_or(given),
-            };
-            if !codes.contains(&ind) {
-                let message = format!("not an indicator of framework '{}'", fw.id());
-                problems.push(err(Some(line), Some(unit), Some(ind), message));
-                continue;
-            }
-            let entry = long_entry(get(cv), c_self.map(get), c_appr.map(get));
-            if let Some(e) = entry {
-                if rec.values.insert(ind.to_owned(), e).is_some() {
-                    problems.push(err(
-                        Some(line),
-                        Some(unit),
-                        Some(ind),
-                        "this indicator is given twice for the unit and period".to_owned(),
-                    ));
-                }
-                // A value's problems point at the line that holds it.
-                value_lines.insert((slot, ind.to_owned()), line);
-            }
-        } else {
-            for &(c, code) in &indicator_cols {
-                if let Some(v) = parse_cell(get(c)) {
-                    if rec
-                        .values
-                        .insert(code.to_owned(), Entry::Plain(v))
-                        .is_some()
-                    {
-                        problems.push(err(
-                            Some(line),
-                            Some(unit),
-                            Some(code),
-                            format!("indicator '{code}' has two columns (by code and by name)"),
-                        ));
-                    }
-                }
-            }
-        }
+        let at = (slot, line, unit, period, province);
+        ctx.fill(
+            &mut records[slot],
+            &row,
+            at,
+            &mut problems,
+            &mut value_lines,
+        );
     }
     if any_period && !no_period.is_empty() {
         // Some rows give a period and these do not: each is an error, and their records
         // (period-less) are left out rather than scored as a cohort of their own.
         for (line, unit) in &no_period {
-            problems.push(err(
+            problems.push(data_error(
+                name,
                 Some(*line),
                 Some(unit),
                 None,
@@ -443,7 +382,7 @@ fn read_csv(
         lines: lines.into_iter().map(Some).collect(),
         value_lines,
         file_problems: problems,
-        notes,
+        notes: plan.notes,
     })
 }
 
@@ -472,11 +411,8 @@ pub fn read_wide_numbers(
     groups: &[String],
     delimiter: Option<u8>,
 ) -> Option<WideNumbers> {
-    if text.trim().is_empty() {
-        return None;
-    }
     let delimiter = delimiter.unwrap_or_else(|| dti_core::io::sniff_delimiter(text));
-    if dti_core::io::unterminated_quote(text, delimiter).is_some() {
+    if text_problem(name, text, delimiter).is_some() {
         return None;
     }
     let mut reader = csv::ReaderBuilder::new()
@@ -556,6 +492,142 @@ pub fn read_wide_numbers(
         lines,
         notes: plan.notes,
     })
+}
+
+/// What is wrong with a file's text before any row is read: nothing in it, or a quoted
+/// field that never closes (a CSV parser would swallow the rest of the file into it).
+fn text_problem(name: &str, text: &str, delimiter: u8) -> Option<DataError> {
+    if text.trim().is_empty() {
+        let message = "the file is empty".to_owned();
+        return Some(data_error(name, Some(1), None, None, message));
+    }
+    let line = dti_core::io::unterminated_quote(text, delimiter)?;
+    let message =
+        "a quoted field opens here and no quote closes it before the end of the file".to_owned();
+    Some(data_error(name, Some(line), None, None, message))
+}
+
+/// A problem of `file`, located.
+fn data_error(
+    file: &str,
+    line: Option<usize>,
+    unit: Option<&str>,
+    indicator: Option<&str>,
+    message: String,
+) -> DataError {
+    DataError {
+        file: file.to_owned(),
+        line,
+        unit: unit.map(str::to_owned),
+        indicator: indicator.map(str::to_owned),
+        message,
+    }
+}
+
+/// What a row needs to fill its record: the file, the framework, and the header's plan.
+struct RowContext<'a> {
+    file: &'a str,
+    fw: &'a Framework,
+    codes: &'a [&'a str],
+    aliases: &'a Aliases<'a>,
+    c_name: Option<usize>,
+    c_groups: &'a [(usize, &'a str)],
+    long: bool,
+    c_ind: Option<usize>,
+    c_val: Option<usize>,
+    c_self: Option<usize>,
+    c_appr: Option<usize>,
+    indicator_cols: &'a [(usize, &'a str)],
+}
+
+/// Where a row goes: its record's slot, its line, its unit, period and the province it names.
+type RowAt<'r> = (
+    usize,
+    usize,
+    &'r str,
+    Option<i32>,
+    Option<&'static Province>,
+);
+
+impl RowContext<'_> {
+    fn err(
+        &self,
+        line: Option<usize>,
+        unit: Option<&str>,
+        indicator: Option<&str>,
+        message: String,
+    ) -> DataError {
+        data_error(self.file, line, unit, indicator, message)
+    }
+
+    /// Fills a row's record: period, name, groups and values (a long row gives one value, a
+    /// wide row one per indicator column); what is wrong goes to `problems`.
+    fn fill(
+        &self,
+        rec: &mut UnitRecord,
+        row: &csv::StringRecord,
+        (slot, line, unit, period, province): RowAt<'_>,
+        problems: &mut Vec<DataError>,
+        value_lines: &mut std::collections::HashMap<(usize, String), usize>,
+    ) {
+        let get = |c: usize| row.get(c).unwrap_or("").trim();
+        rec.period = period;
+        if let Some(n) = self.c_name.map(get).filter(|n| !n.is_empty()) {
+            rec.name = Some(n.to_owned());
+        } else if let (None, Some(p)) = (&rec.name, province) {
+            rec.name = Some(p.name_vi.clone());
+        }
+        for &(c, g) in self.c_groups {
+            if !get(c).is_empty() {
+                rec.groups.insert(g.to_owned(), get(c).to_owned());
+            }
+        }
+        if self.long {
+            let (Some(ci), Some(cv)) = (self.c_ind, self.c_val) else {
+                return;
+            };
+            let given = get(ci);
+            let ind = match self.codes.iter().find(|k| **k == given) {
+                Some(k) => *k,
+                None => self.aliases.code(given).unwrap_or(given),
+            };
+            if !self.codes.contains(&ind) {
+                let message = format!("not an indicator of framework '{}'", self.fw.id());
+                problems.push(self.err(Some(line), Some(unit), Some(ind), message));
+                return;
+            }
+            let entry = long_entry(get(cv), self.c_self.map(get), self.c_appr.map(get));
+            if let Some(e) = entry {
+                if rec.values.insert(ind.to_owned(), e).is_some() {
+                    problems.push(self.err(
+                        Some(line),
+                        Some(unit),
+                        Some(ind),
+                        "this indicator is given twice for the unit and period".to_owned(),
+                    ));
+                }
+                // A value's problems point at the line that holds it.
+                value_lines.insert((slot, ind.to_owned()), line);
+            }
+        } else {
+            for &(c, code) in self.indicator_cols {
+                if let Some(v) = parse_cell(get(c)) {
+                    if rec
+                        .values
+                        .insert(code.to_owned(), Entry::Plain(v))
+                        .is_some()
+                    {
+                        problems.push(self.err(
+                            Some(line),
+                            Some(unit),
+                            Some(code),
+                            format!("indicator '{code}' has two columns (by code and by name)"),
+                        ));
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// A long row's entry: self-assessed and appraised when the file has those columns and the
