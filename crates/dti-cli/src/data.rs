@@ -250,11 +250,7 @@ fn read_csv(
     if let Some(e) = text_problem(name, text, delimiter) {
         return Err(vec![e]);
     }
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .delimiter(delimiter)
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
+    let mut reader = csv_reader(text, delimiter);
     let plan = plan_header(name, &mut reader, fw, layout, groups, delimiter)?;
     let codes: Vec<&str> = fw.def().nodes.iter().map(|n| n.code.as_str()).collect();
     let aliases = Aliases::of(fw);
@@ -415,11 +411,7 @@ pub fn read_wide_numbers(
     if text_problem(name, text, delimiter).is_some() {
         return None;
     }
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .delimiter(delimiter)
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
+    let mut reader = csv_reader(text, delimiter);
     let plan = plan_header(name, &mut reader, fw, layout, groups, delimiter).ok()?;
     let mut codes: Vec<String> = plan.indicator_cols.iter().map(|(_, k)| k.clone()).collect();
     codes.sort_unstable();
@@ -492,6 +484,15 @@ pub fn read_wide_numbers(
         lines,
         notes: plan.notes,
     })
+}
+
+/// The reader both CSV readers use: ragged rows allowed (reported by row), cells trimmed.
+fn csv_reader(text: &str, delimiter: u8) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new()
+        .flexible(true)
+        .delimiter(delimiter)
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes())
 }
 
 /// What is wrong with a file's text before any row is read: nothing in it, or a quoted

@@ -309,17 +309,7 @@ pub fn score_columns(
         intake.grid.cells[r.i] = r.cells;
     }
     intake.grid.complete(plan, m);
-
-    let kept = intake.finish(fw, opts.lenient)?;
-    let scored = score_grid(fw, kept.grid, &kept.units, opts.pool_periods)?;
-    Ok(column_scores(
-        fw,
-        scored,
-        kept.rows,
-        kept.problems,
-        kept.excluded,
-        opts,
-    ))
+    column_scores(fw, intake, opts)
 }
 
 /// Scores unit records into result columns: the numbers of
@@ -348,27 +338,17 @@ pub fn score_records(
     opts: &ColumnOptions,
 ) -> Result<ColumnScores, ScoreError> {
     let (intake, _) = super::records::resolve_records(fw, units);
-    let kept = intake.finish(fw, opts.lenient)?;
-    let scored = score_grid(fw, kept.grid, &kept.units, opts.pool_periods)?;
-    Ok(column_scores(
-        fw,
-        scored,
-        kept.rows,
-        kept.problems,
-        kept.excluded,
-        opts,
-    ))
+    column_scores(fw, intake, opts)
 }
 
-/// The scored grid as result columns (the grid's own columns, moved).
+/// An adapter's cells checked and scored, as result columns (the grid's own columns, moved).
 fn column_scores(
     fw: &Framework,
-    scored: super::kernel::ScoredGrid,
-    rows: Vec<usize>,
-    problems: Vec<InputError>,
-    excluded: Vec<UnitKey>,
+    intake: Intake<'_>,
     opts: &ColumnOptions,
-) -> ColumnScores {
+) -> Result<ColumnScores, ScoreError> {
+    let kept = intake.finish(fw, opts.lenient)?;
+    let scored = score_grid(fw, kept.grid, &kept.units, opts.pool_periods)?;
     let groups = &scored.rank_groups;
     let views = fw
         .def
@@ -403,14 +383,14 @@ fn column_scores(
             points,
         })
         .collect();
-    ColumnScores {
-        rows,
+    Ok(ColumnScores {
+        rows: kept.rows,
         index,
         views,
         nodes,
-        problems,
-        excluded,
-    }
+        problems: kept.problems,
+        excluded: kept.excluded,
+    })
 }
 
 fn column_error(column: &str, problem: String) -> ScoreError {

@@ -68,6 +68,16 @@ impl Cells {
         }
     }
 
+    /// The unit-major cells as a grid (`n1` nodes per unit).
+    fn rows(&mut self, n1: usize) -> Rows<'_> {
+        Rows {
+            n1,
+            value: &mut self.value,
+            points: &mut self.points,
+            cells: &mut self.cells,
+        }
+    }
+
     /// Fills the column-major copies from the unit-major cells.
     fn transpose(&mut self, n1: usize) {
         let m = self.value.len() / n1.max(1);
@@ -159,12 +169,7 @@ impl Evaluator {
     /// The leaf cells normalised with `plan`'s normalisers (`fw` names nodes in errors).
     pub fn leaves(&self, fw: &Framework, plan: &Plan) -> Result<Cells, ScoreError> {
         let mut c = self.resolved.clone();
-        let mut grid = Rows {
-            n1: self.n1,
-            value: &mut c.value,
-            points: &mut c.points,
-            cells: &mut c.cells,
-        };
+        let mut grid = c.rows(self.n1);
         normalise_leaves(plan, fw, self.meta.as_slice(), &self.norm_groups, &mut grid)?;
         c.transpose(self.n1);
         let m = self.units();
@@ -213,12 +218,7 @@ impl Evaluator {
         st.value.copy_from_slice(&leaves.value);
         st.points.copy_from_slice(&leaves.points);
         st.cells.copy_from_slice(&leaves.cells);
-        let mut grid = Rows {
-            n1: self.n1,
-            value: &mut st.value,
-            points: &mut st.points,
-            cells: &mut st.cells,
-        };
+        let mut grid = st.rows(self.n1);
         aggregate_all(fw, plan, self.meta.as_slice(), &self.rank_groups, &mut grid)?;
         for (u, v) in values.iter_mut().enumerate() {
             *v = st.value[u * self.n1 + plan.root];

@@ -123,6 +123,11 @@ pub(crate) fn normalise_leaf<U: Units + ?Sized>(
         }
         _ => None,
     };
+    let failed = |source| ScoreError::Normalise {
+        indicator: fw.def.nodes[i].code.clone(),
+        period,
+        source,
+    };
     // The common case — a whole column (one period, column layout) that every unit
     // reported — normalises the column in place: no gathering, one pass to write back.
     let whole = col.stride == 1 && col.offset == 0 && members.len() == col.cells.len();
@@ -130,11 +135,7 @@ pub(crate) fn normalise_leaf<U: Units + ?Sized>(
         out.resize(members.len(), f64::NAN);
         normaliser
             .normalise_into(col.value, plan.direction[i], reference, out)
-            .map_err(|source| ScoreError::Normalise {
-                indicator: fw.def.nodes[i].code.clone(),
-                period,
-                source,
-            })?;
+            .map_err(failed)?;
         col.value.copy_from_slice(out);
         let max = plan.max[i];
         for (p, &y) in col.points.iter_mut().zip(out.iter()) {
@@ -156,14 +157,9 @@ pub(crate) fn normalise_leaf<U: Units + ?Sized>(
     out.resize(x.len(), f64::NAN);
     // Nobody reported it: nothing to normalise, the missing policy decides.
     if x.iter().any(|v| !v.is_nan()) {
-        let d = plan.direction[i];
         normaliser
-            .normalise_into(x, d, reference, out)
-            .map_err(|source| ScoreError::Normalise {
-                indicator: fw.def.nodes[i].code.clone(),
-                period,
-                source,
-            })?;
+            .normalise_into(x, plan.direction[i], reference, out)
+            .map_err(failed)?;
     }
     let max = plan.max[i];
     for (&u, &y) in members.iter().zip(out.iter()) {

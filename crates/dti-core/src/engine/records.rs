@@ -2,8 +2,6 @@
 //! rules, given values, self-assessed and appraised pairs), scored by the engine, and
 //! returned as per-unit results ([`CohortScores`]), with explanations when asked.
 
-use std::collections::HashMap;
-
 use serde::{Deserialize, Serialize};
 
 use super::checks::Intake;
@@ -84,12 +82,11 @@ pub fn score_cohort(
     let (intake, sides) = resolve_records(fw, units);
     let kept = intake.finish(fw, opts.lenient)?;
     let meta: Vec<UnitMeta> = kept.rows.iter().map(|&r| UnitMeta::of(&units[r])).collect();
-    // Pairs of rows left out go with them; the rest follow their row into the grid.
-    let at: HashMap<usize, usize> = kept.rows.iter().enumerate().map(|(k, &r)| (r, k)).collect();
+    // Pairs of rows left out go with them; the rest follow their row (`rows` ascends).
     let sides: Sides = sides
         .into_iter()
         .filter_map(|(r, i, s, a)| {
-            let k = *at.get(&r)?;
+            let k = kept.rows.binary_search(&r).ok()?;
             (kept.grid.cells[i][k] != Cell::Covered).then_some(((k, i), (s, a)))
         })
         .collect();
