@@ -33,25 +33,35 @@ pub(crate) fn ranks_ascending(x: &[f64], out: &mut [f64]) {
 
 /// [`ranks_ascending`] with a tie rule.
 pub(crate) fn ranks_ascending_by(x: &[f64], out: &mut [f64], ties: Ties) {
-    let mut keys: Vec<(u64, usize)> = x
-        .iter()
-        .enumerate()
-        .filter(|(_, v)| !v.is_nan())
-        .map(|(i, &v)| (order_key(v), i))
-        .collect();
+    out.iter_mut().for_each(|o| *o = f64::NAN);
+    let mut keys = Vec::with_capacity(x.len());
+    keys.extend(
+        x.iter()
+            .enumerate()
+            .filter(|(_, v)| !v.is_nan())
+            .map(|(i, &v)| (order_key(v), i as u32)),
+    );
+    competition(&mut keys, x, ties, |i, r| out[i] = r as f64);
+}
+
+/// Sorts `keys` (an order key and a position in `x`) and hands each position its
+/// competition rank: positions of equal keys, or of values tied by `ties` with the previous
+/// one in sorted order, share the lowest rank. Positions are `u32`, so a pair is 16 bytes
+/// (a column of more than 2³² rows is beyond every bound this crate sets on counts).
+fn competition(keys: &mut [(u64, u32)], x: &[f64], ties: Ties, mut put: impl FnMut(usize, u32)) {
     // Equal keys are equal values, tied whatever their order.
     keys.sort_unstable_by_key(|k| k.0);
-    out.iter_mut().for_each(|o| *o = f64::NAN);
-    let mut rank = 1.0;
-    for pos in 0..keys.len() {
-        let (key, i) = keys[pos];
-        if pos > 0 {
-            let (prev_key, prev) = keys[pos - 1];
-            if key != prev_key && !tied_by(x[i], x[prev], ties) {
-                rank = (pos + 1) as f64;
+    let mut rank = 1;
+    let mut prev: Option<(u64, usize)> = None;
+    for (pos, &(key, i)) in keys.iter().enumerate() {
+        let i = i as usize;
+        if let Some((prev_key, p)) = prev {
+            if key != prev_key && !tied_by(x[i], x[p], ties) {
+                rank = pos as u32 + 1;
             }
         }
-        out[i] = rank;
+        prev = Some((key, i));
+        put(i, rank);
     }
 }
 
@@ -99,21 +109,16 @@ pub fn rank_within_by<'a>(
     ties: Ties,
 ) -> Vec<Option<u32>> {
     let mut out = vec![None; value.len()];
-    let (mut col, mut r) = (Vec::new(), Vec::new());
+    let mut keys = Vec::new();
     for members in groups {
-        col.clear();
-        col.extend(
-            members
-                .iter()
-                .map(|&u| -value.get(u).copied().unwrap_or(f64::NAN)),
-        );
-        r.resize(col.len(), f64::NAN);
-        ranks_ascending_by(&col, &mut r, ties);
-        for (&u, &x) in members.iter().zip(&r) {
-            if let Some(o) = out.get_mut(u) {
-                *o = (!x.is_nan()).then_some(x as u32);
-            }
-        }
+        // Descending: the complement of the ascending key is the reversed total order, so
+        // no negated copy of the column is needed (ties compare |a − b|, the same either way).
+        keys.clear();
+        keys.extend(members.iter().filter_map(|&u| {
+            let v = *value.get(u)?;
+            (!v.is_nan()).then_some((!order_key(v), u as u32))
+        }));
+        competition(&mut keys, value, ties, |u, r| out[u] = Some(r));
     }
     out
 }
