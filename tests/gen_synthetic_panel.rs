@@ -1,10 +1,14 @@
-//! Rewrites `fixtures/vn-provinces-synthetic/panel.{csv,json}` and `fixtures/bench/` from the
-//! seeded generators.
+//! Rewrites the bundled panel (`crates/dti-cli/data/vn-provinces-synthetic.csv`, embedded in
+//! the `dti` command), `fixtures/vn-provinces-synthetic/panel.json` and `fixtures/bench/` from
+//! the seeded generators.
 
 fn main() -> std::io::Result<()> {
     let dir = dti_tests::fixture("vn-provinces-synthetic");
     std::fs::create_dir_all(&dir)?;
-    std::fs::write(dir.join("panel.csv"), dti_tests::synthetic::panel_csv())?;
+    std::fs::write(
+        dti_tests::bundled_panel(),
+        dti_tests::synthetic::panel_csv(),
+    )?;
     std::fs::write(dir.join("panel.json"), dti_tests::synthetic::panel_json())?;
     println!("wrote {}", dir.display());
     let bench = dti_tests::fixture("bench");

@@ -28,6 +28,11 @@ pub fn fixture(rel: &str) -> PathBuf {
     root().join("fixtures").join(rel)
 }
 
+/// The bundled synthetic panel (wide CSV), which the `dti` command embeds as its default data.
+pub fn bundled_panel() -> PathBuf {
+    root().join("crates/dti-cli/data/vn-provinces-synthetic.csv")
+}
+
 /// Reads a fixture file as text, naming it on failure.
 pub fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))

@@ -1,6 +1,7 @@
 //! Framework validation: every problem is reported, each with its node or view code.
 
 use dti_core::{Framework, FrameworkError, Problem};
+use dti_tests::read;
 
 fn problems(json: &str) -> Vec<Problem> {
     match Framework::from_json(json) {
@@ -218,5 +219,111 @@ fn every_golden_framework_loads_from_toml_as_well() {
         let fw = dti_tests::framework(&case);
         let again = Framework::from_toml(&fw.to_toml()).unwrap();
         assert_eq!(again, fw, "{}", case.display());
+    }
+}
+
+/// Every error kind the WASM package can raise has its code in the core (`code()`), and the
+/// package's TypeScript union `DtiErrorCode` lists exactly those codes plus the package's own:
+/// the declarations are checked against the Rust source, not kept by hand beside it.
+#[test]
+fn the_typescript_error_codes_are_the_cores() {
+    let root = dti_tests::root();
+    let src = |rel: &str| read(&root.join("crates/dti-core/src").join(rel));
+    let mut core = std::collections::BTreeSet::new();
+    for (file, ty) in [
+        ("model/validate.rs", "FrameworkError"),
+        ("error.rs", "ScoreError"),
+        ("analyses/merge.rs", "MergeError"),
+        ("analyses/scenario.rs", "ScenarioError"),
+        ("analyses/robustness.rs", "AnalysisError"),
+        ("methods/normalise.rs", "NormaliseError"),
+        ("model/registry.rs", "LookupError"),
+    ] {
+        let text = src(file);
+        let start = text
+            .find(&format!("impl {ty} {{"))
+            .unwrap_or_else(|| panic!("impl {ty} in {file}"));
+        let body = &text[start..];
+        let f = body.find("pub fn code(&self)").expect("a code() method");
+        let body = &body[f..];
+        let end = body.find("\n    }\n").expect("the end of code()");
+        let codes: Vec<&str> = body[..end].split('"').skip(1).step_by(2).collect();
+        assert!(!codes.is_empty(), "{ty}::code has no literal");
+        core.extend(codes.into_iter().map(str::to_owned));
+    }
+    let dts = read(&root.join("bindings/wasm/npm/index.d.ts"));
+    let start = dts
+        .find("export type DtiErrorCode =")
+        .expect("DtiErrorCode");
+    let union = &dts[start..start + dts[start..].find(';').expect("the union's end")];
+    let union: std::collections::BTreeSet<String> = union
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("//"))
+        .flat_map(|l| {
+            l.split('"')
+                .skip(1)
+                .step_by(2)
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let own: std::collections::BTreeSet<String> = [
+        "bad_argument",
+        "too_large",
+        "unknown_unit",
+        "not_ready",
+        "internal",
+    ]
+    .map(str::to_owned)
+    .into();
+    let missing: Vec<_> = core.difference(&union).collect();
+    assert!(
+        missing.is_empty(),
+        "codes missing from DtiErrorCode: {missing:?}"
+    );
+    let extra: Vec<_> = union
+        .difference(&core)
+        .filter(|c| !own.contains(*c))
+        .collect();
+    assert!(
+        extra.is_empty(),
+        "DtiErrorCode lists codes no error has: {extra:?}"
+    );
+}
+
+/// `code()` is the `code` field of the error's JSON form, for the errors that carry one.
+#[test]
+fn error_codes_are_their_serialised_code() {
+    let cases: Vec<(serde_json::Value, &str)> = vec![
+        {
+            let e = dti_core::Framework::from_json(
+                r#"{"schema_version": 1, "id": "", "name_vi": "X", "nodes": []}"#,
+            )
+            .unwrap_err();
+            (serde_json::to_value(&e).unwrap(), e.code())
+        },
+        {
+            let e = dti_core::MergeMap::from_csv("merged,former\nN\n").unwrap_err();
+            (serde_json::to_value(&e).unwrap(), e.code())
+        },
+        {
+            let e = dti_core::read_tables("iCode\n", "uCode\n", &Default::default()).unwrap_err();
+            (serde_json::to_value(&e).unwrap(), e.code())
+        },
+        {
+            let e = dti_core::ScenarioError::UnknownNode { node: "Z".into() };
+            (serde_json::to_value(&e).unwrap(), e.code())
+        },
+        {
+            let e = dti_core::NormaliseError::ZeroMax;
+            (serde_json::to_value(&e).unwrap(), e.code())
+        },
+        {
+            let e = dti_core::MergeProblem::EmptyGroup { unit: "N".into() };
+            (serde_json::to_value(&e).unwrap(), e.code())
+        },
+    ];
+    for (json, code) in cases {
+        assert_eq!(json["code"], code, "{json}");
     }
 }

@@ -1,5 +1,5 @@
 // Type-checked against the shipped declarations (tsc --noEmit): a portal's typical use.
-import { ready, scoreCohort, explainUnit, type UnitRecord, type CohortScores, type DtiError } from "dti-wasm";
+import { ready, scoreCohort, explainUnit, isDtiError, type UnitRecord, type CohortScores, type DtiErrorCode } from "dti-wasm";
 import { ready as analysisReady, uncertainty, compare, type Comparison } from "dti-wasm/analysis";
 
 async function main(): Promise<number | null> {
@@ -17,8 +17,10 @@ async function main(): Promise<number | null> {
   try {
     scoreCohort("nope", units);
   } catch (err) {
-    const code: string = (err as DtiError).code;
-    console.log(code, best);
+    if (isDtiError(err)) {
+      const code: DtiErrorCode = err.code;
+      console.log(code, err.unit, best);
+    }
   }
   return gov?.value ?? null;
 }

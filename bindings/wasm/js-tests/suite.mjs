@@ -107,6 +107,8 @@ export function cases(dti, env) {
       assert.equal(dti.findProvince("TP. Hồ Chí Minh", "from2025").code, "ho-chi-minh");
       const e = codeOf(() => dti.findProvince("Vinh Phuk", "pre2025"));
       assert.equal(e.code, "unknown_province");
+      assert.ok(dti.isDtiError(e), "package errors pass the type guard");
+      assert.ok(!dti.isDtiError(new Error("x")) && !dti.isDtiError({ name: "DtiError", code: "x" }));
       assert.deepEqual(e.suggestions.slice(0, 1), ["Vĩnh Phúc"]);
     }],
 

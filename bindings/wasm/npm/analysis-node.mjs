@@ -1,6 +1,7 @@
 // Node entry of dti-wasm/analysis (the analysis module): loaded synchronously.
 import { createRequire } from "node:module";
 import { wrap } from "./wrap.mjs";
+export { isDtiError } from "./wrap.mjs";
 import { ANALYSIS } from "./names.mjs";
 
 const require = createRequire(import.meta.url);

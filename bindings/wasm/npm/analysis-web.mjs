@@ -2,6 +2,7 @@
 // only pages importing this entry download): call `await ready()` first.
 import init, * as wasm from "./web/dti_wasm_analysis.js";
 import { lazy } from "./wrap.mjs";
+export { isDtiError } from "./wrap.mjs";
 import { ANALYSIS } from "./names.mjs";
 
 const m = lazy(init, wasm, ANALYSIS, "dti-wasm/analysis");

@@ -1,10 +1,13 @@
 // Types of dti-wasm/analysis, the analysis module: normalisation with a chosen method,
 // scenarios, comparisons and uncertainty. The shapes are those of dti-wasm (index.d.ts).
 import type {
-  CohortScores, Comparison, FrameworkDef, FrameworkInput, Normaliser, Scenario, UncertaintyResult,
+  DtiError, CohortScores, Comparison, FrameworkDef, FrameworkInput, Normaliser, Scenario, UncertaintyResult,
   UncertaintySpec, UnitRecord,
 } from "./index.js";
 export type { Comparison, Scenario, UncertaintyResult, UncertaintySpec } from "./index.js";
+
+/** Whether `e` was thrown by this package: narrows it to {@link DtiError}. */
+export function isDtiError(e: unknown): e is DtiError;
 
 /** Loads the analysis module (browsers: once, before any call; node: no-op). It is a
  * separate .wasm from the scoring module's, fetched only by pages that import this entry. */

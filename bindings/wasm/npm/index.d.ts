@@ -291,13 +291,34 @@ export interface Province {
   era: "pre2025" | "from2025";
 }
 
+/** The `code` of a {@link DtiError}: the core error's own `code()` (a test checks this list
+ * against the Rust source), or one of the package's own: `bad_argument`, `too_large`,
+ * `unknown_unit` (explainUnit), `not_ready` (browser entry before `ready()`), `internal` (a bug). */
+export type DtiErrorCode =
+  // FrameworkError
+  | "parse" | "unknown_builtin" | "unknown_weight_set" | "invalid_framework"
+  // ScoreError
+  | "input" | "normalise" | "aggregate" | "column" | "overflow"
+  // MergeError
+  | "merge_map" | "merge_input"
+  // ScenarioError
+  | "unknown_unit" | "unknown_node" | "not_numeric" | "ineffective_weight"
+  // AnalysisError
+  | "analysis_spec" | "analysis_design" | "conflict" | "no_effect" | "too_large" | "invalid" | "cancelled"
+  // NormaliseError (normalise)
+  | "zero_range" | "zero_spread" | "too_few_values" | "zero_max" | "reference_absent"
+  | "reference_at_minimum" | "target_not_above_minimum" | "no_target"
+  // LookupError (findProvince)
+  | "unknown_province"
+  // the package's own
+  | "bad_argument" | "not_ready" | "internal";
+
 /** Every error thrown by this package. */
 export interface DtiError extends Error {
-  /** The kind: invalid_framework, parse, unknown_builtin, input, normalise, aggregate,
-   * merge_map, merge_input, scenario, analysis_spec, analysis_design, conflict (two
-   * uncertain inputs set one parameter), no_effect (no input changes anything), invalid,
-   * cancelled, bad_argument, too_large, unknown_unit, unknown_province, not_ready, internal. */
-  code: string;
+  name: "DtiError";
+  /** The kind (see {@link DtiErrorCode}); conflict: two uncertain inputs set one parameter;
+   * no_effect: no input changes anything. */
+  code: DtiErrorCode;
   unit?: string;
   indicator?: string;
   path?: string;
@@ -307,6 +328,9 @@ export interface DtiError extends Error {
 
 // ---------------------------------------------------------------- functions (scoring module)
 // Normalisation, scenarios, comparisons and uncertainty: `dti-wasm/analysis` (analysis.d.ts).
+
+/** Whether `e` was thrown by this package: narrows it to {@link DtiError}. */
+export function isDtiError(e: unknown): e is DtiError;
 
 /** Loads the scoring module (browsers: once, before any call; node: no-op). */
 export function ready(input?: string | URL | Request | BufferSource): Promise<void>;

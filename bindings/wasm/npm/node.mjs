@@ -2,6 +2,7 @@
 // symmetry with the browser entry.
 import { createRequire } from "node:module";
 import { wrap } from "./wrap.mjs";
+export { isDtiError } from "./wrap.mjs";
 import { SCORING } from "./names.mjs";
 
 const require = createRequire(import.meta.url);

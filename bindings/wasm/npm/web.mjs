@@ -2,6 +2,7 @@
 // with the .wasm URL) first.
 import init, * as wasm from "./web/dti_wasm.js";
 import { lazy } from "./wrap.mjs";
+export { isDtiError } from "./wrap.mjs";
 import { SCORING } from "./names.mjs";
 
 const m = lazy(init, wasm, SCORING, "dti-wasm");

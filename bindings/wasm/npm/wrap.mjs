@@ -41,3 +41,9 @@ export function lazy(init, wasm, names, entry) {
     },
   };
 }
+
+/** Whether `e` is an error thrown by this package (an Error named "DtiError" with a string
+ * `code`). */
+export function isDtiError(e) {
+  return e instanceof Error && e.name === "DtiError" && typeof e.code === "string";
+}

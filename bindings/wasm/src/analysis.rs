@@ -25,7 +25,7 @@ pub fn normalise(
     let x: Vec<f64> = x.into_iter().map(|v| v.unwrap_or(f64::NAN)).collect();
     let out = n
         .normalise_column(&x, direction.unwrap_or(1.0), &ids)
-        .map_err(|e| errors::error("normalise", &e.to_string(), &[]))?;
+        .map_err(|e| errors::error(e.code(), &e.to_string(), &[]))?;
     to_js(
         &out.into_iter()
             .map(|v| (!v.is_nan()).then_some(v))

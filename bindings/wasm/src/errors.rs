@@ -1,5 +1,7 @@
-//! Core errors as real JS `Error` objects with stable fields: `code` (the kind), `message`,
-//! and where it applies `unit`, `indicator`, `path`, `problems`.
+//! Core errors as real JS `Error` objects with stable fields: `code` (the core error's own
+//! `code()`, never invented here), `message`, and where it applies `unit`, `indicator`,
+//! `path`, `problems`. Only the glue's own refusals have codes of their own: `bad_argument`
+//! and `too_large` (see `convert.rs`).
 
 #[cfg(feature = "scoring")]
 use dti_core::MergeError;
@@ -39,20 +41,17 @@ fn list<T: Serialize>(items: &[T]) -> JsValue {
 pub fn framework(e: &FrameworkError) -> JsValue {
     match e {
         FrameworkError::Invalid { problems, .. } => error(
-            "invalid_framework",
+            e.code(),
             &e.to_string(),
             &[
                 ("problems", list(problems)),
                 ("path", text(problems.first().and_then(|p| p.location()))),
             ],
         ),
-        FrameworkError::Parse { .. } => error("parse", &e.to_string(), &[]),
-        FrameworkError::UnknownBuiltin { id, .. } => error(
-            "unknown_builtin",
-            &e.to_string(),
-            &[("path", id.as_str().into())],
-        ),
-        _ => error("framework", &e.to_string(), &[]),
+        FrameworkError::UnknownBuiltin { id, .. } => {
+            error(e.code(), &e.to_string(), &[("path", id.as_str().into())])
+        }
+        _ => error(e.code(), &e.to_string(), &[]),
     }
 }
 
@@ -62,7 +61,7 @@ pub fn score(e: &ScoreError) -> JsValue {
         ScoreError::Input { problems } => {
             let first = problems.first();
             error(
-                "input",
+                e.code(),
                 &e.to_string(),
                 &[
                     ("problems", list(problems)),
@@ -79,12 +78,12 @@ pub fn score(e: &ScoreError) -> JsValue {
             )
         }
         ScoreError::Normalise { indicator, .. } => error(
-            "normalise",
+            e.code(),
             &e.to_string(),
             &[("indicator", indicator.as_str().into())],
         ),
         ScoreError::Aggregate { unit, node, .. } => error(
-            "aggregate",
+            e.code(),
             &e.to_string(),
             &[
                 ("unit", unit.as_str().into()),
@@ -101,14 +100,12 @@ pub fn merge(e: &MergeError) -> JsValue {
     match e {
         MergeError::Score(s) => score(s),
         MergeError::Map { problems } => {
-            error("merge_map", &e.to_string(), &[("problems", list(problems))])
+            error(e.code(), &e.to_string(), &[("problems", list(problems))])
         }
-        MergeError::Input { problems } => error(
-            "merge_input",
-            &e.to_string(),
-            &[("problems", list(problems))],
-        ),
-        _ => error("merge", &e.to_string(), &[]),
+        MergeError::Input { problems } => {
+            error(e.code(), &e.to_string(), &[("problems", list(problems))])
+        }
+        _ => error(e.code(), &e.to_string(), &[]),
     }
 }
 
@@ -117,27 +114,25 @@ pub fn merge(e: &MergeError) -> JsValue {
 pub fn scenario(e: &ScenarioError) -> JsValue {
     match e {
         ScenarioError::Framework(f) => framework(f),
-        ScenarioError::UnknownUnit { unit, .. } => error(
-            "scenario",
-            &e.to_string(),
-            &[("unit", unit.as_str().into())],
-        ),
+        ScenarioError::UnknownUnit { unit, .. } => {
+            error(e.code(), &e.to_string(), &[("unit", unit.as_str().into())])
+        }
         ScenarioError::UnknownNode { node } => error(
-            "scenario",
+            e.code(),
             &e.to_string(),
             &[("indicator", node.as_str().into())],
         ),
         ScenarioError::NotNumeric {
             unit, indicator, ..
         } => error(
-            "scenario",
+            e.code(),
             &e.to_string(),
             &[
                 ("unit", unit.as_str().into()),
                 ("indicator", indicator.as_str().into()),
             ],
         ),
-        _ => error("scenario", &e.to_string(), &[]),
+        _ => error(e.code(), &e.to_string(), &[]),
     }
 }
 
@@ -147,18 +142,12 @@ pub fn analysis(e: &AnalysisError) -> JsValue {
     match e {
         AnalysisError::Score(s) => score(s),
         AnalysisError::Framework(f) => framework(f),
-        AnalysisError::Spec { input, .. } => error(
-            "analysis_spec",
-            &e.to_string(),
-            &[("path", input.as_str().into())],
-        ),
-        AnalysisError::Design { input, .. } => error(
-            "analysis_design",
-            &e.to_string(),
-            &[("path", input.as_str().into())],
-        ),
-        AnalysisError::Cancelled => error("cancelled", &e.to_string(), &[]),
-        // conflict, no_effect, invalid, too_large: the core's own codes.
+        AnalysisError::Spec { input, .. } => {
+            error(e.code(), &e.to_string(), &[("path", input.as_str().into())])
+        }
+        AnalysisError::Design { input, .. } => {
+            error(e.code(), &e.to_string(), &[("path", input.as_str().into())])
+        }
         _ => error(e.code(), &e.to_string(), &[]),
     }
 }

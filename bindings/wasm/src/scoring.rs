@@ -101,7 +101,7 @@ pub fn find_province(query: &str, era: &str) -> Result<JsValue, JsValue> {
     };
     let p = dti_core::find_province(query, era).map_err(|e| {
         errors::error(
-            "unknown_province",
+            e.code(),
             &e.to_string(),
             &[(
                 "suggestions",

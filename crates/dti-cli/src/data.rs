@@ -7,7 +7,7 @@ use std::path::Path;
 use dti_core::{Entry, Era, Framework, Province, UnitRecord, Value};
 
 /// The bundled default data: the synthetic 63-province panel, 2021–2023 (vn-pdti-2022).
-pub const BUNDLED: &str = include_str!("../../../fixtures/vn-provinces-synthetic/panel.csv");
+pub const BUNDLED: &str = include_str!("../data/vn-provinces-synthetic.csv");
 
 /// How a CSV file is laid out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

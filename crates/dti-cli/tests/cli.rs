@@ -649,7 +649,10 @@ fn analyses_that_do_nothing_say_so() {
             "cmp-c.csv has no data for 2023 (it has 2022)",
         ));
     dti().args(["compare", &a]).assert().code(2);
-    let panel = fixture("vn-provinces-synthetic/panel.csv");
+    let panel = root()
+        .join("crates/dti-cli/data/vn-provinces-synthetic.csv")
+        .display()
+        .to_string();
     let out = stdout(&[
         "compare", &panel, "--from", "2022", "--to", "2023", "--format", "csv",
     ]);
@@ -867,7 +870,10 @@ fn help_text_snapshot() {
 #[cfg(feature = "polars")]
 #[test]
 fn parquet_input_scores_like_csv() {
-    let csv = fixture("vn-provinces-synthetic/panel.csv");
+    let csv = root()
+        .join("crates/dti-cli/data/vn-provinces-synthetic.csv")
+        .display()
+        .to_string();
     let mut df = dti_polars::read_csv(Path::new(&csv)).unwrap();
     let pq = temp("panel.parquet", "");
     dti_polars::write_parquet(&mut df, &pq).unwrap();

@@ -144,6 +144,11 @@
 //!   identical with and without it. Off by default, and off for wasm32.
 #![deny(missing_docs)]
 
+// The crate README's example runs as a doctest, so the page crates.io shows cannot drift.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
+
 mod analyses;
 mod engine;
 mod error;

@@ -326,7 +326,10 @@ proptest! {
 #[test]
 fn the_bundled_panel_scores_like_the_core() {
     let fw = Framework::builtin("vn-pdti-2022").unwrap();
-    let df = read_csv(&fixture("vn-provinces-synthetic/panel.csv")).unwrap();
+    let df = read_csv(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../dti-cli/data/vn-provinces-synthetic.csv"),
+    )
+    .unwrap();
     let (out, core) = both(&df, &fw, false);
     assert_eq!(out.height(), 189);
     let points = get_f(&out, "points");

@@ -109,6 +109,25 @@ pub enum MergeProblem {
     },
 }
 
+impl MergeProblem {
+    /// The stable snake_case kind of the error (the WASM package's `Error.code`; an error
+    /// that wraps another gives the inner one's code).
+    ///
+    /// ```
+    /// let p = dti_core::MergeProblem::EmptyGroup { unit: "N".into() };
+    /// assert_eq!(p.code(), "empty_group");
+    /// ```
+    pub fn code(&self) -> &'static str {
+        match self {
+            MergeProblem::BadLine { .. } => "bad_line",
+            MergeProblem::EmptyGroup { .. } => "empty_group",
+            MergeProblem::FormerInTwoGroups { .. } => "former_in_two_groups",
+            MergeProblem::MissingFormer { .. } => "missing_former",
+            MergeProblem::NoFormers { .. } => "no_formers",
+        }
+    }
+}
+
 /// Why units could not be merged.
 ///
 /// ```
@@ -121,6 +140,7 @@ pub enum MergeProblem {
 pub enum MergeError {
     /// The map is invalid; every problem is listed.
     #[error("the merge map has {} problem(s):{}", problems.len(), list(problems))]
+    #[serde(rename = "merge_map")]
     Map {
         /// All problems.
         problems: Vec<MergeProblem>,
@@ -128,6 +148,7 @@ pub enum MergeError {
     /// Former units are missing from the input; every one is listed. Lenient mode averages
     /// over the former units present instead, and flags the merged unit.
     #[error("{} former unit(s) missing:{}", problems.len(), list(problems))]
+    #[serde(rename = "merge_input")]
     Input {
         /// All problems.
         problems: Vec<MergeProblem>,
@@ -135,6 +156,23 @@ pub enum MergeError {
     /// The former units could not be scored.
     #[error(transparent)]
     Score(#[from] ScoreError),
+}
+
+impl MergeError {
+    /// The stable snake_case kind of the error (the WASM package's `Error.code`; an error
+    /// that wraps another gives the inner one's code).
+    ///
+    /// ```
+    /// let err = dti_core::MergeMap::from_csv("merged,former\nN\n").unwrap_err();
+    /// assert_eq!(err.code(), "merge_map");
+    /// ```
+    pub fn code(&self) -> &'static str {
+        match self {
+            MergeError::Map { .. } => "merge_map",
+            MergeError::Input { .. } => "merge_input",
+            MergeError::Score(e) => e.code(),
+        }
+    }
 }
 
 fn list(problems: &[MergeProblem]) -> String {

@@ -189,6 +189,7 @@ pub struct Design {
 pub enum AnalysisError {
     /// The specification does not fit the framework.
     #[error("uncertain input '{input}': {message}")]
+    #[serde(rename = "analysis_spec")]
     Spec {
         /// The input's name.
         input: String,
@@ -197,6 +198,7 @@ pub enum AnalysisError {
     },
     /// A design row cannot be read.
     #[error("design row {}, input '{input}': {message}", row + 1)]
+    #[serde(rename = "analysis_design")]
     Design {
         /// 0-based row of the design (the message counts from 1).
         row: usize,
@@ -255,17 +257,18 @@ pub enum AnalysisError {
 }
 
 impl AnalysisError {
-    /// A stable machine-readable code for the error's kind.
+    /// The stable snake_case kind of the error (the WASM package's `Error.code`; a wrapped
+    /// framework or scoring error gives its own code).
     ///
     /// ```
     /// assert_eq!(dti_core::AnalysisError::Cancelled.code(), "cancelled");
     /// ```
     pub fn code(&self) -> &'static str {
         match self {
-            AnalysisError::Spec { .. } => "spec",
-            AnalysisError::Design { .. } => "design",
-            AnalysisError::Framework(_) => "framework",
-            AnalysisError::Score(_) => "score",
+            AnalysisError::Spec { .. } => "analysis_spec",
+            AnalysisError::Design { .. } => "analysis_design",
+            AnalysisError::Framework(e) => e.code(),
+            AnalysisError::Score(e) => e.code(),
             AnalysisError::Conflict { .. } => "conflict",
             AnalysisError::NoEffect { .. } => "no_effect",
             AnalysisError::TooLarge { .. } => "too_large",

@@ -156,6 +156,25 @@ pub enum ScenarioError {
     Framework(#[from] FrameworkError),
 }
 
+impl ScenarioError {
+    /// The stable snake_case kind of the error (the WASM package's `Error.code`; an error
+    /// that wraps another gives the inner one's code).
+    ///
+    /// ```
+    /// let e = dti_core::ScenarioError::UnknownUnit { unit: "ZZ".into(), period: None };
+    /// assert_eq!(e.code(), "unknown_unit");
+    /// ```
+    pub fn code(&self) -> &'static str {
+        match self {
+            ScenarioError::UnknownUnit { .. } => "unknown_unit",
+            ScenarioError::UnknownNode { .. } => "unknown_node",
+            ScenarioError::NotNumeric { .. } => "not_numeric",
+            ScenarioError::IneffectiveWeight { .. } => "ineffective_weight",
+            ScenarioError::Framework(e) => e.code(),
+        }
+    }
+}
+
 impl Scenario {
     /// Applies the scenario: returns the changed framework and records.
     ///
@@ -614,6 +633,23 @@ pub enum TargetError {
     /// Scoring failed.
     #[error(transparent)]
     Score(#[from] ScoreError),
+}
+
+impl TargetError {
+    /// The stable snake_case kind of the error (the WASM package's `Error.code`; an error
+    /// that wraps another gives the inner one's code).
+    ///
+    /// ```
+    /// let e = dti_core::TargetError::UnknownUnit { unit: "ZZ".into(), period: None };
+    /// assert_eq!(e.code(), "unknown_unit");
+    /// ```
+    pub fn code(&self) -> &'static str {
+        match self {
+            TargetError::UnknownUnit { .. } => "unknown_unit",
+            TargetError::NotAnIndicator { .. } => "not_an_indicator",
+            TargetError::Score(e) => e.code(),
+        }
+    }
 }
 
 /// Finds the smallest change of one indicator (or, with `indicator: None`, of the single

@@ -60,6 +60,7 @@ pub struct TableProblem {
 pub enum TableError {
     /// Every structural problem found.
     #[error("{} problem(s) in the tables:{}", problems.len(), problems.iter().map(|p| format!("\n  - {p}")).collect::<String>())]
+    #[serde(rename = "invalid_tables")]
     Invalid {
         /// All problems.
         problems: Vec<TableProblem>,
@@ -67,6 +68,22 @@ pub enum TableError {
     /// The tables describe a framework that does not validate.
     #[error(transparent)]
     Framework(#[from] FrameworkError),
+}
+
+impl TableError {
+    /// The stable snake_case kind of the error (the WASM package's `Error.code`; an error
+    /// that wraps another gives the inner one's code).
+    ///
+    /// ```
+    /// let e = dti_core::read_tables("iCode\n", "uCode\n", &Default::default()).unwrap_err();
+    /// assert_eq!(e.code(), "invalid_tables");
+    /// ```
+    pub fn code(&self) -> &'static str {
+        match self {
+            TableError::Invalid { .. } => "invalid_tables",
+            TableError::Framework(e) => e.code(),
+        }
+    }
 }
 
 fn default_id() -> String {
@@ -824,6 +841,23 @@ pub enum PipelineError {
         /// Its code.
         denominator: String,
     },
+}
+
+impl PipelineError {
+    /// The stable snake_case kind of the error (the WASM package's `Error.code`; an error
+    /// that wraps another gives the inner one's code).
+    ///
+    /// ```
+    /// let e = dti_core::PipelineError::Score(dti_core::ScoreError::Input { problems: vec![] });
+    /// assert_eq!(e.code(), "input");
+    /// ```
+    pub fn code(&self) -> &'static str {
+        match self {
+            PipelineError::Framework(e) => e.code(),
+            PipelineError::Score(e) => e.code(),
+            PipelineError::MissingDenominator { .. } => "missing_denominator",
+        }
+    }
 }
 
 /// Everything a pipeline run produced.

@@ -167,6 +167,28 @@ pub enum NormaliseError {
     },
 }
 
+impl NormaliseError {
+    /// The stable snake_case kind of the error (the WASM package's `Error.code`; an error
+    /// that wraps another gives the inner one's code).
+    ///
+    /// ```
+    /// assert_eq!(dti_core::NormaliseError::ZeroMax.code(), "zero_max");
+    /// ```
+    pub fn code(&self) -> &'static str {
+        match self {
+            NormaliseError::ZeroRange { .. } => "zero_range",
+            NormaliseError::ZeroSpread { .. } => "zero_spread",
+            NormaliseError::TooFewValues { .. } => "too_few_values",
+            NormaliseError::ZeroMax => "zero_max",
+            NormaliseError::ReferenceAbsent { .. } => "reference_absent",
+            NormaliseError::ReferenceAtMinimum { .. } => "reference_at_minimum",
+            NormaliseError::TargetNotAboveMinimum { .. } => "target_not_above_minimum",
+            NormaliseError::NoTarget => "no_target",
+            NormaliseError::Overflow { .. } => "overflow",
+        }
+    }
+}
+
 impl Normaliser {
     /// The snake_case method name used in the schema.
     ///

@@ -13,15 +13,15 @@ use crate::model::validate::{FrameworkError, Problem};
 const BUILTINS: [(&str, &str); 3] = [
     (
         "vn-pdti-2020",
-        include_str!("../../../../fixtures/frameworks/vn-pdti-2020.json"),
+        include_str!("../../data/frameworks/vn-pdti-2020.json"),
     ),
     (
         "vn-pdti-2022",
-        include_str!("../../../../fixtures/frameworks/vn-pdti-2022.json"),
+        include_str!("../../data/frameworks/vn-pdti-2022.json"),
     ),
     (
         "vn-pdti-2025",
-        include_str!("../../../../fixtures/frameworks/vn-pdti-2025.json"),
+        include_str!("../../data/frameworks/vn-pdti-2025.json"),
     ),
 ];
 

@@ -10,9 +10,9 @@ use crate::analyses::merge::MergeMap;
 use crate::suggest::closest_n;
 use crate::text::name_key;
 
-const PRE_2025: &str = include_str!("../../../../fixtures/registry/provinces-pre2025.csv");
-const FROM_2025: &str = include_str!("../../../../fixtures/registry/provinces-2025.csv");
-const MERGER_2025: &str = include_str!("../../../../fixtures/registry/merger-2025.csv");
+const PRE_2025: &str = include_str!("../../data/registry/provinces-pre2025.csv");
+const FROM_2025: &str = include_str!("../../data/registry/provinces-2025.csv");
+const MERGER_2025: &str = include_str!("../../data/registry/merger-2025.csv");
 
 /// Which map of provinces.
 ///
@@ -74,6 +74,19 @@ pub struct LookupError {
     pub era: Era,
     /// The closest names, best first.
     pub suggestions: Vec<String>,
+}
+
+impl LookupError {
+    /// The stable snake_case kind of the error: `unknown_province` (the WASM package's
+    /// `Error.code`).
+    ///
+    /// ```
+    /// let err = dti_core::find_province("Atlantis", dti_core::Era::Pre2025).unwrap_err();
+    /// assert_eq!(err.code(), "unknown_province");
+    /// ```
+    pub fn code(&self) -> &'static str {
+        "unknown_province"
+    }
 }
 
 fn parse(text: &str, era: Era) -> Vec<Province> {

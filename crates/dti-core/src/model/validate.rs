@@ -52,12 +52,31 @@ pub enum FrameworkError {
     },
     /// The definition parsed but breaks the rules; every problem is listed.
     #[error("framework '{id}' has {} problem(s):{}", problems.len(), ProblemList(problems))]
+    #[serde(rename = "invalid_framework")]
     Invalid {
         /// The framework id.
         id: String,
         /// All problems found.
         problems: Vec<Problem>,
     },
+}
+
+impl FrameworkError {
+    /// The stable snake_case kind of the error (the WASM package's `Error.code`; an error
+    /// that wraps another gives the inner one's code).
+    ///
+    /// ```
+    /// let e = dti_core::Framework::builtin("vn-pdti-1999").unwrap_err();
+    /// assert_eq!(e.code(), "unknown_builtin");
+    /// ```
+    pub fn code(&self) -> &'static str {
+        match self {
+            FrameworkError::Parse { .. } => "parse",
+            FrameworkError::UnknownBuiltin { .. } => "unknown_builtin",
+            FrameworkError::UnknownWeightSet { .. } => "unknown_weight_set",
+            FrameworkError::Invalid { .. } => "invalid_framework",
+        }
+    }
 }
 
 struct ProblemList<'a>(&'a [Problem]);
