@@ -710,3 +710,33 @@ proptest! {
         prop_assert_eq!(err.code(), "no_effect");
     }
 }
+
+/// The progress callback needs no `Sync` (this closure holds a `Cell`), with `parallel` on as
+/// in this crate: it is called on the calling thread between waves of runs, sees the runs
+/// done grow to the total, and cancels when it returns false.
+#[test]
+fn progress_runs_on_the_calling_thread_and_cancels() {
+    let (fw, units) = weighted_panel();
+    let s = spec(r#"{"runs": 2000, "seed": 3, "inputs": [{"name": "w", "kind": "weight_noise", "factor": 0.2}]}"#);
+    let seen = std::cell::RefCell::new(Vec::new());
+    let caller = std::thread::current().id();
+    let record = |done: usize, total: usize| {
+        assert_eq!(std::thread::current().id(), caller);
+        seen.borrow_mut().push((done, total));
+        true
+    };
+    uncertainty(&fw, &units, &s, Some(&record)).unwrap();
+    let seen = seen.into_inner();
+    assert!(seen.len() >= 2, "{seen:?}");
+    assert!(seen.windows(2).all(|w| w[0].0 < w[1].0), "{seen:?}");
+    assert_eq!(seen.last(), Some(&(2000, 2000)));
+
+    let calls = std::cell::Cell::new(0);
+    let stop = |_: usize, _: usize| {
+        calls.set(calls.get() + 1);
+        false
+    };
+    let err = uncertainty(&fw, &units, &s, Some(&stop)).unwrap_err();
+    assert_eq!(err.code(), "cancelled");
+    assert_eq!(calls.get(), 1, "nothing runs after the callback says stop");
+}

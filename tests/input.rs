@@ -72,7 +72,7 @@ fn every_bad_value_is_reported_with_row_unit_and_indicator() {
     );
     assert_eq!(
         head.to_string(),
-        "row 0, unit 'D1', indicator 'AWR.HEAD': unknown level \"president\"; expected one of: chairman, deputy, none"
+        "row 1, unit 'D1', indicator 'AWR.HEAD': unknown level \"president\"; expected one of: chairman, deputy, none"
     );
     let typo = ps.iter().find(|p| p.code() == "unknown_indicator").unwrap();
     assert!(

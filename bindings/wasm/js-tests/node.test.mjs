@@ -2,19 +2,25 @@
 // entry and the analysis entry, side by side as a portal would import them.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
 import * as scoring from "../pkg/node.mjs";
 import * as analysis from "../pkg/analysis-node.mjs";
 import { cases } from "./suite.mjs";
+import { loadGolden } from "./golden.mjs";
 import { timeScoreCohort } from "./timing.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.join(here, "../../..");
+const fixtures = path.join(root, "fixtures");
 const env = {
-  fixture: (p) => readFileSync(path.join(root, "fixtures", p), "utf8"),
+  fixture: (p) => readFileSync(path.join(fixtures, p), "utf8"),
+  golden: loadGolden(
+    () => readdirSync(fixtures, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name),
+    (p) => (existsSync(path.join(fixtures, p)) ? readFileSync(path.join(fixtures, p), "utf8") : null),
+  ),
   native: process.env.DTI_NATIVE ? (args) => execFileSync(process.env.DTI_NATIVE, args, { encoding: "utf8" }) : null,
 };
 

@@ -106,11 +106,16 @@ export interface UnitRecord {
   values: Record<string, Entry>;
 }
 
+/** When two scores share a rank: only equal ones, or within a relative difference (the
+ * default: `{ tolerance: 1e-12 }`). */
+export type Ties = "exact" | { tolerance: number };
+
 export interface ScoreOptions {
   lenient?: boolean;
   explain?: boolean;
   top_n?: number;
   pool_periods?: boolean;
+  ties?: Ties;
 }
 
 // ---------------------------------------------------------------- results
@@ -252,6 +257,7 @@ export interface UncertaintySpec {
   seed?: number;
   keep_draws?: boolean;
   pool_periods?: boolean;
+  ties?: Ties;
 }
 
 export interface UnitUncertainty {
@@ -293,16 +299,16 @@ export interface Province {
 
 /** The `code` of a {@link DtiError}: the core error's own `code()` (a test checks this list
  * against the Rust source), or one of the package's own: `bad_argument`, `too_large`,
- * `unknown_unit` (explainUnit), `not_ready` (browser entry before `ready()`), `internal` (a bug). */
+ * `not_ready` (browser entry before `ready()`), `internal` (a bug). */
 export type DtiErrorCode =
   // FrameworkError
   | "parse" | "unknown_builtin" | "unknown_weight_set" | "invalid_framework"
   // ScoreError
-  | "input" | "normalise" | "aggregate" | "column" | "overflow"
+  | "input" | "normalise" | "aggregate" | "column" | "overflow" | "unknown_unit"
   // MergeError
   | "merge_map" | "merge_input"
-  // ScenarioError
-  | "unknown_unit" | "unknown_node" | "not_numeric" | "ineffective_weight"
+  // ScenarioError (and unknown_unit)
+  | "unknown_node" | "not_numeric" | "ineffective_weight"
   // AnalysisError
   | "analysis_spec" | "analysis_design" | "conflict" | "no_effect" | "too_large" | "invalid" | "cancelled"
   // NormaliseError (normalise)
@@ -338,6 +344,12 @@ export function builtinIds(): string[];
 export function builtinFramework(id: string): FrameworkDef;
 export function validateFramework(framework: FrameworkInput): FrameworkDef;
 export function scoreCohort(framework: FrameworkInput, units: UnitRecord[], options?: ScoreOptions): CohortScores;
-export function explainUnit(framework: FrameworkInput, units: UnitRecord[], unit: string, period?: number): UnitScore;
+/** One unit's result with its explanation: `unit` is an id, a display name (up to case and
+ * diacritics) or a province's name ("TP. Hồ Chí Minh"); without `period`, the unit's latest. */
+export function explainUnit(framework: FrameworkInput, units: UnitRecord[], unit: string, period?: number, options?: ScoreOptions): UnitScore;
+/** Scores merged units from their former units (the core's `merge_cohort`); without a map,
+ * the 2025 province merger. */
+export function mergeCohort(framework: FrameworkInput, units: UnitRecord[], map?: MergeMap, options?: MergeOptions): MergedScores;
+/** @deprecated The earlier name of {@link mergeCohort}. */
 export function mergeUnits(framework: FrameworkInput, units: UnitRecord[], map?: MergeMap, options?: MergeOptions): MergedScores;
 export function findProvince(query: string, era: "pre2025" | "from2025"): Province;

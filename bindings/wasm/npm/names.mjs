@@ -1,6 +1,6 @@
 // The exports of each module (crate dti-wasm: feature `scoring`, feature `analysis`).
 export const SCORING = [
-  "builtinIds", "builtinFramework", "validateFramework", "scoreCohort", "explainUnit", "mergeUnits",
+  "builtinIds", "builtinFramework", "validateFramework", "scoreCohort", "explainUnit", "mergeCohort",
   "findProvince",
 ];
 export const ANALYSIS = ["normalise", "applyScenario", "compare", "uncertainty"];

@@ -10,5 +10,7 @@ const api = wrap(require("./node/dti_wasm.js"), SCORING);
 
 export const ready = async () => {};
 export const {
-  builtinIds, builtinFramework, validateFramework, scoreCohort, explainUnit, mergeUnits, findProvince,
+  builtinIds, builtinFramework, validateFramework, scoreCohort, explainUnit, mergeCohort, findProvince,
 } = api;
+/** @deprecated The earlier name of `mergeCohort` (the core's `merge_cohort`). */
+export const mergeUnits = mergeCohort;

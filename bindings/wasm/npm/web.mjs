@@ -13,5 +13,7 @@ export const builtinFramework = m.need("builtinFramework");
 export const validateFramework = m.need("validateFramework");
 export const scoreCohort = m.need("scoreCohort");
 export const explainUnit = m.need("explainUnit");
-export const mergeUnits = m.need("mergeUnits");
+export const mergeCohort = m.need("mergeCohort");
+/** @deprecated The earlier name of `mergeCohort` (the core's `merge_cohort`). */
+export const mergeUnits = mergeCohort;
 export const findProvince = m.need("findProvince");

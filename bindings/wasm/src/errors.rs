@@ -82,6 +82,9 @@ pub fn score(e: &ScoreError) -> JsValue {
             &e.to_string(),
             &[("indicator", indicator.as_str().into())],
         ),
+        ScoreError::UnknownUnit { unit, .. } => {
+            error(e.code(), &e.to_string(), &[("unit", unit.as_str().into())])
+        }
         ScoreError::Aggregate { unit, node, .. } => error(
             e.code(),
             &e.to_string(),

@@ -41,34 +41,27 @@ pub fn score_cohort(
     to_js(&scores)
 }
 
-/// One unit's result with its explanation (`unit` id, optional `period`).
+/// One unit's result with its explanation (`dti_core::explain_unit`): `unit` an id, a name or
+/// a province's name; `period` optional (the unit's latest); `options` the score options.
 #[wasm_bindgen(js_name = explainUnit)]
 pub fn explain_unit(
     framework: JsValue,
     units: JsValue,
     unit: &str,
     period: Option<i32>,
+    options: JsValue,
 ) -> Result<JsValue, JsValue> {
     let fw = crate::framework(framework)?;
     let units = crate::units(units)?;
-    let scores = fw.score(&units).map_err(|e| errors::score(&e))?;
-    let found = scores
-        .units
-        .iter()
-        .find(|u| u.unit == unit && (period.is_none() || u.period == period))
-        .ok_or_else(|| {
-            errors::error(
-                "unknown_unit",
-                &format!("no unit '{unit}' in the cohort"),
-                &[("unit", unit.into())],
-            )
-        })?;
-    to_js(found)
+    let opts: ScoreOptions = crate::optional("options", options)?;
+    let found =
+        dti_core::explain_unit(&fw, &units, unit, period, &opts).map_err(|e| errors::score(&e))?;
+    to_js(&found)
 }
 
 /// Scores merged units (`dti_core::merge_cohort`); without a map, the 2025 province merger.
-#[wasm_bindgen(js_name = mergeUnits)]
-pub fn merge_units(
+#[wasm_bindgen(js_name = mergeCohort)]
+pub fn merge_cohort(
     framework: JsValue,
     units: JsValue,
     map: JsValue,

@@ -931,20 +931,11 @@ fn find_unit<'a>(
     query: &str,
     period: Option<i32>,
 ) -> Result<&'a UnitScore, Fail> {
-    let key = dti_core::name_key(query);
-    let in_period: Vec<&UnitScore> = scores.units.iter().filter(|u| u.period == period).collect();
-    in_period
-        .iter()
-        .find(|u| u.unit == query)
-        .or_else(|| {
-            in_period.iter().find(|u| {
-                dti_core::name_key(&u.unit) == key
-                    || u.name
-                        .as_deref()
-                        .is_some_and(|n| dti_core::name_key(n) == key)
-            })
-        })
-        .copied()
+    // The core's resolver (id, name up to case and diacritics, a province's name), within
+    // the year asked for.
+    scores
+        .find_unit(query, period)
+        .filter(|u| u.period == period)
         .ok_or_else(|| {
             format!(
                 "no unit '{query}'{} in the data",

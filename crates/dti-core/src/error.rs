@@ -8,8 +8,11 @@ use thiserror::Error;
 
 use crate::methods::normalise::NormaliseError;
 
-/// A problem with one unit's input, located by row (0-based position in the input), unit
-/// id, period and indicator code.
+/// A problem with one unit's input, located by row, unit id, period and indicator code.
+///
+/// Rows: the field `row` is the record's 0-based position in the input slice (an index:
+/// `units[e.row]`); messages count from 1, as the `dti` command does ("row 1" is the first
+/// record).
 ///
 /// Serialises flat with a stable `code`:
 /// `{"row": 2, "unit": "HN", "period": 2022, "indicator": "AWR", "code": "value_out_of_range", "value": 1.5}`.
@@ -29,7 +32,7 @@ use crate::methods::normalise::NormaliseError;
 #[serde(try_from = "crate::model::forms::InputErrorForm")]
 #[error("{}", Located(self))]
 pub struct InputError {
-    /// 0-based position of the record in the input.
+    /// 0-based position of the record in the input (messages say `row + 1`).
     pub row: usize,
     /// The unit id.
     pub unit: String,
@@ -49,7 +52,8 @@ struct Located<'a>(&'a InputError);
 impl fmt::Display for Located<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let e = self.0;
-        write!(f, "row {}, unit '{}'", e.row, e.unit)?;
+        // Messages count rows from 1; the field is the 0-based index.
+        write!(f, "row {}, unit '{}'", e.row + 1, e.unit)?;
         if let Some(p) = e.period {
             write!(f, " ({p})")?;
         }
@@ -151,9 +155,9 @@ pub enum InputErrorKind {
     #[error("the entry has neither a self-assessed nor an appraised value")]
     EmptyEntry,
     /// The same unit and period appear twice.
-    #[error("the unit and period already appear in row {first_row}")]
+    #[error("the unit and period already appear in row {}", first_row + 1)]
     DuplicateUnit {
-        /// Where it first appears.
+        /// Where it first appears (0-based index; the message counts from 1).
         first_row: usize,
     },
     /// The unit id is empty.
@@ -264,6 +268,14 @@ pub enum ScoreError {
         /// The aggregator.
         method: String,
     },
+    /// The unit asked for is not in the cohort ([`explain_unit`](crate::explain_unit)).
+    #[error("no unit '{unit}'{} in the cohort", period.map(|p| format!(" in {p}")).unwrap_or_default())]
+    UnknownUnit {
+        /// What was asked for.
+        unit: String,
+        /// The period asked for.
+        period: Option<i32>,
+    },
     /// A column of columnar input cannot be used: it names no node of the framework, names
     /// one twice, or its length differs from the unit column's.
     #[error("column '{column}' {problem}")]
@@ -288,6 +300,7 @@ impl ScoreError {
             ScoreError::Normalise { .. } => "normalise",
             ScoreError::Aggregate { .. } => "aggregate",
             ScoreError::Column { .. } => "column",
+            ScoreError::UnknownUnit { .. } => "unknown_unit",
             ScoreError::Overflow { .. } => "overflow",
         }
     }

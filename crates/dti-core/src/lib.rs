@@ -135,6 +135,51 @@
 //! "values": {"AWR": 0.8, "MEET": 4, "PORTAL": true, "HEAD": "chairman",
 //! "ONLINE": {"numerator": 954, "denominator": 1865}, "X": {"self": 4, "appraised": 3}}}`.
 //!
+//! ## Untrusted input
+//!
+//! Everything a user gives — a framework file, unit records, columns, the COINr tables, an
+//! analysis specification — is validated, and bad input is an error value, never a panic (a
+//! fuzzer runs every reader and the scoring path on random input: `fuzz/`, replayed by the
+//! tests).
+//!
+//! - **Frameworks**: every problem is reported with its node or view code ([`Problem`]):
+//!   codes, parents and cycles, weights and max points (finite, not negative, sums that do not
+//!   overflow), rules, levels, views; parameters a regulation does not publish must be
+//!   supplied before scoring ([`Param`]).
+//! - **Values**: each is checked against its leaf's rule (in range, of the right kind, finite);
+//!   every problem is reported with its row (messages count from 1), unit, period and
+//!   indicator ([`InputError`]); empty and repeated unit ids (up to case, diacritics and
+//!   spacing) are problems. Lenient mode scores the rest and lists what it left out.
+//! - **Numbers never reach an output as NaN or infinity**: a normaliser on a degenerate
+//!   column, an aggregate that overflows, a weight sum that overflows are errors
+//!   ([`ScoreError`], [`NormaliseError`]).
+//! - **Every count is bounded** before anything is allocated for it: runs of an analysis
+//!   ([`MAX_RUNS`]), result cells runs × units ([`MAX_CELLS`]), Sobol's N·(d + 2) (computed
+//!   without overflow), bootstrap resamples ([`MAX_BOOTSTRAP`]), uncertain inputs
+//!   ([`MAX_INPUTS`]) and their alternatives ([`MAX_ALTERNATIVES`]), normaliser × imputation
+//!   combinations ([`MAX_COMBINATIONS`]), COINr levels ([`MAX_LEVEL`]).
+//! - **The WASM package** (`dti-wasm`) refuses, with code `too_large`, more than 10,000 units,
+//!   frameworks of more than 5,000 nodes and analyses of more than 100,000 runs (a public
+//!   portal's limits); an argument of the wrong shape is `bad_argument`; a bug (a trap in the
+//!   module) is caught by the package's entry and thrown as an `Error` with code `internal`.
+//!   Every other error's `code` is the core error's `code()`.
+//!
+//! ## Performance
+//!
+//! One engine: every input fills a grid of `f64` columns (one per node) and runs the same
+//! checks, normalisation, aggregation and ranks, so the cost is a few passes over each column
+//! plus one sort per ranked column. What costs what (`scripts/bench` measures each beside a
+//! naive kernel — min-max, weighted sum, one sort-rank — in the same run; the README's
+//! Performance table has the figures):
+//!
+//! - [`score_columns`] is the fast path: no per-unit records in or out; node ranks are a sort
+//!   per column, so they are computed only when asked ([`ColumnOptions::node_ranks`]).
+//! - [`score_records`] gives the same columns from records; [`score_cohort`] adds per-unit
+//!   results (a struct per unit and node) and, by default, explanations — several times the
+//!   cost of the columns for a small cohort. Turn `explain` off when nothing reads it.
+//! - Uncertainty and sensitivity re-aggregate on the grid without allocating per run, and
+//!   spread runs over all cores with `parallel` (the same numbers on any number of threads).
+//!
 //! ## Crate features
 //!
 //! - `toml` (default): read and write framework definitions as TOML.
@@ -178,7 +223,7 @@ pub use engine::columns::{
     ScoreColumn,
 };
 pub use engine::ranks::{rank_within, rank_within_by};
-pub use engine::records::{score_cohort, ScoreOptions};
+pub use engine::records::{explain_unit, score_cohort, ScoreOptions};
 pub use error::{InputError, InputErrorKind, ScoreError};
 pub use io::panel::Panel;
 #[cfg(feature = "tables")]

@@ -131,21 +131,23 @@ pub struct BatchOptions {
     pub ties: dti_core::Ties,
 }
 
-/// One problem in the input, with its row (0-based, in the frame) where it has one.
+/// One problem in the input, with its row where it has one: the field is the 0-based row
+/// of the frame, the message counts from 1 ("row 1" is the first row), as `dti-core` and the
+/// `dti` command do.
 ///
 /// ```
 /// let p = dti_polars::BatchProblem { row: Some(3), column: Some("GOV".into()), unit: Some("HN".into()),
 ///     period: Some(2023), code: "value_out_of_range".into(), message: "1.5 is outside 0..1".into() };
-/// assert_eq!(p.to_string(), "row 3, column GOV, unit 'HN' (2023): 1.5 is outside 0..1");
+/// assert_eq!(p.to_string(), "row 4, column GOV, unit 'HN' (2023): 1.5 is outside 0..1");
 /// ```
 #[derive(Debug, Clone, PartialEq, Error)]
 #[error("{}{}{}{}: {message}",
-    row.map(|r| format!("row {r}")).unwrap_or_else(|| "frame".to_owned()),
+    row.map(|r| format!("row {}", r + 1)).unwrap_or_else(|| "frame".to_owned()),
     column.as_ref().map(|c| format!(", column {c}")).unwrap_or_default(),
     unit.as_ref().map(|u| format!(", unit '{u}'")).unwrap_or_default(),
     period.map(|p| format!(" ({p})")).unwrap_or_default())]
 pub struct BatchProblem {
-    /// 0-based row of the frame.
+    /// 0-based row of the frame (the message says `row + 1`).
     pub row: Option<usize>,
     /// The column (indicator) concerned.
     pub column: Option<String>,
@@ -978,7 +980,7 @@ fn score_wide_numeric(
 ///     Column::new("GOV".into(), [0.5, 1.5]),
 /// ])?;
 /// let err = dti_polars::score(&df, &fw, &Default::default()).unwrap_err();
-/// assert!(err.to_string().contains("row 1, column GOV, unit 'B': 1.5 is outside 0..1"), "{err}");
+/// assert!(err.to_string().contains("row 2, column GOV, unit 'B': 1.5 is outside 0..1"), "{err}");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn score(

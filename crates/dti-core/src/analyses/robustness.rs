@@ -12,7 +12,6 @@
 //! normaliser (and imputation) choices; a run only re-aggregates flat arrays.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
@@ -27,13 +26,9 @@ use crate::model::plan::{Plan, NO_PARENT};
 use crate::model::validate::FrameworkError;
 
 /// A progress callback: `(runs done, runs in all)`; returning `false` cancels the analysis.
-/// With feature `parallel` it is called from worker threads, so it must be `Sync`.
-#[cfg(feature = "parallel")]
-pub type Progress<'a> = &'a (dyn Fn(usize, usize) -> bool + Sync);
-
-/// A progress callback: `(runs done, runs in all)`; returning `false` cancels the analysis.
-/// With feature `parallel` it is called from worker threads, so it must be `Sync`.
-#[cfg(not(feature = "parallel"))]
+/// It is always called on the calling thread, between waves of runs (with feature
+/// `parallel` the workers run a wave, then the callback is asked), so it need not be `Sync`
+/// and the feature changes no signature.
 pub type Progress<'a> = &'a dyn Fn(usize, usize) -> bool;
 
 /// One uncertain assumption, named.
@@ -964,12 +959,7 @@ impl<'a> Prepared<'a> {
             return Ok(());
         }
         let chunk = 64;
-        let done = AtomicUsize::new(0);
-        let cancelled = AtomicBool::new(false);
         let work = |c: usize, vals: &mut [f64], rks: &mut [f64]| -> Result<(), AnalysisError> {
-            if cancelled.load(Ordering::Relaxed) {
-                return Err(AnalysisError::Cancelled);
-            }
             let mut plan = self.fw.plan.clone();
             let mut buffers: Vec<_> = self.evaluators.iter().map(Evaluator::work).collect();
             for (j, choices) in runs[c * chunk..].iter().take(vals.len() / m).enumerate() {
@@ -985,32 +975,45 @@ impl<'a> Prepared<'a> {
                     &mut rks[j * m..(j + 1) * m],
                 )?;
             }
-            let n = done.fetch_add(vals.len() / m, Ordering::Relaxed) + vals.len() / m;
+            Ok(())
+        };
+        // Waves of chunks: the workers share a wave, then the calling thread reports
+        // progress (and may cancel) before the next one.
+        #[cfg(feature = "parallel")]
+        let per_wave = 4 * rayon::current_num_threads();
+        #[cfg(not(feature = "parallel"))]
+        let per_wave = 1;
+        let wave = chunk * m * per_wave;
+        let mut done = 0;
+        for (w, (vw, rw)) in values
+            .chunks_mut(wave)
+            .zip(ranks.chunks_mut(wave))
+            .enumerate()
+        {
+            let first = w * per_wave;
+            #[cfg(feature = "parallel")]
+            {
+                use rayon::prelude::*;
+                vw.par_chunks_mut(chunk * m)
+                    .zip(rw.par_chunks_mut(chunk * m))
+                    .enumerate()
+                    .try_for_each(|(c, (v, r))| work(first + c, v, r))?;
+            }
+            #[cfg(not(feature = "parallel"))]
+            {
+                vw.chunks_mut(chunk * m)
+                    .zip(rw.chunks_mut(chunk * m))
+                    .enumerate()
+                    .try_for_each(|(c, (v, r))| work(first + c, v, r))?;
+            }
+            done += vw.len() / m;
             if let Some(p) = progress {
-                if !p(n, total) {
-                    cancelled.store(true, Ordering::Relaxed);
+                if !p(done, total) {
                     return Err(AnalysisError::Cancelled);
                 }
             }
-            Ok(())
-        };
-        #[cfg(feature = "parallel")]
-        {
-            use rayon::prelude::*;
-            values
-                .par_chunks_mut(chunk * m)
-                .zip(ranks.par_chunks_mut(chunk * m))
-                .enumerate()
-                .try_for_each(|(c, (v, r))| work(c, v, r))
         }
-        #[cfg(not(feature = "parallel"))]
-        {
-            values
-                .chunks_mut(chunk * m)
-                .zip(ranks.chunks_mut(chunk * m))
-                .enumerate()
-                .try_for_each(|(c, (v, r))| work(c, v, r))
-        }
+        Ok(())
     }
 
     /// Whether input `k` changes any unit's index value: runs that differ from `base` only

@@ -409,7 +409,7 @@ impl Framework {
     ///   "nodes": [{"code": "A", "name_vi": "A", "max_points": 10}]}"#)?;
     /// let input = ColumnInput::new(vec!["X", "Y"]).column(NumberColumn::new("A", vec![0.3, 2.0]));
     /// let err = fw.score_columns(&input, &ColumnOptions::default()).unwrap_err();
-    /// assert!(err.to_string().contains("row 1, unit 'Y', indicator 'A': 2 is outside 0..1"), "{err}");
+    /// assert!(err.to_string().contains("row 2, unit 'Y', indicator 'A': 2 is outside 0..1"), "{err}");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn score_columns(

@@ -12,7 +12,7 @@ use crate::error::{InputErrorKind, ScoreError};
 use crate::methods::normalise::Ties;
 use crate::model::framework::Framework;
 use crate::model::input::{Entry, UnitRecord, Value};
-use crate::model::result::{AssessedScore, CohortScores};
+use crate::model::result::{AssessedScore, CohortScores, UnitScore};
 use crate::model::rules::Scored;
 use crate::suggest::closest;
 
@@ -95,6 +95,46 @@ pub fn score_cohort(
     scores.problems = kept.problems;
     scores.excluded = kept.excluded;
     Ok(scores)
+}
+
+/// Scores a cohort and returns one unit's result with its explanation (`opts.explain` is
+/// taken as on): the unit found as [`CohortScores::find_unit`] finds it — id, name up to case
+/// and diacritics, or a province's name — within `period` (`None`: its latest).
+///
+/// ```
+/// use dti_core::{explain_unit, Framework, ScoreOptions, UnitRecord};
+/// let fw = Framework::builtin("vn-pdti-2022")?;
+/// let units = [
+///     UnitRecord::new("ha-noi").period(2023).value("GOV", 0.5).value("ECO", 0.4),
+///     UnitRecord::new("ho-chi-minh").period(2023).value("GOV", 0.9).value("ECO", 0.2),
+/// ];
+/// let u = explain_unit(&fw, &units, "Hà Nội", None, &ScoreOptions::default())?;
+/// assert_eq!((u.unit.as_str(), u.points), ("ha-noi", Some(160.0)));
+/// let e = u.explanation.unwrap();
+/// assert!(!e.opportunities.is_empty());
+/// let err = explain_unit(&fw, &units, "Atlantis", None, &ScoreOptions::default()).unwrap_err();
+/// assert_eq!(err.code(), "unknown_unit");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn explain_unit(
+    fw: &Framework,
+    units: &[UnitRecord],
+    unit: &str,
+    period: Option<i32>,
+    opts: &ScoreOptions,
+) -> Result<UnitScore, ScoreError> {
+    let opts = ScoreOptions {
+        explain: true,
+        ..opts.clone()
+    };
+    let scores = score_cohort(fw, units, &opts)?;
+    scores
+        .find_unit(unit, period)
+        .cloned()
+        .ok_or_else(|| ScoreError::UnknownUnit {
+            unit: unit.to_owned(),
+            period,
+        })
 }
 
 /// One self-assessed / appraised pair: (input row, node, self, appraised).

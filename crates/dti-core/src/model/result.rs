@@ -286,4 +286,49 @@ impl CohortScores {
             .iter()
             .find(|u| u.unit == unit && u.period == period)
     }
+
+    /// A unit by what a person would type — the one resolver behind `dti explain`,
+    /// [`explain_unit`](crate::explain_unit) and the WASM package's `explainUnit`: its id
+    /// exactly; else its id or display name up to case, diacritics and spacing
+    /// ([`name_key`](crate::name_key)); else a province's name or code in the registry (either
+    /// era: "TP. Hồ Chí Minh" finds the unit `ho-chi-minh`). Within `period` (`None`: the
+    /// unit's latest period).
+    ///
+    /// ```
+    /// # use dti_core::*;
+    /// # let fw = Framework::from_json(r#"{"schema_version": 1, "id": "t", "name_vi": "T", "nodes": [{"code": "A", "name_vi": "A", "max_points": 1}]}"#)?;
+    /// let s = fw.score(&[
+    ///     UnitRecord::new("ho-chi-minh").period(2022).value("A", 0.2),
+    ///     UnitRecord::new("ho-chi-minh").period(2023).value("A", 0.4),
+    /// ])?;
+    /// assert_eq!(s.find_unit("TP. Hồ Chí Minh", None).unwrap().period, Some(2023));
+    /// assert_eq!(s.find_unit("HO-CHI-MINH", Some(2022)).unwrap().value, Some(0.2));
+    /// assert!(s.find_unit("Hà Nội", None).is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn find_unit(&self, query: &str, period: Option<i32>) -> Option<&UnitScore> {
+        use crate::model::registry::{province_named, Era};
+        use crate::text::name_key;
+        let key = name_key(query);
+        let codes: Vec<&str> = [Era::Pre2025, Era::From2025]
+            .into_iter()
+            .filter_map(|era| province_named(query, era).map(|p| p.code.as_str()))
+            .collect();
+        let passes: [&dyn Fn(&UnitScore) -> bool; 3] = [
+            &|u| u.unit == query,
+            &|u| name_key(&u.unit) == key || u.name.as_deref().is_some_and(|n| name_key(n) == key),
+            &|u| codes.contains(&u.unit.as_str()),
+        ];
+        passes.iter().find_map(|pass| {
+            let mut found = self.units.iter().filter(|u| pass(u));
+            match period {
+                Some(p) => found.find(|u| u.period == Some(p)),
+                // The latest period (None, no period, comes first).
+                None => found.fold(None, |best: Option<&UnitScore>, u| match best {
+                    Some(b) if b.period >= u.period => Some(b),
+                    _ => Some(u),
+                }),
+            }
+        })
+    }
 }
