@@ -4,7 +4,7 @@
 //! ≤ 80 ms; 10,000 draws ≤ 0.5 s with `parallel`; Sobol with N = 1,000 and 3 inputs ≤ 0.5 s.
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use dti_core::{sensitivity, uncertainty, SensitivitySpec, UncertaintySpec};
+use dti_core::analyses::{sensitivity, uncertainty, SensitivitySpec, UncertaintySpec};
 use std::hint::black_box;
 
 const UA: &str = r#"{"seed": 42, "inputs": [

@@ -7,8 +7,9 @@
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use dti_core::{
-    read_tables, run_pipeline, score_columns, score_records, uncertainty, ColumnInput,
-    ColumnOptions, NumberColumn, Pipeline, UncertaintySpec,
+    analyses::{uncertainty, UncertaintySpec},
+    io::{read_tables, run_pipeline, Pipeline},
+    score_columns, score_records, ColumnInput, ColumnOptions, NumberColumn,
 };
 use std::hint::black_box;
 

@@ -1,9 +1,12 @@
 //! Scenarios, comparisons, target seeking, uncertainty and sensitivity analysis.
 
 use dti_core::{
-    compare, leave_one_out, saltelli_matrices, seek_target, sensitivity, sensitivity_design,
-    sobol_indices, uncertainty, uncertainty_design, AnalysisError, Design, Framework, Goal,
-    Scenario, ScenarioError, SensitivitySpec, UncertaintySpec, UnitRecord,
+    analyses::{
+        compare, leave_one_out, saltelli_matrices, seek_target, sensitivity, sensitivity_design,
+        sobol_indices, uncertainty, uncertainty_design, AnalysisError, Design, Goal, Scenario,
+        ScenarioError, SensitivitySpec, UncertaintySpec,
+    },
+    Framework, UnitRecord,
 };
 use dti_tests::{fixture, read};
 use proptest::prelude::*;
@@ -267,7 +270,7 @@ fn noise_widens_intervals_and_seeds_reproduce() {
     let mut def = fw.def().clone();
     for n in &mut def.nodes {
         if n.rule.is_some() || fw.is_leaf(&n.code) == Some(true) {
-            n.rule = Some(dti_core::Rule::Normalised { normaliser: None });
+            n.rule = Some(dti_core::model::Rule::Normalised { normaliser: None });
         }
     }
     def.normaliser = Some(dti_core::Normaliser::Identity);
@@ -465,7 +468,10 @@ fn design_cells_name_alternatives_before_positions() {
     let d = r.draws.unwrap();
     // Both cells are the set named "8" (position 2), exported by name.
     assert_eq!(d.choices[0], d.choices[1]);
-    assert_eq!(d.choices[0], vec![dti_core::DesignValue::Name("8".into())]);
+    assert_eq!(
+        d.choices[0],
+        vec![dti_core::analyses::DesignValue::Name("8".into())]
+    );
     assert_eq!(d.ranks[0], d.ranks[1]);
     // "3" names no set; with numeric names it is not read as a position either.
     let bad: Design = serde_json::from_str(r#"{"rows": [{"ws": "1"}, {"ws": 3}]}"#).unwrap();
@@ -717,7 +723,9 @@ proptest! {
 #[test]
 fn progress_runs_on_the_calling_thread_and_cancels() {
     let (fw, units) = weighted_panel();
-    let s = spec(r#"{"runs": 2000, "seed": 3, "inputs": [{"name": "w", "kind": "weight_noise", "factor": 0.2}]}"#);
+    let s = spec(
+        r#"{"runs": 2000, "seed": 3, "inputs": [{"name": "w", "kind": "weight_noise", "factor": 0.2}]}"#,
+    );
     let seen = std::cell::RefCell::new(Vec::new());
     let caller = std::thread::current().id();
     let record = |done: usize, total: usize| {

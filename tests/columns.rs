@@ -7,8 +7,9 @@
 //! way in dti-polars' tests, the WASM one against the native command in the JS suite.)
 
 use dti_core::{
+    model::{MissingPolicy, Rule},
     score_columns, Aggregator, CohortScores, ColumnInput, ColumnOptions, ColumnScores, Framework,
-    InputError, MissingPolicy, NumberColumn, Rule, ScoreError, ScoreOptions, UnitRecord, Value,
+    InputError, NumberColumn, ScoreError, ScoreOptions, UnitRecord, Value,
 };
 use dti_tests::{gen_framework, gen_value, Rng};
 use proptest::prelude::*;
@@ -218,9 +219,9 @@ fn check(seed: u64, lenient: bool, pool: bool) -> Result<(), String> {
     let (fw, panel) = gen_case(seed);
     // Both tie rules, in turn: the paths share one rank routine.
     let ties = if seed % 2 == 0 {
-        dti_core::Ties::Exact
+        dti_core::methods::Ties::Exact
     } else {
-        dti_core::Ties::default()
+        dti_core::methods::Ties::default()
     };
     let c = score_columns(
         &fw,
@@ -337,7 +338,7 @@ fn clean_adapters(
     panel: &Panel,
     c: &ColumnScores,
     pool: bool,
-    ties: dti_core::Ties,
+    ties: dti_core::methods::Ties,
 ) -> Result<(), String> {
     let copts = ColumnOptions {
         pool_periods: pool,
@@ -348,7 +349,7 @@ fn clean_adapters(
     // A Panel: NaN is "not reported".
     let records = panel.records();
     let codes: Vec<&str> = panel.columns.iter().map(|(c, _, _)| c.as_str()).collect();
-    let p = dti_core::Panel::from_records(&codes, &records);
+    let p = dti_core::io::Panel::from_records(&codes, &records);
     let from_panel = dti_core::score_columns(fw, &p.input(), &copts).map_err(|e| e.to_string())?;
     same_columns(c, &from_panel).map_err(|e| format!("Panel: {e}"))?;
     // The command's CSV readers, wide and long: numbers written in full, read back.

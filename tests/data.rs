@@ -1,6 +1,6 @@
 //! The bundled data sets: the synthetic province panel and the seed-article figures.
 
-use dti_core::{Extension, Framework, UnitRecord};
+use dti_core::{model::Extension, Framework, UnitRecord};
 use dti_tests::{fixture, read, synthetic};
 
 #[test]

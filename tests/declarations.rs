@@ -9,8 +9,8 @@
 use std::collections::BTreeMap;
 
 use dti_core::{
-    compare, find_province, merge_cohort, merger_2025, uncertainty, Era, Framework, MergeOptions,
-    ScoreOptions, UncertaintySpec, UnitRecord,
+    analyses::{compare, uncertainty, MergeOptions, UncertaintySpec},
+    find_province, merge_cohort, merger_2025, Era, Framework, ScoreOptions, UnitRecord,
 };
 use dti_tests::{fixture, read, root};
 use serde_json::{json, Value};

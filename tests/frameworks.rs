@@ -1,8 +1,9 @@
 //! The built-in frameworks, supplements for unpublished parameters, and extensions.
 
 use dti_core::{
-    builtin_ids, Extension, Framework, FrameworkDef, FrameworkError, InputErrorKind, Problem,
-    ScoreError, Supplement, UnitRecord,
+    builtin_ids,
+    model::{Extension, Supplement},
+    Framework, FrameworkDef, FrameworkError, InputErrorKind, Problem, ScoreError, UnitRecord,
 };
 use dti_tests::{fixture, read};
 

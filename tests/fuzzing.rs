@@ -4,8 +4,9 @@
 //! so a crash found once stays fixed without nightly Rust.
 
 use dti_core::{
-    read_tables, run_pipeline, sensitivity, uncertainty, CohortScores, Design, Framework, Pipeline,
-    Scenario, ScoreOptions, SensitivitySpec, UncertaintySpec, UnitRecord,
+    analyses::{sensitivity, uncertainty, Design, Scenario, SensitivitySpec, UncertaintySpec},
+    io::{read_tables, run_pipeline, Pipeline},
+    CohortScores, Framework, ScoreOptions, UnitRecord,
 };
 
 use crate::{gen_framework, gen_value, Rng};
@@ -150,7 +151,7 @@ pub fn coin_tables(data: &[u8]) {
                 (!index.is_nan()).then_some(index.to_bits())
             );
         }
-        let _ = dti_core::write_results(&run);
+        let _ = dti_core::io::write_results(&run);
     }
 }
 

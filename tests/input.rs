@@ -1,8 +1,8 @@
 //! Input validation, lenient mode, periods and cohort-relative scoring, end to end.
 
 use dti_core::{
-    Entry, Framework, InputError, InputErrorKind, NormaliseError, ScoreError, ScoreOptions, Status,
-    UnitRecord, Value,
+    methods::NormaliseError, model::Status, Entry, Framework, InputError, InputErrorKind,
+    ScoreError, ScoreOptions, UnitRecord, Value,
 };
 use dti_tests::fixture;
 

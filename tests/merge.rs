@@ -2,7 +2,8 @@
 //! and the 2025 merger map on the whole country.
 
 use dti_core::{
-    merge_cohort, merger_2025, Era, MergeError, MergeMap, MergeOptions, MergeProblem, UnitRecord,
+    analyses::{MergeError, MergeOptions, MergeProblem},
+    merge_cohort, merger_2025, Era, MergeMap, UnitRecord,
 };
 use dti_tests::{check_unit, fixture, framework, read, units};
 use proptest::prelude::*;
@@ -104,7 +105,7 @@ fn units_outside_the_map_are_listed_not_dropped() {
 #[test]
 fn the_2025_map_merges_63_provinces_into_34() {
     let fw = dti_core::Framework::builtin("vn-pdti-2022").unwrap();
-    let records: Vec<UnitRecord> = dti_core::provinces(Era::Pre2025)
+    let records: Vec<UnitRecord> = dti_core::model::provinces(Era::Pre2025)
         .iter()
         .enumerate()
         .map(|(k, p)| {

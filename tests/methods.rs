@@ -1,7 +1,9 @@
 //! Composite-indicator methods: every normaliser and aggregator against values worked by
 //! hand, the errors they promise, per-level choices, and their invariants as properties.
 
-use dti_core::{Framework, NormaliseError, Normaliser, ScoreError, ScoreOptions, UnitRecord};
+use dti_core::{
+    methods::NormaliseError, Framework, Normaliser, ScoreError, ScoreOptions, UnitRecord,
+};
 use proptest::prelude::*;
 
 const NAN: f64 = f64::NAN;
@@ -498,7 +500,10 @@ fn rec(u: &str, p: i32, region: &str, x: Option<f64>) -> UnitRecord {
 
 #[test]
 fn imputation_by_hand() {
-    use dti_core::{impute, Entry, Imputation};
+    use dti_core::{
+        methods::{impute, Imputation},
+        Entry,
+    };
     let fw = panel_framework();
     let units = [
         rec("A", 2022, "north", Some(10.0)),
@@ -560,7 +565,7 @@ fn imputation_by_hand() {
 
 #[test]
 fn treatment_winsorises_then_logs() {
-    use dti_core::Treatment;
+    use dti_core::methods::Treatment;
     let t = Treatment::default();
     // Two outliers at the top: 1..=20, 500, 1000. Winsorise 1000 → 500, then 500 (twice)
     // → 20: three points, and the column passes.
@@ -615,7 +620,7 @@ fn weighted_mean_divides_the_weights_first_as_coinr() {
                 UnitRecord::new("Y").value("A", 0.5).value("B", 0.5),
             ],
             &dti_core::ScoreOptions {
-                ties: dti_core::Ties::Exact,
+                ties: dti_core::methods::Ties::Exact,
                 ..dti_core::ScoreOptions::default()
             },
         )
@@ -630,7 +635,7 @@ fn weighted_mean_divides_the_weights_first_as_coinr() {
 /// step (1, 2, 3, 4), not every move (1 + 2 + 3 = 6), so it winsorises four points to 28.
 #[test]
 fn winsorisation_counts_points_as_coinr() {
-    use dti_core::Treatment;
+    use dti_core::methods::Treatment;
     let mut x: Vec<f64> = (1..=28).map(f64::from).collect();
     x.extend([168.0, 170.0, 174.0, 206.0]);
     let (y, changed, log) = Treatment::default().treat_column(&x);
@@ -667,7 +672,7 @@ proptest! {
 
     #[test]
     fn imputation_never_changes_a_present_value(xs in proptest::collection::vec(prop_oneof![3 => 0.0f64..100.0, 1 => Just(NAN)], 2..20)) {
-        use dti_core::{impute, Imputation};
+        use dti_core::methods::{impute, Imputation};
         let fw = panel_framework();
         let units: Vec<UnitRecord> = xs.iter().enumerate()
             .map(|(k, x)| rec(&format!("U{}", k % 4), 2020 + (k / 4) as i32, if k % 2 == 0 { "n" } else { "s" }, (!x.is_nan()).then_some(*x)))

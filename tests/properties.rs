@@ -5,7 +5,7 @@
 //! policies `zero` and `renormalise`, views) and a cohort of valid inputs. proptest keeps
 //! failing seeds in `proptest-regressions/`.
 
-use dti_core::{CohortScores, Entry, Framework, Rule, ScoreOptions, UnitRecord, Value};
+use dti_core::{model::Rule, CohortScores, Entry, Framework, ScoreOptions, UnitRecord, Value};
 use dti_tests::{gen_framework, gen_value, Rng};
 use proptest::prelude::*;
 
@@ -239,7 +239,7 @@ proptest! {
     #[test]
     fn the_empty_scenario_reproduces_the_baseline(seed in any::<u64>(), rel in any::<bool>()) {
         let (fw, units) = case(seed, rel);
-        let (fw2, units2) = dti_core::Scenario::default().apply(&fw, &units).unwrap();
+        let (fw2, units2) = dti_core::analyses::Scenario::default().apply(&fw, &units).unwrap();
         prop_assert_eq!(&fw2, &fw);
         prop_assert_eq!(score(&fw2, &units2), score(&fw, &units));
     }

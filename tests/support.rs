@@ -7,8 +7,8 @@ pub mod synthetic;
 use std::path::{Path, PathBuf};
 
 use dti_core::{
-    Aggregator, Framework, FrameworkDef, Level, MissingPolicy, NodeDef, Normaliser, Rule, Step,
-    UnitRecord, UnitScore, Value, ViewDef,
+    model::{Level, MissingPolicy, NodeDef, Rule, Step, ViewDef},
+    Aggregator, Framework, FrameworkDef, Normaliser, UnitRecord, UnitScore, Value,
 };
 use serde_json::Value as Json;
 

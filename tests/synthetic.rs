@@ -4,7 +4,7 @@
 //! offsets, noise), not real DTI results. `cargo run -p dti-tests --bin gen-synthetic-panel`
 //! rewrites the files; a test checks that the checked-in files are exactly its output.
 
-use dti_core::{provinces, Era, UnitRecord};
+use dti_core::{model::provinces, Era, UnitRecord};
 
 /// The seed of the checked-in panel.
 pub const SEED: u64 = 20_221_119;
@@ -123,7 +123,10 @@ pub const COMPONENTS: [(&str, &str, usize, f64); 9] = [
 /// number normalised by min-max to [0, 1], weighted means up the tree with main indicators
 /// weighted by their DTI points. **Synthetic**: the real component rules are unpublished.
 pub fn bench_framework() -> dti_core::FrameworkDef {
-    use dti_core::{Aggregator, FrameworkDef, NodeDef, Normaliser, Rule};
+    use dti_core::{
+        model::{NodeDef, Rule},
+        Aggregator, FrameworkDef, Normaliser,
+    };
     let mut def = FrameworkDef::new(
         "bench-98",
         "Khung thử 98 chỉ số thành phần",

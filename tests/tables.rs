@@ -1,11 +1,11 @@
 //! The COINr two-table layout: the four-level toy index end to end, structural problems,
 //! pipeline steps and the export layout.
 
-use dti_core::{read_tables, run_pipeline, write_results, Pipeline, TableError, TableOptions};
+use dti_core::io::{read_tables, run_pipeline, write_results, Pipeline, TableError, TableOptions};
 use dti_tests::{close, fixture, read};
 use serde_json::Value as Json;
 
-fn toy() -> dti_core::Tables {
+fn toy() -> dti_core::io::Tables {
     let dir = fixture("coin-toy");
     read_tables(
         &read(&dir.join("meta.csv")),
@@ -99,7 +99,7 @@ fn results_are_written_in_the_tables_layout() {
 
 #[test]
 fn pipeline_steps_run_in_order_and_report() {
-    use dti_core::{Imputation, Treatment};
+    use dti_core::methods::{Imputation, Treatment};
     let p = Pipeline {
         denominate: true,
         impute: Some(Imputation::Mean),
@@ -208,7 +208,10 @@ fn missing_columns_are_named() {
 
 #[test]
 fn the_tables_adapter_scores_exactly_as_records() {
-    use dti_core::{Imputation, ScoreOptions, Ties, Treatment};
+    use dti_core::{
+        methods::{Imputation, Ties, Treatment},
+        ScoreOptions,
+    };
     // Every step on, so the scored data set is not the raw one.
     let p = Pipeline {
         denominate: true,

@@ -307,19 +307,20 @@ fn error_codes_are_their_serialised_code() {
             (serde_json::to_value(&e).unwrap(), e.code())
         },
         {
-            let e = dti_core::read_tables("iCode\n", "uCode\n", &Default::default()).unwrap_err();
+            let e =
+                dti_core::io::read_tables("iCode\n", "uCode\n", &Default::default()).unwrap_err();
             (serde_json::to_value(&e).unwrap(), e.code())
         },
         {
-            let e = dti_core::ScenarioError::UnknownNode { node: "Z".into() };
+            let e = dti_core::analyses::ScenarioError::UnknownNode { node: "Z".into() };
             (serde_json::to_value(&e).unwrap(), e.code())
         },
         {
-            let e = dti_core::NormaliseError::ZeroMax;
+            let e = dti_core::methods::NormaliseError::ZeroMax;
             (serde_json::to_value(&e).unwrap(), e.code())
         },
         {
-            let e = dti_core::MergeProblem::EmptyGroup { unit: "N".into() };
+            let e = dti_core::analyses::MergeProblem::EmptyGroup { unit: "N".into() };
             (serde_json::to_value(&e).unwrap(), e.code())
         },
     ];

@@ -9,11 +9,11 @@ fn main() {
     };
     let (units, indicators, runs) = (arg(1, 10_000), arg(2, 100), arg(3, 20));
     let (meta, data) = dti_benches::coin_tables(units, indicators);
-    let tables = dti_core::read_tables(&meta, &data, &Default::default()).expect("tables");
+    let tables = dti_core::io::read_tables(&meta, &data, &Default::default()).expect("tables");
     let t = std::time::Instant::now();
     for _ in 0..runs {
         std::hint::black_box(
-            dti_core::run_pipeline(&tables, &dti_core::Pipeline::default()).expect("runs"),
+            dti_core::io::run_pipeline(&tables, &dti_core::io::Pipeline::default()).expect("runs"),
         );
     }
     eprintln!("{:?} per run", t.elapsed() / runs as u32);

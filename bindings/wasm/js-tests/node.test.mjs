@@ -6,13 +6,26 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
-import * as scoring from "../pkg/node.mjs";
-import * as analysis from "../pkg/analysis-node.mjs";
+import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
 import { cases } from "./suite.mjs";
 import { loadGolden } from "./golden.mjs";
 import { timeScoreCohort } from "./timing.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+
+// The package under test: the build in bindings/wasm/pkg, or, with DTI_WASM_INSTALLED (a
+// folder where the packed tarball was `npm install`ed), the installed package, resolved by
+// its name as a user's code resolves it.
+const installed = process.env.DTI_WASM_INSTALLED;
+const load = (name, file) => {
+  if (!installed) return import(path.join(here, "../pkg", file));
+  const resolved = createRequire(path.join(installed, "index.js")).resolve(name);
+  assert.ok(resolved.includes(`${path.sep}node_modules${path.sep}dti-wasm${path.sep}`), resolved);
+  return import(pathToFileURL(resolved).href);
+};
+const scoring = await load("dti-wasm", "node.mjs");
+const analysis = await load("dti-wasm/analysis", "analysis-node.mjs");
 const root = path.join(here, "../../..");
 const fixtures = path.join(root, "fixtures");
 const env = {

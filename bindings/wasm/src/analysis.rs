@@ -2,7 +2,10 @@
 //! chosen method, scenarios, comparisons and uncertainty analysis — what researchers and
 //! what-if tools need beyond scoring.
 
-use dti_core::{CohortScores, FrameworkDef, Normaliser, Scenario, UncertaintySpec, UnitRecord};
+use dti_core::{
+    analyses::{Scenario, UncertaintySpec},
+    CohortScores, FrameworkDef, Normaliser, UnitRecord,
+};
 use wasm_bindgen::prelude::*;
 
 use crate::convert::{from_js, limit, to_js, MAX_RUNS, MAX_UNITS};
@@ -55,15 +58,15 @@ pub fn apply_scenario(
     })
 }
 
-/// Compares scored cohorts against the first (`dti_core::compare`).
+/// Compares scored cohorts against the first (`dti_core::analyses::compare`).
 #[wasm_bindgen]
 pub fn compare(cohorts: JsValue) -> Result<JsValue, JsValue> {
     let c: Vec<CohortScores> = from_js("cohorts", cohorts)?;
     let refs: Vec<&CohortScores> = c.iter().collect();
-    to_js(&dti_core::compare(&refs))
+    to_js(&dti_core::analyses::compare(&refs))
 }
 
-/// Uncertainty analysis (`dti_core::uncertainty`); `progress(done, total)` may return
+/// Uncertainty analysis (`dti_core::analyses::uncertainty`); `progress(done, total)` may return
 /// `false` to cancel.
 #[wasm_bindgen]
 pub fn uncertainty(
@@ -86,7 +89,7 @@ pub fn uncertainty(
             .map_or(true, |r| r.as_bool() != Some(false))
         })
     };
-    let r =
-        dti_core::uncertainty(&fw, &units, &spec, Some(&cb)).map_err(|e| errors::analysis(&e))?;
+    let r = dti_core::analyses::uncertainty(&fw, &units, &spec, Some(&cb))
+        .map_err(|e| errors::analysis(&e))?;
     to_js(&r)
 }

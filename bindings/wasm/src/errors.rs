@@ -4,9 +4,9 @@
 //! and `too_large` (see `convert.rs`).
 
 #[cfg(feature = "scoring")]
-use dti_core::MergeError;
+use dti_core::analyses::MergeError;
 #[cfg(feature = "analysis")]
-use dti_core::{AnalysisError, ScenarioError};
+use dti_core::analyses::{AnalysisError, ScenarioError};
 use dti_core::{FrameworkError, ScoreError};
 use js_sys::{Error, Reflect};
 use serde::Serialize;

@@ -1,7 +1,7 @@
 //! The scoring module (feature `scoring`, npm `dti-wasm`): what a portal needs to score and
 //! explain provinces.
 
-use dti_core::{Era, FrameworkDef, MergeMap, MergeOptions, ScoreOptions};
+use dti_core::{analyses::MergeOptions, Era, FrameworkDef, MergeMap, ScoreOptions};
 use wasm_bindgen::prelude::*;
 
 use crate::convert::{from_js, to_js};

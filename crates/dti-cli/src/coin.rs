@@ -3,7 +3,9 @@
 //! (`get_stats`, `get_corr`, the treatment's `Log`) — as CSV files, JSON and a terminal table.
 
 use dti_core::{
-    column_correlations, indicator_stats, CorrelationMethod, Framework, PipelineRun, StatsOptions,
+    io::PipelineRun,
+    methods::{column_correlations, indicator_stats, CorrelationMethod, StatsOptions},
+    Framework,
 };
 use serde_json::json;
 
@@ -87,8 +89,8 @@ pub fn weights(fw: &Framework) -> Table {
 /// What the report computes from a run, once for both its CSV files and its JSON:
 /// indicator statistics over the raw data and correlations of the normalised values.
 pub struct Analysis {
-    stats: Vec<dti_core::IndicatorStats>,
-    correlations: dti_core::Correlations,
+    stats: Vec<dti_core::methods::IndicatorStats>,
+    correlations: dti_core::methods::Correlations,
 }
 
 impl Analysis {

@@ -386,7 +386,7 @@ fn read_csv(
 pub struct WideNumbers {
     /// The rows: unit (a named province resolved to its code), name, period, and one column
     /// per indicator column of the file (NaN: the cell is empty).
-    pub panel: dti_core::Panel,
+    pub panel: dti_core::io::Panel,
     /// The file line of each row.
     pub lines: Vec<usize>,
     /// What the reader did that the user should know (result columns read past).
@@ -419,10 +419,10 @@ pub fn read_wide_numbers(
     if plan.long || !plan.c_groups.is_empty() || codes.len() != plan.indicator_cols.len() {
         return None;
     }
-    let mut panel = dti_core::Panel {
+    let mut panel = dti_core::io::Panel {
         codes: plan.indicator_cols.iter().map(|(_, k)| k.clone()).collect(),
         columns: vec![Vec::new(); plan.indicator_cols.len()],
-        ..dti_core::Panel::default()
+        ..dti_core::io::Panel::default()
     };
     let mut lines = Vec::new();
     let (mut no_period, mut any_period) = (false, false);
@@ -747,7 +747,7 @@ fn plan_header(
         find(names).or_else(|| {
             header
                 .iter()
-                .position(|h| keys.contains(&dti_core::name_key(h).as_str()))
+                .position(|h| keys.contains(&dti_core::text::name_key(h).as_str()))
         })
     };
     let (c_unit, c_name, c_period) = (
@@ -873,7 +873,7 @@ fn province_of(fw: &Framework, unit: &str, period: Option<i32>) -> Option<&'stat
         _ => [Era::Pre2025, Era::From2025],
     };
     eras.iter()
-        .find_map(|&era| dti_core::province_named(unit, era))
+        .find_map(|&era| dti_core::model::province_named(unit, era))
 }
 
 /// The names a framework's nodes go by in published tables, and the result columns of those
@@ -885,7 +885,7 @@ struct Aliases<'a> {
 
 impl<'a> Aliases<'a> {
     fn of(fw: &'a Framework) -> Aliases<'a> {
-        let key = dti_core::name_key;
+        let key = dti_core::text::name_key;
         let mut names: Vec<(String, &str)> = Vec::new();
         for n in &fw.def().nodes {
             for name in [&n.name_vi, &n.name_en] {
@@ -916,13 +916,13 @@ impl<'a> Aliases<'a> {
 
     /// The code of the node this header or cell names, if any.
     fn code(&self, h: &str) -> Option<&'a str> {
-        let k = dti_core::name_key(h);
+        let k = dti_core::text::name_key(h);
         self.names.iter().find(|(n, _)| *n == k).map(|(_, c)| *c)
     }
 
     /// What result column this header is, if it is one.
     fn result(&self, h: &str) -> Option<&str> {
-        let k = dti_core::name_key(h);
+        let k = dti_core::text::name_key(h);
         self.results
             .iter()
             .find(|(n, _)| *n == k)

@@ -17,11 +17,16 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 use dti_core::{
-    compare, find_province, leave_one_out, merge_cohort, merger_2025, read_tables, run_pipeline,
-    sensitivity, sensitivity_design, uncertainty, uncertainty_design, write_data, write_results,
-    CohortScores, Design, DesignValue, Era, Extension, Framework, FrameworkDef, MergeMap,
-    MergeOptions, Pipeline, Scenario, ScoreOptions, SensitivitySpec, Supplement, TableOptions,
-    Ties, UncertaintySpec, UnitRecord, UnitScore,
+    analyses::{
+        compare, leave_one_out, sensitivity, sensitivity_design, uncertainty, uncertainty_design,
+        Design, DesignValue, MergeOptions, Scenario, SensitivitySpec, UncertaintySpec,
+    },
+    find_province,
+    io::{read_tables, run_pipeline, write_data, write_results, Pipeline, TableOptions},
+    merge_cohort, merger_2025,
+    methods::Ties,
+    model::{Extension, Supplement},
+    CohortScores, Era, Framework, FrameworkDef, MergeMap, ScoreOptions, UnitRecord, UnitScore,
 };
 
 use data::{read_records, DataError, Layout, Loaded, BUNDLED};
@@ -254,13 +259,13 @@ struct CoinArgs {
     denominate: bool,
     /// Impute missing values (see below).
     #[arg(long, value_parser = spec::imputation)]
-    impute: Option<dti_core::Imputation>,
+    impute: Option<dti_core::methods::Imputation>,
     /// Drop units with a share of indicators below this (0..1).
     #[arg(long, value_parser = spec::share)]
     screen: Option<f64>,
     /// Treat outliers (see below).
     #[arg(long, value_parser = spec::treatment)]
-    treat: Option<dti_core::Treatment>,
+    treat: Option<dti_core::methods::Treatment>,
     /// The normaliser (see below).
     #[arg(long, value_parser = spec::normaliser)]
     normalise: Option<dti_core::Normaliser>,
@@ -848,7 +853,7 @@ fn score_wide(
             .cmp(&(rank_of(b).unwrap_or(u32::MAX), &p.units[s.rows[b]]))
     });
     let value = |x: f64| (!x.is_nan()).then_some(x);
-    let pillar_cols: Vec<&dti_core::ScoreColumn> = cols
+    let pillar_cols: Vec<&dti_core::engine::ScoreColumn> = cols
         .iter()
         .map(|(_, view, at)| if *view { &s.views[*at] } else { &s.nodes[*at] })
         .collect();
@@ -1166,7 +1171,7 @@ fn cmd_merge(args: MergeArgs, ctx: &Context) -> Result<(), Fail> {
         ..MergeOptions::default()
     };
     let merged = merge_cohort(&fw, units, &map, &opts).map_err(|e| match e {
-        dti_core::MergeError::Score(s) => score_error(s, &loaded),
+        dti_core::analyses::MergeError::Score(s) => score_error(s, &loaded),
         other => other.to_string(),
     })?;
     for p in &merged.problems {
@@ -1215,7 +1220,8 @@ fn cmd_coin(args: CoinArgs, ctx: &Context) -> Result<(), Fail> {
     )
     .map_err(|e| e.to_string())?;
     if let Some(
-        dti_core::Imputation::GroupMean { group } | dti_core::Imputation::GroupMedian { group },
+        dti_core::methods::Imputation::GroupMean { group }
+        | dti_core::methods::Imputation::GroupMedian { group },
     ) = &impute
     {
         if !tables.data.groups.iter().any(|g| g.contains_key(group)) {
@@ -1623,7 +1629,7 @@ fn cmd_leave_one_out(args: LeaveOneOutArgs, ctx: &Context) -> Result<(), Fail> {
 
 fn fold_if(s: &str, ascii: bool) -> String {
     if ascii {
-        dti_core::fold_diacritics(s)
+        dti_core::text::fold_diacritics(s)
     } else {
         s.to_owned()
     }
@@ -1734,7 +1740,7 @@ fn period_units(fw: &Framework, data: &DataArgs) -> Result<Vec<UnitRecord>, Fail
 /// Runs `f` with a progress bar on a terminal (hidden when piped).
 fn with_progress<T>(
     what: &str,
-    f: impl FnOnce(dti_core::Progress) -> Result<T, Fail>,
+    f: impl FnOnce(dti_core::analyses::Progress) -> Result<T, Fail>,
 ) -> Result<T, Fail> {
     let bar = indicatif::ProgressBar::new(0);
     bar.set_style(
@@ -1762,9 +1768,9 @@ fn warn_all(warnings: &[String]) {
 /// An analysis error, located: a design problem names the design file, its line (CSV) or
 /// JSON pointer and the column; a specification problem names the spec file.
 fn analysis_error(
-    e: dti_core::AnalysisError,
+    e: dti_core::analyses::AnalysisError,
     spec: &Path,
-    inputs: &[dti_core::Uncertain],
+    inputs: &[dti_core::analyses::Uncertain],
     design: Option<&PathBuf>,
 ) -> Fail {
     // The JSON pointer of the input a problem is about.
@@ -1775,14 +1781,14 @@ fn analysis_error(
             .map_or(String::new(), |k| format!(" /inputs/{k}:"))
     };
     match (&e, design) {
-        (dti_core::AnalysisError::Spec { input, .. }, _) => {
+        (dti_core::analyses::AnalysisError::Spec { input, .. }, _) => {
             format!("{}:{} {e}", spec.display(), at(input))
         }
-        (dti_core::AnalysisError::Conflict { second, .. }, _) => {
+        (dti_core::analyses::AnalysisError::Conflict { second, .. }, _) => {
             format!("{}:{} {e}", spec.display(), at(second))
         }
         (
-            dti_core::AnalysisError::Design {
+            dti_core::analyses::AnalysisError::Design {
                 row,
                 input,
                 message,
@@ -1800,7 +1806,7 @@ fn analysis_error(
                 )
             }
         }
-        (dti_core::AnalysisError::Score(_), _) => e.to_string(),
+        (dti_core::analyses::AnalysisError::Score(_), _) => e.to_string(),
         _ => format!("{}: {e}", spec.display()),
     }
 }
@@ -1841,7 +1847,7 @@ fn read_design(path: &Path) -> Result<Design, Fail> {
     Ok(Design { rows })
 }
 
-fn draws_csv(d: &dti_core::Draws) -> String {
+fn draws_csv(d: &dti_core::analyses::Draws) -> String {
     let mut header: Vec<String> = vec!["run".to_owned()];
     header.extend(d.inputs.iter().cloned());
     header.extend(d.units.iter().map(|u| format!("rank_{u}")));
@@ -2169,7 +2175,7 @@ fn tree(def: &FrameworkDef) -> String {
     fn walk(def: &FrameworkDef, parent: Option<&str>, depth: usize, out: &mut String) {
         for n in def.nodes.iter().filter(|n| n.parent.as_deref() == parent) {
             let pts = n.max_points.map(|m| format!("{m} pts")).unwrap_or_else(|| {
-                if n.unpublished.contains(&dti_core::Param::MaxPoints) {
+                if n.unpublished.contains(&dti_core::model::Param::MaxPoints) {
                     "points unpublished".to_owned()
                 } else {
                     n.weight.map(|w| format!("weight {w}")).unwrap_or_default()

@@ -3,7 +3,10 @@
 //! Each parser is a clap value parser: a bad value is a usage error (exit code 2) that names
 //! the option and says what it takes.
 
-use dti_core::{Aggregator, Imputation, Normaliser, Treatment};
+use dti_core::{
+    methods::{Imputation, Treatment},
+    Aggregator, Normaliser,
+};
 
 fn nums(args: &str, n: usize, what: &str) -> Result<Vec<f64>, String> {
     let v: Result<Vec<f64>, _> = args.split(',').map(|s| s.trim().parse::<f64>()).collect();

@@ -14,7 +14,7 @@
 //!   [`score_cohort`] (or [`Framework::score`]): per unit, the points, value and rank of every
 //!   node and view, the total, and an [`Explanation`].
 //! - A **panel held in columns** (one column of numbers per indicator, as a DataFrame or a
-//!   [`Panel`] holds it) is scored with [`score_columns`]: the same steps and the same numbers
+//!   [`Panel`](io::Panel) holds it) is scored with [`score_columns`]: the same steps and the same numbers
 //!   as [`score_cohort`], one result column per node, fast enough for a million units (the
 //!   batch path of `dti-polars`); [`score_records`] gives the same columns from records.
 //! - **One engine** behind all of them: every input fills one grid of `f64` columns (one per
@@ -25,14 +25,31 @@
 //!   indicator; lenient mode ([`ScoreOptions::lenient`]) scores the rest and reports them.
 //! - The official frameworks load by id ([`Framework::builtin`]: `vn-pdti-2020`,
 //!   `vn-pdti-2022`, `vn-pdti-2025`); parameters a regulation does not publish are marked
-//!   ([`Param`]) and supplied by the user ([`Supplement`]), never guessed; [`Extension`]s add
+//!   ([`Param`](model::Param)) and supplied by the user ([`Supplement`](model::Supplement)), never guessed; [`Extension`](model::Extension)s add
 //!   component indicators.
-//! - The province registry ([`provinces`], [`find_province`]) and the 2025 merger
+//! - The province registry ([`provinces`](model::provinces), [`find_province`]) and the 2025 merger
 //!   ([`merger_2025`], [`merge_cohort`]): merged units scored from their former units.
 //!
 //! The crate is pure Rust (serde, serde_json, thiserror, toml behind a feature and rayon
 //! behind `parallel`), does no I/O and builds for `wasm32-unknown-unknown`; the same inputs
 //! give bit-identical results on every target and any number of threads.
+//!
+//! ## Where things are
+//!
+//! The root holds what a first-time user needs: [`Framework`] and its definition, the input
+//! ([`UnitRecord`], [`Value`], [`Entry`]), scoring ([`score_cohort`], [`score_columns`],
+//! [`score_records`], [`explain_unit`]) and its results, the errors, the built-in frameworks,
+//! the province registry and the 2025 merger. Everything else is in a module named like the
+//! folder that holds it:
+//!
+//! | module | what |
+//! |---|---|
+//! | [`model`] | the framework schema (nodes, rules, levels, views, extensions and supplements), input and result types, the registry |
+//! | [`engine`] | the one scoring engine's entry points, options and column results; ranks |
+//! | [`methods`] | normalisers, imputation, outlier treatment, statistics and correlations, effective weights |
+//! | [`analyses`] | scenarios, comparisons, targets, uncertainty, Sobol sensitivity, leave-one-out, merged units |
+//! | [`io`] | safe text-table reading, [`Panel`](io::Panel), the COINr two-table layout and its pipeline |
+//! | [`text`] | Vietnamese text keys: diacritics folding, name and unit-id keys, slugs |
 //!
 //! ## Quick start
 //!
@@ -86,13 +103,13 @@
 //! - **Pillar / group, main indicator, component indicator, criterion**: nodes of the tree, of
 //!   any depth, linked by `parent`. Each has a stable `code`, `name_vi`, `name_en`, and
 //!   `max_points` and/or a relative `weight`.
-//! - **Leaf rules** ([`Rule`]) turn raw input into a value in 0..1: `value` (given directly),
+//! - **Leaf rules** ([`Rule`](model::Rule)) turn raw input into a value in 0..1: `value` (given directly),
 //!   `ratio` (a / b), `percent`, `steps` (thresholds → points), `levels` (label → fraction),
 //!   `yes_no`, and `normalised` (a cohort-relative [`Normaliser`]). Points = value × max.
 //!   Every leaf has a direction (+1 higher is better, −1 lower is better).
 //! - **Normalisation** (cohort-relative leaves, [`Normaliser`]): min-max, z-score, rank,
 //!   Borda, percentile rank, distance to max, to a reference unit or to a target, fraction of
-//!   max, goalposts, fixed bounds, none — chosen per leaf, per level ([`LevelDef`]) or for the
+//!   max, goalposts, fixed bounds, none — chosen per leaf, per level ([`LevelDef`](model::LevelDef)) or for the
 //!   whole framework, computed within each period of the cohort or pooled over periods
 //!   ([`ScoreOptions::pool_periods`]).
 //! - **Weighting and aggregation** ([`Aggregator`]): `points_sum` (the DTI's own: Σ points,
@@ -100,13 +117,13 @@
 //!   weighted median, Copeland outranking — per node, per level, or for the framework.
 //!   Weights are relative among siblings; [`Framework::effective_weights`] multiplies them
 //!   down the tree; named weight sets and equal weights are one call away.
-//! - **Imputation, outlier treatment, statistics** ([`impute`], [`treat`], [`summarise`],
-//!   [`correlations`]): each reports what it did; none changes a value it should not.
-//! - **The two-table layout** of COINr and the JRC COIN Tool ([`read_tables`],
-//!   [`run_pipeline`], [`write_results`]).
+//! - **Imputation, outlier treatment, statistics** ([`impute`](methods::impute), [`treat`](methods::treat), [`summarise`](methods::summarise),
+//!   [`correlations`](methods::correlations)): each reports what it did; none changes a value it should not.
+//! - **The two-table layout** of COINr and the JRC COIN Tool ([`read_tables`](io::read_tables),
+//!   [`run_pipeline`](io::run_pipeline), [`write_results`](io::write_results)).
 //! - **Views**: reporting aggregates over any set of nodes, value = Σ points / Σ max points
 //!   — how each DTI 2022 pillar shares the whole foundation group.
-//! - **Missing data** ([`MissingPolicy`]): `zero` (the official DTI: no report, no points),
+//! - **Missing data** ([`MissingPolicy`](model::MissingPolicy)): `zero` (the official DTI: no report, no points),
 //!   `renormalise` (COINr: weights or max points of the available children renormalised), or
 //!   `error`.
 //! - **Input at any level**: a unit may give a node's value in 0..1 directly (researchers
@@ -121,7 +138,7 @@
 //!
 //! | field | meaning |
 //! |---|---|
-//! | `schema_version` | must be [`SCHEMA_VERSION`] (1) |
+//! | `schema_version` | must be [`SCHEMA_VERSION`](model::SCHEMA_VERSION) (1) |
 //! | `id`, `name_vi`, `name_en`, `version`, `source`, `notes` | identification |
 //! | `scale` | total points of the index |
 //! | `aggregate` | `{"method": "points_sum"}` (default) or `{"method": "weighted_mean"}` |
@@ -145,19 +162,19 @@
 //! - **Frameworks**: every problem is reported with its node or view code ([`Problem`]):
 //!   codes, parents and cycles, weights and max points (finite, not negative, sums that do not
 //!   overflow), rules, levels, views; parameters a regulation does not publish must be
-//!   supplied before scoring ([`Param`]).
+//!   supplied before scoring ([`Param`](model::Param)).
 //! - **Values**: each is checked against its leaf's rule (in range, of the right kind, finite);
 //!   every problem is reported with its row (messages count from 1), unit, period and
 //!   indicator ([`InputError`]); empty and repeated unit ids (up to case, diacritics and
 //!   spacing) are problems. Lenient mode scores the rest and lists what it left out.
 //! - **Numbers never reach an output as NaN or infinity**: a normaliser on a degenerate
 //!   column, an aggregate that overflows, a weight sum that overflows are errors
-//!   ([`ScoreError`], [`NormaliseError`]).
+//!   ([`ScoreError`], [`NormaliseError`](methods::NormaliseError)).
 //! - **Every count is bounded** before anything is allocated for it: runs of an analysis
-//!   ([`MAX_RUNS`]), result cells runs × units ([`MAX_CELLS`]), Sobol's N·(d + 2) (computed
-//!   without overflow), bootstrap resamples ([`MAX_BOOTSTRAP`]), uncertain inputs
-//!   ([`MAX_INPUTS`]) and their alternatives ([`MAX_ALTERNATIVES`]), normaliser × imputation
-//!   combinations ([`MAX_COMBINATIONS`]), COINr levels ([`MAX_LEVEL`]).
+//!   ([`MAX_RUNS`](analyses::MAX_RUNS)), result cells runs × units ([`MAX_CELLS`](analyses::MAX_CELLS)), Sobol's N·(d + 2) (computed
+//!   without overflow), bootstrap resamples ([`MAX_BOOTSTRAP`](analyses::MAX_BOOTSTRAP)), uncertain inputs
+//!   ([`MAX_INPUTS`](analyses::MAX_INPUTS)) and their alternatives ([`MAX_ALTERNATIVES`](analyses::MAX_ALTERNATIVES)), normaliser × imputation
+//!   combinations ([`MAX_COMBINATIONS`](analyses::MAX_COMBINATIONS)), COINr levels ([`MAX_LEVEL`](io::MAX_LEVEL)).
 //! - **The WASM package** (`dti-wasm`) refuses, with code `too_large`, more than 10,000 units,
 //!   frameworks of more than 5,000 nodes and analyses of more than 100,000 runs (a public
 //!   portal's limits); an argument of the wrong shape is `bad_argument`; a bug (a trap in the
@@ -184,7 +201,7 @@
 //!
 //! - `toml` (default): read and write framework definitions as TOML.
 //! - `tables` (default): read and write the two-table CSV layout of COINr and the JRC COIN
-//!   Tool, and run the reference tool's pipeline ([`read_tables`], [`run_pipeline`]).
+//!   Tool, and run the reference tool's pipeline ([`read_tables`](io::read_tables), [`run_pipeline`](io::run_pipeline)).
 //! - `parallel`: run uncertainty and sensitivity analyses on all cores (rayon); results are
 //!   identical with and without it. Off by default, and off for wasm32.
 #![deny(missing_docs)]
@@ -194,64 +211,25 @@
 #[cfg(doctest)]
 pub struct ReadmeDoctests;
 
-mod analyses;
-mod engine;
+pub mod analyses;
+pub mod engine;
 mod error;
 pub mod io;
-mod methods;
-mod model;
+pub mod methods;
+pub mod model;
 mod suggest;
-mod text;
+pub mod text;
 
-pub use analyses::merge::{
-    merge_cohort, MergeError, MergeGroup, MergeMap, MergeOptions, MergeProblem, MergedScores,
-    MergedUnit,
+// What a first-time user needs is at the root; everything else is in the modules above
+// (named like the folders), each item once.
+pub use analyses::{merge_cohort, MergeMap};
+pub use engine::{
+    explain_unit, score_cohort, score_columns, score_records, ColumnInput, ColumnOptions,
+    ColumnScores, InputError, InputErrorKind, NumberColumn, ScoreError, ScoreOptions,
 };
-pub use analyses::robustness::{
-    leave_one_out, saltelli_matrices, sensitivity, sensitivity_design, sobol_indices, uncertainty,
-    uncertainty_design, AnalysisError, Design, DesignValue, Draws, LeaveOneOut, LeftOut, Progress,
-    SensitivityResult, SensitivitySpec, SobolIndex, Uncertain, UncertainKind, UncertaintyResult,
-    UncertaintySpec, UnitUncertainty, MAX_ALTERNATIVES, MAX_BOOTSTRAP, MAX_CELLS, MAX_COMBINATIONS,
-    MAX_INPUTS, MAX_RUNS,
+pub use methods::Normaliser;
+pub use model::{
+    builtin_ids, find_province, merger_2025, Aggregator, CohortScores, Entry, Era, Explanation,
+    Framework, FrameworkDef, FrameworkError, NodeScore, Problem, Province, UnitRecord, UnitScore,
+    Value, ViewScore,
 };
-pub use analyses::scenario::{
-    compare, kendall_tau, seek_target, Comparison, Goal, NodeComparison, RankingSummary, Scenario,
-    ScenarioError, TargetError, TargetResult, UnitComparison, ValueChange, ValueOp,
-};
-pub use engine::columns::{
-    score_columns, score_records, ColumnInput, ColumnOptions, ColumnScores, NumberColumn,
-    ScoreColumn,
-};
-pub use engine::ranks::{rank_within, rank_within_by};
-pub use engine::records::{explain_unit, score_cohort, ScoreOptions};
-pub use error::{InputError, InputErrorKind, ScoreError};
-pub use io::panel::Panel;
-#[cfg(feature = "tables")]
-pub use io::tables::{
-    read_tables, run_pipeline, write_data, write_results, Pipeline, PipelineError, PipelineRun,
-    Screened, TableError, TableOptions, TableProblem, Tables, MAX_LEVEL,
-};
-pub use methods::impute::{impute, Imputation, ImputeReport, ImputedValue, NotImputed};
-pub use methods::normalise::{NormaliseError, Normaliser, Ties};
-pub use methods::stats::{
-    column_correlations, correlation, correlations, indicator_stats, raw_columns, scored_columns,
-    summarise, CorrelationMethod, Correlations, IndicatorStats, NodeCorrelation, StatFlag,
-    StatsOptions, Summary,
-};
-pub use methods::treat::{treat, TreatReport, Treatment, Winsorised};
-pub use methods::weights::EffectiveWeight;
-pub use model::builtin::{builtin_ids, Extension, Supplement};
-pub use model::framework::{
-    Aggregator, DataSource, Framework, FrameworkDef, IndicatorMeta, Level, LevelDef, MissingPolicy,
-    NodeDef, Param, Rule, Step, ViewDef, SCHEMA_VERSION,
-};
-pub use model::input::{Assessed, Entry, UnitRecord, Value};
-pub use model::registry::{
-    find_province, merger_2025, province_named, provinces, Era, LookupError, Province,
-};
-pub use model::result::{
-    AssessedScore, CohortScores, Explanation, LeafExplanation, NodeScore, Opportunity, Status,
-    UnitKey, UnitScore, ViewScore,
-};
-pub use model::validate::{FrameworkError, Problem};
-pub use text::{fold_diacritics, name_key, slug, unit_key};

@@ -19,10 +19,10 @@ fn fold_lower(c: char) -> Option<char> {
 /// Works on precomposed (NFC) and decomposed (NFD) text alike; other characters pass through.
 ///
 /// ```
-/// assert_eq!(dti_core::fold_diacritics("Thừa Thiên Huế"), "Thua Thien Hue");
-/// assert_eq!(dti_core::fold_diacritics("ĐỒNG THÁP"), "DONG THAP");
+/// assert_eq!(dti_core::text::fold_diacritics("Thừa Thiên Huế"), "Thua Thien Hue");
+/// assert_eq!(dti_core::text::fold_diacritics("ĐỒNG THÁP"), "DONG THAP");
 /// // Decomposed input: "a" + combining grave accent.
-/// assert_eq!(dti_core::fold_diacritics("Ha\u{0300} Nội"), "Ha Noi");
+/// assert_eq!(dti_core::text::fold_diacritics("Ha\u{0300} Nội"), "Ha Noi");
 /// ```
 pub fn fold_diacritics(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -52,9 +52,9 @@ pub fn fold_diacritics(text: &str) -> String {
 /// `"Thành phố Hồ Chí Minh"` share a key.
 ///
 /// ```
-/// assert_eq!(dti_core::name_key("TP. Hồ Chí Minh"), "hochiminh");
-/// assert_eq!(dti_core::name_key("Thành phố Hồ Chí Minh"), "hochiminh");
-/// assert_eq!(dti_core::name_key("tỉnh Bà Rịa - Vũng Tàu"), "bariavungtau");
+/// assert_eq!(dti_core::text::name_key("TP. Hồ Chí Minh"), "hochiminh");
+/// assert_eq!(dti_core::text::name_key("Thành phố Hồ Chí Minh"), "hochiminh");
+/// assert_eq!(dti_core::text::name_key("tỉnh Bà Rịa - Vũng Tàu"), "bariavungtau");
 /// ```
 pub fn name_key(name: &str) -> String {
     let folded = fold_diacritics(name).to_lowercase();
@@ -74,9 +74,9 @@ pub fn name_key(name: &str) -> String {
 /// allocation).
 ///
 /// ```
-/// assert_eq!(dti_core::unit_key("HA-NOI"), dti_core::unit_key("ha noi"));
-/// assert_eq!(dti_core::unit_key("Hà Nội"), "hanoi");
-/// assert_ne!(dti_core::unit_key("ha-noi"), dti_core::unit_key("ha-nam"));
+/// assert_eq!(dti_core::text::unit_key("HA-NOI"), dti_core::text::unit_key("ha noi"));
+/// assert_eq!(dti_core::text::unit_key("Hà Nội"), "hanoi");
+/// assert_ne!(dti_core::text::unit_key("ha-noi"), dti_core::text::unit_key("ha-nam"));
 /// ```
 pub fn unit_key(id: &str) -> std::borrow::Cow<'_, str> {
     if id
@@ -97,7 +97,7 @@ pub fn unit_key(id: &str) -> std::borrow::Cow<'_, str> {
 /// A stable slug from a name: folded, lowercase, words joined by hyphens.
 ///
 /// ```
-/// assert_eq!(dti_core::slug("Bà Rịa - Vũng Tàu"), "ba-ria-vung-tau");
+/// assert_eq!(dti_core::text::slug("Bà Rịa - Vũng Tàu"), "ba-ria-vung-tau");
 /// ```
 pub fn slug(name: &str) -> String {
     fold_diacritics(name)

@@ -37,8 +37,9 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use dti_core::{
-    CohortScores, ColumnInput, ColumnOptions, ColumnScores, Entry, Framework, InputErrorKind,
-    MergeMap, MergeOptions, NumberColumn, ScoreColumn, ScoreOptions, UnitRecord, Value,
+    analyses::MergeOptions, engine::ScoreColumn, CohortScores, ColumnInput, ColumnOptions,
+    ColumnScores, Entry, Framework, InputErrorKind, MergeMap, NumberColumn, ScoreOptions,
+    UnitRecord, Value,
 };
 use polars::prelude::*;
 use polars_arrow::bitmap::Bitmap;
@@ -128,7 +129,7 @@ pub struct BatchOptions {
     /// ranked. Off by default: ranking sorts each column, which costs more than scoring it.
     pub node_ranks: bool,
     /// When two scores share a rank (default: equal up to 1e-12, relative).
-    pub ties: dti_core::Ties,
+    pub ties: dti_core::methods::Ties,
 }
 
 /// One problem in the input, with its row where it has one: the field is the 0-based row
@@ -193,7 +194,7 @@ pub enum BatchError {
     Score(#[from] dti_core::ScoreError),
     /// Merging failed.
     #[error(transparent)]
-    Merge(#[from] dti_core::MergeError),
+    Merge(#[from] dti_core::analyses::MergeError),
     /// A polars operation failed.
     #[error(transparent)]
     Polars(#[from] PolarsError),
@@ -461,7 +462,10 @@ fn build(df: &DataFrame, fw: &Framework, opts: &BatchOptions) -> Result<Built, B
                     Some(r),
                     None,
                     "duplicate_unit",
-                    format!("the unit and period already appear in row {}", rows[first]),
+                    format!(
+                        "the unit and period already appear in row {}",
+                        rows[first] + 1
+                    ),
                 );
                 p.unit = Some(u);
                 p.period = period[r];
@@ -776,7 +780,7 @@ fn group_ranks(
             buckets.entry((periods[k], g)).or_default().push(k);
         }
     }
-    Ok(dti_core::rank_within(
+    Ok(dti_core::engine::rank_within(
         value,
         buckets.values().map(Vec::as_slice),
     ))

@@ -22,7 +22,7 @@ use crate::model::result::{CohortScores, Status, UnitKey, UnitScore};
 /// One merged unit and the former units it was formed from.
 ///
 /// ```
-/// let g = dti_core::MergeGroup { unit: "phu-tho".into(), name: Some("Phú Thọ".into()),
+/// let g = dti_core::analyses::MergeGroup { unit: "phu-tho".into(), name: Some("Phú Thọ".into()),
 ///     from: vec!["phu-tho".into(), "vinh-phuc".into(), "hoa-binh".into()] };
 /// assert_eq!(g.from.len(), 3);
 /// ```
@@ -44,7 +44,7 @@ pub struct MergeGroup {
 /// let map = dti_core::MergeMap::from_csv("merged,former\nN,A\nN,B\nM,C\n")?;
 /// assert_eq!(map.groups.len(), 2);
 /// assert_eq!(map.groups[0].from, ["A", "B"]);
-/// # Ok::<(), dti_core::MergeError>(())
+/// # Ok::<(), dti_core::analyses::MergeError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -56,7 +56,7 @@ pub struct MergeMap {
 /// A problem with a merge map or with the units to merge.
 ///
 /// ```
-/// let p = dti_core::MergeProblem::EmptyGroup { unit: "N".into() };
+/// let p = dti_core::analyses::MergeProblem::EmptyGroup { unit: "N".into() };
 /// assert_eq!(p.to_string(), "merged unit 'N' lists no former units");
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Error, Serialize, Deserialize)]
@@ -114,7 +114,7 @@ impl MergeProblem {
     /// that wraps another gives the inner one's code).
     ///
     /// ```
-    /// let p = dti_core::MergeProblem::EmptyGroup { unit: "N".into() };
+    /// let p = dti_core::analyses::MergeProblem::EmptyGroup { unit: "N".into() };
     /// assert_eq!(p.code(), "empty_group");
     /// ```
     pub fn code(&self) -> &'static str {
@@ -132,7 +132,7 @@ impl MergeProblem {
 ///
 /// ```
 /// let err = dti_core::MergeMap::from_csv("merged,former\nN\n").unwrap_err();
-/// assert!(matches!(err, dti_core::MergeError::Map { .. }));
+/// assert!(matches!(err, dti_core::analyses::MergeError::Map { .. }));
 /// ```
 #[derive(Debug, Clone, PartialEq, Error, Serialize)]
 #[serde(tag = "code", rename_all = "snake_case")]
@@ -205,7 +205,7 @@ impl MergeMap {
     /// ```
     /// let map = dti_core::MergeMap::from_csv("province_2025,former_province\n\"Huế\",\"Thừa Thiên Huế\"\n")?;
     /// assert_eq!(map.groups[0].unit, "Huế");
-    /// # Ok::<(), dti_core::MergeError>(())
+    /// # Ok::<(), dti_core::analyses::MergeError>(())
     /// ```
     pub fn from_csv(text: &str) -> Result<MergeMap, MergeError> {
         let mut map = MergeMap::default();
@@ -276,7 +276,7 @@ fn two() -> usize {
 /// How to merge.
 ///
 /// ```
-/// let o: dti_core::MergeOptions = serde_json::from_str(r#"{"lenient": true}"#)?;
+/// let o: dti_core::analyses::MergeOptions = serde_json::from_str(r#"{"lenient": true}"#)?;
 /// assert_eq!(o.depth, 2);
 /// # Ok::<(), serde_json::Error>(())
 /// ```
@@ -309,7 +309,7 @@ impl Default for MergeOptions {
 /// Which former units went into a merged unit.
 ///
 /// ```
-/// let m = dti_core::MergedUnit { unit: "N".into(), period: Some(2024), from: vec!["A".into()], missing: vec!["B".into()] };
+/// let m = dti_core::analyses::MergedUnit { unit: "N".into(), period: Some(2024), from: vec!["A".into()], missing: vec!["B".into()] };
 /// assert!(!m.missing.is_empty()); // flagged: averaged over A only
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -327,7 +327,7 @@ pub struct MergedUnit {
 /// The result of merging.
 ///
 /// ```
-/// # use dti_core::*;
+/// # use dti_core::{analyses::*, *};
 /// let fw = Framework::from_json(r#"{"schema_version": 1, "id": "t", "name_vi": "T", "nodes": [
 ///   {"code": "G", "name_vi": "G"}, {"code": "A", "parent": "G", "name_vi": "A", "max_points": 10}]}"#)?;
 /// let units = [UnitRecord::new("X").value("A", 0.2), UnitRecord::new("Y").value("A", 0.6)];
@@ -362,7 +362,7 @@ type MergedRow = (UnitMeta, Vec<f64>, Vec<f64>, Vec<Cell>);
 /// not depend on the order of the former units.
 ///
 /// ```
-/// # use dti_core::*;
+/// # use dti_core::{analyses::*, *};
 /// // DTI 2024 practice: the merged province's main-indicator values are the averages.
 /// let fw = Framework::from_json(r#"{"schema_version": 1, "id": "t", "name_vi": "T", "scale": 300, "nodes": [
 ///   {"code": "F", "name_vi": "Nền tảng"},

@@ -34,7 +34,7 @@ pub type Progress<'a> = &'a dyn Fn(usize, usize) -> bool;
 /// One uncertain assumption, named.
 ///
 /// ```
-/// let u: dti_core::Uncertain = serde_json::from_str(
+/// let u: dti_core::analyses::Uncertain = serde_json::from_str(
 ///     r#"{"name": "weights", "kind": "weight_noise", "factor": 0.25}"#)?;
 /// assert_eq!(u.name, "weights");
 /// # Ok::<(), serde_json::Error>(())
@@ -53,9 +53,9 @@ pub struct Uncertain {
 /// index 0); without it, every node the input can apply to.
 ///
 /// ```
-/// let k: dti_core::UncertainKind = serde_json::from_str(
+/// let k: dti_core::analyses::UncertainKind = serde_json::from_str(
 ///     r#"{"kind": "normaliser", "alternatives": [{"method": "min_max"}, {"method": "z_score"}]}"#)?;
-/// assert!(matches!(k, dti_core::UncertainKind::Normaliser { .. }));
+/// assert!(matches!(k, dti_core::analyses::UncertainKind::Normaliser { .. }));
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -116,8 +116,8 @@ pub enum UncertainKind {
 /// parameter value, or an alternative by name.
 ///
 /// ```
-/// let v: Vec<dti_core::DesignValue> = serde_json::from_str(r#"[3, 0.75, "z_score"]"#)?;
-/// assert_eq!(v[0], dti_core::DesignValue::Index(3));
+/// let v: Vec<dti_core::analyses::DesignValue> = serde_json::from_str(r#"[3, 0.75, "z_score"]"#)?;
+/// assert_eq!(v[0], dti_core::analyses::DesignValue::Index(3));
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -162,7 +162,7 @@ impl<'de> Deserialize<'de> for DesignValue {
 /// A given design: one row per run, one value per uncertain input (by name).
 ///
 /// ```
-/// let d: dti_core::Design = serde_json::from_str(r#"{"rows": [{"normaliser": "z_score", "weights": 17}]}"#)?;
+/// let d: dti_core::analyses::Design = serde_json::from_str(r#"{"rows": [{"normaliser": "z_score", "weights": 17}]}"#)?;
 /// assert_eq!(d.rows.len(), 1);
 /// # Ok::<(), serde_json::Error>(())
 /// ```
@@ -175,7 +175,7 @@ pub struct Design {
 /// Why an analysis could not run.
 ///
 /// ```
-/// let e = dti_core::AnalysisError::Cancelled;
+/// let e = dti_core::analyses::AnalysisError::Cancelled;
 /// assert_eq!(e.to_string(), "the analysis was cancelled");
 /// ```
 #[derive(Debug, Clone, PartialEq, Error, Serialize)]
@@ -256,7 +256,7 @@ impl AnalysisError {
     /// framework or scoring error gives its own code).
     ///
     /// ```
-    /// assert_eq!(dti_core::AnalysisError::Cancelled.code(), "cancelled");
+    /// assert_eq!(dti_core::analyses::AnalysisError::Cancelled.code(), "cancelled");
     /// ```
     pub fn code(&self) -> &'static str {
         match self {
@@ -1137,7 +1137,7 @@ fn quantile(sorted: &[f64], p: f64) -> f64 {
 /// An uncertainty analysis.
 ///
 /// ```
-/// let s: dti_core::UncertaintySpec = serde_json::from_str(
+/// let s: dti_core::analyses::UncertaintySpec = serde_json::from_str(
 ///     r#"{"runs": 1000, "seed": 42, "inputs": [{"name": "w", "kind": "weight_noise", "factor": 0.25}]}"#)?;
 /// assert_eq!(s.runs, 1000);
 /// # Ok::<(), serde_json::Error>(())
@@ -1167,7 +1167,7 @@ pub struct UncertaintySpec {
 /// One unit's rank and score distribution over the runs.
 ///
 /// ```
-/// # let u = dti_core::UnitUncertainty { unit: "A".into(), period: None, nominal_value: Some(0.5), nominal_rank: Some(2),
+/// # let u = dti_core::analyses::UnitUncertainty { unit: "A".into(), period: None, nominal_value: Some(0.5), nominal_rank: Some(2),
 /// #   mean_rank: Some(2.0), median_rank: Some(2.0), rank_p05: Some(1.0), rank_p95: Some(3.0),
 /// #   value_mean: Some(0.5), value_p05: Some(0.4), value_median: Some(0.5), value_p95: Some(0.6) };
 /// assert_eq!(u.rank_p95, Some(3.0));
@@ -1203,7 +1203,7 @@ pub struct UnitUncertainty {
 /// Every run of an analysis, for export.
 ///
 /// ```
-/// let d = dti_core::Draws { inputs: vec!["w".into()], units: vec!["A".into()], choices: vec![], values: vec![], ranks: vec![] };
+/// let d = dti_core::analyses::Draws { inputs: vec!["w".into()], units: vec!["A".into()], choices: vec![], values: vec![], ranks: vec![] };
 /// assert!(d.values.is_empty());
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -1223,7 +1223,7 @@ pub struct Draws {
 /// The result of an uncertainty analysis.
 ///
 /// ```
-/// let r = dti_core::UncertaintyResult { runs: 0, units: vec![], draws: None, warnings: vec![] };
+/// let r = dti_core::analyses::UncertaintyResult { runs: 0, units: vec![], draws: None, warnings: vec![] };
 /// assert_eq!(r.runs, 0);
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -1242,7 +1242,7 @@ pub struct UncertaintyResult {
 /// Runs an uncertainty analysis with `spec.runs` seeded draws.
 ///
 /// ```
-/// use dti_core::*;
+/// use dti_core::{analyses::*, *};
 /// let fw = Framework::builtin("vn-pdti-2022")?;
 /// let units: Vec<UnitRecord> = (0..5).map(|k| {
 ///     let v = 0.3 + 0.1 * k as f64;
@@ -1297,7 +1297,7 @@ pub fn uncertainty(
 /// choice), so that a study designed elsewhere is reproduced run for run.
 ///
 /// ```
-/// use dti_core::*;
+/// use dti_core::{analyses::*, *};
 /// let fw = Framework::from_json(r#"{"schema_version": 1, "id": "t", "name_vi": "T", "aggregate": {"method": "weighted_mean"},
 ///   "nodes": [{"code": "A", "name_vi": "A"}, {"code": "B", "name_vi": "B"}]}"#)?;
 /// let units = [UnitRecord::new("X").value("A", 0.9).value("B", 0.1), UnitRecord::new("Y").value("A", 0.2).value("B", 0.6)];
@@ -1426,7 +1426,7 @@ fn summarise_runs(
 /// A variance-based sensitivity analysis.
 ///
 /// ```
-/// let s: dti_core::SensitivitySpec = serde_json::from_str(r#"{"n": 1000, "seed": 1, "inputs": []}"#)?;
+/// let s: dti_core::analyses::SensitivitySpec = serde_json::from_str(r#"{"n": 1000, "seed": 1, "inputs": []}"#)?;
 /// assert_eq!(s.bootstrap, 0);
 /// # Ok::<(), serde_json::Error>(())
 /// ```
@@ -1455,7 +1455,7 @@ pub struct SensitivitySpec {
 /// First-order and total Sobol indices of one input.
 ///
 /// ```
-/// let s = dti_core::SobolIndex { input: "w".into(), first_order: 0.6, total: 0.7, first_order_ci: None, total_ci: None };
+/// let s = dti_core::analyses::SobolIndex { input: "w".into(), first_order: 0.6, total: 0.7, first_order_ci: None, total_ci: None };
 /// assert!(s.total >= s.first_order);
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -1476,7 +1476,7 @@ pub struct SobolIndex {
 /// nominal ranking.
 ///
 /// ```
-/// let r = dti_core::SensitivityResult { runs: 0, variance: 0.0, mean: 0.0, indices: vec![], warnings: vec![] };
+/// let r = dti_core::analyses::SensitivityResult { runs: 0, variance: 0.0, mean: 0.0, indices: vec![], warnings: vec![] };
 /// assert_eq!(r.runs, 0);
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -1498,7 +1498,7 @@ pub struct SensitivityResult {
 /// Saltelli's base matrices A and B (N × d, uniform on [0, 1)), from the seed.
 ///
 /// ```
-/// let (a, b) = dti_core::saltelli_matrices(4, 2, 9);
+/// let (a, b) = dti_core::analyses::saltelli_matrices(4, 2, 9);
 /// assert_eq!((a.len(), a[0].len()), (4, 2));
 /// assert_ne!(a, b);
 /// ```
@@ -1521,19 +1521,19 @@ pub fn saltelli_matrices(n: usize, d: usize, seed: u64) -> (Vec<Vec<f64>>, Vec<V
 /// S₁ = ((2·0 + 6·3)/2)/V = 27/14, ST₁ = (0 + 9)/(4·V) = 27/56.
 ///
 /// ```
-/// let s = dti_core::sobol_indices(&[1.0, 3.0], &[2.0, 6.0], &[vec![1.0, 6.0]]);
+/// let s = dti_core::analyses::sobol_indices(&[1.0, 3.0], &[2.0, 6.0], &[vec![1.0, 6.0]]);
 /// assert!((s[0].0 - 27.0 / 14.0).abs() < 1e-12 && (s[0].1 - 27.0 / 56.0).abs() < 1e-12);
 /// ```
 ///
 /// ```
 /// // y = 2·x1 (x2 plays no part): S1 = ST1 = 1, S2 = ST2 = 0.
-/// let (a, b) = dti_core::saltelli_matrices(2000, 2, 5);
+/// let (a, b) = dti_core::analyses::saltelli_matrices(2000, 2, 5);
 /// let f = |x: &[f64]| 2.0 * x[0];
 /// let ya: Vec<f64> = a.iter().map(|x| f(x)).collect();
 /// let yb: Vec<f64> = b.iter().map(|x| f(x)).collect();
 /// let yab: Vec<Vec<f64>> = (0..2).map(|i| a.iter().zip(&b).map(|(xa, xb)| {
 ///     let mut x = xa.clone(); x[i] = xb[i]; f(&x) }).collect()).collect();
-/// let s = dti_core::sobol_indices(&ya, &yb, &yab);
+/// let s = dti_core::analyses::sobol_indices(&ya, &yb, &yab);
 /// assert!((s[0].0 - 1.0).abs() < 0.1 && (s[0].1 - 1.0).abs() < 0.1); // sampling error
 /// assert!(s[1].0.abs() < 1e-12 && s[1].1.abs() < 1e-12);
 /// ```
@@ -1569,7 +1569,7 @@ pub fn sobol_indices(ya: &[f64], yb: &[f64], yab: &[Vec<f64>]) -> Vec<(f64, f64)
 /// intervals.
 ///
 /// ```
-/// use dti_core::*;
+/// use dti_core::{analyses::*, *};
 /// let fw = Framework::from_json(r#"{"schema_version": 1, "id": "t", "name_vi": "T", "aggregate": {"method": "weighted_mean"},
 ///   "nodes": [{"code": "A", "name_vi": "A"}, {"code": "B", "name_vi": "B"}]}"#)?;
 /// let units: Vec<UnitRecord> = (0..6).map(|k| UnitRecord::new(&format!("U{k}"))
@@ -1632,7 +1632,7 @@ pub fn sensitivity(
 /// ignored: N is the number of rows divided by d + 2.
 ///
 /// ```
-/// use dti_core::*;
+/// use dti_core::{analyses::*, *};
 /// let fw = Framework::from_json(r#"{"schema_version": 1, "id": "t", "name_vi": "T", "aggregate": {"method": "weighted_mean"},
 ///   "nodes": [{"code": "A", "name_vi": "A"}, {"code": "B", "name_vi": "B"}]}"#)?;
 /// let units = [UnitRecord::new("X").value("A", 0.9).value("B", 0.1), UnitRecord::new("Y").value("A", 0.2).value("B", 0.6)];
@@ -1801,7 +1801,7 @@ fn sobol(
 /// One component left out.
 ///
 /// ```
-/// let c = dti_core::LeftOut { code: "GOV".into(), mean_abs_rank_shift: 1.5, shifts: vec![Some(1), Some(-2)] };
+/// let c = dti_core::analyses::LeftOut { code: "GOV".into(), mean_abs_rank_shift: 1.5, shifts: vec![Some(1), Some(-2)] };
 /// assert_eq!(c.shifts.len(), 2);
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -1818,7 +1818,7 @@ pub struct LeftOut {
 /// The result of leaving each component of a level out in turn.
 ///
 /// ```
-/// let l = dti_core::LeaveOneOut { depth: 2, units: vec![], nominal_ranks: vec![], components: vec![] };
+/// let l = dti_core::analyses::LeaveOneOut { depth: 2, units: vec![], nominal_ranks: vec![], components: vec![] };
 /// assert_eq!(l.depth, 2);
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -1837,7 +1837,7 @@ pub struct LeaveOneOut {
 /// its max points too, so the remaining points are renormalised) — and reports the rank shifts.
 ///
 /// ```
-/// use dti_core::*;
+/// use dti_core::{analyses::*, *};
 /// let fw = Framework::builtin("vn-pdti-2022")?;
 /// let units = [
 ///     UnitRecord::new("X").value("GOV", 1.0).value("ECO", 0.0),

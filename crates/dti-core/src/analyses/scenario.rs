@@ -17,8 +17,8 @@ use crate::model::validate::FrameworkError;
 /// How a scenario changes one value.
 ///
 /// ```
-/// let op: dti_core::ValueOp = serde_json::from_str(r#"{"op": "scale", "by": 1.1}"#)?;
-/// assert_eq!(op, dti_core::ValueOp::Scale { by: 1.1 });
+/// let op: dti_core::analyses::ValueOp = serde_json::from_str(r#"{"op": "scale", "by": 1.1}"#)?;
+/// assert_eq!(op, dti_core::analyses::ValueOp::Scale { by: 1.1 });
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -48,7 +48,7 @@ pub enum ValueOp {
 /// A change of one unit's value.
 ///
 /// ```
-/// let c: dti_core::ValueChange = serde_json::from_str(
+/// let c: dti_core::analyses::ValueChange = serde_json::from_str(
 ///     r#"{"unit": "HN", "period": 2023, "indicator": "GOV", "op": "add", "by": 0.05}"#)?;
 /// assert_eq!(c.indicator, "GOV");
 /// # Ok::<(), serde_json::Error>(())
@@ -72,7 +72,7 @@ pub struct ValueChange {
 /// empty scenario changes nothing.
 ///
 /// ```
-/// let s: dti_core::Scenario = serde_json::from_str(r#"{
+/// let s: dti_core::analyses::Scenario = serde_json::from_str(r#"{
 ///   "name": "more for government",
 ///   "max_points": {"GOV": 300, "ECO": 100},
 ///   "values": [{"unit": "HN", "indicator": "GOV", "op": "set", "value": 0.9}]
@@ -112,7 +112,7 @@ pub struct Scenario {
 /// Why a scenario could not be applied.
 ///
 /// ```
-/// let e = dti_core::ScenarioError::UnknownUnit { unit: "ZZ".into(), period: None };
+/// let e = dti_core::analyses::ScenarioError::UnknownUnit { unit: "ZZ".into(), period: None };
 /// assert_eq!(e.to_string(), "scenario names unit 'ZZ', which is not in the cohort");
 /// ```
 #[derive(Debug, Clone, PartialEq, Error, Serialize)]
@@ -161,7 +161,7 @@ impl ScenarioError {
     /// that wraps another gives the inner one's code).
     ///
     /// ```
-    /// let e = dti_core::ScenarioError::UnknownUnit { unit: "ZZ".into(), period: None };
+    /// let e = dti_core::analyses::ScenarioError::UnknownUnit { unit: "ZZ".into(), period: None };
     /// assert_eq!(e.code(), "unknown_unit");
     /// ```
     pub fn code(&self) -> &'static str {
@@ -179,7 +179,7 @@ impl Scenario {
     /// Applies the scenario: returns the changed framework and records.
     ///
     /// ```
-    /// use dti_core::*;
+    /// use dti_core::{analyses::*, *};
     /// let fw = Framework::builtin("vn-pdti-2022")?;
     /// let units = [UnitRecord::new("HN").value("GOV", 0.5)];
     /// let s: Scenario = serde_json::from_str(r#"{"values": [{"unit": "HN", "indicator": "GOV", "op": "add", "by": 0.25}]}"#)?;
@@ -338,7 +338,7 @@ impl Scenario {
 /// One unit's node across the cohorts compared.
 ///
 /// ```
-/// let n = dti_core::NodeComparison { code: "GOV".into(), values: vec![Some(0.5), Some(0.6)], ranks: vec![Some(3), Some(2)],
+/// let n = dti_core::analyses::NodeComparison { code: "GOV".into(), values: vec![Some(0.5), Some(0.6)], ranks: vec![Some(3), Some(2)],
 ///     value_diffs: vec![Some(0.0), Some(0.1)], rank_shifts: vec![Some(0), Some(-1)] };
 /// assert_eq!(n.rank_shifts[1], Some(-1));
 /// ```
@@ -359,7 +359,7 @@ pub struct NodeComparison {
 /// One unit across the cohorts compared.
 ///
 /// ```
-/// let u = dti_core::UnitComparison { unit: "HN".into(), period: None, index: None, nodes: vec![] };
+/// let u = dti_core::analyses::UnitComparison { unit: "HN".into(), period: None, index: None, nodes: vec![] };
 /// assert!(u.nodes.is_empty());
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -377,7 +377,7 @@ pub struct UnitComparison {
 /// How one cohort's ranking compares with the baseline's.
 ///
 /// ```
-/// let s = dti_core::RankingSummary { cohort: 1, units: 3, changed: 0, mean_abs_rank_shift: 0.0,
+/// let s = dti_core::analyses::RankingSummary { cohort: 1, units: 3, changed: 0, mean_abs_rank_shift: 0.0,
 ///     spearman: Some(1.0), kendall: Some(1.0), top_k: vec![(3, 1.0)] };
 /// assert_eq!(s.kendall, Some(1.0));
 /// ```
@@ -402,7 +402,7 @@ pub struct RankingSummary {
 /// A comparison of cohorts.
 ///
 /// ```
-/// let c = dti_core::Comparison { units: vec![], summaries: vec![] };
+/// let c = dti_core::analyses::Comparison { units: vec![], summaries: vec![] };
 /// assert!(c.summaries.is_empty());
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -416,8 +416,8 @@ pub struct Comparison {
 /// Kendall's tau-b of two rankings (pairs with a missing rank left out).
 ///
 /// ```
-/// assert_eq!(dti_core::kendall_tau(&[1.0, 2.0, 3.0], &[1.0, 2.0, 3.0]), Some(1.0));
-/// assert_eq!(dti_core::kendall_tau(&[1.0, 2.0, 3.0], &[3.0, 2.0, 1.0]), Some(-1.0));
+/// assert_eq!(dti_core::analyses::kendall_tau(&[1.0, 2.0, 3.0], &[1.0, 2.0, 3.0]), Some(1.0));
+/// assert_eq!(dti_core::analyses::kendall_tau(&[1.0, 2.0, 3.0], &[3.0, 2.0, 1.0]), Some(-1.0));
 /// ```
 pub fn kendall_tau(x: &[f64], y: &[f64]) -> Option<f64> {
     let pairs: Vec<(f64, f64)> = x
@@ -453,7 +453,7 @@ type ValueAndRank<'a> = &'a dyn Fn(&crate::UnitScore) -> (Option<f64>, Option<u3
 /// for k = 3, 5, 10).
 ///
 /// ```
-/// use dti_core::*;
+/// use dti_core::{analyses::*, *};
 /// let fw = Framework::builtin("vn-pdti-2022")?;
 /// let units = [UnitRecord::new("A").value("GOV", 0.9), UnitRecord::new("B").value("GOV", 0.5)];
 /// let base = fw.score(&units)?;
@@ -568,8 +568,8 @@ pub fn compare(cohorts: &[&CohortScores]) -> Comparison {
 /// What to reach.
 ///
 /// ```
-/// let g: dti_core::Goal = serde_json::from_str(r#"{"rank": 5}"#)?;
-/// assert_eq!(g, dti_core::Goal::Rank(5));
+/// let g: dti_core::analyses::Goal = serde_json::from_str(r#"{"rank": 5}"#)?;
+/// assert_eq!(g, dti_core::analyses::Goal::Rank(5));
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -584,7 +584,7 @@ pub enum Goal {
 /// The smallest change of one indicator that reaches a goal.
 ///
 /// ```
-/// let t = dti_core::TargetResult { indicator: "GOV".into(), from: 0.5, to: Some(0.75), change: Some(0.25),
+/// let t = dti_core::analyses::TargetResult { indicator: "GOV".into(), from: 0.5, to: Some(0.75), change: Some(0.25),
 ///     points: Some(50.0), value_after: Some(0.6), rank_after: Some(1) };
 /// assert!(t.to.is_some());
 /// ```
@@ -609,7 +609,7 @@ pub struct TargetResult {
 /// Why target seeking could not run.
 ///
 /// ```
-/// let e = dti_core::TargetError::UnknownUnit { unit: "ZZ".into(), period: None };
+/// let e = dti_core::analyses::TargetError::UnknownUnit { unit: "ZZ".into(), period: None };
 /// assert!(e.to_string().contains("ZZ"));
 /// ```
 #[derive(Debug, Clone, PartialEq, Error, Serialize)]
@@ -640,7 +640,7 @@ impl TargetError {
     /// that wraps another gives the inner one's code).
     ///
     /// ```
-    /// let e = dti_core::TargetError::UnknownUnit { unit: "ZZ".into(), period: None };
+    /// let e = dti_core::analyses::TargetError::UnknownUnit { unit: "ZZ".into(), period: None };
     /// assert_eq!(e.code(), "unknown_unit");
     /// ```
     pub fn code(&self) -> &'static str {
@@ -659,7 +659,7 @@ impl TargetError {
 /// normalised values held fixed) up to its best; the search is a bisection to 1e-9.
 ///
 /// ```
-/// use dti_core::*;
+/// use dti_core::{analyses::*, *};
 /// let fw = Framework::builtin("vn-pdti-2022")?;
 /// let units = [UnitRecord::new("A").value("GOV", 0.8), UnitRecord::new("B").value("GOV", 0.5).value("ECO", 0.2)];
 /// // B has 100 + 30 = 130 points, A 160: B needs 30 more points, i.e. GOV +0.15 (0.65·200 = 130 → 160).

@@ -1,5 +1,5 @@
 //! The column adapter: a panel held as one column of numbers per indicator (as a DataFrame,
-//! a Parquet file or a [`Panel`](crate::Panel) holds it) moved into the engine's grid
+//! a Parquet file or a [`Panel`](crate::io::Panel) holds it) moved into the engine's grid
 //! column by column, and the grid's columns returned as the result ([`ColumnScores`]) —
 //! no record per unit on the way in or out. The checks and the arithmetic are the engine's
 //! (`checks.rs`, `kernel.rs`), the same as for records, so every number is identical to

@@ -23,3 +23,11 @@ pub(crate) use kernel::{
     aggregate_all, aggregate_error, group_by_period, normalisation_groups, normalise_leaves,
     overflow, score_grid,
 };
+
+pub use crate::error::{InputError, InputErrorKind, ScoreError};
+pub use columns::{
+    score_columns, score_records, ColumnInput, ColumnOptions, ColumnScores, NumberColumn,
+    ScoreColumn,
+};
+pub use ranks::{rank_within, rank_within_by};
+pub use records::{explain_unit, score_cohort, ScoreOptions};

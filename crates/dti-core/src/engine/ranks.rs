@@ -84,7 +84,7 @@ pub(crate) fn ranks(
 ///
 /// ```
 /// let v = [0.5, 0.9, 0.5, f64::NAN, 0.1];
-/// let r = dti_core::rank_within(&v, [&[0, 1, 2, 3][..], &[4][..]]);
+/// let r = dti_core::engine::rank_within(&v, [&[0, 1, 2, 3][..], &[4][..]]);
 /// assert_eq!(r, [Some(2), Some(1), Some(2), None, Some(1)]);
 /// ```
 pub fn rank_within<'a>(
@@ -97,11 +97,11 @@ pub fn rank_within<'a>(
 /// [`rank_within`] with a tie rule.
 ///
 /// ```
-/// use dti_core::Ties;
+/// use dti_core::methods::Ties;
 /// let v = [0.3, 0.1 + 0.2]; // 0.3 and 0.30000000000000004
 /// let groups = [&[0, 1][..]];
-/// assert_eq!(dti_core::rank_within_by(&v, groups, Ties::default()), [Some(1), Some(1)]);
-/// assert_eq!(dti_core::rank_within_by(&v, groups, Ties::Exact), [Some(2), Some(1)]);
+/// assert_eq!(dti_core::engine::rank_within_by(&v, groups, Ties::default()), [Some(1), Some(1)]);
+/// assert_eq!(dti_core::engine::rank_within_by(&v, groups, Ties::Exact), [Some(2), Some(1)]);
 /// ```
 pub fn rank_within_by<'a>(
     value: &[f64],

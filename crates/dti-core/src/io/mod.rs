@@ -9,8 +9,8 @@
 //!   swallow the rest of the file into it).
 //! - [`header_problems`]: empty or repeated column names.
 //!
-//! It also holds the table forms of data: [`Panel`](crate::Panel) (a data set in columns)
-//! and the COINr two-table layout ([`read_tables`](crate::read_tables) and the pipeline).
+//! It also holds the table forms of data: [`Panel`] (a data set in columns)
+//! and the COINr two-table layout ([`read_tables`] and the pipeline).
 
 pub(crate) mod panel;
 #[cfg(feature = "tables")]
@@ -189,3 +189,10 @@ pub fn header_problems<S: AsRef<str>>(header: &[S]) -> Vec<(usize, String)> {
     }
     out
 }
+
+pub use panel::Panel;
+#[cfg(feature = "tables")]
+pub use tables::{
+    read_tables, run_pipeline, write_data, write_results, Pipeline, PipelineError, PipelineRun,
+    Screened, TableError, TableOptions, TableProblem, Tables, MAX_LEVEL,
+};

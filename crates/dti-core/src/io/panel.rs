@@ -11,7 +11,7 @@ use crate::model::input::{Entry, UnitRecord, Value};
 /// Rows of units and a column of numbers per indicator; NaN marks a missing value.
 ///
 /// ```
-/// use dti_core::{Panel, UnitRecord};
+/// use dti_core::{io::Panel, UnitRecord};
 /// let records = [UnitRecord::new("A").value("x", 1.0), UnitRecord::new("B").value("y", 2.0)];
 /// let p = Panel::from_records(&["x", "y"], &records);
 /// assert_eq!(p.column("x").unwrap()[0], 1.0);

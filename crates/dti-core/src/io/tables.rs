@@ -31,7 +31,7 @@ use crate::model::validate::FrameworkError;
 /// A problem in the tables, located by table, line (1-based, the header is line 1) and column.
 ///
 /// ```
-/// let p = dti_core::TableProblem { table: "meta".into(), line: Some(3), column: Some("Parent".into()),
+/// let p = dti_core::io::TableProblem { table: "meta".into(), line: Some(3), column: Some("Parent".into()),
 ///     message: "parent 'X' does not exist".into() };
 /// assert_eq!(p.to_string(), "meta, line 3, column Parent: parent 'X' does not exist");
 /// ```
@@ -51,8 +51,8 @@ pub struct TableProblem {
 /// Why tables could not be read.
 ///
 /// ```
-/// let err = dti_core::read_tables("iCode\n", "uCode\n", &Default::default()).unwrap_err();
-/// assert!(matches!(err, dti_core::TableError::Invalid { .. }));
+/// let err = dti_core::io::read_tables("iCode\n", "uCode\n", &Default::default()).unwrap_err();
+/// assert!(matches!(err, dti_core::io::TableError::Invalid { .. }));
 /// ```
 #[derive(Debug, Clone, PartialEq, Error, Serialize)]
 #[serde(tag = "code", rename_all = "snake_case")]
@@ -75,7 +75,7 @@ impl TableError {
     /// that wraps another gives the inner one's code).
     ///
     /// ```
-    /// let e = dti_core::read_tables("iCode\n", "uCode\n", &Default::default()).unwrap_err();
+    /// let e = dti_core::io::read_tables("iCode\n", "uCode\n", &Default::default()).unwrap_err();
     /// assert_eq!(e.code(), "invalid_tables");
     /// ```
     pub fn code(&self) -> &'static str {
@@ -93,7 +93,7 @@ fn default_id() -> String {
 /// How to turn tables into a framework.
 ///
 /// ```
-/// let o = dti_core::TableOptions::default();
+/// let o = dti_core::io::TableOptions::default();
 /// assert_eq!(o.normaliser, dti_core::Normaliser::MinMax { l: 0.0, u: 100.0 });
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -124,12 +124,12 @@ pub const MAX_LEVEL: usize = 1_000;
 /// A framework and data read from the two tables.
 ///
 /// ```
-/// let t = dti_core::read_tables(
+/// let t = dti_core::io::read_tables(
 ///     "iCode,iName,Level,Parent,Direction,Weight,Type\nx,X,1,IDX,1,1,Indicator\nIDX,Index,2,,1,1,Aggregate\n",
 ///     "uCode,Time,x\nA,2024,1\nB,2024,3\n", &Default::default())?;
 /// assert_eq!(t.data.len(), 2);
 /// assert_eq!(t.framework.leaves().count(), 1);
-/// # Ok::<(), dti_core::TableError>(())
+/// # Ok::<(), dti_core::io::TableError>(())
 /// ```
 #[derive(Debug, Clone)]
 pub struct Tables {
@@ -210,7 +210,7 @@ fn is_na(s: &str) -> bool {
 /// code, non-numeric value, missing column …) is reported with its table, line and column.
 ///
 /// ```
-/// let err = dti_core::read_tables(
+/// let err = dti_core::io::read_tables(
 ///     "iCode,iName,Level,Parent,Direction,Weight,Type\nx,X,1,P,1,1,Indicator\nx,X2,1,P,1,1,Indicator\n",
 ///     "uCode,Time,x\nA,2024,oops\n", &Default::default()).unwrap_err();
 /// let msg = err.to_string();
@@ -772,7 +772,7 @@ fn framework_def(rows: &[MetaRow], opts: &TableOptions) -> FrameworkDef {
 /// The pipeline of the reference tool, each step optional, in its order.
 ///
 /// ```
-/// let p: dti_core::Pipeline = serde_json::from_str(r#"{"denominate": true, "treat": {}}"#)?;
+/// let p: dti_core::io::Pipeline = serde_json::from_str(r#"{"denominate": true, "treat": {}}"#)?;
 /// assert!(p.denominate && p.treat.is_some());
 /// # Ok::<(), serde_json::Error>(())
 /// ```
@@ -802,7 +802,7 @@ pub struct Pipeline {
 /// A unit dropped by screening.
 ///
 /// ```
-/// let s = dti_core::Screened { unit: dti_core::UnitKey { row: 0, unit: "A".into(), period: None }, share_available: 0.4 };
+/// let s = dti_core::io::Screened { unit: dti_core::model::UnitKey { row: 0, unit: "A".into(), period: None }, share_available: 0.4 };
 /// assert!(s.share_available < 0.5);
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -816,12 +816,12 @@ pub struct Screened {
 /// Why a pipeline could not run.
 ///
 /// ```
-/// # let t = dti_core::read_tables("iCode,iName,Level,Parent,Direction,Weight,Type\nx,X,1,I,1,1,Indicator\nI,I,2,,1,1,Aggregate\n",
+/// # let t = dti_core::io::read_tables("iCode,iName,Level,Parent,Direction,Weight,Type\nx,X,1,I,1,1,Indicator\nI,I,2,,1,1,Aggregate\n",
 /// #     "uCode,Time,x\nA,1,1\nB,1,1\n", &Default::default())?;
 /// // Every unit has the same x: min-max scaling is undefined.
-/// let err = dti_core::run_pipeline(&t, &dti_core::Pipeline::default()).unwrap_err();
-/// assert!(matches!(err, dti_core::PipelineError::Score(_)));
-/// # Ok::<(), dti_core::TableError>(())
+/// let err = dti_core::io::run_pipeline(&t, &dti_core::io::Pipeline::default()).unwrap_err();
+/// assert!(matches!(err, dti_core::io::PipelineError::Score(_)));
+/// # Ok::<(), dti_core::io::TableError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Error, Serialize)]
 #[serde(tag = "code", rename_all = "snake_case")]
@@ -848,7 +848,7 @@ impl PipelineError {
     /// that wraps another gives the inner one's code).
     ///
     /// ```
-    /// let e = dti_core::PipelineError::Score(dti_core::ScoreError::Input { problems: vec![] });
+    /// let e = dti_core::io::PipelineError::Score(dti_core::ScoreError::Input { problems: vec![] });
     /// assert_eq!(e.code(), "input");
     /// ```
     pub fn code(&self) -> &'static str {
@@ -863,9 +863,9 @@ impl PipelineError {
 /// Everything a pipeline run produced.
 ///
 /// ```
-/// # let t = dti_core::read_tables("iCode,iName,Level,Parent,Direction,Weight,Type\nx,X,1,I,1,1,Indicator\nI,I,2,,1,1,Aggregate\n",
+/// # let t = dti_core::io::read_tables("iCode,iName,Level,Parent,Direction,Weight,Type\nx,X,1,I,1,1,Indicator\nI,I,2,,1,1,Aggregate\n",
 /// #     "uCode,Time,x\nA,1,1\nB,1,3\n", &Default::default())?;
-/// let run = dti_core::run_pipeline(&t, &dti_core::Pipeline::default())?;
+/// let run = dti_core::io::run_pipeline(&t, &dti_core::io::Pipeline::default())?;
 /// assert_eq!(run.data.last().unwrap().0, "Normalised");
 /// assert_eq!(run.scores.index.value, [0.0, 100.0]);
 /// assert_eq!(run.units().units, ["A", "B"]);
@@ -906,9 +906,9 @@ impl PipelineRun {
     /// ranked: computed on request, since ranking sorts each column.
     ///
     /// ```
-    /// # let t = dti_core::read_tables("iCode,iName,Level,Parent,Direction,Weight,Type\nx,X,1,I,1,1,Indicator\nI,I,2,,1,1,Aggregate\n",
+    /// # let t = dti_core::io::read_tables("iCode,iName,Level,Parent,Direction,Weight,Type\nx,X,1,I,1,1,Indicator\nI,I,2,,1,1,Aggregate\n",
     /// #     "uCode,Time,x\nA,1,1\nB,1,3\n", &Default::default())?;
-    /// let run = dti_core::run_pipeline(&t, &dti_core::Pipeline::default())?;
+    /// let run = dti_core::io::run_pipeline(&t, &dti_core::io::Pipeline::default())?;
     /// assert_eq!(run.node_ranks()[0], [Some(2), Some(1)]); // x
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -947,10 +947,10 @@ impl PipelineRun {
 /// Runs the pipeline on tables.
 ///
 /// ```
-/// # let t = dti_core::read_tables("iCode,iName,Level,Parent,Direction,Weight,Type\nx,X,1,I,1,1,Indicator\nI,I,2,,1,1,Aggregate\n",
+/// # let t = dti_core::io::read_tables("iCode,iName,Level,Parent,Direction,Weight,Type\nx,X,1,I,1,1,Indicator\nI,I,2,,1,1,Aggregate\n",
 /// #     "uCode,Time,x\nA,1,1\nB,1,3\n", &Default::default())?;
-/// let p = dti_core::Pipeline { normalise: Some(dti_core::Normaliser::Rank), ..Default::default() };
-/// let run = dti_core::run_pipeline(&t, &p)?;
+/// let p = dti_core::io::Pipeline { normalise: Some(dti_core::Normaliser::Rank), ..Default::default() };
+/// let run = dti_core::io::run_pipeline(&t, &p)?;
 /// assert_eq!(run.scores.index.value, [1.0, 2.0]); // ranks of x, aggregated as they are
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -1101,7 +1101,7 @@ fn screen(fw: &Framework, panel: &mut Panel, threshold: f64) -> Vec<Screened> {
 /// the framework; missing values are `NA`.
 ///
 /// ```
-/// # use dti_core::*;
+/// # use dti_core::{io::*, *};
 /// # let t = read_tables("iCode,iName,Level,Parent,Direction,Weight,Type\nx,X,1,I,1,1,Indicator\nI,I,2,,1,1,Aggregate\n",
 /// #     "uCode,Time,x\nA,1,1\nB,1,NA\n", &Default::default())?;
 /// assert_eq!(write_data(&t.framework, &t.data), "uCode,uName,Time,x\nA,,1,1\nB,,1,NA\n");
@@ -1128,7 +1128,7 @@ pub fn write_data(fw: &Framework, data: &Panel) -> String {
 /// each, as `Rank_<code>` columns. Missing values are `NA`; numbers are written exactly.
 ///
 /// ```
-/// # use dti_core::*;
+/// # use dti_core::{io::*, *};
 /// # let t = read_tables("iCode,iName,Level,Parent,Direction,Weight,Type\nx,X,1,I,1,1,Indicator\nI,I,2,,1,1,Aggregate\n",
 /// #     "uCode,Time,x\nA,1,1\nB,1,3\n", &Default::default())?;
 /// let run = run_pipeline(&t, &Pipeline::default())?;

@@ -18,8 +18,8 @@ use crate::model::plan::NO_PARENT;
 /// An imputation method.
 ///
 /// ```
-/// let m: dti_core::Imputation = serde_json::from_str(r#"{"method": "group_mean", "group": "region"}"#)?;
-/// assert_eq!(m, dti_core::Imputation::GroupMean { group: "region".into() });
+/// let m: dti_core::methods::Imputation = serde_json::from_str(r#"{"method": "group_mean", "group": "region"}"#)?;
+/// assert_eq!(m, dti_core::methods::Imputation::GroupMean { group: "region".into() });
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -55,7 +55,7 @@ impl Imputation {
     /// The snake_case name.
     ///
     /// ```
-    /// assert_eq!(dti_core::Imputation::LatestEarlier.name(), "latest_earlier");
+    /// assert_eq!(dti_core::methods::Imputation::LatestEarlier.name(), "latest_earlier");
     /// ```
     pub fn name(&self) -> &'static str {
         match self {
@@ -72,7 +72,7 @@ impl Imputation {
 /// One value filled in.
 ///
 /// ```
-/// let v = dti_core::ImputedValue { row: 2, unit: "HN".into(), period: Some(2023), indicator: "AWR".into(), value: 0.5 };
+/// let v = dti_core::methods::ImputedValue { row: 2, unit: "HN".into(), period: Some(2023), indicator: "AWR".into(), value: 0.5 };
 /// assert_eq!(v.value, 0.5);
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -92,7 +92,7 @@ pub struct ImputedValue {
 /// One missing value left missing, and why.
 ///
 /// ```
-/// let v = dti_core::NotImputed { row: 0, unit: "HN".into(), period: None, indicator: "AWR".into(), reason: "no period".into() };
+/// let v = dti_core::methods::NotImputed { row: 0, unit: "HN".into(), period: None, indicator: "AWR".into(), reason: "no period".into() };
 /// assert_eq!(v.reason, "no period");
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -112,7 +112,7 @@ pub struct NotImputed {
 /// What imputation did.
 ///
 /// ```
-/// let r = dti_core::ImputeReport::default();
+/// let r = dti_core::methods::ImputeReport::default();
 /// assert!(r.imputed.is_empty() && r.not_imputed.is_empty());
 /// ```
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -136,7 +136,7 @@ fn median(v: &mut [f64]) -> f64 {
 /// Fills missing leaf inputs; returns the completed records and the report.
 ///
 /// ```
-/// # use dti_core::*;
+/// # use dti_core::{methods::*, *};
 /// let fw = Framework::from_json(r#"{"schema_version": 1, "id": "t", "name_vi": "T", "nodes": [
 ///   {"code": "A", "name_vi": "A", "max_points": 1}]}"#)?;
 /// let units = [UnitRecord::new("X").value("A", 0.2), UnitRecord::new("Y").value("A", 0.6), UnitRecord::new("Z")];

@@ -7,3 +7,13 @@ pub(crate) mod normalise;
 pub(crate) mod stats;
 pub(crate) mod treat;
 pub(crate) mod weights;
+
+pub use impute::{impute, Imputation, ImputeReport, ImputedValue, NotImputed};
+pub use normalise::{NormaliseError, Normaliser, Ties};
+pub use stats::{
+    column_correlations, correlation, correlations, indicator_stats, raw_columns, scored_columns,
+    summarise, CorrelationMethod, Correlations, IndicatorStats, NodeCorrelation, StatFlag,
+    StatsOptions, Summary,
+};
+pub use treat::{treat, TreatReport, Treatment, Winsorised};
+pub use weights::EffectiveWeight;

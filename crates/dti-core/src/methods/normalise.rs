@@ -1,4 +1,4 @@
-//! Cohort-relative normalisers for [`Rule::Normalised`](crate::Rule::Normalised) leaves.
+//! Cohort-relative normalisers for [`Rule::Normalised`](crate::model::Rule::Normalised) leaves.
 //!
 //! Formulas and conventions follow the OECD/JRC *Handbook on Constructing Composite
 //! Indicators* (2008), §5, as implemented by the R package COINr (`composite-methods.md`):
@@ -104,7 +104,7 @@ pub enum Normaliser {
 /// Why a normaliser could not be applied to a column.
 ///
 /// ```
-/// use dti_core::{Normaliser, NormaliseError};
+/// use dti_core::{methods::NormaliseError, Normaliser};
 /// let err = Normaliser::MinMax { l: 0.0, u: 1.0 }.normalise(&[2.0, 2.0]).unwrap_err();
 /// assert_eq!(err, NormaliseError::ZeroRange { value: 2.0 });
 /// ```
@@ -172,7 +172,7 @@ impl NormaliseError {
     /// that wraps another gives the inner one's code).
     ///
     /// ```
-    /// assert_eq!(dti_core::NormaliseError::ZeroMax.code(), "zero_max");
+    /// assert_eq!(dti_core::methods::NormaliseError::ZeroMax.code(), "zero_max");
     /// ```
     pub fn code(&self) -> &'static str {
         match self {
@@ -303,7 +303,7 @@ impl Normaliser {
     /// assert!(out[1].is_nan());
     /// assert_eq!(out[2], 1.0);
     /// assert_eq!(out[3], 2.0);
-    /// # Ok::<(), dti_core::NormaliseError>(())
+    /// # Ok::<(), dti_core::methods::NormaliseError>(())
     /// ```
     pub fn normalise(&self, x: &[f64]) -> Result<Vec<f64>, NormaliseError> {
         self.normalise_column(x, 1.0, &[])
@@ -321,7 +321,7 @@ impl Normaliser {
     /// assert_eq!(out, vec![100.0, 50.0, 0.0]);
     /// let r = Normaliser::DistanceToReference { unit: "B".into(), cap: true };
     /// assert_eq!(r.normalise_column(&[0.0, 10.0, 20.0], 1.0, &["A", "B", "C"])?, vec![0.0, 1.0, 1.0]);
-    /// # Ok::<(), dti_core::NormaliseError>(())
+    /// # Ok::<(), dti_core::methods::NormaliseError>(())
     /// ```
     pub fn normalise_column(
         &self,
@@ -465,7 +465,7 @@ pub(crate) const TIE_TOLERANCE: f64 = 1e-12;
 ///   `rank(-x, ties.method = "min")`): scores that differ in the last bit are not.
 ///
 /// ```
-/// use dti_core::Ties;
+/// use dti_core::methods::Ties;
 /// assert_eq!(Ties::default(), Ties::Tolerance(1e-12));
 /// let t: Ties = serde_json::from_str(r#""exact""#)?;
 /// assert_eq!(t, Ties::Exact);

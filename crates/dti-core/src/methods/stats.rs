@@ -14,7 +14,7 @@ use crate::model::result::CohortScores;
 /// Summary statistics of one column.
 ///
 /// ```
-/// let s = dti_core::summarise(&[1.0, 2.0, 3.0, 4.0, f64::NAN]);
+/// let s = dti_core::methods::summarise(&[1.0, 2.0, 3.0, 4.0, f64::NAN]);
 /// assert_eq!((s.n, s.available), (5, 4));
 /// assert_eq!(s.mean, Some(2.5));
 /// assert_eq!(s.median, Some(2.5));
@@ -51,7 +51,7 @@ pub struct Summary {
 /// ```
 /// // Skew of 1, 2, 3, 10: mean 4, d = −3, −2, −1, 6; Σd² = 50, Σd³ = 180;
 /// // g = √4·180/50^{3/2} = 1.0182337…; G₁ = √12/2 · g = 1.7636326…
-/// let s = dti_core::summarise(&[1.0, 2.0, 3.0, 10.0]);
+/// let s = dti_core::methods::summarise(&[1.0, 2.0, 3.0, 10.0]);
 /// assert!((s.skew.unwrap() - 1.7636326148).abs() < 1e-9);
 /// ```
 pub fn summarise(x: &[f64]) -> Summary {
@@ -112,7 +112,7 @@ pub fn summarise(x: &[f64]) -> Summary {
 /// What a column's statistics suggest checking.
 ///
 /// ```
-/// assert_eq!(serde_json::to_string(&dti_core::StatFlag::Outliers)?, "\"outliers\"");
+/// assert_eq!(serde_json::to_string(&dti_core::methods::StatFlag::Outliers)?, "\"outliers\"");
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -131,7 +131,7 @@ pub enum StatFlag {
 /// Thresholds for [`StatFlag`]s (COINr `get_stats` defaults).
 ///
 /// ```
-/// assert_eq!(dti_core::StatsOptions::default().min_available, 0.65);
+/// assert_eq!(dti_core::methods::StatsOptions::default().min_available, 0.65);
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -163,8 +163,8 @@ impl Default for StatsOptions {
 /// One indicator's statistics and flags.
 ///
 /// ```
-/// let s = dti_core::indicator_stats(&[("X".to_owned(), vec![0.0, 0.0, 0.0, 1.0])], &Default::default());
-/// assert!(s[0].flags.contains(&dti_core::StatFlag::ManyZeros));
+/// let s = dti_core::methods::indicator_stats(&[("X".to_owned(), vec![0.0, 0.0, 0.0, 1.0])], &Default::default());
+/// assert!(s[0].flags.contains(&dti_core::methods::StatFlag::ManyZeros));
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct IndicatorStats {
@@ -179,8 +179,8 @@ pub struct IndicatorStats {
 /// Statistics and flags of named columns.
 ///
 /// ```
-/// let s = dti_core::indicator_stats(&[("X".to_owned(), vec![1.0, f64::NAN, f64::NAN])], &Default::default());
-/// assert_eq!(s[0].flags, [dti_core::StatFlag::LowAvailability]);
+/// let s = dti_core::methods::indicator_stats(&[("X".to_owned(), vec![1.0, f64::NAN, f64::NAN])], &Default::default());
+/// assert_eq!(s[0].flags, [dti_core::methods::StatFlag::LowAvailability]);
 /// ```
 pub fn indicator_stats(columns: &[(String, Vec<f64>)], opts: &StatsOptions) -> Vec<IndicatorStats> {
     columns
@@ -216,7 +216,7 @@ pub fn indicator_stats(columns: &[(String, Vec<f64>)], opts: &StatsOptions) -> V
 /// anything else, and no entry, is missing.
 ///
 /// ```
-/// # use dti_core::*;
+/// # use dti_core::{methods::*, *};
 /// let fw = Framework::from_json(r#"{"schema_version": 1, "id": "t", "name_vi": "T", "nodes": [
 ///   {"code": "A", "name_vi": "A", "max_points": 1, "rule": {"type": "ratio"}},
 ///   {"code": "B", "name_vi": "B", "max_points": 1, "rule": {"type": "yes_no"}}]}"#)?;
@@ -263,7 +263,7 @@ pub(crate) fn raw_number(rule: Option<&Rule>, v: Option<&Value>) -> f64 {
 /// framework order (the index itself under the framework id).
 ///
 /// ```
-/// # use dti_core::*;
+/// # use dti_core::{methods::*, *};
 /// let fw = Framework::builtin("vn-pdti-2022")?;
 /// let s = fw.score(&[UnitRecord::new("X").value("GOV", 0.5)])?;
 /// let cols = scored_columns(&fw, &s);
@@ -299,8 +299,8 @@ pub fn scored_columns(fw: &Framework, scores: &CohortScores) -> Vec<(String, Vec
 /// How to correlate.
 ///
 /// ```
-/// let m: dti_core::CorrelationMethod = serde_json::from_str("\"spearman\"")?;
-/// assert_eq!(m, dti_core::CorrelationMethod::Spearman);
+/// let m: dti_core::methods::CorrelationMethod = serde_json::from_str("\"spearman\"")?;
+/// assert_eq!(m, dti_core::methods::CorrelationMethod::Spearman);
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -316,7 +316,7 @@ pub enum CorrelationMethod {
 /// than three such units or no spread.
 ///
 /// ```
-/// use dti_core::{correlation, CorrelationMethod::*};
+/// use dti_core::{methods::correlation, methods::CorrelationMethod::*};
 /// let x = [1.0, 2.0, 3.0, 4.0];
 /// assert_eq!(correlation(&x, &[2.0, 4.0, 6.0, 8.0], Pearson), Some(1.0));
 /// // Monotone but not linear: Spearman 1, Pearson below 1.
@@ -372,7 +372,7 @@ fn average_ranks(x: &[f64]) -> Vec<f64> {
 /// A correlation between two nodes.
 ///
 /// ```
-/// let c = dti_core::NodeCorrelation { a: "X".into(), b: "P".into(), r: Some(0.8) };
+/// let c = dti_core::methods::NodeCorrelation { a: "X".into(), b: "P".into(), r: Some(0.8) };
 /// assert_eq!(c.r, Some(0.8));
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -388,7 +388,7 @@ pub struct NodeCorrelation {
 /// Correlations of a scored cohort.
 ///
 /// ```
-/// let c = dti_core::Correlations { codes: vec![], matrix: vec![], with_parent: vec![], collinear: vec![] };
+/// let c = dti_core::methods::Correlations { codes: vec![], matrix: vec![], with_parent: vec![], collinear: vec![] };
 /// assert!(c.matrix.is_empty());
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -407,7 +407,7 @@ pub struct Correlations {
 /// the units of a result.
 ///
 /// ```
-/// # use dti_core::*;
+/// # use dti_core::{methods::*, *};
 /// let fw = Framework::builtin("vn-pdti-2022")?;
 /// let units: Vec<UnitRecord> = (0..5).map(|k| {
 ///     let v = 0.1 + 0.15 * k as f64;
@@ -439,7 +439,7 @@ pub fn correlations(
 /// [`score_records`](crate::score_records), a pipeline run).
 ///
 /// ```
-/// # use dti_core::*;
+/// # use dti_core::{methods::*, *};
 /// let fw = Framework::builtin("vn-pdti-2022")?;
 /// let units: Vec<UnitRecord> = (0..5).map(|k| {
 ///     let v = 0.1 + 0.15 * k as f64;

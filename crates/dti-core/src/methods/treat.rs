@@ -2,7 +2,7 @@
 //! (`composite-methods.md`, "Outlier treatment"; OECD/JRC Handbook 2008 §3; COINr `Treat`).
 //!
 //! Per indicator and period: the column passes if |skew| < 2 or kurtosis < 3.5 (skew and
-//! kurtosis as in [`summarise`](crate::summarise)). A failing column is winsorised one point
+//! kurtosis as in [`summarise`](crate::methods::summarise)). A failing column is winsorised one point
 //! at a time — for skew ≥ 0 the current maximum value(s) become the next-largest value, else
 //! the minimum value(s) become the next-smallest — re-testing after each step, up to a limit
 //! of points (default 5). If it still fails, the original values are log-transformed instead:
@@ -35,7 +35,7 @@ fn three_half() -> f64 {
 /// Treatment parameters.
 ///
 /// ```
-/// let t = dti_core::Treatment::default();
+/// let t = dti_core::methods::Treatment::default();
 /// assert_eq!((t.max_winsorised, t.skew, t.kurtosis), (5, 2.0, 3.5));
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -65,7 +65,7 @@ impl Default for Treatment {
 /// One value changed by winsorisation.
 ///
 /// ```
-/// let w = dti_core::Winsorised { row: 4, unit: "HN".into(), from: 95.0, to: 40.0 };
+/// let w = dti_core::methods::Winsorised { row: 4, unit: "HN".into(), from: 95.0, to: 40.0 };
 /// assert!(w.to < w.from);
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -83,7 +83,7 @@ pub struct Winsorised {
 /// What treatment did to one indicator in one period.
 ///
 /// ```
-/// let r = dti_core::TreatReport { indicator: "X".into(), period: None, skew: Some(0.1), kurtosis: Some(0.2),
+/// let r = dti_core::methods::TreatReport { indicator: "X".into(), period: None, skew: Some(0.1), kurtosis: Some(0.2),
 ///     passed: true, winsorised: vec![], log: false, skew_after: Some(0.1), kurtosis_after: Some(0.2) };
 /// assert!(r.passed);
 /// ```
@@ -124,7 +124,7 @@ impl Treatment {
     /// ```
     /// let mut x: Vec<f64> = (1..=20).map(f64::from).collect();
     /// x.push(1000.0); // one far outlier
-    /// let (y, changed, log) = dti_core::Treatment::default().treat_column(&x);
+    /// let (y, changed, log) = dti_core::methods::Treatment::default().treat_column(&x);
     /// assert_eq!(changed, vec![(20, 1000.0, 20.0)]);
     /// assert!(!log);
     /// assert_eq!(y[20], 20.0);
@@ -206,7 +206,7 @@ impl Treatment {
 /// report per indicator and period.
 ///
 /// ```
-/// # use dti_core::*;
+/// # use dti_core::{methods::*, *};
 /// let fw = Framework::from_json(r#"{"schema_version": 1, "id": "t", "name_vi": "T", "aggregate": {"method": "weighted_mean"},
 ///   "nodes": [{"code": "X", "name_vi": "X", "rule": {"type": "normalised", "normaliser": {"method": "min_max"}}}]}"#)?;
 /// let mut units: Vec<UnitRecord> = (1..=20).map(|k| UnitRecord::new(&format!("U{k}")).value("X", f64::from(k))).collect();

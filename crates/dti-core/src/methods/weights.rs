@@ -15,7 +15,7 @@ use crate::model::validate::{FrameworkError, Problem};
 /// A node's effective weight in the index.
 ///
 /// ```
-/// let w = dti_core::EffectiveWeight { code: "GOV".into(), share: 0.4, weight: 0.2 };
+/// let w = dti_core::methods::EffectiveWeight { code: "GOV".into(), share: 0.4, weight: 0.2 };
 /// assert_eq!(w.weight, 0.2);
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -61,7 +61,7 @@ impl FrameworkDef {
     /// reported.
     ///
     /// ```
-    /// use dti_core::{FrameworkDef, Supplement};
+    /// use dti_core::{model::Supplement, FrameworkDef};
     /// let mut def = FrameworkDef::builtin("vn-pdti-2025")?;
     /// let mut s = Supplement::default();
     /// s.max_points.insert("AWR".into(), 100.0);
@@ -119,7 +119,7 @@ impl FrameworkDef {
     /// [`Framework`]: components' max points must then sum to their parent's.
     ///
     /// ```
-    /// use dti_core::{Extension, FrameworkDef};
+    /// use dti_core::{model::Extension, FrameworkDef};
     /// let mut def = FrameworkDef::builtin("vn-pdti-2022")?;
     /// let ext = Extension::from_json(r#"{"schema_version": 1, "extends": "vn-pdti-2022",
     ///   "nodes": [{"code": "AWR.1", "parent": "AWR", "name_vi": "Thành phần", "max_points": 100, "rule": {"type": "yes_no"}}]}"#)?;
@@ -183,7 +183,7 @@ impl Framework {
     /// A built-in framework with unpublished parameters supplied.
     ///
     /// ```
-    /// use dti_core::{Framework, Supplement};
+    /// use dti_core::{model::Supplement, Framework};
     /// // Illustrative points only: the decision does not publish them.
     /// let s: Supplement = serde_json::from_str(r#"{"max_points": {
     ///   "AWR": 120, "INST": 120, "INFRA": 120, "HR": 120, "SEC": 120, "GOV": 160, "ECO": 120, "SOC": 120}}"#)?;
@@ -200,7 +200,7 @@ impl Framework {
     /// This framework with an extension's nodes and views added, validated.
     ///
     /// ```
-    /// use dti_core::{Extension, Framework};
+    /// use dti_core::{model::Extension, Framework};
     /// let ext = Extension::from_json(r#"{"schema_version": 1, "extends": "vn-pdti-2022",
     ///   "nodes": [{"code": "AWR.1", "parent": "AWR", "name_vi": "Thành phần", "max_points": 60, "rule": {"type": "yes_no"}}]}"#)?;
     /// // 60 ≠ AWR's 100 points: the components must add up to their main indicator.
@@ -217,7 +217,7 @@ impl Framework {
 /// Values for parameters a framework's source does not publish, by node code.
 ///
 /// ```
-/// let s: dti_core::Supplement = serde_json::from_str(r#"{"weights": {"CQS.AWR": 2}}"#)?;
+/// let s: dti_core::model::Supplement = serde_json::from_str(r#"{"weights": {"CQS.AWR": 2}}"#)?;
 /// assert_eq!(s.weights["CQS.AWR"], 2.0);
 /// # Ok::<(), serde_json::Error>(())
 /// ```
@@ -235,7 +235,7 @@ pub struct Supplement {
 /// Component indicators (and views) added under an existing framework's nodes.
 ///
 /// ```
-/// let ext = dti_core::Extension::from_json(r#"{"schema_version": 1, "extends": "vn-pdti-2022", "nodes": []}"#)?;
+/// let ext = dti_core::model::Extension::from_json(r#"{"schema_version": 1, "extends": "vn-pdti-2022", "nodes": []}"#)?;
 /// assert_eq!(ext.extends, "vn-pdti-2022");
 /// # Ok::<(), dti_core::FrameworkError>(())
 /// ```
@@ -266,7 +266,7 @@ impl Extension {
     /// Parses an extension from JSON.
     ///
     /// ```
-    /// assert!(dti_core::Extension::from_json("{}").is_err());
+    /// assert!(dti_core::model::Extension::from_json("{}").is_err());
     /// ```
     pub fn from_json(text: &str) -> Result<Extension, FrameworkError> {
         serde_json::from_str(text).map_err(|e| FrameworkError::Parse {
@@ -278,7 +278,7 @@ impl Extension {
     /// Parses an extension from TOML (feature `toml`).
     ///
     /// ```
-    /// let ext = dti_core::Extension::from_toml("schema_version = 1\nextends = \"vn-pdti-2022\"\nnodes = []\n")?;
+    /// let ext = dti_core::model::Extension::from_toml("schema_version = 1\nextends = \"vn-pdti-2022\"\nnodes = []\n")?;
     /// assert!(ext.nodes.is_empty());
     /// # Ok::<(), dti_core::FrameworkError>(())
     /// ```

@@ -904,7 +904,7 @@ mod tests {
             Imputation {
                 alternatives: vec![
                     None,
-                    Some(crate::Imputation::GroupMean {
+                    Some(crate::methods::Imputation::GroupMean {
                         group: "region".into(),
                     }),
                 ],

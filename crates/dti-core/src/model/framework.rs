@@ -15,14 +15,14 @@ use crate::model::validate::{validate, FrameworkError};
 /// The framework schema version this crate reads and writes.
 ///
 /// ```
-/// assert_eq!(dti_core::SCHEMA_VERSION, 1);
+/// assert_eq!(dti_core::model::SCHEMA_VERSION, 1);
 /// ```
 pub const SCHEMA_VERSION: u32 = 1;
 
 /// What to do when a unit reports no value for an indicator.
 ///
 /// ```
-/// use dti_core::MissingPolicy;
+/// use dti_core::model::MissingPolicy;
 /// let p: MissingPolicy = serde_json::from_str("\"renormalise\"")?;
 /// assert_eq!(p, MissingPolicy::Renormalise);
 /// # Ok::<(), serde_json::Error>(())
@@ -123,7 +123,7 @@ impl Aggregator {
 /// unless the node sets its own.
 ///
 /// ```
-/// let l: dti_core::LevelDef = serde_json::from_str(
+/// let l: dti_core::model::LevelDef = serde_json::from_str(
 ///     r#"{"depth": 1, "aggregate": {"method": "geometric_mean"}, "data_threshold": 0.66}"#)?;
 /// assert_eq!(l.aggregate, Some(dti_core::Aggregator::GeometricMean));
 /// # Ok::<(), serde_json::Error>(())
@@ -149,7 +149,7 @@ pub struct LevelDef {
 /// (at most `at` for direction −1).
 ///
 /// ```
-/// let s: dti_core::Step = serde_json::from_str(r#"{"at": 4, "points": 20}"#)?;
+/// let s: dti_core::model::Step = serde_json::from_str(r#"{"at": 4, "points": 20}"#)?;
 /// assert_eq!(s.points, 20.0);
 /// # Ok::<(), serde_json::Error>(())
 /// ```
@@ -165,7 +165,7 @@ pub struct Step {
 /// One category of a [`Rule::Levels`] rule: `label` earns `fraction` of the max points.
 ///
 /// ```
-/// let l: dti_core::Level = serde_json::from_str(r#"{"label": "deputy", "fraction": 0.5}"#)?;
+/// let l: dti_core::model::Level = serde_json::from_str(r#"{"label": "deputy", "fraction": 0.5}"#)?;
 /// assert_eq!(l.fraction, 0.5);
 /// # Ok::<(), serde_json::Error>(())
 /// ```
@@ -185,7 +185,7 @@ pub struct Level {
 /// (`dti-methodology.md`, "From a raw component value to points").
 ///
 /// ```
-/// use dti_core::Rule;
+/// use dti_core::model::Rule;
 /// let r: Rule = serde_json::from_str(r#"{"type": "yes_no"}"#)?;
 /// assert_eq!(r, Rule::YesNo);
 /// # Ok::<(), serde_json::Error>(())
@@ -235,7 +235,7 @@ impl Rule {
     /// The snake_case name of the rule type.
     ///
     /// ```
-    /// assert_eq!(dti_core::Rule::Percent.name(), "percent");
+    /// assert_eq!(dti_core::model::Rule::Percent.name(), "percent");
     /// ```
     pub fn name(&self) -> &'static str {
         match self {
@@ -252,7 +252,7 @@ impl Rule {
     /// Whether scoring this rule needs the whole cohort.
     ///
     /// ```
-    /// assert!(!dti_core::Rule::Ratio.is_cohort_relative());
+    /// assert!(!dti_core::model::Rule::Ratio.is_cohort_relative());
     /// ```
     pub fn is_cohort_relative(&self) -> bool {
         matches!(self, Rule::Normalised { .. })
@@ -263,8 +263,8 @@ impl Rule {
 /// measurement, survey).
 ///
 /// ```
-/// let s: dti_core::DataSource = serde_json::from_str("\"automatic\"")?;
-/// assert_eq!(s, dti_core::DataSource::Automatic);
+/// let s: dti_core::model::DataSource = serde_json::from_str("\"automatic\"")?;
+/// assert_eq!(s, dti_core::model::DataSource::Automatic);
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -281,7 +281,7 @@ pub enum DataSource {
 /// Descriptive metadata of an indicator; not used in scoring.
 ///
 /// ```
-/// let m: dti_core::IndicatorMeta = serde_json::from_str(r#"{"unit": "meetings"}"#)?;
+/// let m: dti_core::model::IndicatorMeta = serde_json::from_str(r#"{"unit": "meetings"}"#)?;
 /// assert_eq!(m.unit.as_deref(), Some("meetings"));
 /// # Ok::<(), serde_json::Error>(())
 /// ```
@@ -311,8 +311,8 @@ impl IndicatorMeta {
 /// A node parameter that a framework's source does not publish.
 ///
 /// ```
-/// let p: dti_core::Param = serde_json::from_str("\"max_points\"")?;
-/// assert_eq!(p, dti_core::Param::MaxPoints);
+/// let p: dti_core::model::Param = serde_json::from_str("\"max_points\"")?;
+/// assert_eq!(p, dti_core::model::Param::MaxPoints);
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -329,7 +329,7 @@ impl Param {
     /// The schema name.
     ///
     /// ```
-    /// assert_eq!(dti_core::Param::Weight.name(), "weight");
+    /// assert_eq!(dti_core::model::Param::Weight.name(), "weight");
     /// ```
     pub fn name(self) -> &'static str {
         match self {
@@ -351,7 +351,7 @@ fn is_default_direction(d: &i8) -> bool {
 /// indicator or a criterion. Nodes without children are leaves and carry a [`Rule`].
 ///
 /// ```
-/// let n: dti_core::NodeDef = serde_json::from_str(r#"{
+/// let n: dti_core::model::NodeDef = serde_json::from_str(r#"{
 ///     "code": "AWR.1", "parent": "AWR", "name_vi": "Số cuộc họp", "name_en": "Meetings",
 ///     "max_points": 20, "rule": {"type": "steps", "steps": [{"at": 1, "points": 5}, {"at": 4, "points": 20}]}
 /// }"#)?;
@@ -393,7 +393,7 @@ pub struct NodeDef {
     #[serde(default, skip_serializing_if = "IndicatorMeta::is_empty")]
     pub meta: IndicatorMeta,
     /// Parameters the source does not publish (see [`Param`]); supply them with a
-    /// [`Supplement`](crate::Supplement).
+    /// [`Supplement`](crate::model::Supplement).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unpublished: Vec<Param>,
 }
@@ -402,7 +402,7 @@ impl NodeDef {
     /// A node with a code, parent and names, everything else at its default.
     ///
     /// ```
-    /// let n = dti_core::NodeDef::new("A", None, "Nền tảng", "Foundation");
+    /// let n = dti_core::model::NodeDef::new("A", None, "Nền tảng", "Foundation");
     /// assert_eq!(n.code, "A");
     /// ```
     pub fn new(code: &str, parent: Option<&str>, name_vi: &str, name_en: &str) -> Self {
@@ -428,7 +428,7 @@ impl NodeDef {
 /// / (500 + activity max)).
 ///
 /// ```
-/// let v: dti_core::ViewDef = serde_json::from_str(
+/// let v: dti_core::model::ViewDef = serde_json::from_str(
 ///     r#"{"code": "CQS", "name_vi": "Chính quyền số", "name_en": "Digital government", "nodes": ["F", "A1"]}"#)?;
 /// assert_eq!(v.nodes.len(), 2);
 /// # Ok::<(), serde_json::Error>(())
@@ -453,7 +453,7 @@ pub struct ViewDef {
 /// [`Framework::new`], which validates it.
 ///
 /// ```
-/// use dti_core::{FrameworkDef, NodeDef, Framework};
+/// use dti_core::{model::NodeDef, FrameworkDef, Framework};
 /// let mut def = FrameworkDef::new("toy", "Chỉ số thử", "Toy index");
 /// let mut a = NodeDef::new("A", None, "Chỉ số A", "Indicator A");
 /// a.max_points = Some(60.0);

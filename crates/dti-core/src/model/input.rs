@@ -102,7 +102,7 @@ impl fmt::Display for Value {
 /// appraised value when present and reports both.
 ///
 /// ```
-/// let a: dti_core::Assessed = serde_json::from_str(r#"{"self": 4, "appraised": 3}"#)?;
+/// let a: dti_core::model::Assessed = serde_json::from_str(r#"{"self": 4, "appraised": 3}"#)?;
 /// assert_eq!(a.appraised, Some(dti_core::Value::Number(3.0)));
 /// # Ok::<(), serde_json::Error>(())
 /// ```

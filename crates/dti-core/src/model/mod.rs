@@ -11,3 +11,18 @@ pub(crate) mod registry;
 pub(crate) mod result;
 pub(crate) mod rules;
 pub(crate) mod validate;
+
+pub use builtin::{builtin_ids, Extension, Supplement};
+pub use framework::{
+    Aggregator, DataSource, Framework, FrameworkDef, IndicatorMeta, Level, LevelDef, MissingPolicy,
+    NodeDef, Param, Rule, Step, ViewDef, SCHEMA_VERSION,
+};
+pub use input::{Assessed, Entry, UnitRecord, Value};
+pub use registry::{
+    find_province, merger_2025, province_named, provinces, Era, LookupError, Province,
+};
+pub use result::{
+    AssessedScore, CohortScores, Explanation, LeafExplanation, NodeScore, Opportunity, Status,
+    UnitKey, UnitScore, ViewScore,
+};
+pub use validate::{FrameworkError, Problem};

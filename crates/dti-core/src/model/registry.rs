@@ -17,8 +17,8 @@ const MERGER_2025: &str = include_str!("../../data/registry/merger-2025.csv");
 /// Which map of provinces.
 ///
 /// ```
-/// assert_eq!(dti_core::provinces(dti_core::Era::Pre2025).len(), 63);
-/// assert_eq!(dti_core::provinces(dti_core::Era::From2025).len(), 34);
+/// assert_eq!(dti_core::model::provinces(dti_core::Era::Pre2025).len(), 63);
+/// assert_eq!(dti_core::model::provinces(dti_core::Era::From2025).len(), 34);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -43,7 +43,7 @@ impl Era {
 /// ```
 /// let p = dti_core::find_province("vinh phuc", dti_core::Era::Pre2025)?;
 /// assert_eq!((p.code.as_str(), p.name_vi.as_str(), p.gso_code), ("vinh-phuc", "Vĩnh Phúc", Some(26)));
-/// # Ok::<(), dti_core::LookupError>(())
+/// # Ok::<(), dti_core::model::LookupError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Province {
@@ -118,7 +118,7 @@ fn parse(text: &str, era: Era) -> Vec<Province> {
 /// Every province of an era, in the order of the official list.
 ///
 /// ```
-/// let first = &dti_core::provinces(dti_core::Era::Pre2025)[0];
+/// let first = &dti_core::model::provinces(dti_core::Era::Pre2025)[0];
 /// assert_eq!(first.name_vi, "Hà Nội");
 /// ```
 pub fn provinces(era: Era) -> &'static [Province] {
@@ -141,7 +141,7 @@ pub fn provinces(era: Era) -> &'static [Province] {
 /// assert_eq!(find_province("DAK LAK", Era::Pre2025)?.name_vi, "Đắk Lắk");
 /// assert_eq!(find_province("ba-ria-vung-tau", Era::Pre2025)?.gso_code, Some(77));
 /// assert_eq!(find_province("26", Era::Pre2025)?.name_vi, "Vĩnh Phúc");
-/// # Ok::<(), dti_core::LookupError>(())
+/// # Ok::<(), dti_core::model::LookupError>(())
 /// ```
 pub fn find_province(query: &str, era: Era) -> Result<&'static Province, LookupError> {
     let all = provinces(era);
@@ -173,7 +173,7 @@ pub fn find_province(query: &str, era: Era) -> Result<&'static Province, LookupE
 /// [`find_province`] and the command line's reading of published tables).
 ///
 /// ```
-/// use dti_core::{province_named, Era};
+/// use dti_core::{model::province_named, Era};
 /// assert_eq!(province_named("TP. Hồ Chí Minh", Era::Pre2025).map(|p| p.code.as_str()), Some("ho-chi-minh"));
 /// assert_eq!(province_named("ha-noi", Era::From2025).map(|p| p.name_vi.as_str()), Some("Hà Nội"));
 /// assert!(province_named("Atlantis", Era::Pre2025).is_none());
@@ -207,7 +207,7 @@ pub fn province_named(query: &str, era: Era) -> Option<&'static Province> {
 
 /// The 2025 merger as a [`MergeMap`] over province codes: each of the 34 provinces from the
 /// former provinces it was formed from (Resolution 202/2025/QH15). Names are kept in
-/// [`MergeGroup::name`](crate::MergeGroup::name).
+/// [`MergeGroup::name`](crate::analyses::MergeGroup::name).
 ///
 /// ```
 /// let map = dti_core::merger_2025();

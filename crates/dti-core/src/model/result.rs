@@ -11,7 +11,7 @@ use crate::model::input::Value;
 /// How a node's score came about.
 ///
 /// ```
-/// assert_eq!(serde_json::to_string(&dti_core::Status::Covered)?, "\"covered\"");
+/// assert_eq!(serde_json::to_string(&dti_core::model::Status::Covered)?, "\"covered\"");
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -32,7 +32,7 @@ pub enum Status {
 /// One side of a self-assessed / appraised pair, as reported and as scored.
 ///
 /// ```
-/// let s = dti_core::AssessedScore { input: dti_core::Value::Number(3.0), value: Some(0.75), points: Some(15.0) };
+/// let s = dti_core::model::AssessedScore { input: dti_core::Value::Number(3.0), value: Some(0.75), points: Some(15.0) };
 /// assert_eq!(s.points, Some(15.0));
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -101,7 +101,7 @@ pub struct ViewScore {
 /// One leaf of a unit's explanation (a scored leaf, or a node whose value was given).
 ///
 /// ```
-/// let l = dti_core::LeafExplanation { code: "A".into(), value: Some(0.5), points: Some(20.0),
+/// let l = dti_core::model::LeafExplanation { code: "A".into(), value: Some(0.5), points: Some(20.0),
 ///     max_points: Some(40.0), lost: Some(20.0), contribution: Some(20.0), gain: Some(20.0) };
 /// assert_eq!(l.lost, Some(20.0));
 /// ```
@@ -130,7 +130,7 @@ pub struct LeafExplanation {
 /// An improvement opportunity: a leaf and what reaching its maximum would add to the total.
 ///
 /// ```
-/// let o = dti_core::Opportunity { code: "GOV".into(), gain: 80.0 };
+/// let o = dti_core::model::Opportunity { code: "GOV".into(), gain: 80.0 };
 /// assert_eq!(o.gain, 80.0);
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -144,7 +144,7 @@ pub struct Opportunity {
 /// Why a unit scored what it did.
 ///
 /// ```
-/// # use dti_core::*;
+/// # use dti_core::{model::Opportunity, *};
 /// let fw = Framework::from_json(r#"{"schema_version": 1, "id": "t", "name_vi": "T", "nodes": [
 ///   {"code": "A", "name_vi": "A", "max_points": 40}, {"code": "B", "name_vi": "B", "max_points": 60}]}"#)?;
 /// let s = fw.score(&[UnitRecord::new("X").value("A", 0.5).value("B", 0.5)])?;
@@ -233,7 +233,7 @@ impl UnitScore {
 /// Identifies an input record.
 ///
 /// ```
-/// let k = dti_core::UnitKey { row: 3, unit: "HN".into(), period: Some(2022) };
+/// let k = dti_core::model::UnitKey { row: 3, unit: "HN".into(), period: Some(2022) };
 /// assert_eq!(k.row, 3);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -290,7 +290,7 @@ impl CohortScores {
     /// A unit by what a person would type — the one resolver behind `dti explain`,
     /// [`explain_unit`](crate::explain_unit) and the WASM package's `explainUnit`: its id
     /// exactly; else its id or display name up to case, diacritics and spacing
-    /// ([`name_key`](crate::name_key)); else a province's name or code in the registry (either
+    /// ([`name_key`](crate::text::name_key)); else a province's name or code in the registry (either
     /// era: "TP. Hồ Chí Minh" finds the unit `ho-chi-minh`). Within `period` (`None`: the
     /// unit's latest period).
     ///
