@@ -1,23 +1,220 @@
 //! Property tests: invariants a user relies on, over random frameworks and cohorts.
 //!
-//! Each case draws a seed; a small deterministic generator turns it into a framework (random
-//! tree of depth 2–3, every rule type, both directions, points sums and weighted means,
-//! policies `zero` and `renormalise`, views) and a cohort of valid inputs. proptest keeps
-//! failing seeds in `proptest-regressions/`.
+//! Inputs are drawn structurally with proptest strategies ([`cases`]): a framework spec
+//! (groups, their children — leaves or subgroups of leaves —, each leaf's rule, max points,
+//! weight and direction, the aggregators, the missing-data policy, views) and a cohort (how
+//! many units, which leaves each reports and the draw behind each value). A failure shrinks
+//! to fewer groups, children, leaves and units and simpler rules; proptest keeps failing
+//! cases in `proptest-regressions/`.
 
-use dti_core::{model::Rule, CohortScores, Entry, Framework, ScoreOptions, UnitRecord, Value};
-use dti_tests::{gen_framework, gen_value, Rng};
+use dti_core::model::{Level, MissingPolicy, NodeDef, Rule, Step, ViewDef};
+use dti_core::{
+    Aggregator, CohortScores, Entry, Framework, FrameworkDef, Normaliser, ScoreOptions, UnitRecord,
+    Value,
+};
+use dti_tests::{gen_value, Rng};
 use proptest::prelude::*;
 
-fn gen_units(rng: &mut Rng, fw: &Framework, m: usize) -> Vec<UnitRecord> {
-    (0..m)
-        .map(|u| {
+/// One leaf: its rule (0 value, 1 ratio, 2 percent, 3 steps, 4 levels, 5 yes/no,
+/// 6 normalised: min-max, 7 percentile rank, 8 distance to max), max points, weight, and
+/// whether lower is better (where the rule allows it).
+#[derive(Debug, Clone)]
+struct LeafSpec {
+    rule: u8,
+    max: u8,
+    weight: f64,
+    lower_is_better: bool,
+}
+
+/// A group's child: a leaf, or a subgroup of leaves.
+#[derive(Debug, Clone)]
+enum ChildSpec {
+    Leaf(LeafSpec),
+    Sub(GroupHead, Vec<LeafSpec>),
+}
+
+/// How a group aggregates: a weighted mean (with declared max points) or a points sum.
+#[derive(Debug, Clone)]
+struct GroupHead {
+    mean: bool,
+    max: u8,
+    weight: f64,
+}
+
+#[derive(Debug, Clone)]
+struct FrameworkSpec {
+    renormalise: bool,
+    mean_root: bool,
+    groups: Vec<(GroupHead, Vec<ChildSpec>)>,
+    /// Lengths of consecutive views over the top-level groups.
+    views: Vec<usize>,
+}
+
+/// A drawn case: the framework and the cohort.
+#[derive(Debug, Clone)]
+struct Case {
+    fw: Framework,
+    units: Vec<UnitRecord>,
+}
+
+fn leaf_spec(cohort_relative: bool) -> impl Strategy<Value = LeafSpec> {
+    let rules: u8 = if cohort_relative { 9 } else { 6 };
+    (0..rules, 1u8..=50, 0.5f64..3.0, any::<bool>()).prop_map(|(rule, max, weight, lower)| {
+        LeafSpec {
+            rule,
+            max,
+            weight,
+            lower_is_better: lower,
+        }
+    })
+}
+
+fn head() -> impl Strategy<Value = GroupHead> {
+    (any::<bool>(), 10u8..100, 0.5f64..3.0).prop_map(|(mean, max, weight)| GroupHead {
+        mean,
+        max,
+        weight,
+    })
+}
+
+fn framework_spec(cohort_relative: bool) -> impl Strategy<Value = FrameworkSpec> {
+    let child = prop_oneof![
+        3 => leaf_spec(cohort_relative).prop_map(ChildSpec::Leaf),
+        2 => (head(), prop::collection::vec(leaf_spec(cohort_relative), 1..=3))
+            .prop_map(|(h, leaves)| ChildSpec::Sub(h, leaves)),
+    ];
+    let group = (head(), prop::collection::vec(child, 1..=4));
+    (
+        any::<bool>(),
+        any::<bool>(),
+        prop::collection::vec(group, 1..=3),
+        prop::collection::vec(1usize..=3, 0..=3),
+    )
+        .prop_map(|(renormalise, mean_root, groups, views)| FrameworkSpec {
+            renormalise,
+            mean_root,
+            groups,
+            views,
+        })
+}
+
+fn group_node(code: &str, parent: Option<&str>, h: &GroupHead) -> NodeDef {
+    let mut n = NodeDef::new(code, parent, "Nhóm", "Group");
+    n.weight = Some(h.weight);
+    if h.mean {
+        // A weighted mean has no points of its own: declare them so a points-sum parent works.
+        n.aggregate = Some(Aggregator::WeightedMean);
+        n.max_points = Some(f64::from(h.max));
+    } else {
+        n.aggregate = Some(Aggregator::PointsSum);
+    }
+    n
+}
+
+fn leaf_node(no: &mut usize, parent: &str, l: &LeafSpec) -> NodeDef {
+    *no += 1;
+    let mut n = NodeDef::new(&format!("L{no}"), Some(parent), "Chỉ số", "Indicator");
+    let max = f64::from(l.max);
+    n.max_points = Some(max);
+    n.weight = Some(l.weight);
+    n.rule = Some(match l.rule {
+        0 => Rule::Value,
+        1 => Rule::Ratio,
+        2 => Rule::Percent,
+        3 => Rule::Steps {
+            steps: (1..=3)
+                .map(|k| Step {
+                    at: k as f64,
+                    points: max * k as f64 / 3.0,
+                })
+                .collect(),
+        },
+        4 => Rule::Levels {
+            levels: [("a", 1.0), ("b", 0.5), ("c", 0.0)]
+                .iter()
+                .map(|&(l, f)| Level {
+                    label: l.into(),
+                    fraction: f,
+                })
+                .collect(),
+        },
+        5 => Rule::YesNo,
+        r => Rule::Normalised {
+            normaliser: Some(match r {
+                6 => Normaliser::MinMax { l: 0.0, u: 1.0 },
+                7 => Normaliser::PercentileRank,
+                _ => Normaliser::DistanceToMax,
+            }),
+        },
+    });
+    // Levels have no direction; steps tables here rise with the value (direction +1).
+    if l.lower_is_better && !matches!(l.rule, 3 | 4) {
+        n.direction = -1;
+    }
+    n
+}
+
+fn build(spec: &FrameworkSpec) -> FrameworkDef {
+    let mut def = FrameworkDef::new("prop", "Thử nghiệm", "Property test");
+    def.missing = if spec.renormalise {
+        MissingPolicy::Renormalise
+    } else {
+        MissingPolicy::Zero
+    };
+    def.aggregate = if spec.mean_root {
+        Aggregator::WeightedMean
+    } else {
+        Aggregator::PointsSum
+    };
+    let mut leaf_no = 0;
+    let mut tops = Vec::new();
+    for (g, (h, children)) in spec.groups.iter().enumerate() {
+        let code = format!("G{g}");
+        def.nodes.push(group_node(&code, None, h));
+        tops.push(code.clone());
+        for (c, child) in children.iter().enumerate() {
+            match child {
+                ChildSpec::Leaf(l) => def.nodes.push(leaf_node(&mut leaf_no, &code, l)),
+                ChildSpec::Sub(sh, leaves) => {
+                    let sub = format!("{code}.{c}");
+                    def.nodes.push(group_node(&sub, Some(&code), sh));
+                    for l in leaves {
+                        def.nodes.push(leaf_node(&mut leaf_no, &sub, l));
+                    }
+                }
+            }
+        }
+    }
+    // Views over disjoint runs of top-level groups.
+    let mut start = 0;
+    for &len in &spec.views {
+        if start + len > tops.len() {
+            break;
+        }
+        def.views.push(ViewDef {
+            code: format!("V{start}"),
+            name_vi: "Góc nhìn".into(),
+            name_en: "View".into(),
+            nodes: tops[start..start + len].to_vec(),
+        });
+        start += len;
+    }
+    def
+}
+
+/// A cohort for `fw`: per unit and leaf, whether it is reported and the draw its valid value
+/// comes from (cohort-relative leaves are always reported, so no column has a zero range).
+fn cohort(fw: &Framework, draws: &[Vec<(bool, u64)>]) -> Vec<UnitRecord> {
+    let leaves: Vec<_> = fw.leaves().cloned().collect();
+    draws
+        .iter()
+        .enumerate()
+        .map(|(u, row)| {
             let mut rec = UnitRecord::new(&format!("U{u}"));
-            for leaf in fw.leaves() {
+            for (leaf, &(reported, draw)) in leaves.iter().zip(row) {
                 let rule = leaf.rule.clone().unwrap_or_default();
-                // Cohort-relative leaves are always reported, so no column has a zero range.
-                if rule.is_cohort_relative() || rng.chance(0.85) {
-                    rec = rec.value(&leaf.code, gen_value(rng, &rule));
+                if rule.is_cohort_relative() || reported {
+                    rec = rec.value(&leaf.code, gen_value(&mut Rng(draw), &rule));
                 }
             }
             rec
@@ -25,13 +222,25 @@ fn gen_units(rng: &mut Rng, fw: &Framework, m: usize) -> Vec<UnitRecord> {
         .collect()
 }
 
-fn case(seed: u64, cohort_relative: bool) -> (Framework, Vec<UnitRecord>) {
-    let mut rng = Rng(seed);
-    let def = gen_framework(&mut rng, cohort_relative);
-    let fw = Framework::new(def).unwrap_or_else(|e| panic!("generated framework invalid: {e}"));
-    let m = 2 + rng.below(10) as usize;
-    let units = gen_units(&mut rng, &fw, m);
-    (fw, units)
+/// Drawn cases: a framework (cohort-relative rules allowed when `cohort_relative`) and 2–11
+/// units reporting about 85 % of their leaves.
+fn cases(cohort_relative: bool) -> impl Strategy<Value = Case> {
+    framework_spec(cohort_relative).prop_flat_map(|spec| {
+        let fw = Framework::new(build(&spec))
+            .unwrap_or_else(|e| panic!("generated framework invalid: {e}"));
+        let n = fw.leaves().count();
+        let entry = (prop::bool::weighted(0.85), any::<u64>());
+        let rows = prop::collection::vec(prop::collection::vec(entry, n), 2..12);
+        (Just(fw), rows).prop_map(|(fw, rows)| {
+            let units = cohort(&fw, &rows);
+            Case { fw, units }
+        })
+    })
+}
+
+/// Cases with and without cohort-relative rules.
+fn any_case() -> impl Strategy<Value = Case> {
+    any::<bool>().prop_flat_map(cases)
 }
 
 fn score(fw: &Framework, units: &[UnitRecord]) -> CohortScores {
@@ -78,8 +287,8 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
 
     #[test]
-    fn values_and_points_stay_within_bounds(seed in any::<u64>(), rel in any::<bool>()) {
-        let (fw, units) = case(seed, rel);
+    fn values_and_points_stay_within_bounds(c in any_case()) {
+        let Case { fw, units } = c;
         let s = score(&fw, &units);
         for u in 0..s.units.len() {
             for (v, p, m) in all_scores(&s, u) {
@@ -94,8 +303,8 @@ proptest! {
     }
 
     #[test]
-    fn raising_an_indicator_moves_scores_its_way(seed in any::<u64>(), rel in any::<bool>(), pick in any::<u64>()) {
-        let (fw, mut units) = case(seed, rel);
+    fn raising_an_indicator_moves_scores_its_way(c in any_case(), pick in any::<u64>()) {
+        let Case { fw, mut units } = c;
         let before = score(&fw, &units);
         let u = (pick % units.len() as u64) as usize;
         let leaves: Vec<_> = fw.leaves().cloned().collect();
@@ -114,8 +323,8 @@ proptest! {
     }
 
     #[test]
-    fn ranks_are_competition_ranks(seed in any::<u64>(), rel in any::<bool>()) {
-        let (fw, units) = case(seed, rel);
+    fn ranks_are_competition_ranks(c in any_case()) {
+        let Case { fw, units } = c;
         let s = score(&fw, &units);
         let columns = all_scores(&s, 0).len();
         let ranks = |u: usize| -> Vec<Option<u32>> {
@@ -142,8 +351,8 @@ proptest! {
     }
 
     #[test]
-    fn unit_order_and_ids_do_not_change_scores(seed in any::<u64>(), rel in any::<bool>(), rot in any::<usize>()) {
-        let (fw, units) = case(seed, rel);
+    fn unit_order_and_ids_do_not_change_scores(c in any_case(), rot in any::<usize>()) {
+        let Case { fw, units } = c;
         let s = score(&fw, &units);
         let k = rot % units.len();
         let mut moved: Vec<UnitRecord> = units.clone();
@@ -163,8 +372,8 @@ proptest! {
     }
 
     #[test]
-    fn json_and_toml_round_trips_are_exact(seed in any::<u64>(), rel in any::<bool>()) {
-        let (fw, units) = case(seed, rel);
+    fn json_and_toml_round_trips_are_exact(c in any_case()) {
+        let Case { fw, units } = c;
         prop_assert_eq!(&Framework::from_json(&fw.to_json()).unwrap(), &fw);
         prop_assert_eq!(&Framework::from_toml(&fw.to_toml()).unwrap(), &fw);
         let units_back: Vec<UnitRecord> = serde_json::from_str(&serde_json::to_string(&units).unwrap()).unwrap();
@@ -175,8 +384,8 @@ proptest! {
     }
 
     #[test]
-    fn cohort_equals_one_by_one_without_cohort_relative_rules(seed in any::<u64>()) {
-        let (fw, units) = case(seed, false);
+    fn cohort_equals_one_by_one_without_cohort_relative_rules(c in cases(false)) {
+        let Case { fw, units } = c;
         prop_assert!(!fw.is_cohort_relative());
         let s = score(&fw, &units);
         for (u, rec) in units.iter().enumerate() {
@@ -186,19 +395,15 @@ proptest! {
     }
 }
 
-#[test]
-fn explanation_contributions_add_up_to_the_total() {
-    for seed in 0..200u64 {
-        let (fw, units) = case(seed, seed % 2 == 0);
-        let s = fw
-            .score_with(&units, &ScoreOptions::default())
-            .expect("valid");
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    #[test]
+    fn explanation_contributions_add_up_to_the_total(c in any_case()) {
+        let Case { fw, units } = c;
+        let s = fw.score_with(&units, &ScoreOptions::default()).expect("valid");
         for unit in &s.units {
-            let total = if unit.points.is_some() {
-                unit.points
-            } else {
-                unit.value
-            };
+            let total = if unit.points.is_some() { unit.points } else { unit.value };
             let Some(total) = total else { continue };
             let sum: f64 = unit
                 .explanation
@@ -208,9 +413,9 @@ fn explanation_contributions_add_up_to_the_total() {
                 .iter()
                 .filter_map(|l| l.contribution)
                 .sum();
-            assert!(
+            prop_assert!(
                 (sum - total).abs() <= 1e-9 * total.abs().max(1.0),
-                "seed {seed}, unit {}: contributions {sum} vs total {total}",
+                "unit {}: contributions {sum} vs total {total}",
                 unit.unit
             );
         }
@@ -221,8 +426,8 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
 
     #[test]
-    fn effective_weights_of_the_leaves_sum_to_one(seed in any::<u64>(), rel in any::<bool>()) {
-        let (fw, _) = case(seed, rel);
+    fn effective_weights_of_the_leaves_sum_to_one(c in any_case()) {
+        let fw = c.fw;
         let sum: f64 = fw
             .effective_weights()
             .iter()
@@ -237,8 +442,8 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
 
     #[test]
-    fn the_empty_scenario_reproduces_the_baseline(seed in any::<u64>(), rel in any::<bool>()) {
-        let (fw, units) = case(seed, rel);
+    fn the_empty_scenario_reproduces_the_baseline(c in any_case()) {
+        let Case { fw, units } = c;
         let (fw2, units2) = dti_core::analyses::Scenario::default().apply(&fw, &units).unwrap();
         prop_assert_eq!(&fw2, &fw);
         prop_assert_eq!(score(&fw2, &units2), score(&fw, &units));

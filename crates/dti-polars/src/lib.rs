@@ -1295,7 +1295,7 @@ pub fn read_csv_str(text: &str) -> Result<DataFrame, String> {
         }
         for (c, col) in cells.iter_mut().enumerate() {
             let v = rec.get(c).unwrap_or("");
-            col.push((!v.is_empty() && !v.eq_ignore_ascii_case("na")).then(|| v.to_owned()));
+            col.push((!dti_core::io::is_missing(v)).then(|| v.to_owned()));
         }
     }
     let cols = header

@@ -203,7 +203,7 @@ fn parse_csv(table: &str, text: &str, problems: &mut Vec<TableProblem>) -> Csv {
 }
 
 fn is_na(s: &str) -> bool {
-    s.is_empty() || s.eq_ignore_ascii_case("NA")
+    super::is_missing(s)
 }
 
 /// Reads the two tables. Every structural problem (unknown parent, gap in levels, duplicate

@@ -46,10 +46,10 @@ impl Value {
     /// assert_eq!(Value::from_text("chairman"), Some(Value::Label("chairman".into())));
     /// ```
     pub fn from_text(s: &str) -> Option<Value> {
-        let t = s.trim();
-        if t.is_empty() || t.eq_ignore_ascii_case("na") {
+        if crate::io::is_missing(s) {
             return None;
         }
+        let t = s.trim();
         if let Ok(x) = t.parse::<f64>() {
             return Some(Value::Number(x));
         }
