@@ -170,7 +170,7 @@ fn comparison_reports_shifts_and_rank_agreement() {
     let s = &cmp.summaries[0];
     assert_eq!((s.units, s.changed), (63, 2));
     assert!((s.mean_abs_rank_shift - 2.0 / 63.0).abs() < 1e-12);
-    assert_eq!(s.top_k[0], (3, 1.0));
+    assert_eq!((s.top_k[0].k, s.top_k[0].share), (3, 1.0));
     // Kendall: one discordant pair of 63·62/2.
     let pairs = 63.0 * 62.0 / 2.0;
     assert!((s.kendall.unwrap() - (pairs - 2.0) / pairs).abs() < 1e-12);
@@ -540,8 +540,8 @@ fn spec_counts_are_bounded() {
 #[test]
 fn sobol_variance_is_the_sample_variance() {
     let s = sobol_indices(&[1.0, 3.0], &[2.0, 6.0], &[vec![1.0, 6.0]]);
-    assert!((s[0].0 - 27.0 / 14.0).abs() < 1e-12, "{}", s[0].0);
-    assert!((s[0].1 - 27.0 / 56.0).abs() < 1e-12, "{}", s[0].1);
+    assert!((s[0].first_order - 27.0 / 14.0).abs() < 1e-12, "{:?}", s[0]);
+    assert!((s[0].total - 27.0 / 56.0).abs() < 1e-12, "{:?}", s[0]);
 }
 
 /// A Saltelli design replayed through `sensitivity_design` gives the indices of the seeded
@@ -612,7 +612,8 @@ fn sobol_estimators_recover_the_ishigami_indices() {
         .collect();
     let s = sobol_indices(&ya, &yb, &yab);
     let want = [(0.3139, 0.5576), (0.4424, 0.4424), (0.0, 0.2437)];
-    for (i, ((s1, st), (w1, wt))) in s.iter().zip(want).enumerate() {
+    for (i, (e, (w1, wt))) in s.iter().zip(want).enumerate() {
+        let (s1, st) = (e.first_order, e.total);
         assert!((s1 - w1).abs() < 0.03, "S{} = {s1}, want {w1}", i + 1);
         assert!((st - wt).abs() < 0.03, "ST{} = {st}, want {wt}", i + 1);
     }
@@ -638,10 +639,11 @@ fn a_linear_model_has_its_squared_normalised_coefficients() {
                 .collect()
         })
         .collect();
-    for ((s1, st), c) in sobol_indices(&ya, &yb, &yab)
+    for (e, c) in sobol_indices(&ya, &yb, &yab)
         .into_iter()
         .zip([1.0, 4.0, 9.0])
     {
+        let (s1, st) = (e.first_order, e.total);
         assert!(
             (s1 - c / 14.0).abs() < 0.03 && (st - c / 14.0).abs() < 0.03,
             "{s1} {st} vs {}",

@@ -571,7 +571,7 @@ fn treatment_winsorises_then_logs() {
     // → 20: three points, and the column passes.
     let mut x: Vec<f64> = (1..=20).map(f64::from).collect();
     x.extend([500.0, 1000.0]);
-    let (y, changed, log) = t.treat_column(&x);
+    let (y, changed, log) = moved(t.treat_column(&x));
     assert!(!log);
     assert_eq!(changed, vec![(21, 1000.0, 20.0), (20, 500.0, 20.0)]);
     assert_eq!(y[20..], [20.0, 20.0]);
@@ -581,7 +581,7 @@ fn treatment_winsorises_then_logs() {
         max_winsorised: 1,
         ..Treatment::default()
     };
-    let (y, changed, log) = one.treat_column(&x);
+    let (y, changed, log) = moved(one.treat_column(&x));
     assert!(log && changed.is_empty());
     let shift = 0.01 * (1000.0 - 1.0);
     for (a, b) in y.iter().zip(&x) {
@@ -589,7 +589,7 @@ fn treatment_winsorises_then_logs() {
     }
     // A well-behaved column passes untouched.
     let ok: Vec<f64> = (1..=10).map(f64::from).collect();
-    assert_eq!(t.treat_column(&ok), (ok.clone(), vec![], false));
+    assert_eq!(moved(t.treat_column(&ok)), (ok.clone(), vec![], false));
 }
 
 /// COINr's `a_amean` divides the weights by their sum first, then sums w·x: with weights 1
@@ -633,12 +633,18 @@ fn weighted_mean_divides_the_weights_first_as_coinr() {
 
 /// fixtures/treat-sobol/README.md: COINr counts the points at the top after the latest
 /// step (1, 2, 3, 4), not every move (1 + 2 + 3 = 6), so it winsorises four points to 28.
+/// A treated column as (values, (position, from, to) per moved value, log-transformed).
+fn moved(t: dti_core::methods::TreatedColumn) -> (Vec<f64>, Vec<(usize, f64, f64)>, bool) {
+    let m = t.moved.iter().map(|m| (m.position, m.from, m.to)).collect();
+    (t.values, m, t.log)
+}
+
 #[test]
 fn winsorisation_counts_points_as_coinr() {
     use dti_core::methods::Treatment;
     let mut x: Vec<f64> = (1..=28).map(f64::from).collect();
     x.extend([168.0, 170.0, 174.0, 206.0]);
-    let (y, changed, log) = Treatment::default().treat_column(&x);
+    let (y, changed, log) = moved(Treatment::default().treat_column(&x));
     assert!(!log, "the column is winsorised, not log-transformed");
     assert_eq!(y[28..], [28.0, 28.0, 28.0, 28.0]);
     assert_eq!(y[..28], x[..28]);
@@ -659,12 +665,12 @@ fn winsorisation_counts_points_as_coinr() {
         max_winsorised: 3,
         ..Treatment::default()
     };
-    assert!(three.treat_column(&x).2);
+    assert!(three.treat_column(&x).log);
     let four = Treatment {
         max_winsorised: 4,
         ..Treatment::default()
     };
-    assert!(!four.treat_column(&x).2);
+    assert!(!four.treat_column(&x).log);
 }
 
 proptest! {

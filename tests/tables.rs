@@ -56,7 +56,7 @@ fn the_toy_index_matches_its_hand_computation() {
     }
     assert!(errors.is_empty(), "{}", errors.join("\n"));
     // The pipeline kept every data set: Raw, Denominated, Normalised.
-    let names: Vec<&str> = run.data.iter().map(|(n, _)| n.as_str()).collect();
+    let names: Vec<&str> = run.data.iter().map(|d| d.name.as_str()).collect();
     assert_eq!(names, ["Raw", "Denominated", "Normalised"]);
 }
 
@@ -108,7 +108,7 @@ fn pipeline_steps_run_in_order_and_report() {
         ..Pipeline::default()
     };
     let run = run_pipeline(&toy(), &p).unwrap();
-    let names: Vec<&str> = run.data.iter().map(|(n, _)| n.as_str()).collect();
+    let names: Vec<&str> = run.data.iter().map(|d| d.name.as_str()).collect();
     assert_eq!(
         names,
         [
@@ -220,7 +220,7 @@ fn the_tables_adapter_scores_exactly_as_records() {
         ..Pipeline::default()
     };
     let run = run_pipeline(&toy(), &p).unwrap();
-    let scored = &run.data[run.data.len() - 2].1;
+    let scored = &run.data[run.data.len() - 2].panel;
     let opts = ScoreOptions {
         explain: false,
         ties: Ties::Exact,

@@ -239,7 +239,7 @@ export interface Comparison {
     mean_abs_rank_shift: number;
     spearman: number | null;
     kendall: number | null;
-    top_k: [number, number][];
+    top_k: { k: number; share: number }[];
   }[];
 }
 

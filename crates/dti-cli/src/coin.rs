@@ -4,7 +4,7 @@
 
 use dti_core::{
     io::PipelineRun,
-    methods::{column_correlations, indicator_stats, CorrelationMethod, StatsOptions},
+    methods::{column_correlations, indicator_stats, CorrelationMethod, NamedColumn, StatsOptions},
     Framework,
 };
 use serde_json::json;
@@ -96,14 +96,15 @@ pub struct Analysis {
 impl Analysis {
     pub fn of(run: &PipelineRun) -> Analysis {
         // The raw data set's leaf columns, in framework order.
-        let raw: Vec<(String, Vec<f64>)> = run.data.first().map_or_else(Vec::new, |(_, d)| {
+        let raw: Vec<NamedColumn> = run.data.first().map_or_else(Vec::new, |set| {
+            let d = &set.panel;
             run.framework
                 .leaves()
                 .map(|l| {
                     let col = d
                         .column(&l.code)
                         .map_or_else(|| vec![f64::NAN; d.len()], <[f64]>::to_vec);
-                    (l.code.clone(), col)
+                    NamedColumn::new(&l.code, col)
                 })
                 .collect()
         });

@@ -733,7 +733,7 @@ fn plan_header(
     };
     let mut fatal: Vec<DataError> = dti_core::io::header_problems(&header)
         .into_iter()
-        .map(|(c, message)| {
+        .map(|dti_core::io::HeaderProblem { column: c, message }| {
             let name = Some(header[c - 1].as_str()).filter(|h| !h.is_empty());
             err(Some(1), None, name, message)
         })

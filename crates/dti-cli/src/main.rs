@@ -1255,10 +1255,12 @@ fn cmd_coin(args: CoinArgs, ctx: &Context) -> Result<(), Fail> {
         ignore_directions: directions == Directions::Ignore,
     };
     let run = run_pipeline(&tables, &p).map_err(|e| e.to_string())?;
-    for (row, ind, den) in &run.missing_denominators {
+    for m in &run.missing_denominators {
         eprintln!(
-            "warning: data row {}, indicator '{ind}': no denominator '{den}'; value left missing",
-            row + 2
+            "warning: data row {}, indicator '{}': no denominator '{}'; value left missing",
+            m.row + 2,
+            m.indicator,
+            m.denominator
         );
     }
     for s in &run.screened {
@@ -1277,7 +1279,12 @@ fn cmd_coin(args: CoinArgs, ctx: &Context) -> Result<(), Fail> {
         let mut files: Vec<(String, String)> = run
             .data
             .iter()
-            .map(|(name, units)| (format!("{name}.csv"), write_data(&run.framework, units)))
+            .map(|d| {
+                (
+                    format!("{}.csv", d.name),
+                    write_data(&run.framework, &d.panel),
+                )
+            })
             .collect();
         files.push(("Results.csv".to_owned(), results.clone()));
         files.extend(
@@ -1988,17 +1995,13 @@ fn comparison(
 ) -> Result<(), Fail> {
     // Two different periods are matched by unit: both sides are relabelled with the
     // baseline's period.
-    let pick = |s: &CohortScores, period: Option<i32>| CohortScores {
-        units: s
-            .units
-            .iter()
-            .filter(|u| u.period == period)
-            .map(|u| dti_core::UnitScore {
-                period: periods.0,
-                ..u.clone()
-            })
-            .collect(),
-        ..s.clone()
+    let pick = |s: &CohortScores, period: Option<i32>| {
+        let mut picked = s.clone();
+        picked.units.retain(|u| u.period == period);
+        for u in &mut picked.units {
+            u.period = periods.0;
+        }
+        picked
     };
     let (a, b) = (pick(a, periods.0), pick(b, periods.1));
     let cmp = compare(&[&a, &b]);

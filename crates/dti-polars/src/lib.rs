@@ -37,9 +37,8 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use dti_core::{
-    analyses::MergeOptions, engine::ScoreColumn, CohortScores, ColumnInput, ColumnOptions,
-    ColumnScores, Entry, Framework, InputErrorKind, MergeMap, NumberColumn, ScoreOptions,
-    UnitRecord, Value,
+    analyses::MergeOptions, CohortScores, ColumnInput, ColumnOptions, ColumnScores, Entry,
+    Framework, InputErrorKind, MergeMap, NumberColumn, ScoreOptions, UnitRecord, Value,
 };
 use polars::prelude::*;
 use polars_arrow::bitmap::Bitmap;
@@ -708,42 +707,12 @@ impl Ident {
     }
 }
 
-/// One unit's (value, points, rank) of a node, view or the index.
-type Cell = (Option<f64>, Option<f64>, Option<u32>);
-
-/// The record path's results as result columns.
+/// The record path's results as result columns (problems are reported apart).
 fn columns_of(fw: &Framework, scores: &CohortScores) -> ColumnScores {
-    let u = &scores.units;
-    let nan = |x: Option<f64>| x.unwrap_or(f64::NAN);
-    let column = |code: &str, get: &dyn Fn(&dti_core::UnitScore) -> Cell| {
-        let cells: Vec<_> = u.iter().map(get).collect();
-        ScoreColumn {
-            code: code.to_owned(),
-            value: cells.iter().map(|c| nan(c.0)).collect(),
-            points: cells.iter().map(|c| nan(c.1)).collect(),
-            rank: Some(cells.iter().map(|c| c.2).collect()),
-        }
-    };
-    ColumnScores {
-        rows: (0..u.len()).collect(),
-        index: column(fw.id(), &|x| (x.value, x.points, x.rank)),
-        views: (0..fw.def().views.len())
-            .map(|k| {
-                column(&fw.def().views[k].code, &|x| {
-                    (x.views[k].value, x.views[k].points, x.views[k].rank)
-                })
-            })
-            .collect(),
-        nodes: (0..fw.def().nodes.len())
-            .map(|k| {
-                column(&fw.def().nodes[k].code, &|x| {
-                    (x.nodes[k].value, x.nodes[k].points, x.nodes[k].rank)
-                })
-            })
-            .collect(),
-        problems: Vec::new(),
-        excluded: Vec::new(),
-    }
+    let mut c = ColumnScores::from_cohort(fw, scores);
+    c.problems.clear();
+    c.excluded.clear();
+    c
 }
 
 /// A float column of `height` rows with NaN as null, without copying the numbers (an empty
@@ -1270,7 +1239,9 @@ pub fn read_csv_str(text: &str) -> Result<DataFrame, String> {
         .iter()
         .map(str::to_owned)
         .collect();
-    if let Some((_, message)) = dti_core::io::header_problems(&header).into_iter().next() {
+    if let Some(dti_core::io::HeaderProblem { message, .. }) =
+        dti_core::io::header_problems(&header).into_iter().next()
+    {
         return Err(format!("line 1: {message}"));
     }
     let mut cells: Vec<Vec<Option<String>>> = vec![Vec::new(); header.len()];

@@ -309,10 +309,11 @@ impl Default for MergeOptions {
 /// Which former units went into a merged unit.
 ///
 /// ```
-/// let m = dti_core::analyses::MergedUnit { unit: "N".into(), period: Some(2024), from: vec!["A".into()], missing: vec!["B".into()] };
+/// let m = serde_json::from_value::<dti_core::analyses::MergedUnit>(serde_json::json!({ "unit": "N", "period": Some(2024), "from": ["A"], "missing": ["B"] })).unwrap();
 /// assert!(!m.missing.is_empty()); // flagged: averaged over A only
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct MergedUnit {
     /// The merged unit.
     pub unit: String,
@@ -338,6 +339,7 @@ pub struct MergedUnit {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct MergedScores {
     /// The merged units, scored.
     pub scores: CohortScores,

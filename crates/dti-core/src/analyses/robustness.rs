@@ -1167,12 +1167,13 @@ pub struct UncertaintySpec {
 /// One unit's rank and score distribution over the runs.
 ///
 /// ```
-/// # let u = dti_core::analyses::UnitUncertainty { unit: "A".into(), period: None, nominal_value: Some(0.5), nominal_rank: Some(2),
-/// #   mean_rank: Some(2.0), median_rank: Some(2.0), rank_p05: Some(1.0), rank_p95: Some(3.0),
-/// #   value_mean: Some(0.5), value_p05: Some(0.4), value_median: Some(0.5), value_p95: Some(0.6) };
+/// # let u = serde_json::from_value::<dti_core::analyses::UnitUncertainty>(serde_json::json!({ "unit": "A", "period": null, "nominal_value": Some(0.5), "nominal_rank": Some(2),
+/// #   "mean_rank": Some(2.0), "median_rank": Some(2.0), "rank_p05": Some(1.0), "rank_p95": Some(3.0),
+/// #   "value_mean": Some(0.5), "value_p05": Some(0.4), "value_median": Some(0.5), "value_p95": Some(0.6) })).unwrap();
 /// assert_eq!(u.rank_p95, Some(3.0));
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnitUncertainty {
     /// Unit.
     pub unit: String,
@@ -1203,10 +1204,11 @@ pub struct UnitUncertainty {
 /// Every run of an analysis, for export.
 ///
 /// ```
-/// let d = dti_core::analyses::Draws { inputs: vec!["w".into()], units: vec!["A".into()], choices: vec![], values: vec![], ranks: vec![] };
+/// let d = serde_json::from_value::<dti_core::analyses::Draws>(serde_json::json!({ "inputs": ["w"], "units": ["A"], "choices": [], "values": [], "ranks": [] })).unwrap();
 /// assert!(d.values.is_empty());
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Draws {
     /// Input names (columns of `choices`).
     pub inputs: Vec<String>,
@@ -1223,10 +1225,11 @@ pub struct Draws {
 /// The result of an uncertainty analysis.
 ///
 /// ```
-/// let r = dti_core::analyses::UncertaintyResult { runs: 0, units: vec![], draws: None, warnings: vec![] };
+/// let r = serde_json::from_value::<dti_core::analyses::UncertaintyResult>(serde_json::json!({ "runs": 0, "units": [], "draws": null, "warnings": [] })).unwrap();
 /// assert_eq!(r.runs, 0);
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UncertaintyResult {
     /// Runs made.
     pub runs: usize,
@@ -1455,10 +1458,11 @@ pub struct SensitivitySpec {
 /// First-order and total Sobol indices of one input.
 ///
 /// ```
-/// let s = dti_core::analyses::SobolIndex { input: "w".into(), first_order: 0.6, total: 0.7, first_order_ci: None, total_ci: None };
+/// let s = serde_json::from_value::<dti_core::analyses::SobolIndex>(serde_json::json!({ "input": "w", "first_order": 0.6, "total": 0.7, "first_order_ci": null, "total_ci": null })).unwrap();
 /// assert!(s.total >= s.first_order);
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SobolIndex {
     /// Input name.
     pub input: String,
@@ -1476,10 +1480,11 @@ pub struct SobolIndex {
 /// nominal ranking.
 ///
 /// ```
-/// let r = dti_core::analyses::SensitivityResult { runs: 0, variance: 0.0, mean: 0.0, indices: vec![], warnings: vec![] };
+/// let r = serde_json::from_value::<dti_core::analyses::SensitivityResult>(serde_json::json!({ "runs": 0, "variance": 0.0, "mean": 0.0, "indices": [], "warnings": [] })).unwrap();
 /// assert_eq!(r.runs, 0);
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SensitivityResult {
     /// Runs made: N(d + 2).
     pub runs: usize,
@@ -1522,7 +1527,7 @@ pub fn saltelli_matrices(n: usize, d: usize, seed: u64) -> (Vec<Vec<f64>>, Vec<V
 ///
 /// ```
 /// let s = dti_core::analyses::sobol_indices(&[1.0, 3.0], &[2.0, 6.0], &[vec![1.0, 6.0]]);
-/// assert!((s[0].0 - 27.0 / 14.0).abs() < 1e-12 && (s[0].1 - 27.0 / 56.0).abs() < 1e-12);
+/// assert!((s[0].first_order - 27.0 / 14.0).abs() < 1e-12 && (s[0].total - 27.0 / 56.0).abs() < 1e-12);
 /// ```
 ///
 /// ```
@@ -1534,16 +1539,19 @@ pub fn saltelli_matrices(n: usize, d: usize, seed: u64) -> (Vec<Vec<f64>>, Vec<V
 /// let yab: Vec<Vec<f64>> = (0..2).map(|i| a.iter().zip(&b).map(|(xa, xb)| {
 ///     let mut x = xa.clone(); x[i] = xb[i]; f(&x) }).collect()).collect();
 /// let s = dti_core::analyses::sobol_indices(&ya, &yb, &yab);
-/// assert!((s[0].0 - 1.0).abs() < 0.1 && (s[0].1 - 1.0).abs() < 0.1); // sampling error
-/// assert!(s[1].0.abs() < 1e-12 && s[1].1.abs() < 1e-12);
+/// assert!((s[0].first_order - 1.0).abs() < 0.1 && (s[0].total - 1.0).abs() < 0.1); // sampling error
+/// assert!(s[1].first_order.abs() < 1e-12 && s[1].total.abs() < 1e-12);
 /// ```
-pub fn sobol_indices(ya: &[f64], yb: &[f64], yab: &[Vec<f64>]) -> Vec<(f64, f64)> {
+pub fn sobol_indices(ya: &[f64], yb: &[f64], yab: &[Vec<f64>]) -> Vec<SobolEstimate> {
     let n = ya.len() as f64;
     let var = sample_variance(ya.iter().chain(yb).copied());
     yab.iter()
         .map(|yi| {
             if var == 0.0 {
-                return (0.0, 0.0);
+                return SobolEstimate {
+                    first_order: 0.0,
+                    total: 0.0,
+                };
             }
             let s = ya
                 .iter()
@@ -1559,9 +1567,21 @@ pub fn sobol_indices(ya: &[f64], yb: &[f64], yab: &[Vec<f64>]) -> Vec<(f64, f64)
                 .map(|(a, ab)| (a - ab).powi(2))
                 .sum::<f64>()
                 / (2.0 * n * var);
-            (s, st)
+            SobolEstimate {
+                first_order: s,
+                total: st,
+            }
         })
         .collect()
+}
+
+/// One input's Sobol estimates from one sample ([`sobol_indices`]).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct SobolEstimate {
+    /// First-order index Sᵢ.
+    pub first_order: f64,
+    /// Total-effect index STᵢ.
+    pub total: f64,
 }
 
 /// Runs a variance-based sensitivity analysis: Saltelli design, first-order and total Sobol
@@ -1757,7 +1777,7 @@ fn sobol(
     }
 
     // Bootstrap: resample the N rows of A, B and every ABᵢ together.
-    let mut boots: Vec<Vec<(f64, f64)>> = Vec::new();
+    let mut boots: Vec<Vec<SobolEstimate>> = Vec::new();
     for r in 0..spec.bootstrap as u64 {
         let idx: Vec<usize> = (0..n as u64)
             .map(|j| ((uniform(spec.seed, BOOT, r, j) * n as f64) as usize).min(n - 1))
@@ -1772,7 +1792,7 @@ fn sobol(
         }
         let mut v: Vec<f64> = boots
             .iter()
-            .map(|b| if second { b[i].1 } else { b[i].0 })
+            .map(|b| if second { b[i].total } else { b[i].first_order })
             .collect();
         v.sort_unstable_by(f64::total_cmp);
         Some((quantile(&v, 0.025), quantile(&v, 0.975)))
@@ -1783,8 +1803,8 @@ fn sobol(
         .enumerate()
         .map(|(i, input)| SobolIndex {
             input: input.name.clone(),
-            first_order: point[i].0,
-            total: point[i].1,
+            first_order: point[i].first_order,
+            total: point[i].total,
             first_order_ci: ci(i, false),
             total_ci: ci(i, true),
         })
@@ -1801,10 +1821,11 @@ fn sobol(
 /// One component left out.
 ///
 /// ```
-/// let c = dti_core::analyses::LeftOut { code: "GOV".into(), mean_abs_rank_shift: 1.5, shifts: vec![Some(1), Some(-2)] };
+/// let c = serde_json::from_value::<dti_core::analyses::LeftOut>(serde_json::json!({ "code": "GOV", "mean_abs_rank_shift": 1.5, "shifts": [Some(1), Some(-2)] })).unwrap();
 /// assert_eq!(c.shifts.len(), 2);
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct LeftOut {
     /// The component.
     pub code: String,
@@ -1815,18 +1836,34 @@ pub struct LeftOut {
     pub shifts: Vec<Option<i64>>,
 }
 
+/// A unit and its period, as an analysis lists the units it ranked.
+///
+/// ```
+/// let u = dti_core::analyses::UnitPeriod { unit: "ha-noi".into(), period: Some(2023) };
+/// assert_eq!(serde_json::to_string(&u)?, r#"{"unit":"ha-noi","period":2023}"#);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnitPeriod {
+    /// The unit id.
+    pub unit: String,
+    /// Its period.
+    pub period: Option<i32>,
+}
+
 /// The result of leaving each component of a level out in turn.
 ///
 /// ```
-/// let l = dti_core::analyses::LeaveOneOut { depth: 2, units: vec![], nominal_ranks: vec![], components: vec![] };
+/// let l = serde_json::from_value::<dti_core::analyses::LeaveOneOut>(serde_json::json!({ "depth": 2, "units": [], "nominal_ranks": [], "components": [] })).unwrap();
 /// assert_eq!(l.depth, 2);
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct LeaveOneOut {
     /// The depth whose components were left out.
     pub depth: usize,
     /// Unit ids (with periods, in input order).
-    pub units: Vec<(String, Option<i32>)>,
+    pub units: Vec<UnitPeriod>,
     /// Nominal ranks.
     pub nominal_ranks: Vec<Option<u32>>,
     /// One entry per component.
@@ -1900,7 +1937,14 @@ pub fn leave_one_out(
     }
     Ok(LeaveOneOut {
         depth,
-        units: ev.meta.iter().map(|u| (u.unit.clone(), u.period)).collect(),
+        units: ev
+            .meta
+            .iter()
+            .map(|u| UnitPeriod {
+                unit: u.unit.clone(),
+                period: u.period,
+            })
+            .collect(),
         nominal_ranks: nominal.iter().map(|&r| opt_rank(r)).collect(),
         components,
     })

@@ -338,11 +338,12 @@ impl Scenario {
 /// One unit's node across the cohorts compared.
 ///
 /// ```
-/// let n = dti_core::analyses::NodeComparison { code: "GOV".into(), values: vec![Some(0.5), Some(0.6)], ranks: vec![Some(3), Some(2)],
-///     value_diffs: vec![Some(0.0), Some(0.1)], rank_shifts: vec![Some(0), Some(-1)] };
+/// let n = serde_json::from_value::<dti_core::analyses::NodeComparison>(serde_json::json!({ "code": "GOV", "values": [Some(0.5), Some(0.6)], "ranks": [Some(3), Some(2)],
+///     "value_diffs": [Some(0.0), Some(0.1)], "rank_shifts": [Some(0), Some(-1)] })).unwrap();
 /// assert_eq!(n.rank_shifts[1], Some(-1));
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct NodeComparison {
     /// Node code (the framework id for the index).
     pub code: String,
@@ -359,10 +360,11 @@ pub struct NodeComparison {
 /// One unit across the cohorts compared.
 ///
 /// ```
-/// let u = dti_core::analyses::UnitComparison { unit: "HN".into(), period: None, index: None, nodes: vec![] };
+/// let u = serde_json::from_value::<dti_core::analyses::UnitComparison>(serde_json::json!({ "unit": "HN", "period": null, "index": null, "nodes": [] })).unwrap();
 /// assert!(u.nodes.is_empty());
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnitComparison {
     /// Unit.
     pub unit: String,
@@ -377,11 +379,13 @@ pub struct UnitComparison {
 /// How one cohort's ranking compares with the baseline's.
 ///
 /// ```
-/// let s = dti_core::analyses::RankingSummary { cohort: 1, units: 3, changed: 0, mean_abs_rank_shift: 0.0,
-///     spearman: Some(1.0), kendall: Some(1.0), top_k: vec![(3, 1.0)] };
+/// let s = serde_json::from_value::<dti_core::analyses::RankingSummary>(serde_json::json!({ "cohort": 1, "units": 3, "changed": 0, "mean_abs_rank_shift": 0.0,
+///     "spearman": Some(1.0), "kendall": Some(1.0),
+///     "top_k": [{"k": 3, "share": 1.0}] })).unwrap();
 /// assert_eq!(s.kendall, Some(1.0));
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RankingSummary {
     /// Which cohort (1 = the second).
     pub cohort: usize,
@@ -395,17 +399,34 @@ pub struct RankingSummary {
     pub spearman: Option<f64>,
     /// Kendall's tau-b between the index rankings.
     pub kendall: Option<f64>,
-    /// Top-k overlap: share of the baseline's top k also in this cohort's top k.
-    pub top_k: Vec<(usize, f64)>,
+    /// Top-k overlap for k = 3, 5 and 10 (those not above the units ranked in both).
+    pub top_k: Vec<TopK>,
+}
+
+/// How much of the baseline's top k is also in a cohort's top k.
+///
+/// ```
+/// let t = dti_core::analyses::TopK { k: 5, share: 0.8 }; // 4 of the baseline's top 5
+/// assert_eq!(serde_json::to_string(&t)?, r#"{"k":5,"share":0.8}"#);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct TopK {
+    /// How many top places.
+    pub k: usize,
+    /// Share of the baseline's top k that is also in this cohort's top k (0 when the
+    /// baseline ranks nobody in its top k).
+    pub share: f64,
 }
 
 /// A comparison of cohorts.
 ///
 /// ```
-/// let c = dti_core::analyses::Comparison { units: vec![], summaries: vec![] };
+/// let c = serde_json::from_value::<dti_core::analyses::Comparison>(serde_json::json!({ "units": [], "summaries": [] })).unwrap();
 /// assert!(c.summaries.is_empty());
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Comparison {
     /// Per unit present in the baseline.
     pub units: Vec<UnitComparison>,
@@ -532,14 +553,14 @@ pub fn compare(cohorts: &[&CohortScores]) -> Comparison {
                     .map(|(x, y)| *x <= k as f64 && *y <= k as f64)
                     .collect();
                 let in_base = a.iter().filter(|x| **x <= k as f64).count();
-                (
+                TopK {
                     k,
-                    if in_base > 0 {
+                    share: if in_base > 0 {
                         inb.iter().filter(|x| **x).count() as f64 / in_base as f64
                     } else {
                         0.0
                     },
-                )
+                }
             };
             RankingSummary {
                 cohort: k,
@@ -584,11 +605,12 @@ pub enum Goal {
 /// The smallest change of one indicator that reaches a goal.
 ///
 /// ```
-/// let t = dti_core::analyses::TargetResult { indicator: "GOV".into(), from: 0.5, to: Some(0.75), change: Some(0.25),
-///     points: Some(50.0), value_after: Some(0.6), rank_after: Some(1) };
+/// let t = serde_json::from_value::<dti_core::analyses::TargetResult>(serde_json::json!({ "indicator": "GOV", "from": 0.5, "to": Some(0.75), "change": Some(0.25),
+///     "points": Some(50.0), "value_after": Some(0.6), "rank_after": Some(1) })).unwrap();
 /// assert!(t.to.is_some());
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TargetResult {
     /// The indicator (leaf, or node given directly).
     pub indicator: String,

@@ -119,6 +119,7 @@ pub struct ColumnOptions {
 /// One result column set: a node's, a view's or the index's value, points and rank for each
 /// scored row. Missing numbers are NaN.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ScoreColumn {
     /// The node or view code, or the framework id for the index.
     pub code: String,
@@ -134,6 +135,7 @@ pub struct ScoreColumn {
 
 /// The result of [`score_columns`]: one entry per scored row.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ColumnScores {
     /// The input row of each result row, ascending (rows left out are in `excluded`).
     pub rows: Vec<usize>,
@@ -147,6 +149,56 @@ pub struct ColumnScores {
     pub problems: Vec<InputError>,
     /// Rows left out (lenient mode), ordered by row.
     pub excluded: Vec<UnitKey>,
+}
+
+impl ColumnScores {
+    /// The per-unit results of [`score_cohort`](crate::score_cohort) as result columns (row
+    /// `k` is unit `k` of `scores`; every node ranked), for code that reads columns whatever
+    /// path scored them.
+    ///
+    /// ```
+    /// use dti_core::{ColumnScores, Framework, UnitRecord};
+    /// let fw = Framework::builtin("vn-pdti-2022")?;
+    /// let s = fw.score(&[UnitRecord::new("A").value("GOV", 0.5), UnitRecord::new("B").value("GOV", 0.9)])?;
+    /// let c = ColumnScores::from_cohort(&fw, &s);
+    /// assert_eq!(c.index.points, [100.0, 180.0]);
+    /// assert_eq!(c.index.rank, Some(vec![Some(2), Some(1)]));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn from_cohort(fw: &Framework, scores: &crate::CohortScores) -> ColumnScores {
+        type Cell = (Option<f64>, Option<f64>, Option<u32>);
+        let u = &scores.units;
+        let nan = |x: Option<f64>| x.unwrap_or(f64::NAN);
+        let column = |code: &str, get: &dyn Fn(&crate::UnitScore) -> Cell| {
+            let cells: Vec<Cell> = u.iter().map(get).collect();
+            ScoreColumn {
+                code: code.to_owned(),
+                value: cells.iter().map(|c| nan(c.0)).collect(),
+                points: cells.iter().map(|c| nan(c.1)).collect(),
+                rank: Some(cells.iter().map(|c| c.2).collect()),
+            }
+        };
+        ColumnScores {
+            rows: (0..u.len()).collect(),
+            index: column(&fw.def.id, &|x| (x.value, x.points, x.rank)),
+            views: (0..fw.def.views.len())
+                .map(|k| {
+                    column(&fw.def.views[k].code, &|x| {
+                        (x.views[k].value, x.views[k].points, x.views[k].rank)
+                    })
+                })
+                .collect(),
+            nodes: (0..fw.def.nodes.len())
+                .map(|k| {
+                    column(&fw.def.nodes[k].code, &|x| {
+                        (x.nodes[k].value, x.nodes[k].points, x.nodes[k].rank)
+                    })
+                })
+                .collect(),
+            problems: scores.problems.clone(),
+            excluded: scores.excluded.clone(),
+        }
+    }
 }
 
 /// One input column resolved: its node's cells, and what was wrong.

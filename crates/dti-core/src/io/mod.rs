@@ -173,32 +173,44 @@ pub fn unterminated_quote(text: &str, delimiter: u8) -> Option<usize> {
     in_quotes.then_some(opened)
 }
 
-/// Empty or repeated column names of a header (compared ignoring case): (column from 1, what
-/// is wrong).
+/// A problem with one column name of a header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeaderProblem {
+    /// The column, counted from 1.
+    pub column: usize,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// Empty or repeated column names of a header (compared ignoring case).
 ///
 /// ```
-/// let p = dti_core::io::header_problems(&["unit", "", "GOV", "gov"]);
-/// assert_eq!(p[0], (2, "column 2 of the header has no name".to_owned()));
-/// assert_eq!(p[1].0, 4);
+/// use dti_core::io::{header_problems, HeaderProblem};
+/// let p = header_problems(&["unit", "", "GOV", "gov"]);
+/// assert_eq!(p[0], HeaderProblem { column: 2, message: "column 2 of the header has no name".into() });
+/// assert_eq!(p[1].column, 4);
 /// ```
-pub fn header_problems<S: AsRef<str>>(header: &[S]) -> Vec<(usize, String)> {
+pub fn header_problems<S: AsRef<str>>(header: &[S]) -> Vec<HeaderProblem> {
     let mut out = Vec::new();
     for (c, h) in header.iter().enumerate() {
         let h = h.as_ref();
         if h.trim().is_empty() {
-            out.push((c + 1, format!("column {} of the header has no name", c + 1)));
+            out.push(HeaderProblem {
+                column: c + 1,
+                message: format!("column {} of the header has no name", c + 1),
+            });
         } else if let Some(first) = header[..c]
             .iter()
             .position(|x| x.as_ref().trim().eq_ignore_ascii_case(h.trim()))
         {
-            out.push((
-                c + 1,
-                format!(
+            out.push(HeaderProblem {
+                column: c + 1,
+                message: format!(
                     "column {} repeats the name of column {} ('{h}')",
                     c + 1,
                     first + 1
                 ),
-            ));
+            });
         }
     }
     out
@@ -207,6 +219,7 @@ pub fn header_problems<S: AsRef<str>>(header: &[S]) -> Vec<(usize, String)> {
 pub use panel::Panel;
 #[cfg(feature = "tables")]
 pub use tables::{
-    read_tables, run_pipeline, write_data, write_results, Pipeline, PipelineError, PipelineRun,
-    Screened, TableError, TableOptions, TableProblem, Tables, MAX_LEVEL,
+    read_tables, run_pipeline, write_data, write_results, AbsentDenominator, DataSet,
+    MissingDenominator, Pipeline, PipelineError, PipelineRun, Screened, TableError, TableOptions,
+    TableProblem, Tables, MAX_LEVEL,
 };

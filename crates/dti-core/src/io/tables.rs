@@ -142,9 +142,9 @@ pub struct Tables {
     pub denominators: BTreeMap<String, Vec<f64>>,
     /// Indicator code → the denominator column it is divided by.
     pub denominated: BTreeMap<String, String>,
-    /// Denominators of the metadata with no column in the data: (metadata line, code).
-    /// Only denominating needs them.
-    pub absent_denominators: Vec<(usize, String)>,
+    /// Denominators of the metadata with no column in the data. Only denominating needs
+    /// them.
+    pub absent_denominators: Vec<AbsentDenominator>,
 }
 
 impl Tables {
@@ -539,7 +539,7 @@ fn check_data_columns<'r>(
     header: &[String],
     d: &DataColumns,
     problems: &mut Vec<TableProblem>,
-) -> (HashMap<&'r str, &'r str>, Vec<(usize, String)>) {
+) -> (HashMap<&'r str, &'r str>, Vec<AbsentDenominator>) {
     // Data columns.
     let known: HashMap<&str, &str> = rows
         .iter()
@@ -570,7 +570,10 @@ fn check_data_columns<'r>(
     let mut absent_denominators = Vec::new();
     for r in rows.iter().filter(|r| r.kind == "Denominator") {
         if !header.contains(&r.code) {
-            absent_denominators.push((r.line, r.code.clone()));
+            absent_denominators.push(AbsentDenominator {
+                line: r.line,
+                code: r.code.clone(),
+            });
         }
     }
     for r in rows.iter().filter(|r| r.kind == "Indicator") {
@@ -802,10 +805,11 @@ pub struct Pipeline {
 /// A unit dropped by screening.
 ///
 /// ```
-/// let s = dti_core::io::Screened { unit: dti_core::model::UnitKey { row: 0, unit: "A".into(), period: None }, share_available: 0.4 };
+/// let s = serde_json::from_value::<dti_core::io::Screened>(serde_json::json!({ "unit": {"row": 0, "unit": "A"}, "share_available": 0.4 })).unwrap();
 /// assert!(s.share_available < 0.5);
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Screened {
     /// The record.
     pub unit: UnitKey,
@@ -866,20 +870,21 @@ impl PipelineError {
 /// # let t = dti_core::io::read_tables("iCode,iName,Level,Parent,Direction,Weight,Type\nx,X,1,I,1,1,Indicator\nI,I,2,,1,1,Aggregate\n",
 /// #     "uCode,Time,x\nA,1,1\nB,1,3\n", &Default::default())?;
 /// let run = dti_core::io::run_pipeline(&t, &dti_core::io::Pipeline::default())?;
-/// assert_eq!(run.data.last().unwrap().0, "Normalised");
+/// assert_eq!(run.data.last().unwrap().name, "Normalised");
 /// assert_eq!(run.scores.index.value, [0.0, 100.0]);
 /// assert_eq!(run.units().units, ["A", "B"]);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct PipelineRun {
     /// The framework scored (with the pipeline's normaliser and aggregator).
     pub framework: Framework,
     /// Each data set in order: `Raw`, then `Denominated`, `Imputed`, `Screened`, `Treated` as
     /// run, then `Normalised` (the indicators' normalised values).
-    pub data: Vec<(String, Panel)>,
-    /// Denominators missing for a record: (row, indicator, denominator); the value is dropped.
-    pub missing_denominators: Vec<(usize, String, String)>,
+    pub data: Vec<DataSet>,
+    /// Values dropped because their denominator is missing for the record.
+    pub missing_denominators: Vec<MissingDenominator>,
     /// What imputation did.
     pub imputed: Option<ImputeReport>,
     /// Units dropped by screening.
@@ -893,13 +898,54 @@ pub struct PipelineRun {
     ties: Ties,
 }
 
+/// One data set of a pipeline run: the step that made it and its values.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct DataSet {
+    /// `Raw`, `Denominated`, `Imputed`, `Screened`, `Treated` or `Normalised`.
+    pub name: String,
+    /// The units and their indicator columns after that step.
+    pub panel: Panel,
+}
+
+impl DataSet {
+    fn new(name: &str, panel: Panel) -> DataSet {
+        DataSet {
+            name: name.to_owned(),
+            panel,
+        }
+    }
+}
+
+/// A value dropped by denominating: its record has no denominator value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct MissingDenominator {
+    /// The data row (0-based).
+    pub row: usize,
+    /// The indicator whose value was dropped.
+    pub indicator: String,
+    /// The denominator it needed.
+    pub denominator: String,
+}
+
+/// A denominator of the metadata table with no column in the data table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct AbsentDenominator {
+    /// Its line in the metadata table.
+    pub line: usize,
+    /// Its code.
+    pub code: String,
+}
+
 impl PipelineRun {
     /// The scored units (the `Normalised` data set: who each row of the scores is).
     pub fn units(&self) -> &Panel {
         static EMPTY: std::sync::OnceLock<Panel> = std::sync::OnceLock::new();
         self.data
             .last()
-            .map_or_else(|| EMPTY.get_or_init(Panel::default), |(_, p)| p)
+            .map_or_else(|| EMPTY.get_or_init(Panel::default), |d| &d.panel)
     }
 
     /// The ranks of every node within each period (framework order), as the index is
@@ -933,7 +979,7 @@ impl PipelineRun {
             .iter()
             .rev()
             .nth(1)
-            .map(|(_, p)| p.to_records())
+            .map(|d| d.panel.to_records())
             .unwrap_or_default();
         let opts = ScoreOptions {
             explain: false,
@@ -969,45 +1015,45 @@ pub fn run_pipeline(tables: &Tables, p: &Pipeline) -> Result<PipelineRun, Pipeli
     }
     if p.denominate {
         let used: Vec<&String> = tables.denominated.values().collect();
-        if let Some((line, d)) = tables
+        if let Some(a) = tables
             .absent_denominators
             .iter()
-            .find(|(_, d)| used.contains(&d))
+            .find(|a| used.contains(&&a.code))
         {
             return Err(PipelineError::MissingDenominator {
-                line: *line,
-                denominator: d.clone(),
+                line: a.line,
+                denominator: a.code.clone(),
             });
         }
     }
     // The tables' framework validated; a pipeline normaliser or aggregator is checked here.
     let framework = Framework::new(def)?;
-    let mut data = vec![("Raw".to_owned(), tables.data.clone())];
+    let mut data = vec![DataSet::new("Raw", tables.data.clone())];
     // Each step works on a copy of the data set before it (every data set is kept).
-    let next = |data: &[(String, Panel)]| data.last().map(|d| d.1.clone()).unwrap_or_default();
+    let next = |data: &[DataSet]| data.last().map(|d| d.panel.clone()).unwrap_or_default();
     let mut missing_denominators = Vec::new();
     if p.denominate {
         let mut current = next(&data);
         missing_denominators = denominate(tables, &mut current);
-        data.push(("Denominated".to_owned(), current));
+        data.push(DataSet::new("Denominated", current));
     }
     let mut imputed = None;
     if let Some(how) = &p.impute {
         let mut current = next(&data);
         imputed = Some(impute_panel(&framework, &mut current, how));
-        data.push(("Imputed".to_owned(), current));
+        data.push(DataSet::new("Imputed", current));
     }
     let mut screened = Vec::new();
     if let Some(threshold) = p.screen {
         let mut current = next(&data);
         screened = screen(&framework, &mut current, threshold);
-        data.push(("Screened".to_owned(), current));
+        data.push(DataSet::new("Screened", current));
     }
     let mut treated = Vec::new();
     if let Some(how) = &p.treat {
         let mut current = next(&data);
         treated = treat_panel(&framework, &mut current, how);
-        data.push(("Treated".to_owned(), current));
+        data.push(DataSet::new("Treated", current));
     }
     let ties = p.ties.unwrap_or(Ties::Exact);
     // The index and views are ranked; a node's ranks only when asked (`node_ranks`).
@@ -1015,7 +1061,7 @@ pub fn run_pipeline(tables: &Tables, p: &Pipeline) -> Result<PipelineRun, Pipeli
         ties,
         ..ColumnOptions::default()
     };
-    let current = &data[data.len() - 1].1;
+    let current = &data[data.len() - 1].panel;
     let scores = score_columns(&framework, &current.input(), &opts)?;
     // Strict scoring keeps every row: the scores' rows are the data set's rows.
     let (codes, columns): (Vec<String>, Vec<Vec<f64>>) = scores
@@ -1025,7 +1071,7 @@ pub fn run_pipeline(tables: &Tables, p: &Pipeline) -> Result<PipelineRun, Pipeli
         .map(|n| (n.code.clone(), n.value.clone()))
         .unzip();
     let normalised = current.with_columns(codes, columns);
-    data.push(("Normalised".to_owned(), normalised));
+    data.push(DataSet::new("Normalised", normalised));
     Ok(PipelineRun {
         framework,
         data,
@@ -1040,7 +1086,7 @@ pub fn run_pipeline(tables: &Tables, p: &Pipeline) -> Result<PipelineRun, Pipeli
 
 /// Divides each denominated indicator by its denominator column; a value without a
 /// (non-zero) denominator is dropped and listed: (row, indicator, denominator).
-fn denominate(tables: &Tables, panel: &mut Panel) -> Vec<(usize, String, String)> {
+fn denominate(tables: &Tables, panel: &mut Panel) -> Vec<MissingDenominator> {
     let mut missing = Vec::new();
     let pairs: Vec<(usize, &String, &String, &[f64])> = tables
         .denominated
@@ -1061,7 +1107,11 @@ fn denominate(tables: &Tables, panel: &mut Panel) -> Vec<(usize, String, String)
                 Some(&d) if !d.is_nan() && d != 0.0 => panel.columns[k][row] = x / d,
                 _ => {
                     panel.columns[k][row] = f64::NAN;
-                    missing.push((row, ind.clone(), den.clone()));
+                    missing.push(MissingDenominator {
+                        row,
+                        indicator: ind.clone(),
+                        denominator: den.clone(),
+                    });
                 }
             }
         }

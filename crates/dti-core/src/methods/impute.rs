@@ -72,10 +72,11 @@ impl Imputation {
 /// One value filled in.
 ///
 /// ```
-/// let v = dti_core::methods::ImputedValue { row: 2, unit: "HN".into(), period: Some(2023), indicator: "AWR".into(), value: 0.5 };
+/// let v = serde_json::from_value::<dti_core::methods::ImputedValue>(serde_json::json!({ "row": 2, "unit": "HN", "period": Some(2023), "indicator": "AWR", "value": 0.5 })).unwrap();
 /// assert_eq!(v.value, 0.5);
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ImputedValue {
     /// 0-based row of the record.
     pub row: usize,
@@ -92,10 +93,11 @@ pub struct ImputedValue {
 /// One missing value left missing, and why.
 ///
 /// ```
-/// let v = dti_core::methods::NotImputed { row: 0, unit: "HN".into(), period: None, indicator: "AWR".into(), reason: "no period".into() };
+/// let v = serde_json::from_value::<dti_core::methods::NotImputed>(serde_json::json!({ "row": 0, "unit": "HN", "period": null, "indicator": "AWR", "reason": "no period" })).unwrap();
 /// assert_eq!(v.reason, "no period");
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct NotImputed {
     /// 0-based row of the record.
     pub row: usize,
@@ -116,6 +118,7 @@ pub struct NotImputed {
 /// assert!(r.imputed.is_empty() && r.not_imputed.is_empty());
 /// ```
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ImputeReport {
     /// Every value filled in.
     pub imputed: Vec<ImputedValue>,

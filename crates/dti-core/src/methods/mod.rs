@@ -12,8 +12,8 @@ pub use impute::{impute, Imputation, ImputeReport, ImputedValue, NotImputed};
 pub use normalise::{NormaliseError, Normaliser, Ties};
 pub use stats::{
     column_correlations, correlation, correlations, indicator_stats, raw_columns, scored_columns,
-    summarise, CorrelationMethod, Correlations, IndicatorStats, NodeCorrelation, StatFlag,
-    StatsOptions, Summary,
+    summarise, CorrelationMethod, Correlations, IndicatorStats, NamedColumn, NodeCorrelation,
+    StatFlag, StatsOptions, Summary,
 };
-pub use treat::{treat, TreatReport, Treatment, Winsorised};
+pub use treat::{treat, MovedValue, TreatReport, TreatedColumn, Treatment, Winsorised};
 pub use weights::EffectiveWeight;

@@ -21,6 +21,7 @@ use crate::model::result::CohortScores;
 /// assert_eq!(s.share_available, 0.8);
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Summary {
     /// Number of units.
     pub n: usize,
@@ -117,6 +118,7 @@ pub fn summarise(x: &[f64]) -> Summary {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum StatFlag {
     /// Share available below the threshold (default 0.65).
     LowAvailability,
@@ -163,10 +165,12 @@ impl Default for StatsOptions {
 /// One indicator's statistics and flags.
 ///
 /// ```
-/// let s = dti_core::methods::indicator_stats(&[("X".to_owned(), vec![0.0, 0.0, 0.0, 1.0])], &Default::default());
-/// assert!(s[0].flags.contains(&dti_core::methods::StatFlag::ManyZeros));
+/// use dti_core::methods::{indicator_stats, NamedColumn, StatFlag};
+/// let s = indicator_stats(&[NamedColumn::new("X", vec![0.0, 0.0, 0.0, 1.0])], &Default::default());
+/// assert!(s[0].flags.contains(&StatFlag::ManyZeros));
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct IndicatorStats {
     /// Indicator (node) code.
     pub code: String,
@@ -179,13 +183,14 @@ pub struct IndicatorStats {
 /// Statistics and flags of named columns.
 ///
 /// ```
-/// let s = dti_core::methods::indicator_stats(&[("X".to_owned(), vec![1.0, f64::NAN, f64::NAN])], &Default::default());
-/// assert_eq!(s[0].flags, [dti_core::methods::StatFlag::LowAvailability]);
+/// use dti_core::methods::{indicator_stats, NamedColumn, StatFlag};
+/// let s = indicator_stats(&[NamedColumn::new("X", vec![1.0, f64::NAN, f64::NAN])], &Default::default());
+/// assert_eq!(s[0].flags, [StatFlag::LowAvailability]);
 /// ```
-pub fn indicator_stats(columns: &[(String, Vec<f64>)], opts: &StatsOptions) -> Vec<IndicatorStats> {
+pub fn indicator_stats(columns: &[NamedColumn], opts: &StatsOptions) -> Vec<IndicatorStats> {
     columns
         .iter()
-        .map(|(code, x)| {
+        .map(|NamedColumn { code, values: x }| {
             let summary = summarise(x);
             let mut flags = Vec::new();
             if summary.share_available < opts.min_available {
@@ -221,11 +226,11 @@ pub fn indicator_stats(columns: &[(String, Vec<f64>)], opts: &StatsOptions) -> V
 ///   {"code": "A", "name_vi": "A", "max_points": 1, "rule": {"type": "ratio"}},
 ///   {"code": "B", "name_vi": "B", "max_points": 1, "rule": {"type": "yes_no"}}]}"#)?;
 /// let cols = raw_columns(&fw, &[UnitRecord::new("X").value("A", Entry::ratio(1.0, 4.0)).value("B", true)]);
-/// assert_eq!(cols[0], ("A".to_owned(), vec![0.25]));
-/// assert_eq!(cols[1].1, vec![1.0]);
+/// assert_eq!(cols[0], NamedColumn::new("A", vec![0.25]));
+/// assert_eq!(cols[1].values, vec![1.0]);
 /// # Ok::<(), FrameworkError>(())
 /// ```
-pub fn raw_columns(fw: &Framework, units: &[UnitRecord]) -> Vec<(String, Vec<f64>)> {
+pub fn raw_columns(fw: &Framework, units: &[UnitRecord]) -> Vec<NamedColumn> {
     fw.leaves()
         .map(|leaf| {
             let col = units
@@ -235,7 +240,7 @@ pub fn raw_columns(fw: &Framework, units: &[UnitRecord]) -> Vec<(String, Vec<f64
                     raw_number(leaf.rule.as_ref(), v)
                 })
                 .collect();
-            (leaf.code.clone(), col)
+            NamedColumn::new(&leaf.code, col)
         })
         .collect()
 }
@@ -267,11 +272,11 @@ pub(crate) fn raw_number(rule: Option<&Rule>, v: Option<&Value>) -> f64 {
 /// let fw = Framework::builtin("vn-pdti-2022")?;
 /// let s = fw.score(&[UnitRecord::new("X").value("GOV", 0.5)])?;
 /// let cols = scored_columns(&fw, &s);
-/// assert_eq!(cols.last().unwrap().0, "vn-pdti-2022");
+/// assert_eq!(cols.last().unwrap().code, "vn-pdti-2022");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub fn scored_columns(fw: &Framework, scores: &CohortScores) -> Vec<(String, Vec<f64>)> {
-    let mut cols: Vec<(String, Vec<f64>)> = fw
+pub fn scored_columns(fw: &Framework, scores: &CohortScores) -> Vec<NamedColumn> {
+    let mut cols: Vec<NamedColumn> = fw
         .def
         .nodes
         .iter()
@@ -282,11 +287,11 @@ pub fn scored_columns(fw: &Framework, scores: &CohortScores) -> Vec<(String, Vec
                 .iter()
                 .map(|u| u.nodes[i].value.unwrap_or(f64::NAN))
                 .collect();
-            (n.code.clone(), col)
+            NamedColumn::new(&n.code, col)
         })
         .collect();
-    cols.push((
-        fw.def.id.clone(),
+    cols.push(NamedColumn::new(
+        &fw.def.id,
         scores
             .units
             .iter()
@@ -294,6 +299,30 @@ pub fn scored_columns(fw: &Framework, scores: &CohortScores) -> Vec<(String, Vec
             .collect(),
     ));
     cols
+}
+
+/// A column of numbers with the code of its indicator or node (NaN: missing).
+///
+/// ```
+/// let c = dti_core::methods::NamedColumn::new("GOV", vec![0.5, f64::NAN]);
+/// assert_eq!((c.code.as_str(), c.values.len()), ("GOV", 2));
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct NamedColumn {
+    /// The indicator or node code.
+    pub code: String,
+    /// One number per unit.
+    pub values: Vec<f64>,
+}
+
+impl NamedColumn {
+    /// A column named `code`.
+    pub fn new(code: &str, values: Vec<f64>) -> NamedColumn {
+        NamedColumn {
+            code: code.to_owned(),
+            values,
+        }
+    }
 }
 
 /// How to correlate.
@@ -305,6 +334,7 @@ pub fn scored_columns(fw: &Framework, scores: &CohortScores) -> Vec<(String, Vec
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum CorrelationMethod {
     /// Pearson's product-moment correlation.
     Pearson,
@@ -372,10 +402,11 @@ fn average_ranks(x: &[f64]) -> Vec<f64> {
 /// A correlation between two nodes.
 ///
 /// ```
-/// let c = dti_core::methods::NodeCorrelation { a: "X".into(), b: "P".into(), r: Some(0.8) };
+/// let c = serde_json::from_value::<dti_core::methods::NodeCorrelation>(serde_json::json!({ "a": "X", "b": "P", "r": Some(0.8) })).unwrap();
 /// assert_eq!(c.r, Some(0.8));
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct NodeCorrelation {
     /// First node.
     pub a: String,
@@ -388,10 +419,11 @@ pub struct NodeCorrelation {
 /// Correlations of a scored cohort.
 ///
 /// ```
-/// let c = dti_core::methods::Correlations { codes: vec![], matrix: vec![], with_parent: vec![], collinear: vec![] };
+/// let c = serde_json::from_value::<dti_core::methods::Correlations>(serde_json::json!({ "codes": [], "matrix": [], "with_parent": [], "collinear": [] })).unwrap();
 /// assert!(c.matrix.is_empty());
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Correlations {
     /// The leaves, in framework order.
     pub codes: Vec<String>,
@@ -430,7 +462,7 @@ pub fn correlations(
     let cols = scored_columns(fw, scores);
     let cols: Vec<(&str, &[f64])> = cols
         .iter()
-        .map(|(c, v)| (c.as_str(), v.as_slice()))
+        .map(|c| (c.code.as_str(), c.values.as_slice()))
         .collect();
     correlations_of(fw, &cols, method, opts)
 }

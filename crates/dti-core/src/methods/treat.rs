@@ -65,10 +65,11 @@ impl Default for Treatment {
 /// One value changed by winsorisation.
 ///
 /// ```
-/// let w = dti_core::methods::Winsorised { row: 4, unit: "HN".into(), from: 95.0, to: 40.0 };
+/// let w = serde_json::from_value::<dti_core::methods::Winsorised>(serde_json::json!({ "row": 4, "unit": "HN", "from": 95.0, "to": 40.0 })).unwrap();
 /// assert!(w.to < w.from);
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Winsorised {
     /// 0-based row.
     pub row: usize,
@@ -80,14 +81,38 @@ pub struct Winsorised {
     pub to: f64,
 }
 
+/// One column treated ([`Treatment::treat_column`]).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct TreatedColumn {
+    /// The treated values (NaN: missing).
+    pub values: Vec<f64>,
+    /// The values winsorised, one entry per position, with their original and final values.
+    pub moved: Vec<MovedValue>,
+    /// Whether winsorisation could not fix the column and it was log-transformed instead.
+    pub log: bool,
+}
+
+/// One value moved by winsorisation, by its position in the column.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MovedValue {
+    /// 0-based position in the column.
+    pub position: usize,
+    /// Original value.
+    pub from: f64,
+    /// Final value.
+    pub to: f64,
+}
+
 /// What treatment did to one indicator in one period.
 ///
 /// ```
-/// let r = dti_core::methods::TreatReport { indicator: "X".into(), period: None, skew: Some(0.1), kurtosis: Some(0.2),
-///     passed: true, winsorised: vec![], log: false, skew_after: Some(0.1), kurtosis_after: Some(0.2) };
+/// let r = serde_json::from_value::<dti_core::methods::TreatReport>(serde_json::json!({ "indicator": "X", "period": null, "skew": Some(0.1), "kurtosis": Some(0.2),
+///     "passed": true, "winsorised": [], "log": false, "skew_after": Some(0.1), "kurtosis_after": Some(0.2) })).unwrap();
 /// assert!(r.passed);
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TreatReport {
     /// Leaf code.
     pub indicator: String,
@@ -118,18 +143,31 @@ impl Treatment {
         }
     }
 
-    /// Treats one column (`NaN` = missing): returns the new column, the positions winsorised
-    /// with their old and new values, and whether it was log-transformed.
+    /// Treats one column (`NaN` = missing): the new column, the positions winsorised with
+    /// their old and new values, and whether it was log-transformed.
     ///
     /// ```
+    /// use dti_core::methods::{MovedValue, Treatment};
     /// let mut x: Vec<f64> = (1..=20).map(f64::from).collect();
     /// x.push(1000.0); // one far outlier
-    /// let (y, changed, log) = dti_core::methods::Treatment::default().treat_column(&x);
-    /// assert_eq!(changed, vec![(20, 1000.0, 20.0)]);
-    /// assert!(!log);
-    /// assert_eq!(y[20], 20.0);
+    /// let t = Treatment::default().treat_column(&x);
+    /// assert_eq!(t.moved, [MovedValue { position: 20, from: 1000.0, to: 20.0 }]);
+    /// assert!(!t.log);
+    /// assert_eq!(t.values[20], 20.0);
     /// ```
-    pub fn treat_column(&self, x: &[f64]) -> (Vec<f64>, Vec<(usize, f64, f64)>, bool) {
+    pub fn treat_column(&self, x: &[f64]) -> TreatedColumn {
+        let (values, moved, log) = self.treat(x);
+        TreatedColumn {
+            values,
+            moved: moved
+                .into_iter()
+                .map(|(position, from, to)| MovedValue { position, from, to })
+                .collect(),
+            log,
+        }
+    }
+
+    fn treat(&self, x: &[f64]) -> (Vec<f64>, Vec<(usize, f64, f64)>, bool) {
         if self.passes(x) {
             return (x.to_vec(), Vec::new(), false);
         }
@@ -259,7 +297,11 @@ pub(crate) fn treat_panel(fw: &Framework, panel: &mut Panel, how: &Treatment) ->
         for (period, rows) in &groups {
             let x: Vec<f64> = rows.iter().map(|&r| panel.columns[k][r]).collect();
             let before = summarise(&x);
-            let (y, changed, log) = how.treat_column(&x);
+            let TreatedColumn {
+                values: y,
+                moved: changed,
+                log,
+            } = how.treat_column(&x);
             for (&r, (&old, &new)) in rows.iter().zip(x.iter().zip(&y)) {
                 if !old.is_nan() {
                     panel.columns[k][r] = new;
@@ -274,11 +316,11 @@ pub(crate) fn treat_panel(fw: &Framework, panel: &mut Panel, how: &Treatment) ->
                 passed: how.passes(&x),
                 winsorised: changed
                     .into_iter()
-                    .map(|(j, from, to)| Winsorised {
-                        row: rows[j],
-                        unit: panel.units[rows[j]].clone(),
-                        from,
-                        to,
+                    .map(|m| Winsorised {
+                        row: rows[m.position],
+                        unit: panel.units[rows[m.position]].clone(),
+                        from: m.from,
+                        to: m.to,
                     })
                     .collect(),
                 log,

@@ -15,10 +15,11 @@ use crate::model::validate::{FrameworkError, Problem};
 /// A node's effective weight in the index.
 ///
 /// ```
-/// let w = dti_core::methods::EffectiveWeight { code: "GOV".into(), share: 0.4, weight: 0.2 };
+/// let w = serde_json::from_value::<dti_core::methods::EffectiveWeight>(serde_json::json!({ "code": "GOV", "share": 0.4, "weight": 0.2 })).unwrap();
 /// assert_eq!(w.weight, 0.2);
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct EffectiveWeight {
     /// Node code.
     pub code: String,

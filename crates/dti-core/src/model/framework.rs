@@ -29,6 +29,7 @@ pub const SCHEMA_VERSION: u32 = 1;
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum MissingPolicy {
     /// A non-reported indicator scores 0 points, as the official DTI counts it
     /// (Decision 922/QĐ-BTTTT practice: no evidence, no points).
@@ -269,6 +270,7 @@ impl Rule {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum DataSource {
     /// Reported by the unit itself, with evidence.
     SelfReport,
@@ -317,6 +319,7 @@ impl IndicatorMeta {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Param {
     /// The node's max points: the framework cannot load until they are supplied.
     MaxPoints,

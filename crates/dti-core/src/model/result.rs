@@ -16,6 +16,7 @@ use crate::model::input::Value;
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Status {
     /// A leaf scored from its input by its rule.
     Scored,
@@ -32,10 +33,11 @@ pub enum Status {
 /// One side of a self-assessed / appraised pair, as reported and as scored.
 ///
 /// ```
-/// let s = dti_core::model::AssessedScore { input: dti_core::Value::Number(3.0), value: Some(0.75), points: Some(15.0) };
+/// let s = serde_json::from_value::<dti_core::model::AssessedScore>(serde_json::json!({ "input": dti_core::Value::Number(3.0), "value": Some(0.75), "points": Some(15.0) })).unwrap();
 /// assert_eq!(s.points, Some(15.0));
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AssessedScore {
     /// The value as reported.
     pub input: Value,
@@ -57,6 +59,7 @@ pub struct AssessedScore {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct NodeScore {
     /// Node code.
     pub code: String,
@@ -81,10 +84,11 @@ pub struct NodeScore {
 /// A view's result for one unit: Σ points / Σ max points of its members.
 ///
 /// ```
-/// let v = dti_core::ViewScore { code: "CQS".into(), points: Some(350.0), max_points: Some(700.0), value: Some(0.5), rank: Some(1) };
+/// let v = serde_json::from_value::<dti_core::ViewScore>(serde_json::json!({ "code": "CQS", "points": Some(350.0), "max_points": Some(700.0), "value": Some(0.5), "rank": Some(1) })).unwrap();
 /// assert_eq!(v.value, Some(0.5));
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ViewScore {
     /// View code.
     pub code: String,
@@ -101,11 +105,12 @@ pub struct ViewScore {
 /// One leaf of a unit's explanation (a scored leaf, or a node whose value was given).
 ///
 /// ```
-/// let l = dti_core::model::LeafExplanation { code: "A".into(), value: Some(0.5), points: Some(20.0),
-///     max_points: Some(40.0), lost: Some(20.0), contribution: Some(20.0), gain: Some(20.0) };
+/// let l = serde_json::from_value::<dti_core::model::LeafExplanation>(serde_json::json!({ "code": "A", "value": Some(0.5), "points": Some(20.0),
+///     "max_points": Some(40.0), "lost": Some(20.0), "contribution": Some(20.0), "gain": Some(20.0) })).unwrap();
 /// assert_eq!(l.lost, Some(20.0));
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct LeafExplanation {
     /// Node code.
     pub code: String,
@@ -130,10 +135,11 @@ pub struct LeafExplanation {
 /// An improvement opportunity: a leaf and what reaching its maximum would add to the total.
 ///
 /// ```
-/// let o = dti_core::model::Opportunity { code: "GOV".into(), gain: 80.0 };
+/// let o = serde_json::from_value::<dti_core::model::Opportunity>(serde_json::json!({ "code": "GOV", "gain": 80.0 })).unwrap();
 /// assert_eq!(o.gain, 80.0);
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Opportunity {
     /// Leaf code.
     pub code: String,
@@ -144,15 +150,16 @@ pub struct Opportunity {
 /// Why a unit scored what it did.
 ///
 /// ```
-/// # use dti_core::{model::Opportunity, *};
+/// # use dti_core::*;
 /// let fw = Framework::from_json(r#"{"schema_version": 1, "id": "t", "name_vi": "T", "nodes": [
 ///   {"code": "A", "name_vi": "A", "max_points": 40}, {"code": "B", "name_vi": "B", "max_points": 60}]}"#)?;
 /// let s = fw.score(&[UnitRecord::new("X").value("A", 0.5).value("B", 0.5)])?;
 /// let e = s.units[0].explanation.as_ref().unwrap();
-/// assert_eq!(e.opportunities[0], Opportunity { code: "B".into(), gain: 30.0 });
+/// assert_eq!((e.opportunities[0].code.as_str(), e.opportunities[0].gain), ("B", 30.0));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Explanation {
     /// Every scored leaf (and node given directly), in framework order.
     pub leaves: Vec<LeafExplanation>,
@@ -172,6 +179,7 @@ pub struct Explanation {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnitScore {
     /// Unit id.
     pub unit: String,
@@ -258,6 +266,7 @@ pub struct UnitKey {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CohortScores {
     /// The framework id.
     pub framework: String,
