@@ -11,10 +11,7 @@ fn scoring(c: &mut Criterion) {
         "score 63x98 min-max + weighted means + ranks + explanations",
         |b| b.iter(|| fw.score(black_box(&units)).expect("scores")),
     );
-    let quick = ScoreOptions {
-        explain: false,
-        ..ScoreOptions::default()
-    };
+    let quick = ScoreOptions::default().explain(false);
     c.bench_function("score 63x98 without explanations", |b| {
         b.iter(|| fw.score_with(black_box(&units), &quick).expect("scores"))
     });

@@ -46,10 +46,7 @@ fn records(c: &mut Criterion) {
     let units = dti_benches::units_63x98();
     let mut g = c.benchmark_group("63 x 98");
     g.bench_function("score", |b| {
-        let opts = ColumnOptions {
-            node_ranks: true,
-            ..ColumnOptions::default()
-        };
+        let opts = ColumnOptions::default().node_ranks(true);
         b.iter(|| score_records(&fw, black_box(&units), &opts).expect("scores"))
     });
     g.bench_function("score with explanations", |b| {

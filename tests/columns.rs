@@ -226,30 +226,26 @@ fn check(seed: u64, lenient: bool, pool: bool) -> Result<(), String> {
     let c = score_columns(
         &fw,
         &panel.input(),
-        &ColumnOptions {
-            lenient,
-            pool_periods: pool,
-            node_ranks: true,
-            ties,
-        },
+        &ColumnOptions::default()
+            .lenient(lenient)
+            .pool_periods(pool)
+            .node_ranks(true)
+            .ties(ties),
     );
     let r = fw.score_with(
         &panel.records(),
-        &ScoreOptions {
-            lenient,
-            explain: false,
-            pool_periods: pool,
-            ties,
-            ..ScoreOptions::default()
-        },
+        &ScoreOptions::default()
+            .lenient(lenient)
+            .explain(false)
+            .pool_periods(pool)
+            .ties(ties),
     );
     // Records in, columns out: the columnar result of the record adapter.
-    let copts = ColumnOptions {
-        lenient,
-        pool_periods: pool,
-        node_ranks: true,
-        ties,
-    };
+    let copts = ColumnOptions::default()
+        .lenient(lenient)
+        .pool_periods(pool)
+        .node_ranks(true)
+        .ties(ties);
     let cr = dti_core::score_records(&fw, &panel.records(), &copts);
     match (&c, &cr) {
         (Ok(a), Ok(b)) => same_columns(a, b).map_err(|e| format!("score_records: {e}"))?,
@@ -340,12 +336,10 @@ fn clean_adapters(
     pool: bool,
     ties: dti_core::methods::Ties,
 ) -> Result<(), String> {
-    let copts = ColumnOptions {
-        pool_periods: pool,
-        node_ranks: true,
-        ties,
-        ..ColumnOptions::default()
-    };
+    let copts = ColumnOptions::default()
+        .pool_periods(pool)
+        .node_ranks(true)
+        .ties(ties);
     // A Panel: NaN is "not reported".
     let records = panel.records();
     let codes: Vec<&str> = panel.columns.iter().map(|(c, _, _)| c.as_str()).collect();
@@ -382,12 +376,10 @@ fn clean_adapters(
         }
         wide.push('\n');
     }
-    let opts = ScoreOptions {
-        explain: false,
-        pool_periods: pool,
-        ties,
-        ..ScoreOptions::default()
-    };
+    let opts = ScoreOptions::default()
+        .explain(false)
+        .pool_periods(pool)
+        .ties(ties);
     for (name, text, layout) in [
         ("wide.csv", &wide, dti_cli::data::Layout::Wide),
         ("long.csv", &long, dti_cli::data::Layout::Long),
@@ -460,10 +452,7 @@ fn the_generator_reaches_the_interesting_cases() {
     let (mut scored, mut kinds) = (0, std::collections::BTreeSet::new());
     for seed in 0..300 {
         let (fw, panel) = gen_case(seed);
-        let opts = ColumnOptions {
-            lenient: true,
-            ..ColumnOptions::default()
-        };
+        let opts = ColumnOptions::default().lenient(true);
         if let Ok(s) = score_columns(&fw, &panel.input(), &opts) {
             scored += 1;
             kinds.extend(s.problems.iter().map(|p| p.code()));

@@ -265,10 +265,7 @@ fn scored_cohorts_fit_their_declarations() {
     // A bad value (a problem) and a repeated unit (an exclusion), scored leniently.
     units.push(UnitRecord::new("ha-noi").period(2023).value("GOV", 1.5));
     units.push(UnitRecord::new("").period(2023).value("GOV", 0.5));
-    let opts = ScoreOptions {
-        lenient: true,
-        ..ScoreOptions::default()
-    };
+    let opts = ScoreOptions::default().lenient(true);
     let s = fw.score_with(&units, &opts).unwrap();
     assert!(!s.problems.is_empty() && !s.excluded.is_empty());
     d.assert_fits(&serde_json::to_value(&s).unwrap(), "CohortScores");

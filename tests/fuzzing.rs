@@ -111,10 +111,7 @@ pub fn data_csv(data: &[u8]) {
     };
     for layout in [dti_cli::data::Layout::Auto, dti_cli::data::Layout::Long] {
         if let Ok(loaded) = dti_cli::data::read_records("fuzz.csv", &t, fw, layout, &[], None) {
-            let opts = ScoreOptions {
-                lenient: true,
-                ..ScoreOptions::default()
-            };
+            let opts = ScoreOptions::default().lenient(true);
             if let Ok(s) = fw.score_with(&loaded.units, &opts) {
                 check_scores(&s);
                 for p in &s.problems {
@@ -135,10 +132,7 @@ pub fn coin_tables(data: &[u8]) {
     let Ok(tables) = read_tables(meta, table, &Default::default()) else {
         return;
     };
-    let p = Pipeline {
-        treat: Some(Default::default()),
-        ..Pipeline::default()
-    };
+    let p = Pipeline::default().treat(Some(Default::default()));
     if let Ok(run) = run_pipeline(&tables, &p) {
         check_columns(&run.scores);
         // The per-unit form comes from the same engine through the record adapter.
@@ -232,10 +226,7 @@ pub fn score_random(data: &[u8]) {
         })
         .collect();
     for lenient in [false, true] {
-        let opts = ScoreOptions {
-            lenient,
-            ..ScoreOptions::default()
-        };
+        let opts = ScoreOptions::default().lenient(lenient);
         if let Ok(s) = fw.score_with(&units, &opts) {
             check_scores(&s);
         }

@@ -135,13 +135,7 @@ fn a_node_and_its_descendant_cannot_both_be_given() {
     );
     // Lenient: the node's own value wins, the descendants are reported and not scored.
     let s = fw
-        .score_with(
-            &units,
-            &ScoreOptions {
-                lenient: true,
-                ..Default::default()
-            },
-        )
+        .score_with(&units, &ScoreOptions::default().lenient(true))
         .unwrap();
     assert_eq!(s.problems.len(), 2);
     let d1 = &s.units[0];
@@ -187,13 +181,7 @@ fn missing_values_under_each_policy() {
     let ps = strict_problems(&fw, &units);
     assert_eq!(kinds(&ps), [(0, "X", Some("B"), "missing")]);
     let s = fw
-        .score_with(
-            &units,
-            &ScoreOptions {
-                lenient: true,
-                ..Default::default()
-            },
-        )
+        .score_with(&units, &ScoreOptions::default().lenient(true))
         .unwrap();
     assert_eq!(s.units.len(), 1);
     assert_eq!(s.units[0].unit, "Y");
@@ -212,13 +200,7 @@ fn lenient_mode_scores_the_rest_and_drops_nothing_silently() {
         UnitRecord::new("D2").value("AWR.MEET", 4.0),
     ];
     let s = fw
-        .score_with(
-            &units,
-            &ScoreOptions {
-                lenient: true,
-                ..Default::default()
-            },
-        )
+        .score_with(&units, &ScoreOptions::default().lenient(true))
         .unwrap();
     assert_eq!(
         kinds(&s.problems),
@@ -290,13 +272,7 @@ fn ranks_and_normalisation_are_per_period_unless_pooled() {
 
     // Pooled: one range 10..40 → A 2023 0, B 2023 and A 2024 33.33…, B and C 2024 100.
     let pooled = fw
-        .score_with(
-            &units,
-            &ScoreOptions {
-                pool_periods: true,
-                ..Default::default()
-            },
-        )
+        .score_with(&units, &ScoreOptions::default().pool_periods(true))
         .unwrap();
     let pv = |u: &str, p| pooled.unit(u, Some(p)).unwrap().value.unwrap();
     assert_eq!(pv("A", 2023), 0.0);

@@ -50,10 +50,7 @@ fn a_missing_former_unit_is_named_or_flagged() {
         }]
     );
 
-    let lenient = MergeOptions {
-        lenient: true,
-        ..MergeOptions::default()
-    };
+    let lenient = MergeOptions::default().lenient(true);
     let merged = merge_cohort(&fw, &records, &map, &lenient).unwrap();
     assert_eq!(merged.members[0].missing, ["C"]);
     assert_eq!(merged.problems.len(), 1);

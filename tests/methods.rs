@@ -577,10 +577,7 @@ fn treatment_winsorises_then_logs() {
     assert_eq!(y[20..], [20.0, 20.0]);
     // With a limit of one point winsorisation cannot fix it: the log transform of the
     // original values is used instead, ln(x − min + 0.01·(max − min)).
-    let one = Treatment {
-        max_winsorised: 1,
-        ..Treatment::default()
-    };
+    let one = Treatment::default().max_winsorised(1);
     let (y, changed, log) = moved(one.treat_column(&x));
     assert!(log && changed.is_empty());
     let shift = 0.01 * (1000.0 - 1.0);
@@ -619,10 +616,7 @@ fn weighted_mean_divides_the_weights_first_as_coinr() {
                 UnitRecord::new("X").value("A", 0.1).value("B", 0.7),
                 UnitRecord::new("Y").value("A", 0.5).value("B", 0.5),
             ],
-            &dti_core::ScoreOptions {
-                ties: dti_core::methods::Ties::Exact,
-                ..dti_core::ScoreOptions::default()
-            },
+            &dti_core::ScoreOptions::default().ties(dti_core::methods::Ties::Exact),
         )
         .unwrap();
     assert_eq!(
@@ -661,15 +655,9 @@ fn winsorisation_counts_points_as_coinr() {
     );
     // A limit of 4 still lets step 4 run (3 points at the top before it); a limit of 3 stops
     // after step 3, which still fails: the log transform.
-    let three = Treatment {
-        max_winsorised: 3,
-        ..Treatment::default()
-    };
+    let three = Treatment::default().max_winsorised(3);
     assert!(three.treat_column(&x).log);
-    let four = Treatment {
-        max_winsorised: 4,
-        ..Treatment::default()
-    };
+    let four = Treatment::default().max_winsorised(4);
     assert!(!four.treat_column(&x).log);
 }
 

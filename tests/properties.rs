@@ -505,7 +505,7 @@ proptest! {
             .map(|(k, (a, b))| UnitRecord::new(&format!("U{k}")).value("A", *a).value("B", *b))
             .collect();
         for lenient in [false, true] {
-            let opts = ScoreOptions { lenient, ..ScoreOptions::default() };
+            let opts = ScoreOptions::default().lenient(lenient);
             let Ok(s) = fw.score_with(&units, &opts) else { continue };
             for (k, u) in s.units.iter().enumerate() {
                 for (v, p, m) in all_scores(&s, k) {

@@ -20,14 +20,7 @@ fn the_toy_index_matches_its_hand_computation() {
     let tables = toy();
     assert_eq!(tables.data.groups[0]["Region"], "North");
     assert_eq!(tables.denominated["i3"], "Pop");
-    let run = run_pipeline(
-        &tables,
-        &Pipeline {
-            denominate: true,
-            ..Pipeline::default()
-        },
-    )
-    .unwrap();
+    let run = run_pipeline(&tables, &Pipeline::default().denominate(true)).unwrap();
     let expected: Json = serde_json::from_str(&read(&fixture("coin-toy/expected.json"))).unwrap();
     let mut errors = Vec::new();
     let scores = run.cohort_scores().unwrap();
@@ -72,14 +65,7 @@ fn without_denomination_i3_is_scaled_raw() {
 
 #[test]
 fn results_are_written_in_the_tables_layout() {
-    let run = run_pipeline(
-        &toy(),
-        &Pipeline {
-            denominate: true,
-            ..Pipeline::default()
-        },
-    )
-    .unwrap();
+    let run = run_pipeline(&toy(), &Pipeline::default().denominate(true)).unwrap();
     let csv = write_results(&run);
     let mut lines = csv.lines();
     assert_eq!(
@@ -100,13 +86,11 @@ fn results_are_written_in_the_tables_layout() {
 #[test]
 fn pipeline_steps_run_in_order_and_report() {
     use dti_core::methods::{Imputation, Treatment};
-    let p = Pipeline {
-        denominate: true,
-        impute: Some(Imputation::Mean),
-        screen: Some(0.9),
-        treat: Some(Treatment::default()),
-        ..Pipeline::default()
-    };
+    let p = Pipeline::default()
+        .denominate(true)
+        .impute(Some(Imputation::Mean))
+        .screen(Some(0.9))
+        .treat(Some(Treatment::default()));
     let run = run_pipeline(&toy(), &p).unwrap();
     let names: Vec<&str> = run.data.iter().map(|d| d.name.as_str()).collect();
     assert_eq!(
@@ -141,11 +125,9 @@ fn pipeline_steps_run_in_order_and_report() {
 #[test]
 fn screening_drops_sparse_units_and_says_so() {
     // Only C remains, so min-max scaling would have a zero range: keep the raw values.
-    let p = Pipeline {
-        screen: Some(0.9),
-        normalise: Some(dti_core::Normaliser::Identity),
-        ..Pipeline::default()
-    };
+    let p = Pipeline::default()
+        .screen(Some(0.9))
+        .normalise(Some(dti_core::Normaliser::Identity));
     let run = run_pipeline(&toy(), &p).unwrap();
     assert_eq!(run.scores.index.value.len(), 1);
     // A and B each lack one of six indicators: 5/6 < 0.9.
@@ -213,19 +195,13 @@ fn the_tables_adapter_scores_exactly_as_records() {
         ScoreOptions,
     };
     // Every step on, so the scored data set is not the raw one.
-    let p = Pipeline {
-        denominate: true,
-        impute: Some(Imputation::Mean),
-        treat: Some(Treatment::default()),
-        ..Pipeline::default()
-    };
+    let p = Pipeline::default()
+        .denominate(true)
+        .impute(Some(Imputation::Mean))
+        .treat(Some(Treatment::default()));
     let run = run_pipeline(&toy(), &p).unwrap();
     let scored = &run.data[run.data.len() - 2].panel;
-    let opts = ScoreOptions {
-        explain: false,
-        ties: Ties::Exact,
-        ..ScoreOptions::default()
-    };
+    let opts = ScoreOptions::default().explain(false).ties(Ties::Exact);
     let records = run
         .framework
         .score_with(&scored.to_records(), &opts)

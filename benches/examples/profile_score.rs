@@ -6,10 +6,7 @@ fn main() {
         .unwrap_or(1000);
     let fw = dti_benches::framework_98();
     let units = dti_benches::units_63x98();
-    let opts = dti_core::ColumnOptions {
-        node_ranks: true,
-        ..Default::default()
-    };
+    let opts = dti_core::ColumnOptions::default().node_ranks(true);
     let t = std::time::Instant::now();
     for _ in 0..n {
         std::hint::black_box(dti_core::score_records(&fw, &units, &opts).expect("scores"));

@@ -192,17 +192,15 @@ pub fn read_parquet(
     })?;
     columns.name = find(&NAME).unwrap_or(columns.name);
     columns.period = find(&PERIOD).unwrap_or(columns.period);
-    let opts = BatchOptions {
-        columns,
-        layout: match layout {
+    let opts = BatchOptions::default()
+        .columns(columns)
+        .layout(match layout {
             Layout::Auto => dti_polars::Layout::Auto,
             Layout::Long => dti_polars::Layout::Long,
             Layout::Wide => dti_polars::Layout::Wide,
-        },
-        groups: groups.to_vec(),
-        lenient,
-        ..BatchOptions::default()
-    };
+        })
+        .groups(groups.to_vec())
+        .lenient(lenient);
     let located = |p: &BatchProblem| DataError {
         file: name.clone(),
         line: p.row.map(|r| r + 1),

@@ -73,10 +73,7 @@ static TIES: std::sync::OnceLock<Ties> = std::sync::OnceLock::new();
 
 /// Score options with this run's tie rule.
 fn score_options() -> ScoreOptions {
-    ScoreOptions {
-        ties: TIES.get().copied().unwrap_or_default(),
-        ..ScoreOptions::default()
-    }
+    ScoreOptions::default().ties(TIES.get().copied().unwrap_or_default())
 }
 
 #[derive(Args, Clone)]
@@ -560,14 +557,7 @@ fn checked(fw: &Framework, loaded: Loaded, lenient: bool) -> Result<Loaded, Fail
         .iter()
         .map(ToString::to_string)
         .collect();
-    if let Ok(s) = fw.score_with(
-        &loaded.units,
-        &ScoreOptions {
-            lenient: true,
-            explain: false,
-            ..score_options()
-        },
-    ) {
+    if let Ok(s) = fw.score_with(&loaded.units, &score_options().lenient(true).explain(false)) {
         all.extend(s.problems.iter().map(|p| loaded.locate(p)));
     }
     Err(format!(
@@ -688,10 +678,7 @@ fn score_records(
     data: &Loaded,
     lenient: bool,
 ) -> Result<CohortScores, Fail> {
-    let opts = ScoreOptions {
-        lenient,
-        ..score_options()
-    };
+    let opts = score_options().lenient(lenient);
     let s = fw
         .score_with(units, &opts)
         .map_err(|e| score_error(e, data))?;
@@ -826,11 +813,9 @@ fn score_wide(
     let periods: Vec<i32> = wide.panel.periods.iter().flatten().copied().collect();
     let year = latest_of(&periods, data.year)?;
     let cols = pillars(fw);
-    let opts = dti_core::ColumnOptions {
-        node_ranks: cols.iter().any(|(_, view, _)| !view),
-        ties: score_options().ties,
-        ..dti_core::ColumnOptions::default()
-    };
+    let opts = dti_core::ColumnOptions::default()
+        .node_ranks(cols.iter().any(|(_, view, _)| !view))
+        .ties(score_options().ties);
     let located = Loaded {
         name,
         units: Vec::new(),
@@ -1139,11 +1124,7 @@ fn cmd_explain(args: ExplainArgs, ctx: &Context) -> Result<(), Fail> {
     let fw = load_framework(&fw)?;
     let loaded = load_data(&fw, &data)?;
     let year = latest(&loaded.units, data.year)?;
-    let opts = ScoreOptions {
-        lenient: data.lenient,
-        top_n: top,
-        ..score_options()
-    };
+    let opts = score_options().lenient(data.lenient).top_n(top);
     let scores = fw
         .score_with(&loaded.units, &opts)
         .map_err(|e| score_error(e, &loaded))?;
@@ -1165,11 +1146,9 @@ fn cmd_merge(args: MergeArgs, ctx: &Context) -> Result<(), Fail> {
             resolve_map(&read_file(&p)?, units).map_err(|e| format!("{}: {e}", p.display()))?
         }
     };
-    let opts = MergeOptions {
-        lenient: data.lenient,
-        score: score_options(),
-        ..MergeOptions::default()
-    };
+    let opts = MergeOptions::default()
+        .lenient(data.lenient)
+        .score(score_options());
     let merged = merge_cohort(&fw, units, &map, &opts).map_err(|e| match e {
         dti_core::analyses::MergeError::Score(s) => score_error(s, &loaded),
         other => other.to_string(),
@@ -1244,16 +1223,15 @@ fn cmd_coin(args: CoinArgs, ctx: &Context) -> Result<(), Fail> {
             ));
         }
     }
-    let p = Pipeline {
-        denominate,
-        impute,
-        screen,
-        treat,
-        normalise,
-        aggregate,
-        ties: cli_ties,
-        ignore_directions: directions == Directions::Ignore,
-    };
+    let p = Pipeline::default()
+        .denominate(denominate)
+        .impute(impute)
+        .screen(screen)
+        .treat(treat)
+        .normalise(normalise)
+        .aggregate(aggregate)
+        .ties(cli_ties)
+        .ignore_directions(directions == Directions::Ignore);
     let run = run_pipeline(&tables, &p).map_err(|e| e.to_string())?;
     for m in &run.missing_denominators {
         eprintln!(
@@ -1705,42 +1683,36 @@ fn period_units(fw: &Framework, data: &DataArgs) -> Result<Vec<UnitRecord>, Fail
         .map(|(k, u)| (k, u.clone()))
         .unzip();
     // Report input problems with their file lines before an analysis runs.
-    fw.score_with(
-        &units,
-        &ScoreOptions {
-            explain: false,
-            ..score_options()
-        },
-    )
-    .map_err(|e| match e {
-        dti_core::ScoreError::Input { problems } => {
-            let located: Vec<String> = problems
-                .iter()
-                .map(|p| {
-                    let at = |k: usize| rows.get(k).copied().unwrap_or(k);
-                    let kind = match p.kind {
-                        dti_core::InputErrorKind::DuplicateUnit { first_row } => {
-                            dti_core::InputErrorKind::DuplicateUnit {
-                                first_row: at(first_row),
+    fw.score_with(&units, &score_options().explain(false))
+        .map_err(|e| match e {
+            dti_core::ScoreError::Input { problems } => {
+                let located: Vec<String> = problems
+                    .iter()
+                    .map(|p| {
+                        let at = |k: usize| rows.get(k).copied().unwrap_or(k);
+                        let kind = match p.kind {
+                            dti_core::InputErrorKind::DuplicateUnit { first_row } => {
+                                dti_core::InputErrorKind::DuplicateUnit {
+                                    first_row: at(first_row),
+                                }
                             }
-                        }
-                        ref k => k.clone(),
-                    };
-                    loaded.locate(&dti_core::InputError {
-                        row: at(p.row),
-                        kind,
-                        ..p.clone()
+                            ref k => k.clone(),
+                        };
+                        loaded.locate(&dti_core::InputError {
+                            row: at(p.row),
+                            kind,
+                            ..p.clone()
+                        })
                     })
-                })
-                .collect();
-            format!(
-                "{} problem(s) in the input:\n  - {}",
-                located.len(),
-                located.join("\n  - ")
-            )
-        }
-        other => other.to_string(),
-    })?;
+                    .collect();
+                format!(
+                    "{} problem(s) in the input:\n  - {}",
+                    located.len(),
+                    located.join("\n  - ")
+                )
+            }
+            other => other.to_string(),
+        })?;
     Ok(units)
 }
 

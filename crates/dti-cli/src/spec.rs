@@ -168,11 +168,10 @@ pub fn treatment(spec: &str) -> Result<Treatment, String> {
                     "winsor:N,skew,kurtosis needs positive thresholds, got '{args}'"
                 ));
             }
-            Ok(Treatment {
-                max_winsorised: v[0] as usize,
-                skew: v.get(1).copied().unwrap_or(d.skew),
-                kurtosis: v.get(2).copied().unwrap_or(d.kurtosis),
-            })
+            Ok(Treatment::default()
+                .max_winsorised(v[0] as usize)
+                .skew(v.get(1).copied().unwrap_or(d.skew))
+                .kurtosis(v.get(2).copied().unwrap_or(d.kurtosis)))
         }
         other => Err(format!(
             "unknown treatment '{other}'; see `dti coin --help`"

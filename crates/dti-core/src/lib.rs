@@ -211,6 +211,24 @@
 #[cfg(doctest)]
 pub struct ReadmeDoctests;
 
+/// Setters for an options struct that is `#[non_exhaustive]` (other crates cannot write it as
+/// a struct literal): `ScoreOptions::default().lenient(true).top_n(3)`, one per field, named
+/// like the field.
+macro_rules! setters {
+    ($t:ty { $($f:ident: $ty:ty),* $(,)? }) => {
+        impl $t {
+            $(
+                #[doc = concat!("Sets `", stringify!($f), "` (see the field).")]
+                #[must_use]
+                pub fn $f(mut self, $f: $ty) -> Self {
+                    self.$f = $f;
+                    self
+                }
+            )*
+        }
+    };
+}
+
 pub mod analyses;
 pub mod engine;
 mod error;

@@ -105,10 +105,11 @@ pub enum Layout {
 /// How to read and score a frame.
 ///
 /// ```
-/// let o = dti_polars::BatchOptions { lenient: true, ..Default::default() };
+/// let o = dti_polars::BatchOptions::default().lenient(true);
 /// assert!(o.lenient && !o.pool_periods);
 /// ```
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct BatchOptions {
     /// Column names.
     pub columns: ColumnNames,
@@ -129,6 +130,64 @@ pub struct BatchOptions {
     pub node_ranks: bool,
     /// When two scores share a rank (default: equal up to 1e-12, relative).
     pub ties: dti_core::methods::Ties,
+}
+
+/// Setters (the struct is `#[non_exhaustive]`): `BatchOptions::default().lenient(true)`.
+impl BatchOptions {
+    /// Sets `columns` (see the field).
+    #[must_use]
+    pub fn columns(mut self, columns: ColumnNames) -> Self {
+        self.columns = columns;
+        self
+    }
+    /// Sets `layout` (see the field).
+    #[must_use]
+    pub fn layout(mut self, layout: Layout) -> Self {
+        self.layout = layout;
+        self
+    }
+    /// Sets `groups` (see the field).
+    #[must_use]
+    pub fn groups(mut self, groups: Vec<String>) -> Self {
+        self.groups = groups;
+        self
+    }
+    /// Sets `rank_within` (see the field).
+    #[must_use]
+    pub fn rank_within(mut self, rank_within: Vec<String>) -> Self {
+        self.rank_within = rank_within;
+        self
+    }
+    /// Sets `lenient` (see the field).
+    #[must_use]
+    pub fn lenient(mut self, lenient: bool) -> Self {
+        self.lenient = lenient;
+        self
+    }
+    /// Sets `ignore_unknown` (see the field).
+    #[must_use]
+    pub fn ignore_unknown(mut self, ignore_unknown: bool) -> Self {
+        self.ignore_unknown = ignore_unknown;
+        self
+    }
+    /// Sets `pool_periods` (see the field).
+    #[must_use]
+    pub fn pool_periods(mut self, pool_periods: bool) -> Self {
+        self.pool_periods = pool_periods;
+        self
+    }
+    /// Sets `node_ranks` (see the field).
+    #[must_use]
+    pub fn node_ranks(mut self, node_ranks: bool) -> Self {
+        self.node_ranks = node_ranks;
+        self
+    }
+    /// Sets `ties` (see the field).
+    #[must_use]
+    pub fn ties(mut self, ties: dti_core::methods::Ties) -> Self {
+        self.ties = ties;
+        self
+    }
 }
 
 /// One problem in the input, with its row where it has one: the field is the 0-based row
@@ -607,7 +666,7 @@ pub fn to_records(
 ///     Column::new("unit".into(), ["", "HN"]),
 ///     Column::new("GOV".into(), [0.5, 0.6]),
 /// ])?;
-/// let opts = dti_polars::BatchOptions { lenient: true, ..Default::default() };
+/// let opts = dti_polars::BatchOptions::default().lenient(true);
 /// let (records, rows, report) = dti_polars::to_located_records(&df, &fw, &opts)?;
 /// assert_eq!((records.len(), rows[0], report.problems.len()), (1, 1, 1));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -637,13 +696,11 @@ fn score_built(
         mut report,
     } = b;
     // The core runs leniently so that its problems join the frame's in one report.
-    let so = ScoreOptions {
-        lenient: true,
-        explain,
-        pool_periods: opts.pool_periods,
-        ties: opts.ties,
-        ..ScoreOptions::default()
-    };
+    let so = ScoreOptions::default()
+        .lenient(true)
+        .explain(explain)
+        .pool_periods(opts.pool_periods)
+        .ties(opts.ties);
     let locate = |e: &dti_core::InputError| BatchProblem {
         row: rows.get(e.row).copied(),
         column: e.indicator.clone(),
@@ -886,12 +943,11 @@ fn score_wide_numeric(
         input.columns.push(number_column(name, s.f64()?));
     }
     // Lenient in the core so that its problems join the frame's in one report.
-    let co = ColumnOptions {
-        lenient: true,
-        pool_periods: opts.pool_periods,
-        node_ranks: opts.node_ranks,
-        ties: opts.ties,
-    };
+    let co = ColumnOptions::default()
+        .lenient(true)
+        .pool_periods(opts.pool_periods)
+        .node_ranks(opts.node_ranks)
+        .ties(opts.ties);
     let scores = dti_core::score_columns(fw, &input, &co)?;
     // Free the input copies (casts, rechunks) before building the result.
     let input_periods = input.periods.take();
@@ -1098,15 +1154,11 @@ pub fn merge(
     opts: &BatchOptions,
 ) -> Result<(DataFrame, BatchReport), BatchError> {
     let (records, report) = to_records(df, fw, opts)?;
-    let mo = MergeOptions {
-        lenient: opts.lenient,
-        score: ScoreOptions {
-            explain: false,
-            pool_periods: opts.pool_periods,
-            ..ScoreOptions::default()
-        },
-        ..MergeOptions::default()
-    };
+    let mo = MergeOptions::default().lenient(opts.lenient).score(
+        ScoreOptions::default()
+            .explain(false)
+            .pool_periods(opts.pool_periods),
+    );
     let merged = dti_core::merge_cohort(fw, &records, map, &mo)?;
     Ok((wide_result(fw, &merged.scores, opts)?, report))
 }

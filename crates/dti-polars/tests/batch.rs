@@ -70,10 +70,7 @@ fn the_golden_panel_per_period_wide_and_long() {
     let exp = expected();
     for file in ["wide.csv", "long.csv"] {
         let df = read_csv(&fixture(&format!("panel-5x3/{file}"))).unwrap();
-        let opts = BatchOptions {
-            groups: vec!["region".into()],
-            ..Default::default()
-        };
+        let opts = BatchOptions::default().groups(vec!["region".into()]);
         let opts = if file == "long.csv" {
             BatchOptions::default()
         } else {
@@ -89,11 +86,9 @@ fn the_golden_panel_per_period_wide_and_long() {
 fn the_golden_panel_pooled() {
     let fw = panel_fw();
     let df = read_csv(&fixture("panel-5x3/wide.csv")).unwrap();
-    let opts = BatchOptions {
-        pool_periods: true,
-        groups: vec!["region".into()],
-        ..Default::default()
-    };
+    let opts = BatchOptions::default()
+        .pool_periods(true)
+        .groups(vec!["region".into()]);
     let (out, _) = score(&df, &fw, &opts).unwrap();
     check(&out, &expected()["pooled"]);
 }
@@ -102,10 +97,7 @@ fn the_golden_panel_pooled() {
 fn ranks_within_groups() {
     let fw = panel_fw();
     let df = read_csv(&fixture("panel-5x3/wide.csv")).unwrap();
-    let opts = BatchOptions {
-        rank_within: vec!["region".into()],
-        ..Default::default()
-    };
+    let opts = BatchOptions::default().rank_within(vec!["region".into()]);
     let (out, _) = score(&df, &fw, &opts).unwrap();
     let units: Vec<Option<&str>> = out.column("unit").unwrap().str().unwrap().iter().collect();
     let periods: Vec<Option<i32>> = out
@@ -183,10 +175,7 @@ fn every_bad_row_is_reported_with_its_row() {
     );
 
     // Lenient: the good rows are scored and the report comes beside the result.
-    let opts = BatchOptions {
-        lenient: true,
-        ..Default::default()
-    };
+    let opts = BatchOptions::default().lenient(true);
     let (out, report) = score(&df, &fw, &opts).unwrap();
     assert_eq!(out.height(), 3);
     assert_eq!(report.problems.len(), 4);
@@ -206,10 +195,7 @@ fn unknown_and_non_numeric_columns() {
         problems(score(&df, &fw, &BatchOptions::default()).unwrap_err()),
         [(None, Some("Z".into()), "unknown_column".into())]
     );
-    let opts = BatchOptions {
-        ignore_unknown: true,
-        ..Default::default()
-    };
+    let opts = BatchOptions::default().ignore_unknown(true);
     let (_, report) = score(&df, &fw, &opts).unwrap();
     assert_eq!(report.ignored_columns, ["Z"]);
 
@@ -261,30 +247,22 @@ fn long_layout_problems_and_forced_layouts() {
         "{got:?}"
     );
     // Forced wide, the indicator and value columns are unknown indicator columns.
-    let opts = BatchOptions {
-        layout: Layout::Wide,
-        ..Default::default()
-    };
+    let opts = BatchOptions::default().layout(Layout::Wide);
     let got = problems(score(&df, &fw, &opts).unwrap_err());
     assert!(got.iter().any(|p| p.2 == "unknown_column"));
 }
 
 /// Scores a frame through dti-polars and its records straight through dti-core.
 fn both(df: &DataFrame, fw: &Framework, pool: bool) -> (DataFrame, dti_core::CohortScores) {
-    let opts = BatchOptions {
-        pool_periods: pool,
-        ..Default::default()
-    };
+    let opts = BatchOptions::default().pool_periods(pool);
     let (out, _) = score(df, fw, &opts).unwrap();
     let (records, _): (Vec<UnitRecord>, _) = to_records(df, fw, &opts).unwrap();
     let core = fw
         .score_with(
             &records,
-            &dti_core::ScoreOptions {
-                pool_periods: pool,
-                explain: false,
-                ..Default::default()
-            },
+            &dti_core::ScoreOptions::default()
+                .pool_periods(pool)
+                .explain(false),
         )
         .unwrap();
     (out, core)
@@ -309,7 +287,7 @@ proptest! {
             Column::new("Y".into(), rows.iter().map(|r| r.3).collect::<Vec<_>>()),
         ]).unwrap();
         // Degenerate periods (one unit, or all X equal) are errors in both paths alike.
-        let opts = BatchOptions { pool_periods: pool, ..Default::default() };
+        let opts = BatchOptions::default().pool_periods(pool);
         let Ok((out, _)) = score(&df, &fw, &opts) else { return Ok(()) };
         let (_, core) = both(&df, &fw, pool);
         let values = get_f(&out, "value");
@@ -376,13 +354,11 @@ fn the_columnar_and_record_paths_give_the_same_frame() {
             > 1
     );
     for pool in [false, true] {
-        let opts = BatchOptions {
-            lenient: true,
-            pool_periods: pool,
-            node_ranks: true,
-            rank_within: vec!["region".into()],
-            ..Default::default()
-        };
+        let opts = BatchOptions::default()
+            .lenient(true)
+            .pool_periods(pool)
+            .node_ranks(true)
+            .rank_within(vec!["region".into()]);
         let (fast, r1) = score(&df, &fw, &opts).unwrap();
         let (slow, r2) = score(&as_text(&df, &["X", "Y"]), &fw, &opts).unwrap();
         assert_eq!(fast.height(), df.height() - 3);
@@ -418,10 +394,7 @@ fn the_columnar_and_record_paths_give_the_same_frame() {
 fn node_ranks_only_when_asked() {
     let fw = panel_fw();
     let df = read_csv(&fixture("panel-5x3/wide.csv")).unwrap();
-    let opts = BatchOptions {
-        groups: vec!["region".into()],
-        ..Default::default()
-    };
+    let opts = BatchOptions::default().groups(vec!["region".into()]);
     let (out, _) = score(&df, &fw, &opts).unwrap();
     let names: Vec<String> = out
         .get_column_names()

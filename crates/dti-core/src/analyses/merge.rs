@@ -282,6 +282,7 @@ fn two() -> usize {
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct MergeOptions {
     /// Average over the former units present when some are missing (and flag the merged
     /// unit), instead of failing; former units' own input problems are reported likewise.
@@ -295,6 +296,12 @@ pub struct MergeOptions {
     #[serde(default)]
     pub score: ScoreOptions,
 }
+
+setters!(MergeOptions {
+    lenient: bool,
+    depth: usize,
+    score: ScoreOptions
+});
 
 impl Default for MergeOptions {
     fn default() -> Self {

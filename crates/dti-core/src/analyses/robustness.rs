@@ -1144,6 +1144,7 @@ fn quantile(sorted: &[f64], p: f64) -> f64 {
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UncertaintySpec {
     /// The uncertain inputs.
     pub inputs: Vec<Uncertain>,
@@ -1163,6 +1164,8 @@ pub struct UncertaintySpec {
     #[serde(default)]
     pub ties: Ties,
 }
+
+setters!(UncertaintySpec { inputs: Vec<Uncertain>, runs: usize, seed: u64, keep_draws: bool, pool_periods: bool, ties: Ties });
 
 /// One unit's rank and score distribution over the runs.
 ///
@@ -1435,6 +1438,7 @@ fn summarise_runs(
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct SensitivitySpec {
     /// The uncertain inputs.
     pub inputs: Vec<Uncertain>,
@@ -1454,6 +1458,8 @@ pub struct SensitivitySpec {
     #[serde(default)]
     pub ties: Ties,
 }
+
+setters!(SensitivitySpec { inputs: Vec<Uncertain>, n: usize, seed: u64, bootstrap: usize, pool_periods: bool, ties: Ties });
 
 /// First-order and total Sobol indices of one input.
 ///

@@ -103,6 +103,7 @@ impl<'a> ColumnInput<'a> {
 /// assert!(!o.lenient && !o.pool_periods && !o.node_ranks);
 /// ```
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ColumnOptions {
     /// Report bad rows in [`ColumnScores::problems`] and score the rest (see
     /// [`ScoreOptions::lenient`](crate::ScoreOptions::lenient)) instead of failing.
@@ -115,6 +116,13 @@ pub struct ColumnOptions {
     /// When two scores share a rank.
     pub ties: Ties,
 }
+
+setters!(ColumnOptions {
+    lenient: bool,
+    pool_periods: bool,
+    node_ranks: bool,
+    ties: Ties
+});
 
 /// One result column set: a node's, a view's or the index's value, points and rank for each
 /// scored row. Missing numbers are NaN.
@@ -376,7 +384,7 @@ pub fn score_columns(
 ///     UnitRecord::new("HN").value("GOV", 0.5).value("ECO", 0.4),
 ///     UnitRecord::new("HCM").value("GOV", 0.9).value("ECO", 0.2),
 /// ];
-/// let opts = ColumnOptions { node_ranks: true, ..ColumnOptions::default() };
+/// let opts = ColumnOptions::default().node_ranks(true);
 /// let s = score_records(&fw, &units, &opts)?;
 /// // HN: 0.5 · 200 + 0.4 · 150 = 160 points; HCM: 180 + 30 = 210.
 /// assert_eq!(s.index.points, [160.0, 210.0]);

@@ -26,6 +26,7 @@ use crate::suggest::closest;
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ScoreOptions {
     /// Collect input problems into [`CohortScores::problems`] and score the rest, instead of
     /// failing. A rejected value counts as not reported; duplicate records after the first,
@@ -42,6 +43,14 @@ pub struct ScoreOptions {
     /// When two scores share a rank (default: equal up to 1e-12, relative).
     pub ties: Ties,
 }
+
+setters!(ScoreOptions {
+    lenient: bool,
+    explain: bool,
+    top_n: usize,
+    pool_periods: bool,
+    ties: Ties
+});
 
 impl Default for ScoreOptions {
     fn default() -> Self {
@@ -251,7 +260,7 @@ impl Framework {
     /// # use dti_core::*;
     /// let fw = Framework::from_json(r#"{"schema_version": 1, "id": "t", "name_vi": "T",
     ///   "nodes": [{"code": "A", "name_vi": "A", "max_points": 10}]}"#)?;
-    /// let opts = ScoreOptions { lenient: true, ..ScoreOptions::default() };
+    /// let opts = ScoreOptions::default().lenient(true);
     /// let s = fw.score_with(&[UnitRecord::new("X").value("A", 3.0), UnitRecord::new("Y").value("A", 0.5)], &opts)?;
     /// assert_eq!(s.problems.len(), 1);       // X's 3.0 is outside 0..1 …
     /// assert_eq!(s.units[0].points, Some(0.0)); // … so it counts as not reported (policy zero)

@@ -98,6 +98,7 @@ fn default_id() -> String {
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+#[non_exhaustive]
 pub struct TableOptions {
     /// Framework id.
     #[serde(default = "default_id")]
@@ -107,6 +108,12 @@ pub struct TableOptions {
     /// Aggregator of every aggregate (COINr's default: weighted arithmetic mean).
     pub aggregate: Aggregator,
 }
+
+setters!(TableOptions {
+    id: String,
+    normaliser: Normaliser,
+    aggregate: Aggregator
+});
 
 impl Default for TableOptions {
     fn default() -> Self {
@@ -781,6 +788,7 @@ fn framework_def(rows: &[MetaRow], opts: &TableOptions) -> FrameworkDef {
 /// ```
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Pipeline {
     /// Divide indicators by their denominator column.
     pub denominate: bool,
@@ -801,6 +809,8 @@ pub struct Pipeline {
     /// elsewhere, aggregated as it is.
     pub ignore_directions: bool,
 }
+
+setters!(Pipeline { denominate: bool, impute: Option<Imputation>, screen: Option<f64>, treat: Option<Treatment>, normalise: Option<Normaliser>, aggregate: Option<Aggregator>, ties: Option<Ties>, ignore_directions: bool });
 
 /// A unit dropped by screening.
 ///
@@ -995,7 +1005,7 @@ impl PipelineRun {
 /// ```
 /// # let t = dti_core::io::read_tables("iCode,iName,Level,Parent,Direction,Weight,Type\nx,X,1,I,1,1,Indicator\nI,I,2,,1,1,Aggregate\n",
 /// #     "uCode,Time,x\nA,1,1\nB,1,3\n", &Default::default())?;
-/// let p = dti_core::io::Pipeline { normalise: Some(dti_core::Normaliser::Rank), ..Default::default() };
+/// let p = dti_core::io::Pipeline::default().normalise(Some(dti_core::Normaliser::Rank));
 /// let run = dti_core::io::run_pipeline(&t, &p)?;
 /// assert_eq!(run.scores.index.value, [1.0, 2.0]); // ranks of x, aggregated as they are
 /// # Ok::<(), Box<dyn std::error::Error>>(())

@@ -137,6 +137,7 @@ pub enum StatFlag {
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+#[non_exhaustive]
 pub struct StatsOptions {
     /// Below this share available: [`StatFlag::LowAvailability`].
     pub min_available: f64,
@@ -149,6 +150,14 @@ pub struct StatsOptions {
     /// |correlation| above this between two indicators: collinear.
     pub collinear: f64,
 }
+
+setters!(StatsOptions {
+    min_available: f64,
+    skew: f64,
+    kurtosis: f64,
+    max_zero: f64,
+    collinear: f64
+});
 
 impl Default for StatsOptions {
     fn default() -> Self {

@@ -40,6 +40,7 @@ fn three_half() -> f64 {
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Treatment {
     /// Most points winsorised per indicator and period.
     #[serde(default = "five")]
@@ -51,6 +52,12 @@ pub struct Treatment {
     #[serde(default = "three_half")]
     pub kurtosis: f64,
 }
+
+setters!(Treatment {
+    max_winsorised: usize,
+    skew: f64,
+    kurtosis: f64
+});
 
 impl Default for Treatment {
     fn default() -> Self {
