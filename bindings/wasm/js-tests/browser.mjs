@@ -28,7 +28,18 @@ try {
     (p) => (existsSync(path.join(fixtures, p)) ? readFileSync(path.join(fixtures, p), "utf8") : null),
   );
   await page.addInitScript((g) => { window.__golden = g; }, golden);
-  await page.goto(`http://127.0.0.1:${port}/bindings/wasm/js-tests/browser.html`);
+  // DTI_WASM_INSTALLED: run against the installed copy of the packed tarball, served from
+  // target/npm-installed/ (copied there: the server serves the repository).
+  let query = "";
+  if (process.env.DTI_WASM_INSTALLED) {
+    const fs = await import("node:fs");
+    const from = path.join(process.env.DTI_WASM_INSTALLED, "node_modules", "dti-wasm");
+    const to = path.join(root, "target", "npm-installed", "dti-wasm");
+    fs.rmSync(to, { recursive: true, force: true });
+    fs.cpSync(from, to, { recursive: true });
+    query = "?pkg=/target/npm-installed/dti-wasm";
+  }
+  await page.goto(`http://127.0.0.1:${port}/bindings/wasm/js-tests/browser.html${query}`);
   await page.waitForFunction(() => window.__results !== undefined, null, { timeout: 60000 });
   const results = await page.evaluate(() => window.__results);
   if (!process.env.DTI_NATIVE) {
