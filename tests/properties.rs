@@ -7,12 +7,11 @@
 //! to fewer groups, children, leaves and units and simpler rules; proptest keeps failing
 //! cases in `proptest-regressions/`.
 
-use dti_core::model::{Level, MissingPolicy, NodeDef, Rule, Step, ViewDef};
+use dti_core::model::{MissingPolicy, NodeDef, Rule, ViewDef};
 use dti_core::{
-    Aggregator, CohortScores, Entry, Framework, FrameworkDef, Normaliser, ScoreOptions, UnitRecord,
-    Value,
+    Aggregator, CohortScores, Entry, Framework, FrameworkDef, ScoreOptions, UnitRecord, Value,
 };
-use dti_tests::{gen_value, Rng};
+use dti_tests::{gen_value, group_node, leaf_node, leaf_rule, reversible, Rng};
 use proptest::prelude::*;
 
 /// One leaf: its rule (0 value, 1 ratio, 2 percent, 3 steps, 4 levels, 5 yes/no,
@@ -98,60 +97,16 @@ fn framework_spec(cohort_relative: bool) -> impl Strategy<Value = FrameworkSpec>
         })
 }
 
-fn group_node(code: &str, parent: Option<&str>, h: &GroupHead) -> NodeDef {
-    let mut n = NodeDef::new(code, parent, "Nhóm", "Group");
-    n.weight = Some(h.weight);
-    if h.mean {
-        // A weighted mean has no points of its own: declare them so a points-sum parent works.
-        n.aggregate = Some(Aggregator::WeightedMean);
-        n.max_points = Some(f64::from(h.max));
-    } else {
-        n.aggregate = Some(Aggregator::PointsSum);
-    }
-    n
+fn group(code: &str, parent: Option<&str>, h: &GroupHead) -> NodeDef {
+    group_node(code, parent, h.weight, h.mean.then_some(f64::from(h.max)))
 }
 
-fn leaf_node(no: &mut usize, parent: &str, l: &LeafSpec) -> NodeDef {
+fn leaf(no: &mut usize, parent: &str, l: &LeafSpec) -> NodeDef {
     *no += 1;
-    let mut n = NodeDef::new(&format!("L{no}"), Some(parent), "Chỉ số", "Indicator");
     let max = f64::from(l.max);
-    n.max_points = Some(max);
-    n.weight = Some(l.weight);
-    n.rule = Some(match l.rule {
-        0 => Rule::Value,
-        1 => Rule::Ratio,
-        2 => Rule::Percent,
-        3 => Rule::Steps {
-            steps: (1..=3)
-                .map(|k| Step {
-                    at: k as f64,
-                    points: max * k as f64 / 3.0,
-                })
-                .collect(),
-        },
-        4 => Rule::Levels {
-            levels: [("a", 1.0), ("b", 0.5), ("c", 0.0)]
-                .iter()
-                .map(|&(l, f)| Level {
-                    label: l.into(),
-                    fraction: f,
-                })
-                .collect(),
-        },
-        5 => Rule::YesNo,
-        r => Rule::Normalised {
-            normaliser: Some(match r {
-                6 => Normaliser::MinMax { l: 0.0, u: 1.0 },
-                7 => Normaliser::PercentileRank,
-                _ => Normaliser::DistanceToMax,
-            }),
-        },
-    });
-    // Levels have no direction; steps tables here rise with the value (direction +1).
-    if l.lower_is_better && !matches!(l.rule, 3 | 4) {
-        n.direction = -1;
-    }
-    n
+    let rule = leaf_rule(u64::from(l.rule), max);
+    let reversed = l.lower_is_better && reversible(&rule);
+    leaf_node(&format!("L{no}"), parent, rule, max, l.weight, reversed)
 }
 
 fn build(spec: &FrameworkSpec) -> FrameworkDef {
@@ -170,16 +125,16 @@ fn build(spec: &FrameworkSpec) -> FrameworkDef {
     let mut tops = Vec::new();
     for (g, (h, children)) in spec.groups.iter().enumerate() {
         let code = format!("G{g}");
-        def.nodes.push(group_node(&code, None, h));
+        def.nodes.push(group(&code, None, h));
         tops.push(code.clone());
         for (c, child) in children.iter().enumerate() {
             match child {
-                ChildSpec::Leaf(l) => def.nodes.push(leaf_node(&mut leaf_no, &code, l)),
+                ChildSpec::Leaf(l) => def.nodes.push(leaf(&mut leaf_no, &code, l)),
                 ChildSpec::Sub(sh, leaves) => {
                     let sub = format!("{code}.{c}");
-                    def.nodes.push(group_node(&sub, Some(&code), sh));
+                    def.nodes.push(group(&sub, Some(&code), sh));
                     for l in leaves {
-                        def.nodes.push(leaf_node(&mut leaf_no, &sub, l));
+                        def.nodes.push(leaf(&mut leaf_no, &sub, l));
                     }
                 }
             }

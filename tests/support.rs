@@ -262,26 +262,58 @@ pub fn gen_framework(rng: &mut Rng, cohort_relative: bool) -> FrameworkDef {
 }
 
 fn internal(rng: &mut Rng, code: &str, parent: Option<&str>) -> NodeDef {
-    let mut n = NodeDef::new(code, parent, "Nhóm", "Group");
-    n.weight = Some(0.5 + rng.unit() * 2.5);
-    if rng.chance(0.4) {
-        // A weighted mean has no points of its own: declare them so a points-sum parent works.
-        n.aggregate = Some(Aggregator::WeightedMean);
-        n.max_points = Some((10 + rng.below(90)) as f64);
-    } else {
-        n.aggregate = Some(Aggregator::PointsSum);
-    }
-    n
+    let weight = 0.5 + rng.unit() * 2.5;
+    let mean_max = rng.chance(0.4).then(|| (10 + rng.below(90)) as f64);
+    group_node(code, parent, weight, mean_max)
 }
 
 fn leaf(rng: &mut Rng, no: &mut usize, parent: &str, cohort_relative: bool) -> NodeDef {
     *no += 1;
-    let mut n = NodeDef::new(&format!("L{no}"), Some(parent), "Chỉ số", "Indicator");
     let max = (1 + rng.below(50)) as f64;
+    let weight = 0.5 + rng.unit() * 2.5;
+    let kind = rng.below(if cohort_relative { 7 } else { 6 });
+    let kind = if kind >= 6 { 6 + rng.below(3) } else { kind };
+    let rule = leaf_rule(kind, max);
+    let reversed = reversible(&rule) && rng.chance(0.3);
+    leaf_node(&format!("L{no}"), parent, rule, max, weight, reversed)
+}
+
+/// A group of a generated framework: a weighted mean when it declares max points (so a
+/// points-sum parent works: a mean has no points of its own), else a points sum.
+pub fn group_node(code: &str, parent: Option<&str>, weight: f64, mean_max: Option<f64>) -> NodeDef {
+    let mut n = NodeDef::new(code, parent, "Nhóm", "Group");
+    n.weight = Some(weight);
+    n.aggregate = Some(match mean_max {
+        Some(_) => Aggregator::WeightedMean,
+        None => Aggregator::PointsSum,
+    });
+    n.max_points = mean_max;
+    n
+}
+
+/// A leaf of a generated framework.
+pub fn leaf_node(
+    code: &str,
+    parent: &str,
+    rule: Rule,
+    max: f64,
+    weight: f64,
+    reversed: bool,
+) -> NodeDef {
+    let mut n = NodeDef::new(code, Some(parent), "Chỉ số", "Indicator");
     n.max_points = Some(max);
-    n.weight = Some(0.5 + rng.unit() * 2.5);
-    let kinds = if cohort_relative { 7 } else { 6 };
-    n.rule = Some(match rng.below(kinds) {
+    n.weight = Some(weight);
+    n.rule = Some(rule);
+    if reversed {
+        n.direction = -1;
+    }
+    n
+}
+
+/// The leaf rules the generators draw from: 0 value, 1 ratio, 2 percent, 3 steps, 4 levels,
+/// 5 yes/no; normalised by 6 min-max, 7 percentile rank, 8 (and above) distance to max.
+pub fn leaf_rule(kind: u64, max: f64) -> Rule {
+    match kind {
         0 => Rule::Value,
         1 => Rule::Ratio,
         2 => Rule::Percent,
@@ -303,21 +335,20 @@ fn leaf(rng: &mut Rng, no: &mut usize, parent: &str, cohort_relative: bool) -> N
                 .collect(),
         },
         5 => Rule::YesNo,
-        _ => Rule::Normalised {
-            normaliser: Some(match rng.below(3) {
-                0 => Normaliser::MinMax { l: 0.0, u: 1.0 },
-                1 => Normaliser::PercentileRank,
+        k => Rule::Normalised {
+            normaliser: Some(match k {
+                6 => Normaliser::MinMax { l: 0.0, u: 1.0 },
+                7 => Normaliser::PercentileRank,
                 _ => Normaliser::DistanceToMax,
             }),
         },
-    });
-    let levels = matches!(n.rule, Some(Rule::Levels { .. }));
-    // Steps tables here rise with the value, which only fits direction +1.
-    let steps = matches!(n.rule, Some(Rule::Steps { .. }));
-    if !levels && !steps && rng.chance(0.3) {
-        n.direction = -1;
     }
-    n
+}
+
+/// Whether a generated leaf may have direction −1: levels have no direction, and the steps
+/// tables here rise with the value.
+pub fn reversible(rule: &Rule) -> bool {
+    !matches!(rule, Rule::Levels { .. } | Rule::Steps { .. })
 }
 
 /// A valid input for a leaf with `rule`.
