@@ -238,6 +238,7 @@ fn the_typescript_error_codes_are_the_cores() {
         ("analyses/robustness.rs", "AnalysisError"),
         ("methods/normalise.rs", "NormaliseError"),
         ("model/registry.rs", "LookupError"),
+        ("io/records.rs", "FileProblem"),
     ] {
         let text = src(file);
         let start = text

@@ -2,7 +2,8 @@
 // entry and the analysis entry, side by side as a portal would import them.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
@@ -43,6 +44,25 @@ const dti = { ...scoring, ...analysis };
 for (const [name, fn] of cases(dti, env)) {
   test(name, fn);
 }
+
+// readRecords reports a damaged file exactly as the native command does: every problem, the
+// same words, the same lines.
+test("readRecords gives the native command's problems for a damaged file", { skip: !env.native }, () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "dti-read-"));
+  const file = path.join(dir, "bad.csv");
+  const lines = readFileSync(path.join(root, "crates/dti-cli/data/vn-provinces-synthetic.csv"), "utf8").split("\n");
+  lines[5] = lines[5].replace(/,[^,]*$/, ",1.7"); // a value out of range
+  lines[9] = lines[9].split(",").slice(0, 3).join(","); // a short row
+  lines[12] = lines[12].replace(/^[^,]*,/, ","); // no unit
+  writeFileSync(file, lines.join("\n"));
+  let stderr = "";
+  try { env.native(["score", file]); } catch (e) { stderr = String(e.stderr); }
+  const native = stderr.split("\n").filter((l) => l.startsWith("  - ")).map((l) => l.slice(4));
+  const read = dti.readRecords("vn-pdti-2022", readFileSync(file, "utf8"), { name: file });
+  assert.equal(native.length, 3, stderr);
+  assert.deepEqual(read.problems.map((p) => p.text), native);
+  rmSync(dir, { recursive: true });
+});
 
 // The engine issue's WASM figure, printed with the results (a measurement, not a check).
 test("scoreCohort timing on the 63-province panel (printed)", (t) => {

@@ -140,5 +140,28 @@ export function cases(dti, env) {
       e = codeOf(() => dti.explainUnit("vn-pdti-2022", [], "Atlantis"));
       assert.equal(e.code, "unknown_unit");
     }],
+
+    ["reads a published table's CSV, locating every problem by its line", () => {
+      // A published table's header (Vietnamese names), a province as published, a result
+      // column read past, a short row and a value out of range.
+      const text = "Tỉnh/Thành phố,Năm,Nhận thức số,Hoạt động chính quyền số,Xếp hạng\n"
+        + "TP. Hồ Chí Minh,2023,0.5,0.75,1\n"
+        + "Huế,2023\n"
+        + "ha-noi,2023,1.5,0.25,2\n";
+      const read = dti.readRecords("vn-pdti-2022", text, { name: "bxh.csv" });
+      assert.deepEqual(read.units.map((u) => [u.unit, u.period, u.values.AWR, u.values.GOV]),
+        [["ho-chi-minh", 2023, 0.5, 0.75], ["ha-noi", 2023, 1.5, 0.25]]);
+      assert.deepEqual(read.lines, [2, 4]);
+      assert.equal(read.notes.length, 1);
+      assert.deepEqual(read.problems.map((p) => [p.code, p.line, p.unit, p.indicator]),
+        [["invalid_file", 3, "Huế", null], ["value_out_of_range", 4, "ha-noi", "AWR"]]);
+      assert.ok(read.problems[1].text.startsWith("bxh.csv, row 4, unit 'ha-noi' (2023), indicator 'AWR': "), read.problems[1].text);
+      const e = codeOf(() => dti.readRecords("vn-pdti-2022", "unit,period,BOGUS\nha-noi,2023,1\n"));
+      assert.equal(e.code, "invalid_file");
+      assert.equal(e.row, 1);
+      assert.equal(e.problems[0].indicator, "BOGUS");
+      assert.equal(codeOf(() => dti.readRecords("vn-pdti-2022", "unit\n", { delimiter: ";;" })).code, "bad_argument");
+      assert.equal(codeOf(() => dti.readRecords("vn-pdti-2022", "", {})).code, "invalid_file");
+    }],
   ];
 }

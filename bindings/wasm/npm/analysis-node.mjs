@@ -8,4 +8,4 @@ const require = createRequire(import.meta.url);
 const api = wrap(require("./node/dti_wasm_analysis.js"), ANALYSIS);
 
 export const ready = async () => {};
-export const { normalise, applyScenario, compare, uncertainty } = api;
+export const { readRecords, normalise, applyScenario, compare, uncertainty } = api;

@@ -8,6 +8,7 @@ import { ANALYSIS } from "./names.mjs";
 const m = lazy(init, wasm, ANALYSIS, "dti-wasm/analysis");
 
 export const ready = m.ready;
+export const readRecords = m.need("readRecords");
 export const normalise = m.need("normalise");
 export const applyScenario = m.need("applyScenario");
 export const compare = m.need("compare");

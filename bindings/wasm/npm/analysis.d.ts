@@ -1,10 +1,10 @@
 // Types of dti-wasm/analysis, the analysis module: normalisation with a chosen method,
 // scenarios, comparisons and uncertainty. The shapes are those of dti-wasm (index.d.ts).
 import type {
-  DtiError, CohortScores, Comparison, FrameworkDef, FrameworkInput, Normaliser, Scenario, UncertaintyResult,
+  DtiError, CohortScores, ReadOptions, RecordsRead, Comparison, FrameworkDef, FrameworkInput, Normaliser, Scenario, UncertaintyResult,
   UncertaintySpec, UnitRecord,
 } from "./index.js";
-export type { Comparison, Scenario, UncertaintyResult, UncertaintySpec } from "./index.js";
+export type { FileProblem, ReadOptions, RecordsRead, Comparison, Scenario, UncertaintyResult, UncertaintySpec } from "./index.js";
 
 /** Whether `e` was thrown by this package: narrows it to {@link DtiError}. */
 export function isDtiError(e: unknown): e is DtiError;
@@ -12,6 +12,10 @@ export function isDtiError(e: unknown): e is DtiError;
 /** Loads the analysis module (browsers: once, before any call; node: no-op). It is a
  * separate .wasm from the scoring module's, fetched only by pages that import this entry. */
 export function ready(input?: string | URL | Request | BufferSource): Promise<void>;
+/** Reads a data file's text as the `dti` command does (JSON, or CSV long or wide with the
+ * headers of published tables): the records, each record's line, and every problem with its
+ * line. Throws "invalid_file" (with `problems`) when the file cannot be read at all. */
+export function readRecords(framework: FrameworkInput, text: string, options?: ReadOptions): RecordsRead;
 export function normalise(normaliser: Normaliser, values: (number | null)[], direction?: 1 | -1, units?: string[]): (number | null)[];
 export function applyScenario(framework: FrameworkInput, units: UnitRecord[], scenario: Scenario): { framework: FrameworkDef; units: UnitRecord[] };
 export function compare(cohorts: CohortScores[]): Comparison;

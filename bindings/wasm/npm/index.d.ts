@@ -297,6 +297,50 @@ export interface Province {
   era: "pre2025" | "from2025";
 }
 
+// ---------------------------------------------------------------- files (readRecords)
+
+/** How `readRecords` reads a file. */
+export interface ReadOptions {
+  /** The file's name in problems (default "data.csv"); a name ending ".json" reads JSON. */
+  name?: string;
+  /** CSV layout: detected from the header by default ("indicator" and "value" columns: long). */
+  layout?: "auto" | "long" | "wide";
+  /** Columns holding groups (regions…), not indicators. */
+  groups?: string[];
+  /** The field separator (one character); default: `,` `;` or tab, whichever the header uses most. */
+  delimiter?: string;
+  /** The options the values are checked with (as `scoreCohort` would score them). */
+  score?: ScoreOptions;
+}
+
+/** One problem of a file, located as the `dti` command locates it. */
+export interface FileProblem {
+  /** The kind: "invalid_file" for the file's form, else the value problem's code ("out_of_range"…). */
+  code: string;
+  /** The message the `dti` command prints ("data.csv, row 3, unit 'hue' (2023), indicator 'AWR': …"). */
+  text: string;
+  file: string;
+  /** The physical line (the header is line 1). */
+  line: number | null;
+  /** The record (from 1), when the source has no lines (JSON). */
+  record: number | null;
+  unit: string | null;
+  period: number | null;
+  indicator: string | null;
+  message: string;
+}
+
+/** What `readRecords` read. */
+export interface RecordsRead {
+  units: UnitRecord[];
+  /** The line each record starts on (null: JSON). */
+  lines: (number | null)[];
+  /** What the reader did that the user should know (result columns read past). */
+  notes: string[];
+  /** Every problem the `dti` command would report: rows it could not take, then the values'. */
+  problems: FileProblem[];
+}
+
 /** The `code` of a {@link DtiError}: the core error's own `code()` (a test checks this list
  * against the Rust source), or one of the package's own: `bad_argument`, `too_large`,
  * `not_ready` (browser entry before `ready()`), `internal` (a bug). */
@@ -316,6 +360,8 @@ export type DtiErrorCode =
   | "reference_at_minimum" | "target_not_above_minimum" | "no_target"
   // LookupError (findProvince)
   | "unknown_province"
+  // FileProblem (readRecords)
+  | "invalid_file"
   // the package's own
   | "bad_argument" | "not_ready" | "internal";
 

@@ -3,4 +3,4 @@ export const SCORING = [
   "builtinIds", "builtinFramework", "validateFramework", "scoreCohort", "explainUnit", "mergeCohort",
   "findProvince",
 ];
-export const ANALYSIS = ["normalise", "applyScenario", "compare", "uncertainty"];
+export const ANALYSIS = ["readRecords", "normalise", "applyScenario", "compare", "uncertainty"];

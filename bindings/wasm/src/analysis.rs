@@ -1,6 +1,7 @@
-//! The analysis module (feature `analysis`, npm `dti-wasm/analysis`): normalisation with a
-//! chosen method, scenarios, comparisons and uncertainty analysis — what researchers and
-//! what-if tools need beyond scoring.
+//! The analysis module (feature `analysis`, npm `dti-wasm/analysis`): reading data files
+//! (the `dti` command's CSV reader), normalisation with a chosen method, scenarios,
+//! comparisons and uncertainty analysis — what researchers, what-if tools and portals that
+//! take files need beyond scoring (kept out of the scoring module's size budget).
 
 use dti_core::{
     analyses::{Scenario, UncertaintySpec},
@@ -8,7 +9,7 @@ use dti_core::{
 };
 use wasm_bindgen::prelude::*;
 
-use crate::convert::{from_js, limit, to_js, MAX_RUNS, MAX_UNITS};
+use crate::convert::{from_js, limit, to_js, MAX_RUNS, MAX_TEXT, MAX_UNITS};
 use crate::errors;
 
 /// Normalises one column (`Normaliser::normalise_column`): `values` are direction-adjusted,
@@ -92,4 +93,104 @@ pub fn uncertainty(
     let r = dti_core::analyses::uncertainty(&fw, &units, &spec, Some(&cb))
         .map_err(|e| errors::analysis(&e))?;
     to_js(&r)
+}
+
+/// How `readRecords` reads a file: its name (in problems; a name ending `.json` reads JSON),
+/// the CSV layout, group columns and separator, and the options the values are checked with.
+#[derive(serde::Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+struct ReadArgs {
+    name: Option<String>,
+    layout: dti_core::io::Layout,
+    groups: Vec<String>,
+    delimiter: Option<String>,
+    score: dti_core::ScoreOptions,
+}
+
+/// One problem of a file, with its code and the message the `dti` command prints.
+#[derive(serde::Serialize)]
+struct Located<'a> {
+    code: &'static str,
+    text: String,
+    #[serde(flatten)]
+    problem: &'a dti_core::io::FileProblem,
+}
+
+fn located(problems: &[dti_core::io::FileProblem]) -> Vec<Located<'_>> {
+    problems
+        .iter()
+        .map(|p| Located {
+            code: p.code(),
+            text: p.to_string(),
+            problem: p,
+        })
+        .collect()
+}
+
+/// The records of a file's text (`dti_core::io::read_records`: JSON, or CSV long or wide
+/// with published-table headers), with the line of each record, notes, and every problem the
+/// `dti` command would report (`Records::problems`: rows it could not take, then the values'
+/// problems), each with its line. Throws `invalid_file` when the file cannot be read at all.
+#[wasm_bindgen(js_name = readRecords)]
+pub fn read_records(framework: JsValue, text: &str, options: JsValue) -> Result<JsValue, JsValue> {
+    let fw = crate::framework(framework)?;
+    limit("bytes of text", text.len(), MAX_TEXT)?;
+    let args: ReadArgs = crate::optional("options", options)?;
+    let delimiter = match args.delimiter.as_deref() {
+        None => None,
+        Some(d) if d.len() == 1 => Some(d.as_bytes()[0]),
+        Some(d) => {
+            return Err(errors::argument(
+                "options.delimiter",
+                &format!("'{d}' is not one ASCII character"),
+            ))
+        }
+    };
+    let name = args.name.as_deref().unwrap_or("data.csv");
+    let opts = dti_core::io::ReadOptions::default()
+        .layout(args.layout)
+        .groups(args.groups)
+        .delimiter(delimiter);
+    let read = dti_core::io::read_records(name, text, &fw, &opts).map_err(|problems| {
+        let message = format!(
+            "{} problem(s) in the input:{}",
+            problems.len(),
+            problems
+                .iter()
+                .map(|p| format!("\n  - {p}"))
+                .collect::<String>()
+        );
+        let first = problems.first();
+        errors::error(
+            "invalid_file",
+            &message,
+            &[
+                (
+                    "problems",
+                    to_js(&located(&problems)).unwrap_or(JsValue::UNDEFINED),
+                ),
+                (
+                    "row",
+                    first
+                        .and_then(|p| p.line)
+                        .map_or(JsValue::UNDEFINED, |l| JsValue::from(l as u32)),
+                ),
+            ],
+        )
+    })?;
+    limit("units", read.units.len(), MAX_UNITS)?;
+    let problems = read.problems(&fw, &args.score);
+    #[derive(serde::Serialize)]
+    struct Read<'a> {
+        units: &'a [dti_core::UnitRecord],
+        lines: &'a [Option<usize>],
+        notes: &'a [String],
+        problems: Vec<Located<'a>>,
+    }
+    to_js(&Read {
+        units: &read.units,
+        lines: &read.lines,
+        notes: &read.notes,
+        problems: located(&problems),
+    })
 }

@@ -28,6 +28,9 @@ pub fn from_js<T: DeserializeOwned>(name: &str, v: JsValue) -> Result<T, JsValue
 
 /// Size limits for a public portal: larger inputs are refused with code `too_large`.
 pub const MAX_UNITS: usize = 10_000;
+/// The most text `readRecords` takes (bytes): far above a 10,000-unit file.
+#[cfg(feature = "analysis")]
+pub const MAX_TEXT: usize = 64 * 1024 * 1024;
 /// Most nodes in a framework.
 pub const MAX_NODES: usize = 5_000;
 /// Most runs of an analysis.

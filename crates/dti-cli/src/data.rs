@@ -1,10 +1,13 @@
-//! Reading unit data: JSON records, or CSV in long (unit, period, indicator, value) or wide
-//! (one column per indicator) layout, detected from the header.
+//! Reading unit data: the core's one reader ([`dti_core::io::read_records`]: JSON records,
+//! or CSV in long or wide layout), the `--layout` flag, Parquet through dti-polars, and the
+//! bundled default data.
 
-use std::fmt;
+#[cfg(feature = "polars")]
 use std::path::Path;
 
-use dti_core::{Entry, Era, Framework, Province, UnitRecord, Value};
+use dti_core::io::ReadOptions;
+pub use dti_core::io::{FileProblem as DataError, Records as Loaded};
+use dti_core::Framework;
 
 /// The bundled default data: the synthetic 63-province panel, 2021–2023 (vn-pdti-2022).
 pub const BUNDLED: &str = include_str!("../data/vn-provinces-synthetic.csv");
@@ -20,99 +23,22 @@ pub enum Layout {
     Wide,
 }
 
-/// A problem in an input file, located as precisely as possible.
-#[derive(Debug, Clone, PartialEq)]
-pub struct DataError {
-    pub file: String,
-    pub line: Option<usize>,
-    pub unit: Option<String>,
-    pub indicator: Option<String>,
-    pub message: String,
-}
-
-impl fmt::Display for DataError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.file)?;
-        if let Some(l) = self.line {
-            write!(f, ", row {l}")?;
+impl Layout {
+    fn core(self) -> dti_core::io::Layout {
+        match self {
+            Layout::Auto => dti_core::io::Layout::Auto,
+            Layout::Long => dti_core::io::Layout::Long,
+            Layout::Wide => dti_core::io::Layout::Wide,
         }
-        if let Some(u) = &self.unit {
-            write!(f, ", unit '{u}'")?;
-        }
-        if let Some(i) = &self.indicator {
-            write!(f, ", indicator '{i}'")?;
-        }
-        write!(f, ": {}", self.message)
     }
 }
 
-const UNIT: [&str; 6] = ["unit", "ucode", "code", "province", "id", "unit_id"];
-const NAME: [&str; 3] = ["name", "uname", "unit_name"];
-const PERIOD: [&str; 3] = ["period", "year", "time"];
-
-/// Header names of published tables (compared by `name_key`: diacritics, case and spacing
-/// ignored), beside the English ones above: the unit ("Tỉnh/Thành phố"), its name, the
-/// period ("Năm").
-const UNIT_KEYS: [&str; 5] = ["tinh", "tinhthanhpho", "thanhpho", "tinhthanh", "diaphuong"];
-const NAME_KEYS: [&str; 2] = ["ten", "tentinh"];
-const PERIOD_KEYS: [&str; 1] = ["nam"];
-/// Columns of a published table that are results, not inputs (a row number, a rank, the
-/// index): read past, with a note.
-const RESULT_KEYS: [&str; 12] = [
-    "stt", "tt", "no", "sothutu", "xephang", "thuhang", "hang", "rank", "chisodti", "diemdti",
-    "tongdiem", "dti",
-];
-
-/// One CSV cell as a value (see [`Value::from_text`]).
-pub fn parse_cell(s: &str) -> Option<Value> {
-    Value::from_text(s)
-}
-
-/// Records read from a file, with the line each began on (CSV).
-pub struct Loaded {
-    pub name: String,
-    pub units: Vec<UnitRecord>,
-    pub lines: Vec<Option<usize>>,
-    /// Long layout: the line of each (record, indicator) value.
-    pub value_lines: std::collections::HashMap<(usize, String), usize>,
-    /// Rows the reader could not take (ragged, no unit, a bad period …), each located.
-    pub file_problems: Vec<DataError>,
-    /// What the reader did that the user should know (result columns read past).
-    pub notes: Vec<String>,
-}
-
-impl Loaded {
-    /// Describes a core input error with the file and line of its record.
-    pub fn locate(&self, e: &dti_core::InputError) -> String {
-        let mut s = self.name.clone();
-        let value_line = e
-            .indicator
-            .as_ref()
-            .and_then(|i| self.value_lines.get(&(e.row, i.clone())));
-        if let Some(l) = value_line {
-            s.push_str(&format!(", row {l}"));
-        } else if let Some(Some(l)) = self.lines.get(e.row) {
-            s.push_str(&format!(", row {l}"));
-        } else {
-            s.push_str(&format!(", record {}", e.row + 1));
-        }
-        s.push_str(&format!(", unit '{}'", e.unit));
-        if let Some(p) = e.period {
-            s.push_str(&format!(" ({p})"));
-        }
-        if let Some(i) = &e.indicator {
-            s.push_str(&format!(", indicator '{i}'"));
-        }
-        // A duplicate points at its first record: name that one the same way.
-        if let dti_core::InputErrorKind::DuplicateUnit { first_row } = e.kind {
-            let first = match self.lines.get(first_row) {
-                Some(Some(l)) => format!("row {l}"),
-                _ => format!("record {}", first_row + 1),
-            };
-            return format!("{s}: the unit and period already appear in {first}");
-        }
-        format!("{s}: {}", e.kind)
-    }
+/// The core's read options from the command's flags.
+fn options(layout: Layout, groups: &[String], delimiter: Option<u8>) -> ReadOptions {
+    ReadOptions::default()
+        .layout(layout.core())
+        .groups(groups.to_vec())
+        .delimiter(delimiter)
 }
 
 /// Reads records from a file's text; `name` names the file in errors.
@@ -124,33 +50,29 @@ pub fn read_records(
     groups: &[String],
     delimiter: Option<u8>,
 ) -> Result<Loaded, Vec<DataError>> {
-    let ext = Path::new(name)
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or("")
-        .to_lowercase();
-    match ext.as_str() {
-        "json" => serde_json::from_str::<Vec<UnitRecord>>(text)
-            .map(|units| Loaded {
-                name: name.to_owned(),
-                lines: vec![None; units.len()],
-                units,
-                value_lines: Default::default(),
-                file_problems: Vec::new(),
-                notes: Vec::new(),
-            })
-            .map_err(|e| {
-                vec![DataError {
-                    file: name.to_owned(),
-                    line: Some(e.line()),
-                    unit: None,
-                    indicator: None,
-                    message: format!("not a JSON array of unit records: {e}"),
-                }]
-            }),
-        _ => read_csv(name, text, fw, layout, groups, delimiter),
-    }
+    dti_core::io::read_records(name, text, fw, &options(layout, groups, delimiter))
 }
+
+/// A clean wide file straight into columns (see [`dti_core::io::read_wide_numbers`]).
+pub fn read_wide_numbers(
+    name: &str,
+    text: &str,
+    fw: &Framework,
+    layout: Layout,
+    groups: &[String],
+    delimiter: Option<u8>,
+) -> Option<dti_core::io::WideNumbers> {
+    dti_core::io::read_wide_numbers(name, text, fw, &options(layout, groups, delimiter))
+}
+
+/// Column names the Parquet reader takes for the unit, its name and the period (as the CSV
+/// reader does).
+#[cfg(feature = "polars")]
+const UNIT: [&str; 6] = ["unit", "ucode", "code", "province", "id", "unit_id"];
+#[cfg(feature = "polars")]
+const NAME: [&str; 3] = ["name", "uname", "unit_name"];
+#[cfg(feature = "polars")]
+const PERIOD: [&str; 3] = ["period", "year", "time"];
 
 /// Reads records from a Parquet file through dti-polars (feature `polars`), with the column
 /// names the CSV reader accepts. Rows count from 1 (the first data row). Returns the records
@@ -165,13 +87,7 @@ pub fn read_parquet(
 ) -> Result<(Loaded, Vec<DataError>), Vec<DataError>> {
     use dti_polars::{BatchError, BatchOptions, BatchProblem, ColumnNames};
     let name = path.display().to_string();
-    let fail = |message: String| DataError {
-        file: name.clone(),
-        line: None,
-        unit: None,
-        indicator: None,
-        message,
-    };
+    let fail = |message: String| DataError::new(&name, None, message);
     let df = dti_polars::read_parquet(path).map_err(|e| vec![fail(e.to_string())])?;
     let header: Vec<String> = df
         .get_column_names()
@@ -201,22 +117,17 @@ pub fn read_parquet(
         })
         .groups(groups.to_vec())
         .lenient(lenient);
-    let located = |p: &BatchProblem| DataError {
-        file: name.clone(),
-        line: p.row.map(|r| r + 1),
-        unit: p.unit.clone(),
-        indicator: p.column.clone(),
-        message: p.message.clone(),
+    let located = |p: &BatchProblem| {
+        DataError::new(&name, p.row.map(|r| r + 1), p.message.clone())
+            .with_unit(p.unit.as_deref())
+            .with_indicator(p.column.as_deref())
     };
     match dti_polars::to_located_records(&df, fw, &opts) {
         Ok((units, rows, report)) => Ok((
-            Loaded {
-                name: name.clone(),
-                lines: rows.iter().map(|r| Some(r + 1)).collect(),
-                units,
-                value_lines: Default::default(),
-                file_problems: Vec::new(),
-                notes: Vec::new(),
+            {
+                let mut loaded = Loaded::new(&name, units);
+                loaded.lines = rows.iter().map(|r| Some(r + 1)).collect();
+                loaded
             },
             report.problems.iter().map(located).collect(),
         )),
@@ -226,767 +137,14 @@ pub fn read_parquet(
 }
 
 /// Decodes a file's bytes (see [`dti_core::io::decode`]), naming the file in errors.
-pub fn decode(name: &str, bytes: Vec<u8>) -> Result<String, DataError> {
-    dti_core::io::decode(bytes).map_err(|e| DataError {
-        file: name.to_owned(),
-        line: Some(e.line),
-        unit: None,
-        indicator: None,
-        message: e.message,
-    })
-}
-
-fn read_csv(
-    name: &str,
-    text: &str,
-    fw: &Framework,
-    layout: Layout,
-    groups: &[String],
-    delimiter: Option<u8>,
-) -> Result<Loaded, Vec<DataError>> {
-    let delimiter = delimiter.unwrap_or_else(|| dti_core::io::sniff_delimiter(text));
-    if let Some(e) = text_problem(name, text, delimiter) {
-        return Err(vec![e]);
-    }
-    let mut reader = csv_reader(text, delimiter);
-    let plan = plan_header(name, &mut reader, fw, layout, groups, delimiter)?;
-    let codes: Vec<&str> = fw.def().nodes.iter().map(|n| n.code.as_str()).collect();
-    let aliases = Aliases::of(fw);
-    let c_groups: Vec<(usize, &str)> = plan
-        .c_groups
-        .iter()
-        .map(|(c, g)| (*c, g.as_str()))
-        .collect();
-    let indicator_cols: Vec<(usize, &str)> = plan
-        .indicator_cols
-        .iter()
-        .map(|(c, k)| (*c, k.as_str()))
-        .collect();
-    let mut problems = Vec::new();
-    let mut records: Vec<UnitRecord> = Vec::new();
-    let mut lines: Vec<usize> = Vec::new();
-    let mut value_lines = std::collections::HashMap::new();
-    let mut index: std::collections::HashMap<(String, Option<i32>), usize> = Default::default();
-    // Rows whose period is empty, and whether any row gives one.
-    let (mut no_period, mut any_period) = (Vec::new(), false);
-    let ctx = RowContext {
-        file: name,
-        fw,
-        codes: &codes,
-        aliases: &aliases,
-        c_name: plan.c_name,
-        c_groups: &c_groups,
-        long: plan.long,
-        c_ind: plan.c_ind,
-        c_val: plan.c_val,
-        c_self: plan.c_self,
-        c_appr: plan.c_appr,
-        indicator_cols: &indicator_cols,
-    };
-    let mut row = csv::StringRecord::new();
-    loop {
-        // The physical line where the record starts (quoted fields may span lines).
-        let line = reader.position().line() as usize;
-        match reader.read_record(&mut row) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                problems.push(data_error(name, Some(line), None, None, e.to_string()));
-                continue;
-            }
-        }
-        if row.len() != plan.header.len() {
-            if row.len() == 1 && row.get(0).is_some_and(str::is_empty) {
-                continue; // a blank line
-            }
-            let unit = row.get(plan.c_unit).filter(|u| !u.is_empty());
-            let message = ragged(row.len(), plan.header.len(), delimiter);
-            problems.push(data_error(name, Some(line), unit, None, message));
-            continue;
-        }
-        let get = |c: usize| row.get(c).unwrap_or("").trim();
-        let unit = get(plan.c_unit);
-        if unit.is_empty() {
-            problems.push(data_error(
-                name,
-                Some(line),
-                None,
-                None,
-                "the unit is empty".to_owned(),
-            ));
-            continue;
-        }
-        let period = match plan.c_period.map(get) {
-            None => None,
-            Some("") => {
-                no_period.push((line, unit.to_owned()));
-                None
-            }
-            Some(p) => {
-                let Ok(y) = p.parse::<i32>() else {
-                    let message = format!("period '{p}' is not a whole year");
-                    problems.push(data_error(name, Some(line), Some(unit), None, message));
-                    continue;
-                };
-                any_period = true;
-                Some(y)
-            }
-        };
-        // A province named as published ("TP. Hồ Chí Minh") is the registry's province.
-        let province = province_of(fw, unit, period);
-        let unit = province.map_or(unit, |p| p.code.as_str());
-        let slot = if plan.long {
-            *index.entry((unit.to_owned(), period)).or_insert_with(|| {
-                records.push(UnitRecord::new(unit));
-                lines.push(line);
-                records.len() - 1
-            })
-        } else {
-            records.push(UnitRecord::new(unit));
-            lines.push(line);
-            records.len() - 1
-        };
-        let at = (slot, line, unit, period, province);
-        ctx.fill(
-            &mut records[slot],
-            &row,
-            at,
-            &mut problems,
-            &mut value_lines,
-        );
-    }
-    if any_period && !no_period.is_empty() {
-        // Some rows give a period and these do not: each is an error, and their records
-        // (period-less) are left out rather than scored as a cohort of their own.
-        for (line, unit) in &no_period {
-            problems.push(data_error(
-                name,
-                Some(*line),
-                Some(unit),
-                None,
-                "the period is empty where other rows give one".to_owned(),
-            ));
-        }
-        drop_period_less(&mut records, &mut lines, &mut value_lines);
-    }
-    problems.sort_by_key(|p| p.line);
-    Ok(Loaded {
-        name: name.to_owned(),
-        units: records,
-        lines: lines.into_iter().map(Some).collect(),
-        value_lines,
-        file_problems: problems,
-        notes: plan.notes,
-    })
-}
-
-/// A clean wide file read straight into columns (see [`read_wide_numbers`]).
-pub struct WideNumbers {
-    /// The rows: unit (a named province resolved to its code), name, period, and one column
-    /// per indicator column of the file (NaN: the cell is empty).
-    pub panel: dti_core::io::Panel,
-    /// The file line of each row.
-    pub lines: Vec<usize>,
-    /// What the reader did that the user should know (result columns read past).
-    pub notes: Vec<String>,
-}
-
-/// Reads a wide CSV whose every indicator cell is a finite number or empty straight into
-/// columns: one pass over the text, no record per unit. The rows, units, names and periods
-/// are exactly those [`read_records`] gives. `None` for anything else — the long layout,
-/// group columns, an indicator given twice, a row the record reader would report (ragged,
-/// no unit, a bad or missing period), a cell that is not a finite number: the record reader
-/// then reads the file and reports all of it.
-pub fn read_wide_numbers(
-    name: &str,
-    text: &str,
-    fw: &Framework,
-    layout: Layout,
-    groups: &[String],
-    delimiter: Option<u8>,
-) -> Option<WideNumbers> {
-    let delimiter = delimiter.unwrap_or_else(|| dti_core::io::sniff_delimiter(text));
-    if text_problem(name, text, delimiter).is_some() {
-        return None;
-    }
-    let mut reader = csv_reader(text, delimiter);
-    let plan = plan_header(name, &mut reader, fw, layout, groups, delimiter).ok()?;
-    let mut codes: Vec<String> = plan.indicator_cols.iter().map(|(_, k)| k.clone()).collect();
-    codes.sort_unstable();
-    codes.dedup();
-    if plan.long || !plan.c_groups.is_empty() || codes.len() != plan.indicator_cols.len() {
-        return None;
-    }
-    let mut panel = dti_core::io::Panel {
-        codes: plan.indicator_cols.iter().map(|(_, k)| k.clone()).collect(),
-        columns: vec![Vec::new(); plan.indicator_cols.len()],
-        ..dti_core::io::Panel::default()
-    };
-    let mut lines = Vec::new();
-    let (mut no_period, mut any_period) = (false, false);
-    let mut row = csv::StringRecord::new();
-    loop {
-        let line = reader.position().line() as usize;
-        if !reader.read_record(&mut row).ok()? {
-            break;
-        }
-        if row.len() != plan.header.len() {
-            if row.len() == 1 && row.get(0).is_some_and(str::is_empty) {
-                continue; // a blank line
-            }
-            return None;
-        }
-        let get = |c: usize| row.get(c).unwrap_or("").trim();
-        let unit = get(plan.c_unit);
-        if unit.is_empty() {
-            return None;
-        }
-        let period = match plan.c_period.map(get) {
-            None => None,
-            Some("") => {
-                no_period = true;
-                None
-            }
-            Some(p) => {
-                any_period = true;
-                Some(p.parse::<i32>().ok()?)
-            }
-        };
-        for ((c, _), col) in plan.indicator_cols.iter().zip(&mut panel.columns) {
-            col.push(match parse_cell(get(*c)) {
-                None => f64::NAN,
-                Some(Value::Number(x)) if x.is_finite() => x,
-                Some(_) => return None,
-            });
-        }
-        let province = province_of(fw, unit, period);
-        let name = plan
-            .c_name
-            .map(get)
-            .filter(|n| !n.is_empty())
-            .map(str::to_owned)
-            .or_else(|| province.map(|p| p.name_vi.clone()));
-        panel
-            .units
-            .push(province.map_or(unit, |p| p.code.as_str()).to_owned());
-        panel.names.push(name);
-        panel.periods.push(period);
-        panel.groups.push(Default::default());
-        lines.push(line);
-    }
-    if any_period && no_period {
-        return None;
-    }
-    Some(WideNumbers {
-        panel,
-        lines,
-        notes: plan.notes,
-    })
-}
-
-/// The reader both CSV readers use: ragged rows allowed (reported by row), cells trimmed.
-fn csv_reader(text: &str, delimiter: u8) -> csv::Reader<&[u8]> {
-    csv::ReaderBuilder::new()
-        .flexible(true)
-        .delimiter(delimiter)
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes())
-}
-
-/// What is wrong with a file's text before any row is read: nothing in it, or a quoted
-/// field that never closes (a CSV parser would swallow the rest of the file into it).
-fn text_problem(name: &str, text: &str, delimiter: u8) -> Option<DataError> {
-    if text.trim().is_empty() {
-        let message = "the file is empty".to_owned();
-        return Some(data_error(name, Some(1), None, None, message));
-    }
-    let line = dti_core::io::unterminated_quote(text, delimiter)?;
-    let message =
-        "a quoted field opens here and no quote closes it before the end of the file".to_owned();
-    Some(data_error(name, Some(line), None, None, message))
-}
-
-/// A problem of `file`, located.
-fn data_error(
-    file: &str,
-    line: Option<usize>,
-    unit: Option<&str>,
-    indicator: Option<&str>,
-    message: String,
-) -> DataError {
-    DataError {
-        file: file.to_owned(),
-        line,
-        unit: unit.map(str::to_owned),
-        indicator: indicator.map(str::to_owned),
-        message,
-    }
-}
-
-/// What a row needs to fill its record: the file, the framework, and the header's plan.
-struct RowContext<'a> {
-    file: &'a str,
-    fw: &'a Framework,
-    codes: &'a [&'a str],
-    aliases: &'a Aliases<'a>,
-    c_name: Option<usize>,
-    c_groups: &'a [(usize, &'a str)],
-    long: bool,
-    c_ind: Option<usize>,
-    c_val: Option<usize>,
-    c_self: Option<usize>,
-    c_appr: Option<usize>,
-    indicator_cols: &'a [(usize, &'a str)],
-}
-
-/// Where a row goes: its record's slot, its line, its unit, period and the province it names.
-type RowAt<'r> = (
-    usize,
-    usize,
-    &'r str,
-    Option<i32>,
-    Option<&'static Province>,
-);
-
-impl RowContext<'_> {
-    fn err(
-        &self,
-        line: Option<usize>,
-        unit: Option<&str>,
-        indicator: Option<&str>,
-        message: String,
-    ) -> DataError {
-        data_error(self.file, line, unit, indicator, message)
-    }
-
-    /// Fills a row's record: period, name, groups and values (a long row gives one value, a
-    /// wide row one per indicator column); what is wrong goes to `problems`.
-    fn fill(
-        &self,
-        rec: &mut UnitRecord,
-        row: &csv::StringRecord,
-        (slot, line, unit, period, province): RowAt<'_>,
-        problems: &mut Vec<DataError>,
-        value_lines: &mut std::collections::HashMap<(usize, String), usize>,
-    ) {
-        let get = |c: usize| row.get(c).unwrap_or("").trim();
-        rec.period = period;
-        if let Some(n) = self.c_name.map(get).filter(|n| !n.is_empty()) {
-            rec.name = Some(n.to_owned());
-        } else if let (None, Some(p)) = (&rec.name, province) {
-            rec.name = Some(p.name_vi.clone());
-        }
-        for &(c, g) in self.c_groups {
-            if !get(c).is_empty() {
-                rec.groups.insert(g.to_owned(), get(c).to_owned());
-            }
-        }
-        if self.long {
-            let (Some(ci), Some(cv)) = (self.c_ind, self.c_val) else {
-                return;
-            };
-            let given = get(ci);
-            let ind = match self.codes.iter().find(|k| **k == given) {
-                Some(k) => *k,
-                None => self.aliases.code(given).unwrap_or(given),
-            };
-            if !self.codes.contains(&ind) {
-                let message = format!("not an indicator of framework '{}'", self.fw.id());
-                problems.push(self.err(Some(line), Some(unit), Some(ind), message));
-                return;
-            }
-            let entry = long_entry(get(cv), self.c_self.map(get), self.c_appr.map(get));
-            if let Some(e) = entry {
-                if rec.values.insert(ind.to_owned(), e).is_some() {
-                    problems.push(self.err(
-                        Some(line),
-                        Some(unit),
-                        Some(ind),
-                        "this indicator is given twice for the unit and period".to_owned(),
-                    ));
-                }
-                // A value's problems point at the line that holds it.
-                value_lines.insert((slot, ind.to_owned()), line);
-            }
-        } else {
-            for &(c, code) in self.indicator_cols {
-                if let Some(v) = parse_cell(get(c)) {
-                    if rec
-                        .values
-                        .insert(code.to_owned(), Entry::Plain(v))
-                        .is_some()
-                    {
-                        problems.push(self.err(
-                            Some(line),
-                            Some(unit),
-                            Some(code),
-                            format!("indicator '{code}' has two columns (by code and by name)"),
-                        ));
-                    }
-                }
-            }
-        }
-    }
-}
-
-/// A long row's entry: self-assessed and appraised when the file has those columns and the
-/// row fills one, else the plain value (`None`: no value).
-fn long_entry(value: &str, self_cell: Option<&str>, appraised: Option<&str>) -> Option<Entry> {
-    match (self_cell.map(parse_cell), appraised.map(parse_cell)) {
-        (Some(s), Some(a)) if s.is_some() || a.is_some() => Some(Entry::assessed(s, a)),
-        (Some(s), None) if s.is_some() => Some(Entry::assessed(s, None)),
-        _ => parse_cell(value).map(Entry::Plain),
-    }
-}
-
-/// The message for a row of `cells` cells under a header of `header` columns.
-fn ragged(cells: usize, header: usize, delimiter: u8) -> String {
-    format!(
-        "{cells} cell(s) where the header has {header}: the row is {} (fields separated by {})",
-        if cells < header { "short" } else { "long" },
-        shown_delimiter(delimiter)
-    )
-}
-
-/// Leaves out the records without a period (with their lines), renumbering the value lines.
-fn drop_period_less(
-    records: &mut Vec<UnitRecord>,
-    lines: &mut Vec<usize>,
-    value_lines: &mut std::collections::HashMap<(usize, String), usize>,
-) {
-    let keep: Vec<bool> = records.iter().map(|r| r.period.is_some()).collect();
-    let mut new_slot = vec![usize::MAX; records.len()];
-    let mut next = 0;
-    for (k, &kept) in keep.iter().enumerate() {
-        if kept {
-            new_slot[k] = next;
-            next += 1;
-        }
-    }
-    let mut k = 0;
-    records.retain(|_| {
-        k += 1;
-        keep[k - 1]
-    });
-    let mut k = 0;
-    lines.retain(|_| {
-        k += 1;
-        keep[k - 1]
-    });
-    *value_lines = std::mem::take(value_lines)
-        .into_iter()
-        .filter(|((slot, _), _)| keep[*slot])
-        .map(|((slot, ind), line)| ((new_slot[slot], ind), line))
-        .collect();
-}
-
-/// A delimiter as messages name it.
-fn shown_delimiter(d: u8) -> String {
-    match d {
-        b'\t' => "tab".to_owned(),
-        d => format!("'{}'", d as char),
-    }
-}
-
-/// What a CSV header says: where the unit, name and period are, the layout, the group
-/// columns and the indicator columns (by code or by a published name), with notes on the
-/// result columns read past. Every header problem is reported together.
-struct HeaderPlan {
-    header: Vec<String>,
-    c_unit: usize,
-    c_name: Option<usize>,
-    c_period: Option<usize>,
-    c_ind: Option<usize>,
-    c_val: Option<usize>,
-    c_self: Option<usize>,
-    c_appr: Option<usize>,
-    long: bool,
-    c_groups: Vec<(usize, String)>,
-    indicator_cols: Vec<(usize, String)>,
-    notes: Vec<String>,
-}
-
-/// Reads and plans the header of `reader` (see [`HeaderPlan`]).
-fn plan_header(
-    name: &str,
-    reader: &mut csv::Reader<&[u8]>,
-    fw: &Framework,
-    layout: Layout,
-    groups: &[String],
-    delimiter: u8,
-) -> Result<HeaderPlan, Vec<DataError>> {
-    let err = |line: Option<usize>,
-               unit: Option<&str>,
-               indicator: Option<&str>,
-               message: String| DataError {
-        file: name.to_owned(),
-        line,
-        unit: unit.map(str::to_owned),
-        indicator: indicator.map(str::to_owned),
-        message,
-    };
-    let header: Vec<String> = match reader.headers() {
-        Ok(h) => h.iter().map(str::to_owned).collect(),
-        Err(e) => return Err(vec![err(Some(1), None, None, e.to_string())]),
-    };
-    let mut fatal: Vec<DataError> = dti_core::io::header_problems(&header)
-        .into_iter()
-        .map(|dti_core::io::HeaderProblem { column: c, message }| {
-            let name = Some(header[c - 1].as_str()).filter(|h| !h.is_empty());
-            err(Some(1), None, name, message)
-        })
-        .collect();
-    let find = |names: &[&str]| {
-        header
-            .iter()
-            .position(|h| names.contains(&h.to_lowercase().as_str()))
-    };
-    let find_key = |names: &[&str], keys: &[&str]| {
-        find(names).or_else(|| {
-            header
-                .iter()
-                .position(|h| keys.contains(&dti_core::text::name_key(h).as_str()))
-        })
-    };
-    let (c_unit, c_name, c_period) = (
-        find_key(&UNIT, &UNIT_KEYS),
-        find_key(&NAME, &NAME_KEYS),
-        find_key(&PERIOD, &PERIOD_KEYS),
-    );
-    let Some(c_unit) = c_unit else {
-        let mut message = format!(
-            "no unit column: name one of unit, uCode, code, province, id (fields separated by {})",
-            shown_delimiter(delimiter)
-        );
-        if header.len() == 1 {
-            message.push_str("; the header has one column: choose the separator with --delimiter");
-        }
-        fatal.push(err(Some(1), None, None, message));
-        return Err(fatal);
-    };
-    let c_ind = find(&["indicator"]);
-    let c_val = find(&["value"]);
-    let long = match layout {
-        Layout::Long => true,
-        Layout::Wide => false,
-        Layout::Auto => c_ind.is_some() && c_val.is_some(),
-    };
-    let c_groups: Vec<(usize, &str)> = groups
-        .iter()
-        .filter_map(|g| {
-            let c = header.iter().position(|h| h == g);
-            if c.is_none() {
-                fatal.push(err(
-                    Some(1),
-                    None,
-                    None,
-                    format!("group column '{g}' is not in the file"),
-                ));
-            }
-            c.map(|c| (c, g.as_str()))
-        })
-        .collect();
-    let codes: Vec<&str> = fw.def().nodes.iter().map(|n| n.code.as_str()).collect();
-    let aliases = Aliases::of(fw);
-    let mut notes = Vec::new();
-    let mut indicator_cols: Vec<(usize, &str)> = Vec::new();
-    if long {
-        if c_ind.is_none() || c_val.is_none() {
-            fatal.push(err(
-                Some(1),
-                None,
-                None,
-                "the long layout needs indicator and value columns".to_owned(),
-            ));
-        }
-    } else {
-        for (c, h) in header.iter().enumerate() {
-            if [Some(c_unit), c_name, c_period].contains(&Some(c))
-                || c_groups.iter().any(|g| g.0 == c)
-                || h.is_empty()
-            {
-                continue;
-            }
-            if let Some(code) = codes.iter().find(|k| **k == h.as_str()) {
-                indicator_cols.push((c, code));
-            } else if let Some(code) = aliases.code(h) {
-                // A published table's header: the node's Vietnamese or English name.
-                indicator_cols.push((c, code));
-            } else if let Some(what) = aliases.result(h) {
-                notes.push(format!(
-                    "{name}: column '{h}' is {what}, a published result, not an input: read past"
-                ));
-            } else {
-                let hint = codes
-                    .iter()
-                    .find(|k| k.eq_ignore_ascii_case(h))
-                    .map(|k| format!(" (did you mean '{k}'?)"))
-                    .unwrap_or_default();
-                fatal.push(err(
-                    Some(1),
-                    None,
-                    Some(h),
-                    format!("column '{h}' is not an indicator of framework '{}'{hint}; use --group for grouping columns", fw.id()),
-                ));
-            }
-        }
-    }
-    if !fatal.is_empty() {
-        return Err(fatal);
-    }
-    let (c_self, c_appr) = (find(&["self"]), find(&["appraised"]));
-    let c_groups = c_groups
-        .into_iter()
-        .map(|(c, g)| (c, g.to_owned()))
-        .collect();
-    let indicator_cols = indicator_cols
-        .into_iter()
-        .map(|(c, k)| (c, k.to_owned()))
-        .collect();
-    Ok(HeaderPlan {
-        header,
-        c_unit,
-        c_name,
-        c_period,
-        c_ind,
-        c_val,
-        c_self,
-        c_appr,
-        long,
-        c_groups,
-        indicator_cols,
-        notes,
-    })
-}
-
-/// The province a unit cell names, for the provincial DTI frameworks: by registry code or by
-/// its Vietnamese name as published (case, diacritics, spacing and "TP."/"Tỉnh" ignored) in
-/// the era of the period (the 34 provinces from 2025, the 63 before). Numbers stay ids.
-fn province_of(fw: &Framework, unit: &str, period: Option<i32>) -> Option<&'static Province> {
-    if !fw.id().starts_with("vn-pdti") || !unit.chars().any(char::is_alphabetic) {
-        return None;
-    }
-    let eras = match period {
-        Some(p) if p >= 2025 => [Era::From2025, Era::Pre2025],
-        _ => [Era::Pre2025, Era::From2025],
-    };
-    eras.iter()
-        .find_map(|&era| dti_core::model::province_named(unit, era))
-}
-
-/// The names a framework's nodes go by in published tables, and the result columns of those
-/// tables (views, the index, ranks, row numbers), each compared by `name_key`.
-struct Aliases<'a> {
-    names: Vec<(String, &'a str)>,
-    results: Vec<(String, String)>,
-}
-
-impl<'a> Aliases<'a> {
-    fn of(fw: &'a Framework) -> Aliases<'a> {
-        let key = dti_core::text::name_key;
-        let mut names: Vec<(String, &str)> = Vec::new();
-        for n in &fw.def().nodes {
-            for name in [&n.name_vi, &n.name_en] {
-                names.push((key(name), n.code.as_str()));
-            }
-        }
-        // A name shared by two nodes is no alias.
-        let shared: Vec<String> = names
-            .iter()
-            .filter(|(k, c)| names.iter().any(|(k2, c2)| k2 == k && c2 != c))
-            .map(|(k, _)| k.clone())
-            .collect();
-        names.retain(|(k, _)| !k.is_empty() && !shared.contains(k));
-        let mut results: Vec<(String, String)> = RESULT_KEYS
-            .iter()
-            .map(|k| ((*k).to_owned(), "a rank, row number or total".to_owned()))
-            .collect();
-        for v in &fw.def().views {
-            for name in [&v.name_vi, &v.name_en] {
-                results.push((key(name), format!("the view '{}'", v.code)));
-            }
-            results.push((key(&v.code), format!("the view '{}'", v.code)));
-        }
-        results.push((key(fw.id()), "the index".to_owned()));
-        results.push((key(&fw.def().name_vi), "the index".to_owned()));
-        Aliases { names, results }
-    }
-
-    /// The code of the node this header or cell names, if any.
-    fn code(&self, h: &str) -> Option<&'a str> {
-        let k = dti_core::text::name_key(h);
-        self.names.iter().find(|(n, _)| *n == k).map(|(_, c)| *c)
-    }
-
-    /// What result column this header is, if it is one.
-    fn result(&self, h: &str) -> Option<&str> {
-        let k = dti_core::text::name_key(h);
-        self.results
-            .iter()
-            .find(|(n, _)| *n == k)
-            .map(|(_, what)| what.as_str())
-    }
+pub fn decode(name: &str, bytes: Vec<u8>) -> Result<String, String> {
+    dti_core::io::decode(bytes)
+        .map_err(|e| DataError::new(name, Some(e.line), e.message).to_string())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// The one-pass reader takes clean wide files and leaves everything else to the record
-    /// reader (which reports it).
-    #[test]
-    fn wide_numbers_take_only_clean_wide_files() {
-        let fw = Framework::builtin("vn-pdti-2022").unwrap();
-        let read = |text: &str| read_wide_numbers("t.csv", text, &fw, Layout::Auto, &[], None);
-        let w = read("province,year,AWR,GOV\nTP. Hồ Chí Minh,2023,0.5,\nha-noi,2023,0.25,0.75\n")
-            .expect("clean");
-        assert_eq!(w.panel.units, ["ho-chi-minh", "ha-noi"]);
-        assert_eq!(w.panel.names[0].as_deref(), Some("TP. Hồ Chí Minh"));
-        assert_eq!(w.panel.column("AWR").unwrap(), [0.5, 0.25]);
-        assert!(w.panel.column("GOV").unwrap()[0].is_nan());
-        assert_eq!(w.lines, [2, 3]);
-        // The same rows as the record reader.
-        let text = "unit,period,AWR\nha-noi,2023,0.5\nhai-phong,2023,0.25\n";
-        let records = read_records("t.csv", text, &fw, Layout::Auto, &[], None).unwrap();
-        let w = read(text).unwrap();
-        assert_eq!(w.panel.to_records(), records.units);
-        for bad in [
-            "unit,period,AWR\nha-noi,2023,yes\n",           // not a number
-            "unit,period,AWR\nha-noi,2023,NaN\n",           // not finite
-            "unit,period,AWR\nha-noi,2023\n",               // ragged
-            "unit,period,AWR\n,2023,0.5\n",                 // no unit
-            "unit,period,AWR\nha-noi,20x3,0.5\n",           // bad period
-            "unit,period,AWR\nha-noi,2023,0.5\nhue,,0.5\n", // a period missing
-            "unit,period,indicator,value\nha-noi,2023,AWR,0.5\n", // long
-            "unit,period,AWR,Nhận thức số\nha-noi,2023,0.5,0.5\n", // one indicator twice
-            "unit,period,AWR,BOGUS\nha-noi,2023,0.5,0.5\n", // a header problem
-        ] {
-            assert!(read(bad).is_none(), "{bad}");
-        }
-        let groups = ["region".to_owned()];
-        let text = "unit,region,AWR\nha-noi,north,0.5\n";
-        assert!(read_wide_numbers("t.csv", text, &fw, Layout::Auto, &groups, None).is_none());
-    }
-
-    #[test]
-    fn cells() {
-        assert_eq!(parse_cell(" 0.5 "), Some(Value::Number(0.5)));
-        assert_eq!(parse_cell("NA"), None);
-        assert_eq!(parse_cell(""), None);
-        assert_eq!(parse_cell("yes"), Some(Value::Bool(true)));
-        assert_eq!(parse_cell("Không"), Some(Value::Bool(false)));
-        assert_eq!(
-            parse_cell("954/1865"),
-            Some(Value::Ratio {
-                numerator: 954.0,
-                denominator: 1865.0
-            })
-        );
-        assert_eq!(
-            parse_cell("chairman"),
-            Some(Value::Label("chairman".into()))
-        );
-    }
 
     #[test]
     fn the_bundled_panel_reads() {

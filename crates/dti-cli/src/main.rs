@@ -552,14 +552,11 @@ fn checked(fw: &Framework, loaded: Loaded, lenient: bool) -> Result<Loaded, Fail
     if lenient || loaded.file_problems.is_empty() {
         return Ok(loaded);
     }
-    let mut all: Vec<String> = loaded
-        .file_problems
+    let all: Vec<String> = loaded
+        .problems(fw, &score_options())
         .iter()
         .map(ToString::to_string)
         .collect();
-    if let Ok(s) = fw.score_with(&loaded.units, &score_options().lenient(true).explain(false)) {
-        all.extend(s.problems.iter().map(|p| loaded.locate(p)));
-    }
     Err(format!(
         "{} problem(s) in the input:\n  - {}",
         all.len(),
@@ -816,14 +813,8 @@ fn score_wide(
     let opts = dti_core::ColumnOptions::default()
         .node_ranks(cols.iter().any(|(_, view, _)| !view))
         .ties(score_options().ties);
-    let located = Loaded {
-        name,
-        units: Vec::new(),
-        lines: wide.lines.iter().map(|&l| Some(l)).collect(),
-        value_lines: Default::default(),
-        file_problems: Vec::new(),
-        notes: Vec::new(),
-    };
+    let mut located = Loaded::new(&name, Vec::new());
+    located.lines = wide.lines.iter().map(|&l| Some(l)).collect();
     let s = dti_core::score_columns(fw, &wide.panel.input(), &opts)
         .map_err(|e| score_error(e, &located))?;
     let p = &wide.panel;
@@ -1639,14 +1630,8 @@ fn framework_or_tables(
         &TableOptions::default(),
     )
     .map_err(|e| format!("{} and {}: {e}", meta.display(), table.display()))?;
-    let loaded = Loaded {
-        name: table.display().to_string(),
-        lines: (0..t.data.len()).map(|k| Some(k + 2)).collect(),
-        units: t.records(),
-        value_lines: Default::default(),
-        file_problems: Vec::new(),
-        notes: Vec::new(),
-    };
+    let mut loaded = Loaded::new(&table.display().to_string(), t.records());
+    loaded.lines = (0..t.data.len()).map(|k| Some(k + 2)).collect();
     Ok((t.framework, Some(loaded)))
 }
 

@@ -9,8 +9,10 @@
 //!   swallow the rest of the file into it).
 //! - [`header_problems`]: empty or repeated column names.
 //!
-//! It also holds the table forms of data: [`Panel`] (a data set in columns)
-//! and the COINr two-table layout ([`read_tables`] and the pipeline).
+//! It also holds the readers themselves (feature `tables`): unit records from JSON or a long
+//! or wide CSV ([`read_records`], with [`read_wide_numbers`] as the one-pass fast path), the
+//! table forms of data ([`Panel`], a data set in columns) and the COINr two-table layout
+//! ([`read_tables`] and the pipeline).
 
 /// Whether a cell's text means "no value": empty (after trimming) or `NA` in any case — the
 /// one missing-value rule of every reader in this workspace (records, the COINr tables, the
@@ -27,6 +29,8 @@ pub fn is_missing(text: &str) -> bool {
 }
 
 pub(crate) mod panel;
+#[cfg(feature = "tables")]
+pub(crate) mod records;
 #[cfg(feature = "tables")]
 pub(crate) mod tables;
 
@@ -217,6 +221,10 @@ pub fn header_problems<S: AsRef<str>>(header: &[S]) -> Vec<HeaderProblem> {
 }
 
 pub use panel::Panel;
+#[cfg(feature = "tables")]
+pub use records::{
+    read_records, read_wide_numbers, FileProblem, Layout, ReadOptions, Records, WideNumbers,
+};
 #[cfg(feature = "tables")]
 pub use tables::{
     read_tables, run_pipeline, write_data, write_results, AbsentDenominator, DataSet,
