@@ -1,6 +1,7 @@
 // Type-checked against the shipped declarations (tsc --noEmit): a portal's typical use.
 import { ready, scoreCohort, explainUnit, isDtiError, type UnitRecord, type CohortScores, type DtiErrorCode } from "dti-wasm";
-import { ready as analysisReady, uncertainty, compare, type Comparison } from "dti-wasm/analysis";
+import { ready as analysisReady, uncertainty, compare, readRecords, type Comparison, type RecordsRead } from "dti-wasm/analysis";
+import { searchKey, type DtiRanking } from "dti-wasm/components";
 
 async function main(): Promise<number | null> {
   await ready();
@@ -13,6 +14,15 @@ async function main(): Promise<number | null> {
   await analysisReady();
   const shift: Comparison = compare([scores, scores]);
   console.log(shift.summaries[0]?.spearman);
+  const read: RecordsRead = readRecords("vn-pdti-2022", "unit,period,GOV\nHN,2023,0.5\n", { name: "a.csv", layout: "wide" });
+  const line: number | null = read.problems[0]?.line ?? null;
+  // A component from the page, typed by its tag; events typed by name.
+  const ranking: DtiRanking | null = document.querySelector("dti-ranking");
+  if (ranking) {
+    ranking.records = read.units;
+    ranking.baseline = scores;
+    ranking.addEventListener("dti-select", (ev) => console.log(ev.detail.unit, line, searchKey("Hà Nội")));
+  }
   uncertainty("vn-pdti-2022", units, { runs: 10, inputs: [{ name: "w", kind: "weight_noise", factor: 0.25 }] }, (done, total) => done < total);
   try {
     scoreCohort("nope", units);

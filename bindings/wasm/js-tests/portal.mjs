@@ -1,0 +1,374 @@
+// The portal and its components in headless Chromium (Debian's, driven by playwright-core),
+// against the folder `scripts/portal build` made (argument 1, default target/portal), served
+// from that folder alone on 127.0.0.1. Every number shown is compared with the native `dti`
+// command (DTI_NATIVE) exactly; each page passes axe-core's WCAG 2 A/AA rules; screenshots
+// of every page at desktop and phone widths go to target/artifacts/. Prints timings (first
+// render, what-if keystroke, the page's longest frame gap during uncertainty runs) and
+// "N passed, M failed".
+import { execFileSync, spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+import assert from "./assert.mjs";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.join(here, "../../..");
+const site = path.resolve(process.argv[2] ?? path.join(root, "target/portal"));
+const shots = path.join(root, "target/artifacts");
+mkdirSync(shots, { recursive: true });
+const axeSource = readFileSync(path.join(here, "../node_modules/axe-core/axe.min.js"), "utf8");
+const nativeBin = process.env.DTI_NATIVE;
+const native = (args) => JSON.parse(execFileSync(nativeBin, [...args, "--format", "json"], { encoding: "utf8" }));
+const panel = JSON.parse(readFileSync(path.join(root, "fixtures/vn-provinces-synthetic/panel.json"), "utf8"));
+const tmp = mkdtempSync(path.join(tmpdir(), "dti-portal-"));
+
+function serve(dir) {
+  const port = 9000 + Math.floor(Math.random() * 900);
+  const server = spawn("python3", ["-m", "http.server", String(port), "--bind", "127.0.0.1", "--directory", dir], { stdio: "ignore" });
+  return { url: `http://127.0.0.1:${port}/`, stop: () => server.kill() };
+}
+
+const results = [];
+const timings = [];
+async function check(name, fn) {
+  try { await fn(); results.push({ name, ok: true }); }
+  catch (e) { results.push({ name, ok: false, error: String(e && e.stack || e) }); }
+}
+
+/** Waits until the element `tag` has drawn (data-ready) or shows an error. */
+async function drawn(page, tag) {
+  await page.waitForFunction((t) => {
+    const el = document.querySelector(t);
+    return el && (el.dataset.ready === "true" || el.shadowRoot?.querySelector(".error"));
+  }, tag, { timeout: 60000 });
+  const error = await page.evaluate((t) => document.querySelector(t).shadowRoot.querySelector(".error")?.textContent, tag);
+  assert.ok(!error, `${tag} shows an error: ${error}`);
+}
+
+/** Rows of a component's table: every data-* attribute of each tr[data-unit] and its cells. */
+const rowsOf = (page, tag) => page.evaluate((t) => [...document.querySelector(t).shadowRoot.querySelectorAll("tbody tr[data-unit]")]
+  .map((tr) => ({ ...tr.dataset, cells: [...tr.querySelectorAll("td[data-view]")].map((td) => ({ ...td.dataset })), change: tr.querySelector("td[data-change]")?.dataset.change })), tag);
+
+async function axe(page, what) {
+  await page.addScriptTag({ content: axeSource });
+  const violations = await page.evaluate(async () => {
+    const r = await window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } });
+    return r.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join("; ")}`);
+  });
+  assert.deepEqual(violations, [], `${what}: accessibility violations`);
+}
+
+async function screenshots(browser, url, name, ready) {
+  for (const [label, viewport] of [["desktop", { width: 1280, height: 800 }], ["phone", { width: 390, height: 844 }]]) {
+    const page = await browser.newPage({ viewport });
+    await page.goto(url);
+    await drawn(page, ready);
+    await page.screenshot({ path: path.join(shots, `portal-${name}-${label}.png`), fullPage: true });
+    await page.close();
+  }
+}
+
+const byUnit = (list, period) => new Map(list.filter((u) => u.period === period).map((u) => [u.unit, u]));
+
+const { url, stop } = serve(site);
+let browser;
+try {
+  await new Promise((r) => setTimeout(r, 800));
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    headless: true,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+  if (!nativeBin) results.push({ name: "the native command is there to compare with", ok: false, error: "DTI_NATIVE is not set" });
+  const latest = Math.max(...panel.map((u) => u.period));
+  const scores = nativeBin ? native(["score"]) : [];
+  const scoresBefore = nativeBin ? native(["score", "--year", String(latest - 1)]) : [];
+
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const pageErrors = [];
+  page.on("pageerror", (e) => pageErrors.push(e.message));
+
+  await check("<dti-ranking> shows the native ranks and values, with rank changes against the year before", async () => {
+    await page.goto(`${url}#/`);
+    await drawn(page, "dti-ranking");
+    const t = await page.evaluate(() => {
+      const nav = performance.getEntriesByType("navigation")[0];
+      return { ready: Number(document.querySelector("dti-ranking").dataset.readyAt), load: nav.loadEventEnd, start: nav.startTime };
+    });
+    timings.push(`first render of the ranking: ${(t.ready - t.start).toFixed(0)} ms after navigation start, ${(t.ready - t.load).toFixed(0)} ms after load`);
+    const rows = await rowsOf(page, "dti-ranking");
+    assert.equal(rows.length, 63);
+    const want = byUnit(scores, latest);
+    const before = byUnit(scoresBefore, latest - 1);
+    for (const r of rows) {
+      const n = want.get(r.unit);
+      assert.ok(n, `native has ${r.unit}`);
+      assert.equal(Number(r.rank), n.rank, `${r.unit} rank`);
+      assert.equal(Number(r.value), n.value, `${r.unit} value`);
+      assert.deepEqual(r.cells.map((c) => [c.view, Number(c.value), Number(c.rank)]), n.views.map((v) => [v.code, v.value, v.rank]), `${r.unit} pillars`);
+      assert.equal(Number(r.change), before.get(r.unit).rank - n.rank, `${r.unit} change`);
+    }
+  });
+
+  await check("<dti-ranking> searches without diacritics and sorts by any column", async () => {
+    const shadow = (sel) => `dti-ranking >> ${sel}`;
+    await page.fill(shadow("input[type=search]"), "ha noi");
+    await page.waitForFunction(() => document.querySelector("dti-ranking").shadowRoot.querySelectorAll("tbody tr").length < 63);
+    let rows = await rowsOf(page, "dti-ranking");
+    assert.deepEqual(rows.map((r) => r.unit), ["ha-noi"]);
+    await page.fill(shadow("input[type=search]"), "THAI");
+    await page.waitForFunction(() => document.querySelector("dti-ranking").shadowRoot.querySelectorAll("tbody tr").length === 2);
+    rows = await rowsOf(page, "dti-ranking");
+    assert.deepEqual(rows.map((r) => r.unit).sort(), ["thai-binh", "thai-nguyen"]);
+    await page.fill(shadow("input[type=search]"), "");
+    await page.click(shadow('button[data-sort="v:KTS"]'));
+    await page.waitForFunction(() => document.querySelector("dti-ranking").shadowRoot.querySelector('th[aria-sort="descending"]'));
+    rows = await rowsOf(page, "dti-ranking");
+    const kts = rows.map((r) => Number(r.cells.find((c) => c.view === "KTS").value));
+    assert.equal(rows.length, 63);
+    assert.deepEqual(kts, [...kts].sort((a, b) => b - a), "sorted by KTS, highest first");
+  });
+
+  await check("the ranking passes the accessibility check (axe-core, WCAG 2.1 A/AA)", () => axe(page, "ranking"));
+
+  await check("<dti-unit> shows the native pillars, points won and lost, and opportunities", async () => {
+    await page.click("dti-ranking >> a:text-is('Hà Nội')");
+    await page.waitForURL(/#\/unit\/ha-noi$/);
+    await drawn(page, "dti-unit");
+    const shown = await page.evaluate(() => {
+      const s = document.querySelector("dti-unit").shadowRoot;
+      return {
+        value: Number(s.querySelector(".big").dataset.value), rank: Number(s.querySelector("[data-rank]").dataset.rank),
+        pillars: [...s.querySelectorAll("tr[data-view]")].map((tr) => [tr.dataset.view, Number(tr.dataset.value), Number(tr.dataset.rank)]),
+        nodes: [...s.querySelectorAll("tr[data-node]")].map((tr) => [tr.dataset.node, Number(tr.dataset.points)]),
+        opportunities: [...s.querySelectorAll("li[data-code]")].map((li) => [li.dataset.code, Number(li.dataset.gain), li.textContent]),
+        chart: s.querySelector("svg[role=img]")?.getAttribute("aria-label") ?? "",
+      };
+    });
+    const n = native(["explain", "ha-noi"]);
+    assert.equal(shown.value, n.value);
+    assert.equal(shown.rank, n.rank);
+    assert.deepEqual(shown.pillars, n.views.map((v) => [v.code, v.value, v.rank]));
+    const mains = n.nodes.filter((x) => !["F", "A"].includes(x.code));
+    assert.deepEqual(shown.nodes, mains.map((x) => [x.code, x.points]));
+    const opp = n.explanation.opportunities.filter((o) => o.gain > 0).slice(0, 3);
+    assert.deepEqual(shown.opportunities.map((o) => [o[0], o[1]]), opp.map((o) => [o.code, o.gain]));
+    assert.ok(shown.opportunities[0][2].includes("điểm"), shown.opportunities[0][2]);
+    assert.ok(shown.chart.includes("Chính quyền số"), shown.chart);
+  });
+
+  await check("the province page passes the accessibility check", () => axe(page, "province"));
+
+  await check("<dti-what-if> marks out-of-range and non-numeric input, and re-ranks as the native command does", async () => {
+    await page.goto(`${url}#/what-if/hau-giang`);
+    await drawn(page, "dti-what-if");
+    const field = (code) => `dti-what-if >> input[data-code="${code}"]`;
+    const invalid = (code) => page.getAttribute(field(code), "aria-invalid");
+    const message = (code) => page.textContent(`dti-what-if >> #msg-${code}`);
+    await page.fill(field("GOV"), "1.5");
+    assert.equal(await invalid("GOV"), "true");
+    assert.ok((await message("GOV")).includes("1,50"), await message("GOV"));
+    assert.equal(await page.getAttribute("dti-what-if", "data-valid"), "false");
+    await page.fill(field("GOV"), "abc");
+    assert.equal(await invalid("GOV"), "true");
+    assert.equal(await message("GOV"), "Không phải là số");
+    const before = Number(await page.evaluate(() => document.querySelector("dti-what-if").shadowRoot.querySelector("[data-rank]")?.dataset.rank ?? "0"));
+    for (const [code, v] of [["GOV", "0,95"], ["ECO", "0.95"], ["SOC", "0.95"]]) await page.fill(field(code), v);
+    assert.equal(await invalid("GOV"), null);
+    assert.equal(await page.getAttribute("dti-what-if", "data-valid"), "true");
+    const shown = await page.evaluate(() => {
+      const s = document.querySelector("dti-what-if").shadowRoot;
+      return { rank: Number(s.querySelector("output [data-rank]").dataset.rank), value: Number(s.querySelector("output [data-value]").dataset.value), passes: s.querySelector("[data-passes]").dataset.passes.split(" ").filter(Boolean) };
+    });
+    // The same edit through the native command.
+    const edited = panel.filter((u) => u.period === latest).map((u) => (u.unit === "hau-giang" ? { ...u, values: { ...u.values, GOV: 0.95, ECO: 0.95, SOC: 0.95 } } : u));
+    const file = path.join(tmp, "edited.json");
+    writeFileSync(file, JSON.stringify(edited));
+    const after = native(["score", file]);
+    const hg = after.find((u) => u.unit === "hau-giang");
+    const base = byUnit(scores, latest).get("hau-giang");
+    assert.equal(shown.rank, hg.rank);
+    assert.equal(shown.value, hg.value);
+    assert.ok(shown.rank < base.rank, `rank ${base.rank} → ${shown.rank}`);
+    const passed = scores.filter((u) => u.period === latest && u.rank < base.rank && after.find((x) => x.unit === u.unit).rank > hg.rank).map((u) => u.unit);
+    assert.deepEqual(shown.passes.sort(), passed.sort());
+    assert.ok(before === 0 || before === base.rank);
+    // One keystroke's work (validate, re-score, redraw the answer), timed in the page.
+    const ms = await page.evaluate(() => {
+      const input = document.querySelector("dti-what-if").shadowRoot.querySelector('input[data-code="AWR"]');
+      const times = [];
+      for (let k = 0; k < 20; k++) {
+        input.value = String(0.5 + k / 100);
+        const t0 = performance.now();
+        input.dispatchEvent(new Event("input"));
+        times.push(performance.now() - t0);
+      }
+      times.sort((a, b) => a - b);
+      return times[10];
+    });
+    timings.push(`what-if update per keystroke: ${ms.toFixed(1)} ms (median of 20)`);
+  });
+
+  await check("the what-if page passes the accessibility check", () => axe(page, "what-if"));
+
+  await check("<dti-uncertainty> runs 1,000 draws in a worker without freezing the page: the native intervals", async () => {
+    await page.goto(`${url}#/`);
+    await drawn(page, "dti-ranking");
+    // Frames keep coming while the draws run (the page's longest gap between frames).
+    await page.evaluate(() => {
+      window.__gap = 0;
+      let last = performance.now();
+      const tick = (t) => { window.__gap = Math.max(window.__gap, t - last); last = t; if (!window.__stopFrames) requestAnimationFrame(tick); };
+      requestAnimationFrame(tick);
+    });
+    await page.click("#nav-uncertainty");
+    await drawn(page, "dti-uncertainty");
+    const gap = await page.evaluate(() => { window.__stopFrames = true; return window.__gap; });
+    timings.push(`longest frame gap while 1,000 uncertainty draws ran: ${gap.toFixed(0)} ms`);
+    const rows = await page.evaluate(() => [...document.querySelector("dti-uncertainty").shadowRoot.querySelectorAll("tr[data-unit]")].map((tr) => ({ ...tr.dataset })));
+    const spec = path.join(root, "fixtures/specs/dti2022-points-25.json");
+    const n = JSON.parse(execFileSync(nativeBin, ["uncertainty", spec, "--year", String(latest), "--format", "json"], { encoding: "utf8" }));
+    assert.equal(rows.length, 63);
+    const want = new Map(n.units.map((u) => [u.unit, u]));
+    for (const r of rows) {
+      const u = want.get(r.unit);
+      assert.deepEqual([Number(r.p05), Number(r.p95), Number(r.median)], [u.rank_p05, u.rank_p95, u.median_rank], r.unit);
+    }
+    assert.ok(gap < 500, `the page froze for ${gap} ms`);
+  });
+
+  await check("<dti-uncertainty> can be cancelled, and says so", async () => {
+    await page.click("dti-uncertainty >> #run");
+    await page.click("dti-uncertainty >> #cancel");
+    assert.equal(await page.textContent("dti-uncertainty >> #status"), "Đã hủy.");
+    assert.equal(await page.isDisabled("dti-uncertainty >> #run"), false);
+  });
+
+  await check("the uncertainty page passes the accessibility check", () => axe(page, "uncertainty"));
+
+  await check("<dti-merge> shows the 34 merged provinces as the native command scores them", async () => {
+    await page.click("#nav-merge");
+    await drawn(page, "dti-merge");
+    const rows = await rowsOf(page, "dti-merge");
+    const n = native(["merge"]);
+    const want = new Map(n.scores.units.filter((u) => u.period === latest).map((u) => [u.unit, u]));
+    const from = new Map(n.members.filter((m) => m.period === latest).map((m) => [m.unit, m.from.join(" ")]));
+    assert.equal(rows.length, 34);
+    assert.equal(want.size, 34);
+    for (const r of rows) {
+      const u = want.get(r.unit);
+      assert.equal(Number(r.value), u.value, r.unit);
+      assert.equal(Number(r.rank), u.rank, r.unit);
+      assert.equal(r.from, from.get(r.unit), r.unit);
+    }
+  });
+
+  await check("the merged view passes the accessibility check", () => axe(page, "merge"));
+
+  await check("English labels on request", async () => {
+    await page.goto(`${url}#/`);
+    await drawn(page, "dti-ranking");
+    await page.selectOption("#lang", "en");
+    await page.waitForFunction(() => document.querySelector("dti-ranking")?.shadowRoot.querySelector("th button")?.textContent.startsWith("Rank"));
+    assert.equal(await page.textContent("#nav-merge"), "After the merger");
+    await axe(page, "ranking in English");
+    await page.selectOption("#lang", "vi");
+  });
+
+  await check("end to end: a file with a bad row is refused with its row; fixed, it is ranked, explained, edited, analysed and merged", async () => {
+    const csv = readFileSync(path.join(root, "crates/dti-cli/data/vn-provinces-synthetic.csv"), "utf8").split("\n");
+    const bad = [...csv];
+    bad[7] = bad[7].replace(/,[^,]*$/, ",1.7");
+    await page.goto(`${url}#/`);
+    await drawn(page, "dti-ranking");
+    await page.setInputFiles("#file", { name: "tinh.csv", mimeType: "text/csv", buffer: Buffer.from(bad.join("\n")) });
+    await page.waitForSelector("#problems li");
+    const problems = await page.$$eval("#problems li", (li) => li.map((x) => [x.dataset.line, x.textContent]));
+    assert.equal(problems.length, 1);
+    assert.equal(problems[0][0], "8");
+    assert.ok(problems[0][1].startsWith("tinh.csv, row 8, "), problems[0][1]);
+    // Fixed (one province's activity values raised), the file replaces the panel.
+    const fixed = csv.map((line, k) => (k > 0 && line.startsWith("hau-giang,") ? line.replace(/,2023,(.*)$/, (_, rest) => `,2023,${rest.split(",").map((x, j) => (j >= 6 ? "0.95" : x)).join(",")}`) : line));
+    await page.setInputFiles("#file", { name: "tinh.csv", mimeType: "text/csv", buffer: Buffer.from(fixed.join("\n")) });
+    await page.waitForFunction(() => document.getElementById("problems").hidden);
+    assert.ok((await page.textContent("#source")).includes("tinh.csv"));
+    await drawn(page, "dti-ranking");
+    const rows = await rowsOf(page, "dti-ranking");
+    const hg = rows.find((r) => r.unit === "hau-giang");
+    assert.ok(Number(hg.rank) < 40, `hau-giang ranks ${hg.rank} with its raised values`);
+    await page.click("dti-ranking >> a:text-is('Hậu Giang')");
+    await drawn(page, "dti-unit");
+    await page.click("text=Thử thay đổi giá trị của tỉnh này");
+    await drawn(page, "dti-what-if");
+    await page.fill('dti-what-if >> input[data-code="AWR"]', "0.99");
+    const now = Number(await page.getAttribute("dti-what-if >> output [data-rank]", "data-rank"));
+    assert.ok(now <= Number(hg.rank), `${hg.rank} → ${now}`);
+    await page.click("#nav-uncertainty");
+    await drawn(page, "dti-uncertainty");
+    await page.click("#nav-merge");
+    await drawn(page, "dti-merge");
+    assert.equal((await rowsOf(page, "dti-merge")).length, 34);
+  });
+
+  await check("no page error in the browser", () => assert.deepEqual(pageErrors, []));
+
+  await check("each component embeds with two lines of HTML (the npm README's), from JSON or CSV; a missing file is a message", async () => {
+    const embed = path.join(site, "embed-test.html");
+    writeFileSync(path.join(site, "data/panel.csv"), readFileSync(path.join(root, "crates/dti-cli/data/vn-provinces-synthetic.csv")));
+    // The README's two lines, with the package and the data where this folder has them.
+    const readme = readFileSync(path.join(here, "../npm/README.md"), "utf8");
+    const twoLines = readme.match(/```html\n([\s\S]*?)```/)[1].trim();
+    assert.equal(twoLines.split("\n").length, 2, twoLines);
+    writeFileSync(embed, `<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>embed</title></head><body><main>
+${twoLines.replace("node_modules/dti-wasm/", "./dti-wasm/").replace('src="panel.json"', 'src="data/panel.csv"')}
+<dti-unit src="data/panel.json" unit="Đà Nẵng"></dti-unit>
+<dti-merge src="data/panel.json" period="2022"></dti-merge>
+<dti-what-if src="data/panel.json" unit="ha-noi" lang="en"></dti-what-if>
+<dti-uncertainty src="data/panel.json" runs="200" autorun></dti-uncertainty>
+<dti-ranking id="missing" src="data/nowhere.json"></dti-ranking>
+</main></body></html>`);
+    const p = await browser.newPage();
+    await p.goto(`${url}embed-test.html`);
+    for (const tag of ["dti-ranking", "dti-unit", "dti-merge", "dti-what-if", "dti-uncertainty"]) await drawn(p, tag);
+    assert.equal((await rowsOf(p, "dti-ranking")).length, 63, "the CSV, read by the command's reader");
+    assert.equal(Number(await p.getAttribute("dti-unit >> .big", "data-value")), byUnit(scores, latest).get("da-nang").value);
+    assert.equal((await rowsOf(p, "dti-merge")).length, 34);
+    assert.ok((await p.textContent("dti-what-if >> h2")).startsWith("Try other values"));
+    await p.waitForFunction(() => document.getElementById("missing").shadowRoot.querySelector(".error"));
+    const msg = await p.textContent("#missing >> .error");
+    assert.ok(msg.includes("data/nowhere.json") && msg.includes("404"), msg);
+    await p.close();
+    rmSync(embed);
+  });
+
+  await check("the portal served from outside its built folder says what is missing (no blank page)", async () => {
+    const source = serve(path.join(root, "bindings/wasm/examples/portal"));
+    try {
+      await new Promise((r) => setTimeout(r, 600));
+      const p = await browser.newPage();
+      await p.goto(source.url);
+      await p.waitForSelector(".error[role=alert]", { timeout: 20000 });
+      const msg = await p.textContent(".error[role=alert]");
+      assert.ok(msg.includes("Không tải được"), msg);
+      await p.close();
+    } finally { source.stop(); }
+  });
+
+  await check("screenshots of every page at desktop and phone widths (target/artifacts/)", async () => {
+    for (const [name, hash, tag] of [["ranking", "#/", "dti-ranking"], ["province", "#/unit/ha-noi", "dti-unit"], ["what-if", "#/what-if/ha-noi", "dti-what-if"], ["uncertainty", "#/uncertainty", "dti-uncertainty"], ["merge", "#/merge", "dti-merge"]]) {
+      await screenshots(browser, `${url}${hash}`, name, tag);
+    }
+  });
+} finally {
+  await browser?.close();
+  stop();
+  rmSync(tmp, { recursive: true, force: true });
+}
+for (const t of timings) console.log(`# ${t}`);
+for (const r of results) console.log(`${r.ok ? "ok" : "not ok"} - ${r.name}${r.error ? "\n  " + r.error.split("\n").slice(0, 6).join("\n  ") : ""}`);
+const failed = results.filter((r) => !r.ok).length;
+console.log(`${results.length - failed} passed, ${failed} failed`);
+process.exitCode = failed || results.length === 0 ? 1 : 0;

@@ -1,0 +1,46 @@
+// Types of dti-wasm/components: custom elements over the package (browsers only). Importing
+// the module defines <dti-ranking>, <dti-unit>, <dti-what-if>, <dti-uncertainty>, <dti-merge>.
+import type { CohortScores, FrameworkDef, UnitRecord } from "./index.js";
+
+/** The analysis module, loaded on first need (CSV reading, uncertainty). */
+export function analysis(): Promise<typeof import("./analysis.js")>;
+/** A name as the ranking's search compares it: no diacritics, no case, đ as d. */
+export function searchKey(s: string): string;
+
+/** What every component takes: attributes `src`, `framework`, `period`, `lang`, `unit`. */
+declare class DtiElement extends HTMLElement {
+  /** Unit records to show (instead of the `src` attribute). */
+  records: UnitRecord[] | null;
+  /** A framework definition (instead of the `framework` attribute). */
+  frameworkDef: FrameworkDef | null;
+  /** Redraws once, after the current task's changes. */
+  refresh(): void;
+}
+export class DtiRanking extends DtiElement {
+  /** A cohort to show rank changes against (a scenario's scores), instead of `compare-period`. */
+  baseline: CohortScores | null;
+}
+export class DtiUnit extends DtiElement {}
+export class DtiWhatIf extends DtiElement {}
+export class DtiUncertainty extends DtiElement {}
+export class DtiMerge extends DtiElement {}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    "dti-ranking": DtiRanking;
+    "dti-unit": DtiUnit;
+    "dti-what-if": DtiWhatIf;
+    "dti-uncertainty": DtiUncertainty;
+    "dti-merge": DtiMerge;
+  }
+  interface HTMLElementEventMap {
+    /** A component drew (`detail`: what it shows). */
+    "dti-ready": CustomEvent<Record<string, unknown>>;
+    /** A component could not draw: the message and the data's problems, each with its row. */
+    "dti-error": CustomEvent<{ message: string; problems?: unknown[] }>;
+    /** A name was chosen in <dti-ranking> (without `href`). */
+    "dti-select": CustomEvent<{ unit: string; period: number | null }>;
+    /** <dti-what-if> re-scored an edit. */
+    "dti-what-if": CustomEvent<{ unit: string; rank: number | null; value: number | null; passed: string[] }>;
+  }
+}

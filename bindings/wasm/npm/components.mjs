@@ -1,0 +1,680 @@
+// dti-wasm/components: custom elements over the package, for any page (no framework):
+//
+//   <script type="module" src="node_modules/dti-wasm/components.mjs"></script>
+//   <dti-ranking src="panel.json"></dti-ranking>
+//
+// <dti-ranking>, <dti-unit>, <dti-what-if>, <dti-uncertainty>, <dti-merge>. Each takes its
+// data from `src` (a URL: JSON unit records, or a CSV read by the `dti` command's reader) or
+// from the `records` property, a framework (`framework`: a built-in id, default
+// vn-pdti-2022, or the `frameworkDef` property), a `period` (default: the latest) and `lang`
+// ("vi", default, or "en"). Every number is the package's: nothing is computed here but
+// sorting, medians and counting. Styled with CSS custom properties (--dti-accent, --dti-fg,
+// --dti-bg, --dti-muted, --dti-border, --dti-up, --dti-down, --dti-font).
+import * as scoring from "./web.mjs";
+
+const ready = scoring.ready();
+let analysisModule = null;
+/** The analysis module (CSV reading, uncertainty), loaded on first need. */
+export function analysis() {
+  analysisModule ??= import("./analysis-web.mjs").then(async (m) => { await m.ready(); return m; });
+  return analysisModule;
+}
+
+// ---------------------------------------------------------------- words
+
+const WORDS = {
+  vi: {
+    rank: "Hạng", change: "Thay đổi", unit: "Tỉnh/thành phố", value: "Chỉ số DTI", points: "Điểm",
+    search: "Tìm tỉnh/thành phố", up: (n) => `tăng ${n} bậc`, down: (n) => `giảm ${n} bậc`, same: "không đổi",
+    new: "mới", sortBy: (c) => `Sắp xếp theo ${c}`, of: (r, n) => `Hạng ${r}/${n}`, year: "Năm",
+    loading: "Đang tải…", noData: "Không có dữ liệu", noUnit: (u) => `Không có tỉnh/thành phố '${u}' trong dữ liệu`,
+    loadFailed: (u, why) => `Không tải được dữ liệu từ ${u}: ${why}`, problems: (n) => `${n} lỗi trong dữ liệu`,
+    pillars: "Trụ cột", median: "Trung vị cả nước", best: "Cao nhất", indicators: "Chỉ số chính",
+    won: "Điểm đạt", lost: "Điểm bị mất", max: "Điểm tối đa", opportunities: "Cơ hội cải thiện lớn nhất",
+    opportunity: (name, gain, rank) => `Nếu “${name}” đạt mức tối đa, tỉnh được thêm ${gain} điểm` +
+      (rank ? ` — đủ để lên hạng ${rank}.` : "."),
+    noOpportunity: "Tất cả chỉ số đã đạt mức tối đa.",
+    whatIf: "Thử thay đổi giá trị", newValue: "Chỉ số DTI mới", newRank: "Hạng mới", reset: "Khôi phục",
+    passes: (names) => `Vượt qua: ${names}`, passesNone: "Chưa vượt qua tỉnh nào.",
+    notNumber: "Không phải là số", outOfRange: (v) => `Giá trị ${v} nằm ngoài khoảng 0–1`, invalid: "Giá trị không hợp lệ",
+    wasValue: (v) => `trước đây: ${v}`,
+    uncertainty: "Độ bất định của thứ hạng", run: "Chạy", cancel: "Hủy", cancelled: "Đã hủy.",
+    runs: (d, n) => `${d}/${n} lần chạy`, interval: "Khoảng hạng (5%–95%)", medianRank: "Hạng trung vị",
+    officialRank: "Hạng chính thức", noise: (f, n) => `Trọng số các chỉ số chính dao động ±${f}% (${n} lần chạy).`,
+    merge: "Sau sáp nhập (34 tỉnh, thành phố)", formed: "Hình thành từ", merged: "Tỉnh/thành phố mới",
+    table: "Bảng số liệu",
+  },
+  en: {
+    rank: "Rank", change: "Change", unit: "Province", value: "DTI value", points: "Points",
+    search: "Search provinces", up: (n) => `up ${n} place${n === 1 ? "" : "s"}`, down: (n) => `down ${n} place${n === 1 ? "" : "s"}`,
+    same: "unchanged", new: "new", sortBy: (c) => `Sort by ${c}`, of: (r, n) => `Rank ${r} of ${n}`, year: "Year",
+    loading: "Loading…", noData: "No data", noUnit: (u) => `No province '${u}' in the data`,
+    loadFailed: (u, why) => `Could not load the data from ${u}: ${why}`, problems: (n) => `${n} problem(s) in the data`,
+    pillars: "Pillars", median: "National median", best: "Best", indicators: "Main indicators",
+    won: "Points won", lost: "Points lost", max: "Max points", opportunities: "Biggest improvement opportunities",
+    opportunity: (name, gain, rank) => `Bringing “${name}” to its maximum would add ${gain} points` +
+      (rank ? ` — enough to reach rank ${rank}.` : "."),
+    noOpportunity: "Every indicator is at its maximum.",
+    whatIf: "Try other values", newValue: "New DTI value", newRank: "New rank", reset: "Reset",
+    passes: (names) => `Passes: ${names}`, passesNone: "Passes no province yet.",
+    notNumber: "Not a number", outOfRange: (v) => `${v} is outside 0–1`, invalid: "Not a valid value",
+    wasValue: (v) => `was ${v}`,
+    uncertainty: "Rank uncertainty", run: "Run", cancel: "Cancel", cancelled: "Cancelled.",
+    runs: (d, n) => `${d}/${n} runs`, interval: "Rank interval (5%–95%)", medianRank: "Median rank",
+    officialRank: "Official rank", noise: (f, n) => `Main-indicator weights vary by ±${f}% (${n} runs).`,
+    merge: "After the merger (34 provinces)", formed: "Formed from", merged: "New province",
+    table: "Data table",
+  },
+};
+
+// ---------------------------------------------------------------- helpers
+
+/** A name as search compares it: no diacritics, no case, đ as d. */
+export function searchKey(s) {
+  return String(s).normalize("NFD").replace(/\p{M}/gu, "").replace(/[đĐ]/g, "d").toLowerCase().trim();
+}
+
+const esc = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
+
+const formats = new Map();
+function fmt(x, lang, digits = 4) {
+  if (x == null || !Number.isFinite(x)) return "–";
+  const key = `${lang}${digits}`;
+  // One formatter per language and precision: building one per number is slow.
+  if (!formats.has(key)) {
+    formats.set(key, new Intl.NumberFormat(lang === "en" ? "en-GB" : "vi-VN", { minimumFractionDigits: digits, maximumFractionDigits: digits }));
+  }
+  return formats.get(key).format(x);
+}
+
+function median(xs) {
+  const v = xs.filter((x) => x != null && Number.isFinite(x)).sort((a, b) => a - b);
+  if (!v.length) return null;
+  const m = v.length >> 1;
+  return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
+}
+
+/** Data loaded once per URL: records from JSON or CSV (the command's reader), or a message. */
+const fromUrl = new Map();
+async function loadUrl(url, framework) {
+  const key = `${url}\n${typeof framework === "string" ? framework : framework.id}`;
+  if (!fromUrl.has(key)) {
+    fromUrl.set(key, (async () => {
+      let res;
+      try { res = await fetch(url); } catch (e) { return { error: String(e.message ?? e) }; }
+      if (!res.ok) return { error: `${res.status} ${res.statusText}` };
+      const text = await res.text();
+      const name = url.split("/").pop().split("?")[0] || "data.csv";
+      if (/\.json$/i.test(name)) {
+        try { return { records: JSON.parse(text) }; } catch (e) { return { error: e.message }; }
+      }
+      const a = await analysis();
+      try {
+        const read = a.readRecords(framework, text, { name });
+        if (read.problems.length) return { problems: read.problems };
+        return { records: read.units };
+      } catch (e) {
+        return e.problems ? { problems: e.problems } : { error: e.message };
+      }
+    })());
+  }
+  return fromUrl.get(key);
+}
+
+/** Scores of some periods of a records array, kept while the array lives (each period is
+ * its own cohort: scoring a few periods gives their numbers exactly as scoring all). */
+const scored = new WeakMap();
+function scorePeriods(framework, records, periods) {
+  let cache = scored.get(records);
+  if (!cache) scored.set(records, (cache = new Map()));
+  const key = `${typeof framework === "string" ? framework : JSON.stringify(framework)}|${periods.join(",")}`;
+  if (!cache.has(key)) {
+    const wanted = new Set(periods);
+    const subset = records.filter((r) => wanted.has(r.period ?? null));
+    cache.set(key, scoring.scoreCohort(framework, subset, { explain: false }));
+  }
+  return cache.get(key);
+}
+
+const defs = new Map();
+/** A built-in framework's definition, read once. */
+function frameworkDef(id) {
+  if (!defs.has(id)) defs.set(id, scoring.builtinFramework(id));
+  return defs.get(id);
+}
+
+const STYLE = `
+:host { display: block; font: var(--dti-font, 15px/1.45 system-ui, sans-serif); color: var(--dti-fg, #1f2328);
+  background: var(--dti-bg, transparent); --_accent: var(--dti-accent, #0b5cad); --_muted: var(--dti-muted, #59636e);
+  --_border: var(--dti-border, #d1d9e0); --_up: var(--dti-up, #116329); --_down: var(--dti-down, #a40e26); }
+:host([hidden]) { display: none; }
+h2 { font-size: 1.15em; margin: 0 0 .5em; } h3 { font-size: 1em; margin: 1em 0 .4em; }
+table { border-collapse: collapse; width: 100%; } caption { text-align: left; font-weight: 600; padding: .3em 0; }
+th, td { padding: .3em .5em; border-bottom: 1px solid var(--_border); text-align: right; white-space: nowrap; }
+th { font-weight: 600; } .name { text-align: left; white-space: normal; min-width: 8em; }
+th button { font: inherit; font-weight: 600; color: inherit; background: none; border: 0; padding: 0; cursor: pointer; }
+th button:focus-visible, a:focus-visible, button:focus-visible, input:focus-visible { outline: 3px solid var(--_accent); outline-offset: 1px; }
+a { color: var(--_accent); } .muted { color: var(--_muted); }
+.up { color: var(--_up); } .down { color: var(--_down); }
+.error { color: var(--_down); border: 1px solid var(--_down); border-radius: 4px; padding: .5em .75em; }
+.error ul { margin: .3em 0 0; padding-left: 1.2em; }
+input[type=search], input[type=text] { font: inherit; padding: .25em .4em; border: 1px solid var(--_muted); border-radius: 4px; }
+input[aria-invalid=true] { border: 2px solid var(--_down); background: #fff4f4; }
+button.action { font: inherit; padding: .3em .9em; border-radius: 4px; border: 1px solid var(--_accent); background: var(--_accent); color: #fff; cursor: pointer; }
+button.action.secondary { background: transparent; color: var(--_accent); }
+.scroll { overflow-x: auto; } .big { font-size: 1.6em; font-weight: 700; }
+.sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+svg text { font: 12px system-ui, sans-serif; fill: var(--dti-fg, #1f2328); }
+`;
+
+/** What every component shares: attributes, data, words, errors. */
+class DtiElement extends HTMLElement {
+  static observedAttributes = ["src", "framework", "period", "lang", "unit"];
+  #records = null;
+  #frameworkDef = null;
+  #queued = false;
+  constructor() {
+    super();
+    this.attachShadow({ mode: "open" });
+  }
+  connectedCallback() { this.refresh(); }
+  attributeChangedCallback() { this.refresh(); }
+  /** Unit records to show (instead of `src`). */
+  get records() { return this.#records; }
+  set records(v) { this.#records = v; this.refresh(); }
+  /** A framework definition (instead of the `framework` attribute). */
+  get frameworkDef() { return this.#frameworkDef; }
+  set frameworkDef(v) { this.#frameworkDef = v; this.refresh(); }
+  get framework() { return this.#frameworkDef ?? this.getAttribute("framework") ?? "vn-pdti-2022"; }
+  get lang() {
+    const l = this.getAttribute("lang") ?? this.closest("[lang]")?.getAttribute("lang") ?? "vi";
+    return l.startsWith("en") ? "en" : "vi";
+  }
+  get words() { return WORDS[this.lang]; }
+  /** Re-renders once, after the current task's changes. */
+  refresh() {
+    if (this.#queued || !this.isConnected) return;
+    this.#queued = true;
+    queueMicrotask(async () => {
+      this.#queued = false;
+      try {
+        await this.#draw();
+      } catch (e) {
+        this.showError(e.message ?? String(e), e.problems);
+      }
+    });
+  }
+  async #draw() {
+    await ready;
+    let records = this.#records;
+    if (!records) {
+      const src = this.getAttribute("src");
+      if (!src) return this.show(`<p class="muted">${esc(this.words.noData)}</p>`);
+      this.show(`<p class="muted" role="status">${esc(this.words.loading)}</p>`);
+      const got = await loadUrl(new URL(src, document.baseURI).href, this.framework);
+      if (got.error) return this.showError(this.words.loadFailed(src, got.error));
+      if (got.problems) return this.showError(this.words.problems(got.problems.length), got.problems);
+      records = got.records;
+    }
+    const def = typeof this.framework === "string" ? frameworkDef(this.framework) : this.framework;
+    const periods = [...new Set(records.map((u) => u.period ?? null))].sort((a, b) => a - b);
+    const asked = this.getAttribute("period");
+    const period = asked ? Number(asked) : periods[periods.length - 1];
+    if (asked && !periods.includes(period)) {
+      return this.showError(`${this.words.noData}: ${period} (${periods.join(", ")})`);
+    }
+    const all = scorePeriods(this.framework, records, this.periodsNeeded(period, periods));
+    const cohort = all.units.filter((u) => (u.period ?? null) === period);
+    await this.draw({ records, def, all, periods, period, cohort });
+  }
+  /** The periods the element scores: the one shown. */
+  periodsNeeded(period) { return [period]; }
+  /** A node's or view's name in the element's language. */
+  nameOf(def, code) {
+    const n = def.nodes.find((x) => x.code === code) ?? (def.views ?? []).find((x) => x.code === code);
+    if (!n) return code;
+    return (this.lang === "en" && n.name_en) || n.name_vi;
+  }
+  show(html) {
+    this.shadowRoot.innerHTML = `<style>${STYLE}</style>${html}`;
+  }
+  /** An error in the element, with the problems' rows: never a blank element. */
+  showError(message, problems) {
+    const list = (problems ?? []).map((p) => `<li>${esc(p.text ?? JSON.stringify(p))}</li>`).join("");
+    this.show(`<div class="error" role="alert"><strong>${esc(message)}</strong>${list ? `<ul>${list}</ul>` : ""}</div>`);
+    this.dispatchEvent(new CustomEvent("dti-error", { bubbles: true, composed: true, detail: { message, problems } }));
+  }
+  /** Announces that the element drew (tests and pages wait for it). */
+  drawn(detail = {}) {
+    this.dataset.ready = "true";
+    this.dataset.readyAt = String(performance.now());
+    this.dispatchEvent(new CustomEvent("dti-ready", { bubbles: true, composed: true, detail }));
+  }
+}
+
+function changeCell(w, before, now) {
+  if (before == null || now == null) return `<td class="muted" data-change="">${before == null ? esc(w.new) : "–"}</td>`;
+  const d = before - now;
+  if (d > 0) return `<td class="up" data-change="${d}" aria-label="${esc(w.up(d))}">▲${d}</td>`;
+  if (d < 0) return `<td class="down" data-change="${d}" aria-label="${esc(w.down(-d))}">▼${-d}</td>`;
+  return `<td class="muted" data-change="0" aria-label="${esc(w.same)}">–</td>`;
+}
+
+// ---------------------------------------------------------------- <dti-ranking>
+
+/** The ranked table of a cohort: values and ranks of the index and every view, sorting by
+ * any column, search by name (diacritics ignored), rank change against `compare-period`
+ * (default: the period before) or a `baseline` cohort (a scenario's `CohortScores`).
+ * `href` ("#/unit/{unit}") links each name; else a click dispatches `dti-select`. */
+export class DtiRanking extends DtiElement {
+  static observedAttributes = [...DtiElement.observedAttributes, "compare-period", "href"];
+  #baseline = null;
+  #sort = { key: "rank", dir: 1 };
+  #query = "";
+  get baseline() { return this.#baseline; }
+  set baseline(v) { this.#baseline = v; this.refresh(); }
+  /** The period compared with: `compare-period`, else the one before `period`. */
+  comparePeriod(period, periods) {
+    const asked = this.getAttribute("compare-period");
+    const prev = asked ? Number(asked) : periods.filter((p) => p < period).pop();
+    return prev != null && periods.includes(prev) ? prev : null;
+  }
+  periodsNeeded(period, periods) {
+    const prev = this.#baseline ? null : this.comparePeriod(period, periods);
+    return prev == null ? [period] : [prev, period];
+  }
+  draw({ def, all, periods, period, cohort }) {
+    const w = this.words;
+    const views = def.views ?? [];
+    let before = new Map();
+    let against = null;
+    if (this.#baseline) {
+      for (const u of this.#baseline.units) if ((u.period ?? null) === period) before.set(u.unit, u.rank);
+      against = "baseline";
+    } else {
+      const prev = this.comparePeriod(period, periods);
+      if (prev != null) {
+        for (const u of all.units) if (u.period === prev) before.set(u.unit, u.rank);
+        against = prev;
+      }
+    }
+    const rows = cohort.map((u) => ({
+      u, rank: u.rank, value: u.value, name: u.name ?? u.unit,
+      change: before.has(u.unit) && u.rank != null ? before.get(u.unit) - u.rank : null,
+      ...Object.fromEntries(u.views.map((v) => [`v:${v.code}`, v.value])),
+    }));
+    const { key, dir } = this.#sort;
+    const cmp = (a, b) => {
+      const x = a[key], y = b[key];
+      if (x == null && y == null) return 0;
+      if (x == null) return 1;
+      if (y == null) return -1;
+      return (typeof x === "string" ? x.localeCompare(y, "vi") : x - y) * dir;
+    };
+    rows.sort((a, b) => cmp(a, b) || (a.rank ?? Infinity) - (b.rank ?? Infinity));
+    const q = searchKey(this.#query);
+    const shown = q ? rows.filter((r) => searchKey(r.name).includes(q) || searchKey(r.u.unit).includes(q)) : rows;
+    const href = this.getAttribute("href");
+    const th = (k, label, cls = "") => {
+      const sorted = k === key ? (dir > 0 ? "ascending" : "descending") : "none";
+      return `<th scope="col" class="${cls}" aria-sort="${sorted}"><button type="button" data-sort="${k}" title="${esc(w.sortBy(label))}">${esc(label)}${k === key ? (dir > 0 ? " ↑" : " ↓") : ""}</button></th>`;
+    };
+    const nameCell = (r) => {
+      const label = esc(r.name);
+      if (href) return `<td class="name"><a href="${esc(href.replace("{unit}", encodeURIComponent(r.u.unit)).replace("{period}", period ?? ""))}">${label}</a></td>`;
+      return `<td class="name"><a href="#" data-select="${esc(r.u.unit)}">${label}</a></td>`;
+    };
+    const body = shown.map((r) => `<tr data-unit="${esc(r.u.unit)}" data-rank="${r.rank ?? ""}" data-value="${r.value ?? ""}">` +
+      `<td>${r.rank ?? "–"}</td>${against == null ? "" : changeCell(w, before.get(r.u.unit), r.rank)}${nameCell(r)}` +
+      `<td data-value="${r.value ?? ""}">${fmt(r.value, this.lang)}</td>` +
+      r.u.views.map((v) => `<td data-view="${esc(v.code)}" data-value="${v.value ?? ""}" data-rank="${v.rank ?? ""}">${fmt(v.value, this.lang)} <span class="muted">(${v.rank ?? "–"})</span></td>`).join("") +
+      "</tr>").join("");
+    const caption = `${esc(typeof def === "object" ? ((this.lang === "en" && def.name_en) || def.name_vi) : def)} — ${esc(w.year)} ${esc(period ?? "")}`;
+    this.show(`
+      <label>${esc(w.search)} <input type="search" value="${esc(this.#query)}" aria-controls="t"></label>
+      <div class="scroll"><table id="t"><caption>${caption}</caption>
+      <thead><tr>${th("rank", w.rank)}${against == null ? "" : th("change", w.change)}${th("name", w.unit, "name")}${th("value", w.value)}${views.map((v) => th(`v:${v.code}`, this.nameOf(def, v.code))).join("")}</tr></thead>
+      <tbody>${body}</tbody></table></div>
+      <p class="muted" role="status">${shown.length}/${rows.length}</p>`);
+    const input = this.shadowRoot.querySelector("input");
+    input.addEventListener("input", () => {
+      this.#query = input.value;
+      this.refresh();
+      // Keep typing in the search box across the redraw.
+      queueMicrotask(() => queueMicrotask(() => {
+        const again = this.shadowRoot.querySelector("input");
+        again.focus();
+        again.setSelectionRange(again.value.length, again.value.length);
+      }));
+    });
+    for (const b of this.shadowRoot.querySelectorAll("th button")) {
+      b.addEventListener("click", () => {
+        const k = b.dataset.sort;
+        this.#sort = { key: k, dir: k === this.#sort.key ? -this.#sort.dir : (k === "rank" || k === "name" ? 1 : -1) };
+        this.refresh();
+        queueMicrotask(() => queueMicrotask(() => this.shadowRoot.querySelector(`th button[data-sort="${CSS.escape(k)}"]`)?.focus()));
+      });
+    }
+    for (const a of this.shadowRoot.querySelectorAll("a[data-select]")) {
+      a.addEventListener("click", (e) => {
+        e.preventDefault();
+        this.dispatchEvent(new CustomEvent("dti-select", { bubbles: true, composed: true, detail: { unit: a.dataset.select, period } }));
+      });
+    }
+    this.drawn({ period, units: rows.length, against });
+  }
+}
+
+// ---------------------------------------------------------------- <dti-unit>
+
+/** A bar chart of a unit's pillars against the national median and the best, in SVG. */
+function pillarChart(items, w, lang) {
+  const rowH = 46, left = 150, width = 560, barW = width - left - 70;
+  const h = items.length * rowH + 30;
+  const x = (v) => left + Math.max(0, Math.min(1, v ?? 0)) * barW;
+  const parts = items.map((it, k) => {
+    const y = 10 + k * rowH;
+    return `<g><text x="0" y="${y + 16}">${esc(it.name)}</text>
+      <rect x="${left}" y="${y + 4}" width="${barW}" height="18" fill="#eef1f4"></rect>
+      <rect x="${left}" y="${y + 4}" width="${x(it.value) - left}" height="18" fill="var(--dti-accent, #0b5cad)"></rect>
+      <line x1="${x(it.median)}" x2="${x(it.median)}" y1="${y}" y2="${y + 26}" stroke="#1f2328" stroke-width="2" stroke-dasharray="3 2"></line>
+      <path d="M${x(it.best)} ${y} l5 -6 h-10 z" fill="#116329"></path>
+      <text x="${x(it.value) + 4}" y="${y + 38}">${esc(fmt(it.value, lang))}</text></g>`;
+  }).join("");
+  const legendY = items.length * rowH + 22;
+  const label = items.map((it) => `${it.name}: ${fmt(it.value, lang)} (${w.median} ${fmt(it.median, lang)}, ${w.best} ${fmt(it.best, lang)})`).join("; ");
+  return `<svg viewBox="0 0 ${width} ${h}" width="${width}" style="max-width: 100%; height: auto" role="img" aria-label="${esc(`${w.pillars}: ${label}`)}">
+    <title>${esc(w.pillars)}</title>${parts}
+    <g transform="translate(${left} ${legendY})"><rect width="12" height="12" y="-10" fill="var(--dti-accent, #0b5cad)"></rect><text x="16">${esc(w.value)}</text>
+    <line x1="110" x2="110" y1="-12" y2="2" stroke="#1f2328" stroke-width="2" stroke-dasharray="3 2"></line><text x="116">${esc(w.median)}</text>
+    <path d="M240 -8 l5 -6 h-10 z" fill="#116329"></path><text x="250">${esc(w.best)}</text></g></svg>`;
+}
+
+/** One unit: its index value and rank, its pillars against the national median and the best
+ * (chart and table), its main indicators with points won and lost, and its biggest
+ * improvement opportunities (the core's explanation) in words. */
+export class DtiUnit extends DtiElement {
+  draw({ records, def, period, cohort }) {
+    const w = this.words;
+    const asked = this.getAttribute("unit");
+    const periodRecords = records.filter((r) => (r.period ?? null) === period);
+    let me;
+    try {
+      me = scoring.explainUnit(this.framework, periodRecords, asked ?? "", period ?? undefined);
+    } catch (e) {
+      if (e.code === "unknown_unit") return this.showError(w.noUnit(asked ?? ""));
+      throw e;
+    }
+    const n = cohort.filter((u) => u.rank != null).length;
+    const pillars = me.views.map((v) => {
+      const col = cohort.map((u) => u.views.find((x) => x.code === v.code)?.value);
+      return { code: v.code, name: this.nameOf(def, v.code), value: v.value, rank: v.rank, median: median(col), best: Math.max(...col.filter((x) => x != null)) };
+    });
+    const roots = new Set(def.nodes.filter((x) => !x.parent).map((x) => x.code));
+    const mains = me.nodes.filter((x) => {
+      const d = def.nodes.find((y) => y.code === x.code);
+      return d && d.parent && roots.has(d.parent);
+    });
+    const points = cohort.map((u) => u.points ?? u.value).filter((x) => x != null);
+    const rankWith = (total) => 1 + points.filter((p) => p > total + 1e-9 * Math.max(1, Math.abs(total))).length;
+    const total = me.points ?? me.value;
+    const opps = (me.explanation?.opportunities ?? []).filter((o) => o.gain > 0).slice(0, 3).map((o) => {
+      const r = rankWith(total + o.gain);
+      return `<li data-code="${esc(o.code)}" data-gain="${o.gain}">${esc(w.opportunity(this.nameOf(def, o.code), fmt(o.gain, this.lang, 1), r < me.rank ? r : null))}</li>`;
+    }).join("");
+    const digits = me.points != null ? 1 : 4;
+    this.show(`
+      <h2>${esc(me.name ?? me.unit)} <span class="muted">— ${esc(w.year)} ${esc(period ?? "")}</span></h2>
+      <p><span class="big" data-value="${me.value ?? ""}">${fmt(me.value, this.lang)}</span>
+        <span data-rank="${me.rank ?? ""}">${esc(w.of(me.rank ?? "–", n))}</span>
+        ${me.points != null ? `<span class="muted">(${fmt(me.points, this.lang, 1)} / ${fmt(me.max_points, this.lang, 0)} ${esc(w.points.toLowerCase())})</span>` : ""}</p>
+      <h3>${esc(w.pillars)}</h3>
+      ${pillarChart(pillars, w, this.lang)}
+      <details><summary>${esc(w.table)}</summary><div class="scroll"><table><caption class="sr">${esc(w.pillars)}</caption>
+        <thead><tr><th scope="col" class="name">${esc(w.pillars)}</th><th scope="col">${esc(w.value)}</th><th scope="col">${esc(w.rank)}</th><th scope="col">${esc(w.median)}</th><th scope="col">${esc(w.best)}</th></tr></thead>
+        <tbody>${pillars.map((p) => `<tr data-view="${esc(p.code)}" data-value="${p.value ?? ""}" data-rank="${p.rank ?? ""}"><td class="name">${esc(p.name)}</td><td>${fmt(p.value, this.lang)}</td><td>${p.rank ?? "–"}</td><td>${fmt(p.median, this.lang)}</td><td>${fmt(p.best, this.lang)}</td></tr>`).join("")}</tbody></table></div></details>
+      <h3>${esc(w.indicators)}</h3>
+      <div class="scroll"><table><caption class="sr">${esc(w.indicators)}</caption>
+        <thead><tr><th scope="col" class="name">${esc(w.indicators)}</th><th scope="col">${esc(w.won)}</th><th scope="col">${esc(w.max)}</th><th scope="col">${esc(w.lost)}</th><th scope="col">${esc(w.rank)}</th></tr></thead>
+        <tbody>${mains.map((x) => `<tr data-node="${esc(x.code)}" data-points="${x.points ?? ""}"><td class="name">${esc(this.nameOf(def, x.code))}</td><td>${fmt(x.points, this.lang, digits)}</td><td>${fmt(x.max_points, this.lang, 0)}</td><td class="${x.max_points && x.points != null && x.max_points - x.points > 0 ? "down" : ""}">${x.max_points != null && x.points != null ? fmt(x.max_points - x.points, this.lang, digits) : "–"}</td><td>${x.rank ?? "–"}</td></tr>`).join("")}</tbody></table></div>
+      <h3>${esc(w.opportunities)}</h3>
+      ${opps ? `<ol>${opps}</ol>` : `<p>${esc(w.noOpportunity)}</p>`}`);
+    this.drawn({ unit: me.unit, period, rank: me.rank, value: me.value });
+  }
+}
+
+// ---------------------------------------------------------------- <dti-what-if>
+
+/** A number as typed: a point or a comma for decimals ("0,75"); `null` when it is none. */
+function parseTyped(text) {
+  const t = text.trim().replace(",", ".");
+  if (!/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(t)) return null;
+  return Number(t);
+}
+
+/** Edit any input indicator of one unit: each edit is validated as typed (the core's check:
+ * a value it refuses is marked on its field with the reason, never ignored) and re-scored:
+ * the new value, the new rank and the units it passes. */
+export class DtiWhatIf extends DtiElement {
+  #edits = new Map(); // code → typed text
+  #key = "";
+  draw({ records, def, period, cohort }) {
+    const w = this.words;
+    const asked = this.getAttribute("unit") ?? "";
+    const key = `${asked}|${period}`;
+    if (key !== this.#key) { this.#edits.clear(); this.#key = key; }
+    const periodRecords = records.filter((r) => (r.period ?? null) === period);
+    const base = cohort.find((u) => u.unit === asked) ??
+      cohort.find((u) => searchKey(u.name ?? "") === searchKey(asked));
+    if (!base) return this.showError(w.noUnit(asked));
+    const row = periodRecords.findIndex((r) => r.unit === base.unit);
+    const record = periodRecords[row];
+    const parents = new Set(def.nodes.map((x) => x.parent).filter(Boolean));
+    const leaves = def.nodes.filter((x) => !parents.has(x.code) && x.parent);
+    const fields = leaves.map((x) => {
+      const v = record.values[x.code];
+      const shown = typeof v === "object" && v !== null ? JSON.stringify(v) : String(v ?? "");
+      return `<div class="field"><label for="in-${esc(x.code)}">${esc(this.nameOf(def, x.code))} <span class="muted">(${esc(x.code)})</span></label>
+        <input type="text" inputmode="decimal" id="in-${esc(x.code)}" data-code="${esc(x.code)}" value="${esc(this.#edits.get(x.code) ?? shown)}" aria-describedby="msg-${esc(x.code)}" autocomplete="off">
+        <span id="msg-${esc(x.code)}" class="msg" aria-live="polite"><span class="muted">${esc(w.wasValue(shown))}</span></span></div>`;
+    }).join("");
+    this.show(`<style>.fields { display: grid; grid-template-columns: repeat(auto-fill, minmax(16rem, 1fr)); gap: .6em 1.2em; }
+      .field label { display: block; } .field input { width: 7rem; } .msg { display: block; font-size: .9em; min-height: 1.2em; }
+      .msg.bad { color: var(--_down); } output { display: block; margin: .8em 0; }</style>
+      <h2>${esc(w.whatIf)}: ${esc(base.name ?? base.unit)} <span class="muted">— ${esc(w.year)} ${esc(period ?? "")}</span></h2>
+      <div class="fields">${fields}</div>
+      <p><button type="button" class="action secondary" id="reset">${esc(w.reset)}</button></p>
+      <output id="out" aria-live="polite"></output>`);
+    const out = this.shadowRoot.getElementById("out");
+    const update = () => {
+      const values = { ...record.values };
+      let bad = false;
+      for (const input of this.shadowRoot.querySelectorAll("input[data-code]")) {
+        const code = input.dataset.code;
+        const msg = this.shadowRoot.getElementById(`msg-${code}`);
+        const typed = this.#edits.get(code);
+        input.removeAttribute("aria-invalid");
+        msg.className = "msg";
+        if (typed === undefined) continue;
+        const x = parseTyped(typed);
+        if (x === null) {
+          input.setAttribute("aria-invalid", "true");
+          msg.className = "msg bad";
+          msg.textContent = w.notNumber;
+          bad = true;
+          continue;
+        }
+        values[code] = x;
+      }
+      if (bad) { out.innerHTML = ""; this.dataset.valid = "false"; return; }
+      const edited = periodRecords.map((r, k) => (k === row ? { ...r, values } : r));
+      let now;
+      try {
+        now = scoring.scoreCohort(this.framework, edited, { explain: false });
+      } catch (e) {
+        if (e.code !== "input") throw e;
+        // The core refused a value: mark each field it names, with the reason.
+        for (const p of e.problems) {
+          const input = this.shadowRoot.querySelector(`input[data-code="${CSS.escape(p.indicator ?? "")}"]`);
+          if (!input) continue;
+          input.setAttribute("aria-invalid", "true");
+          const msg = this.shadowRoot.getElementById(`msg-${p.indicator}`);
+          msg.className = "msg bad";
+          msg.textContent = p.code === "value_out_of_range" ? w.outOfRange(fmt(p.value, this.lang, 2)) : `${w.invalid} (${p.code})`;
+        }
+        out.innerHTML = "";
+        this.dataset.valid = "false";
+        return;
+      }
+      const mine = now.units[row];
+      const before = new Map(cohort.map((u) => [u.unit, u]));
+      const passed = now.units.filter((u) => u.unit !== mine.unit && before.get(u.unit)?.rank < base.rank && u.rank > mine.rank);
+      const d = base.rank - mine.rank;
+      out.innerHTML = `<p>${esc(w.newValue)}: <strong data-value="${mine.value ?? ""}">${fmt(mine.value, this.lang)}</strong>
+        <span class="muted">(${fmt(base.value, this.lang)})</span> — ${esc(w.newRank)}: <strong data-rank="${mine.rank ?? ""}">${mine.rank ?? "–"}</strong>
+        <span class="${d > 0 ? "up" : d < 0 ? "down" : "muted"}">${d > 0 ? `▲${d} (${esc(w.up(d))})` : d < 0 ? `▼${-d} (${esc(w.down(-d))})` : esc(w.same)}</span></p>
+        <p data-passes="${passed.map((u) => esc(u.unit)).join(" ")}">${passed.length ? esc(w.passes(passed.map((u) => u.name ?? u.unit).join(", "))) : esc(w.passesNone)}</p>`;
+      this.dataset.valid = "true";
+      this.dispatchEvent(new CustomEvent("dti-what-if", { bubbles: true, composed: true, detail: { unit: mine.unit, rank: mine.rank, value: mine.value, passed: passed.map((u) => u.unit) } }));
+    };
+    for (const input of this.shadowRoot.querySelectorAll("input[data-code]")) {
+      input.addEventListener("input", () => { this.#edits.set(input.dataset.code, input.value); update(); });
+    }
+    this.shadowRoot.getElementById("reset").addEventListener("click", () => { this.#edits.clear(); this.refresh(); });
+    update();
+    this.drawn({ unit: base.unit, period, rank: base.rank });
+  }
+}
+
+// ---------------------------------------------------------------- <dti-uncertainty>
+
+/** Rank intervals under weight noise on the official points (a points sum's weights are its
+ * max points), run in a worker with a progress bar and a cancel button: the page never
+ * freezes. Attributes: `runs` (1000), `factor` (0.25), `seed` (2022), `autorun`. */
+export class DtiUncertainty extends DtiElement {
+  static observedAttributes = [...DtiElement.observedAttributes, "runs", "factor", "seed"];
+  #worker = null;
+  #result = null;
+  #key = "";
+  disconnectedCallback() { this.#worker?.terminate(); this.#worker = null; }
+  draw({ records, period, cohort }) {
+    const w = this.words;
+    const runs = Math.min(100000, Math.max(1, Number(this.getAttribute("runs") ?? 1000) | 0));
+    const factor = Number(this.getAttribute("factor") ?? 0.25);
+    const seed = Number(this.getAttribute("seed") ?? 2022);
+    const periodRecords = records.filter((r) => (r.period ?? null) === period);
+    const key = JSON.stringify([runs, factor, seed, period, this.framework, periodRecords.length]);
+    if (key !== this.#key) { this.#result = null; this.#key = key; }
+    const spec = { runs, seed, inputs: [{ name: "main-indicator points", kind: "weight_noise", factor, depth: 2 }] };
+    this.show(`<style>progress { width: 16rem; vertical-align: middle; } .bar { display: flex; gap: .8em; align-items: center; flex-wrap: wrap; }</style>
+      <h2>${esc(w.uncertainty)} <span class="muted">— ${esc(w.year)} ${esc(period ?? "")}</span></h2>
+      <p>${esc(w.noise(Math.round(factor * 100), runs))}</p>
+      <div class="bar"><button type="button" class="action" id="run">${esc(w.run)}</button>
+        <button type="button" class="action secondary" id="cancel" disabled>${esc(w.cancel)}</button>
+        <progress id="progress" max="${runs}" value="0" aria-label="${esc(w.runs(0, runs))}"></progress>
+        <span id="status" role="status" aria-live="polite"></span></div>
+      <div id="chart"></div>`);
+    const $ = (id) => this.shadowRoot.getElementById(id);
+    const show = (result) => {
+      $("chart").innerHTML = this.#chart(result, cohort);
+      this.drawn({ period, runs: result.runs });
+    };
+    const start = () => {
+      this.#worker?.terminate();
+      const worker = new Worker(new URL("./uncertainty-worker.mjs", import.meta.url), { type: "module" });
+      this.#worker = worker;
+      $("run").disabled = true;
+      $("cancel").disabled = false;
+      $("status").textContent = w.runs(0, runs);
+      worker.onmessage = ({ data }) => {
+        if (data.progress) {
+          $("progress").value = data.progress[0];
+          $("progress").setAttribute("aria-label", w.runs(data.progress[0], data.progress[1]));
+          $("status").textContent = w.runs(data.progress[0], data.progress[1]);
+        } else if (data.error) {
+          worker.terminate();
+          this.showError(data.error.message, data.error.problems);
+        } else if (data.result) {
+          worker.terminate();
+          this.#worker = null;
+          this.#result = data.result;
+          $("run").disabled = false;
+          $("cancel").disabled = true;
+          $("progress").value = runs;
+          $("status").textContent = w.runs(runs, runs);
+          show(data.result);
+        }
+      };
+      worker.onerror = (e) => { worker.terminate(); this.showError(e.message ?? String(e)); };
+      worker.postMessage({ framework: this.framework, records: periodRecords, spec });
+    };
+    $("run").addEventListener("click", start);
+    $("cancel").addEventListener("click", () => {
+      this.#worker?.terminate();
+      this.#worker = null;
+      $("run").disabled = false;
+      $("cancel").disabled = true;
+      $("status").textContent = w.cancelled;
+      this.dispatchEvent(new CustomEvent("dti-cancelled", { bubbles: true, composed: true }));
+    });
+    if (this.#result) show(this.#result);
+    else if (this.hasAttribute("autorun")) start();
+  }
+  #chart(result, cohort) {
+    const w = this.words;
+    const names = new Map(cohort.map((u) => [u.unit, u.name ?? u.unit]));
+    const rows = result.units.filter((u) => u.nominal_rank != null).sort((a, b) => a.nominal_rank - b.nominal_rank);
+    const n = rows.length;
+    const left = 150, width = 620, plot = width - left - 20, rowH = 15;
+    const x = (r) => left + ((r - 1) / Math.max(1, n - 1)) * plot;
+    const h = rows.length * rowH + 40;
+    const ticks = [1, ...[10, 20, 30, 40, 50, 60, 70, 80, 90, 100].filter((t) => t < n), n];
+    const svg = `<svg viewBox="0 0 ${width} ${h}" width="${width}" style="max-width: 100%; height: auto" role="img" aria-label="${esc(`${w.interval}: ${rows.slice(0, 5).map((u) => `${names.get(u.unit)} ${u.rank_p05}–${u.rank_p95}`).join("; ")}…`)}">
+      <title>${esc(w.interval)}</title>
+      ${ticks.map((t) => `<line x1="${x(t)}" x2="${x(t)}" y1="20" y2="${h - 14}" stroke="#d1d9e0"></line><text x="${x(t)}" y="${h - 2}" text-anchor="middle">${t}</text>`).join("")}
+      ${rows.map((u, k) => {
+        const y = 26 + k * rowH;
+        return `<g data-unit="${esc(u.unit)}"><text x="${left - 6}" y="${y + 4}" text-anchor="end">${esc(names.get(u.unit) ?? u.unit)}</text>
+          <line x1="${x(u.rank_p05)}" x2="${x(u.rank_p95)}" y1="${y}" y2="${y}" stroke="var(--dti-accent, #0b5cad)" stroke-width="5" stroke-linecap="round"></line>
+          <circle cx="${x(u.nominal_rank)}" cy="${y}" r="3.5" fill="#1f2328"></circle></g>`;
+      }).join("")}
+      <text x="${left}" y="12">${esc(w.interval)} · ● ${esc(w.officialRank)}</text></svg>`;
+    const table = `<details><summary>${esc(w.table)}</summary><div class="scroll"><table><caption class="sr">${esc(w.interval)}</caption>
+      <thead><tr><th scope="col" class="name">${esc(w.unit)}</th><th scope="col">${esc(w.officialRank)}</th><th scope="col">${esc(w.medianRank)}</th><th scope="col">${esc(w.interval)}</th></tr></thead>
+      <tbody>${rows.map((u) => `<tr data-unit="${esc(u.unit)}" data-p05="${u.rank_p05}" data-p95="${u.rank_p95}" data-median="${u.median_rank}"><td class="name">${esc(names.get(u.unit) ?? u.unit)}</td><td>${u.nominal_rank}</td><td>${u.median_rank}</td><td>${u.rank_p05}–${u.rank_p95}</td></tr>`).join("")}</tbody></table></div></details>`;
+    return svg + table;
+  }
+}
+
+// ---------------------------------------------------------------- <dti-merge>
+
+/** The 2025 view: the merged provinces scored from their former ones (the core's
+ * `mergeCohort`, the 2025 merger by default), each with the provinces it was formed from. */
+export class DtiMerge extends DtiElement {
+  draw({ records, def, period }) {
+    const w = this.words;
+    const periodRecords = records.filter((r) => (r.period ?? null) === period);
+    const merged = scoring.mergeCohort(this.framework, periodRecords);
+    const names = new Map(periodRecords.map((r) => [r.unit, r.name ?? r.unit]));
+    const members = new Map(merged.members.map((m) => [m.unit, m]));
+    const views = def.views ?? [];
+    const rows = [...merged.scores.units].sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity));
+    this.show(`<h2>${esc(w.merge)} <span class="muted">— ${esc(w.year)} ${esc(period ?? "")}</span></h2>
+      <div class="scroll"><table><caption class="sr">${esc(w.merge)}</caption>
+      <thead><tr><th scope="col">${esc(w.rank)}</th><th scope="col" class="name">${esc(w.merged)}</th><th scope="col">${esc(w.value)}</th>
+      ${views.map((v) => `<th scope="col">${esc(this.nameOf(def, v.code))}</th>`).join("")}<th scope="col" class="name">${esc(w.formed)}</th></tr></thead>
+      <tbody>${rows.map((u) => `<tr data-unit="${esc(u.unit)}" data-rank="${u.rank ?? ""}" data-value="${u.value ?? ""}" data-from="${esc((members.get(u.unit)?.from ?? []).join(" "))}">
+        <td>${u.rank ?? "–"}</td><td class="name">${esc(u.name ?? u.unit)}</td><td>${fmt(u.value, this.lang)}</td>
+        ${u.views.map((v) => `<td data-view="${esc(v.code)}" data-value="${v.value ?? ""}">${fmt(v.value, this.lang)}</td>`).join("")}
+        <td class="name">${esc((members.get(u.unit)?.from ?? []).map((f) => names.get(f) ?? f).join(", "))}</td></tr>`).join("")}</tbody></table></div>`);
+    this.drawn({ period, units: rows.length });
+  }
+}
+
+const ELEMENTS = {
+  "dti-ranking": DtiRanking, "dti-unit": DtiUnit, "dti-what-if": DtiWhatIf,
+  "dti-uncertainty": DtiUncertainty, "dti-merge": DtiMerge,
+};
+for (const [tag, cls] of Object.entries(ELEMENTS)) {
+  if (!customElements.get(tag)) customElements.define(tag, cls);
+}
