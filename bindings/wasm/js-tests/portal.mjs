@@ -278,6 +278,30 @@ try {
     await page.selectOption("#lang", "vi");
   });
 
+  await check("a framework that does not fit the data is a message in the page, and the ranking comes back", async () => {
+    await page.goto(`${url}#/`);
+    await drawn(page, "dti-ranking");
+    await page.waitForFunction(() => document.querySelectorAll("#framework option").length === 3);
+    await page.selectOption("#framework", "vn-pdti-2020");
+    await page.waitForSelector("dti-ranking >> .error");
+    const items = await page.$$eval("dti-ranking", (els) => [...els[0].shadowRoot.querySelectorAll(".error li")].map((li) => li.textContent));
+    assert.equal(items.length, 21, "20 problems and a count of the rest");
+    assert.ok(items[0].includes("not an indicator of this framework"), items[0]);
+    assert.ok(/… và \d+ lỗi khác/.test(items[20]), items[20]);
+    await page.selectOption("#framework", "vn-pdti-2022");
+    await drawn(page, "dti-ranking");
+    assert.equal((await rowsOf(page, "dti-ranking")).length, 63);
+  });
+
+  await check("the ranking sorts from the keyboard", async () => {
+    await page.focus('dti-ranking >> button[data-sort="value"]');
+    await page.keyboard.press("Enter");
+    await page.waitForFunction(() => document.querySelector("dti-ranking").shadowRoot.querySelector('th[aria-sort="descending"] button[data-sort="value"]'));
+    const values = (await rowsOf(page, "dti-ranking")).map((r) => Number(r.value));
+    assert.deepEqual(values, [...values].sort((a, b) => b - a));
+    assert.equal(await page.evaluate(() => document.querySelector("dti-ranking").shadowRoot.activeElement?.dataset.sort), "value", "focus stays on the header");
+  });
+
   await check("end to end: a file with a bad row is refused with its row; fixed, it is ranked, explained, edited, analysed and merged", async () => {
     const csv = readFileSync(path.join(root, "crates/dti-cli/data/vn-provinces-synthetic.csv"), "utf8").split("\n");
     const bad = [...csv];
@@ -317,7 +341,12 @@ try {
 
   await check("each component embeds with two lines of HTML (the npm README's), from JSON or CSV; a missing file is a message", async () => {
     const embed = path.join(site, "embed-test.html");
-    writeFileSync(path.join(site, "data/panel.csv"), readFileSync(path.join(root, "crates/dti-cli/data/vn-provinces-synthetic.csv")));
+    const csvText = readFileSync(path.join(root, "crates/dti-cli/data/vn-provinces-synthetic.csv"), "utf8");
+    writeFileSync(path.join(site, "data/panel.csv"), csvText);
+    const badLines = csvText.split("\n");
+    assert.ok(badLines[3].startsWith("ha-noi,"), badLines[3]);
+    badLines[3] = badLines[3].replace(/,[^,]*$/, ",2.5");
+    writeFileSync(path.join(site, "data/bad.csv"), badLines.join("\n"));
     // The README's two lines, with the package and the data where this folder has them.
     const readme = readFileSync(path.join(here, "../npm/README.md"), "utf8");
     const twoLines = readme.match(/```html\n([\s\S]*?)```/)[1].trim();
@@ -338,6 +367,50 @@ ${twoLines.replace("node_modules/dti-wasm/", "./dti-wasm/").replace('src="panel.
     assert.equal((await rowsOf(p, "dti-merge")).length, 34);
     assert.ok((await p.textContent("dti-what-if >> h2")).startsWith("Try other values"));
     await p.waitForFunction(() => document.getElementById("missing").shadowRoot.querySelector(".error"));
+    // Every component refuses a file with a bad row, naming the row.
+    for (const tag of ["dti-ranking", "dti-unit", "dti-what-if", "dti-uncertainty", "dti-merge"]) {
+      const text = await p.evaluate(async (t) => {
+        const el = document.createElement(t);
+        el.setAttribute("src", "data/bad.csv");
+        el.setAttribute("unit", "ha-noi");
+        document.body.append(el);
+        for (let k = 0; k < 200 && !el.shadowRoot.querySelector(".error"); k++) await new Promise((r) => setTimeout(r, 50));
+        const out = el.shadowRoot.querySelector(".error")?.textContent ?? "(no error shown)";
+        el.remove();
+        return out;
+      }, tag);
+      assert.ok(text.includes("bad.csv, row 4, unit 'ha-noi'"), `${tag}: ${text}`);
+    }
+    // Rank changes against a scenario: the baseline property.
+    const moves = await p.evaluate(async () => {
+      const dti = await import("./dti-wasm/web.mjs");
+      await dti.ready();
+      const panel = await (await fetch("data/panel.json")).json();
+      const now = panel.filter((u) => u.period === 2023);
+      const scenario = now.map((u) => (u.unit === "ha-noi" ? { ...u, values: { ...u.values, GOV: 0.2 } } : u));
+      const el = document.createElement("dti-ranking");
+      el.baseline = dti.scoreCohort("vn-pdti-2022", scenario);
+      el.records = now;
+      document.body.append(el);
+      for (let k = 0; k < 200 && el.dataset.ready !== "true"; k++) await new Promise((r) => setTimeout(r, 50));
+      const base = new Map(el.baseline.units.map((u) => [u.unit, u.rank]));
+      const rows = [...el.shadowRoot.querySelectorAll("tbody tr")];
+      const wrong = rows.filter((tr) => Number(tr.querySelector("td[data-change]").dataset.change) !== base.get(tr.dataset.unit) - Number(tr.dataset.rank));
+      const hn = rows.find((tr) => tr.dataset.unit === "ha-noi").querySelector("td[data-change]");
+      el.remove();
+      return { rows: rows.length, wrong: wrong.length, hanoi: [hn.dataset.change, hn.getAttribute("aria-label")] };
+    });
+    assert.deepEqual([moves.rows, moves.wrong], [63, 0]);
+    assert.ok(Number(moves.hanoi[0]) > 0 && moves.hanoi[1].startsWith("tăng"), JSON.stringify(moves.hanoi));
+    // And records given as a property with a value out of range: the core's problem.
+    const shown = await p.evaluate(async () => {
+      const el = document.createElement("dti-ranking");
+      el.records = [{ unit: "ha-noi", period: 2023, values: { AWR: 1.7 } }];
+      document.body.append(el);
+      for (let k = 0; k < 200 && !el.shadowRoot.querySelector(".error"); k++) await new Promise((r) => setTimeout(r, 50));
+      return el.shadowRoot.querySelector(".error li")?.textContent ?? "(no error shown)";
+    });
+    assert.ok(shown.includes("unit 'ha-noi' (2023), indicator 'AWR': 1.7 is outside 0..1"), shown);
     const msg = await p.textContent("#missing >> .error");
     assert.ok(msg.includes("data/nowhere.json") && msg.includes("404"), msg);
     await p.close();

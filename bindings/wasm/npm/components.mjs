@@ -42,7 +42,7 @@ const WORDS = {
     runs: (d, n) => `${d}/${n} lần chạy`, interval: "Khoảng hạng (5%–95%)", medianRank: "Hạng trung vị",
     officialRank: "Hạng chính thức", noise: (f, n) => `Trọng số các chỉ số chính dao động ±${f}% (${n} lần chạy).`,
     merge: "Sau sáp nhập (34 tỉnh, thành phố)", formed: "Hình thành từ", merged: "Tỉnh/thành phố mới",
-    table: "Bảng số liệu",
+    table: "Bảng số liệu", more: (n) => `… và ${n} lỗi khác`,
   },
   en: {
     rank: "Rank", change: "Change", unit: "Province", value: "DTI value", points: "Points",
@@ -63,7 +63,7 @@ const WORDS = {
     runs: (d, n) => `${d}/${n} runs`, interval: "Rank interval (5%–95%)", medianRank: "Median rank",
     officialRank: "Official rank", noise: (f, n) => `Main-indicator weights vary by ±${f}% (${n} runs).`,
     merge: "After the merger (34 provinces)", formed: "Formed from", merged: "New province",
-    table: "Data table",
+    table: "Data table", more: (n) => `… and ${n} more`,
   },
 };
 
@@ -240,8 +240,14 @@ class DtiElement extends HTMLElement {
   }
   /** An error in the element, with the problems' rows: never a blank element. */
   showError(message, problems) {
-    const list = (problems ?? []).map((p) => `<li>${esc(p.text ?? JSON.stringify(p))}</li>`).join("");
-    this.show(`<div class="error" role="alert"><strong>${esc(message)}</strong>${list ? `<ul>${list}</ul>` : ""}</div>`);
+    // A file's problems carry the command's words (`text`); the core's input problems are
+    // listed in the error's message, one per line.
+    const [title, ...listed] = String(message).split("\n  - ");
+    const lines = problems?.length && problems.every((p) => p.text) ? problems.map((p) => p.text) : listed;
+    const MAX = 20;
+    const list = lines.slice(0, MAX).map((l) => `<li>${esc(l)}</li>`).join("") +
+      (lines.length > MAX ? `<li>${esc(this.words.more(lines.length - MAX))}</li>` : "");
+    this.show(`<div class="error" role="alert"><strong>${esc(title)}</strong>${list ? `<ul>${list}</ul>` : ""}</div>`);
     this.dispatchEvent(new CustomEvent("dti-error", { bubbles: true, composed: true, detail: { message, problems } }));
   }
   /** Announces that the element drew (tests and pages wait for it). */
