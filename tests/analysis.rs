@@ -750,3 +750,54 @@ fn progress_runs_on_the_calling_thread_and_cancels() {
     assert_eq!(err.code(), "cancelled");
     assert_eq!(calls.get(), 1, "nothing runs after the callback says stop");
 }
+
+/// A study split into blocks of runs (any split, as processes or machines would draw them)
+/// gives the one-process result bit for bit — with and without the draws, over every period
+/// of the panel, for weights and normalisers at once.
+#[test]
+fn blocks_of_runs_give_the_one_process_result() {
+    use dti_core::analyses::{uncertainty_from_draws, uncertainty_runs};
+    let fw = Framework::builtin("vn-pdti-2022").unwrap();
+    let units: Vec<UnitRecord> =
+        serde_json::from_str(&read(&fixture("vn-provinces-synthetic/panel.json"))).unwrap();
+    let mut rng = dti_tests::Rng(2026);
+    for keep in [false, true] {
+        let spec: UncertaintySpec = serde_json::from_value(serde_json::json!({
+            "runs": 257, "seed": 11, "keep_draws": keep,
+            "inputs": [{"name": "w", "kind": "weight_noise", "factor": 0.3, "depth": 2}]
+        }))
+        .unwrap();
+        let whole = uncertainty(&fw, &units, &spec, None).unwrap();
+        for _ in 0..4 {
+            // Cut points at random: 1 to 5 blocks.
+            let mut cuts: Vec<usize> = (0..rng.below(5))
+                .map(|_| 1 + rng.below(256) as usize)
+                .collect();
+            cuts.extend([0, 257]);
+            cuts.sort_unstable();
+            cuts.dedup();
+            let blocks: Vec<_> = cuts
+                .windows(2)
+                .map(|w| uncertainty_runs(&fw, &units, &spec, w[0]..w[1], None).unwrap())
+                .collect();
+            let joined = uncertainty_from_draws(&fw, &units, &spec, &blocks).unwrap();
+            assert_eq!(joined, whole, "cuts {cuts:?}, draws kept: {keep}");
+            // Bit for bit, not only equal as numbers.
+            assert_eq!(
+                serde_json::to_string(&joined).unwrap(),
+                serde_json::to_string(&whole).unwrap()
+            );
+        }
+        // A block missing, or one outside the analysis, is an error.
+        let first = uncertainty_runs(&fw, &units, &spec, 0..100, None).unwrap();
+        assert!(matches!(
+            uncertainty_from_draws(&fw, &units, &spec, &[first]),
+            Err(AnalysisError::Invalid { .. })
+        ));
+        assert!(uncertainty_runs(&fw, &units, &spec, 200..300, None).is_err());
+        assert!(uncertainty_runs(&fw, &units, &spec, 5..5, None).is_err());
+        // Blocks drawn on other units are refused.
+        let other = uncertainty_runs(&fw, &units[..60], &spec, 0..257, None).unwrap();
+        assert!(uncertainty_from_draws(&fw, &units, &spec, &[other]).is_err());
+    }
+}

@@ -12,10 +12,11 @@ pub use merge::{
 };
 pub use robustness::{
     leave_one_out, saltelli_matrices, sensitivity, sensitivity_design, sobol_indices, uncertainty,
-    uncertainty_design, AnalysisError, Design, DesignValue, Draws, LeaveOneOut, LeftOut, Progress,
-    SensitivityResult, SensitivitySpec, SobolEstimate, SobolIndex, Uncertain, UncertainKind,
-    UncertaintyResult, UncertaintySpec, UnitPeriod, UnitUncertainty, MAX_ALTERNATIVES,
-    MAX_BOOTSTRAP, MAX_CELLS, MAX_COMBINATIONS, MAX_INPUTS, MAX_RUNS,
+    uncertainty_design, uncertainty_from_draws, uncertainty_runs, AnalysisError, Design,
+    DesignValue, Draws, LeaveOneOut, LeftOut, Progress, SensitivityResult, SensitivitySpec,
+    SobolEstimate, SobolIndex, Uncertain, UncertainKind, UncertaintyResult, UncertaintySpec,
+    UnitPeriod, UnitUncertainty, MAX_ALTERNATIVES, MAX_BOOTSTRAP, MAX_CELLS, MAX_COMBINATIONS,
+    MAX_INPUTS, MAX_RUNS,
 };
 pub use scenario::{
     compare, kendall_tau, seek_target, Comparison, Goal, NodeComparison, RankingSummary, Scenario,

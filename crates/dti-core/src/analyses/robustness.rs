@@ -1289,14 +1289,136 @@ pub fn uncertainty(
     )?;
     // Before any run is drawn: the results must fit.
     cells_of(spec.runs, prepared.evaluators[0].units())?;
-    let runs: Vec<Vec<Choice>> = (0..spec.runs as u64)
-        .map(|r| {
-            (0..spec.inputs.len())
-                .map(|k| prepared.choose(k, uniform(spec.seed, SAMPLE, r, k as u64), r))
-                .collect()
-        })
+    let runs: Vec<Vec<Choice>> = (0..spec.runs)
+        .map(|r| run_choices(&prepared, spec, r))
         .collect();
     summarise_runs(&prepared, &runs, spec.keep_draws, progress)
+}
+
+/// The choices of run `r`: counter-based (seed, run, input), so any run can be drawn alone.
+fn run_choices(prepared: &Prepared, spec: &UncertaintySpec, r: usize) -> Vec<Choice> {
+    let r = r as u64;
+    (0..spec.inputs.len())
+        .map(|k| prepared.choose(k, uniform(spec.seed, SAMPLE, r, k as u64), r))
+        .collect()
+}
+
+/// Runs `runs` (a range of run numbers, within `0..spec.runs`) of the uncertainty analysis
+/// [`uncertainty`] makes, and returns them as [`Draws`]: each run's draws depend only on
+/// the seed, the run's number and the input, so a study split into blocks across processes
+/// or machines draws exactly the runs of one process. Combine the blocks with
+/// [`uncertainty_from_draws`].
+///
+/// ```
+/// use dti_core::{analyses::*, *};
+/// let fw = Framework::builtin("vn-pdti-2022")?;
+/// let units: Vec<UnitRecord> = (0..6).map(|k| ["AWR", "GOV", "ECO", "SOC"].iter().enumerate()
+///     .fold(UnitRecord::new(&format!("P{k}")), |u, (j, c)| u.value(c, 0.2 + 0.1 * ((k * 7 + j * 3) % 6) as f64))).collect();
+/// let spec: UncertaintySpec = serde_json::from_str(r#"{"runs": 300, "seed": 9,
+///   "inputs": [{"name": "w", "kind": "weight_noise", "factor": 0.25, "depth": 2}]}"#)?;
+/// let blocks = [uncertainty_runs(&fw, &units, &spec, 0..120, None)?, uncertainty_runs(&fw, &units, &spec, 120..300, None)?];
+/// assert_eq!(uncertainty_from_draws(&fw, &units, &spec, &blocks)?, uncertainty(&fw, &units, &spec, None)?);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn uncertainty_runs(
+    fw: &Framework,
+    units: &[UnitRecord],
+    spec: &UncertaintySpec,
+    runs: std::ops::Range<usize>,
+    progress: Option<Progress>,
+) -> Result<Draws, AnalysisError> {
+    if runs.is_empty() || runs.end > spec.runs {
+        return Err(AnalysisError::Invalid {
+            field: "runs".to_owned(),
+            message: format!(
+                "the block {}..{} is empty or outside the analysis's {} runs",
+                runs.start, runs.end, spec.runs
+            ),
+        });
+    }
+    if spec.runs > MAX_RUNS {
+        return Err(too_large("runs", spec.runs as u128, MAX_RUNS));
+    }
+    let prepared = Prepared::new(
+        fw,
+        units,
+        &spec.inputs,
+        spec.seed,
+        spec.pool_periods,
+        spec.ties,
+    )?;
+    let m = prepared.evaluators[0].units();
+    let cells = cells_of(runs.len(), m)?;
+    let choices: Vec<Vec<Choice>> = runs.map(|r| run_choices(&prepared, spec, r)).collect();
+    let mut values = vec![f64::NAN; cells];
+    let mut ranks = vec![f64::NAN; cells];
+    prepared.evaluate(&choices, &mut values, &mut ranks, progress)?;
+    Ok(draws_of(&prepared, &choices, &values, &ranks))
+}
+
+/// Combines the blocks of runs [`uncertainty_runs`] made — in run order, together every
+/// run of `spec` once — into the result [`uncertainty`] gives for the whole analysis, bit
+/// for bit: each unit's summary is computed from its sorted ranks and values, whatever
+/// process drew them.
+pub fn uncertainty_from_draws(
+    fw: &Framework,
+    units: &[UnitRecord],
+    spec: &UncertaintySpec,
+    blocks: &[Draws],
+) -> Result<UncertaintyResult, AnalysisError> {
+    let prepared = Prepared::new(
+        fw,
+        units,
+        &spec.inputs,
+        spec.seed,
+        spec.pool_periods,
+        spec.ties,
+    )?;
+    let meta = &prepared.evaluators[0].meta;
+    let n: usize = blocks.iter().map(|b| b.values.len()).sum();
+    let invalid = |message: String| AnalysisError::Invalid {
+        field: "blocks".to_owned(),
+        message,
+    };
+    if n != spec.runs {
+        return Err(invalid(format!(
+            "the blocks hold {n} runs; the analysis has {}",
+            spec.runs
+        )));
+    }
+    let cells = cells_of(n, meta.len())?;
+    let (mut values, mut ranks) = (Vec::with_capacity(cells), Vec::with_capacity(cells));
+    for (k, b) in blocks.iter().enumerate() {
+        let same_units = b.units.len() == meta.len()
+            && b.units.iter().zip(meta.iter()).all(|(a, m)| *a == m.unit);
+        let whole = b.ranks.len() == b.values.len()
+            && b.values.iter().all(|v| v.len() == meta.len())
+            && b.ranks.iter().all(|r| r.len() == meta.len());
+        if !same_units || !whole {
+            return Err(invalid(format!(
+                "block {} was not drawn on these units and this framework",
+                k + 1
+            )));
+        }
+        values.extend(b.values.iter().flatten().map(|x| x.unwrap_or(f64::NAN)));
+        ranks.extend(
+            b.ranks
+                .iter()
+                .flatten()
+                .map(|x| x.map_or(f64::NAN, f64::from)),
+        );
+    }
+    let nominal = prepared.nominal()?;
+    let warnings = prepared.effects(&run_choices(&prepared, spec, 0))?;
+    let choices: Vec<Vec<Choice>> = if spec.keep_draws {
+        (0..n).map(|r| run_choices(&prepared, spec, r)).collect()
+    } else {
+        Vec::new()
+    };
+    let shape = (n, spec.keep_draws);
+    summary(
+        &prepared, &choices, &values, &ranks, shape, nominal, warnings,
+    )
 }
 
 /// Runs an uncertainty analysis over a given design (one row per run naming each input's
@@ -1369,6 +1491,60 @@ fn summarise_runs(
     let mut values = vec![f64::NAN; cells];
     let mut ranks = vec![f64::NAN; cells];
     prepared.evaluate(runs, &mut values, &mut ranks, progress)?;
+    let nominal = (nominal_v, nominal_r);
+    summary(
+        prepared,
+        runs,
+        &values,
+        &ranks,
+        (n, keep),
+        nominal,
+        warnings,
+    )
+}
+
+/// Each run's draws as [`Draws`]: `values` and `ranks` hold `choices.len()` runs of every
+/// unit, run-major.
+fn draws_of(prepared: &Prepared, choices: &[Vec<Choice>], values: &[f64], ranks: &[f64]) -> Draws {
+    let meta = &prepared.evaluators[0].meta;
+    let m = meta.len().max(1);
+    let opt = |x: f64| (!x.is_nan()).then_some(x);
+    let names: Vec<Vec<String>> = prepared
+        .inputs
+        .iter()
+        .map(|i| alternative_names(&i.kind))
+        .collect();
+    Draws {
+        inputs: prepared.inputs.iter().map(|i| i.name.clone()).collect(),
+        units: meta.iter().map(|u| u.unit.clone()).collect(),
+        choices: choices
+            .iter()
+            .map(|c| c.iter().zip(&names).map(|(x, n)| x.export(n)).collect())
+            .collect(),
+        values: values
+            .chunks(m)
+            .map(|c| c.iter().map(|&x| opt(x)).collect())
+            .collect(),
+        ranks: ranks
+            .chunks(m)
+            .map(|c| c.iter().map(|&x| opt(x).map(|r| r as u32)).collect())
+            .collect(),
+    }
+}
+
+/// The result from `n` runs' values and ranks (run-major), the nominal values and ranks, and
+/// the warnings; `runs` holds every run's choices when the draws are kept.
+fn summary(
+    prepared: &Prepared,
+    runs: &[Vec<Choice>],
+    values: &[f64],
+    ranks: &[f64],
+    (n, keep): (usize, bool),
+    (nominal_v, nominal_r): (Vec<f64>, Vec<f64>),
+    warnings: Vec<String>,
+) -> Result<UncertaintyResult, AnalysisError> {
+    let meta = &prepared.evaluators[0].meta;
+    let m = meta.len();
     let opt = |x: f64| (!x.is_nan()).then_some(x);
     let mut units = Vec::with_capacity(m);
     for (u, um) in meta.iter().enumerate() {
@@ -1400,27 +1576,7 @@ fn summarise_runs(
             value_p95: opt(quantile(&v, 0.95)),
         });
     }
-    let names: Vec<Vec<String>> = prepared
-        .inputs
-        .iter()
-        .map(|i| alternative_names(&i.kind))
-        .collect();
-    let draws = keep.then(|| Draws {
-        inputs: prepared.inputs.iter().map(|i| i.name.clone()).collect(),
-        units: meta.iter().map(|u| u.unit.clone()).collect(),
-        choices: runs
-            .iter()
-            .map(|c| c.iter().zip(&names).map(|(x, n)| x.export(n)).collect())
-            .collect(),
-        values: values
-            .chunks(m)
-            .map(|c| c.iter().map(|&x| opt(x)).collect())
-            .collect(),
-        ranks: ranks
-            .chunks(m)
-            .map(|c| c.iter().map(|&x| opt(x).map(|r| r as u32)).collect())
-            .collect(),
-    });
+    let draws = keep.then(|| draws_of(prepared, runs, values, ranks));
     Ok(UncertaintyResult {
         runs: n,
         units,
