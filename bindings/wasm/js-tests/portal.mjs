@@ -241,10 +241,18 @@ try {
   });
 
   await check("<dti-uncertainty> can be cancelled, and says so", async () => {
+    // A run long enough to cancel for certain (100,000 draws), cancelled once it has begun.
+    await page.evaluate(() => document.querySelector("dti-uncertainty").setAttribute("runs", "100000"));
+    await page.waitForFunction(() => document.querySelector("dti-uncertainty").shadowRoot.querySelector("progress")?.max === 100000);
     await page.click("dti-uncertainty >> #run");
+    await page.waitForFunction(() => document.querySelector("dti-uncertainty").shadowRoot.querySelector("#cancel").disabled === false);
     await page.click("dti-uncertainty >> #cancel");
     assert.equal(await page.textContent("dti-uncertainty >> #status"), "Đã hủy.");
     assert.equal(await page.isDisabled("dti-uncertainty >> #run"), false);
+    // Nothing arrives after: the worker is gone.
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(await page.textContent("dti-uncertainty >> #status"), "Đã hủy.");
+    await page.evaluate(() => document.querySelector("dti-uncertainty").setAttribute("runs", "1000"));
   });
 
   await check("the uncertainty page passes the accessibility check", () => axe(page, "uncertainty"));

@@ -593,12 +593,15 @@ export class DtiUncertainty extends DtiElement {
       $("cancel").disabled = false;
       $("status").textContent = w.runs(0, runs);
       worker.onmessage = ({ data }) => {
+        // A message already on its way when the run was cancelled or restarted is dropped.
+        if (this.#worker !== worker) return;
         if (data.progress) {
           $("progress").value = data.progress[0];
           $("progress").setAttribute("aria-label", w.runs(data.progress[0], data.progress[1]));
           $("status").textContent = w.runs(data.progress[0], data.progress[1]);
         } else if (data.error) {
           worker.terminate();
+          this.#worker = null;
           this.showError(data.error.message, data.error.problems);
         } else if (data.result) {
           worker.terminate();
@@ -616,7 +619,10 @@ export class DtiUncertainty extends DtiElement {
     };
     $("run").addEventListener("click", start);
     $("cancel").addEventListener("click", () => {
-      this.#worker?.terminate();
+      if (this.#worker) {
+        this.#worker.onmessage = null;
+        this.#worker.terminate();
+      }
       this.#worker = null;
       $("run").disabled = false;
       $("cancel").disabled = true;
