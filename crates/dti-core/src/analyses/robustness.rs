@@ -1225,6 +1225,25 @@ pub struct Draws {
     pub ranks: Vec<Vec<Option<u32>>>,
 }
 
+impl Draws {
+    /// Runs' values and ranks of `units` (run by run), without the choices: what
+    /// [`uncertainty_from_draws`] needs of a block drawn elsewhere (it draws the choices again
+    /// from the seed).
+    pub fn from_runs(
+        units: Vec<String>,
+        values: Vec<Vec<Option<f64>>>,
+        ranks: Vec<Vec<Option<u32>>>,
+    ) -> Draws {
+        Draws {
+            inputs: Vec::new(),
+            units,
+            choices: Vec::new(),
+            values,
+            ranks,
+        }
+    }
+}
+
 /// The result of an uncertainty analysis.
 ///
 /// ```

@@ -1,0 +1,414 @@
+"""Score Vietnam's provincial Digital Transformation Index (DTI) — and any index built the same
+way — on polars and pandas DataFrames, with the numbers of the ``dti`` Rust crate.
+
+>>> import dti
+>>> fw = dti.Framework.builtin("vn-pdti-2022")
+>>> ranked = dti.score(dti.bundled_panel(), fw)        # a polars DataFrame
+>>> ranked.filter(ranked["period"] == 2023).sort("rank")["unit"][0]
+'ho-chi-minh'
+
+Data is a polars or pandas DataFrame (any object with the Arrow PyCapsule interface works:
+polars reads it), a list of unit records (dicts), or a path to a CSV or JSON file. A DataFrame
+is read by the ``dti`` command's own reader — wide (one column per indicator) or long
+(``unit, period, indicator, value``), with the headers of published tables — so it gives the
+command's numbers and its problems, each with its row (rows count from 1). Every number comes
+from the native module; this package is glue.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Union
+
+import polars as pl
+
+from . import _dti
+from ._errors import AnalysisError, Cancelled, DtiError, FrameworkError, InputError
+
+__version__: str = _dti.__version__
+
+__all__ = [
+    "Framework", "builtin_ids", "bundled_panel", "read", "score", "explain", "merge", "scenario",
+    "compare", "uncertainty", "sensitivity", "leave_one_out", "coin", "UncertaintyResult",
+    "DtiError", "InputError", "FrameworkError", "AnalysisError", "Cancelled", "DtiWarning",
+]
+
+#: What the functions take as data: a DataFrame (polars, pandas, or any Arrow PyCapsule
+#: producer), unit records, or a path to a CSV or JSON file.
+Data = Union[pl.DataFrame, Any, Sequence[Mapping[str, Any]], str, "os.PathLike[str]"]
+#: A framework: a built-in id, a definition (dict), or a :class:`Framework`.
+FrameworkLike = Union["Framework", str, Mapping[str, Any]]
+#: A progress report: ``True`` (a tqdm bar when tqdm is installed), ``False``, or a callable
+#: ``(done, total) -> bool | None`` (``False`` cancels).
+ProgressLike = Union[bool, Callable[[int, int], Optional[bool]]]
+
+
+class DtiWarning(UserWarning):
+    """A problem the package scored around (lenient mode), with its row; or a note of the
+    reader (a result column read past)."""
+
+
+class Framework:
+    """A validated framework: the indicator tree, weights or max points, rules and views."""
+
+    def __init__(self, native: "_dti.Framework") -> None:
+        self._native = native
+
+    @staticmethod
+    def builtin(id: str) -> "Framework":
+        """A built-in framework (``builtin_ids()``): ``"vn-pdti-2022"`` is the DTI of 2021–2023."""
+        return Framework(_dti.Framework.builtin(id))
+
+    @staticmethod
+    def from_json(definition: Union[str, Mapping[str, Any]]) -> "Framework":
+        """A framework from its JSON definition (text or dict), validated: a
+        :class:`FrameworkError` lists every problem."""
+        text = definition if isinstance(definition, str) else json.dumps(definition)
+        return Framework(_dti.Framework.from_json(text))
+
+    @staticmethod
+    def from_coinr(meta: Data, data: Data) -> "Framework":
+        """The framework a COINr / JRC COIN Tool metadata table describes (with its data table,
+        which must match it): DataFrames or paths to the two CSV files."""
+        return Framework(_dti.Framework.from_coinr(_table_text(meta), _table_text(data)))
+
+    @property
+    def id(self) -> str:
+        return self._native.id
+
+    @property
+    def definition(self) -> Dict[str, Any]:
+        """The definition as a dict (nodes, views, weights…)."""
+        out: Dict[str, Any] = json.loads(self._native.to_json())
+        return out
+
+    def to_json(self) -> str:
+        return self._native.to_json()
+
+    def __reduce__(self) -> Any:
+        # Pickled as its definition: Dask and multiprocessing ship it to other processes.
+        return (Framework.from_json, (self.to_json(),))
+
+    def __repr__(self) -> str:
+        return f"Framework({self.id!r})"
+
+
+def builtin_ids() -> List[str]:
+    """The ids of the built-in frameworks."""
+    return list(_dti.builtin_ids())
+
+
+def bundled_panel() -> pl.DataFrame:
+    """The synthetic 63-province panel (2021–2023, vn-pdti-2022) the ``dti`` command scores by
+    default, wide: ``unit, name, period`` and the nine main indicators."""
+    return pl.read_csv(io.StringIO(_dti.bundled_csv()))
+
+
+def _framework(framework: FrameworkLike) -> Framework:
+    if isinstance(framework, Framework):
+        return framework
+    if isinstance(framework, str):
+        return Framework.builtin(framework)
+    return Framework.from_json(framework)
+
+
+def _frame(data: Any) -> pl.DataFrame:
+    if isinstance(data, pl.DataFrame):
+        return data
+    try:
+        return pl.DataFrame(data)  # pandas, pyarrow, any Arrow PyCapsule producer
+    except Exception as e:  # noqa: BLE001 - said plainly below
+        raise DtiError(f"data: not a DataFrame polars can read ({type(data).__name__}): {e}", "bad_argument") from e
+
+
+@dataclass
+class _Source:
+    name: str
+    text: Optional[str] = None
+    records: Optional[str] = None
+    frame: bool = False
+
+
+def _source(data: Data) -> _Source:
+    """A file's text (paths), CSV text (DataFrames) or records JSON (lists of dicts)."""
+    if isinstance(data, (str, os.PathLike)):
+        path = Path(data)
+        if not path.is_file():
+            raise DtiError(f"data: no file {path}", "bad_argument", {"path": str(path)})
+        return _Source(str(path), text=path.read_bytes().decode("utf-8-sig"))
+    if isinstance(data, (list, tuple)):
+        return _Source("records", records=json.dumps(list(data)))
+    return _Source("DataFrame", text=_frame(data).write_csv(), frame=True)
+
+
+def _table_text(data: Data) -> str:
+    src = _source(data)
+    if src.text is None:
+        raise DtiError("a COINr table is a DataFrame or a CSV file", "bad_argument")
+    return src.text
+
+
+def _rows(problems: List[Dict[str, Any]], src: _Source) -> List[Dict[str, Any]]:
+    """A DataFrame's problems by row (from 1), not by the line of the CSV it was read as."""
+    if not src.frame:
+        return problems
+    out = []
+    for p in problems:
+        p = dict(p)
+        line = p.pop("line", None)
+        if line is not None:
+            p["row"] = line - 1
+            p["text"] = p.get("text", "").replace(f"DataFrame, row {line}", f"DataFrame row {line - 1}", 1)
+        out.append(p)
+    return out
+
+
+def _relocated(e: DtiError, src: _Source) -> DtiError:
+    if src.frame and e.problems:
+        e.problems = _rows(e.problems, src)
+        lines = [f"  - {p.get('text') or p.get('message')}" for p in e.problems]
+        e.args = (f"{len(e.problems)} problem(s) in the input:\n" + "\n".join(lines),)
+        e.row = e.problems[0].get("row")
+    return e
+
+
+def _options(layout: str, groups: Sequence[str], delimiter: Optional[str], lenient: bool = False,
+             ties: Any = None, pool_periods: bool = False) -> str:
+    o: Dict[str, Any] = {"layout": layout, "groups": list(groups), "lenient": lenient, "pool_periods": pool_periods}
+    if delimiter is not None:
+        o["delimiter"] = delimiter
+    if ties is not None:
+        o["ties"] = ties
+    return json.dumps(o)
+
+
+def read(data: Data, framework: FrameworkLike = "vn-pdti-2022", *, layout: str = "auto",
+         groups: Sequence[str] = (), delimiter: Optional[str] = None) -> List[Dict[str, Any]]:
+    """The unit records of ``data`` as the ``dti`` command reads them (provinces named as
+    published resolved to their codes); an :class:`InputError` lists every problem."""
+    fw = _framework(framework)
+    src = _source(data)
+    if src.records is not None:
+        records: List[Dict[str, Any]] = json.loads(src.records)
+        return records
+    try:
+        units, _notes, _problems = _dti.read_records(fw._native, src.name, src.text or "",
+                                                     _options(layout, groups, delimiter), True)
+    except DtiError as e:
+        raise _relocated(e, src) from None
+    out: List[Dict[str, Any]] = json.loads(units)
+    return out
+
+
+def _records(data: Data, fw: Framework, layout: str = "auto", groups: Sequence[str] = ()) -> str:
+    src = _source(data)
+    if src.records is not None:
+        return src.records
+    try:
+        units, _notes, _problems = _dti.read_records(fw._native, src.name, src.text or "",
+                                                     _options(layout, groups, None), True)
+    except DtiError as e:
+        raise _relocated(e, src) from None
+    return units
+
+
+def score(data: Data, framework: FrameworkLike = "vn-pdti-2022", *, layout: str = "auto",
+          groups: Sequence[str] = (), delimiter: Optional[str] = None, lenient: bool = False,
+          ties: Any = None, pool_periods: bool = False) -> pl.DataFrame:
+    """Scores every unit and period: one row each, with ``unit``, ``name``, ``period``,
+    ``value``, ``points``, ``rank`` and every view's and node's ``<code>.value``,
+    ``<code>.points`` and ``<code>.rank``. Each period is a cohort.
+
+    Strict by default: any problem raises :class:`InputError` with every problem and its row.
+    ``lenient=True`` scores the rest and warns (:class:`DtiWarning`) about each problem: a
+    refused value counts as missing (the framework's missing policy), a row that cannot be
+    read is left out.
+    ``ties``: ``"exact"`` or ``{"tolerance": 1e-12}`` (the default)."""
+    fw = _framework(framework)
+    src = _source(data)
+    options = _options(layout, groups, delimiter, lenient, ties, pool_periods)
+    try:
+        if src.records is not None:
+            columns, problems = _dti.score_records(fw._native, src.records, options)
+            notes: List[str] = []
+        else:
+            columns, problems, notes = _dti.score_text(fw._native, src.name, src.text or "", options)
+    except DtiError as e:
+        raise _relocated(e, src) from None
+    for n in notes:
+        warnings.warn(n, DtiWarning, stacklevel=2)
+    for p in _rows(json.loads(problems), src):
+        warnings.warn(f"not scored as given (lenient): {p.get('text') or p}", DtiWarning, stacklevel=2)
+    return pl.DataFrame(columns, strict=False)
+
+
+def explain(data: Data, unit: str, framework: FrameworkLike = "vn-pdti-2022", *,
+            period: Optional[int] = None) -> Dict[str, Any]:
+    """One unit's result with its explanation: every node's points against its max, what each
+    leaf contributed and lost, and its best improvement opportunities. ``unit`` is an id, a
+    name (case and diacritics ignored) or a province's name; ``period`` defaults to the
+    unit's latest."""
+    fw = _framework(framework)
+    out: Dict[str, Any] = json.loads(_dti.explain(fw._native, _records(data, fw), unit, period, "{}"))
+    return out
+
+
+def merge(data: Data, framework: FrameworkLike = "vn-pdti-2022", *,
+          map: Optional[Mapping[str, Any]] = None, lenient: bool = False) -> pl.DataFrame:
+    """Scores merged units from their former ones (default: the 2025 province merger, 63 → 34):
+    the columns of :func:`score` and ``from``, the former units of each."""
+    fw = _framework(framework)
+    options = json.dumps({"lenient": lenient})
+    columns, members = _dti.merge(fw._native, _records(data, fw), None if map is None else json.dumps(map), options)
+    df = pl.DataFrame(columns, strict=False)
+    former = {(m["unit"], m["period"]): m["from"] for m in json.loads(members)}
+    return df.with_columns(pl.Series("from", [former.get((u, p), []) for u, p in zip(df["unit"], df["period"])],
+                                     dtype=pl.List(pl.String)))
+
+
+def _comparison(cohorts: List[str], labels: Sequence[str]) -> pl.DataFrame:
+    c = json.loads(_dti.compare(cohorts))
+    rows = []
+    for u in c["units"]:
+        idx = u["index"]
+        if idx is None:
+            continue
+        row: Dict[str, Any] = {"unit": u["unit"], "period": u["period"]}
+        for k, label in enumerate(labels):
+            row[f"value_{label}"] = idx["values"][k]
+            row[f"rank_{label}"] = idx["ranks"][k]
+        first, last = idx["ranks"][0], idx["ranks"][-1]
+        row["rank_shift"] = None if first is None or last is None else first - last
+        rows.append(row)
+    both = [r for r in rows if all(r[f"rank_{label}"] is not None for label in labels)]
+    if not both:
+        raise AnalysisError("the two rankings have no unit and period in common: nothing to compare", "no_effect")
+    return pl.DataFrame(rows, strict=False)
+
+
+def scenario(data: Data, scenario: Mapping[str, Any], framework: FrameworkLike = "vn-pdti-2022") -> pl.DataFrame:
+    """Applies a what-if scenario (values set, added or scaled; weights, max points,
+    aggregators, normalisers changed; nodes dropped or added) and compares it with the
+    baseline: ``value_baseline``, ``rank_baseline``, ``value_scenario``, ``rank_scenario``,
+    ``rank_shift`` (positive: moved up) per unit and period."""
+    fw = _framework(framework)
+    records = _records(data, fw)
+    fw2_json, records2 = _dti.apply_scenario(fw._native, records, json.dumps(dict(scenario)))
+    fw2 = Framework.from_json(fw2_json)
+    base = _dti.score_json(fw._native, records, "{}")
+    after = _dti.score_json(fw2._native, records2, "{}")
+    out = _comparison([base, after], ["baseline", "scenario"])
+    if out["rank_shift"].abs().sum() == 0 and (out["value_baseline"] == out["value_scenario"]).all():
+        warnings.warn("the scenario changes no unit's value or rank", DtiWarning, stacklevel=2)
+    return out
+
+
+def compare(a: Data, b: Data, framework: FrameworkLike = "vn-pdti-2022",
+            framework_b: Optional[FrameworkLike] = None) -> pl.DataFrame:
+    """Compares two rankings (two data sets, or one under two frameworks): ``value_a``,
+    ``rank_a``, ``value_b``, ``rank_b``, ``rank_shift`` per unit and period; raises when they
+    have nothing in common."""
+    fw = _framework(framework)
+    fw_b = _framework(framework_b) if framework_b is not None else fw
+    sa = _dti.score_json(fw._native, _records(a, fw), "{}")
+    sb = _dti.score_json(fw_b._native, _records(b, fw_b), "{}")
+    return _comparison([sa, sb], ["a", "b"])
+
+
+@dataclass
+class UncertaintyResult:
+    """Rank and value intervals under uncertain weights and methods."""
+
+    runs: int
+    #: Per unit and period: ``nominal_rank``, ``median_rank``, ``rank_p05``, ``rank_p95``,
+    #: ``mean_rank`` and the value's ``value_p05`` … ``value_p95``.
+    units: pl.DataFrame
+    #: Inputs that changed nothing, by name.
+    warnings: List[str]
+    #: Every run's choices, values and ranks (``keep_draws``).
+    draws: Optional[Dict[str, Any]]
+    #: The result as the core gives it (JSON), for exact comparisons.
+    raw: Dict[str, Any]
+
+
+def _progress(progress: ProgressLike, what: str) -> Any:
+    """A progress callback for the native module (``None``: none)."""
+    if callable(progress):
+        return progress
+    if not progress:
+        return None
+    try:
+        from tqdm.auto import tqdm  # type: ignore[import-untyped, unused-ignore]
+    except ImportError:
+        return None
+    bar: Dict[str, Any] = {}
+
+    def report(done: int, total: int) -> bool:
+        if "bar" not in bar:
+            bar["bar"] = tqdm(total=total, desc=what, unit="run")
+        bar["bar"].update(done - bar["bar"].n)
+        if done >= total:
+            bar["bar"].close()
+        return True
+
+    return report
+
+
+def _uncertainty_result(raw: Dict[str, Any]) -> UncertaintyResult:
+    units = pl.DataFrame(raw["units"], strict=False) if raw["units"] else pl.DataFrame()
+    return UncertaintyResult(raw["runs"], units, raw.get("warnings", []), raw.get("draws"), raw)
+
+
+def uncertainty(data: Data, spec: Mapping[str, Any], framework: FrameworkLike = "vn-pdti-2022", *,
+                progress: ProgressLike = True, design: Optional[Mapping[str, Any]] = None) -> UncertaintyResult:
+    """An uncertainty analysis: ``spec`` as the command's (``runs``, ``seed``, ``inputs`` such
+    as ``{"name": "w", "kind": "weight_noise", "factor": 0.25, "depth": 2}``). Draws are
+    counter-based: the same seed gives the same result here, in the command, in the browser
+    and on a Dask cluster (:func:`dti.dask.uncertainty`). Ctrl-C stops it."""
+    fw = _framework(framework)
+    raw = _dti.uncertainty(fw._native, _records(data, fw), json.dumps(dict(spec)),
+                           _progress(progress, "uncertainty"), None if design is None else json.dumps(dict(design)))
+    return _uncertainty_result(json.loads(raw))
+
+
+def sensitivity(data: Data, spec: Mapping[str, Any], framework: FrameworkLike = "vn-pdti-2022", *,
+                progress: ProgressLike = True) -> pl.DataFrame:
+    """A variance-based sensitivity analysis (``spec``: ``n``, ``seed``, ``inputs``,
+    ``bootstrap``): first-order and total Sobol indices of the mean absolute rank shift, one
+    row per input."""
+    fw = _framework(framework)
+    raw = json.loads(_dti.sensitivity(fw._native, _records(data, fw), json.dumps(dict(spec)),
+                                      _progress(progress, "sensitivity")))
+    return pl.DataFrame([{k: v for k, v in i.items() if not k.endswith("_ci")} for i in raw["indices"]], strict=False)
+
+
+def leave_one_out(data: Data, framework: FrameworkLike = "vn-pdti-2022", *, depth: int = 1) -> pl.DataFrame:
+    """Leaves each node of a level out in turn: per node left out, the mean absolute rank
+    shift and the largest."""
+    fw = _framework(framework)
+    raw = json.loads(_dti.leave_one_out(fw._native, _records(data, fw), depth))
+    rows = []
+    for c in raw["components"]:
+        shifts = [abs(x) for x in c["shifts"] if x is not None]
+        rows.append({"left_out": c["code"], "mean_abs_rank_shift": c["mean_abs_rank_shift"],
+                     "max_abs_rank_shift": max(shifts) if shifts else None})
+    return pl.DataFrame(rows, strict=False)
+
+
+def coin(meta: Data, data: Data, *, denominate: bool = False, impute: Optional[Any] = None,
+         screen: Optional[float] = None, treat: Optional[Any] = None, normalise: Optional[Any] = None,
+         aggregate: Optional[Any] = None) -> pl.DataFrame:
+    """The COINr pipeline on its two tables (metadata and data, DataFrames or CSV paths):
+    denominate, impute, screen, treat, normalise (default min-max to 0–100), aggregate
+    (default arithmetic means), as COINr computes them. The columns of :func:`score`."""
+    pipeline: Dict[str, Any] = {"denominate": denominate}
+    for k, v in (("impute", impute), ("screen", screen), ("treat", treat), ("normalise", normalise), ("aggregate", aggregate)):
+        if v is not None:
+            pipeline[k] = v
+    columns, _report = _dti.coin(_table_text(meta), _table_text(data), json.dumps(pipeline))
+    return pl.DataFrame(columns, strict=False)

@@ -1,0 +1,223 @@
+"""The Python package against hand-worked golden cases and the native command: the same
+numbers, the same problems, errors as exceptions with the core's codes."""
+
+import json
+import math
+import signal
+import threading
+import time
+import warnings
+
+import pandas as pd
+import polars as pl
+import pyarrow as pa
+import pytest
+
+import dti
+from conftest import FIXTURES
+
+
+def close(a, b):
+    if a is None or b is None:
+        return a is None and b is None
+    return abs(a - b) <= 1e-9 * max(1.0, abs(b))
+
+
+def golden_cases():
+    for d in sorted(FIXTURES.iterdir()):
+        if (d / "units.json").exists() and (d / "expected.json").exists():
+            yield d
+
+
+@pytest.mark.parametrize("case", list(golden_cases()), ids=lambda d: d.name)
+def test_golden_cases_as_worked_by_hand(case):
+    builtin = case / "framework.builtin"
+    fw = dti.Framework.builtin(builtin.read_text().strip()) if builtin.exists() else \
+        dti.Framework.from_json((case / "framework.json").read_text())
+    expected = json.loads((case / "expected.json").read_text())
+    options = expected.get("options", {})
+    ranked = dti.score(json.loads((case / "units.json").read_text()), fw,
+                       ties=options.get("ties"), lenient=options.get("lenient", False),
+                       pool_periods=options.get("pool_periods", False))
+    rows = {(r["unit"], r["period"]): r for r in ranked.iter_rows(named=True)}
+    checked = 0
+    for exp in expected["units"]:
+        got = rows[(exp["unit"], exp.get("period"))]
+        for k in ("value", "points", "rank"):
+            if k in exp:
+                assert close(got[k], exp[k]), (exp["unit"], k, got[k], exp[k])
+                checked += 1
+        for group in ("nodes", "views"):
+            for code, want in exp.get(group, {}).items():
+                for k in ("value", "points", "rank"):
+                    if k in want:
+                        assert close(got[f"{code}.{k}"], want[k]), (exp["unit"], code, k)
+                        checked += 1
+    assert checked > 0
+
+
+def test_the_bundled_panel_scores_as_the_native_command(native):
+    ranked = dti.score(dti.bundled_panel())
+    assert ranked.height == 189
+    for year in (2021, 2022, 2023):
+        want = {u["unit"]: u for u in native("score", "--year", str(year))}
+        got = ranked.filter(pl.col("period") == year)
+        assert got.height == len(want) == 63
+        for r in got.iter_rows(named=True):
+            n = want[r["unit"]]
+            # Exactly the same numbers, not close ones.
+            assert (r["value"], r["points"], r["rank"]) == (n["value"], n["points"], n["rank"])
+            for v in n["views"]:
+                assert (r[f"{v['code']}.value"], r[f"{v['code']}.rank"]) == (v["value"], v["rank"])
+
+
+def test_pandas_arrow_records_long_and_files_give_the_same_result(panel_records, tmp_path):
+    wide = dti.bundled_panel()
+    base = dti.score(wide)
+    assert dti.score(wide.to_pandas()).equals(base)
+    assert dti.score(wide.to_arrow()).equals(base)           # an Arrow PyCapsule producer
+    by_records = dti.score(panel_records).sort("period", "unit")
+    assert by_records.drop("name").equals(base.sort("period", "unit").drop("name"))
+    long = wide.unpivot(index=["unit", "name", "period"], variable_name="indicator", value_name="value")
+    assert dti.score(long).sort("period", "unit").equals(base.sort("period", "unit"))
+    path = tmp_path / "panel.csv"
+    wide.write_csv(path)
+    assert dti.score(path).equals(base)
+    assert dti.score(str(path), "vn-pdti-2022").equals(base)
+
+
+def test_bad_rows_raise_every_problem_with_its_row():
+    df = dti.bundled_panel()
+    df = df.with_columns(
+        pl.when(pl.int_range(pl.len()) == 4).then(1.7).otherwise(pl.col("GOV")).alias("GOV"),
+        pl.when(pl.int_range(pl.len()) == 9).then(-0.2).otherwise(pl.col("AWR")).alias("AWR"),
+    )
+    with pytest.raises(dti.InputError) as e:
+        dti.score(df)
+    err = e.value
+    assert err.code == "input"
+    assert [(p["row"], p["unit"], p["indicator"], p["code"]) for p in err.problems] == [
+        (5, df["unit"][4], "GOV", "value_out_of_range"), (10, df["unit"][9], "AWR", "value_out_of_range")]
+    assert err.row == 5 and err.indicator == "GOV"
+    assert "DataFrame row 5" in str(err)
+    # Lenient: each refused value counts as missing (the framework's policy: zero), with a
+    # warning naming its row; no row is lost.
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        ranked = dti.score(df, lenient=True)
+    assert ranked.height == 189
+    assert [str(x.message).split(",")[0] for x in w] == ["not scored as given (lenient): DataFrame row 5",
+                                                          "not scored as given (lenient): DataFrame row 10"]
+    bad = ranked.filter((pl.col("unit") == df["unit"][4]) & (pl.col("period") == df["period"][4]))
+    assert bad["GOV.value"][0] == 0.0
+
+
+def test_unreadable_frames_and_frameworks_are_errors():
+    with pytest.raises(dti.InputError) as e:
+        dti.score(pl.DataFrame({"unit": ["a"], "period": [2023], "BOGUS": [0.5]}))
+    assert e.value.code == "invalid_file" and e.value.problems[0]["indicator"] == "BOGUS"
+    with pytest.raises(dti.FrameworkError) as f:
+        dti.Framework.builtin("vn-pdti-1999")
+    assert f.value.code == "unknown_builtin"
+    with pytest.raises(dti.FrameworkError) as g:
+        dti.Framework.from_json({"schema_version": 1, "id": "x", "name_vi": "X", "nodes": [{"code": "A", "name_vi": "A", "parent": "Z"}]})
+    assert g.value.code == "invalid_framework" and g.value.problems
+    with pytest.raises(dti.DtiError) as h:
+        dti.score("/no/such/file.csv")
+    assert h.value.code == "bad_argument"
+    with pytest.raises(dti.DtiError):
+        dti.score(object())
+
+
+def test_explain_merge_as_the_native_command(native):
+    panel = dti.bundled_panel()
+    got = dti.explain(panel, "Hà Nội")
+    want = native("explain", "ha-noi")
+    assert (got["unit"], got["rank"], got["value"]) == (want["unit"], want["rank"], want["value"])
+    assert got["explanation"]["opportunities"] == want["explanation"]["opportunities"]
+    merged = dti.merge(panel)
+    n = native("merge")
+    want = {(u["unit"], u["period"]): u for u in n["scores"]["units"]}
+    assert merged.height == len(want) == 102
+    for r in merged.iter_rows(named=True):
+        w = want[(r["unit"], r["period"])]
+        assert (r["value"], r["rank"]) == (w["value"], w["rank"])
+    hue = merged.filter((pl.col("unit") == "hue") & (pl.col("period") == 2023))["from"].to_list()
+    assert hue == [["thua-thien-hue"]]
+
+
+def test_uncertainty_is_the_native_commands(native):
+    spec = json.loads((FIXTURES / "specs/dti2022-points-25.json").read_text())
+    year = dti.bundled_panel().filter(pl.col("period") == 2023)
+    calls = []
+    study = dti.uncertainty(year, spec, progress=lambda done, total: calls.append((done, total)))
+    want = native("uncertainty", str(FIXTURES / "specs/dti2022-points-25.json"), "--year", "2023")
+    assert study.raw["units"] == want["units"]
+    assert study.runs == 1000 and calls and calls[-1] == (1000, 1000)
+    assert study.units.height == 63
+
+
+def test_progress_cancels_and_ctrl_c_stops_an_analysis():
+    year = dti.bundled_panel().filter(pl.col("period") == 2023)
+    spec = {"runs": 20000, "seed": 1, "inputs": [{"name": "w", "kind": "weight_noise", "factor": 0.25, "depth": 2}]}
+    with pytest.raises(dti.Cancelled):
+        dti.uncertainty(year, spec, progress=lambda done, total: False)
+    # Ctrl-C while it runs: SIGINT from another thread, raised as KeyboardInterrupt.
+    timer = threading.Timer(0.05, lambda: signal.raise_signal(signal.SIGINT))
+    t0 = time.monotonic()
+    timer.start()
+    with pytest.raises(KeyboardInterrupt):
+        dti.uncertainty(year, {**spec, "runs": 100000}, progress=False)
+    assert time.monotonic() - t0 < 5
+
+
+def test_analyses_that_do_nothing_say_so():
+    year = dti.bundled_panel().filter(pl.col("period") == 2023)
+    with pytest.raises(dti.AnalysisError) as e:
+        dti.uncertainty(year, {"runs": 50, "inputs": [{"name": "w", "kind": "weight_noise", "factor": 0.25, "depth": 9}]})
+    assert e.value.code in ("no_effect", "analysis_spec", "invalid")
+    with pytest.raises(dti.AnalysisError):
+        dti.compare(year.filter(pl.col("unit") == "ha-noi"), year.filter(pl.col("unit") == "hue"))
+    with pytest.warns(dti.DtiWarning):
+        dti.scenario(year, {"values": [{"unit": "ha-noi", "indicator": "SMART", "op": "set", "value": 0.9}]})
+
+
+def test_scenario_compare_sensitivity_leave_one_out():
+    year = dti.bundled_panel().filter(pl.col("period") == 2023)
+    moved = dti.scenario(year, {"values": [{"unit": "hau-giang", "indicator": "GOV", "op": "set", "value": 1.0}]})
+    hg = moved.filter(pl.col("unit") == "hau-giang").row(0, named=True)
+    assert hg["rank_scenario"] < hg["rank_baseline"] and hg["rank_shift"] > 0
+    c = dti.compare(dti.bundled_panel().filter(pl.col("period") == 2023),
+                    dti.bundled_panel().filter(pl.col("period") == 2023), "vn-pdti-2022")
+    assert c["rank_shift"].abs().sum() == 0 and c.height == 63
+    s = dti.sensitivity(year, {"n": 64, "seed": 3, "inputs": [
+        {"name": "w", "kind": "weight_noise", "factor": 0.25, "depth": 2},
+        {"name": "agg", "kind": "aggregator", "depth": 1, "alternatives": [{"method": "points_sum"}, {"method": "geometric_mean"}]}]},
+        progress=False)
+    assert s["input"].to_list() == ["w", "agg"] and s["total"].is_finite().all()
+    loo = dti.leave_one_out(year)
+    assert loo.height > 0 and (loo["mean_abs_rank_shift"] >= 0).all()
+
+
+def test_coin_toy_as_worked_by_hand():
+    expected = json.loads((FIXTURES / "coin-toy/expected.json").read_text())
+    meta = pl.read_csv(FIXTURES / "coin-toy/meta.csv")
+    data = pl.read_csv(FIXTURES / "coin-toy/data.csv", null_values=["NA"])
+    out = dti.coin(meta, data, denominate=True)   # the README: i3 is divided by Pop
+    for r in out.iter_rows(named=True):
+        want = expected[r["unit"]]
+        assert close(r["value"], want["IDX"]) and r["rank"] == want["rank"]
+        for code in ("S1", "S2", "S3", "P1", "P2"):
+            assert close(r[f"{code}.value"], want[code]), (r["unit"], code)
+    fw = dti.Framework.from_coinr(FIXTURES / "coin-toy/meta.csv", FIXTURES / "coin-toy/data.csv")
+    assert fw.id
+
+
+def test_frameworks_pickle_and_list():
+    import pickle
+
+    fw = dti.Framework.builtin("vn-pdti-2022")
+    again = pickle.loads(pickle.dumps(fw))
+    assert again.id == "vn-pdti-2022" and again.definition == fw.definition
+    assert dti.builtin_ids() == ["vn-pdti-2020", "vn-pdti-2022", "vn-pdti-2025"]
+    assert math.isclose(sum(n.get("max_points", 0) for n in fw.definition["nodes"]), 1000)
