@@ -195,17 +195,12 @@ fn read_options(py: Python<'_>, options: &str) -> PyResult<ReadOptions> {
         delimiter: Option<String>,
     }
     let a: Args = parse(py, "options", options)?;
-    let delimiter = match a.delimiter.as_deref() {
-        None => None,
-        Some(d) if d.len() == 1 => Some(d.as_bytes()[0]),
-        Some(d) => {
-            return Err(bad_argument(
-                py,
-                "delimiter",
-                format!("'{d}' is not one ASCII character"),
-            ))
-        }
-    };
+    let delimiter = a
+        .delimiter
+        .as_deref()
+        .map(dti_core::io::parse_delimiter)
+        .transpose()
+        .map_err(|e| bad_argument(py, "delimiter", e))?;
     Ok(ReadOptions::default()
         .layout(a.layout)
         .groups(a.groups)

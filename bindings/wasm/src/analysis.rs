@@ -136,16 +136,12 @@ pub fn read_records(framework: JsValue, text: &str, options: JsValue) -> Result<
     let fw = crate::framework(framework)?;
     limit("bytes of text", text.len(), MAX_TEXT)?;
     let args: ReadArgs = crate::optional("options", options)?;
-    let delimiter = match args.delimiter.as_deref() {
-        None => None,
-        Some(d) if d.len() == 1 => Some(d.as_bytes()[0]),
-        Some(d) => {
-            return Err(errors::argument(
-                "options.delimiter",
-                &format!("'{d}' is not one ASCII character"),
-            ))
-        }
-    };
+    let delimiter = args
+        .delimiter
+        .as_deref()
+        .map(dti_core::io::parse_delimiter)
+        .transpose()
+        .map_err(|e| errors::argument("options.delimiter", &e))?;
     let name = args.name.as_deref().unwrap_or("data.csv");
     let opts = dti_core::io::ReadOptions::default()
         .layout(args.layout)

@@ -110,18 +110,8 @@ struct DataArgs {
     #[arg(long)]
     lenient: bool,
     /// The CSV field separator: `,` `;` or `tab` (default: detected from the header).
-    #[arg(long, value_parser = parse_delimiter)]
+    #[arg(long, value_parser = dti_core::io::parse_delimiter)]
     delimiter: Option<u8>,
-}
-
-fn parse_delimiter(s: &str) -> Result<u8, String> {
-    match s {
-        "," | "comma" => Ok(b','),
-        ";" | "semicolon" => Ok(b';'),
-        "tab" | "\\t" | "\t" => Ok(b'\t'),
-        "|" | "pipe" => Ok(b'|'),
-        other => Err(format!("'{other}' is not a separator: , ; tab or |")),
-    }
 }
 
 /// COINr's two tables instead of a framework and a data file.

@@ -1298,20 +1298,29 @@ pub fn uncertainty(
     if spec.runs > MAX_RUNS {
         return Err(too_large("runs", spec.runs as u128, MAX_RUNS));
     }
-    let prepared = Prepared::new(
-        fw,
-        units,
-        &spec.inputs,
-        spec.seed,
-        spec.pool_periods,
-        spec.ties,
-    )?;
+    let prepared = prepare(fw, units, spec)?;
     // Before any run is drawn: the results must fit.
     cells_of(spec.runs, prepared.evaluators[0].units())?;
     let runs: Vec<Vec<Choice>> = (0..spec.runs)
         .map(|r| run_choices(&prepared, spec, r))
         .collect();
     summarise_runs(&prepared, &runs, spec.keep_draws, progress)
+}
+
+/// The analysis's inputs prepared on the units (the evaluators, the nominal scores).
+fn prepare<'a>(
+    fw: &'a Framework,
+    units: &[UnitRecord],
+    spec: &'a UncertaintySpec,
+) -> Result<Prepared<'a>, AnalysisError> {
+    Prepared::new(
+        fw,
+        units,
+        &spec.inputs,
+        spec.seed,
+        spec.pool_periods,
+        spec.ties,
+    )
 }
 
 /// The choices of run `r`: counter-based (seed, run, input), so any run can be drawn alone.
@@ -1358,14 +1367,7 @@ pub fn uncertainty_runs(
     if spec.runs > MAX_RUNS {
         return Err(too_large("runs", spec.runs as u128, MAX_RUNS));
     }
-    let prepared = Prepared::new(
-        fw,
-        units,
-        &spec.inputs,
-        spec.seed,
-        spec.pool_periods,
-        spec.ties,
-    )?;
+    let prepared = prepare(fw, units, spec)?;
     let m = prepared.evaluators[0].units();
     let cells = cells_of(runs.len(), m)?;
     let choices: Vec<Vec<Choice>> = runs.map(|r| run_choices(&prepared, spec, r)).collect();
@@ -1385,14 +1387,7 @@ pub fn uncertainty_from_draws(
     spec: &UncertaintySpec,
     blocks: &[Draws],
 ) -> Result<UncertaintyResult, AnalysisError> {
-    let prepared = Prepared::new(
-        fw,
-        units,
-        &spec.inputs,
-        spec.seed,
-        spec.pool_periods,
-        spec.ties,
-    )?;
+    let prepared = prepare(fw, units, spec)?;
     let meta = &prepared.evaluators[0].meta;
     let n: usize = blocks.iter().map(|b| b.values.len()).sum();
     let invalid = |message: String| AnalysisError::Invalid {

@@ -177,6 +177,26 @@ pub fn unterminated_quote(text: &str, delimiter: u8) -> Option<usize> {
     in_quotes.then_some(opened)
 }
 
+/// A field separator as people name it: `,` `;` `|` or tab (also `comma`, `semicolon`,
+/// `pipe`, `tab`, `\t`) — what the command's `--delimiter`, the npm package's and the Python
+/// package's `delimiter` take.
+///
+/// ```
+/// use dti_core::io::parse_delimiter;
+/// assert_eq!(parse_delimiter("tab"), Ok(b'\t'));
+/// assert_eq!(parse_delimiter(";"), Ok(b';'));
+/// assert!(parse_delimiter(";;").unwrap_err().contains("not a separator"));
+/// ```
+pub fn parse_delimiter(s: &str) -> Result<u8, String> {
+    match s {
+        "," | "comma" => Ok(b','),
+        ";" | "semicolon" => Ok(b';'),
+        "tab" | "\\t" | "\t" => Ok(b'\t'),
+        "|" | "pipe" => Ok(b'|'),
+        other => Err(format!("'{other}' is not a separator: , ; tab or |")),
+    }
+}
+
 /// A problem with one column name of a header.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HeaderProblem {
