@@ -92,7 +92,8 @@ def uncertainty(data: Any, spec: Mapping[str, Any], framework: FrameworkLike = "
     cuts = [runs * k // n for k in range(n + 1)]
     framework_json = fw.to_json()
     # The inputs travel once to each worker, not once per block.
-    [fw_f, rec_f, spec_f] = client.scatter([framework_json, records, spec_json], broadcast=True)
+    # Unique keys (hash=False): a study run twice must not meet its own released inputs.
+    [fw_f, rec_f, spec_f] = client.scatter([framework_json, records, spec_json], broadcast=True, hash=False)
     futures = [client.submit(_block, fw_f, rec_f, spec_f, a, b, pure=False) for a, b in zip(cuts, cuts[1:])]
     parts: List[Tuple[str, bytes, bytes]] = client.gather(futures)
     raw = _dti.uncertainty_from_draws(fw._native, records, spec_json, parts)
