@@ -370,7 +370,8 @@ fn explain(
     Ok(serde_json::to_string(&u).unwrap_or_default())
 }
 
-/// Merged units scored (`map` JSON, or the 2025 province merger): `(columns, members JSON)`.
+/// Merged units scored (`map` JSON, or the 2025 province merger): `(columns, JSON of the
+/// members of each merged unit and the units in no group)`.
 #[pyfunction]
 #[pyo3(signature = (framework, records, map, options))]
 fn merge<'py>(
@@ -388,8 +389,12 @@ fn merge<'py>(
     let opts: MergeOptions = parse(py, "options", options)?;
     let merged = dti_core::merge_cohort(&framework.fw, &units, &map, &opts)
         .map_err(|e| raise(py, e.code(), &e.to_string(), json!({})))?;
-    let members = serde_json::to_string(&merged.members).unwrap_or_default();
-    Ok((cohort_columns(py, &framework.fw, &merged.scores)?, members))
+    let report =
+        json!({ "members": to_json(&merged.members), "unmapped": to_json(&merged.unmapped) });
+    Ok((
+        cohort_columns(py, &framework.fw, &merged.scores)?,
+        report.to_string(),
+    ))
 }
 
 /// The bundled synthetic 63-province panel (the `dti` command's default data), as CSV text.

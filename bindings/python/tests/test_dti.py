@@ -127,6 +127,19 @@ def test_unreadable_frames_and_frameworks_are_errors():
     assert h.value.code == "bad_argument"
     with pytest.raises(dti.DtiError):
         dti.score(object())
+    # An empty frame, or one without rows, is said to be so (never an empty answer).
+    for empty in (pl.DataFrame(), dti.bundled_panel().head(0)):
+        with pytest.raises(dti.InputError, match="no (columns|rows)"):
+            dti.score(empty)
+    # A repeated unit names both rows as rows of the frame.
+    with pytest.raises(dti.InputError) as d:
+        dti.score(pl.concat([dti.bundled_panel(), dti.bundled_panel().head(1)]))
+    assert d.value.problems[0]["row"] == 190
+    assert d.value.problems[0]["text"].endswith("already appear in row 1"), d.value.problems[0]["text"]
+    # A column that is no indicator is a problem of the frame's columns, not of a row.
+    with pytest.raises(dti.InputError) as c:
+        dti.score(dti.bundled_panel().rename({"GOV": "GOVX"}))
+    assert c.value.problems[0]["row"] is None and c.value.problems[0]["text"].startswith("DataFrame columns")
 
 
 def test_explain_merge_as_the_native_command(native):
@@ -144,6 +157,10 @@ def test_explain_merge_as_the_native_command(native):
         assert (r["value"], r["rank"]) == (w["value"], w["rank"])
     hue = merged.filter((pl.col("unit") == "hue") & (pl.col("period") == 2023))["from"].to_list()
     assert hue == [["thua-thien-hue"]]
+    # A map that leaves units out says so.
+    with pytest.warns(dti.DtiWarning, match="61 unit"):
+        two = dti.merge(panel.filter(pl.col("period") == 2023), map={"groups": [{"unit": "hn2", "from": ["ha-noi", "ha-nam"]}]})
+    assert two["from"].to_list() == [["ha-noi", "ha-nam"]]
 
 
 def test_uncertainty_is_the_native_commands(native):
@@ -177,7 +194,7 @@ def test_analyses_that_do_nothing_say_so():
         dti.uncertainty(year, {"runs": 50, "inputs": [{"name": "w", "kind": "weight_noise", "factor": 0.25, "depth": 9}]})
     assert e.value.code in ("no_effect", "analysis_spec", "invalid")
     with pytest.raises(dti.AnalysisError):
-        dti.compare(year.filter(pl.col("unit") == "ha-noi"), year.filter(pl.col("unit") == "hue"))
+        dti.compare(year.filter(pl.col("unit") == "ha-noi"), year.filter(pl.col("unit") == "hai-phong"))
     with pytest.warns(dti.DtiWarning):
         dti.scenario(year, {"values": [{"unit": "ha-noi", "indicator": "SMART", "op": "set", "value": 0.9}]})
 

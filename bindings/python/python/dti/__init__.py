@@ -20,6 +20,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -143,7 +144,12 @@ def _source(data: Data) -> _Source:
         return _Source(str(path), text=path.read_bytes().decode("utf-8-sig"))
     if isinstance(data, (list, tuple)):
         return _Source("records", records=json.dumps(list(data)))
-    return _Source("DataFrame", text=_frame(data).write_csv(), frame=True)
+    frame = _frame(data)
+    if frame.width == 0:
+        raise InputError("the DataFrame has no columns", "invalid_file")
+    if frame.height == 0:
+        raise InputError("the DataFrame has no rows: nothing to score", "invalid_file")
+    return _Source("DataFrame", text=frame.write_csv(), frame=True)
 
 
 def _table_text(data: Data) -> str:
@@ -161,9 +167,16 @@ def _rows(problems: List[Dict[str, Any]], src: _Source) -> List[Dict[str, Any]]:
     for p in problems:
         p = dict(p)
         line = p.pop("line", None)
-        if line is not None:
+        text = p.get("text", "")
+        if line == 1:
+            # The CSV's header line is the frame's columns.
+            p["row"] = None
+            text = text.replace("DataFrame, row 1", "DataFrame columns", 1)
+        elif line is not None:
             p["row"] = line - 1
-            p["text"] = p.get("text", "").replace(f"DataFrame, row {line}", f"DataFrame row {line - 1}", 1)
+            text = text.replace(f"DataFrame, row {line}", f"DataFrame row {line - 1}", 1)
+        # A duplicate names the row of its first record the same way.
+        p["text"] = re.sub(r"already appear in row (\d+)", lambda m: f"already appear in row {int(m.group(1)) - 1}", text)
         out.append(p)
     return out
 
@@ -264,9 +277,14 @@ def merge(data: Data, framework: FrameworkLike = "vn-pdti-2022", *,
     the columns of :func:`score` and ``from``, the former units of each."""
     fw = _framework(framework)
     options = json.dumps({"lenient": lenient})
-    columns, members = _dti.merge(fw._native, _records(data, fw), None if map is None else json.dumps(map), options)
+    columns, report_json = _dti.merge(fw._native, _records(data, fw), None if map is None else json.dumps(map), options)
+    report = json.loads(report_json)
+    if report["unmapped"]:
+        left = sorted({u["unit"] for u in report["unmapped"]})
+        warnings.warn(f"{len(left)} unit(s) are in no group of the map and are not in the result: "
+                      f"{', '.join(left[:10])}{' …' if len(left) > 10 else ''}", DtiWarning, stacklevel=2)
     df = pl.DataFrame(columns, strict=False)
-    former = {(m["unit"], m["period"]): m["from"] for m in json.loads(members)}
+    former = {(m["unit"], m["period"]): m["from"] for m in report["members"]}
     return df.with_columns(pl.Series("from", [former.get((u, p), []) for u, p in zip(df["unit"], df["period"])],
                                      dtype=pl.List(pl.String)))
 
