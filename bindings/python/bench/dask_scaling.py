@@ -9,6 +9,8 @@ the per-draw overhead of the distributed path. Run with the package installed:
 import argparse
 import os
 import statistics
+import subprocess
+import sys
 import time
 
 import polars as pl
@@ -30,14 +32,25 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=100_000)
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--one-thread", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
-    import distributed
 
     year = dti.bundled_panel().filter(pl.col("period") == 2023)
     spec = {"runs": args.runs, "seed": 2022,
             "inputs": [{"name": "main-indicator points", "kind": "weight_noise", "factor": 0.25, "depth": 2}]}
+    if args.one_thread:
+        print(median_time(lambda: dti.uncertainty(year, spec, progress=False), args.repeat))
+        return
     local = median_time(lambda: dti.uncertainty(year, spec, progress=False), args.repeat)
     print(f"in process ({os.cpu_count()} cores): {local:.2f} s")
+    # The same on one thread (a fresh process: rayon's pool is sized once), the fair
+    # baseline of one single-threaded worker.
+    one = subprocess.run([sys.executable, __file__, "--one-thread", "--runs", str(args.runs), "--repeat", str(args.repeat)],
+                         env={**os.environ, "RAYON_NUM_THREADS": "1"}, capture_output=True, text=True, check=True)
+    local1 = float(one.stdout.strip().splitlines()[-1])
+    print(f"in process (1 thread): {local1:.2f} s")
+    import distributed
+
     times = {}
     for workers in (1, 2):
         # One thread per worker, and one rayon thread: the workers are the parallelism.
@@ -49,8 +62,9 @@ def main():
                                          args.repeat)
         print(f"dti.dask, {workers} worker(s): {times[workers]:.2f} s")
     print(f"scaling 1 → 2 workers: {times[1] / times[2]:.2f}×")
-    overhead = (times[1] - local) / args.runs * 1e6
-    print(f"per-draw overhead, 1 worker against in process: {overhead:.1f} µs")
+    overhead = (times[1] - local1) / args.runs * 1e6
+    print(f"per-draw overhead of the distributed path (1 worker against 1 thread in process): {overhead:.1f} µs "
+          f"({times[1] / local1:.2f}×)")
 
 
 if __name__ == "__main__":
