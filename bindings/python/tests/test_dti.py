@@ -238,3 +238,13 @@ def test_frameworks_pickle_and_list():
     assert again.id == "vn-pdti-2022" and again.definition == fw.definition
     assert dti.builtin_ids() == ["vn-pdti-2020", "vn-pdti-2022", "vn-pdti-2025"]
     assert math.isclose(sum(n.get("max_points", 0) for n in fw.definition["nodes"]), 1000)
+
+
+def test_a_long_analysis_shows_a_tqdm_bar(capsys):
+    year = dti.bundled_panel().filter(pl.col("period") == 2023)
+    spec = {"runs": 2000, "seed": 5, "inputs": [{"name": "w", "kind": "weight_noise", "factor": 0.25, "depth": 2}]}
+    dti.uncertainty(year, spec)                      # progress=True: tqdm is installed here
+    err = capsys.readouterr().err
+    assert "uncertainty" in err and "2000/2000" in err, err
+    dti.uncertainty(year, spec, progress=False)
+    assert capsys.readouterr().err == ""
