@@ -53,18 +53,22 @@ fn score_error(py: Python<'_>, e: &ScoreError, file: Option<&Records>) -> PyErr 
                 .iter()
                 .map(|p| match file {
                     Some(f) => located_json(&f.located(p)),
-                    None => {
-                        let mut j = to_json(p);
-                        j["message"] = Json::String(p.kind.to_string());
-                        j["text"] = Json::String(p.to_string());
-                        j
-                    }
+                    None => input_json(p),
                 })
                 .collect();
             raise(py, e.code(), &e.to_string(), json!({ "problems": located }))
         }
         _ => raise(py, e.code(), &e.to_string(), json!({})),
     }
+}
+
+/// One input problem of records as a dict: its fields, `message` and the core's words (`text`,
+/// rows counted from 1).
+fn input_json(p: &dti_core::InputError) -> Json {
+    let mut j = to_json(p);
+    j["message"] = Json::String(p.kind.to_string());
+    j["text"] = Json::String(p.to_string());
+    j
 }
 
 fn analysis_error(py: Python<'_>, e: &AnalysisError) -> PyErr {
@@ -299,8 +303,11 @@ fn score_records<'py>(
     let opts = score_options(py, options)?;
     let scores = dti_core::score_cohort(&framework.fw, &units, &opts)
         .map_err(|e| score_error(py, &e, None))?;
-    let problems = serde_json::to_string(&scores.problems).unwrap_or_default();
-    Ok((cohort_columns(py, &framework.fw, &scores)?, problems))
+    let problems: Vec<Json> = scores.problems.iter().map(input_json).collect();
+    Ok((
+        cohort_columns(py, &framework.fw, &scores)?,
+        Json::Array(problems).to_string(),
+    ))
 }
 
 fn cohort_columns<'py>(

@@ -112,6 +112,19 @@ def test_bad_rows_raise_every_problem_with_its_row():
     assert bad["GOV.value"][0] == 0.0
 
 
+def test_records_problems_are_worded_too(panel_records):
+    bad = [dict(r, values={**r["values"], "GOV": 1.5}) if k == 2 else r for k, r in enumerate(panel_records)]
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        dti.score(bad, lenient=True)
+    assert [str(x.message) for x in w] == [
+        "not scored as given (lenient): row 3, unit 'ha-noi' (2023), indicator 'GOV': "
+        "1.5 is outside 0..1; a node's value is points achieved / max points"]
+    with pytest.raises(dti.InputError) as e:
+        dti.score(bad)
+    assert e.value.problems[0]["text"].startswith("row 3, unit 'ha-noi' (2023)")
+
+
 def test_unreadable_frames_and_frameworks_are_errors():
     with pytest.raises(dti.InputError) as e:
         dti.score(pl.DataFrame({"unit": ["a"], "period": [2023], "BOGUS": [0.5]}))
