@@ -93,14 +93,7 @@ fn located_json(p: &FileProblem) -> Json {
 }
 
 fn file_error(py: Python<'_>, problems: &[FileProblem]) -> PyErr {
-    let message = format!(
-        "{} problem(s) in the input:{}",
-        problems.len(),
-        problems
-            .iter()
-            .map(|p| format!("\n  - {p}"))
-            .collect::<String>()
-    );
+    let message = dti_core::io::describe(problems);
     let list: Vec<Json> = problems.iter().map(located_json).collect();
     raise(py, "invalid_file", &message, json!({ "problems": list }))
 }

@@ -148,14 +148,7 @@ pub fn read_records(framework: JsValue, text: &str, options: JsValue) -> Result<
         .groups(args.groups)
         .delimiter(delimiter);
     let read = dti_core::io::read_records(name, text, &fw, &opts).map_err(|problems| {
-        let message = format!(
-            "{} problem(s) in the input:{}",
-            problems.len(),
-            problems
-                .iter()
-                .map(|p| format!("\n  - {p}"))
-                .collect::<String>()
-        );
+        let message = dti_core::io::describe(&problems);
         let first = problems.first();
         errors::error(
             "invalid_file",

@@ -461,11 +461,7 @@ fn read_file(path: &Path) -> Result<String, Fail> {
 }
 
 fn report(errors: Vec<DataError>) -> Fail {
-    let mut s = format!("{} problem(s) in the input:", errors.len());
-    for e in errors {
-        s.push_str(&format!("\n  - {e}"));
-    }
-    s
+    dti_core::io::describe(&errors)
 }
 
 fn load_framework(args: &FrameworkArgs) -> Result<Framework, Fail> {

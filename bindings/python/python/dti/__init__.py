@@ -204,27 +204,19 @@ def read(data: Data, framework: FrameworkLike = "vn-pdti-2022", *, layout: str =
          groups: Sequence[str] = (), delimiter: Optional[str] = None) -> List[Dict[str, Any]]:
     """The unit records of ``data`` as the ``dti`` command reads them (provinces named as
     published resolved to their codes); an :class:`InputError` lists every problem."""
-    fw = _framework(framework)
-    src = _source(data)
-    if src.records is not None:
-        records: List[Dict[str, Any]] = json.loads(src.records)
-        return records
-    try:
-        units, _notes, _problems = _dti.read_records(fw._native, src.name, src.text or "",
-                                                     _options(layout, groups, delimiter), True)
-    except DtiError as e:
-        raise _relocated(e, src) from None
-    out: List[Dict[str, Any]] = json.loads(units)
+    out: List[Dict[str, Any]] = json.loads(_records(data, _framework(framework), layout, groups, delimiter))
     return out
 
 
-def _records(data: Data, fw: Framework, layout: str = "auto", groups: Sequence[str] = ()) -> str:
+def _records(data: Data, fw: Framework, layout: str = "auto", groups: Sequence[str] = (),
+             delimiter: Optional[str] = None) -> str:
+    """The records JSON of ``data`` (strict: every problem raises, with its row)."""
     src = _source(data)
     if src.records is not None:
         return src.records
     try:
         units, _notes, _problems = _dti.read_records(fw._native, src.name, src.text or "",
-                                                     _options(layout, groups, None), True)
+                                                     _options(layout, groups, delimiter), True)
     except DtiError as e:
         raise _relocated(e, src) from None
     return units

@@ -115,6 +115,22 @@ impl FileProblem {
 
 impl std::error::Error for FileProblem {}
 
+/// Every problem of a file in one message, as the `dti` command, the npm package and the
+/// Python package word it: "N problem(s) in the input:" and one located line each.
+///
+/// ```
+/// use dti_core::io::{describe, FileProblem};
+/// let p = [FileProblem::new("a.csv", Some(3), "the unit is empty".into())];
+/// assert_eq!(describe(&p), "1 problem(s) in the input:\n  - a.csv, row 3: the unit is empty");
+/// ```
+pub fn describe(problems: &[FileProblem]) -> String {
+    let mut s = format!("{} problem(s) in the input:", problems.len());
+    for p in problems {
+        s.push_str(&format!("\n  - {p}"));
+    }
+    s
+}
+
 impl fmt::Display for FileProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.file)?;
