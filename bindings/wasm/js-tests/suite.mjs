@@ -69,6 +69,26 @@ export function cases(dti, env) {
       }
     }]] : []),
 
+    ["results are the plain objects JSON would give (they cross as a tape, not as text)", () => {
+      // Group names are the user's: "__proto__" must stay an own key, as JSON.parse keeps it,
+      // not become the object's prototype; Vietnamese text and missing numbers cross intact.
+      const units = [
+        { unit: "Hà Nội", name: "Thủ đô 𝔸", groups: JSON.parse('{"__proto__": "evil", "region": "Đồng bằng"}'), values: { GOV: 0.5 } },
+        { unit: "B", values: {} },
+      ];
+      const s = dti.scoreCohort("vn-pdti-2022", units);
+      const u = s.units[0];
+      assert.equal(Object.getPrototypeOf(u.groups), Object.prototype);
+      assert.deepEqual(Object.keys(u.groups), ["__proto__", "region"]);
+      assert.equal(Object.getOwnPropertyDescriptor(u.groups, "__proto__").value, "evil");
+      assert.equal(u.name, "Thủ đô 𝔸");
+      assert.equal(u.groups.region, "Đồng bằng");
+      // No NaN, undefined or prototype where JSON would have null or a plain object.
+      const again = JSON.parse(JSON.stringify(s));
+      assert.deepEqual(s, again);
+      assert.equal(JSON.stringify(s), JSON.stringify(again));
+    }],
+
     ["explains a unit", () => {
       const e = dti.explainUnit("vn-pdti-2022", json("dti2022-main/units.json"), "P1");
       assert.equal(e.explanation.opportunities[0].code, "ECO");

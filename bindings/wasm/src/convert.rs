@@ -1,20 +1,29 @@
 //! Plain JS objects to and from the core's serde types (all JsValue conversion lives here).
 //!
-//! Values cross as JSON text (`JSON.stringify` / `JSON.parse` on the JS side, serde_json on
-//! ours): the core already carries serde_json, and one set of (de)serialisers keeps the
-//! module small.
+//! Arguments cross as JSON text (`JSON.stringify` on the JS side, serde_json on ours).
+//! Results cross as a tape (`tape.rs`, read by `js/tape.js`): the objects JSON would give,
+//! without writing and re-parsing the text, which cost most of a large result's time.
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;
 
 use crate::errors;
+use crate::tape::Tape;
 
-/// A core value as a plain JS object (maps as objects, missing numbers as `null`).
+#[wasm_bindgen(module = "/js/tape.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = fromTape)]
+    fn from_tape(ops: &[u8], nums: &[f64], text: &str, lens: &[u32]) -> JsValue;
+}
+
+/// A core value as a plain JS object (maps as objects, missing numbers as `null`): what
+/// `JSON.parse` gives for serde_json's text of it.
 pub fn to_js<T: Serialize + ?Sized>(v: &T) -> Result<JsValue, JsValue> {
-    let text = serde_json::to_string(v)
+    let t = Tape::of(v)
         .map_err(|e| errors::error("internal", &format!("could not convert a result: {e}"), &[]))?;
-    js_sys::JSON::parse(&text)
+    Ok(from_tape(&t.ops, &t.nums, &t.text, &t.lens))
 }
 
 /// A JS argument as a core value; a shape error names the argument.

@@ -14,6 +14,7 @@
 
 mod convert;
 mod errors;
+mod tape;
 
 #[cfg(feature = "analysis")]
 pub mod analysis;

@@ -574,7 +574,7 @@ fn check_aggregators(
             _ => continue,
         };
         for a in alternatives {
-            let mut def = fw.def.clone();
+            let mut def = (*fw.def).clone();
             // Points derived from a sum stay every node's points under a mean (views and
             // points sums elsewhere keep the maxima they had).
             def.scale = plan.max[plan.root];
@@ -647,7 +647,7 @@ fn weight_alternatives(
                     Ok(plan.weight.clone())
                 } else {
                     fw.with_weight_set(name)
-                        .map(|f| f.plan.weight)
+                        .map(|f| f.plan.weight.clone())
                         .map_err(|e| spec_err(&inputs[k], e.to_string()))
                 }
             })
@@ -736,7 +736,7 @@ impl<'a> Prepared<'a> {
         };
         let mut choice = vec![0usize; counts.len()];
         loop {
-            let mut def: FrameworkDef = self.fw.def.clone();
+            let mut def: FrameworkDef = (*self.fw.def).clone();
             for (slot, &k) in self.normalisers.iter().enumerate() {
                 let UncertainKind::Normaliser { alternatives, .. } = &self.inputs[k].kind else {
                     continue;
@@ -960,7 +960,7 @@ impl<'a> Prepared<'a> {
         }
         let chunk = 64;
         let work = |c: usize, vals: &mut [f64], rks: &mut [f64]| -> Result<(), AnalysisError> {
-            let mut plan = self.fw.plan.clone();
+            let mut plan = (*self.fw.plan).clone();
             let mut buffers: Vec<_> = self.evaluators.iter().map(Evaluator::work).collect();
             for (j, choices) in runs[c * chunk..].iter().take(vals.len() / m).enumerate() {
                 let key = self.configure(choices, &mut plan);
@@ -2096,7 +2096,7 @@ pub fn leave_one_out(
     units: &[UnitRecord],
     depth: usize,
 ) -> Result<LeaveOneOut, AnalysisError> {
-    let plan = &fw.plan;
+    let plan: &Plan = &fw.plan;
     let ev = Evaluator::new(fw, units, false, Ties::default())?;
     let m = ev.units();
     let leaves = ev.leaves(fw, plan)?;

@@ -393,7 +393,7 @@ mod tests {
             Aggregator::WeightedMedian,
         ];
         for (k, agg) in aggregators.into_iter().enumerate() {
-            let mut plan = fw.plan.clone();
+            let mut plan = (*fw.plan).clone();
             plan.aggregate[plan.root] = agg;
             plan.weight[0] *= 1.0 + 0.1 * k as f64;
             if k == 2 {

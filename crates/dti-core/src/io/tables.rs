@@ -908,6 +908,28 @@ pub struct PipelineRun {
     ties: Ties,
 }
 
+/// The framework a pipeline scores with: the tables' own (shared, not copied) unless the
+/// pipeline sets a normaliser, an aggregator or ignores directions — then that definition,
+/// validated (a pipeline normaliser or aggregator is checked here).
+fn pipeline_framework(tables: &Tables, p: &Pipeline) -> Result<Framework, FrameworkError> {
+    if p.normalise.is_none() && p.aggregate.is_none() && !p.ignore_directions {
+        return Ok(tables.framework.clone());
+    }
+    let mut def = tables.framework.def().clone();
+    if let Some(n) = &p.normalise {
+        def.normaliser = Some(n.clone());
+    }
+    if let Some(a) = p.aggregate {
+        def.aggregate = a;
+    }
+    if p.ignore_directions {
+        for n in &mut def.nodes {
+            n.direction = 1;
+        }
+    }
+    Framework::new(def)
+}
+
 /// One data set of a pipeline run: the step that made it and its values.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1011,18 +1033,6 @@ impl PipelineRun {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn run_pipeline(tables: &Tables, p: &Pipeline) -> Result<PipelineRun, PipelineError> {
-    let mut def = tables.framework.def().clone();
-    if let Some(n) = &p.normalise {
-        def.normaliser = Some(n.clone());
-    }
-    if let Some(a) = p.aggregate {
-        def.aggregate = a;
-    }
-    if p.ignore_directions {
-        for n in &mut def.nodes {
-            n.direction = 1;
-        }
-    }
     if p.denominate {
         let used: Vec<&String> = tables.denominated.values().collect();
         if let Some(a) = tables
@@ -1036,8 +1046,7 @@ pub fn run_pipeline(tables: &Tables, p: &Pipeline) -> Result<PipelineRun, Pipeli
             });
         }
     }
-    // The tables' framework validated; a pipeline normaliser or aggregator is checked here.
-    let framework = Framework::new(def)?;
+    let framework = pipeline_framework(tables, p)?;
     let mut data = vec![DataSet::new("Raw", tables.data.clone())];
     // Each step works on a copy of the data set before it (every data set is kept).
     let next = |data: &[DataSet]| data.last().map(|d| d.panel.clone()).unwrap_or_default();

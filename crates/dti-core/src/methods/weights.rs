@@ -86,7 +86,7 @@ impl Framework {
         &self,
         weights: &BTreeMap<String, f64>,
     ) -> Result<Framework, FrameworkError> {
-        let mut def = self.def.clone();
+        let mut def = (*self.def).clone();
         set_weights(&mut def, weights)?;
         Framework::new(def)
     }
@@ -126,7 +126,7 @@ impl Framework {
     /// # Ok::<(), dti_core::FrameworkError>(())
     /// ```
     pub fn with_equal_weights(&self) -> Result<Framework, FrameworkError> {
-        let mut def = self.def.clone();
+        let mut def = (*self.def).clone();
         for n in &mut def.nodes {
             n.weight = Some(1.0);
         }

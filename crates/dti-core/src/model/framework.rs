@@ -564,10 +564,13 @@ impl FrameworkDef {
 /// assert_eq!(fw.leaves().count(), 2);
 /// # Ok::<(), dti_core::FrameworkError>(())
 /// ```
+///
+/// A framework is immutable once validated: clones share its definition and plan (a clone
+/// is two reference counts, not a copy of every node).
 #[derive(Debug, Clone)]
 pub struct Framework {
-    pub(crate) def: FrameworkDef,
-    pub(crate) plan: Plan,
+    pub(crate) def: std::sync::Arc<FrameworkDef>,
+    pub(crate) plan: std::sync::Arc<Plan>,
 }
 
 impl PartialEq for Framework {
@@ -587,7 +590,10 @@ impl Framework {
     /// ```
     pub fn new(def: FrameworkDef) -> Result<Self, FrameworkError> {
         let plan = validate(&def)?;
-        Ok(Framework { def, plan })
+        Ok(Framework {
+            def: def.into(),
+            plan: plan.into(),
+        })
     }
 
     /// Parses and validates a JSON framework definition.
@@ -639,7 +645,7 @@ impl Framework {
     /// ```
     pub fn to_json(&self) -> String {
         // A FrameworkDef holds only strings, numbers and enums: serialising cannot fail.
-        serde_json::to_string_pretty(&self.def).unwrap_or_default()
+        serde_json::to_string_pretty(&*self.def).unwrap_or_default()
     }
 
     /// The definition as TOML (feature `toml`).
@@ -652,7 +658,7 @@ impl Framework {
     /// ```
     #[cfg(feature = "toml")]
     pub fn to_toml(&self) -> String {
-        toml::to_string(&self.def).unwrap_or_default()
+        toml::to_string(&*self.def).unwrap_or_default()
     }
 
     /// The definition this framework was built from.
@@ -678,7 +684,7 @@ impl Framework {
     /// # Ok::<(), dti_core::FrameworkError>(())
     /// ```
     pub fn into_def(self) -> FrameworkDef {
-        self.def
+        std::sync::Arc::unwrap_or_clone(self.def)
     }
 
     /// The framework id.
