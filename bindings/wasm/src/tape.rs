@@ -598,7 +598,11 @@ mod tests {
             }
         }
         let v = value(t, &strings, &mut o, &mut n);
-        assert_eq!((o, n), (t.ops.len(), t.nums.len()), "the whole tape is read");
+        assert_eq!(
+            (o, n),
+            (t.ops.len(), t.nums.len()),
+            "the whole tape is read"
+        );
         v
     }
 

@@ -85,6 +85,15 @@ pub fn unit_key(id: &str) -> std::borrow::Cow<'_, str> {
     {
         return std::borrow::Cow::Borrowed(id);
     }
+    // ASCII has no diacritics to fold: the same key in one pass (ids are mostly ASCII).
+    if id.is_ascii() {
+        return std::borrow::Cow::Owned(
+            id.chars()
+                .filter(|c| !c.is_whitespace() && !matches!(c, '-' | '_' | '.'))
+                .map(|c| c.to_ascii_lowercase())
+                .collect(),
+        );
+    }
     std::borrow::Cow::Owned(
         fold_diacritics(id)
             .to_lowercase()
@@ -124,6 +133,25 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn an_ascii_id_gets_the_key_the_folding_path_gives() {
+        let folded = |id: &str| -> String {
+            fold_diacritics(id)
+                .to_lowercase()
+                .chars()
+                .filter(|c| !c.is_whitespace() && !matches!(c, '-' | '_' | '.'))
+                .collect()
+        };
+        // Every ASCII character, alone and around letters (\x0B is whitespace to `char`).
+        for b in 0u8..128 {
+            let c = char::from(b);
+            for id in [c.to_string(), format!("Ab{c}Cd"), format!("{c}U1{c}")] {
+                assert_eq!(unit_key(&id), folded(&id), "{id:?}");
+            }
+        }
+        assert_eq!(unit_key("HA-NOI"), "hanoi");
     }
 
     #[test]

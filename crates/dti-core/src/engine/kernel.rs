@@ -306,8 +306,9 @@ pub(crate) fn score_grid(
     let rank_groups = group_by_period(&units.periods);
     let norm_groups = normalisation_groups(&rank_groups, m, pool_periods);
     normalise_columns(fw, &mut grid, units, &norm_groups)?;
+    let mut scratch = (Vec::new(), Vec::new());
     for &i in &plan.post_order {
-        aggregate_column(fw, &mut grid, units, &rank_groups, i)?;
+        aggregate_column(fw, &mut grid, units, &rank_groups, i, &mut scratch)?;
     }
     let views = plan
         .views
@@ -330,25 +331,27 @@ fn normalise_columns(
     groups: &Groups,
 ) -> Result<(), ScoreError> {
     let plan = &fw.plan;
-    let normalise = |(i, ((value, points), cells)): (usize, NodeColumnMut<'_>)| {
-        let Some(normaliser) = plan.normaliser.get(i).and_then(Option::as_ref) else {
-            return Ok(());
-        };
-        let (mut x, mut out) = (Vec::new(), Vec::new());
-        for (period, members) in groups {
-            let col = Strided {
-                value,
-                points,
-                cells,
-                stride: 1,
-                offset: 0,
+    // `scratch`: the gather and output buffers, one pair per thread for every column.
+    let normalise =
+        |scratch: &mut Scratch, (i, ((value, points), cells)): (usize, NodeColumnMut<'_>)| {
+            let Some(normaliser) = plan.normaliser.get(i).and_then(Option::as_ref) else {
+                return Ok(());
             };
-            normalise_leaf(
-                plan, fw, units, i, normaliser, *period, members, col, &mut x, &mut out,
-            )?;
-        }
-        Ok(())
-    };
+            let (x, out) = scratch;
+            for (period, members) in groups {
+                let col = Strided {
+                    value,
+                    points,
+                    cells,
+                    stride: 1,
+                    offset: 0,
+                };
+                normalise_leaf(
+                    plan, fw, units, i, normaliser, *period, members, col, x, out,
+                )?;
+            }
+            Ok(())
+        };
     #[cfg(feature = "parallel")]
     let outcomes: Vec<Result<(), ScoreError>> = if parallel_worth_it(grid) {
         grid.value
@@ -356,7 +359,7 @@ fn normalise_columns(
             .zip(grid.points.par_iter_mut())
             .zip(grid.cells.par_iter_mut())
             .enumerate()
-            .map(normalise)
+            .map_init(Scratch::default, normalise)
             .collect()
     } else {
         serial(grid, normalise)
@@ -377,16 +380,20 @@ pub(crate) fn parallel_worth_it(grid: &ColumnGrid) -> bool {
     grid.units() * grid.value.len() >= PARALLEL_CELLS
 }
 
+/// Scratch buffers of [`normalise_leaf`] (gathered values, normalised values).
+type Scratch = (Vec<f64>, Vec<f64>);
+
 fn serial(
     grid: &mut ColumnGrid,
-    f: impl Fn((usize, NodeColumnMut<'_>)) -> Result<(), ScoreError>,
+    f: impl Fn(&mut Scratch, (usize, NodeColumnMut<'_>)) -> Result<(), ScoreError>,
 ) -> Vec<Result<(), ScoreError>> {
+    let mut scratch = Scratch::default();
     grid.value
         .iter_mut()
         .zip(grid.points.iter_mut())
         .zip(grid.cells.iter_mut())
         .enumerate()
-        .map(f)
+        .map(|c| f(&mut scratch, c))
         .collect()
 }
 
@@ -401,9 +408,10 @@ fn aggregate_column(
     units: &UnitIds<'_>,
     groups: &Groups,
     i: usize,
+    scratch: &mut (Vec<f64>, Vec<u32>),
 ) -> Result<(), ScoreError> {
     let plan = &fw.plan;
-    let Some((v, p)) = linear_columns(plan, i, &grid.value, &grid.points) else {
+    let Some((v, p)) = linear_columns(plan, i, &grid.value, &grid.points, scratch) else {
         return aggregate_node(fw, plan, units, groups, i, 0..grid.units(), grid);
     };
     let overflowed = |u: usize| v[u].is_infinite() || p.get(u).is_some_and(|x| x.is_infinite());

@@ -1083,11 +1083,13 @@ pub fn run_pipeline(tables: &Tables, p: &Pipeline) -> Result<PipelineRun, Pipeli
     let current = &data[data.len() - 1].panel;
     let scores = score_columns(&framework, &current.input(), &opts)?;
     // Strict scoring keeps every row: the scores' rows are the data set's rows.
+    // Result columns are in node order: node k's children tell whether it is a leaf.
     let (codes, columns): (Vec<String>, Vec<Vec<f64>>) = scores
         .nodes
         .iter()
-        .filter(|n| framework.is_leaf(&n.code) == Some(true))
-        .map(|n| (n.code.clone(), n.value.clone()))
+        .zip(&framework.plan.children)
+        .filter(|(_, children)| children.is_empty())
+        .map(|(n, _)| (n.code.clone(), n.value.clone()))
         .unzip();
     let normalised = current.with_columns(codes, columns);
     data.push(DataSet::new("Normalised", normalised));

@@ -221,16 +221,26 @@ pub(crate) fn linear_columns(
     i: usize,
     value: &[Vec<f64>],
     points: &[Vec<f64>],
+    scratch: &mut (Vec<f64>, Vec<u32>),
 ) -> Option<(Vec<f64>, Vec<f64>)> {
     let m = value.get(i)?.len();
+    if !matches!(
+        plan.aggregate[i],
+        Aggregator::PointsSum | Aggregator::WeightedMean
+    ) {
+        return None;
+    }
     let (mut v, mut p) = (vec![0.0; m], vec![f64::NAN; m]);
-    let (mut b, mut count) = (vec![0.0; m], vec![0u32; m]);
+    // The scratch columns are reused from node to node (every cell is written before read).
+    let (b, count) = scratch;
+    b.resize(m, 0.0);
+    count.resize(m, 0);
     let columns = Columns {
         value: &|c| value[c].as_slice(),
         points: &|c| points[c].as_slice(),
         complete: &|_| false,
     };
-    if !linear_into(plan, i, &columns, &mut v, &mut p, &mut b, &mut count) {
+    if !linear_into(plan, i, &columns, &mut v, &mut p, b, count) {
         return None;
     }
     if plan.aggregate[i] == Aggregator::WeightedMean && plan.max[i].is_none() {
