@@ -48,7 +48,11 @@ impl Cell {
             Cell::Num(Some(v), _, _) if *v != 0.0 && !(1e-7..1e16).contains(&v.abs()) => {
                 format!("{v:e}")
             }
-            Cell::Num(Some(v), _, _) => v.to_string(),
+            Cell::Num(Some(v), _, _) => {
+                let mut s = String::with_capacity(24);
+                dti_core::io::push_number(&mut s, *v);
+                s
+            }
         }
     }
 }

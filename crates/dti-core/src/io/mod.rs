@@ -248,7 +248,7 @@ pub use records::{
 };
 #[cfg(feature = "tables")]
 pub use tables::{
-    read_tables, run_pipeline, write_data, write_results, AbsentDenominator, DataSet,
+    push_number, read_tables, run_pipeline, write_data, write_results, AbsentDenominator, DataSet,
     MissingDenominator, Pipeline, PipelineError, PipelineRun, Screened, TableError, TableOptions,
     TableProblem, Tables, MAX_LEVEL,
 };

@@ -1241,7 +1241,16 @@ pub fn write_results(run: &PipelineRun) -> String {
 /// one difference: when two shortest texts are equally near `x` (both read back as `x`),
 /// zmij takes the even last digit and `core::fmt` the upper one (`…735.2` / `…735.3` for
 /// 1337273274742735.25) — the same number either way.
-pub(crate) fn push_display(out: &mut String, x: f64) {
+///
+/// ```
+/// let mut s = String::new();
+/// for x in [0.1 + 0.2, 1e-7, -0.0, 1e21] {
+///     dti_core::io::push_number(&mut s, x);
+///     s.push(' ');
+/// }
+/// assert_eq!(s, "0.30000000000000004 0.0000001 -0 1000000000000000000000 ");
+/// ```
+pub fn push_number(out: &mut String, x: f64) {
     if !x.is_finite() {
         use std::fmt::Write as _;
         let _ = write!(out, "{x}");
@@ -1327,7 +1336,7 @@ impl Writer {
             self.text("NA");
         } else {
             self.buf.clear();
-            push_display(&mut self.buf, x);
+            push_number(&mut self.buf, x);
             let _ = self.out.write_field(&self.buf);
         }
     }
@@ -1360,12 +1369,12 @@ impl Writer {
 
 #[cfg(test)]
 mod tests {
-    use super::push_display;
+    use super::push_number;
     use proptest::prelude::*;
 
     fn shown(x: f64) -> String {
         let mut s = String::new();
-        push_display(&mut s, x);
+        push_number(&mut s, x);
         s
     }
 
