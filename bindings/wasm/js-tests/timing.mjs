@@ -1,5 +1,5 @@
 // Times `scoreCohort` on the bundled 63-province panel (189 records, three periods; the
-// JSON crossing included), as the engine issue asks: median milliseconds per call over
+// arguments and results crossing included), as the engine issue asks: median milliseconds per call over
 // repeated calls after a warm-up. Run alone it prints the figure (scripts/bench compares it
 // with the native criterion figure "63 provinces/scoreCohort (native)"); the node suite
 // prints it beside its tests. A measurement, not a test: machines here are noisy.

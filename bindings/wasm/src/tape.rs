@@ -163,6 +163,16 @@ impl Open<'_> {
     }
 }
 
+/// Integer values: the double nearest to each.
+macro_rules! integer_values {
+    ($($f:ident($t:ty)),*) => {$(
+        fn $f(self, v: $t) -> Result<(), TapeError> {
+            self.number(v as f64);
+            Ok(())
+        }
+    )*};
+}
+
 impl<'a> ser::Serializer for &'a mut Tape {
     type Ok = ();
     type Error = TapeError;
@@ -178,41 +188,19 @@ impl<'a> ser::Serializer for &'a mut Tape {
         self.ops.push(if v { TRUE } else { FALSE });
         Ok(())
     }
-    fn serialize_i8(self, v: i8) -> Result<(), TapeError> {
-        self.serialize_i64(v.into())
-    }
-    fn serialize_i16(self, v: i16) -> Result<(), TapeError> {
-        self.serialize_i64(v.into())
-    }
-    fn serialize_i32(self, v: i32) -> Result<(), TapeError> {
-        self.serialize_i64(v.into())
-    }
     // An integer's decimal text parses in JS to the double nearest to it, as `as f64` rounds.
-    fn serialize_i64(self, v: i64) -> Result<(), TapeError> {
-        self.number(v as f64);
-        Ok(())
-    }
-    fn serialize_i128(self, v: i128) -> Result<(), TapeError> {
-        self.number(v as f64);
-        Ok(())
-    }
-    fn serialize_u8(self, v: u8) -> Result<(), TapeError> {
-        self.serialize_u64(v.into())
-    }
-    fn serialize_u16(self, v: u16) -> Result<(), TapeError> {
-        self.serialize_u64(v.into())
-    }
-    fn serialize_u32(self, v: u32) -> Result<(), TapeError> {
-        self.serialize_u64(v.into())
-    }
-    fn serialize_u64(self, v: u64) -> Result<(), TapeError> {
-        self.number(v as f64);
-        Ok(())
-    }
-    fn serialize_u128(self, v: u128) -> Result<(), TapeError> {
-        self.number(v as f64);
-        Ok(())
-    }
+    integer_values!(
+        serialize_i8(i8),
+        serialize_i16(i16),
+        serialize_i32(i32),
+        serialize_i64(i64),
+        serialize_i128(i128),
+        serialize_u8(u8),
+        serialize_u16(u16),
+        serialize_u32(u32),
+        serialize_u64(u64),
+        serialize_u128(u128)
+    );
     // serde_json writes an f32 as its shortest text, which JS reads as the nearest double.
     fn serialize_f32(self, v: f32) -> Result<(), TapeError> {
         if v.is_finite() {
@@ -320,49 +308,50 @@ impl<'a> ser::Serializer for &'a mut Tape {
     }
 }
 
-impl ser::SerializeSeq for Open<'_> {
-    type Ok = ();
-    type Error = TapeError;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), TapeError> {
-        self.element(v)
-    }
-    fn end(self) -> Result<(), TapeError> {
-        self.close()
-    }
+/// Arrays: every element in turn, then the count.
+macro_rules! elements {
+    ($($t:ident :: $f:ident),*) => {$(
+        impl ser::$t for Open<'_> {
+            type Ok = ();
+            type Error = TapeError;
+            fn $f<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), TapeError> {
+                self.element(v)
+            }
+            fn end(self) -> Result<(), TapeError> {
+                self.close()
+            }
+        }
+    )*};
 }
 
-impl ser::SerializeTuple for Open<'_> {
-    type Ok = ();
-    type Error = TapeError;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), TapeError> {
-        self.element(v)
-    }
-    fn end(self) -> Result<(), TapeError> {
-        self.close()
-    }
+elements!(
+    SerializeSeq::serialize_element,
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field,
+    SerializeTupleVariant::serialize_field
+);
+
+/// Objects of named fields: each key (a `&'static str`) and value, then the count.
+macro_rules! fields {
+    ($($t:ident),*) => {$(
+        impl ser::$t for Open<'_> {
+            type Ok = ();
+            type Error = TapeError;
+            fn serialize_field<T: Serialize + ?Sized>(
+                &mut self,
+                key: &'static str,
+                v: &T,
+            ) -> Result<(), TapeError> {
+                self.field(key, v)
+            }
+            fn end(self) -> Result<(), TapeError> {
+                self.close()
+            }
+        }
+    )*};
 }
 
-impl ser::SerializeTupleStruct for Open<'_> {
-    type Ok = ();
-    type Error = TapeError;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), TapeError> {
-        self.element(v)
-    }
-    fn end(self) -> Result<(), TapeError> {
-        self.close()
-    }
-}
-
-impl ser::SerializeTupleVariant for Open<'_> {
-    type Ok = ();
-    type Error = TapeError;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), TapeError> {
-        self.element(v)
-    }
-    fn end(self) -> Result<(), TapeError> {
-        self.close()
-    }
-}
+fields!(SerializeStruct, SerializeStructVariant);
 
 impl ser::SerializeMap for Open<'_> {
     type Ok = ();
@@ -372,36 +361,6 @@ impl ser::SerializeMap for Open<'_> {
     }
     fn serialize_value<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), TapeError> {
         v.serialize(&mut *self.tape)
-    }
-    fn end(self) -> Result<(), TapeError> {
-        self.close()
-    }
-}
-
-impl ser::SerializeStruct for Open<'_> {
-    type Ok = ();
-    type Error = TapeError;
-    fn serialize_field<T: Serialize + ?Sized>(
-        &mut self,
-        key: &'static str,
-        v: &T,
-    ) -> Result<(), TapeError> {
-        self.field(key, v)
-    }
-    fn end(self) -> Result<(), TapeError> {
-        self.close()
-    }
-}
-
-impl ser::SerializeStructVariant for Open<'_> {
-    type Ok = ();
-    type Error = TapeError;
-    fn serialize_field<T: Serialize + ?Sized>(
-        &mut self,
-        key: &'static str,
-        v: &T,
-    ) -> Result<(), TapeError> {
-        self.field(key, v)
     }
     fn end(self) -> Result<(), TapeError> {
         self.close()
@@ -432,6 +391,15 @@ macro_rules! refuse {
     };
 }
 
+/// Integer keys, written as serde_json writes them: their decimal text.
+macro_rules! integer_keys {
+    ($($f:ident($t:ty)),*) => {$(
+        fn $f(self, v: $t) -> Result<(), TapeError> {
+            self.text(&v.to_string())
+        }
+    )*};
+}
+
 impl ser::Serializer for KeySerializer<'_> {
     type Ok = ();
     type Error = TapeError;
@@ -446,36 +414,19 @@ impl ser::Serializer for KeySerializer<'_> {
     fn serialize_bool(self, v: bool) -> Result<(), TapeError> {
         self.text(if v { "true" } else { "false" })
     }
-    fn serialize_i8(self, v: i8) -> Result<(), TapeError> {
-        self.text(&v.to_string())
-    }
-    fn serialize_i16(self, v: i16) -> Result<(), TapeError> {
-        self.text(&v.to_string())
-    }
-    fn serialize_i32(self, v: i32) -> Result<(), TapeError> {
-        self.text(&v.to_string())
-    }
-    fn serialize_i64(self, v: i64) -> Result<(), TapeError> {
-        self.text(&v.to_string())
-    }
-    fn serialize_i128(self, v: i128) -> Result<(), TapeError> {
-        self.text(&v.to_string())
-    }
-    fn serialize_u8(self, v: u8) -> Result<(), TapeError> {
-        self.text(&v.to_string())
-    }
-    fn serialize_u16(self, v: u16) -> Result<(), TapeError> {
-        self.text(&v.to_string())
-    }
-    fn serialize_u32(self, v: u32) -> Result<(), TapeError> {
-        self.text(&v.to_string())
-    }
-    fn serialize_u64(self, v: u64) -> Result<(), TapeError> {
-        self.text(&v.to_string())
-    }
-    fn serialize_u128(self, v: u128) -> Result<(), TapeError> {
-        self.text(&v.to_string())
-    }
+    // Integer keys as their decimal text.
+    integer_keys!(
+        serialize_i8(i8),
+        serialize_i16(i16),
+        serialize_i32(i32),
+        serialize_i64(i64),
+        serialize_i128(i128),
+        serialize_u8(u8),
+        serialize_u16(u16),
+        serialize_u32(u32),
+        serialize_u64(u64),
+        serialize_u128(u128)
+    );
     // serde_json writes a finite float key as the number's own text.
     fn serialize_f32(self, v: f32) -> Result<(), TapeError> {
         if !v.is_finite() {
