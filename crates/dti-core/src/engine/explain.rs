@@ -92,18 +92,24 @@ pub(crate) fn explain(
         });
     }
 
-    let mut ranked: Vec<&LeafExplanation> = leaves
+    // The `top_n` largest gains; equal gains in framework order. Only those are sorted (a
+    // unit has one gain per leaf, and asks for a handful).
+    let mut ranked: Vec<(f64, usize)> = leaves
         .iter()
-        .filter(|l| l.gain.is_some_and(|g| g > 0.0))
+        .enumerate()
+        .filter_map(|(k, l)| l.gain.filter(|&g| g > 0.0).map(|g| (g, k)))
         .collect();
-    // Stable: equal gains stay in framework order.
-    ranked.sort_by(|a, b| b.gain.unwrap_or(0.0).total_cmp(&a.gain.unwrap_or(0.0)));
+    let order = |a: &(f64, usize), b: &(f64, usize)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
+    if ranked.len() > top_n {
+        ranked.select_nth_unstable_by(top_n, order);
+        ranked.truncate(top_n);
+    }
+    ranked.sort_unstable_by(order);
     let opportunities = ranked
         .into_iter()
-        .take(top_n)
-        .map(|l| Opportunity {
-            code: l.code.clone(),
-            gain: l.gain.unwrap_or(0.0),
+        .map(|(gain, k)| Opportunity {
+            code: leaves[k].code.clone(),
+            gain,
         })
         .collect();
     Explanation {
@@ -251,5 +257,34 @@ mod tests {
             .map(|o| o.code.as_str())
             .collect();
         assert_eq!(codes, ["C", "B"]);
+    }
+
+    #[test]
+    fn equal_gains_stay_in_framework_order_whatever_top_n() {
+        // Gains (max − points): A 2, B 3, C 2, D 3, E 1, F 3 → B, D, F, A, C, E.
+        let fw = Framework::from_json(
+            r#"{"schema_version": 1, "id": "t", "name_vi": "T", "nodes": [
+            {"code": "A", "name_vi": "A", "max_points": 2}, {"code": "B", "name_vi": "B", "max_points": 3},
+            {"code": "C", "name_vi": "C", "max_points": 2}, {"code": "D", "name_vi": "D", "max_points": 3},
+            {"code": "E", "name_vi": "E", "max_points": 1}, {"code": "F", "name_vi": "F", "max_points": 3}]}"#,
+        )
+        .unwrap();
+        let all = ["B", "D", "F", "A", "C", "E"];
+        for top_n in [0, 1, 2, 3, 4, 5, 6, 7, 100] {
+            let opts = crate::ScoreOptions {
+                top_n,
+                ..Default::default()
+            };
+            let s = fw.score_with(&[UnitRecord::new("X")], &opts).unwrap();
+            let codes: Vec<_> = s.units[0]
+                .explanation
+                .as_ref()
+                .unwrap()
+                .opportunities
+                .iter()
+                .map(|o| o.code.as_str())
+                .collect();
+            assert_eq!(codes, all[..top_n.min(6)], "top_n {top_n}");
+        }
     }
 }

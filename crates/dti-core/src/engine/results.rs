@@ -62,7 +62,12 @@ pub(crate) fn cohort_scores(
         .map(|(u, rec)| {
             let nodes = (0..plan.n)
                 .map(|i| {
-                    let (self_assessed, appraised) = sides.remove(&(u, i)).unwrap_or_default();
+                    // Most cohorts have no assessed pairs: no lookup per cell then.
+                    let (self_assessed, appraised) = if sides.is_empty() {
+                        Default::default()
+                    } else {
+                        sides.remove(&(u, i)).unwrap_or_default()
+                    };
                     NodeScore {
                         code: fw.def.nodes[i].code.clone(),
                         points: opt(points_of(i, u)),
