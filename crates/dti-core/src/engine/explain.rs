@@ -243,20 +243,18 @@ mod tests {
             {"code": "C", "name_vi": "C", "max_points": 3}]}"#,
         )
         .unwrap();
+        assert_eq!(opportunities(&fw, 2), ["C", "B"]);
+    }
+
+    /// The opportunities of a unit that reported nothing, at most `top_n`.
+    fn opportunities(fw: &Framework, top_n: usize) -> Vec<String> {
         let opts = crate::ScoreOptions {
-            top_n: 2,
+            top_n,
             ..Default::default()
         };
         let s = fw.score_with(&[UnitRecord::new("X")], &opts).unwrap();
-        let codes: Vec<_> = s.units[0]
-            .explanation
-            .as_ref()
-            .unwrap()
-            .opportunities
-            .iter()
-            .map(|o| o.code.as_str())
-            .collect();
-        assert_eq!(codes, ["C", "B"]);
+        let e = s.units[0].explanation.as_ref().unwrap();
+        e.opportunities.iter().map(|o| o.code.clone()).collect()
     }
 
     #[test]
@@ -271,20 +269,11 @@ mod tests {
         .unwrap();
         let all = ["B", "D", "F", "A", "C", "E"];
         for top_n in [0, 1, 2, 3, 4, 5, 6, 7, 100] {
-            let opts = crate::ScoreOptions {
-                top_n,
-                ..Default::default()
-            };
-            let s = fw.score_with(&[UnitRecord::new("X")], &opts).unwrap();
-            let codes: Vec<_> = s.units[0]
-                .explanation
-                .as_ref()
-                .unwrap()
-                .opportunities
-                .iter()
-                .map(|o| o.code.as_str())
-                .collect();
-            assert_eq!(codes, all[..top_n.min(6)], "top_n {top_n}");
+            assert_eq!(
+                opportunities(&fw, top_n),
+                all[..top_n.min(6)],
+                "top_n {top_n}"
+            );
         }
     }
 }

@@ -1268,19 +1268,23 @@ pub fn push_number(out: &mut String, x: f64) {
     };
     let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
     // The significant digits, and where the point goes among them.
-    let digits = int.bytes().chain(frac.bytes());
-    let mut sig: Vec<u8> = Vec::with_capacity(24);
+    // (On the stack: this runs for every number of a large output. zmij's text of an f64 is
+    // at most 24 bytes, so its digits fit.)
+    let mut buf = [0u8; 32];
+    let mut n = 0;
     let mut point = int.len() as i32 + exp;
-    for d in digits {
-        if sig.is_empty() && d == b'0' {
+    for d in int.bytes().chain(frac.bytes()) {
+        if n == 0 && d == b'0' {
             point -= 1;
-        } else {
-            sig.push(d);
+        } else if n < buf.len() {
+            buf[n] = d;
+            n += 1;
         }
     }
-    while sig.last() == Some(&b'0') {
-        sig.pop();
+    while n > 0 && buf[n - 1] == b'0' {
+        n -= 1;
     }
+    let sig = &buf[..n];
     if negative {
         out.push('-');
     }
@@ -1293,9 +1297,9 @@ pub fn push_number(out: &mut String, x: f64) {
     if point <= 0 {
         out.push_str("0.");
         out.extend(std::iter::repeat_n('0', (-point) as usize));
-        digits(out, &sig);
+        digits(out, sig);
     } else if point >= len {
-        digits(out, &sig);
+        digits(out, sig);
         out.extend(std::iter::repeat_n('0', (point - len) as usize));
     } else {
         digits(out, &sig[..point as usize]);
