@@ -22,15 +22,34 @@ struct Panel {
 }
 
 impl Panel {
+    /// The columns; a column every row reported comes without its `present` list (both
+    /// forms must score alike, and only the second reaches the complete-column paths).
     fn input(&self) -> ColumnInput<'_> {
         let mut input = ColumnInput::new(self.units.iter().map(String::as_str).collect());
         input.periods = self.periods.clone();
         for (code, values, present) in &self.columns {
-            input = input.column(
-                NumberColumn::new(code.as_str(), values.as_slice()).with_present(present.clone()),
-            );
+            let column = NumberColumn::new(code.as_str(), values.as_slice());
+            input = input.column(if present.iter().all(|&p| p) {
+                column
+            } else {
+                column.with_present(present.clone())
+            });
         }
         input
+    }
+
+    /// Whether some column under a normalised rule is complete and finite on rows that
+    /// are all scorable: what strict scoring normalises as it reads.
+    fn has_complete_normalised_column(&self, fw: &Framework) -> bool {
+        let normalised = |code: &str| {
+            fw.def()
+                .nodes
+                .iter()
+                .any(|n| n.code == code && matches!(n.rule, Some(Rule::Normalised { .. })))
+        };
+        self.columns.iter().any(|(code, values, present)| {
+            normalised(code) && present.iter().all(|&p| p) && values.iter().all(|x| x.is_finite())
+        })
     }
 
     fn records(&self) -> Vec<UnitRecord> {
@@ -85,16 +104,25 @@ fn gen_case(seed: u64) -> (Framework, Panel) {
     }
     let fw = Framework::new(def).expect("generated framework is valid");
     let m = 1 + rng.below(14) as usize;
+    // Now and then a clean panel (every row reported, nothing out of range), which strict
+    // scoring takes whole.
+    let clean = rng.chance(0.2);
     let units: Vec<String> = (0..m)
-        .map(|u| match rng.below(20) {
+        .map(|u| match if clean { 20 } else { rng.below(20) } {
             0 => String::new(),                                // an empty id
             1 if u > 0 => format!("U{}", rng.below(u as u64)), // a likely duplicate
             _ => format!("U{u}"),
         })
         .collect();
-    let periods = rng
+    let mut periods: Option<Vec<Option<i32>>> = rng
         .chance(0.6)
         .then(|| (0..m).map(|_| Some(2020 + rng.below(3) as i32)).collect());
+    if rng.chance(0.5) {
+        // Rows in runs of one period, as a panel file usually holds them.
+        if let Some(p) = &mut periods {
+            p.sort_unstable();
+        }
+    }
     let mut columns = Vec::new();
     for node in &fw.def().nodes {
         let numeric = match &node.rule {
@@ -109,7 +137,7 @@ fn gen_case(seed: u64) -> (Framework, Panel) {
             .all(|n| n.parent.as_deref() != Some(&node.code));
         let values: Vec<f64> = match (&numeric, is_leaf) {
             (Some(rule), _) => (0..m)
-                .map(|_| match rng.below(40) {
+                .map(|_| match if clean { 40 } else { rng.below(40) } {
                     0 => f64::NAN,
                     1 => -3.0,
                     2 => 150.0,
@@ -120,13 +148,15 @@ fn gen_case(seed: u64) -> (Framework, Panel) {
                 })
                 .collect(),
             // Now and then a value given for a node with children.
-            (None, false) if rng.chance(0.15) => (0..m).map(|_| rng.unit()).collect(),
+            (None, false) if !clean && rng.chance(0.15) => (0..m).map(|_| rng.unit()).collect(),
             _ => continue,
         };
         let present = (0..m)
             .map(|_| {
                 let always = matches!(numeric, Some(Rule::Normalised { .. }));
-                if always {
+                if clean {
+                    true
+                } else if always {
                     !rng.chance(0.05)
                 } else {
                     rng.chance(0.85)
@@ -450,8 +480,13 @@ fn the_generator_reaches_the_interesting_cases() {
     // The property above is only as good as its inputs: over the seeds it draws from, bad
     // values, conflicts, duplicates and exclusions must all occur, and most cases must score.
     let (mut scored, mut kinds) = (0, std::collections::BTreeSet::new());
+    let mut read_normalised = [0; 2];
     for seed in 0..300 {
         let (fw, panel) = gen_case(seed);
+        if panel.has_complete_normalised_column(&fw) {
+            let strict = score_columns(&fw, &panel.input(), &ColumnOptions::default());
+            read_normalised[usize::from(panel.periods.is_some())] += usize::from(strict.is_ok());
+        }
         let opts = ColumnOptions::default().lenient(true);
         if let Ok(s) = score_columns(&fw, &panel.input(), &opts) {
             scored += 1;
@@ -462,6 +497,11 @@ fn the_generator_reaches_the_interesting_cases() {
         }
     }
     assert!(scored > 200, "only {scored} of 300 cases scored");
+    // Strict cases with a complete normalised column, without and with periods.
+    assert!(
+        read_normalised.iter().all(|&n| n >= 5),
+        "complete normalised columns: {read_normalised:?}"
+    );
     for k in [
         "not_finite",
         "value_out_of_range",

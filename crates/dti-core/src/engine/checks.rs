@@ -143,10 +143,9 @@ impl<'a> Intake<'a> {
     fn cover(&mut self, fw: &Framework) {
         let plan = &fw.plan;
         let grid = &mut self.grid;
-        if !grid.cells[..plan.n]
-            .iter()
-            .any(|c| c.contains(&Cell::Given))
-        {
+        // Only a node with children covers anything.
+        let given = |i: usize| !plan.children[i].is_empty() && grid.cells[i].contains(&Cell::Given);
+        if !(0..plan.n).any(given) {
             return;
         }
         let m = grid.units();
@@ -194,7 +193,9 @@ impl<'a> Intake<'a> {
         let m = self.grid.units();
         let mut unscorable = vec![false; m];
         for i in 0..plan.n {
-            if plan.rule[i].is_none() || !self.grid.cells[i].contains(&Cell::Empty) {
+            // A column normalised as it was read has every cell.
+            let whole = self.grid.normalised.get(i).copied().unwrap_or(false);
+            if plan.rule[i].is_none() || whole || !self.grid.cells[i].contains(&Cell::Empty) {
                 continue;
             }
             let fill = plan.missing_fill(i);

@@ -9,12 +9,14 @@ use std::borrow::Cow;
 
 use super::checks::Intake;
 use super::grid::{points_column, Cell};
-use super::kernel::{resolve_value, score_grid};
+use super::kernel::{group_by_period, normalisation_groups, resolve_value, score_grid};
 use super::ranks::ranks;
 use crate::error::{InputError, ScoreError};
-use crate::methods::normalise::Ties;
+use crate::methods::normalise::{Normaliser, Ties};
+use crate::methods::scan::all_finite;
 use crate::model::framework::{Framework, Rule};
 use crate::model::input::Value;
+use crate::model::plan::Plan;
 use crate::model::result::UnitKey;
 use crate::suggest::closest;
 #[cfg(feature = "parallel")]
@@ -209,14 +211,73 @@ impl ColumnScores {
     }
 }
 
-/// One input column resolved: its node's cells, and what was wrong.
+/// One input column resolved: its node's cells (normalised already when `normalised`),
+/// and what was wrong.
 struct ResolvedColumn {
     i: usize,
     value: Vec<f64>,
     points: Vec<f64>,
     cells: Vec<Cell>,
+    normalised: bool,
     problems: Vec<InputError>,
     rejected: Vec<usize>,
+}
+
+/// The row ranges normalisation will run over, when strict scoring of these rows would
+/// normalise runs of rows: no periods, pooled periods, or each period's rows together.
+/// Strict scoring scores every row (any problem fails it), so the groups are known before
+/// the checks and a complete column can be normalised as it is read. `None` otherwise.
+fn normalisation_runs(
+    periods: &[Option<i32>],
+    opts: &ColumnOptions,
+) -> Option<Vec<std::ops::Range<usize>>> {
+    let m = periods.len();
+    if opts.lenient || m == 0 {
+        return None;
+    }
+    let groups = normalisation_groups(&group_by_period(periods), m, opts.pool_periods);
+    groups
+        .iter()
+        .map(|(_, members)| {
+            let lo = members[0];
+            let run = members.iter().enumerate().all(|(k, &u)| u == lo + k);
+            run.then(|| lo..lo + members.len())
+        })
+        .collect()
+}
+
+/// Leaf `i`'s complete column of finite numbers normalised over `runs` (as
+/// `normalise_leaf` would normalise it after the checks, bit for bit); `None` when the
+/// normaliser needs a reference unit or fails (the later pass then reports the failure).
+fn normalise_runs(
+    plan: &Plan,
+    i: usize,
+    values: &[f64],
+    runs: &[std::ops::Range<usize>],
+) -> Option<Vec<f64>> {
+    let normaliser = plan.normaliser[i].as_ref()?;
+    if matches!(normaliser, Normaliser::DistanceToReference { .. }) {
+        return None;
+    }
+    let dir = plan.direction[i];
+    // 1 · x is x, bit for bit: no flipped copy for the usual direction.
+    let flipped: Vec<f64>;
+    let x = if dir == 1.0 {
+        values
+    } else {
+        flipped = values.iter().map(|&v| dir * v).collect();
+        &flipped
+    };
+    // The runs are in row order (each period's rows together, periods in order of first
+    // appearance), so appending each run's values writes the column in order.
+    let mut out = Vec::with_capacity(x.len());
+    for r in runs {
+        debug_assert_eq!(out.len(), r.start);
+        normaliser
+            .normalise_into(&x[r.clone()], dir, None, &mut out)
+            .ok()?;
+    }
+    Some(out)
 }
 
 /// Scores a panel held in columns. The numbers are those of
@@ -288,6 +349,7 @@ pub fn score_columns(
         cols.push((i, c));
     }
 
+    let runs = normalisation_runs(&periods, opts);
     let mut intake = Intake::new(fw, input.units.clone(), periods, false);
     let skip = &intake.skip;
     let problem = |u: usize, code: &str, kind| InputError {
@@ -304,13 +366,25 @@ pub fn score_columns(
         let dir = plan.direction[i];
         let normalised = matches!(plan.rule[i], Some(Rule::Normalised { .. }));
         let (values, present): (&[f64], Option<&[bool]>) = (&c.values, c.present.as_deref());
-        // A complete column of finite numbers under a normalised rule: every cell raw.
-        if normalised && all_rows && present.is_none() && values.iter().all(|x| x.is_finite()) {
+        // A complete column of finite numbers under a normalised rule: every cell raw, or
+        // scored already when the normalisation groups are known.
+        if normalised && all_rows && present.is_none() && all_finite(values) {
+            let done = runs
+                .as_deref()
+                .and_then(|r| normalise_runs(plan, i, values, r));
+            let normalised = done.is_some();
+            let value = done.unwrap_or_else(|| values.iter().map(|&x| dir * x).collect());
+            let points = match plan.max[i] {
+                Some(max) if normalised => value.iter().map(|&y| y * max).collect(),
+                _ => points_column(plan, i, m),
+            };
+            let cell = if normalised { Cell::Scored } else { Cell::Raw };
             return ResolvedColumn {
                 i,
-                value: values.iter().map(|&x| dir * x).collect(),
-                points: points_column(plan, i, m),
-                cells: vec![Cell::Raw; m],
+                value,
+                points,
+                cells: vec![cell; m],
+                normalised,
                 problems: Vec::new(),
                 rejected: Vec::new(),
             };
@@ -320,6 +394,7 @@ pub fn score_columns(
             value: vec![f64::NAN; m],
             points: points_column(plan, i, m),
             cells: vec![Cell::Empty; m],
+            normalised: false,
             problems: Vec::new(),
             rejected: Vec::new(),
         };
@@ -359,7 +434,9 @@ pub fn score_columns(
     let mut resolved: Vec<ResolvedColumn> = cols.iter().map(resolve).collect();
     // Problems in node order (the input's order may differ).
     resolved.sort_by_key(|r| r.i);
+    intake.grid.normalised = vec![false; plan.n + 1];
     for r in resolved {
+        intake.grid.normalised[r.i] = r.normalised;
         intake.problems.extend(r.problems);
         intake
             .rejected

@@ -123,6 +123,9 @@ pub(crate) struct ColumnGrid {
     pub value: Vec<Vec<f64>>,
     pub points: Vec<Vec<f64>>,
     pub cells: Vec<Vec<Cell>>,
+    /// Per node: an adapter normalised the column as it resolved it (every row is scored
+    /// and every cell was raw); normalisation leaves it alone. Empty: none.
+    pub normalised: Vec<bool>,
 }
 
 impl ColumnGrid {
@@ -133,6 +136,7 @@ impl ColumnGrid {
             value: vec![vec![f64::NAN; m]; n1],
             points: (0..n1).map(|i| points_column(plan, i, m)).collect(),
             cells: vec![vec![Cell::Empty; m]; n1],
+            normalised: Vec::new(),
         }
     }
 
@@ -144,6 +148,7 @@ impl ColumnGrid {
             value: vec![Vec::new(); n1],
             points: vec![Vec::new(); n1],
             cells: vec![Vec::new(); n1],
+            normalised: Vec::new(),
         }
     }
 
@@ -168,6 +173,8 @@ impl ColumnGrid {
         if rows.len() == self.units() {
             return;
         }
+        // A column normalised over every row would be wrong over fewer.
+        debug_assert!(!self.normalised.contains(&true));
         let keep = |col: &mut Vec<f64>| *col = rows.iter().map(|&u| col[u]).collect();
         self.value.iter_mut().for_each(keep);
         self.points

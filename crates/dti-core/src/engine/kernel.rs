@@ -10,8 +10,9 @@ use std::collections::HashMap;
 
 use super::grid::{Cell, ColumnGrid, Grid, Strided, UnitIds, Units};
 use crate::error::{InputErrorKind, ScoreError};
-use crate::methods::aggregate::{aggregate_with, copeland, linear_columns, points_sum};
+use crate::methods::aggregate::{aggregate_with, copeland, linear, linear_columns, points_sum};
 use crate::methods::normalise::Normaliser;
+use crate::methods::scan::no_nan;
 use crate::model::framework::{Aggregator, Framework};
 use crate::model::input::Value;
 use crate::model::plan::Plan;
@@ -132,7 +133,7 @@ pub(crate) fn normalise_leaf<U: Units + ?Sized>(
     // reported — normalises the column in place: no gathering, one pass to write back.
     let whole = col.stride == 1 && col.offset == 0 && members.len() == col.cells.len();
     if whole && !members.is_empty() && col.cells.iter().all(|&c| c == Cell::Raw) {
-        out.resize(members.len(), f64::NAN);
+        out.clear();
         normaliser
             .normalise_into(col.value, plan.direction[i], reference, out)
             .map_err(failed)?;
@@ -154,12 +155,14 @@ pub(crate) fn normalise_leaf<U: Units + ?Sized>(
             f64::NAN
         }
     }));
-    out.resize(x.len(), f64::NAN);
+    out.clear();
     // Nobody reported it: nothing to normalise, the missing policy decides.
     if x.iter().any(|v| !v.is_nan()) {
         normaliser
             .normalise_into(x, plan.direction[i], reference, out)
             .map_err(failed)?;
+    } else {
+        out.resize(x.len(), f64::NAN);
     }
     let max = plan.max[i];
     for (&u, &y) in members.iter().zip(out.iter()) {
@@ -305,10 +308,28 @@ pub(crate) fn score_grid(
     let m = grid.units();
     let rank_groups = group_by_period(&units.periods);
     let norm_groups = normalisation_groups(&rank_groups, m, pool_periods);
+    // A column normalised as it was read had only finite numbers, so it has no NaN now.
+    let mut complete: Vec<Option<bool>> = (0..grid.value.len())
+        .map(|i| {
+            grid.normalised
+                .get(i)
+                .copied()
+                .unwrap_or(false)
+                .then_some(true)
+        })
+        .collect();
     normalise_columns(fw, &mut grid, units, &norm_groups)?;
     let mut scratch = (Vec::new(), Vec::new());
     for &i in &plan.post_order {
-        aggregate_column(fw, &mut grid, units, &rank_groups, i, &mut scratch)?;
+        aggregate_column(
+            fw,
+            &mut grid,
+            units,
+            &rank_groups,
+            i,
+            &mut scratch,
+            &mut complete,
+        )?;
     }
     let views = plan
         .views
@@ -331,12 +352,16 @@ fn normalise_columns(
     groups: &Groups,
 ) -> Result<(), ScoreError> {
     let plan = &fw.plan;
+    let done = std::mem::take(&mut grid.normalised);
     // `scratch`: the gather and output buffers, one pair per thread for every column.
     let normalise =
         |scratch: &mut Scratch, (i, ((value, points), cells)): (usize, NodeColumnMut<'_>)| {
             let Some(normaliser) = plan.normaliser.get(i).and_then(Option::as_ref) else {
                 return Ok(());
             };
+            if done.get(i).copied().unwrap_or(false) {
+                return Ok(());
+            }
             let (x, out) = scratch;
             for (period, members) in groups {
                 let col = Strided {
@@ -402,6 +427,8 @@ type NodeColumnMut<'a> = ((&'a mut Vec<f64>, &'a mut Vec<f64>), &'a mut Vec<Cell
 
 /// Aggregates node `i`: points sums and weighted means over whole columns (bit for bit the
 /// unit-by-unit formula), the rest unit by unit; given and covered cells keep what they have.
+/// `complete` caches, per node, whether its value column holds no NaN (`None`: not looked
+/// at yet): over complete children the linear kernels skip their per-cell checks.
 fn aggregate_column(
     fw: &Framework,
     grid: &mut ColumnGrid,
@@ -409,9 +436,19 @@ fn aggregate_column(
     groups: &Groups,
     i: usize,
     scratch: &mut (Vec<f64>, Vec<u32>),
+    complete: &mut [Option<bool>],
 ) -> Result<(), ScoreError> {
     let plan = &fw.plan;
-    let Some((v, p)) = linear_columns(plan, i, &grid.value, &grid.points, scratch) else {
+    if linear(plan.aggregate[i]) {
+        for &c in &plan.children[i] {
+            if complete[c].is_none() {
+                complete[c] = Some(no_nan(&grid.value[c]));
+            }
+        }
+    }
+    let is_complete = |c: usize| complete[c] == Some(true);
+    let Some((v, p)) = linear_columns(plan, i, &grid.value, &grid.points, &is_complete, scratch)
+    else {
         return aggregate_node(fw, plan, units, groups, i, 0..grid.units(), grid);
     };
     let overflowed = |u: usize| v[u].is_infinite() || p.get(u).is_some_and(|x| x.is_infinite());

@@ -124,7 +124,7 @@ impl Panel {
             .periods(self.periods.clone());
         for (code, col) in self.codes.iter().zip(&self.columns) {
             let mut c = NumberColumn::new(code.as_str(), col.as_slice());
-            if col.iter().any(|x| x.is_nan()) {
+            if !crate::methods::scan::no_nan(col) {
                 c = c.with_present(col.iter().map(|x| !x.is_nan()).collect());
             }
             input = input.column(c);

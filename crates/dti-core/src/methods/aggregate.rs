@@ -215,19 +215,18 @@ fn weighted_median(items: &mut [(f64, f64)]) -> f64 {
 /// adds them for one unit (children in definition order), so the results are identical to
 /// the bit — only the loops are turned inside out, which lets them run over whole columns.
 /// `None` for the other aggregators. The points column comes back empty when the node has
-/// no max points and is a mean (its points would all be NaN).
+/// no max points and is a mean (its points would all be NaN). `complete(c)`: child `c`'s
+/// value column is known to hold no NaN (`false` when unknown).
 pub(crate) fn linear_columns(
     plan: &Plan,
     i: usize,
     value: &[Vec<f64>],
     points: &[Vec<f64>],
+    complete: &dyn Fn(usize) -> bool,
     scratch: &mut (Vec<f64>, Vec<u32>),
 ) -> Option<(Vec<f64>, Vec<f64>)> {
     let m = value.get(i)?.len();
-    if !matches!(
-        plan.aggregate[i],
-        Aggregator::PointsSum | Aggregator::WeightedMean
-    ) {
+    if !linear(plan.aggregate[i]) {
         return None;
     }
     let (mut v, mut p) = (vec![0.0; m], vec![f64::NAN; m]);
@@ -238,7 +237,7 @@ pub(crate) fn linear_columns(
     let columns = Columns {
         value: &|c| value[c].as_slice(),
         points: &|c| points[c].as_slice(),
-        complete: &|_| false,
+        complete,
     };
     if !linear_into(plan, i, &columns, &mut v, &mut p, b, count) {
         return None;
@@ -247,6 +246,11 @@ pub(crate) fn linear_columns(
         p = Vec::new();
     }
     Some((v, p))
+}
+
+/// Whether an aggregator is one [`linear_into`] computes over whole columns.
+pub(crate) fn linear(a: Aggregator) -> bool {
+    matches!(a, Aggregator::PointsSum | Aggregator::WeightedMean)
 }
 
 /// Where [`linear_into`] reads each child's value and points column, and whether a child's
@@ -274,6 +278,16 @@ pub(crate) fn linear_into(
         Aggregator::PointsSum => {
             // v = Σ points, b = Σ max over the children that have a value. Children
             // without max points add nothing (and may have an empty points column).
+            let counted = || {
+                children
+                    .iter()
+                    .map(|&c| (c, plan.max[c].unwrap_or(0.0)))
+                    .filter(|&(_, mc)| mc != 0.0)
+            };
+            if counted().all(|(c, _)| (col.complete)(c) && (col.points)(c).len() == v.len()) {
+                points_sum_complete(plan, i, col, v, p, counted());
+                return threshold(plan, i, col, v, p, count);
+            }
             v.fill(0.0);
             b.fill(0.0);
             count.fill(0);
@@ -388,6 +402,38 @@ pub(crate) fn linear_into(
         _ => return false,
     }
     threshold(plan, i, col, v, p, count)
+}
+
+/// The points sum of node `i` when every counted child (`counted`: children with max points,
+/// in definition order) has a value for every unit: the general loop without its checks —
+/// each unit's available max is then the same sum of the same terms, so the same bits.
+fn points_sum_complete(
+    plan: &Plan,
+    i: usize,
+    col: &Columns<'_>,
+    v: &mut [f64],
+    p: &mut [f64],
+    counted: impl Iterator<Item = (usize, f64)>,
+) {
+    v.fill(0.0);
+    let (mut avail, mut any) = (0.0, false);
+    for (c, mc) in counted {
+        for (vu, &pc) in v.iter_mut().zip((col.points)(c)) {
+            *vu += pc;
+        }
+        avail += mc;
+        any = true;
+    }
+    let total = plan.max[i].unwrap_or(0.0);
+    if !any {
+        v.fill(f64::NAN);
+        p.fill(if total == 0.0 { 0.0 } else { f64::NAN });
+        return;
+    }
+    for (vu, pu) in v.iter_mut().zip(p.iter_mut()) {
+        let (pts, x) = (*vu, *vu / avail);
+        (*vu, *pu) = (x, if avail == total { pts } else { x * total });
+    }
 }
 
 /// Makes node `i` missing for the units with fewer children present than its data threshold

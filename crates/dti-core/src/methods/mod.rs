@@ -4,6 +4,7 @@
 pub(crate) mod aggregate;
 pub(crate) mod impute;
 pub(crate) mod normalise;
+pub(crate) mod scan;
 pub(crate) mod stats;
 pub(crate) mod treat;
 pub(crate) mod weights;

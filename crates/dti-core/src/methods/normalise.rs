@@ -329,7 +329,7 @@ impl Normaliser {
         direction: f64,
         units: &[&str],
     ) -> Result<Vec<f64>, NormaliseError> {
-        let mut out = vec![f64::NAN; x.len()];
+        let mut out = Vec::with_capacity(x.len());
         let reference = match self {
             Normaliser::DistanceToReference { unit, .. } => units.iter().position(|u| u == unit),
             _ => None,
@@ -339,16 +339,23 @@ impl Normaliser {
     }
 
     /// The engine's entry point: like [`normalise_column`](Self::normalise_column) with the
-    /// reference unit already located, writing into `out` (same length as `x`).
+    /// reference unit already located, appending `x.len()` values to `out` (appended, not
+    /// written over, so that a result column is written once, not first filled; on an error
+    /// `out` holds a partial result).
     pub(crate) fn normalise_into(
         &self,
         x: &[f64],
         direction: f64,
         reference: Option<usize>,
-        out: &mut [f64],
+        out: &mut Vec<f64>,
     ) -> Result<(), NormaliseError> {
-        debug_assert_eq!(x.len(), out.len());
+        let start = out.len();
         let stats = Stats::of(x);
+        // The rank normalisers write by position.
+        let slots = |out: &mut Vec<f64>| {
+            out.resize(start + x.len(), f64::NAN);
+            start
+        };
         match *self {
             Normaliser::Identity => map(x, out, |v| v),
             Normaliser::MinMax { l, u } => {
@@ -360,10 +367,14 @@ impl Normaliser {
                 let sd = stats.sd(x, mean)?;
                 map(x, out, |v| (v - mean) / sd * s + m);
             }
-            Normaliser::Rank => ranks_ascending(x, out),
+            Normaliser::Rank => {
+                let at = slots(out);
+                ranks_ascending(x, &mut out[at..]);
+            }
             Normaliser::Borda => {
-                ranks_ascending(x, out);
-                out.iter_mut().for_each(|r| *r -= 1.0);
+                let at = slots(out);
+                ranks_ascending(x, &mut out[at..]);
+                out[at..].iter_mut().for_each(|r| *r -= 1.0);
             }
             Normaliser::PercentileRank => {
                 if stats.count < 2 {
@@ -372,9 +383,10 @@ impl Normaliser {
                         found: stats.count,
                     });
                 }
-                ranks_ascending(x, out);
+                let at = slots(out);
+                ranks_ascending(x, &mut out[at..]);
                 let denom = (stats.count - 1) as f64;
-                out.iter_mut().for_each(|r| *r = (*r - 1.0) / denom);
+                out[at..].iter_mut().for_each(|r| *r = (*r - 1.0) / denom);
             }
             Normaliser::DistanceToMax => {
                 let range = stats.range()?;
@@ -428,7 +440,7 @@ impl Normaliser {
         }
         // Values so large that a statistic or the result overflows (±1e308 in a min-max
         // column: the range is infinite) must not become a silent 0 or NaN.
-        if let Some(k) = (0..x.len()).find(|&k| !x[k].is_nan() && !out[k].is_finite()) {
+        if let Some(k) = super::scan::first_unfinished(x, &out[start..]) {
             return Err(NormaliseError::Overflow {
                 value: x[k] * direction,
             });
@@ -445,10 +457,8 @@ fn capped(y: f64, cap: bool) -> f64 {
     }
 }
 
-fn map(x: &[f64], out: &mut [f64], f: impl Fn(f64) -> f64) {
-    for (o, &v) in out.iter_mut().zip(x) {
-        *o = if v.is_nan() { f64::NAN } else { f(v) };
-    }
+fn map(x: &[f64], out: &mut Vec<f64>, f: impl Fn(f64) -> f64) {
+    out.extend(x.iter().map(|&v| if v.is_nan() { f64::NAN } else { f(v) }));
 }
 
 /// Relative difference below which two values count as tied: floating-point noise from
