@@ -11,6 +11,7 @@
 //! are empty cells or `NA`.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
@@ -143,8 +144,9 @@ pub struct Tables {
     /// The framework (indicators normalised, aggregates weighted; missing data renormalised).
     pub framework: Framework,
     /// The data table in columns: one row per data row (groups from the Group and Other
-    /// columns), one column per indicator in metadata order (NaN: `NA`).
-    pub data: Panel,
+    /// columns), one column per indicator in metadata order (NaN: `NA`). Shared: the `Raw`
+    /// data set of every pipeline run is this panel, not a copy.
+    pub data: Arc<Panel>,
     /// The denominator columns (code → one number per data row, NaN: `NA`).
     pub denominators: BTreeMap<String, Vec<f64>>,
     /// Indicator code → the denominator column it is divided by.
@@ -260,7 +262,7 @@ pub fn read_tables(meta: &str, data: &str, opts: &TableOptions) -> Result<Tables
         .collect();
     Ok(Tables {
         framework: Framework::new(framework_def(&rows, opts))?,
-        data,
+        data: Arc::new(data),
         denominators,
         denominated,
         absent_denominators,
@@ -936,15 +938,16 @@ fn pipeline_framework(tables: &Tables, p: &Pipeline) -> Result<Framework, Framew
 pub struct DataSet {
     /// `Raw`, `Denominated`, `Imputed`, `Screened`, `Treated` or `Normalised`.
     pub name: String,
-    /// The units and their indicator columns after that step.
-    pub panel: Panel,
+    /// The units and their indicator columns after that step (shared: the `Raw` data set
+    /// is the tables' own panel).
+    pub panel: Arc<Panel>,
 }
 
 impl DataSet {
-    fn new(name: &str, panel: Panel) -> DataSet {
+    fn new(name: &str, panel: impl Into<Arc<Panel>>) -> DataSet {
         DataSet {
             name: name.to_owned(),
-            panel,
+            panel: panel.into(),
         }
     }
 }
@@ -977,7 +980,7 @@ impl PipelineRun {
         static EMPTY: std::sync::OnceLock<Panel> = std::sync::OnceLock::new();
         self.data
             .last()
-            .map_or_else(|| EMPTY.get_or_init(Panel::default), |d| &d.panel)
+            .map_or_else(|| EMPTY.get_or_init(Panel::default), |d| &*d.panel)
     }
 
     /// The ranks of every node within each period (framework order), as the index is
@@ -1047,9 +1050,13 @@ pub fn run_pipeline(tables: &Tables, p: &Pipeline) -> Result<PipelineRun, Pipeli
         }
     }
     let framework = pipeline_framework(tables, p)?;
-    let mut data = vec![DataSet::new("Raw", tables.data.clone())];
+    let mut data = vec![DataSet::new("Raw", Arc::clone(&tables.data))];
     // Each step works on a copy of the data set before it (every data set is kept).
-    let next = |data: &[DataSet]| data.last().map(|d| d.panel.clone()).unwrap_or_default();
+    let next = |data: &[DataSet]| {
+        data.last()
+            .map(|d| Panel::clone(&d.panel))
+            .unwrap_or_default()
+    };
     let mut missing_denominators = Vec::new();
     if p.denominate {
         let mut current = next(&data);
@@ -1215,8 +1222,13 @@ pub fn write_results(run: &PipelineRun) -> String {
         .iter()
         .map(|n| n.code.as_str())
         .chain(ranks.iter().map(String::as_str));
-    let mut w = Writer::new(&["uCode", "uName", "Time"], header);
     let units = run.units();
+    // About 20 bytes a value and 6 a rank: one allocation, not a doubling copy per size.
+    let mut w = Writer::with_capacity(
+        units.len() * (16 + nodes.len() * 26),
+        &["uCode", "uName", "Time"],
+        header,
+    );
     let node_ranks = run.node_ranks();
     for u in 0..units.len() {
         w.who(&units.units[u], units.names[u].as_deref(), units.periods[u]);
@@ -1225,7 +1237,7 @@ pub fn write_results(run: &PipelineRun) -> String {
         }
         for r in &node_ranks {
             match r[u] {
-                Some(k) => w.display(k),
+                Some(k) => w.integer(k),
                 None => w.text("NA"),
             }
         }
@@ -1258,6 +1270,11 @@ pub fn push_number(out: &mut String, x: f64) {
     }
     let mut buffer = zmij::Buffer::new();
     let s = buffer.format_finite(x);
+    // Without an exponent zmij's text is `Display`'s, but for the `.0` of a whole number.
+    if !s.contains(['e', 'E']) {
+        out.push_str(s.strip_suffix(".0").unwrap_or(s));
+        return;
+    }
     let (negative, s) = match s.strip_prefix('-') {
         Some(rest) => (true, rest),
         None => (false, s),
@@ -1293,7 +1310,8 @@ pub fn push_number(out: &mut String, x: f64) {
         return;
     }
     let len = sig.len() as i32;
-    let digits = |out: &mut String, b: &[u8]| out.extend(b.iter().map(|&d| char::from(d)));
+    // ASCII digits, so always text.
+    let digits = |out: &mut String, b: &[u8]| out.push_str(std::str::from_utf8(b).unwrap_or(""));
     if point <= 0 {
         out.push_str("0.");
         out.extend(std::iter::repeat_n('0', (-point) as usize));
@@ -1315,8 +1333,17 @@ struct Writer {
 
 impl Writer {
     fn new<'a>(first: &[&'a str], rest: impl Iterator<Item = &'a str>) -> Writer {
+        Writer::with_capacity(0, first, rest)
+    }
+
+    /// A writer whose output has room for `bytes` (an estimate) from the start.
+    fn with_capacity<'a>(
+        bytes: usize,
+        first: &[&'a str],
+        rest: impl Iterator<Item = &'a str>,
+    ) -> Writer {
         let mut w = Writer {
-            out: csv::Writer::from_writer(Vec::new()),
+            out: csv::Writer::from_writer(Vec::with_capacity(bytes)),
             buf: String::new(),
         };
         for f in first.iter().copied().chain(rest) {
@@ -1343,6 +1370,11 @@ impl Writer {
             push_number(&mut self.buf, x);
             let _ = self.out.write_field(&self.buf);
         }
+    }
+
+    /// A whole number (a rank), as `Display` writes it.
+    fn integer(&mut self, k: u32) {
+        let _ = self.out.write_field(itoa::Buffer::new().format(k));
     }
 
     /// A field in its `Display` form, through one reused buffer.
