@@ -87,12 +87,13 @@ pub fn unit_key(id: &str) -> std::borrow::Cow<'_, str> {
     }
     // ASCII has no diacritics to fold: the same key in one pass (ids are mostly ASCII).
     if id.is_ascii() {
-        return std::borrow::Cow::Owned(
+        let mut key = String::with_capacity(id.len());
+        key.extend(
             id.chars()
                 .filter(|c| !c.is_whitespace() && !matches!(c, '-' | '_' | '.'))
-                .map(|c| c.to_ascii_lowercase())
-                .collect(),
+                .map(|c| c.to_ascii_lowercase()),
         );
+        return std::borrow::Cow::Owned(key);
     }
     std::borrow::Cow::Owned(
         fold_diacritics(id)

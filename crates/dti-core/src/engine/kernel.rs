@@ -38,6 +38,12 @@ pub(crate) fn normalisation_groups(
 
 /// Units grouped by period, in order of first appearance of each period.
 pub(crate) fn group_by_period(periods: &[Option<i32>]) -> Vec<(Option<i32>, Vec<usize>)> {
+    // One period (or none) throughout, the usual case: one group, no lookups.
+    if let Some(&first) = periods.first() {
+        if periods.iter().all(|&p| p == first) {
+            return vec![(first, (0..periods.len()).collect())];
+        }
+    }
     let mut groups: Vec<(Option<i32>, Vec<usize>)> = Vec::new();
     let mut at: HashMap<Option<i32>, usize> = HashMap::new();
     let mut last: Option<(Option<i32>, usize)> = None;

@@ -122,13 +122,19 @@ impl Panel {
     pub fn input(&self) -> ColumnInput<'_> {
         let mut input = ColumnInput::new(self.units.iter().map(String::as_str).collect())
             .periods(self.periods.clone());
-        for (code, col) in self.codes.iter().zip(&self.columns) {
-            let mut c = NumberColumn::new(code.as_str(), col.as_slice());
-            if !crate::methods::scan::no_nan(col) {
-                c = c.with_present(col.iter().map(|x| !x.is_nan()).collect());
-            }
-            input = input.column(c);
-        }
+        input.columns = self
+            .codes
+            .iter()
+            .zip(&self.columns)
+            .map(|(code, col)| {
+                let c = NumberColumn::new(code.as_str(), col.as_slice());
+                if crate::methods::scan::no_nan(col) {
+                    c
+                } else {
+                    c.with_present(col.iter().map(|x| !x.is_nan()).collect())
+                }
+            })
+            .collect();
         input
     }
 }

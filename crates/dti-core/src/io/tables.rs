@@ -1230,18 +1230,33 @@ pub fn write_results(run: &PipelineRun) -> String {
         header,
     );
     let node_ranks = run.node_ranks();
-    for u in 0..units.len() {
-        w.who(&units.units[u], units.names[u].as_deref(), units.periods[u]);
-        for n in nodes {
-            w.number(n.value[u]);
-        }
-        for r in &node_ranks {
-            match r[u] {
-                Some(k) => w.integer(k),
-                None => w.text("NA"),
+    // Rows are written from blocks of the columns copied row-major first: reading each row
+    // straight from ~2 × nodes columns misses the cache on nearly every value.
+    const BLOCK: usize = 128;
+    let n = nodes.len();
+    let mut values = vec![0.0; BLOCK * n];
+    let mut ranks = vec![None; BLOCK * n];
+    for start in (0..units.len()).step_by(BLOCK) {
+        let rows = start..(start + BLOCK).min(units.len());
+        for (k, (node, rank)) in nodes.iter().zip(&node_ranks).enumerate() {
+            for (j, u) in rows.clone().enumerate() {
+                values[j * n + k] = node.value[u];
+                ranks[j * n + k] = rank[u];
             }
         }
-        w.end();
+        for (j, u) in rows.enumerate() {
+            w.who(&units.units[u], units.names[u].as_deref(), units.periods[u]);
+            for &x in &values[j * n..(j + 1) * n] {
+                w.number(x);
+            }
+            for &r in &ranks[j * n..(j + 1) * n] {
+                match r {
+                    Some(k) => w.integer(k),
+                    None => w.text("NA"),
+                }
+            }
+            w.end();
+        }
     }
     w.finish()
 }
