@@ -84,6 +84,56 @@ fn results_are_written_in_the_tables_layout() {
 }
 
 #[test]
+fn every_row_of_a_long_results_table_is_its_units() {
+    // 300 units (the writer copies rows in blocks: several blocks and a partial one), some
+    // values missing, two periods; each cell read back must be that unit's value or rank.
+    let meta = "iCode,iName,Level,Parent,Direction,Weight,Type\n\
+                a,A,1,G,1,1,Indicator\nb,B,1,G,-1,2,Indicator\nc,C,1,H,1,1,Indicator\n\
+                G,G,2,IDX,1,1,Aggregate\nH,H,2,IDX,1,1,Aggregate\nIDX,Index,3,,1,1,Aggregate\n";
+    let mut data = String::from("uCode,Time,a,b,c\n");
+    for u in 0..300u32 {
+        let x = |k: u32| (u * 37 + k * 11) % 101;
+        let b = if u % 7 == 3 {
+            "NA".to_owned()
+        } else {
+            x(2).to_string()
+        };
+        data.push_str(&format!("U{u},{},{},{b},{}\n", 2023 + u % 2, x(1), x(3)));
+    }
+    let tables = read_tables(meta, &data, &TableOptions::default()).unwrap();
+    let run = run_pipeline(&tables, &Pipeline::default()).unwrap();
+    let csv = write_results(&run);
+    let nodes = &run.scores.nodes;
+    let ranks = run.node_ranks();
+    let rows: Vec<&str> = csv.lines().skip(1).collect();
+    assert_eq!(rows.len(), 300);
+    for (u, row) in rows.iter().enumerate() {
+        let cells: Vec<&str> = row.split(',').collect();
+        assert_eq!(cells[0], format!("U{u}"), "row {u}");
+        for (k, n) in nodes.iter().enumerate() {
+            let cell = cells[3 + k];
+            match cell {
+                "NA" => assert!(n.value[u].is_nan(), "row {u}, {}", n.code),
+                _ => assert_eq!(
+                    cell.parse::<f64>().unwrap(),
+                    n.value[u],
+                    "row {u}, {}",
+                    n.code
+                ),
+            }
+            let rank = cells[3 + nodes.len() + k];
+            assert_eq!(
+                rank.parse::<u32>().ok(),
+                ranks[k][u],
+                "row {u}, rank of {}",
+                n.code
+            );
+        }
+    }
+    assert!(rows.iter().any(|r| r.contains("NA")));
+}
+
+#[test]
 fn pipeline_steps_run_in_order_and_report() {
     use dti_core::methods::{Imputation, Treatment};
     let p = Pipeline::default()
