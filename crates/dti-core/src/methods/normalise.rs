@@ -458,7 +458,16 @@ fn capped(y: f64, cap: bool) -> f64 {
 }
 
 fn map(x: &[f64], out: &mut Vec<f64>, f: impl Fn(f64) -> f64) {
-    out.extend(x.iter().map(|&v| if v.is_nan() { f64::NAN } else { f(v) }));
+    // `f` runs on missing values too (it is arithmetic, without effects) and the missing
+    // ones are then replaced: a select, not a branch, so the loop runs on vectors.
+    out.extend(x.iter().map(|&v| {
+        let y = f(v);
+        if v.is_nan() {
+            f64::NAN
+        } else {
+            y
+        }
+    }));
 }
 
 /// Relative difference below which two values count as tied: floating-point noise from
