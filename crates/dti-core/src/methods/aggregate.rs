@@ -229,7 +229,15 @@ pub(crate) fn linear_columns(
     if !linear(plan.aggregate[i]) {
         return None;
     }
-    let (mut v, mut p) = (vec![0.0; m], vec![f64::NAN; m]);
+    // A mean without max points has no points: no column for them (every write to `p` in
+    // the kernels below is a fill or a zip for a mean, so an empty one stays empty).
+    let pointless = plan.aggregate[i] == Aggregator::WeightedMean && plan.max[i].is_none();
+    let mut v = vec![0.0; m];
+    let mut p = if pointless {
+        Vec::new()
+    } else {
+        vec![f64::NAN; m]
+    };
     // The scratch columns are reused from node to node (every cell is written before read).
     let (b, count) = scratch;
     b.resize(m, 0.0);
@@ -241,9 +249,6 @@ pub(crate) fn linear_columns(
     };
     if !linear_into(plan, i, &columns, &mut v, &mut p, b, count) {
         return None;
-    }
-    if plan.aggregate[i] == Aggregator::WeightedMean && plan.max[i].is_none() {
-        p = Vec::new();
     }
     Some((v, p))
 }
@@ -262,8 +267,8 @@ pub(crate) struct Columns<'a> {
 }
 
 /// [`linear_columns`] into preallocated buffers (each of the units' length): `v` and `p`
-/// receive the node's values and points (NaN points without max points), `b` and `count`
-/// are scratch. Returns `false`, writing nothing, for an aggregator that is not linear.
+/// receive the node's values and points (NaN points without max points; for a mean without
+/// max points `p` may be empty), `b` and `count` are scratch. Returns `false`, writing nothing, for an aggregator that is not linear.
 pub(crate) fn linear_into(
     plan: &Plan,
     i: usize,
@@ -458,7 +463,10 @@ fn threshold(
         for u in 0..v.len() {
             if f64::from(count[u]) < need {
                 v[u] = f64::NAN;
-                p[u] = f64::NAN;
+                // A mean without max points may have no points column.
+                if let Some(x) = p.get_mut(u) {
+                    *x = f64::NAN;
+                }
             }
         }
     }
