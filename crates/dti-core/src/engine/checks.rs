@@ -194,8 +194,10 @@ impl<'a> Intake<'a> {
         let mut unscorable = vec![false; m];
         for i in 0..plan.n {
             // A column normalised as it was read has every cell.
-            let whole = self.grid.normalised.get(i).copied().unwrap_or(false);
-            if plan.rule[i].is_none() || whole || !self.grid.cells[i].contains(&Cell::Empty) {
+            if plan.rule[i].is_none()
+                || self.grid.is_normalised(i)
+                || !self.grid.cells[i].contains(&Cell::Empty)
+            {
                 continue;
             }
             let fill = plan.missing_fill(i);

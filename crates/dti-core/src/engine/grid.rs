@@ -163,6 +163,11 @@ impl ColumnGrid {
         }
     }
 
+    /// Whether an adapter normalised node `i`'s column as it read it.
+    pub fn is_normalised(&self, i: usize) -> bool {
+        self.normalised.get(i).copied().unwrap_or(false)
+    }
+
     /// Number of units.
     pub fn units(&self) -> usize {
         self.value.first().map_or(0, Vec::len)

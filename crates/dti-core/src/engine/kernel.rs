@@ -316,13 +316,7 @@ pub(crate) fn score_grid(
     let norm_groups = normalisation_groups(&rank_groups, m, pool_periods);
     // A column normalised as it was read had only finite numbers, so it has no NaN now.
     let mut complete: Vec<Option<bool>> = (0..grid.value.len())
-        .map(|i| {
-            grid.normalised
-                .get(i)
-                .copied()
-                .unwrap_or(false)
-                .then_some(true)
-        })
+        .map(|i| grid.is_normalised(i).then_some(true))
         .collect();
     normalise_columns(fw, &mut grid, units, &norm_groups)?;
     let mut scratch = (Vec::new(), Vec::new());
