@@ -451,31 +451,41 @@ fn score_json(
 
 /// Runs `f` with a progress callback that calls `progress(done, total)` (a Python callable)
 /// between waves of runs and stops the analysis on Ctrl-C (the signal is raised after).
-fn with_progress<T>(
+///
+/// The GIL is released while the analysis runs (other Python threads — a GUI, a dask worker's
+/// other tasks, a timer — go on) and taken back only between waves, for the signal check and
+/// the callback.
+fn with_progress<T: Send>(
     py: Python<'_>,
     progress: Option<&Bound<'_, PyAny>>,
-    f: impl FnOnce(Option<analyses::Progress>) -> Result<T, AnalysisError>,
+    f: impl FnOnce(Option<analyses::Progress>) -> Result<T, AnalysisError> + Send,
 ) -> PyResult<T> {
-    let interrupted = std::cell::RefCell::new(None::<PyErr>);
-    let callback = |done: usize, total: usize| -> bool {
-        if let Err(e) = py.check_signals() {
-            *interrupted.borrow_mut() = Some(e);
-            return false;
-        }
-        if let Some(p) = progress {
-            match p.call1((done, total)) {
-                // None (a plain callback) or a true value goes on; False cancels.
-                Ok(r) => return r.is_none() || r.is_truthy().unwrap_or(true),
-                Err(e) => {
+    let progress: Option<Py<PyAny>> = progress.map(|p| p.clone().unbind());
+    let (result, interrupted) = py.detach(move || {
+        let interrupted = std::cell::RefCell::new(None::<PyErr>);
+        let callback = |done: usize, total: usize| -> bool {
+            Python::attach(|py| {
+                if let Err(e) = py.check_signals() {
                     *interrupted.borrow_mut() = Some(e);
                     return false;
                 }
-            }
-        }
-        true
-    };
-    let result = f(Some(&callback));
-    if let Some(e) = interrupted.into_inner() {
+                if let Some(p) = &progress {
+                    match p.call1(py, (done, total)) {
+                        // None (a plain callback) or a true value goes on; False cancels.
+                        Ok(r) => return r.is_none(py) || r.bind(py).is_truthy().unwrap_or(true),
+                        Err(e) => {
+                            *interrupted.borrow_mut() = Some(e);
+                            return false;
+                        }
+                    }
+                }
+                true
+            })
+        };
+        let result = f(Some(&callback));
+        (result, interrupted.into_inner())
+    });
+    if let Some(e) = interrupted {
         return Err(e);
     }
     result.map_err(|e| analysis_error(py, &e))

@@ -192,7 +192,9 @@ def test_progress_cancels_and_ctrl_c_stops_an_analysis():
     spec = {"runs": 20000, "seed": 1, "inputs": [{"name": "w", "kind": "weight_noise", "factor": 0.25, "depth": 2}]}
     with pytest.raises(dti.Cancelled):
         dti.uncertainty(year, spec, progress=lambda done, total: False)
-    # Ctrl-C while it runs: SIGINT from another thread, raised as KeyboardInterrupt.
+    # Ctrl-C while it runs: SIGINT from another thread, raised as KeyboardInterrupt. The timer
+    # thread can only raise it because the analysis releases the GIL while it runs (holding
+    # it, the signal came after the call had returned, outside this block).
     timer = threading.Timer(0.05, lambda: signal.raise_signal(signal.SIGINT))
     t0 = time.monotonic()
     timer.start()
