@@ -56,21 +56,31 @@ pub fn read(path: &Path) -> Result<Vec<u8>, String> {
     Ok(bytes)
 }
 
-/// Writes `text` to `path` through a temporary file renamed into place; refuses an input.
-/// A path that is not a regular file (a device such as `/dev/stdout`, a pipe) is written
-/// directly, and a link to a file replaces the file it points at, not the link.
+/// Writes `text` to `path` (see [`write_with`]).
 pub fn write(path: &Path, text: &str) -> Result<(), String> {
+    write_with(path, |w| w.write_all(text.as_bytes()))
+}
+
+/// Writes what `fill` makes to `path` as it makes it (an output of a million rows is never
+/// held whole), through a temporary file renamed into place once `fill` and the write have
+/// succeeded; refuses an input. A path that is not a regular file (a device such as
+/// `/dev/stdout`, a pipe) is written directly, and a link to a file replaces the file it
+/// points at, not the link.
+pub fn write_with(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> Result<(), String> {
     check(path)?;
     let fail = |e: std::io::Error| format!("cannot write {}: {e}", path.display());
     // /dev/stdout and the like name a stream (which may be a redirected file): write it.
     if path.starts_with("/dev") || path.starts_with("/proc") {
-        return std::fs::write(path, text).map_err(fail);
+        return stream(path, fill).map_err(fail);
     }
     let target = match std::fs::metadata(path) {
         Ok(m) if m.is_dir() => {
             return Err(format!("cannot write {}: it is a folder", path.display()))
         }
-        Ok(m) if !m.is_file() => return std::fs::write(path, text).map_err(fail),
+        Ok(m) if !m.is_file() => return stream(path, fill).map_err(fail),
         Ok(_) => path.canonicalize().unwrap_or_else(|_| path.to_path_buf()),
         Err(_) => path.to_path_buf(),
     };
@@ -84,7 +94,7 @@ pub fn write(path: &Path, text: &str) -> Result<(), String> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "output".to_owned());
     let tmp = dir.join(format!(".{name}.dti-{}.tmp", std::process::id()));
-    std::fs::write(&tmp, text).map_err(|e| {
+    stream(&tmp, fill).map_err(|e| {
         let _ = std::fs::remove_file(&tmp);
         fail(e)
     })?;
@@ -92,4 +102,17 @@ pub fn write(path: &Path, text: &str) -> Result<(), String> {
         let _ = std::fs::remove_file(&tmp);
         fail(e)
     })
+}
+
+/// Creates `target` and writes what `fill` makes into it through a buffer (writers write
+/// field by field).
+fn stream(
+    target: &Path,
+    fill: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let file = std::fs::File::create(target)?;
+    let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
+    fill(&mut w)?;
+    w.flush()
 }

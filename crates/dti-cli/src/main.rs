@@ -806,23 +806,82 @@ fn score_wide(
     let p = &wide.panel;
     let index_rank = s.index.rank.as_deref().unwrap_or_default();
     let rank_of = |k: usize| index_rank.get(k).copied().flatten();
-    let mut shown: Vec<usize> = (0..s.rows.len())
+    // By rank (none last), then id (ids are unique within a period): the rows sort as
+    // integers (rank, row), then each run of one rank — ties, or the unranked — by id.
+    let mut shown: Vec<u64> = (0..s.rows.len())
         .filter(|&k| p.periods[s.rows[k]] == year)
+        .map(|k| u64::from(rank_of(k).unwrap_or(u32::MAX)) << 32 | k as u64)
         .collect();
-    // Ids are unique within a period: no two rows compare equal.
-    shown.sort_unstable_by(|&a, &b| {
-        (rank_of(a).unwrap_or(u32::MAX), &p.units[s.rows[a]])
-            .cmp(&(rank_of(b).unwrap_or(u32::MAX), &p.units[s.rows[b]]))
-    });
+    shown.sort_unstable();
+    let row_of = |key: u64| (key & u64::from(u32::MAX)) as usize;
+    for run in shown.chunk_by_mut(|a, b| a >> 32 == b >> 32) {
+        if run.len() > 1 {
+            run.sort_unstable_by(|&a, &b| {
+                p.units[s.rows[row_of(a)]].cmp(&p.units[s.rows[row_of(b)]])
+            });
+        }
+    }
     let value = |x: f64| (!x.is_nan()).then_some(x);
     let pillar_cols: Vec<&dti_core::engine::ScoreColumn> = cols
         .iter()
         .map(|(_, view, at)| if *view { &s.views[*at] } else { &s.nodes[*at] })
         .collect();
     let mut t = ranked_header(&cols, title(fw, year));
-    // A CSV of a million rows is written as it is made, never held as a table.
-    let mut csv = (out.format == Format::Csv).then(|| output::CsvRows::new(&t.header));
-    for k in shown {
+    if out.format == Format::Csv {
+        // A CSV of a million rows is written as it is made, never held. Rows come in rank
+        // order, scattered over the columns: each block's cells are gathered column by
+        // column first (independent loads the processor overlaps), then written row by row.
+        const BLOCK: usize = 2048;
+        let n = pillar_cols.len();
+        let mut at: Vec<usize> = Vec::with_capacity(BLOCK);
+        let mut cells = vec![f64::NAN; BLOCK * (2 + n)];
+        let mut ranks = vec![None; BLOCK * (1 + n)];
+        let mut who: Vec<(&str, &str)> = Vec::with_capacity(BLOCK);
+        sink.stream(|w| {
+            let mut csv = output::CsvRows::new(w, &t.header, sink.ascii)?;
+            for block in shown.chunks(BLOCK) {
+                at.clear();
+                at.extend(block.iter().map(|&key| row_of(key)));
+                let (values, points) = (&s.index.value, &s.index.points);
+                for (j, &k) in at.iter().enumerate() {
+                    cells[j * (2 + n)] = values[k];
+                    cells[j * (2 + n) + 1] = points.get(k).copied().unwrap_or(f64::NAN);
+                    ranks[j * (1 + n)] = rank_of(k);
+                }
+                for (c, col) in pillar_cols.iter().enumerate() {
+                    for (j, &k) in at.iter().enumerate() {
+                        cells[j * (2 + n) + 2 + c] = col.value[k];
+                        ranks[j * (1 + n) + 1 + c] = col.rank.as_ref().and_then(|r| r[k]);
+                    }
+                }
+                who.clear();
+                who.extend(at.iter().map(|&k| {
+                    let row = s.rows[k];
+                    (p.units[row].as_str(), p.names[row].as_deref().unwrap_or(""))
+                }));
+                for (j, (unit, name)) in who.iter().enumerate() {
+                    let (x, r) = (
+                        &cells[j * (2 + n)..][..2 + n],
+                        &ranks[j * (1 + n)..][..1 + n],
+                    );
+                    csv.rank(r[0])?;
+                    csv.text(unit)?;
+                    csv.text(name)?;
+                    csv.number(value(x[0]))?;
+                    csv.number(value(x[1]))?;
+                    for c in 0..n {
+                        csv.number(value(x[2 + c]))?;
+                        csv.rank(r[1 + c])?;
+                    }
+                    csv.end()?;
+                }
+            }
+            csv.finish()
+        })?;
+        return Ok(Some(()));
+    }
+    for key in shown {
+        let k = row_of(key);
         let row = s.rows[k];
         let mut r = row![
             rank(rank_of(k)),
@@ -835,15 +894,9 @@ fn score_wide(
             r.push(num(value(c.value[k]), 4));
             r.push(rank(c.rank.as_ref().and_then(|r| r[k])).into());
         }
-        match &mut csv {
-            Some(w) => w.push(r),
-            None => t.push(r),
-        }
+        t.push(r);
     }
-    match csv {
-        Some(w) => sink.write(&w.finish())?,
-        None => sink.emit(out.format, &t, || serde_json::Value::Null)?,
-    }
+    sink.emit(out.format, &t, || serde_json::Value::Null)?;
     Ok(Some(()))
 }
 

@@ -43,17 +43,24 @@ impl Cell {
             Cell::Text(s) if s == "-" => String::new(),
             Cell::Text(s) => s.clone(),
             Cell::Num(None, _, _) => String::new(),
-            // Rust's `Display` and `LowerExp` for f64 are the shortest round-trip decimal;
-            // very large and very small magnitudes take an exponent (1e300, not 300 digits).
-            Cell::Num(Some(v), _, _) if *v != 0.0 && !(1e-7..1e16).contains(&v.abs()) => {
-                format!("{v:e}")
-            }
             Cell::Num(Some(v), _, _) => {
                 let mut s = String::with_capacity(24);
-                dti_core::io::push_number(&mut s, *v);
+                push_exact(&mut s, *v);
                 s
             }
         }
+    }
+}
+
+/// Appends a number as CSV holds it: the shortest decimal that reads back to the same f64;
+/// very large and very small magnitudes take an exponent (`1e300`, not 300 digits), as
+/// Rust's `LowerExp` writes them.
+fn push_exact(out: &mut String, v: f64) {
+    if v != 0.0 && !(1e-7..1e16).contains(&v.abs()) {
+        use std::fmt::Write as _;
+        let _ = write!(out, "{v:e}");
+    } else {
+        dti_core::io::push_number(out, v);
     }
 }
 
@@ -166,33 +173,98 @@ impl Table {
     }
 }
 
-/// A CSV table written row by row, with the cells of [`Table::csv`], for outputs too long to
-/// hold as a table first.
-pub struct CsvRows {
-    out: csv::Writer<Vec<u8>>,
+/// A CSV table written field by field as it is made, with the cells of [`Table::csv`], for
+/// outputs too long to hold as a table first (`--ascii` folds its text fields). Fields are
+/// quoted as the `csv` crate quotes them (when they hold a comma, a quote or a line break);
+/// numbers and ranks never need it, so they are written without looking.
+pub struct CsvRows<'w> {
+    out: &'w mut dyn Write,
+    buf: String,
+    first: bool,
+    ascii: bool,
 }
 
-impl CsvRows {
-    /// A table with this header.
-    pub fn new(header: &[String]) -> CsvRows {
-        let mut out = csv::Writer::from_writer(Vec::new());
-        // Writing to memory cannot fail.
-        let _ = out.write_record(header);
-        CsvRows { out }
+impl<'w> CsvRows<'w> {
+    /// A table with this header, written to `out`.
+    pub fn new(out: &'w mut dyn Write, header: &[String], ascii: bool) -> std::io::Result<Self> {
+        let mut rows = CsvRows {
+            out,
+            buf: String::with_capacity(1 << 16),
+            first: true,
+            ascii,
+        };
+        for h in header {
+            rows.text(h)?;
+        }
+        rows.end()?;
+        Ok(rows)
     }
 
-    /// Appends a row.
-    pub fn push(&mut self, cells: Vec<Cell>) {
-        let _ = self.out.write_record(cells.iter().map(Cell::exact));
+    fn separate(&mut self) {
+        if !std::mem::take(&mut self.first) {
+            self.buf.push(',');
+        }
     }
 
-    /// The text.
-    pub fn finish(self) -> String {
-        self.out
-            .into_inner()
-            .ok()
-            .and_then(|b| String::from_utf8(b).ok())
-            .unwrap_or_default()
+    /// A text field (`-`, the table's mark of nothing, is empty as in [`Table::csv`]).
+    pub fn text(&mut self, s: &str) -> std::io::Result<()> {
+        self.separate();
+        let s = if s == "-" { "" } else { s };
+        let folded;
+        let s = if self.ascii && !s.is_ascii() {
+            folded = fold_diacritics(s);
+            folded.as_str()
+        } else {
+            s
+        };
+        if s.bytes().any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n')) {
+            self.buf.push('"');
+            for (k, part) in s.split('"').enumerate() {
+                if k > 0 {
+                    self.buf.push_str("\"\"");
+                }
+                self.buf.push_str(part);
+            }
+            self.buf.push('"');
+        } else {
+            self.buf.push_str(s);
+        }
+        Ok(())
+    }
+
+    /// A number at full precision (missing: empty).
+    pub fn number(&mut self, x: Option<f64>) -> std::io::Result<()> {
+        self.separate();
+        if let Some(v) = x {
+            push_exact(&mut self.buf, v);
+        }
+        Ok(())
+    }
+
+    /// A rank (missing: empty).
+    pub fn rank(&mut self, r: Option<u32>) -> std::io::Result<()> {
+        self.separate();
+        if let Some(k) = r {
+            self.buf.push_str(itoa::Buffer::new().format(k));
+        }
+        Ok(())
+    }
+
+    /// Ends a row (and hands what is buffered to the writer every 64 KiB).
+    pub fn end(&mut self) -> std::io::Result<()> {
+        self.buf.push('\n');
+        self.first = true;
+        if self.buf.len() >= 1 << 16 {
+            self.out.write_all(self.buf.as_bytes())?;
+            self.buf.clear();
+        }
+        Ok(())
+    }
+
+    /// Writes out what is buffered.
+    pub fn finish(self) -> std::io::Result<()> {
+        self.out.write_all(self.buf.as_bytes())?;
+        self.out.flush()
     }
 }
 
@@ -230,6 +302,26 @@ impl Sink {
             None => {
                 let mut stdout = std::io::stdout().lock();
                 match stdout.write_all(text.as_bytes()) {
+                    Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                    other => other.map_err(|e| format!("cannot write to stdout: {e}")),
+                }
+            }
+        }
+    }
+
+    /// Writes what `fill` makes as it makes it (to the file through a temporary file renamed
+    /// into place, or to stdout); a closed pipe is not an error. `fill` folds its own text
+    /// with `--ascii` (see [`CsvRows`]).
+    pub fn stream(
+        &self,
+        fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    ) -> Result<(), String> {
+        match &self.out {
+            Some(path) => crate::files::write_with(path, fill),
+            None => {
+                let mut stdout =
+                    std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock());
+                match fill(&mut stdout).and_then(|()| stdout.flush()) {
                     Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
                     other => other.map_err(|e| format!("cannot write to stdout: {e}")),
                 }

@@ -1138,3 +1138,64 @@ fn outputs_through_links_and_devices() {
     let out = stdout(&["score", "--format", "csv", "--out", "/dev/stdout"]);
     assert!(out.starts_with("rank,unit"), "{out}");
 }
+
+/// The wide-CSV fast path of `dti score` (read into columns, written as it is made) writes
+/// the table the record path writes (`--lenient` takes that path, and adds a `problems`
+/// column): ties ordered by id, names with quotes and diacritics, `--ascii`, and stdout and
+/// `--out` alike.
+#[test]
+fn the_streamed_wide_table_is_the_record_path_table() {
+    let mut text = String::from("unit,name,period,GOV,ECO,SOC\n");
+    // Five value rows shared by 40 units: runs of tied ranks; ids out of order.
+    let values = [
+        "0.5,0.4,0.3",
+        "0.9,0.1,0.2",
+        "0.5,0.4,0.3",
+        "0.2,0.2,0.2",
+        "0.7,,0.1",
+    ];
+    for u in 0..40 {
+        let name = if u % 3 == 0 {
+            "Hà Nội \"cũ\", số"
+        } else {
+            ""
+        };
+        let row = format!(
+            "z{}-{u},\"{}\",2023,{}\n",
+            (u * 7919) % 97,
+            name.replace('"', "\"\""),
+            values[u % 5]
+        );
+        text.push_str(&row);
+    }
+    let d = temp("ties-wide.csv", &text).display().to_string();
+    for extra in [&[][..], &["--ascii"][..]] {
+        let args = |lenient: bool| {
+            let mut a = vec!["score", d.as_str(), "--format", "csv"];
+            a.extend(extra);
+            if lenient {
+                a.push("--lenient");
+            }
+            a
+        };
+        let fast = stdout(&args(false));
+        let records: String = stdout(&args(true))
+            .lines()
+            .map(|l| {
+                l.strip_suffix(",problems")
+                    .or_else(|| l.strip_suffix(','))
+                    .unwrap_or(l)
+                    .to_owned()
+                    + "\n"
+            })
+            .collect();
+        assert_eq!(fast, records, "{extra:?}");
+        assert_eq!(fast.lines().count(), 41);
+        assert!(fast.lines().nth(1).unwrap().starts_with("1,"), "{fast}");
+        let out = temp("ties-out.csv", "");
+        let mut a = args(false);
+        a.extend(["--out", out.to_str().unwrap()]);
+        dti().args(&a).assert().success();
+        assert_eq!(std::fs::read_to_string(&out).unwrap(), fast);
+    }
+}

@@ -367,7 +367,7 @@ fn read_csv(
             }
         }
         if row.len() != plan.header.len() {
-            if row.len() == 1 && row.get(0).is_some_and(str::is_empty) {
+            if row.len() == 1 && row.get(0).is_some_and(|c| c.trim().is_empty()) {
                 continue; // a blank line
             }
             let unit = row.get(plan.c_unit).filter(|u| !u.is_empty());
@@ -481,7 +481,13 @@ pub fn read_wide_numbers(
     if text_problem(name, text, delimiter).is_some() {
         return None;
     }
-    let mut reader = csv_reader(text, delimiter);
+    // Cells are trimmed as they are read (`get`): the reader trims the header only (trimming
+    // a record makes a new one, an allocation per row).
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .delimiter(delimiter)
+        .trim(csv::Trim::Headers)
+        .from_reader(text.as_bytes());
     let plan = plan_header(name, &mut reader, fw, layout, groups, delimiter).ok()?;
     let mut codes: Vec<String> = plan.indicator_cols.iter().map(|(_, k)| k.clone()).collect();
     codes.sort_unstable();
@@ -503,7 +509,7 @@ pub fn read_wide_numbers(
             break;
         }
         if row.len() != plan.header.len() {
-            if row.len() == 1 && row.get(0).is_some_and(str::is_empty) {
+            if row.len() == 1 && row.get(0).is_some_and(|c| c.trim().is_empty()) {
                 continue; // a blank line
             }
             return None;

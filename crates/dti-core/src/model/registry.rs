@@ -179,7 +179,11 @@ pub fn find_province(query: &str, era: Era) -> Result<&'static Province, LookupE
 /// assert!(province_named("Atlantis", Era::Pre2025).is_none());
 /// ```
 pub fn province_named(query: &str, era: Era) -> Option<&'static Province> {
-    type Index = std::collections::HashMap<String, usize>;
+    /// An era's provinces by code and by name key (a code is looked up first).
+    struct Index {
+        codes: std::collections::HashMap<&'static str, usize>,
+        names: std::collections::HashMap<String, usize>,
+    }
     static PRE: OnceLock<Index> = OnceLock::new();
     static FROM: OnceLock<Index> = OnceLock::new();
     let all = provinces(era);
@@ -187,22 +191,28 @@ pub fn province_named(query: &str, era: Era) -> Option<&'static Province> {
         Era::Pre2025 => &PRE,
         Era::From2025 => &FROM,
     }
-    .get_or_init(|| {
-        let mut index = Index::new();
-        // Names first, codes after: a code equal to another province's name key wins.
-        for (k, p) in all.iter().enumerate() {
-            index.insert(name_key(&p.name_vi), k);
-        }
-        for (k, p) in all.iter().enumerate() {
-            index.insert(format!("\u{0}{}", p.code), k);
-        }
-        index
+    .get_or_init(|| Index {
+        codes: all
+            .iter()
+            .enumerate()
+            .map(|(k, p)| (p.code.as_str(), k))
+            .collect(),
+        names: all
+            .iter()
+            .enumerate()
+            .map(|(k, p)| (name_key(&p.name_vi), k))
+            .collect(),
     });
-    let code = format!("\u{0}{}", query.trim());
-    index
-        .get(&code)
-        .or_else(|| index.get(&name_key(query)))
-        .map(|&k| &all[k])
+    if let Some(&k) = index.codes.get(query.trim()) {
+        return Some(&all[k]);
+    }
+    // Ids are mostly ASCII: their key is built on the stack (this runs for every row read).
+    let mut buf = [0u8; 64];
+    let k = match crate::text::ascii_name_key(query, &mut buf) {
+        Some(key) => index.names.get(key),
+        None => index.names.get(&name_key(query)),
+    };
+    k.map(|&k| &all[k])
 }
 
 /// The 2025 merger as a [`MergeMap`] over province codes: each of the 34 provinces from the
