@@ -112,6 +112,33 @@ fn duplicates_empty_ids_and_empty_entries() {
     assert_eq!(ps[0].period, Some(2023));
 }
 
+/// Ids that differ only by case, diacritics, spaces, hyphens, underscores or dots are one
+/// unit within a period: every later row names the first (long ids, over the 64 bytes
+/// keyed on the stack, too).
+#[test]
+fn ids_that_name_one_unit_are_duplicates_of_its_first_row() {
+    let fw = district();
+    let long = "Thanh-pho-co-mot-ten-rat-dai-de-vuot-qua-sau-muoi-bon-byte-cua-bo-dem";
+    let units = [
+        UnitRecord::new("Hà Nội").period(2023),           // 0: first
+        UnitRecord::new("HA-NOI").period(2023),           // 1: of 0
+        UnitRecord::new("ha noi").period(2024),           // 2: another period
+        UnitRecord::new("ha_noi").period(2023),           // 3: of 0
+        UnitRecord::new(long).period(2023),               // 4: first
+        UnitRecord::new(&long.to_uppercase()).period(2023), // 5: of 4
+        UnitRecord::new("hà.nội").period(2024),           // 6: of 2
+        UnitRecord::new("ha-nam").period(2023),           // 7: another unit
+    ];
+    let ps = strict_problems(&fw, &units);
+    let dups: Vec<(usize, InputErrorKind)> = ps
+        .iter()
+        .filter(|p| p.code() == "duplicate_unit")
+        .map(|p| (p.row, p.kind.clone()))
+        .collect();
+    let of = |first_row| InputErrorKind::DuplicateUnit { first_row };
+    assert_eq!(dups, [(1, of(0)), (3, of(0)), (5, of(4)), (6, of(2))]);
+}
+
 #[test]
 fn a_node_and_its_descendant_cannot_both_be_given() {
     let fw = district();

@@ -128,6 +128,22 @@ pub fn unit_key(id: &str) -> std::borrow::Cow<'_, str> {
     )
 }
 
+/// [`unit_key`] of an ASCII id, built in `buf` (no allocation: this runs for every row of a
+/// large file); `None` for an id that is not ASCII or longer than `buf`.
+pub(crate) fn ascii_unit_key<'b>(id: &str, buf: &'b mut [u8]) -> Option<&'b str> {
+    if !id.is_ascii() || id.len() > buf.len() {
+        return None;
+    }
+    let mut n = 0;
+    for b in id.bytes() {
+        if !b.is_ascii_whitespace() && !matches!(b, b'-' | b'_' | b'.' | b'\x0b') {
+            buf[n] = b.to_ascii_lowercase();
+            n += 1;
+        }
+    }
+    std::str::from_utf8(&buf[..n]).ok()
+}
+
 /// A stable slug from a name: folded, lowercase, words joined by hyphens.
 ///
 /// ```
@@ -145,6 +161,40 @@ pub fn slug(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_ascii_unit_key_is_the_unit_key() {
+        let ids = [
+            "",
+            "u123",
+            "U123",
+            "HA-NOI",
+            " ha_noi.x ",
+            "a\tb\nc\x0bd\x0ce\rf",
+            "Ha Noi",
+            "x!@#$%^&*()",
+        ];
+        for id in ids {
+            let mut buf = [0u8; 64];
+            assert_eq!(
+                ascii_unit_key(id, &mut buf),
+                Some(unit_key(id).as_ref()),
+                "{id:?}"
+            );
+        }
+        // Every ASCII byte on its own.
+        for b in 0u8..128 {
+            let id = format!("a{}b", b as char);
+            let mut buf = [0u8; 8];
+            assert_eq!(
+                ascii_unit_key(&id, &mut buf),
+                Some(unit_key(&id).as_ref()),
+                "{b}"
+            );
+        }
+        assert_eq!(ascii_unit_key("abcde", &mut [0u8; 4]), None);
+        assert_eq!(ascii_unit_key("Hà", &mut [0u8; 64]), None);
+    }
 
     #[test]
     fn the_ascii_name_key_is_the_name_key() {

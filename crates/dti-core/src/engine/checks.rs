@@ -3,8 +3,8 @@
 //! and nodes that would need unpublished weights. An adapter fills an [`Intake`] with the
 //! cells it resolved and the problems of its own format; [`Intake::finish`] runs the rest.
 
-use std::collections::hash_map::Entry;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
+use std::hash::BuildHasher as _;
 
 use super::grid::{Cell, ColumnGrid, Grid, UnitIds};
 use crate::error::{InputError, InputErrorKind, ScoreError};
@@ -58,23 +58,46 @@ impl<'a> Intake<'a> {
             rejected: HashSet::new(),
             problems: Vec::new(),
         };
-        let mut first: HashMap<(std::borrow::Cow<'_, str>, Option<i32>), usize> =
-            HashMap::with_capacity(m);
-        for u in 0..m {
-            let id = intake.units.ids[u];
-            let kind = if id.trim().is_empty() {
-                InputErrorKind::EmptyUnitId
-            } else {
-                match first.entry((crate::text::unit_key(id), intake.units.periods[u])) {
-                    Entry::Occupied(e) => InputErrorKind::DuplicateUnit {
-                        first_row: *e.get(),
-                    },
-                    Entry::Vacant(e) => {
-                        e.insert(u);
-                        continue;
-                    }
-                }
+        // Each id's key and period are hashed (an ASCII id's key built on the stack), the
+        // hashes sorted, and only rows sharing a hash compared by key: no map of a million
+        // keys. Within a hash, rows ascend, so the first row of a unit × period is found first.
+        let state = std::hash::RandomState::new();
+        let mut buf = [0u8; 64];
+        let mut hashed: Vec<(u64, usize)> = Vec::with_capacity(m);
+        let mut problems: Vec<(usize, InputErrorKind)> = Vec::new();
+        for (u, (&id, &period)) in intake
+            .units
+            .ids
+            .iter()
+            .zip(&intake.units.periods)
+            .enumerate()
+        {
+            if id.trim().is_empty() {
+                problems.push((u, InputErrorKind::EmptyUnitId));
+                continue;
+            }
+            let h = match crate::text::ascii_unit_key(id, &mut buf) {
+                Some(key) => state.hash_one((key, period)),
+                None => state.hash_one((crate::text::unit_key(id).as_ref(), period)),
             };
+            hashed.push((h, u));
+        }
+        hashed.sort_unstable();
+        for same in hashed.chunk_by(|a, b| a.0 == b.0).filter(|g| g.len() > 1) {
+            let mut firsts: Vec<(std::borrow::Cow<'_, str>, Option<i32>, usize)> = Vec::new();
+            for &(_, u) in same {
+                let (key, period) = (
+                    crate::text::unit_key(intake.units.ids[u]),
+                    intake.units.periods[u],
+                );
+                match firsts.iter().find(|f| f.0 == key && f.1 == period) {
+                    Some(f) => problems.push((u, InputErrorKind::DuplicateUnit { first_row: f.2 })),
+                    None => firsts.push((key, period, u)),
+                }
+            }
+        }
+        problems.sort_unstable_by_key(|p| p.0);
+        for (u, kind) in problems {
             let p = intake.problem(u, None, kind);
             intake.problems.push(p);
             intake.skip[u] = true;
