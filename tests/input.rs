@@ -120,14 +120,14 @@ fn ids_that_name_one_unit_are_duplicates_of_its_first_row() {
     let fw = district();
     let long = "Thanh-pho-co-mot-ten-rat-dai-de-vuot-qua-sau-muoi-bon-byte-cua-bo-dem";
     let units = [
-        UnitRecord::new("Hà Nội").period(2023),           // 0: first
-        UnitRecord::new("HA-NOI").period(2023),           // 1: of 0
-        UnitRecord::new("ha noi").period(2024),           // 2: another period
-        UnitRecord::new("ha_noi").period(2023),           // 3: of 0
-        UnitRecord::new(long).period(2023),               // 4: first
+        UnitRecord::new("Hà Nội").period(2023),             // 0: first
+        UnitRecord::new("HA-NOI").period(2023),             // 1: of 0
+        UnitRecord::new("ha noi").period(2024),             // 2: another period
+        UnitRecord::new("ha_noi").period(2023),             // 3: of 0
+        UnitRecord::new(long).period(2023),                 // 4: first
         UnitRecord::new(&long.to_uppercase()).period(2023), // 5: of 4
-        UnitRecord::new("hà.nội").period(2024),           // 6: of 2
-        UnitRecord::new("ha-nam").period(2023),           // 7: another unit
+        UnitRecord::new("hà.nội").period(2024),             // 6: of 2
+        UnitRecord::new("ha-nam").period(2023),             // 7: another unit
     ];
     let ps = strict_problems(&fw, &units);
     let dups: Vec<(usize, InputErrorKind)> = ps

@@ -149,6 +149,10 @@ pub fn sniff_delimiter(text: &str) -> u8 {
 /// assert_eq!(unterminated_quote("a,b\n1,5\"\n", b','), None); // a quote inside a field
 /// ```
 pub fn unterminated_quote(text: &str, delimiter: u8) -> Option<usize> {
+    // Most files quote nothing: one fast search (memchr) instead of a walk byte by byte.
+    if !text.as_bytes().contains(&b'"') {
+        return None;
+    }
     let (mut line, mut opened) = (1usize, 0usize);
     let (mut in_quotes, mut at_start) = (false, true);
     let bytes = text.as_bytes();

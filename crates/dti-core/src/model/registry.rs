@@ -181,8 +181,8 @@ pub fn find_province(query: &str, era: Era) -> Result<&'static Province, LookupE
 pub fn province_named(query: &str, era: Era) -> Option<&'static Province> {
     /// An era's provinces by code and by name key (a code is looked up first).
     struct Index {
-        codes: std::collections::HashMap<&'static str, usize>,
-        names: std::collections::HashMap<String, usize>,
+        codes: Keys,
+        names: Keys,
     }
     static PRE: OnceLock<Index> = OnceLock::new();
     static FROM: OnceLock<Index> = OnceLock::new();
@@ -192,18 +192,10 @@ pub fn province_named(query: &str, era: Era) -> Option<&'static Province> {
         Era::From2025 => &FROM,
     }
     .get_or_init(|| Index {
-        codes: all
-            .iter()
-            .enumerate()
-            .map(|(k, p)| (p.code.as_str(), k))
-            .collect(),
-        names: all
-            .iter()
-            .enumerate()
-            .map(|(k, p)| (name_key(&p.name_vi), k))
-            .collect(),
+        codes: Keys::new(all.iter().map(|p| p.code.clone())),
+        names: Keys::new(all.iter().map(|p| name_key(&p.name_vi))),
     });
-    if let Some(&k) = index.codes.get(query.trim()) {
+    if let Some(k) = index.codes.get(query.trim()) {
         return Some(&all[k]);
     }
     // Ids are mostly ASCII: their key is built on the stack (this runs for every row read).
@@ -212,7 +204,41 @@ pub fn province_named(query: &str, era: Era) -> Option<&'static Province> {
         Some(key) => index.names.get(key),
         None => index.names.get(&name_key(query)),
     };
-    k.map(|&k| &all[k])
+    k.map(|k| &all[k])
+}
+
+/// A few keys, each to its position, with a quick "no" for most text that is none of them
+/// (most ids in a large file are no province's): a key's length and first byte are looked
+/// at before any hashing.
+struct Keys {
+    map: std::collections::HashMap<String, usize>,
+    /// `shapes[len]` has bit `b` set when some key of length `len` starts with a byte
+    /// whose value is `b` (modulo 64).
+    shapes: Vec<u64>,
+}
+
+impl Keys {
+    fn new(keys: impl Iterator<Item = String>) -> Keys {
+        let map: std::collections::HashMap<String, usize> =
+            keys.enumerate().map(|(k, key)| (key, k)).collect();
+        let longest = map.keys().map(String::len).max().unwrap_or(0);
+        let mut shapes = vec![0u64; longest + 1];
+        for key in map.keys() {
+            if let Some(&b) = key.as_bytes().first() {
+                shapes[key.len()] |= 1 << (b % 64);
+            }
+        }
+        Keys { map, shapes }
+    }
+
+    fn get(&self, key: &str) -> Option<usize> {
+        let first = *key.as_bytes().first()?;
+        let shape = self.shapes.get(key.len())?;
+        if shape & (1 << (first % 64)) == 0 {
+            return None;
+        }
+        self.map.get(key).copied()
+    }
 }
 
 /// The 2025 merger as a [`MergeMap`] over province codes: each of the 34 provinces from the
@@ -256,6 +282,32 @@ mod tests {
         }
         let formers: usize = merger_2025().groups.iter().map(|g| g.from.len()).sum();
         assert_eq!(formers, 63);
+    }
+
+    #[test]
+    fn every_province_is_named_by_its_code_and_its_name() {
+        for era in [Era::Pre2025, Era::From2025] {
+            for p in provinces(era) {
+                let upper = p.name_vi.to_uppercase();
+                let ascii = crate::text::fold_diacritics(&p.name_vi);
+                for q in [
+                    p.code.as_str(),
+                    &p.name_vi,
+                    &upper,
+                    &ascii,
+                    &format!(" {} ", p.name_vi),
+                ] {
+                    assert_eq!(
+                        province_named(q, era).map(|f| &f.code),
+                        Some(&p.code),
+                        "{q:?}"
+                    );
+                }
+            }
+            for q in ["", " ", "U123", "x", "ha-noi-2", "Hà Nội Mới"] {
+                assert_eq!(province_named(q, era), None, "{q:?}");
+            }
+        }
     }
 
     #[test]
