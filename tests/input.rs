@@ -368,3 +368,107 @@ fn unit_records_read_every_json_form() {
     let expected = 15.0 + 762284.0 / 980226.0 * 10.0 + 10.0 + 10.0 + 0.77 * 30.0;
     assert!((vp.points.unwrap() - expected).abs() < 1e-9);
 }
+
+/// A wide file read in pieces (on several threads with `parallel`) is the file read in one
+/// pass: the same rows, values, names, periods and physical lines — blank lines, CRLF,
+/// padded and empty cells, province names, rows the record reader must report (then both
+/// give up), and files with quotes (read whole).
+#[test]
+fn a_wide_file_read_in_pieces_is_the_file_read_in_one_pass() {
+    use dti_core::io::{read_wide_numbers_in, ReadOptions};
+    let fw = Framework::builtin("vn-pdti-2022").unwrap();
+    let codes = [
+        "AWR", "INST", "INFRA", "HR", "SEC", "SMART", "GOV", "ECO", "SOC",
+    ];
+    let mut rng = dti_tests::Rng(0x51DE);
+    let (mut pieces_read, mut given_up) = (0, 0);
+    for case in 0..300 {
+        let eol = if rng.chance(0.3) { "\r\n" } else { "\n" };
+        let periods = rng.chance(0.7);
+        let names = rng.chance(0.3);
+        let mut text = String::from("unit");
+        if names {
+            text.push_str(",name");
+        }
+        if periods {
+            text.push_str(",period");
+        }
+        for c in codes {
+            text.push(',');
+            text.push_str(c);
+        }
+        text.push_str(eol);
+        let rows = rng.below(40);
+        for u in 0..rows {
+            if rng.chance(0.05) {
+                text.push_str(eol); // a blank line
+            }
+            let unit = match rng.below(30) {
+                0 => "Hà Nội".to_owned(),
+                1 => "hai-phong".to_owned(),
+                2 if case % 10 == 0 => String::new(), // no unit: given up
+                _ => format!("U{u}"),
+            };
+            text.push_str(&unit);
+            if names {
+                text.push_str(if rng.chance(0.2) {
+                    ",\"Tên, có dấu\""
+                } else {
+                    ", Tên "
+                });
+            }
+            if periods {
+                text.push_str(&format!(",{}", 2020 + rng.below(3)));
+            }
+            for _ in codes {
+                text.push(',');
+                match rng.below(12) {
+                    0 => {}                                     // empty: missing
+                    1 => text.push_str(" 0.25 "),               // padded
+                    2 if case % 7 == 0 => text.push_str("abc"), // not a number: given up
+                    _ => text.push_str(&format!("{:.4}", rng.unit())),
+                }
+            }
+            if case % 13 == 0 && rng.chance(0.1) {
+                text.push_str(",9"); // ragged: given up
+            }
+            text.push_str(eol);
+        }
+        let opts = ReadOptions::default();
+        let whole = read_wide_numbers_in("w.csv", &text, &fw, &opts, usize::MAX);
+        for piece in [1, 7, 64, 500] {
+            let cut = read_wide_numbers_in("w.csv", &text, &fw, &opts, piece);
+            match (&whole, &cut) {
+                (Some(w), Some(c)) => {
+                    // (Debug text: NaN, a missing cell, is not equal to itself.)
+                    let same = format!("{:?}", w.panel) == format!("{:?}", c.panel);
+                    assert!(same, "case {case}, pieces of {piece}");
+                    assert_eq!(w.lines, c.lines, "case {case}, pieces of {piece}");
+                    pieces_read += 1;
+                }
+                (None, None) => given_up += 1,
+                _ => panic!("case {case}, pieces of {piece}: one read gave up\n{text}"),
+            }
+        }
+        if let Some(w) = &whole {
+            // The record reader gives the same rows the same lines.
+            let r = dti_core::io::read_records("w.csv", &text, &fw, &opts).unwrap();
+            let want: Vec<Option<usize>> = w.lines.iter().map(|&l| Some(l)).collect();
+            assert_eq!(r.lines, want, "case {case}");
+            // Lines are physical: the line of each row holds its unit.
+            for (k, &line) in w.lines.iter().enumerate() {
+                let physical = text.split('\n').nth(line - 1).unwrap();
+                let first = physical.split(',').next().unwrap().trim();
+                let unit = &w.panel.units[k];
+                assert!(
+                    first == unit || (first == "Hà Nội" && unit == "ha-noi"),
+                    "case {case}: line {line} is {physical:?}, row {k} is {unit}"
+                );
+            }
+        }
+    }
+    assert!(
+        pieces_read > 500 && given_up > 100,
+        "{pieces_read} read, {given_up} given up"
+    );
+}

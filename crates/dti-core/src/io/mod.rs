@@ -247,8 +247,8 @@ pub fn header_problems<S: AsRef<str>>(header: &[S]) -> Vec<HeaderProblem> {
 pub use panel::Panel;
 #[cfg(feature = "tables")]
 pub use records::{
-    describe, read_records, read_wide_numbers, FileProblem, Layout, ReadOptions, Records,
-    WideNumbers,
+    describe, read_records, read_wide_numbers, read_wide_numbers_in, FileProblem, Layout,
+    ReadOptions, Records, WideNumbers,
 };
 #[cfg(feature = "tables")]
 pub use tables::{
