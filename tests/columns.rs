@@ -582,3 +582,37 @@ fn the_golden_2022_case_scores_the_same_from_columns() {
     }
     assert_eq!(cqs.rank, Some(vec![Some(2), Some(1), Some(2)]));
 }
+
+/// In a large cohort with many ties, every node's, view's and the index's ranks are
+/// `rank_within` of its values within each period.
+#[test]
+fn a_large_cohort_ranks_every_column_within_its_period() {
+    let fw = Framework::builtin("vn-pdti-2022").unwrap();
+    let m = 60_000;
+    let mut rng = Rng(0xBEEF);
+    let ids: Vec<String> = (0..m).map(|u| format!("u{}", u / 2)).collect();
+    let periods: Vec<Option<i32>> = (0..m).map(|u| Some(2022 + (u % 2) as i32)).collect();
+    let mut input =
+        ColumnInput::new(ids.iter().map(String::as_str).collect()).periods(periods.clone());
+    for code in [
+        "AWR", "INST", "INFRA", "HR", "SEC", "SMART", "GOV", "ECO", "SOC",
+    ] {
+        // Two decimals: many ties.
+        let values: Vec<f64> = (0..m).map(|_| (rng.below(101) as f64) / 100.0).collect();
+        input = input.column(NumberColumn::new(code, values));
+    }
+    let s = score_columns(&fw, &input, &ColumnOptions::default().node_ranks(true)).unwrap();
+    assert_eq!(s.rows.len(), m);
+    let by_period: Vec<Vec<usize>> = [2022, 2023]
+        .iter()
+        .map(|&p| (0..m).filter(|&k| periods[s.rows[k]] == Some(p)).collect())
+        .collect();
+    let columns = s.nodes.iter().chain(&s.views).chain([&s.index]);
+    let mut n = 0;
+    for c in columns {
+        let want = dti_core::engine::rank_within(&c.value, by_period.iter().map(Vec::as_slice));
+        assert_eq!(c.rank.as_ref(), Some(&want), "{}", c.code);
+        n += 1;
+    }
+    assert_eq!(n, fw.def().nodes.len() + fw.def().views.len() + 1);
+}

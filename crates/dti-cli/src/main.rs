@@ -828,55 +828,20 @@ fn score_wide(
         .collect();
     let mut t = ranked_header(&cols, title(fw, year));
     if out.format == Format::Csv {
-        // A CSV of a million rows is written as it is made, never held. Rows come in rank
-        // order, scattered over the columns: each block's cells are gathered column by
-        // column first (independent loads the processor overlaps), then written row by row.
-        const BLOCK: usize = 2048;
-        let n = pillar_cols.len();
-        let mut at: Vec<usize> = Vec::with_capacity(BLOCK);
-        let mut cells = vec![f64::NAN; BLOCK * (2 + n)];
-        let mut ranks = vec![None; BLOCK * (1 + n)];
-        let mut who: Vec<(&str, &str)> = Vec::with_capacity(BLOCK);
+        // A CSV of a million rows is written as it is made, never held: blocks of rows are
+        // made on every core, 32 at a time, and written in order.
+        let block = |keys: &[u64]| wide_rows(keys, &s, p, &pillar_cols, sink.ascii);
         sink.stream(|w| {
-            let mut csv = output::CsvRows::new(w, &t.header, sink.ascii)?;
-            for block in shown.chunks(BLOCK) {
-                at.clear();
-                at.extend(block.iter().map(|&key| row_of(key)));
-                let (values, points) = (&s.index.value, &s.index.points);
-                for (j, &k) in at.iter().enumerate() {
-                    cells[j * (2 + n)] = values[k];
-                    cells[j * (2 + n) + 1] = points.get(k).copied().unwrap_or(f64::NAN);
-                    ranks[j * (1 + n)] = rank_of(k);
-                }
-                for (c, col) in pillar_cols.iter().enumerate() {
-                    for (j, &k) in at.iter().enumerate() {
-                        cells[j * (2 + n) + 2 + c] = col.value[k];
-                        ranks[j * (1 + n) + 1 + c] = col.rank.as_ref().and_then(|r| r[k]);
-                    }
-                }
-                who.clear();
-                who.extend(at.iter().map(|&k| {
-                    let row = s.rows[k];
-                    (p.units[row].as_str(), p.names[row].as_deref().unwrap_or(""))
-                }));
-                for (j, (unit, name)) in who.iter().enumerate() {
-                    let (x, r) = (
-                        &cells[j * (2 + n)..][..2 + n],
-                        &ranks[j * (1 + n)..][..1 + n],
-                    );
-                    csv.rank(r[0])?;
-                    csv.text(unit)?;
-                    csv.text(name)?;
-                    csv.number(value(x[0]))?;
-                    csv.number(value(x[1]))?;
-                    for c in 0..n {
-                        csv.number(value(x[2 + c]))?;
-                        csv.rank(r[1 + c])?;
-                    }
-                    csv.end()?;
+            let header = output::CsvRows::header(&t.header, sink.ascii);
+            w.write_all(header.into_string().as_bytes())?;
+            for batch in shown.chunks(WIDE_BLOCK * 32) {
+                use rayon::prelude::*;
+                let texts: Vec<String> = batch.par_chunks(WIDE_BLOCK).map(block).collect();
+                for text in texts {
+                    w.write_all(text.as_bytes())?;
                 }
             }
-            csv.finish()
+            Ok(())
         })?;
         return Ok(Some(()));
     }
@@ -898,6 +863,60 @@ fn score_wide(
     }
     sink.emit(out.format, &t, || serde_json::Value::Null)?;
     Ok(Some(()))
+}
+
+/// Rows of the ranked table written as one block (see [`wide_rows`]).
+const WIDE_BLOCK: usize = 2048;
+
+/// The CSV rows of the ranked table for `keys` (rank order; a key's low 32 bits are the
+/// result row). Rows come scattered over the columns: the block's cells are gathered column
+/// by column first (independent loads the processor overlaps), then written row by row.
+fn wide_rows(
+    keys: &[u64],
+    s: &dti_core::ColumnScores,
+    p: &dti_core::io::Panel,
+    pillar_cols: &[&dti_core::engine::ScoreColumn],
+    ascii: bool,
+) -> String {
+    let value = |x: f64| (!x.is_nan()).then_some(x);
+    let n = pillar_cols.len();
+    let at: Vec<usize> = keys
+        .iter()
+        .map(|&key| (key & u64::from(u32::MAX)) as usize)
+        .collect();
+    let mut cells = vec![f64::NAN; at.len() * (2 + n)];
+    let mut ranks = vec![None; at.len() * (1 + n)];
+    let index_rank = s.index.rank.as_deref().unwrap_or_default();
+    for (j, &k) in at.iter().enumerate() {
+        cells[j * (2 + n)] = s.index.value[k];
+        cells[j * (2 + n) + 1] = s.index.points.get(k).copied().unwrap_or(f64::NAN);
+        ranks[j * (1 + n)] = index_rank.get(k).copied().flatten();
+    }
+    for (c, col) in pillar_cols.iter().enumerate() {
+        for (j, &k) in at.iter().enumerate() {
+            cells[j * (2 + n) + 2 + c] = col.value[k];
+            ranks[j * (1 + n) + 1 + c] = col.rank.as_ref().and_then(|r| r[k]);
+        }
+    }
+    let mut csv = output::CsvRows::new(ascii);
+    for (j, &k) in at.iter().enumerate() {
+        let row = s.rows[k];
+        let (x, r) = (
+            &cells[j * (2 + n)..][..2 + n],
+            &ranks[j * (1 + n)..][..1 + n],
+        );
+        csv.rank(r[0]);
+        csv.text(&p.units[row]);
+        csv.text(p.names[row].as_deref().unwrap_or(""));
+        csv.number(value(x[0]));
+        csv.number(value(x[1]));
+        for c in 0..n {
+            csv.number(value(x[2 + c]));
+            csv.rank(r[1 + c]);
+        }
+        csv.end();
+    }
+    csv.into_string()
 }
 
 /// The ranked table's columns: rank, unit, name, value, points, and each pillar's value and

@@ -173,31 +173,34 @@ impl Table {
     }
 }
 
-/// A CSV table written field by field as it is made, with the cells of [`Table::csv`], for
-/// outputs too long to hold as a table first (`--ascii` folds its text fields). Fields are
-/// quoted as the `csv` crate quotes them (when they hold a comma, a quote or a line break);
-/// numbers and ranks never need it, so they are written without looking.
-pub struct CsvRows<'w> {
-    out: &'w mut dyn Write,
+/// CSV text written field by field, with the cells of [`Table::csv`], for outputs too long
+/// to hold as a table first (`--ascii` folds its text fields). Fields are quoted as the
+/// `csv` crate quotes them (when they hold a comma, a quote or a line break); numbers and
+/// ranks never need it, so they are written without looking.
+pub struct CsvRows {
     buf: String,
     first: bool,
     ascii: bool,
 }
 
-impl<'w> CsvRows<'w> {
-    /// A table with this header, written to `out`.
-    pub fn new(out: &'w mut dyn Write, header: &[String], ascii: bool) -> std::io::Result<Self> {
-        let mut rows = CsvRows {
-            out,
-            buf: String::with_capacity(1 << 16),
+impl CsvRows {
+    /// Rows to come, for blocks of a table written elsewhere.
+    pub fn new(ascii: bool) -> CsvRows {
+        CsvRows {
+            buf: String::new(),
             first: true,
             ascii,
-        };
-        for h in header {
-            rows.text(h)?;
         }
-        rows.end()?;
-        Ok(rows)
+    }
+
+    /// A table's header row.
+    pub fn header(header: &[String], ascii: bool) -> CsvRows {
+        let mut rows = CsvRows::new(ascii);
+        for h in header {
+            rows.text(h);
+        }
+        rows.end();
+        rows
     }
 
     fn separate(&mut self) {
@@ -207,7 +210,7 @@ impl<'w> CsvRows<'w> {
     }
 
     /// A text field (`-`, the table's mark of nothing, is empty as in [`Table::csv`]).
-    pub fn text(&mut self, s: &str) -> std::io::Result<()> {
+    pub fn text(&mut self, s: &str) {
         self.separate();
         let s = if s == "-" { "" } else { s };
         let folded;
@@ -229,42 +232,33 @@ impl<'w> CsvRows<'w> {
         } else {
             self.buf.push_str(s);
         }
-        Ok(())
     }
 
     /// A number at full precision (missing: empty).
-    pub fn number(&mut self, x: Option<f64>) -> std::io::Result<()> {
+    pub fn number(&mut self, x: Option<f64>) {
         self.separate();
         if let Some(v) = x {
             push_exact(&mut self.buf, v);
         }
-        Ok(())
     }
 
     /// A rank (missing: empty).
-    pub fn rank(&mut self, r: Option<u32>) -> std::io::Result<()> {
+    pub fn rank(&mut self, r: Option<u32>) {
         self.separate();
         if let Some(k) = r {
             self.buf.push_str(itoa::Buffer::new().format(k));
         }
-        Ok(())
     }
 
-    /// Ends a row (and hands what is buffered to the writer every 64 KiB).
-    pub fn end(&mut self) -> std::io::Result<()> {
+    /// Ends a row.
+    pub fn end(&mut self) {
         self.buf.push('\n');
         self.first = true;
-        if self.buf.len() >= 1 << 16 {
-            self.out.write_all(self.buf.as_bytes())?;
-            self.buf.clear();
-        }
-        Ok(())
     }
 
-    /// Writes out what is buffered.
-    pub fn finish(self) -> std::io::Result<()> {
-        self.out.write_all(self.buf.as_bytes())?;
-        self.out.flush()
+    /// The text.
+    pub fn into_string(self) -> String {
+        self.buf
     }
 }
 

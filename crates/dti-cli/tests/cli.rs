@@ -1146,7 +1146,8 @@ fn outputs_through_links_and_devices() {
 #[test]
 fn the_streamed_wide_table_is_the_record_path_table() {
     let mut text = String::from("unit,name,period,GOV,ECO,SOC\n");
-    // Five value rows shared by 40 units: runs of tied ranks; ids out of order.
+    // Five value rows shared by 5,000 units (blocks of 2,048 rows are written apart): runs of
+    // tied ranks; ids out of order.
     let values = [
         "0.5,0.4,0.3",
         "0.9,0.1,0.2",
@@ -1154,14 +1155,14 @@ fn the_streamed_wide_table_is_the_record_path_table() {
         "0.2,0.2,0.2",
         "0.7,,0.1",
     ];
-    for u in 0..40 {
+    for u in 0..5000 {
         let name = if u % 3 == 0 {
             "Hà Nội \"cũ\", số"
         } else {
             ""
         };
         let row = format!(
-            "z{}-{u},\"{}\",2023,{}\n",
+            "z{}x{u},\"{}\",2023,{}\n",
             (u * 7919) % 97,
             name.replace('"', "\"\""),
             values[u % 5]
@@ -1190,7 +1191,7 @@ fn the_streamed_wide_table_is_the_record_path_table() {
             })
             .collect();
         assert_eq!(fast, records, "{extra:?}");
-        assert_eq!(fast.lines().count(), 41);
+        assert_eq!(fast.lines().count(), 5001);
         assert!(fast.lines().nth(1).unwrap().starts_with("1,"), "{fast}");
         let out = temp("ties-out.csv", "");
         let mut a = args(false);
