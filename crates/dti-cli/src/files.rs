@@ -68,7 +68,7 @@ pub fn write(path: &Path, text: &str) -> Result<(), String> {
 /// points at, not the link.
 pub fn write_with(
     path: &Path,
-    fill: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+    fill: impl FnOnce(&mut (dyn std::io::Write + Send)) -> std::io::Result<()>,
 ) -> Result<(), String> {
     check(path)?;
     let fail = |e: std::io::Error| format!("cannot write {}: {e}", path.display());
@@ -108,7 +108,7 @@ pub fn write_with(
 /// field by field).
 fn stream(
     target: &Path,
-    fill: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+    fill: impl FnOnce(&mut (dyn std::io::Write + Send)) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
     use std::io::Write as _;
     let file = std::fs::File::create(target)?;

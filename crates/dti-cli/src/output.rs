@@ -305,16 +305,15 @@ impl Sink {
 
     /// Writes what `fill` makes as it makes it (to the file through a temporary file renamed
     /// into place, or to stdout); a closed pipe is not an error. `fill` folds its own text
-    /// with `--ascii` (see [`CsvRows`]).
+    /// with `--ascii` (see [`CsvRows`]). The writer may be handed to another thread.
     pub fn stream(
         &self,
-        fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+        fill: impl FnOnce(&mut (dyn Write + Send)) -> std::io::Result<()>,
     ) -> Result<(), String> {
         match &self.out {
             Some(path) => crate::files::write_with(path, fill),
             None => {
-                let mut stdout =
-                    std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock());
+                let mut stdout = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout());
                 match fill(&mut stdout).and_then(|()| stdout.flush()) {
                     Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
                     other => other.map_err(|e| format!("cannot write to stdout: {e}")),
