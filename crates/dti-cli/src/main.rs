@@ -812,7 +812,7 @@ fn score_wide(
         .filter(|&k| p.periods[s.rows[k]] == year)
         .map(|k| u64::from(rank_of(k).unwrap_or(u32::MAX)) << 32 | k as u64)
         .collect();
-    shown.sort_unstable();
+    rayon::slice::ParallelSliceMut::par_sort_unstable(&mut shown[..]);
     let row_of = |key: u64| (key & u64::from(u32::MAX)) as usize;
     for run in shown.chunk_by_mut(|a, b| a >> 32 == b >> 32) {
         if run.len() > 1 {

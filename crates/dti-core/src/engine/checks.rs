@@ -82,6 +82,9 @@ impl<'a> Intake<'a> {
             };
             hashed.push((h, u));
         }
+        #[cfg(feature = "parallel")]
+        rayon::slice::ParallelSliceMut::par_sort_unstable(&mut hashed[..]);
+        #[cfg(not(feature = "parallel"))]
         hashed.sort_unstable();
         for same in hashed.chunk_by(|a, b| a.0 == b.0).filter(|g| g.len() > 1) {
             let mut firsts: Vec<(std::borrow::Cow<'_, str>, Option<i32>, usize)> = Vec::new();

@@ -44,12 +44,25 @@ pub(crate) fn ranks_ascending_by(x: &[f64], out: &mut [f64], ties: Ties) {
     competition(&mut keys, x, ties, |i, r| out[i] = r as f64);
 }
 
+/// Groups of this many values or more are sorted on every core (feature `parallel`).
+#[cfg(feature = "parallel")]
+const PARALLEL_SORT: usize = 100_000;
+
 /// Sorts `keys` (an order key and a position in `x`) and hands each position its
 /// competition rank: positions of equal keys, or of values tied by `ties` with the previous
 /// one in sorted order, share the lowest rank. Positions are `u32`, so a pair is 16 bytes
 /// (a column of more than 2³² rows is beyond every bound this crate sets on counts).
 fn competition(keys: &mut [(u64, u32)], x: &[f64], ties: Ties, mut put: impl FnMut(usize, u32)) {
-    // Equal keys are equal values, tied whatever their order.
+    // Equal keys are equal values, tied whatever their order (so the order a parallel
+    // sort leaves them in does not matter either).
+    #[cfg(feature = "parallel")]
+    if keys.len() >= PARALLEL_SORT {
+        use rayon::slice::ParallelSliceMut as _;
+        keys.par_sort_unstable_by_key(|k| k.0);
+    } else {
+        keys.sort_unstable_by_key(|k| k.0);
+    }
+    #[cfg(not(feature = "parallel"))]
     keys.sort_unstable_by_key(|k| k.0);
     let mut rank = 1;
     let mut prev: Option<(u64, usize)> = None;
