@@ -1192,7 +1192,7 @@ mod tests {
             "0.0000000000000000000001",
             "00.10",
         ] {
-            check(t);
+            taken += check(t);
         }
         for _ in 0..200_000 {
             let len = 1 + next() % 21;
