@@ -122,7 +122,7 @@ pub fn rank_within_by<'a>(
     ties: Ties,
 ) -> Vec<Option<u32>> {
     let mut out = vec![None; value.len()];
-    let mut keys = Vec::new();
+    let mut keys = Vec::with_capacity(value.len());
     for members in groups {
         // Descending: the complement of the ascending key is the reversed total order, so
         // no negated copy of the column is needed (ties compare |a − b|, the same either way).
