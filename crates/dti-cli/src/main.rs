@@ -807,7 +807,11 @@ fn score_wide(
     let index_rank = s.index.rank.as_deref().unwrap_or_default();
     let rank_of = |k: usize| index_rank.get(k).copied().flatten();
     // By rank (none last), then id (ids are unique within a period): the rows sort as
-    // integers (rank, row), then each run of one rank — ties, or the unranked — by id.
+    // integers (rank, row), then each run of one rank — ties, or the unranked — by id. (A
+    // row number takes 32 bits: more rows than that go the general way.)
+    if u32::try_from(s.rows.len()).is_err() {
+        return Ok(None);
+    }
     let mut shown: Vec<u64> = (0..s.rows.len())
         .filter(|&k| p.periods[s.rows[k]] == year)
         .map(|k| u64::from(rank_of(k).unwrap_or(u32::MAX)) << 32 | k as u64)
