@@ -48,9 +48,9 @@ fn the_toy_index_matches_its_hand_computation() {
         assert_eq!(u.value, u.node("IDX").unwrap().value);
     }
     assert!(errors.is_empty(), "{}", errors.join("\n"));
-    // The pipeline kept every data set: Raw, Denominated, Normalised.
+    // The pipeline kept every data set: Raw, Denominated; Normalised on request.
     let names: Vec<&str> = run.data.iter().map(|d| d.name.as_str()).collect();
-    assert_eq!(names, ["Raw", "Denominated", "Normalised"]);
+    assert_eq!(names, ["Raw", "Denominated"]);
 }
 
 #[test]
@@ -61,6 +61,12 @@ fn without_denomination_i3_is_scaled_raw() {
     let c = scores.unit("C", Some(2024)).unwrap();
     assert_eq!(c.node("i3").unwrap().value, Some(0.0));
     assert_eq!(c.node("S2").unwrap().value, Some(0.0));
+    // The Normalised data set, on request: the units scored, each indicator's 0–100 value.
+    let normalised = run.normalised();
+    assert_eq!(normalised.name, "Normalised");
+    assert_eq!(normalised.panel.units, run.data[0].panel.units);
+    assert_eq!(normalised.panel.column("i3"), Some(&[0.0, 100.0, 0.0][..]));
+    assert_eq!(normalised.panel.codes, ["i1", "i2", "i3", "i4", "i5", "i6"]);
 }
 
 #[test]
@@ -145,14 +151,7 @@ fn pipeline_steps_run_in_order_and_report() {
     let names: Vec<&str> = run.data.iter().map(|d| d.name.as_str()).collect();
     assert_eq!(
         names,
-        [
-            "Raw",
-            "Denominated",
-            "Imputed",
-            "Screened",
-            "Treated",
-            "Normalised"
-        ]
+        ["Raw", "Denominated", "Imputed", "Screened", "Treated",]
     );
     // Mean imputation: A's i6 = (2 + 6)/2 = 4, B's i5 = (40 + 80)/2 = 60.
     let imputed = run.imputed.unwrap();
@@ -250,7 +249,7 @@ fn the_tables_adapter_scores_exactly_as_records() {
         .impute(Some(Imputation::Mean))
         .treat(Some(Treatment::default()));
     let run = run_pipeline(&toy(), &p).unwrap();
-    let scored = &run.data[run.data.len() - 2].panel;
+    let scored = &run.data[run.data.len() - 1].panel;
     let opts = ScoreOptions::default().explain(false).ties(Ties::Exact);
     let records = run
         .framework

@@ -635,7 +635,8 @@ fn coin<'py>(
     let p: dti_core::io::Pipeline = parse(py, "pipeline", pipeline)?;
     let run = dti_core::io::run_pipeline(&tables, &p)
         .map_err(|e| raise(py, e.code(), &e.to_string(), json!({})))?;
-    let d = &tables.data;
+    // The rows scored are the last data set's (screening drops rows of the raw table).
+    let d = run.units();
     let ids: Vec<(&str, Option<&str>, Option<i32>)> = run
         .scores
         .rows

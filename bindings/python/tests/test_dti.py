@@ -1,6 +1,7 @@
 """The Python package against hand-worked golden cases and the native command: the same
 numbers, the same problems, errors as exceptions with the core's codes."""
 
+import io
 import json
 import math
 import signal
@@ -243,6 +244,14 @@ def test_coin_toy_as_worked_by_hand():
             assert close(r[f"{code}.value"], want[code]), (r["unit"], code)
     fw = dti.Framework.from_coinr(FIXTURES / "coin-toy/meta.csv", FIXTURES / "coin-toy/data.csv")
     assert fw.id
+    # A unit D with 1 of 6 indicators, first in the table: screening at 50 % drops it before
+    # normalising, so the rows are A, B, C with the toy's own scores (not D, A, B).
+    lines = (FIXTURES / "coin-toy/data.csv").read_text().splitlines()
+    with_d = "\n".join([lines[0], "D,Delta,2024,North,10,50,NA,NA,NA,NA,NA", *lines[1:]]) + "\n"
+    data_d = pl.read_csv(io.StringIO(with_d), null_values=["NA"])
+    screened = dti.coin(meta, data_d, denominate=True, screen=0.5)
+    assert screened["unit"].to_list() == out["unit"].to_list() == ["A", "B", "C"]
+    assert screened["value"].to_list() == out["value"].to_list()
 
 
 def test_frameworks_pickle_and_list():

@@ -1328,9 +1328,12 @@ fn cmd_coin(args: CoinArgs, ctx: &Context) -> Result<(), Fail> {
     if let Some(dir) = out_dir {
         std::fs::create_dir_all(&dir)
             .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        // Every data set, the Normalised one (built on request) last.
+        let normalised = run.normalised();
         let mut files: Vec<(String, String)> = run
             .data
             .iter()
+            .chain([&normalised])
             .map(|d| {
                 (
                     format!("{}.csv", d.name),
