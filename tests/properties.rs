@@ -476,3 +476,90 @@ proptest! {
         }
     }
 }
+
+/// Values that stress the rank sort: a few bases, each nudged by a few units in the last
+/// place (so keys share their high bits), exact repeats, ±0, infinities and NaN.
+fn clustered_column() -> impl Strategy<Value = Vec<f64>> {
+    let base = prop_oneof![
+        Just(0.0),
+        Just(-0.0),
+        Just(1.0),
+        Just(-3.5),
+        Just(1e300),
+        Just(f64::INFINITY),
+        Just(f64::NEG_INFINITY),
+        Just(f64::NAN),
+        -1e6..1e6f64,
+    ];
+    prop::collection::vec((base, -40i64..40), 0..300).prop_map(|v| {
+        v.into_iter()
+            .map(|(b, ulps)| {
+                if !b.is_finite() || b == 0.0 {
+                    b
+                } else {
+                    f64::from_bits((b.to_bits() as i64 + ulps) as u64)
+                }
+            })
+            .collect()
+    })
+}
+
+/// Competition ranks (descending) by a plain comparison sort: the rule the engine's packed
+/// integer sort must reproduce exactly, ties chained in sorted order.
+fn reference_ranks(
+    value: &[f64],
+    members: &[usize],
+    ties: dti_core::methods::Ties,
+) -> Vec<(usize, u32)> {
+    use dti_core::methods::Ties;
+    let mut order: Vec<usize> = members
+        .iter()
+        .copied()
+        .filter(|&u| !value[u].is_nan())
+        .collect();
+    order.sort_by(|&a, &b| value[b].total_cmp(&value[a]));
+    let tied = |a: f64, b: f64| match ties {
+        Ties::Exact => a == b,
+        Ties::Tolerance(rel) => a == b || (a - b).abs() <= rel * a.abs().max(b.abs()),
+    };
+    let mut out = Vec::new();
+    let mut rank = 1;
+    for (at, &u) in order.iter().enumerate() {
+        if at > 0 {
+            let p = order[at - 1];
+            if value[u].to_bits() != value[p].to_bits() && !tied(value[u], value[p]) {
+                rank = at as u32 + 1;
+            }
+        }
+        out.push((u, rank));
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn ranks_are_the_comparison_sorts_ranks(
+        value in clustered_column(),
+        split in any::<u64>(),
+        tolerance in prop_oneof![Just(None), Just(Some(1e-12)), Just(Some(1e-15))],
+    ) {
+        use dti_core::methods::Ties;
+        let ties = tolerance.map_or(Ties::Exact, Ties::Tolerance);
+        // Two groups of interleaved positions (a period split), and one position left out.
+        let n = value.len();
+        let mut groups: [Vec<usize>; 2] = [Vec::new(), Vec::new()];
+        for u in 0..n.saturating_sub(1) {
+            groups[((split >> (u % 64)) & 1) as usize].push(u);
+        }
+        let got = dti_core::engine::rank_within_by(&value, groups.iter().map(Vec::as_slice), ties);
+        let mut want = vec![None; n];
+        for g in &groups {
+            for (u, r) in reference_ranks(&value, g, ties) {
+                want[u] = Some(r);
+            }
+        }
+        prop_assert_eq!(got, want);
+    }
+}
