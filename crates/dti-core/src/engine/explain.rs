@@ -49,7 +49,7 @@ pub(crate) fn explain(
 
     let sums = Sums::of(plan, value, points);
     let opt = |x: f64| (!x.is_nan()).then_some(x);
-    let mut leaves = Vec::new();
+    let mut leaves = Vec::with_capacity(plan.n);
     for i in 0..plan.n {
         let effective = match cells[i] {
             Cell::Given => true,
@@ -94,11 +94,13 @@ pub(crate) fn explain(
 
     // The `top_n` largest gains; equal gains in framework order. Only those are sorted (a
     // unit has one gain per leaf, and asks for a handful).
-    let mut ranked: Vec<(f64, usize)> = leaves
-        .iter()
-        .enumerate()
-        .filter_map(|(k, l)| l.gain.filter(|&g| g > 0.0).map(|g| (g, k)))
-        .collect();
+    let mut ranked: Vec<(f64, usize)> = Vec::with_capacity(leaves.len());
+    ranked.extend(
+        leaves
+            .iter()
+            .enumerate()
+            .filter_map(|(k, l)| l.gain.filter(|&g| g > 0.0).map(|g| (g, k))),
+    );
     let order = |a: &(f64, usize), b: &(f64, usize)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
     if ranked.len() > top_n {
         ranked.select_nth_unstable_by(top_n, order);

@@ -38,8 +38,7 @@ pub(crate) fn ranks_ascending_by(x: &[f64], out: &mut [f64], ties: Ties) {
     let mut keys = Vec::with_capacity(x.len());
     let p = Packing::for_len(x.len());
     keys.extend(present().map(|(i, &v)| p.pack(order_key(v), i)));
-    let full = |i: usize| order_key(x[i]);
-    competition(&mut keys, p, full, |i| x[i], ties, |i, r| out[i] = r as f64);
+    competition(&mut keys, p, x, false, ties, |i, r| out[i] = r as f64);
 }
 
 /// Groups of this many values or more are sorted on every core (feature `parallel`).
@@ -77,17 +76,19 @@ impl Packing {
     }
 }
 
-/// Sorts `keys` (packed by `p`; `full(pos)` is a position's whole order key, `value(pos)`
-/// its value) and hands each position its competition rank: positions of equal keys, or of
-/// values tied by `ties` with the previous one in sorted order, share the lowest rank.
+/// Sorts `keys` (packed by `p`: order keys of `x`, complemented when `descending`, with
+/// positions in `x`) and hands each position its competition rank: positions of equal keys,
+/// or of values tied by `ties` with the previous one in sorted order, share the lowest rank.
 fn competition(
     keys: &mut [u64],
     p: Packing,
-    full: impl Fn(usize) -> u64,
-    value: impl Fn(usize) -> f64,
+    x: &[f64],
+    descending: bool,
     ties: Ties,
     mut put: impl FnMut(usize, u32),
 ) {
+    let flip = if descending { u64::MAX } else { 0 };
+    let full = |pos: usize| order_key(x[pos]) ^ flip;
     // Equal packed keys cannot occur (positions differ), so an unstable sort is a total order.
     #[cfg(feature = "parallel")]
     if keys.len() >= PARALLEL_SORT {
@@ -112,12 +113,12 @@ fn competition(
         if run.len() > 1 {
             let first = full(p.pos(run[0]));
             if run.iter().any(|&k| full(p.pos(k)) != first) {
-                run.sort_by_key(|&k| full(p.pos(k)));
+                run.sort_unstable_by_key(|&k| full(p.pos(k)));
             }
         }
         for (k, &key) in run.iter().enumerate() {
             let pos = p.pos(key);
-            let v = value(pos);
+            let v = x[pos];
             // Equal bits are equal keys: tied whatever the rule.
             if prev.is_some_and(|w| v.to_bits() != w.to_bits() && !tied_by(v, w, ties)) {
                 rank = (at + k) as u32 + 1;
@@ -173,7 +174,7 @@ pub fn rank_within_by<'a>(
     ties: Ties,
 ) -> Vec<Option<u32>> {
     let mut out = vec![None; value.len()];
-    let mut keys = Vec::new();
+    let mut keys = Vec::with_capacity(value.len());
     let p = Packing::for_len(value.len());
     for members in groups {
         // Descending: the complement of the ascending key is the reversed total order, so
@@ -183,15 +184,7 @@ pub fn rank_within_by<'a>(
             let v = *value.get(u)?;
             (!v.is_nan()).then(|| p.pack(!order_key(v), u))
         }));
-        let full = |u: usize| !order_key(value[u]);
-        competition(
-            &mut keys,
-            p,
-            full,
-            |u| value[u],
-            ties,
-            |u, r| out[u] = Some(r),
-        );
+        competition(&mut keys, p, value, true, ties, |u, r| out[u] = Some(r));
     }
     out
 }
