@@ -8,6 +8,7 @@
 use criterion::{criterion_group, criterion_main, Criterion};
 use dti_core::{
     analyses::{uncertainty, UncertaintySpec},
+    engine::rank_within,
     io::{read_tables, run_pipeline, Pipeline},
     score_columns, score_records, ColumnInput, ColumnOptions, NumberColumn,
 };
@@ -51,6 +52,24 @@ fn records(c: &mut Criterion) {
     });
     g.bench_function("score with explanations", |b| {
         b.iter(|| fw.score(black_box(&units)).expect("scores"))
+    });
+    // The floor under "score": only the ranks it reports (every node, view and the index),
+    // each a sort of the 63 values of one period — no reading, normalising or aggregating.
+    let scores = score_records(&fw, &units, &ColumnOptions::default()).expect("scores");
+    let columns: Vec<&[f64]> = scores
+        .nodes
+        .iter()
+        .chain(&scores.views)
+        .chain([&scores.index])
+        .map(|c| c.value.as_slice())
+        .collect();
+    let all: Vec<usize> = (0..units.len()).collect();
+    g.bench_function("ranks alone (floor of score)", |b| {
+        b.iter(|| {
+            for c in &columns {
+                black_box(rank_within(black_box(c), [all.as_slice()]));
+            }
+        })
     });
     g.finish();
 }
