@@ -32,7 +32,7 @@ pub const ARRAY: u8 = 5;
 pub const OBJECT: u8 = 6;
 
 /// A value written as a tape.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Tape {
     /// One kind byte per value.
     pub ops: Vec<u8>,
@@ -45,14 +45,32 @@ pub struct Tape {
     index: FxHashMap<Box<str>, u32>,
     /// Field and variant names by address: found without hashing their text.
     names: FxHashMap<(usize, usize), u32>,
+    /// The last name seen in each of 64 slots (by address): a result has a few dozen field
+    /// names met hundreds of thousands of times, so most are found here without a hash.
+    recent: [(usize, usize, u32); 64],
 }
 
 impl Tape {
     /// Writes `v`.
     pub fn of<T: Serialize + ?Sized>(v: &T) -> Result<Tape, TapeError> {
-        let mut tape = Tape::default();
+        let mut tape = Tape::new();
         v.serialize(&mut tape)?;
         Ok(tape)
+    }
+
+    /// An empty tape (out of line: one copy, not one per type written).
+    #[inline(never)]
+    fn new() -> Tape {
+        Tape {
+            ops: Vec::new(),
+            nums: Vec::new(),
+            text: String::new(),
+            lens: Vec::new(),
+            index: FxHashMap::default(),
+            names: FxHashMap::default(),
+            // An empty slot: no string is usize::MAX bytes long.
+            recent: [(0, usize::MAX, 0); 64],
+        }
     }
 
     fn string(&mut self, s: &str) -> f64 {
@@ -67,14 +85,24 @@ impl Tape {
     }
 
     /// [`Tape::string`] of a field or variant name (the same `&'static str` every time).
+    #[inline(never)]
     fn name(&mut self, s: &'static str) -> f64 {
         let at = (s.as_ptr() as usize, s.len());
-        if let Some(&k) = self.names.get(&at) {
+        let slot = (at.0 ^ at.1) % self.recent.len();
+        let (p, l, k) = self.recent[slot];
+        if (p, l) == at {
             return f64::from(k);
         }
-        let k = self.string(s);
-        self.names.insert(at, k as u32);
-        k
+        let k = match self.names.get(&at) {
+            Some(&k) => k,
+            None => {
+                let k = self.string(s) as u32;
+                self.names.insert(at, k);
+                k
+            }
+        };
+        self.recent[slot] = (at.0, at.1, k);
+        f64::from(k)
     }
 
     fn push_string(&mut self, s: &str) {
@@ -629,6 +657,38 @@ mod tests {
         same(&Vec::<u8>::new());
         same(&BTreeMap::<String, u8>::new());
         same(&[[0.5_f64; 3]; 2]);
+    }
+
+    #[test]
+    fn names_sharing_a_slot_of_the_recent_cache_stay_apart() {
+        // 200 names (variant names go through the cache) in 64 slots, each met three times
+        // in a scrambled order: every one must read back as itself.
+        struct Names(Vec<&'static str>);
+        impl Serialize for Names {
+            fn serialize<S: ser::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                use ser::SerializeSeq;
+                let mut seq = s.serialize_seq(Some(self.0.len()))?;
+                for &name in &self.0 {
+                    seq.serialize_element(&Variant(name))?;
+                }
+                seq.end()
+            }
+        }
+        struct Variant(&'static str);
+        impl Serialize for Variant {
+            fn serialize<S: ser::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_unit_variant("E", 0, self.0)
+            }
+        }
+        let names: Vec<&'static str> = (0..200)
+            .map(|k| &*Box::leak(format!("name{k}").into_boxed_str()))
+            .collect();
+        let order: Vec<&'static str> = (0..600).map(|k| names[(k * 37) % 200]).collect();
+        let v = read(&Tape::of(&Names(order.clone())).unwrap());
+        assert_eq!(
+            v,
+            Value::Array(order.iter().map(|&n| Value::String(n.into())).collect())
+        );
     }
 
     #[test]
