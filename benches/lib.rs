@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use dti_core::{Framework, UnitRecord};
+use dti_core::{ColumnScores, Framework, UnitRecord};
 #[cfg(feature = "batch")]
 use polars::prelude::{Column, DataFrame};
 
@@ -112,6 +112,16 @@ pub fn coin_tables(units: usize, indicators: usize) -> (String, String) {
         data.push('\n');
     }
     (meta, data)
+}
+
+/// The value column of every node, view and the index of `s`: the columns a score ranks.
+pub fn ranked_columns(s: &ColumnScores) -> Vec<&[f64]> {
+    s.nodes
+        .iter()
+        .chain(&s.views)
+        .chain([&s.index])
+        .map(|c| c.value.as_slice())
+        .collect()
 }
 
 /// The hardware line every scoring figure is compared with: min-max each column to [0, 1],

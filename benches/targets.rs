@@ -56,13 +56,7 @@ fn records(c: &mut Criterion) {
     // The floor under "score": only the ranks it reports (every node, view and the index),
     // each a sort of the 63 values of one period — no reading, normalising or aggregating.
     let scores = score_records(&fw, &units, &ColumnOptions::default()).expect("scores");
-    let columns: Vec<&[f64]> = scores
-        .nodes
-        .iter()
-        .chain(&scores.views)
-        .chain([&scores.index])
-        .map(|c| c.value.as_slice())
-        .collect();
+    let columns = dti_benches::ranked_columns(&scores);
     let all: Vec<usize> = (0..units.len()).collect();
     g.bench_function("ranks alone (floor of score)", |b| {
         b.iter(|| {

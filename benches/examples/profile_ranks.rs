@@ -8,13 +8,7 @@ fn main() {
     let fw = dti_benches::framework_98();
     let units = dti_benches::units_63x98();
     let s = dti_core::score_records(&fw, &units, &Default::default()).expect("scores");
-    let columns: Vec<&[f64]> = s
-        .nodes
-        .iter()
-        .chain(&s.views)
-        .chain([&s.index])
-        .map(|c| c.value.as_slice())
-        .collect();
+    let columns = dti_benches::ranked_columns(&s);
     let all: Vec<usize> = (0..units.len()).collect();
     let distinct: usize = columns
         .iter()

@@ -34,10 +34,14 @@ pub(crate) fn ranks_ascending(x: &[f64], out: &mut [f64]) {
 /// [`ranks_ascending`] with a tie rule.
 pub(crate) fn ranks_ascending_by(x: &[f64], out: &mut [f64], ties: Ties) {
     out.iter_mut().for_each(|o| *o = f64::NAN);
-    let present = || x.iter().enumerate().filter(|(_, v)| !v.is_nan());
     let mut keys = Vec::with_capacity(x.len());
     let p = Packing::for_len(x.len());
-    keys.extend(present().map(|(i, &v)| p.pack(order_key(v), i)));
+    keys.extend(
+        x.iter()
+            .enumerate()
+            .filter(|(_, v)| !v.is_nan())
+            .map(|(i, &v)| p.pack(order_key(v), i)),
+    );
     competition(&mut keys, p, x, false, ties, |i, r| out[i] = r as f64);
 }
 
@@ -100,7 +104,8 @@ fn competition(
     #[cfg(not(feature = "parallel"))]
     keys.sort_unstable();
     // Keys sharing their high bits are in position order: a run of them whose whole keys
-    // differ (values within ~2^-36 of each other, relative; rare) is put in key order first.
+    // differ (values within ~2^(bits − 52) of each other, relative; rare) is put in key
+    // order first.
     let high = !p.mask();
     let (mut rank, mut prev) = (1, None::<f64>);
     let mut at = 0;
