@@ -15,7 +15,7 @@ use crate::tape::Tape;
 #[wasm_bindgen(module = "/js/tape.js")]
 extern "C" {
     #[wasm_bindgen(js_name = fromTape)]
-    fn from_tape(ops: &[u8], nums: &[f64], text: &str, lens: &[u32]) -> JsValue;
+    fn from_tape(ops: &[u8], nums: &[f64], text: &str, lens: &[u32], shapes: &[u32]) -> JsValue;
 }
 
 /// A core value as a plain JS object (maps as objects, missing numbers as `null`): what
@@ -23,7 +23,7 @@ extern "C" {
 pub fn to_js<T: Serialize + ?Sized>(v: &T) -> Result<JsValue, JsValue> {
     let t = Tape::of(v)
         .map_err(|e| errors::error("internal", &format!("could not convert a result: {e}"), &[]))?;
-    Ok(from_tape(&t.ops, &t.nums, &t.text, &t.lens))
+    Ok(from_tape(&t.ops, &t.nums, &t.text, &t.lens, &t.shapes))
 }
 
 /// A JS argument as a core value; a shape error names the argument.

@@ -82,3 +82,10 @@ fn optional<T: serde::de::DeserializeOwned + Default>(
         from_js(name, v)
     }
 }
+
+/// The allocator: talc, made for single-threaded WebAssembly, in place of the default
+/// dlmalloc — ~4 KB smaller a module at the same speed (measured on `scoreCohort`), room the
+/// size budget spends on speed elsewhere (the glue built at opt-level "s").
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();

@@ -6,6 +6,13 @@
 //! the text, decoding it from UTF-8 into a JS string and `JSON.parse` took ~70 % of a
 //! `scoreCohort` call; the tape skips all three.
 //!
+//! Structs cross by *shape*: the sequence of their keys is written once (`shapes`), each
+//! struct as its shape's index and its values, and JS builds each shape's objects with one
+//! object literal (`js/tape.js`). For the 63-province panel that halves the JS side (1.2 →
+//! 0.6 ms: adding keys one by one to `{}` made V8 change each object's layout per key) and
+//! takes 31,000 key numbers off the tape. Maps (whose keys are data) keep their keys beside
+//! their values.
+//!
 //! The objects are those `JSON.parse(serde_json::to_string(v))` gives, value for value: the
 //! same keys in the same order, non-finite numbers as `null`, unit variants as strings,
 //! newtype / tuple / struct variants as `{"Variant": …}`, map keys as serde_json writes them
@@ -30,6 +37,9 @@ pub const ARRAY: u8 = 5;
 /// The next number of `nums` is the number of entries; each is a key (a string index on
 /// `nums`) and a value.
 pub const OBJECT: u8 = 6;
+/// An object of a known shape: the next number of `nums` is the shape's index in `shapes`;
+/// one value per key of the shape follows.
+pub const SHAPED: u8 = 7;
 
 /// A value written as a tape.
 #[derive(Debug)]
@@ -42,6 +52,26 @@ pub struct Tape {
     pub text: String,
     /// The length of each string of `text` in UTF-16 code units (how JS slices).
     pub lens: Vec<u32>,
+    /// Every distinct shape of a struct: its number of keys, then each key's string index.
+    pub shapes: Vec<u32>,
+    /// Shape indices by key sequence (each key index as four chars, one per byte: the map
+    /// type the strings use, not a second one in the module).
+    shape_index: FxHashMap<Box<str>, u32>,
+    /// [`Tape::shape`]'s key text, reused.
+    shape_text: String,
+    /// Where each shape's field names start on `names_of_shapes`, and how many there are.
+    shape_names: Vec<(usize, usize)>,
+    /// The field names of every shape, one after the other.
+    names_of_shapes: Vec<&'static str>,
+    /// The last shape (its index + 1; 0 for none) of a struct type, in 64 slots by the type's
+    /// name: most structs are the shape their type had last time, checked by comparing keys,
+    /// without building the key text and hashing it.
+    recent_shapes: [u32; 64],
+    /// The field names of the structs being written, innermost last ([`Fields::end`] takes
+    /// them).
+    keys: Vec<&'static str>,
+    /// The slot in `recent_shapes` of each struct being written.
+    slots: Vec<usize>,
     index: FxHashMap<Box<str>, u32>,
     /// Field and variant names by address: found without hashing their text.
     names: FxHashMap<(usize, usize), u32>,
@@ -66,6 +96,14 @@ impl Tape {
             nums: Vec::new(),
             text: String::new(),
             lens: Vec::new(),
+            shapes: Vec::new(),
+            shape_index: FxHashMap::default(),
+            shape_text: String::new(),
+            shape_names: Vec::new(),
+            names_of_shapes: Vec::new(),
+            recent_shapes: [0; 64],
+            keys: Vec::new(),
+            slots: Vec::new(),
             index: FxHashMap::default(),
             names: FxHashMap::default(),
             // An empty slot: no string is usize::MAX bytes long.
@@ -133,6 +171,76 @@ impl Tape {
         }
     }
 
+    /// Opens a struct (`name`: its type's); its shape is filled in by [`Fields::end`].
+    #[inline(never)]
+    fn open_struct(&mut self, name: &'static str) -> Fields<'_> {
+        self.ops.push(SHAPED);
+        self.nums.push(0.0);
+        let slot = (name.as_ptr() as usize ^ name.len()) % self.recent_shapes.len();
+        self.slots.push(slot);
+        Fields {
+            at: self.nums.len() - 1,
+            keys_from: self.keys.len(),
+            tape: self,
+        }
+    }
+
+    /// The index of the shape of the keys from `from` on [`Tape::keys`] (added when new);
+    /// takes those keys and the struct's slot off.
+    fn shape(&mut self, from: usize) -> u32 {
+        let slot = self.slots.pop().unwrap_or(0);
+        let keys = &self.keys[from..];
+        if let Some(k) = self.recent_shapes[slot].checked_sub(1) {
+            let (at, len) = self.shape_names[k as usize];
+            // Field names are `&'static str`: the same address and length, the same key
+            // (names equal at other addresses only miss this check).
+            if len == keys.len()
+                && keys
+                    .iter()
+                    .zip(&self.names_of_shapes[at..])
+                    .all(|(a, b)| std::ptr::eq(*a, *b))
+            {
+                self.keys.truncate(from);
+                return k;
+            }
+        }
+        let k = self.lookup_shape(from);
+        self.recent_shapes[slot] = k + 1;
+        self.keys.truncate(from);
+        k
+    }
+
+    /// [`Tape::shape`] by the keys' text (their string indices).
+    #[inline(never)]
+    fn lookup_shape(&mut self, from: usize) -> u32 {
+        let mut text = std::mem::take(&mut self.shape_text);
+        text.clear();
+        let start = self.shapes.len();
+        self.shapes.push((self.keys.len() - from) as u32);
+        for at in from..self.keys.len() {
+            let k = self.name(self.keys[at]) as u32;
+            self.shapes.push(k);
+            // One char per byte (U+0000..U+00FF): one-to-one, which is all a key needs.
+            text.extend(k.to_le_bytes().map(char::from));
+        }
+        let k = match self.shape_index.get(text.as_str()) {
+            Some(&k) => {
+                self.shapes.truncate(start);
+                k
+            }
+            None => {
+                let k = self.shape_index.len() as u32;
+                self.shape_names
+                    .push((self.names_of_shapes.len(), self.keys.len() - from));
+                self.names_of_shapes.extend_from_slice(&self.keys[from..]);
+                self.shape_index.insert(text.as_str().into(), k);
+                k
+            }
+        };
+        self.shape_text = text;
+        k
+    }
+
     /// `{"variant": …}` around what follows (the entry's value).
     fn variant(&mut self, variant: &'static str) {
         self.ops.push(OBJECT);
@@ -160,11 +268,40 @@ impl ser::Error for TapeError {
     }
 }
 
-/// An array or object being written: where its count goes, and the count so far.
+/// An array or map being written: where its count goes, and the count so far.
 pub struct Open<'a> {
     tape: &'a mut Tape,
     at: usize,
     count: u32,
+}
+
+/// A struct being written: where its shape goes, and where its keys start on [`Tape::keys`].
+pub struct Fields<'a> {
+    tape: &'a mut Tape,
+    at: usize,
+    keys_from: usize,
+}
+
+impl Fields<'_> {
+    /// A field: its key goes to the shape, its value to the tape. Out of line: inlined into
+    /// every struct's serializer at opt-level "s" it cost ~4 KB of the module.
+    #[inline(never)]
+    fn field<T: Serialize + ?Sized>(&mut self, key: &'static str, v: &T) -> Result<(), TapeError> {
+        self.key(key);
+        v.serialize(&mut *self.tape)
+    }
+
+    // Out of line, as `end`: one copy, not one per value type or struct type.
+    #[inline(never)]
+    fn key(&mut self, key: &'static str) {
+        self.tape.keys.push(key);
+    }
+
+    #[inline(never)]
+    fn end(self) -> Result<(), TapeError> {
+        self.tape.nums[self.at] = f64::from(self.tape.shape(self.keys_from));
+        Ok(())
+    }
 }
 
 impl Open<'_> {
@@ -176,13 +313,6 @@ impl Open<'_> {
     fn key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), TapeError> {
         self.count += 1;
         key.serialize(KeySerializer(&mut *self.tape))
-    }
-
-    fn field<T: Serialize + ?Sized>(&mut self, key: &'static str, v: &T) -> Result<(), TapeError> {
-        self.count += 1;
-        let k = self.tape.name(key);
-        self.tape.nums.push(k);
-        v.serialize(&mut *self.tape)
     }
 
     fn close(self) -> Result<(), TapeError> {
@@ -209,8 +339,8 @@ impl<'a> ser::Serializer for &'a mut Tape {
     type SerializeTupleStruct = Open<'a>;
     type SerializeTupleVariant = Open<'a>;
     type SerializeMap = Open<'a>;
-    type SerializeStruct = Open<'a>;
-    type SerializeStructVariant = Open<'a>;
+    type SerializeStruct = Fields<'a>;
+    type SerializeStructVariant = Fields<'a>;
 
     fn serialize_bool(self, v: bool) -> Result<(), TapeError> {
         self.ops.push(if v { TRUE } else { FALSE });
@@ -321,8 +451,8 @@ impl<'a> ser::Serializer for &'a mut Tape {
     fn serialize_map(self, _: Option<usize>) -> Result<Open<'a>, TapeError> {
         Ok(self.open(OBJECT))
     }
-    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Open<'a>, TapeError> {
-        Ok(self.open(OBJECT))
+    fn serialize_struct(self, name: &'static str, _: usize) -> Result<Fields<'a>, TapeError> {
+        Ok(self.open_struct(name))
     }
     fn serialize_struct_variant(
         self,
@@ -330,9 +460,9 @@ impl<'a> ser::Serializer for &'a mut Tape {
         _: u32,
         variant: &'static str,
         _: usize,
-    ) -> Result<Open<'a>, TapeError> {
+    ) -> Result<Fields<'a>, TapeError> {
         self.variant(variant);
-        Ok(self.open(OBJECT))
+        Ok(self.open_struct(variant))
     }
 }
 
@@ -359,10 +489,10 @@ elements!(
     SerializeTupleVariant::serialize_field
 );
 
-/// Objects of named fields: each key (a `&'static str`) and value, then the count.
+/// Objects of named fields: each value (its key, a `&'static str`, to the shape), then the shape.
 macro_rules! fields {
     ($($t:ident),*) => {$(
-        impl ser::$t for Open<'_> {
+        impl ser::$t for Fields<'_> {
             type Ok = ();
             type Error = TapeError;
             fn serialize_field<T: Serialize + ?Sized>(
@@ -373,7 +503,7 @@ macro_rules! fields {
                 self.field(key, v)
             }
             fn end(self) -> Result<(), TapeError> {
-                self.close()
+                Fields::end(self)
             }
         }
     )*};
@@ -573,6 +703,15 @@ mod tests {
                     }
                     Value::Object(m)
                 }
+                SHAPED => {
+                    let shape = shapes(t)[next() as usize].clone();
+                    let mut m = Map::new();
+                    for k in shape {
+                        let v = value(t, s, o, n);
+                        m.insert(s[k as usize].clone(), v);
+                    }
+                    Value::Object(m)
+                }
                 _ => panic!("bad op {op}"),
             }
         }
@@ -583,6 +722,17 @@ mod tests {
             "the whole tape is read"
         );
         v
+    }
+
+    /// The shapes of `t`, each its keys' string indices.
+    fn shapes(t: &Tape) -> Vec<Vec<u32>> {
+        let (mut out, mut at) = (Vec::new(), 0);
+        while at < t.shapes.len() {
+            let len = t.shapes[at] as usize;
+            out.push(t.shapes[at + 1..at + 1 + len].to_vec());
+            at += 1 + len;
+        }
+        out
     }
 
     /// serde_json's own JSON of `v`, with every number as the double JS would read.
@@ -688,6 +838,109 @@ mod tests {
         assert_eq!(
             v,
             Value::Array(order.iter().map(|&n| Value::String(n.into())).collect())
+        );
+    }
+
+    /// The shapes of `t` as their keys' text.
+    fn shape_keys(t: &Tape) -> Vec<Vec<String>> {
+        let text: Vec<u16> = t.text.encode_utf16().collect();
+        let starts: Vec<usize> = t
+            .lens
+            .iter()
+            .scan(0, |at, &n| {
+                *at += n as usize;
+                Some(*at - n as usize)
+            })
+            .collect();
+        shapes(t)
+            .iter()
+            .map(|keys| {
+                keys.iter()
+                    .map(|&k| {
+                        let (at, n) = (starts[k as usize], t.lens[k as usize] as usize);
+                        String::from_utf16(&text[at..at + n]).unwrap()
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn structs_cross_by_shape_with_their_keys_in_order() {
+        #[derive(serde::Serialize)]
+        struct Inner {
+            z: u8,
+            y: &'static str,
+        }
+        #[derive(serde::Serialize)]
+        struct Outer {
+            b: f64,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            a: Option<u8>,
+            #[serde(rename = "__proto__")]
+            proto: u8,
+            inner: Inner,
+        }
+        #[derive(serde::Serialize)]
+        #[serde(tag = "code", rename_all = "snake_case")]
+        enum Tagged {
+            One { n: u8 },
+            Two { n: u8, m: u8 },
+        }
+        let outer = |a| Outer {
+            b: 0.5,
+            a,
+            proto: 1,
+            inner: Inner { z: 2, y: "y" },
+        };
+        // A type whose shape changes from one value to the next (a skipped field, the
+        // variants of a tagged enum) gets a shape per key sequence, each written once.
+        let v = (
+            [outer(Some(3)), outer(None), outer(Some(4)), outer(None)],
+            [
+                Tagged::One { n: 1 },
+                Tagged::Two { n: 2, m: 3 },
+                Tagged::One { n: 4 },
+            ],
+        );
+        same(&v);
+        let t = Tape::of(&v).unwrap();
+        let keys = |k: &[&str]| k.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            shape_keys(&t),
+            [
+                keys(&["z", "y"]),
+                keys(&["b", "a", "__proto__", "inner"]),
+                keys(&["b", "__proto__", "inner"]),
+                keys(&["code", "n"]),
+                keys(&["code", "n", "m"]),
+            ]
+        );
+        // Every struct is its op and its shape: no key on the tape.
+        assert_eq!(t.ops.iter().filter(|&&op| op == SHAPED).count(), 4 * 2 + 3);
+        assert!(!t.ops.contains(&OBJECT));
+    }
+
+    #[test]
+    fn equal_field_names_at_other_addresses_are_the_same_shape() {
+        // Field names are found by address first: the same text elsewhere must still be
+        // the same key, and a different text a different shape.
+        struct Dyn(&'static str);
+        impl Serialize for Dyn {
+            fn serialize<S: ser::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                use ser::SerializeStruct;
+                let mut st = s.serialize_struct("Dyn", 1)?;
+                st.serialize_field(self.0, &1)?;
+                st.end()
+            }
+        }
+        let leak = |s: &str| &*Box::leak(s.to_owned().into_boxed_str());
+        let v = [Dyn(leak("k")), Dyn(leak("k")), Dyn(leak("j")), Dyn("k")];
+        let t = Tape::of(&v).unwrap();
+        assert_eq!(shape_keys(&t), [vec!["k".to_owned()], vec!["j".to_owned()]]);
+        assert_eq!(
+            read(&t),
+            serde_json::json!([{"k": 1.0}, {"k": 1.0}, {"j": 1.0}, {"k": 1.0}])
         );
     }
 
