@@ -126,7 +126,7 @@ impl Tape {
     #[inline(never)]
     fn name(&mut self, s: &'static str) -> f64 {
         let at = (s.as_ptr() as usize, s.len());
-        let slot = (at.0 ^ at.1) % self.recent.len();
+        let slot = slot_of(s, self.recent.len());
         let (p, l, k) = self.recent[slot];
         if (p, l) == at {
             return f64::from(k);
@@ -176,7 +176,7 @@ impl Tape {
     fn open_struct(&mut self, name: &'static str) -> Fields<'_> {
         self.ops.push(SHAPED);
         self.nums.push(0.0);
-        let slot = (name.as_ptr() as usize ^ name.len()) % self.recent_shapes.len();
+        let slot = slot_of(name, self.recent_shapes.len());
         self.slots.push(slot);
         Fields {
             at: self.nums.len() - 1,
@@ -250,6 +250,12 @@ impl Tape {
     }
 }
 
+/// The slot of a `&'static str` in a cache of `slots` slots by address (`Tape::recent`,
+/// `Tape::recent_shapes`).
+fn slot_of(s: &'static str, slots: usize) -> usize {
+    (s.as_ptr() as usize ^ s.len()) % slots
+}
+
 /// Why a value could not be written (what serde_json would refuse too).
 #[derive(Debug)]
 pub struct TapeError(String);
@@ -283,9 +289,7 @@ pub struct Fields<'a> {
 }
 
 impl Fields<'_> {
-    /// A field: its key goes to the shape, its value to the tape. Out of line: inlined into
-    /// every struct's serializer at opt-level "s" it cost ~4 KB of the module.
-    #[inline(never)]
+    /// A field: its key goes to the shape, its value to the tape.
     fn field<T: Serialize + ?Sized>(&mut self, key: &'static str, v: &T) -> Result<(), TapeError> {
         self.key(key);
         v.serialize(&mut *self.tape)
