@@ -494,26 +494,68 @@ fn build(df: &DataFrame, fw: &Framework, opts: &BatchOptions) -> Result<Built, B
             strings(df.column(g)?).unwrap_or_else(|_| vec![None; height]),
         ));
     }
-    let is_code = |s: &str| fw.node(s).is_some();
+    let ids = RowIds {
+        units: &units,
+        names: &unit_names,
+        periods: &period,
+        groups: &group_cols,
+    };
+    let mut index = index_records(&ids, long, c, &mut report);
+    if long {
+        fill_long(df, fw, opts, &mut index, &mut report)?;
+    } else {
+        fill_wide(df, &indicators, &mut index)?;
+    }
+    Ok(Built {
+        records: index.records,
+        rows: index.rows,
+        report,
+    })
+}
 
-    // Record index by (unit, period); rows of the frame per record.
+/// A frame's id columns, one entry per row.
+struct RowIds<'a> {
+    units: &'a [Option<String>],
+    names: &'a [Option<String>],
+    periods: &'a [Option<i32>],
+    groups: &'a [(String, Vec<Option<String>>)],
+}
+
+/// The frame's records, one per (unit, period), and where their rows are.
+struct RecordIndex {
+    records: Vec<UnitRecord>,
+    /// The first row of each record.
+    rows: Vec<usize>,
+    /// Each row's record (`usize::MAX`: none — no unit, or a wide duplicate).
+    record_of_row: Vec<usize>,
+}
+
+/// One record per (unit, period), in order of first appearance; rows without a unit, and
+/// wide rows repeating a unit and period, are reported and belong to no record.
+fn index_records(
+    ids: &RowIds<'_>,
+    long: bool,
+    c: &ColumnNames,
+    report: &mut BatchReport,
+) -> RecordIndex {
+    let height = ids.units.len();
     let mut records: Vec<UnitRecord> = Vec::new();
     let mut rows: Vec<usize> = Vec::new();
     let mut index: HashMap<(String, Option<i32>), usize> = HashMap::new();
     let mut record_of_row = vec![usize::MAX; height];
     for r in 0..height {
-        let Some(u) = units[r].clone().filter(|u| !u.trim().is_empty()) else {
+        let Some(u) = ids.units[r].clone().filter(|u| !u.trim().is_empty()) else {
             let mut p = problem(
                 Some(r),
                 Some(&c.unit),
                 "empty_unit_id",
                 "the unit is empty".to_owned(),
             );
-            p.period = period[r];
+            p.period = ids.periods[r];
             report.problems.push(p);
             continue;
         };
-        let key = (u.clone(), period[r]);
+        let key = (u.clone(), ids.periods[r]);
         if let Some(&first) = index.get(&key) {
             if !long {
                 let mut p = problem(
@@ -526,7 +568,7 @@ fn build(df: &DataFrame, fw: &Framework, opts: &BatchOptions) -> Result<Built, B
                     ),
                 );
                 p.unit = Some(u);
-                p.period = period[r];
+                p.period = ids.periods[r];
                 report.problems.push(p);
                 continue;
             }
@@ -534,9 +576,9 @@ fn build(df: &DataFrame, fw: &Framework, opts: &BatchOptions) -> Result<Built, B
             continue;
         }
         let mut rec = UnitRecord::new(&u);
-        rec.period = period[r];
-        rec.name = unit_names[r].clone();
-        for (g, vals) in &group_cols {
+        rec.period = ids.periods[r];
+        rec.name = ids.names[r].clone();
+        for (g, vals) in ids.groups {
             if let Some(v) = &vals[r] {
                 rec.groups.insert(g.clone(), v.clone());
             }
@@ -546,89 +588,110 @@ fn build(df: &DataFrame, fw: &Framework, opts: &BatchOptions) -> Result<Built, B
         records.push(rec);
         rows.push(r);
     }
+    RecordIndex {
+        records,
+        rows,
+        record_of_row,
+    }
+}
 
-    if long {
-        let inds = strings(df.column(&c.indicator)?).unwrap_or_else(|_| vec![None; height]);
-        let vals = values(df.column(&c.value)?).map_err(|m| {
-            BatchError::Input(BatchReport {
-                problems: vec![problem(
-                    None,
-                    Some(&c.value),
-                    "not_numeric",
-                    format!("the value column {m}"),
-                )],
-                ignored_columns: Vec::new(),
-            })
-        })?;
-        let side = |name: &str| df.column(name).ok().and_then(|col| values(col).ok());
-        let (selfs, apprs) = (side(&c.self_assessed), side(&c.appraised));
-        for r in 0..height {
-            let k = record_of_row[r];
-            if k == usize::MAX {
-                continue;
-            }
-            let Some(ind) = inds[r].clone() else { continue };
-            if !is_code(&ind) {
-                if opts.ignore_unknown {
-                    if !report.ignored_columns.contains(&ind) {
-                        report.ignored_columns.push(ind);
-                    }
-                } else {
-                    let mut p = problem(
-                        Some(r),
-                        Some(&ind),
-                        "unknown_indicator",
-                        format!("'{ind}' is not an indicator of framework '{}'", fw.id()),
-                    );
-                    p.unit = Some(records[k].unit.clone());
-                    p.period = records[k].period;
-                    report.problems.push(p);
-                }
-                continue;
-            }
-            let s = selfs.as_ref().and_then(|v| v[r].clone());
-            let a = apprs.as_ref().and_then(|v| v[r].clone());
-            let entry = if s.is_some() || a.is_some() {
-                Some(Entry::assessed(s, a))
-            } else {
-                vals[r].clone().map(Entry::Plain)
-            };
-            if let Some(e) = entry {
-                if records[k].values.insert(ind.clone(), e).is_some() {
-                    let mut p = problem(
-                        Some(r),
-                        Some(&ind),
-                        "duplicate_value",
-                        "this indicator is given twice for the unit and period".to_owned(),
-                    );
-                    p.unit = Some(records[k].unit.clone());
-                    p.period = records[k].period;
-                    report.problems.push(p);
-                }
-            }
+/// Fills the records from a long frame's indicator, value and self-assessed/appraised
+/// columns, reporting unknown indicators (unless ignored) and values given twice.
+fn fill_long(
+    df: &DataFrame,
+    fw: &Framework,
+    opts: &BatchOptions,
+    index: &mut RecordIndex,
+    report: &mut BatchReport,
+) -> Result<(), BatchError> {
+    let c = &opts.columns;
+    let height = df.height();
+    let records = &mut index.records;
+    let inds = strings(df.column(&c.indicator)?).unwrap_or_else(|_| vec![None; height]);
+    let vals = values(df.column(&c.value)?).map_err(|m| {
+        BatchError::Input(BatchReport {
+            problems: vec![problem(
+                None,
+                Some(&c.value),
+                "not_numeric",
+                format!("the value column {m}"),
+            )],
+            ignored_columns: Vec::new(),
+        })
+    })?;
+    let side = |name: &str| df.column(name).ok().and_then(|col| values(col).ok());
+    let (selfs, apprs) = (side(&c.self_assessed), side(&c.appraised));
+    for r in 0..height {
+        let k = index.record_of_row[r];
+        if k == usize::MAX {
+            continue;
         }
-    } else {
-        for name in &indicators {
-            // The header checked the type: only text, booleans and numbers get here.
-            let Ok(vals) = values(df.column(name)?) else {
-                continue;
-            };
-            for r in 0..height {
-                let k = record_of_row[r];
-                if k == usize::MAX || rows[k] != r {
-                    continue;
+        let Some(ind) = inds[r].clone() else { continue };
+        if fw.node(&ind).is_none() {
+            if opts.ignore_unknown {
+                if !report.ignored_columns.contains(&ind) {
+                    report.ignored_columns.push(ind);
                 }
-                if let Some(v) = vals[r].clone() {
-                    records[k].values.insert(name.clone(), Entry::Plain(v));
-                }
+            } else {
+                let mut p = problem(
+                    Some(r),
+                    Some(&ind),
+                    "unknown_indicator",
+                    format!("'{ind}' is not an indicator of framework '{}'", fw.id()),
+                );
+                p.unit = Some(records[k].unit.clone());
+                p.period = records[k].period;
+                report.problems.push(p);
+            }
+            continue;
+        }
+        let s = selfs.as_ref().and_then(|v| v[r].clone());
+        let a = apprs.as_ref().and_then(|v| v[r].clone());
+        let entry = if s.is_some() || a.is_some() {
+            Some(Entry::assessed(s, a))
+        } else {
+            vals[r].clone().map(Entry::Plain)
+        };
+        if let Some(e) = entry {
+            if records[k].values.insert(ind.clone(), e).is_some() {
+                let mut p = problem(
+                    Some(r),
+                    Some(&ind),
+                    "duplicate_value",
+                    "this indicator is given twice for the unit and period".to_owned(),
+                );
+                p.unit = Some(records[k].unit.clone());
+                p.period = records[k].period;
+                report.problems.push(p);
             }
         }
     }
-    Ok(Built {
-        records,
-        rows,
-        report,
-    })
+    Ok(())
+}
+
+/// Fills the records from a wide frame's indicator columns (each record from its own row).
+fn fill_wide(
+    df: &DataFrame,
+    indicators: &[String],
+    index: &mut RecordIndex,
+) -> Result<(), BatchError> {
+    for name in indicators {
+        // The header checked the type: only text, booleans and numbers get here.
+        let Ok(vals) = values(df.column(name)?) else {
+            continue;
+        };
+        for (r, &k) in index.record_of_row.iter().enumerate() {
+            if k == usize::MAX || index.rows[k] != r {
+                continue;
+            }
+            if let Some(v) = vals[r].clone() {
+                index.records[k]
+                    .values
+                    .insert(name.clone(), Entry::Plain(v));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Builds unit records from a frame (the batch reader behind [`score`]), with every
