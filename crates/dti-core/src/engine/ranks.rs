@@ -89,7 +89,7 @@ fn competition(
     x: &[f64],
     descending: bool,
     ties: Ties,
-    mut put: impl FnMut(usize, u32),
+    put: impl FnMut(usize, u32),
 ) {
     let flip = if descending { u64::MAX } else { 0 };
     let full = |pos: usize| order_key(x[pos]) ^ flip;
@@ -105,33 +105,62 @@ fn competition(
     keys.sort_unstable();
     // Keys sharing their high bits are in position order: a run of them whose whole keys
     // differ (values within ~2^(bits − 52) of each other, relative; rare) is put in key
-    // order first.
+    // order first. One pass finds whether there is any run at all.
     let high = !p.mask();
-    let (mut rank, mut prev) = (1, None::<f64>);
-    let mut at = 0;
-    while at < keys.len() {
-        let mut end = at + 1;
-        while end < keys.len() && (keys[end] ^ keys[at]) & high == 0 {
-            end += 1;
-        }
-        let run = &mut keys[at..end];
-        if run.len() > 1 {
-            let first = full(p.pos(run[0]));
-            if run.iter().any(|&k| full(p.pos(k)) != first) {
-                run.sort_unstable_by_key(|&k| full(p.pos(k)));
+    if keys.windows(2).any(|w| (w[0] ^ w[1]) & high == 0) {
+        let mut at = 0;
+        while at < keys.len() {
+            let mut end = at + 1;
+            while end < keys.len() && (keys[end] ^ keys[at]) & high == 0 {
+                end += 1;
             }
-        }
-        for (k, &key) in run.iter().enumerate() {
-            let pos = p.pos(key);
-            let v = x[pos];
-            // Equal bits are equal keys: tied whatever the rule.
-            if prev.is_some_and(|w| v.to_bits() != w.to_bits() && !tied_by(v, w, ties)) {
-                rank = (at + k) as u32 + 1;
+            let run = &mut keys[at..end];
+            if run.len() > 1 {
+                let first = full(p.pos(run[0]));
+                if run.iter().any(|&k| full(p.pos(k)) != first) {
+                    run.sort_unstable_by_key(|&k| full(p.pos(k)));
+                }
             }
-            prev = Some(v);
-            put(pos, rank);
+            at = end;
         }
-        at = end;
+    }
+    // Equal bits are equal keys: tied whatever the rule. One loop per rule, so that the
+    // rule is not matched per value.
+    match ties {
+        Ties::Exact => hand_out(keys, p, x, |v, w| v == w, put),
+        Ties::Tolerance(rel) => hand_out(
+            keys,
+            p,
+            x,
+            |v, w| v.to_bits() == w.to_bits() || tied_by(v, w, Ties::Tolerance(rel)),
+            put,
+        ),
+    }
+}
+
+/// Hands each position in sorted `keys` its competition rank: the previous one's when
+/// `tied` holds between their values, else its place in the order (from 1).
+#[inline]
+fn hand_out(
+    keys: &[u64],
+    p: Packing,
+    x: &[f64],
+    tied: impl Fn(f64, f64) -> bool,
+    mut put: impl FnMut(usize, u32),
+) {
+    let Some((&first, rest)) = keys.split_first() else {
+        return;
+    };
+    let (mut rank, mut prev) = (1, x[p.pos(first)]);
+    put(p.pos(first), 1);
+    for (k, &key) in rest.iter().enumerate() {
+        let pos = p.pos(key);
+        let v = x[pos];
+        if !tied(v, prev) {
+            rank = k as u32 + 2;
+        }
+        prev = v;
+        put(pos, rank);
     }
 }
 
