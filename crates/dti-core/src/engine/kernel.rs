@@ -13,7 +13,7 @@ use crate::error::{InputErrorKind, ScoreError};
 use crate::methods::aggregate::{aggregate_with, copeland, linear, linear_columns, points_sum};
 use crate::methods::normalise::Normaliser;
 use crate::methods::scan::no_nan;
-use crate::model::framework::{Aggregator, Framework};
+use crate::model::framework::{Aggregator, Framework, Rule};
 use crate::model::input::Value;
 use crate::model::plan::Plan;
 use crate::model::rules::{given_value, score_leaf, Scored};
@@ -65,11 +65,24 @@ pub(crate) fn group_by_period(periods: &[Option<i32>]) -> Vec<(Option<i32>, Vec<
 /// A reported value of node `i` as its cell: `(value, points, state)` — scored by the leaf's
 /// rule (raw, awaiting normalisation, for cohort-relative rules) or given directly for a node
 /// with children.
+#[inline]
 pub(crate) fn resolve_value(
     plan: &Plan,
     i: usize,
     v: &Value,
 ) -> Result<(f64, f64, Cell), InputErrorKind> {
+    // Most entries of a cohort-relative framework, without the rule call: what `score_leaf`
+    // makes of a finite number under a normalised rule.
+    if let (&Value::Number(x), Some(Rule::Normalised { .. })) = (v, &plan.rule[i]) {
+        if x.is_finite() {
+            return Ok((plan.direction[i] * x, f64::NAN, Cell::Raw));
+        }
+    }
+    resolve_by_rule(plan, i, v)
+}
+
+/// [`resolve_value`] through the node's rule.
+fn resolve_by_rule(plan: &Plan, i: usize, v: &Value) -> Result<(f64, f64, Cell), InputErrorKind> {
     let scored = match &plan.rule[i] {
         Some(rule) => score_leaf(rule, plan.direction[i], plan.max[i], v),
         None => given_value(v, plan.max[i]),

@@ -124,17 +124,12 @@ fn competition(
             at = end;
         }
     }
-    // Equal bits are equal keys: tied whatever the rule. One loop per rule, so that the
-    // rule is not matched per value.
+    // One loop per rule, so that the rule is not matched per value.
     match ties {
-        Ties::Exact => hand_out(keys, p, x, |v, w| v == w, put),
-        Ties::Tolerance(rel) => hand_out(
-            keys,
-            p,
-            x,
-            |v, w| v.to_bits() == w.to_bits() || tied_by(v, w, Ties::Tolerance(rel)),
-            put,
-        ),
+        Ties::Exact => hand_out(keys, p, x, |v, w| tied_by(v, w, Ties::Exact), put),
+        Ties::Tolerance(rel) => {
+            hand_out(keys, p, x, |v, w| tied_by(v, w, Ties::Tolerance(rel)), put)
+        }
     }
 }
 

@@ -10,7 +10,7 @@ use super::kernel::{resolve_value, score_grid};
 use super::results::{cohort_scores, Sides};
 use crate::error::{InputErrorKind, ScoreError};
 use crate::methods::normalise::Ties;
-use crate::model::framework::{Framework, Rule};
+use crate::model::framework::Framework;
 use crate::model::input::{Entry, UnitRecord, Value};
 use crate::model::result::{AssessedScore, CohortScores, UnitScore};
 use crate::model::rules::Scored;
@@ -190,15 +190,7 @@ pub(crate) fn resolve_records<'a>(
                 intake.problems.push(p);
                 continue;
             };
-            // What `resolve_value` gives a finite number under a normalised rule, inline (as
-            // the column path has it): most entries of a cohort-relative framework.
-            let resolved = match (v, &plan.rule[i]) {
-                (&Value::Number(x), Some(Rule::Normalised { .. })) if x.is_finite() => {
-                    Ok((plan.direction[i] * x, f64::NAN, Cell::Raw))
-                }
-                _ => resolve_value(plan, i, v),
-            };
-            match resolved {
+            match resolve_value(plan, i, v) {
                 Ok((x, p, c)) => {
                     intake.grid.value[i][u] = x;
                     if let Some(slot) = intake.grid.points[i].get_mut(u) {
