@@ -41,7 +41,9 @@ fn coin(c: &mut Criterion) {
 }
 
 /// Scoring 63 × 98 records: values, points and ranks of every node and view (the columnar
-/// result, `score_records`); then the per-unit results with explanations for every unit.
+/// result, `score_records`); then the same with every unit explained (each leaf's
+/// contribution and gain, the top 5 opportunities); and, for reference, the per-unit structs
+/// with explanations (`Framework::score`: a code string per node and leaf of every unit).
 fn records(c: &mut Criterion) {
     let fw = dti_benches::framework_98();
     let units = dti_benches::units_63x98();
@@ -51,6 +53,10 @@ fn records(c: &mut Criterion) {
         b.iter(|| score_records(&fw, black_box(&units), &opts).expect("scores"))
     });
     g.bench_function("score with explanations", |b| {
+        let opts = ColumnOptions::default().node_ranks(true).explain(true);
+        b.iter(|| score_records(&fw, black_box(&units), &opts).expect("scores"))
+    });
+    g.bench_function("per-unit results with explanations", |b| {
         b.iter(|| fw.score(black_box(&units)).expect("scores"))
     });
     // The floor under "score": only the ranks it reports (every node, view and the index),

@@ -197,7 +197,7 @@ fn same_numbers(a: f64, b: Option<f64>) -> bool {
 }
 
 /// Compares every number of every scored row; returns the first difference.
-fn compare(c: &ColumnScores, r: &CohortScores) -> Result<(), String> {
+fn compare(fw: &Framework, c: &ColumnScores, r: &CohortScores) -> Result<(), String> {
     if c.rows.len() != r.units.len() {
         return Err(format!("{} rows vs {} units", c.rows.len(), r.units.len()));
     }
@@ -241,6 +241,12 @@ fn compare(c: &ColumnScores, r: &CohortScores) -> Result<(), String> {
                 return Err(at(&format!("view {}", v.code)));
             }
         }
+        // Explanations: the columnar ones, turned into the per-unit struct, are the record
+        // path's to the bit (`{:?}` tells -0.0 from 0.0).
+        let e = c.explanation(fw, k);
+        if format!("{e:?}") != format!("{:?}", u.explanation) {
+            return Err(at(&format!("explanation {e:?} vs {:?}", u.explanation)));
+        }
     }
     Ok(())
 }
@@ -253,6 +259,8 @@ fn check(seed: u64, lenient: bool, pool: bool) -> Result<(), String> {
     } else {
         dti_core::methods::Ties::default()
     };
+    // Every unit explained, with a varying number of opportunities.
+    let top_n = (seed % 7) as usize;
     let c = score_columns(
         &fw,
         &panel.input(),
@@ -260,13 +268,15 @@ fn check(seed: u64, lenient: bool, pool: bool) -> Result<(), String> {
             .lenient(lenient)
             .pool_periods(pool)
             .node_ranks(true)
-            .ties(ties),
+            .ties(ties)
+            .explain(true)
+            .top_n(top_n),
     );
     let r = fw.score_with(
         &panel.records(),
         &ScoreOptions::default()
             .lenient(lenient)
-            .explain(false)
+            .top_n(top_n)
             .pool_periods(pool)
             .ties(ties),
     );
@@ -275,7 +285,9 @@ fn check(seed: u64, lenient: bool, pool: bool) -> Result<(), String> {
         .lenient(lenient)
         .pool_periods(pool)
         .node_ranks(true)
-        .ties(ties);
+        .ties(ties)
+        .explain(true)
+        .top_n(top_n);
     let cr = dti_core::score_records(&fw, &panel.records(), &copts);
     match (&c, &cr) {
         (Ok(a), Ok(b)) => same_columns(a, b).map_err(|e| format!("score_records: {e}"))?,
@@ -292,7 +304,7 @@ fn check(seed: u64, lenient: bool, pool: bool) -> Result<(), String> {
     }
     if let Ok(c) = &c {
         if c.problems.is_empty() && c.excluded.is_empty() {
-            clean_adapters(&fw, &panel, c, pool, ties)?;
+            clean_adapters(&fw, &panel, c, pool, ties, top_n)?;
         }
     }
     match (c, r) {
@@ -306,7 +318,7 @@ fn check(seed: u64, lenient: bool, pool: bool) -> Result<(), String> {
             if c.excluded != r.excluded {
                 return Err(format!("excluded: {:?} vs {:?}", c.excluded, r.excluded));
             }
-            compare(&c, &r)
+            compare(&fw, &c, &r)
         }
         (Err(ScoreError::Input { problems: a }), Err(ScoreError::Input { problems: b })) => {
             if sorted(a.clone()) == sorted(b.clone()) {
@@ -347,6 +359,9 @@ fn same_columns(a: &ColumnScores, b: &ColumnScores) -> Result<(), String> {
             })
             .collect::<Vec<_>>()
     };
+    if format!("{:?}", a.explanations) != format!("{:?}", b.explanations) {
+        return Err("explanations differ".to_owned());
+    }
     let (x, y) = (cols(a), cols(b));
     match x.iter().zip(&y).find(|(p, q)| p != q) {
         Some((p, _)) => Err(format!("column {} differs", p.0)),
@@ -365,11 +380,14 @@ fn clean_adapters(
     c: &ColumnScores,
     pool: bool,
     ties: dti_core::methods::Ties,
+    top_n: usize,
 ) -> Result<(), String> {
     let copts = ColumnOptions::default()
         .pool_periods(pool)
         .node_ranks(true)
-        .ties(ties);
+        .ties(ties)
+        .explain(true)
+        .top_n(top_n);
     // A Panel: NaN is "not reported".
     let records = panel.records();
     let codes: Vec<&str> = panel.columns.iter().map(|(c, _, _)| c.as_str()).collect();
@@ -407,7 +425,7 @@ fn clean_adapters(
         wide.push('\n');
     }
     let opts = ScoreOptions::default()
-        .explain(false)
+        .top_n(top_n)
         .pool_periods(pool)
         .ties(ties);
     for (name, text, layout) in [
@@ -434,7 +452,7 @@ fn clean_adapters(
             .score_with(&loaded.units, &opts)
             .map_err(|e| format!("{name}: {e}"))?;
         if name == "wide.csv" {
-            compare(c, &scored).map_err(|e| format!("{name}: {e}"))?;
+            compare(fw, c, &scored).map_err(|e| format!("{name}: {e}"))?;
         } else {
             // Long input groups rows by unit and period: compare unit by unit.
             for (k, &row) in c.rows.iter().enumerate() {

@@ -8,6 +8,7 @@
 use std::borrow::Cow;
 
 use super::checks::Intake;
+use super::explain::{explain_grid, explanation, Explanations};
 use super::grid::{points_column, Cell};
 use super::kernel::{group_by_period, normalisation_groups, resolve_value, score_grid};
 use super::ranks::ranks;
@@ -104,7 +105,7 @@ impl<'a> ColumnInput<'a> {
 /// let o = dti_core::ColumnOptions::default();
 /// assert!(!o.lenient && !o.pool_periods && !o.node_ranks);
 /// ```
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ColumnOptions {
     /// Report bad rows in [`ColumnScores::problems`] and score the rest (see
@@ -117,14 +118,34 @@ pub struct ColumnOptions {
     pub node_ranks: bool,
     /// When two scores share a rank.
     pub ties: Ties,
+    /// Also explain every row ([`ColumnScores::explanations`]): each leaf's contribution and
+    /// gain, and the row's top opportunities.
+    pub explain: bool,
+    /// How many opportunities each row's explanation lists (default 5).
+    pub top_n: usize,
 }
 
 setters!(ColumnOptions {
     lenient: bool,
     pool_periods: bool,
     node_ranks: bool,
-    ties: Ties
+    ties: Ties,
+    explain: bool,
+    top_n: usize
 });
+
+impl Default for ColumnOptions {
+    fn default() -> Self {
+        ColumnOptions {
+            lenient: false,
+            pool_periods: false,
+            node_ranks: false,
+            ties: Ties::default(),
+            explain: false,
+            top_n: 5,
+        }
+    }
+}
 
 /// One result column set: a node's, a view's or the index's value, points and rank for each
 /// scored row. Missing numbers are NaN.
@@ -159,9 +180,28 @@ pub struct ColumnScores {
     pub problems: Vec<InputError>,
     /// Rows left out (lenient mode), ordered by row.
     pub excluded: Vec<UnitKey>,
+    /// Every row's explanation, when asked ([`ColumnOptions::explain`]).
+    pub explanations: Option<Explanations>,
 }
 
 impl ColumnScores {
+    /// Row `row`'s explanation as the per-unit struct the record path returns (`None`: no
+    /// explanations asked for, or no such row).
+    pub fn explanation(&self, fw: &Framework, row: usize) -> Option<crate::Explanation> {
+        let ex = self.explanations.as_ref()?;
+        if row >= ex.rows() {
+            return None;
+        }
+        let nan = |col: &[f64]| col.get(row).copied().unwrap_or(f64::NAN);
+        Some(explanation(
+            fw,
+            ex,
+            row,
+            |i| nan(&self.nodes[i].value),
+            |i| nan(&self.nodes[i].points),
+        ))
+    }
+
     /// The per-unit results of [`score_cohort`](crate::score_cohort) as result columns (row
     /// `k` is unit `k` of `scores`; every node ranked), for code that reads columns whatever
     /// path scored them.
@@ -207,6 +247,10 @@ impl ColumnScores {
                 .collect(),
             problems: scores.problems.clone(),
             excluded: scores.excluded.clone(),
+            explanations: u
+                .iter()
+                .any(|x| x.explanation.is_some())
+                .then(|| Explanations::from_units(fw, u.iter().map(|x| x.explanation.as_ref()))),
         }
     }
 }
@@ -487,6 +531,9 @@ fn column_scores(
     let kept = intake.finish(fw, opts.lenient)?;
     let scored = score_grid(fw, kept.grid, &kept.units, opts.pool_periods)?;
     let groups = &scored.rank_groups;
+    let explanations = opts
+        .explain
+        .then(|| explain_grid(fw, &scored.grid, groups, opts.top_n));
     let views = fw
         .def
         .views
@@ -527,6 +574,7 @@ fn column_scores(
         nodes,
         problems: kept.problems,
         excluded: kept.excluded,
+        explanations,
     })
 }
 

@@ -29,5 +29,6 @@ pub use columns::{
     score_columns, score_records, ColumnInput, ColumnOptions, ColumnScores, NumberColumn,
     ScoreColumn,
 };
+pub use explain::Explanations;
 pub use ranks::{rank_within, rank_within_by};
 pub use records::{explain_unit, score_cohort, ScoreOptions};

@@ -6,8 +6,8 @@
 
 use std::collections::HashMap;
 
-use super::explain::explain;
-use super::grid::{Cell, UnitMeta};
+use super::explain::{explain_grid, explanation};
+use super::grid::UnitMeta;
 use super::kernel::ScoredGrid;
 use super::ranks::ranks;
 use super::records::ScoreOptions;
@@ -27,7 +27,6 @@ pub(crate) fn cohort_scores(
     opts: &ScoreOptions,
 ) -> CohortScores {
     let plan = &fw.plan;
-    let n1 = plan.n + 1;
     let ScoredGrid {
         grid,
         views,
@@ -47,15 +46,11 @@ pub(crate) fn cohort_scores(
         .iter()
         .map(|members| members.iter().filter_map(|&i| plan.max[i]).sum())
         .collect();
-    let top = if opts.explain {
-        leaf_tops(fw, &grid.value, &rank_groups, meta.len())
-    } else {
-        Vec::new()
-    };
+    let explanations = opts
+        .explain
+        .then(|| explain_grid(fw, &grid, &rank_groups, opts.top_n));
     let opt = |x: f64| (!x.is_nan()).then_some(x);
     let points_of = |i: usize, u: usize| grid.points[i].get(u).copied().unwrap_or(f64::NAN);
-    let (mut value_row, mut points_row, mut cells_row) =
-        (vec![0.0; n1], vec![0.0; n1], vec![Cell::Empty; n1]);
     let units = meta
         .into_iter()
         .enumerate()
@@ -93,17 +88,9 @@ pub(crate) fn cohort_scores(
                     rank: view_ranks[k][u],
                 })
                 .collect();
-            let explanation = opts.explain.then(|| {
-                grid.row(u, &mut value_row, &mut points_row, &mut cells_row);
-                explain(
-                    fw,
-                    &value_row,
-                    &points_row,
-                    &cells_row,
-                    &top[u * n1..(u + 1) * n1],
-                    opts.top_n,
-                )
-            });
+            let explanation = explanations
+                .as_ref()
+                .map(|ex| explanation(fw, ex, u, |i| grid.value[i][u], |i| points_of(i, u)));
             UnitScore {
                 unit: rec.unit,
                 name: rec.name,
@@ -125,32 +112,4 @@ pub(crate) fn cohort_scores(
         problems: Vec::new(),
         excluded: Vec::new(),
     }
-}
-
-/// The best reachable value of every leaf for every unit (unit-major, `n + 1` per unit):
-/// the normaliser's fixed top, or else the best value in the unit's period.
-fn leaf_tops(
-    fw: &Framework,
-    value: &[Vec<f64>],
-    groups: &[(Option<i32>, Vec<usize>)],
-    m: usize,
-) -> Vec<f64> {
-    let plan = &fw.plan;
-    let n1 = plan.n + 1;
-    let mut top = vec![f64::NAN; m * n1];
-    for (_, members) in groups {
-        for i in 0..plan.n {
-            let t = plan.leaf_top_value(i).unwrap_or_else(|| {
-                members
-                    .iter()
-                    .map(|&u| value[i][u])
-                    .filter(|v| !v.is_nan())
-                    .fold(f64::NAN, f64::max)
-            });
-            for &u in members {
-                top[u * n1 + i] = t;
-            }
-        }
-    }
-    top
 }

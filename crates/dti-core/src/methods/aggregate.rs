@@ -54,24 +54,10 @@ pub(crate) fn points_sum(
     (value, points)
 }
 
-/// Aggregates node `i` for one unit whose cells are `value` and `points` (indexed by node).
-/// `over` replaces one child's `(value, points)`, for what-if explanations. Copeland, which
-/// needs the whole cohort, gives NaN here (see [`copeland`]).
-pub(crate) fn aggregate(
-    plan: &Plan,
-    i: usize,
-    value: &[f64],
-    points: &[f64],
-    over: Option<(usize, f64, f64)>,
-) -> Result<(f64, f64), BadChild> {
-    aggregate_with(plan, i, |c| match over {
-        Some((o, v, p)) if o == c => (v, p),
-        _ => (value[c], points[c]),
-    })
-}
-
-/// [`aggregate`] reading each child's `(value, points)` through `cell`, wherever the cells
-/// are stored (a unit's row, or one column per node).
+/// Aggregates node `i` for one unit, reading each child's `(value, points)` through `cell`,
+/// wherever the cells are stored (a unit's row, or one column per node; a what-if
+/// explanation replaces one child's). Copeland, which needs the whole cohort, gives NaN here
+/// (see [`copeland`]).
 #[inline]
 pub(crate) fn aggregate_with(
     plan: &Plan,
@@ -519,25 +505,6 @@ pub(crate) fn copeland(
         }
     }
     score
-}
-
-/// The additive term a child contributes to its parent's aggregate (for explanations), or
-/// `None` when the aggregator is not additive.
-pub(crate) fn term(
-    plan: &Plan,
-    parent: usize,
-    c: usize,
-    value: &[f64],
-    points: &[f64],
-) -> Option<f64> {
-    let v = value[c];
-    match plan.aggregate[parent] {
-        Aggregator::PointsSum if plan.max[c].unwrap_or(0.0) == 0.0 || v.is_nan() => Some(0.0),
-        Aggregator::PointsSum => Some(points[c]),
-        Aggregator::WeightedMean if v.is_nan() => Some(0.0),
-        Aggregator::WeightedMean => Some(plan.weight[c] * v),
-        _ => None,
-    }
 }
 
 #[cfg(test)]
