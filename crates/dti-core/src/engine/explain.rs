@@ -192,63 +192,96 @@ pub(crate) fn explain_grid(
     let m = grid.value.first().map_or(0, Vec::len);
     let tops = Tops::of(fw, &grid.value, groups, m);
     let mut out = Explanations::with_rows(plan.n, m);
-    let mut s = Scratch {
-        value: vec![0.0; n1],
-        points: vec![0.0; n1],
-        cells: vec![Cell::Empty; n1],
-        share: vec![f64::NAN; n1],
-        term_sum: vec![f64::NAN; n1],
-        sums: vec![NO_PART; n1],
-        part: vec![NO_PART; n1],
-        split: (0..plan.n)
-            .map(|c| Split::of(plan, plan.parent[c], c))
-            .collect(),
-        linear: (0..n1)
-            .map(|p| {
-                plan.threshold[p] <= 0.0
-                    && matches!(
-                        plan.aggregate[p],
-                        Aggregator::PointsSum | Aggregator::WeightedMean
-                    )
-            })
-            .collect(),
+    let blank = Node {
+        value: f64::NAN,
+        points: f64::NAN,
+        cell: Cell::Empty,
+        share: f64::NAN,
+        term_sum: f64::NAN,
+        sums: NO_PART,
+        part: NO_PART,
+        split: Split::Other,
+        linear: false,
+        points_sum: false,
+        max: None,
+        parent: NO_PARENT,
+        leaf: false,
     };
+    let mut nodes: Vec<Node> = (0..n1)
+        .map(|i| Node {
+            split: match plan.parent.get(i) {
+                Some(&p) if p != NO_PARENT => Split::of(plan, p, i),
+                _ => Split::Other,
+            },
+            linear: plan.threshold[i] <= 0.0
+                && matches!(
+                    plan.aggregate[i],
+                    Aggregator::PointsSum | Aggregator::WeightedMean
+                ),
+            points_sum: plan.aggregate[i] == Aggregator::PointsSum,
+            max: plan.max[i],
+            parent: plan.parent.get(i).copied().unwrap_or(NO_PARENT),
+            leaf: plan.children[i].is_empty(),
+            ..blank
+        })
+        .collect();
     let mut ranked = Vec::new();
     for u in 0..m {
-        grid.row(u, &mut s.value, &mut s.points, &mut s.cells);
-        explain_row(fw, &mut s, &tops, u, &mut out);
-        push_opportunities(&mut out, u, top_n, &mut ranked);
+        let columns = grid.value.iter().zip(&grid.points).zip(&grid.cells);
+        for (node, ((value, points), cells)) in nodes.iter_mut().zip(columns) {
+            node.value = value[u];
+            // An empty points column is all NaN.
+            node.points = points.get(u).copied().unwrap_or(f64::NAN);
+            node.cell = cells[u];
+        }
+        explain_row(fw, &mut nodes, &tops, u, &mut out, &mut ranked);
+        push_opportunities(&mut out, top_n, &mut ranked);
     }
     out
 }
 
-/// One row's cells and the working space of its explanation, reused from row to row.
-struct Scratch {
-    value: Vec<f64>,
-    points: Vec<f64>,
-    cells: Vec<Cell>,
-    /// Each node's share of the row's total.
-    share: Vec<f64>,
-    /// Each node's sum of its children's additive terms.
-    term_sum: Vec<f64>,
-    /// Each linear node's sums, and each node's part of its parent's.
-    sums: Vec<Part>,
-    part: Vec<Part>,
-    /// How each node but the root enters its parent.
-    split: Vec<Split>,
-    /// Per node: whether its sums can be updated child by child (a points sum or weighted
-    /// arithmetic mean without a coverage threshold); other nodes are re-aggregated in full.
-    linear: Vec<bool>,
+/// One node's cells in the row being explained, and its working space (reused from row to
+/// row).
+#[derive(Clone, Copy)]
+struct Node {
+    value: f64,
+    points: f64,
+    cell: Cell,
+    /// Its share of the row's total.
+    share: f64,
+    /// The sum of its children's additive terms.
+    term_sum: f64,
+    /// Its sums over its children (when linear), and its part of its parent's.
+    sums: Part,
+    part: Part,
+    /// How it enters its parent.
+    split: Split,
+    /// Whether its sums can be updated child by child (a points sum or weighted arithmetic
+    /// mean without a coverage threshold); other nodes are re-aggregated in full.
+    linear: bool,
+    /// Its aggregator is a points sum.
+    points_sum: bool,
+    /// Its max points, parent and whether it has no children (from the plan).
+    max: Option<f64>,
+    parent: usize,
+    leaf: bool,
 }
 
-/// Explains row `u` (its cells in `s`) into `out`, all but the opportunities.
-fn explain_row(fw: &Framework, s: &mut Scratch, tops: &Tops, u: usize, out: &mut Explanations) {
+/// Explains row `u` (its cells in `nodes`) into `out`, and puts its positive gains in
+/// `ranked` as (gain, node), in framework order.
+fn explain_row(
+    fw: &Framework,
+    nodes: &mut [Node],
+    tops: &Tops,
+    u: usize,
+    out: &mut Explanations,
+    ranked: &mut Vec<(f64, usize)>,
+) {
     let plan = &fw.plan;
     let root = plan.root;
-    let (value, points, cells) = (&s.value, &s.points, &s.cells);
-    let has_points = !points[root].is_nan();
+    let has_points = !nodes[root].points.is_nan();
     let total = |v: f64, p: f64| if has_points { p } else { v };
-    let old_total = total(value[root], points[root]);
+    let old_total = total(nodes[root].value, nodes[root].points);
 
     // Each node's sum of its children's additive terms (for contributions) and, for linear
     // nodes, its sums and each child's part of them (for gains), in one pass.
@@ -256,9 +289,10 @@ fn explain_row(fw: &Framework, s: &mut Scratch, tops: &Tops, u: usize, out: &mut
         // A sum over the children, as f64's `Sum` starts it; NaN if a term is not additive.
         let (mut t, mut sum) = (-0.0, NO_PART);
         for &c in &plan.children[p] {
-            let (x, counted) = s.split[c].apply(value[c], points[c]);
+            let child = &mut nodes[c];
+            let (x, counted) = child.split.apply(child.value, child.points);
             t += x;
-            s.part[c] = match counted {
+            child.part = match counted {
                 Some((x, y)) => {
                     sum = (sum.0 + x, sum.1 + y, sum.2 + 1);
                     (x, y, 1)
@@ -266,31 +300,38 @@ fn explain_row(fw: &Framework, s: &mut Scratch, tops: &Tops, u: usize, out: &mut
                 None => NO_PART,
             };
         }
-        s.term_sum[p] = t;
-        s.sums[p] = sum;
+        let parent = &mut nodes[p];
+        parent.term_sum = t;
+        parent.sums = sum;
     }
 
     // Contributions: split each node's share of the total among its children in proportion
     // to their additive terms. Exact for points sums and weighted arithmetic means.
-    s.share[root] = old_total;
+    nodes[root].share = old_total;
     for &i in &plan.pre_order {
-        let p = plan.parent[i];
-        let sum = s.term_sum[p];
-        s.share[i] = if cells[p].kept() {
+        let parent = &nodes[nodes[i].parent];
+        let (kept, sum, above) = (parent.cell.kept(), parent.term_sum, parent.share);
+        let node = &mut nodes[i];
+        node.share = if kept {
             f64::NAN
         } else if sum == 0.0 {
             0.0
         } else {
-            s.share[p] * s.split[i].apply(value[i], points[i]).0 / sum
+            above * node.split.apply(node.value, node.points).0 / sum
         };
     }
 
     // Gains: re-aggregate the path to the root with the leaf at its best.
-    let at = u * plan.n;
+    let row = u * plan.n..(u + 1) * plan.n;
     let top = tops.row(u);
-    for i in 0..plan.n {
-        let given = cells[i] == Cell::Given;
-        if !(given || (plan.children[i].is_empty() && cells[i] != Cell::Covered)) {
+    ranked.clear();
+    let outs = out.explained[row.clone()]
+        .iter_mut()
+        .zip(&mut out.contribution[row.clone()])
+        .zip(&mut out.gain[row]);
+    for (i, (node, ((explained, contribution), gain_out))) in nodes.iter().zip(outs).enumerate() {
+        let given = node.cell == Cell::Given;
+        if !(given || (node.leaf && node.cell != Cell::Covered)) {
             continue;
         }
         let best = if given {
@@ -300,42 +341,41 @@ fn explain_row(fw: &Framework, s: &mut Scratch, tops: &Tops, u: usize, out: &mut
         };
         let gain = if best.is_nan() || old_total.is_nan() {
             f64::NAN
-        } else if value[i] >= best {
+        } else if node.value >= best {
             0.0
         } else {
-            let (v, p) = at_best(plan, s, i, best);
+            let (v, p) = at_best(plan, nodes, i, best);
             total(v, p) - old_total
         };
-        out.explained[at + i] = true;
-        out.contribution[at + i] = s.share[i];
-        out.gain[at + i] = gain;
+        *explained = true;
+        *contribution = node.share;
+        *gain_out = gain;
+        if gain > 0.0 {
+            ranked.push((gain, i));
+        }
     }
 }
 
 /// The root's (value, points) with node `i` at value `best`, everything else as in the row
-/// in `s`: the path re-aggregated up, a linear node by replacing one child's part of its sums.
-/// A value the path's aggregators cannot take gives NaN.
-fn at_best(plan: &Plan, s: &Scratch, i: usize, best: f64) -> (f64, f64) {
-    let (value, points) = (&s.value, &s.points);
-    let mut vp = (best, plan.max[i].map_or(f64::NAN, |m| best * m));
+/// in `nodes`: the path re-aggregated up, a linear node by replacing one child's part of its
+/// sums. A value the path's aggregators cannot take gives NaN.
+fn at_best(plan: &Plan, nodes: &[Node], i: usize, best: f64) -> (f64, f64) {
+    let mut vp = (best, nodes[i].max.map_or(f64::NAN, |m| best * m));
     let mut c = i;
-    while plan.parent[c] != NO_PARENT {
-        let up = plan.parent[c];
-        vp = if s.linear[up] {
-            Sums::replacing(plan, up, s.split[c], s.sums[up], s.part[c], vp)
+    while nodes[c].parent != NO_PARENT {
+        let up = nodes[c].parent;
+        let (child, parent) = (&nodes[c], &nodes[up]);
+        vp = if parent.linear {
+            Sums::replacing(parent, child, vp)
         } else {
             let now = vp;
-            aggregate_with(
-                plan,
-                up,
-                |x| {
-                    if x == c {
-                        now
-                    } else {
-                        (value[x], points[x])
-                    }
-                },
-            )
+            aggregate_with(plan, up, |x| {
+                if x == c {
+                    now
+                } else {
+                    (nodes[x].value, nodes[x].points)
+                }
+            })
             .unwrap_or((f64::NAN, f64::NAN))
         };
         c = up;
@@ -343,24 +383,10 @@ fn at_best(plan: &Plan, s: &Scratch, i: usize, best: f64) -> (f64, f64) {
     vp
 }
 
-/// Row `u`'s `top_n` largest positive gains, equal gains in framework order, appended to
-/// `out`'s opportunities. Only those are sorted (a row has one gain per leaf, and asks for a
-/// handful).
-fn push_opportunities(
-    out: &mut Explanations,
-    u: usize,
-    top_n: usize,
-    ranked: &mut Vec<(f64, usize)>,
-) {
-    let row = u * out.n..(u + 1) * out.n;
-    ranked.clear();
-    ranked.extend(
-        out.explained[row.clone()]
-            .iter()
-            .zip(&out.gain[row])
-            .enumerate()
-            .filter_map(|(i, (&e, &g))| (e && g > 0.0).then_some((g, i))),
-    );
+/// The `top_n` largest of a row's positive gains in `ranked` (in framework order), equal
+/// gains in framework order, appended to `out`'s opportunities. Only those are sorted (a row
+/// has one gain per leaf, and asks for a handful).
+fn push_opportunities(out: &mut Explanations, top_n: usize, ranked: &mut Vec<(f64, usize)>) {
     let order = |a: &(f64, usize), b: &(f64, usize)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
     if ranked.len() > top_n {
         ranked.select_nth_unstable_by(top_n, order);
@@ -472,36 +498,30 @@ const NO_PART: Part = (0.0, 0.0, 0);
 struct Sums;
 
 impl Sums {
-    /// Parent `p`'s (value, points) from its `sums` with one child's part changed from `old`
-    /// to that of the child's new `(value, points)` (the child enters `p` as `split` says).
-    fn replacing(
-        plan: &Plan,
-        p: usize,
-        split: Split,
-        sums: Part,
-        old: Part,
-        new: (f64, f64),
-    ) -> (f64, f64) {
+    /// A linear `parent`'s (value, points) from its sums with `child`'s part changed to that
+    /// of the child's new `(value, points)`.
+    fn replacing(parent: &Node, child: &Node, new: (f64, f64)) -> (f64, f64) {
         // Taking out or putting in a part that does not count (zeros) changes nothing: the
         // sums start at +0.0 and so are never -0.0, the one value adding +0.0 would change.
-        let (x, y, n) = match split.apply(new.0, new.1).1 {
+        let (x, y, n) = match child.split.apply(new.0, new.1).1 {
             Some((x, y)) => (x, y, 1),
             None => NO_PART,
         };
+        let (sums, old) = (parent.sums, child.part);
         let (a, b, k) = (sums.0 - old.0 + x, sums.1 - old.1 + y, sums.2 - old.2 + n);
-        let max = plan.max[p];
-        match plan.aggregate[p] {
-            Aggregator::PointsSum if k == 0 => (f64::NAN, f64::NAN),
-            Aggregator::PointsSum => {
-                let v = a / b;
-                let total = max.unwrap_or(0.0);
-                (v, if b == total { a } else { v * total })
+        let max = parent.max;
+        if parent.points_sum {
+            if k == 0 {
+                return (f64::NAN, f64::NAN);
             }
-            _ if b > 0.0 => {
-                let v = a / b;
-                (v, max.map_or(f64::NAN, |m| v * m))
-            }
-            _ => (f64::NAN, f64::NAN),
+            let v = a / b;
+            let total = max.unwrap_or(0.0);
+            (v, if b == total { a } else { v * total })
+        } else if b > 0.0 {
+            let v = a / b;
+            (v, max.map_or(f64::NAN, |m| v * m))
+        } else {
+            (f64::NAN, f64::NAN)
         }
     }
 }
