@@ -185,11 +185,18 @@ pub struct ColumnScores {
 }
 
 impl ColumnScores {
-    /// Row `row`'s explanation as the per-unit struct the record path returns (`None`: no
-    /// explanations asked for, or no such row).
+    /// Row `row`'s explanation as the per-unit struct the record path returns, `fw` being
+    /// the framework that scored it (`None`: no explanations asked for, no such row, or `fw`
+    /// has other nodes than these results).
     pub fn explanation(&self, fw: &Framework, row: usize) -> Option<crate::Explanation> {
         let ex = self.explanations.as_ref()?;
-        if row >= ex.rows() {
+        let same_nodes = self.nodes.len() == fw.def.nodes.len()
+            && self
+                .nodes
+                .iter()
+                .zip(&fw.def.nodes)
+                .all(|(c, n)| c.code == n.code);
+        if row >= ex.rows() || !same_nodes {
             return None;
         }
         let nan = |col: &[f64]| col.get(row).copied().unwrap_or(f64::NAN);

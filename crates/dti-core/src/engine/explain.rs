@@ -65,10 +65,7 @@ impl Explanations {
     /// The nodes explained in row `u`, in framework order: its scored leaves and the nodes
     /// whose values were given (empty for a row out of range).
     pub fn leaves(&self, u: usize) -> impl Iterator<Item = usize> + '_ {
-        let row = self
-            .explained
-            .get(u * self.n..(u + 1) * self.n)
-            .unwrap_or(&[]);
+        let row = self.row(u).map_or(&[][..], |r| &self.explained[r]);
         row.iter().enumerate().filter(|(_, &e)| e).map(|(i, _)| i)
     }
 
@@ -86,19 +83,23 @@ impl Explanations {
     /// Row `u`'s top opportunities, (node, gain) with positive gains only, largest first,
     /// equal gains in framework order.
     pub fn opportunities(&self, u: usize) -> impl Iterator<Item = (usize, f64)> + '_ {
-        let range = match (self.starts.get(u), self.starts.get(u + 1)) {
-            (Some(&a), Some(&b)) => a..b,
-            _ => 0..0,
+        let range = match self.row(u) {
+            Some(_) => self.starts[u]..self.starts[u + 1],
+            None => 0..0,
         };
         self.opportunities[range].iter().copied()
     }
 
     fn at(&self, col: &[f64], u: usize, i: usize) -> Option<f64> {
-        if i >= self.n || !self.explained.get(u * self.n + i).copied().unwrap_or(false) {
-            return None;
-        }
-        let x = col[u * self.n + i];
-        (!x.is_nan()).then_some(x)
+        let j = self.row(u).filter(|_| i < self.n)?.start + i;
+        let x = col[j];
+        (self.explained[j] && !x.is_nan()).then_some(x)
+    }
+
+    /// Row `u`'s positions in the row-major columns (`None`: no such row; no index a caller
+    /// gives can overflow).
+    fn row(&self, u: usize) -> Option<std::ops::Range<usize>> {
+        (u < self.rows()).then(|| u * self.n..(u + 1) * self.n)
     }
 
     /// The flat form of per-unit explanations (`None` for a unit without one: nothing
@@ -192,37 +193,31 @@ pub(crate) fn explain_grid(
     let m = grid.value.first().map_or(0, Vec::len);
     let tops = Tops::of(fw, &grid.value, groups, m);
     let mut out = Explanations::with_rows(plan.n, m);
-    let blank = Node {
-        value: f64::NAN,
-        points: f64::NAN,
-        cell: Cell::Empty,
-        share: f64::NAN,
-        term_sum: f64::NAN,
-        sums: NO_PART,
-        part: NO_PART,
-        split: Split::Other,
-        linear: false,
-        points_sum: false,
-        max: None,
-        parent: NO_PARENT,
-        leaf: false,
-    };
     let mut nodes: Vec<Node> = (0..n1)
-        .map(|i| Node {
-            split: match plan.parent.get(i) {
-                Some(&p) if p != NO_PARENT => Split::of(plan, p, i),
-                _ => Split::Other,
-            },
-            linear: plan.threshold[i] <= 0.0
-                && matches!(
-                    plan.aggregate[i],
-                    Aggregator::PointsSum | Aggregator::WeightedMean
-                ),
-            points_sum: plan.aggregate[i] == Aggregator::PointsSum,
-            max: plan.max[i],
-            parent: plan.parent.get(i).copied().unwrap_or(NO_PARENT),
-            leaf: plan.children[i].is_empty(),
-            ..blank
+        .map(|i| {
+            let parent = plan.parent.get(i).copied().unwrap_or(NO_PARENT);
+            Node {
+                value: f64::NAN,
+                points: f64::NAN,
+                cell: Cell::Empty,
+                share: f64::NAN,
+                term_sum: f64::NAN,
+                sums: NO_PART,
+                part: NO_PART,
+                split: match parent {
+                    NO_PARENT => Split::Other,
+                    p => Split::of(plan, p, i),
+                },
+                linear: plan.threshold[i] <= 0.0
+                    && matches!(
+                        plan.aggregate[i],
+                        Aggregator::PointsSum | Aggregator::WeightedMean
+                    ),
+                points_sum: plan.aggregate[i] == Aggregator::PointsSum,
+                max: plan.max[i],
+                parent,
+                leaf: plan.children[i].is_empty(),
+            }
         })
         .collect();
     let mut ranked = Vec::new();
@@ -589,6 +584,27 @@ mod tests {
             let sum: f64 = e.leaves.iter().filter_map(|l| l.contribution).sum();
             assert!((sum - u.points.unwrap()).abs() < 1e-9, "{}: {sum}", u.unit);
         }
+    }
+
+    /// Rows and nodes out of range, and a framework other than the one that scored, give
+    /// nothing rather than a panic.
+    #[test]
+    fn out_of_range_asks_give_nothing() {
+        let fw = Framework::builtin("vn-pdti-2022").unwrap();
+        let units = [UnitRecord::new("X").value("GOV", 0.5)];
+        let opts = crate::ColumnOptions::default().explain(true);
+        let s = crate::score_records(&fw, &units, &opts).unwrap();
+        let e = s.explanations.as_ref().unwrap();
+        assert!(e.leaves(0).count() > 0 && s.explanation(&fw, 0).is_some());
+        for u in [1, usize::MAX / 2, usize::MAX] {
+            assert_eq!(e.leaves(u).count(), 0);
+            assert_eq!(e.opportunities(u).count(), 0);
+            assert_eq!((e.contribution(u, 0), e.gain(u, usize::MAX)), (None, None));
+            assert!(s.explanation(&fw, u).is_none());
+        }
+        assert_eq!(e.contribution(0, usize::MAX), None);
+        let other = Framework::builtin("vn-pdti-2020").unwrap();
+        assert!(s.explanation(&other, 0).is_none());
     }
 
     #[test]
