@@ -5,12 +5,12 @@
 use serde::{Deserialize, Serialize};
 
 use super::checks::Intake;
-use super::grid::{Cell, UnitMeta};
+use super::grid::{Cell, ColumnGrid, UnitMeta};
 use super::kernel::{resolve_value, score_grid};
 use super::results::{cohort_scores, Sides};
 use crate::error::{InputErrorKind, ScoreError};
 use crate::methods::normalise::Ties;
-use crate::model::framework::Framework;
+use crate::model::framework::{Framework, Rule};
 use crate::model::input::{Entry, UnitRecord, Value};
 use crate::model::result::{AssessedScore, CohortScores, UnitScore};
 use crate::model::rules::Scored;
@@ -163,61 +163,128 @@ pub(crate) fn resolve_records<'a>(
     // Records of one cohort mostly report the same codes: the node of the previous record's
     // k-th code is checked first (one comparison instead of a hash).
     let mut last: Vec<Option<(&str, usize)>> = Vec::new();
+    // The sign a finite number of each node takes straight into its cell: the node's
+    // direction when its rule normalises within the cohort (what `resolve_value` makes of
+    // it), else 0 (through the rule).
+    let raw: Vec<f64> = (0..plan.n)
+        .map(|i| match plan.rule[i] {
+            Some(Rule::Normalised { .. }) => plan.direction[i],
+            _ => 0.0,
+        })
+        .collect();
     for (u, rec) in units.iter().enumerate() {
         if intake.skip[u] {
             continue;
         }
         for (k, (code, entry)) in rec.values.iter().enumerate() {
-            let cached = last
-                .get(k)
-                .copied()
-                .flatten()
-                .filter(|(c, _)| *c == code.as_str())
-                .map(|(_, i)| i);
-            let Some(i) = cached.or_else(|| plan.index_of(code)) else {
-                let suggestion =
-                    closest(code, fw.def.nodes.iter().map(|n| n.code.as_str())).map(str::to_owned);
-                let p = intake.problem(
-                    u,
-                    Some(code),
-                    InputErrorKind::UnknownIndicator { suggestion },
-                );
-                intake.problems.push(p);
-                continue;
-            };
-            let Some(v) = entry.scored() else {
-                let p = intake.problem(u, Some(code), InputErrorKind::EmptyEntry);
-                intake.problems.push(p);
-                continue;
-            };
-            match resolve_value(plan, i, v) {
-                Ok((x, p, c)) => {
-                    intake.grid.value[i][u] = x;
-                    if let Some(slot) = intake.grid.points[i].get_mut(u) {
-                        *slot = p;
-                    }
-                    intake.grid.cells[i][u] = c;
-                }
-                Err(kind) => {
-                    let p = intake.problem(u, Some(code), kind);
-                    intake.problems.push(p);
-                    intake.rejected.insert((u, i));
+            // The common case, inline: the previous record's k-th code, a finite number for
+            // a node that takes it raw.
+            if let (Some(&Some((c, i))), Entry::Plain(Value::Number(x))) = (last.get(k), entry) {
+                let sign = raw[i];
+                if sign != 0.0 && x.is_finite() && same_code(c, code) {
+                    put(&mut intake.grid, i, u, (sign * x, f64::NAN, Cell::Raw));
                     continue;
                 }
             }
-            if cached.is_none() {
-                if last.len() <= k {
-                    last.resize(k + 1, None);
-                }
-                last[k] = Some((code.as_str(), i));
-            }
-            if let Entry::Assessed(a) = entry {
-                let side = |v: &Option<Value>| v.as_ref().map(|v| assessed(fw, i, v));
-                sides.push((u, i, side(&a.self_assessed), side(&a.appraised)));
-            }
+            let mut entries = Entries {
+                fw,
+                intake: &mut intake,
+                sides: &mut sides,
+                last: &mut last,
+            };
+            entries.resolve(u, k, code, entry);
         }
     }
     (intake, sides)
+}
+
+/// What resolving entries writes to, beside the grid: problems, assessed pairs, and the
+/// node of each position's code in the previous record.
+struct Entries<'s, 'a> {
+    fw: &'s Framework,
+    intake: &'s mut Intake<'a>,
+    sides: &'s mut Vec<AssessedCell>,
+    last: &'s mut Vec<Option<(&'a str, usize)>>,
+}
+
+impl<'a> Entries<'_, 'a> {
+    /// Resolves the `k`-th entry of row `u` in general: any code, value and rule.
+    fn resolve(&mut self, u: usize, k: usize, code: &'a str, entry: &Entry) {
+        let (fw, plan) = (self.fw, &self.fw.plan);
+        let cached = self
+            .last
+            .get(k)
+            .copied()
+            .flatten()
+            .filter(|(c, _)| same_code(c, code))
+            .map(|(_, i)| i);
+        let Some(i) = cached.or_else(|| plan.index_of(code)) else {
+            let suggestion =
+                closest(code, fw.def.nodes.iter().map(|n| n.code.as_str())).map(str::to_owned);
+            let kind = InputErrorKind::UnknownIndicator { suggestion };
+            let p = self.intake.problem(u, Some(code), kind);
+            self.intake.problems.push(p);
+            return;
+        };
+        let Some(v) = entry.scored() else {
+            let p = self
+                .intake
+                .problem(u, Some(code), InputErrorKind::EmptyEntry);
+            self.intake.problems.push(p);
+            return;
+        };
+        match resolve_value(plan, i, v) {
+            Ok(cell) => put(&mut self.intake.grid, i, u, cell),
+            Err(kind) => {
+                let p = self.intake.problem(u, Some(code), kind);
+                self.intake.problems.push(p);
+                self.intake.rejected.insert((u, i));
+                return;
+            }
+        }
+        if cached.is_none() {
+            if self.last.len() <= k {
+                self.last.resize(k + 1, None);
+            }
+            self.last[k] = Some((code, i));
+        }
+        if let Entry::Assessed(a) = entry {
+            let side = |v: &Option<Value>| v.as_ref().map(|v| assessed(fw, i, v));
+            self.sides
+                .push((u, i, side(&a.self_assessed), side(&a.appraised)));
+        }
+    }
+}
+
+/// Writes a resolved cell of node `i`, row `u` (points only where the node has a points
+/// column).
+#[inline]
+fn put(grid: &mut ColumnGrid, i: usize, u: usize, (x, p, c): (f64, f64, Cell)) {
+    grid.value[i][u] = x;
+    if let Some(slot) = grid.points[i].get_mut(u) {
+        *slot = p;
+    }
+    grid.cells[i][u] = c;
+}
+
+/// Whether two node codes are the same: codes are short (`"GOV.1.2"`), so up to 16 bytes are
+/// compared as two overlapping words each instead of through a `memcmp` call.
+#[inline]
+fn same_code(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    // Equal lengths: the first and last `N` bytes of each overlap and cover the code.
+    fn ends<const N: usize>(s: &[u8]) -> Option<(&[u8; N], &[u8; N])> {
+        Some((s.first_chunk()?, s.last_chunk()?))
+    }
+    match n {
+        8..=16 => ends::<8>(a) == ends::<8>(b),
+        4..=7 => ends::<4>(a) == ends::<4>(b),
+        _ => a == b,
+    }
 }
 
 /// One side of an assessed pair, scored by node `i`'s rule (no value for a rule that
@@ -279,6 +346,24 @@ impl Framework {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn codes_compare_as_strings_at_every_length() {
+        // Every length the word comparison covers and beyond; one byte changed at each place.
+        for n in 0..24 {
+            let a: String = (0..n).map(|k| char::from(b'A' + k as u8)).collect();
+            assert!(same_code(&a, &a.clone()), "{a}");
+            for at in 0..n {
+                let mut b = a.clone().into_bytes();
+                b[at] = b'.';
+                let b = String::from_utf8(b).unwrap();
+                assert!(!same_code(&a, &b), "{a} {b}");
+            }
+            assert!(!same_code(&a, &format!("{a}1")), "{a}");
+        }
+        assert!(same_code("GOV.1.2", "GOV.1.2") && !same_code("GOV.1.2", "GOV.1.3"));
+        assert!(same_code("Tổng", "Tổng") && !same_code("Tổng", "Tong"));
+    }
 
     #[test]
     fn an_empty_cohort_scores_to_nothing() {
