@@ -60,6 +60,31 @@ pub fn units_63x98() -> Vec<UnitRecord> {
     serde_json::from_str(&read("bench/units-63x98.json")).expect("valid benchmark units")
 }
 
+/// The numbers of single-period `units` as columns: each unit's id, and per reported code
+/// (in the first unit's order) its number for every unit — the records' data as
+/// [`dti_core::ColumnInput`] reads it.
+///
+/// # Panics
+/// When a unit lacks a code the first one reports, or reports a non-number (the benchmark
+/// panel has neither).
+pub fn as_columns(units: &[UnitRecord]) -> (Vec<&str>, Vec<(String, Vec<f64>)>) {
+    let ids = units.iter().map(|u| u.unit.as_str()).collect();
+    let codes = units.first().map(|u| u.values.keys()).into_iter().flatten();
+    let columns = codes
+        .map(|code| {
+            let v = units
+                .iter()
+                .map(|u| match u.values.get(code).and_then(|e| e.scored()) {
+                    Some(dti_core::Value::Number(x)) => *x,
+                    other => panic!("{}: {code} is {other:?}, not a number", u.unit),
+                })
+                .collect();
+            (code.clone(), v)
+        })
+        .collect();
+    (ids, columns)
+}
+
 /// One column of `units` seeded values in 0..100 per leaf of `fw` (the values of
 /// `wide_frame` (feature `batch`), without polars).
 pub fn leaf_columns(fw: &Framework, units: usize) -> Vec<(String, Vec<f64>)> {

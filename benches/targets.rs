@@ -10,7 +10,7 @@ use dti_core::{
     analyses::{uncertainty, UncertaintySpec},
     engine::rank_within,
     io::{read_tables, run_pipeline, Pipeline},
-    score_columns, score_records, ColumnInput, ColumnOptions, NumberColumn,
+    score_columns, score_records, ColumnInput, ColumnOptions, NumberColumn, Value,
 };
 use std::hint::black_box;
 
@@ -43,7 +43,8 @@ fn coin(c: &mut Criterion) {
 /// Scoring 63 × 98 records: values, points and ranks of every node and view (the columnar
 /// result, `score_records`); then the same with every unit explained (each leaf's
 /// contribution and gain, the top 5 opportunities); and, for reference, the per-unit structs
-/// with explanations (`Framework::score`: a code string per node and leaf of every unit).
+/// with explanations (`Framework::score`: a code string per node and leaf of every unit), and
+/// the scores from the same numbers as columns (`score_columns`).
 fn records(c: &mut Criterion) {
     let fw = dti_benches::framework_98();
     let units = dti_benches::units_63x98();
@@ -59,6 +60,24 @@ fn records(c: &mut Criterion) {
     g.bench_function("per-unit results with explanations", |b| {
         b.iter(|| fw.score(black_box(&units)).expect("scores"))
     });
+    // The same scores from the same numbers given as columns: the engine without the
+    // records' maps to read.
+    let (ids, columns) = dti_benches::as_columns(&units);
+    let periods: Vec<Option<i32>> = units.iter().map(|u| u.period).collect();
+    g.bench_function("score from columns", |b| {
+        let opts = ColumnOptions::default().node_ranks(true);
+        b.iter(|| {
+            let input = ColumnInput {
+                units: ids.clone(),
+                periods: Some(periods.clone()),
+                columns: columns
+                    .iter()
+                    .map(|(code, v)| NumberColumn::new(code.as_str(), v.as_slice()))
+                    .collect(),
+            };
+            score_columns(&fw, black_box(&input), &opts).expect("scores")
+        })
+    });
     // The floor under "score": only the ranks it reports (every node, view and the index),
     // each a sort of the 63 values of one period — no reading, normalising or aggregating.
     let scores = score_records(&fw, &units, &ColumnOptions::default()).expect("scores");
@@ -69,6 +88,21 @@ fn records(c: &mut Criterion) {
             for c in &columns {
                 black_box(rank_within(black_box(c), [all.as_slice()]));
             }
+        })
+    });
+    // The other floor: visiting every entry of the records once (each unit's map of 98
+    // codes), adding up the numbers — no lookup, check or write.
+    g.bench_function("reading the records alone (floor of score)", |b| {
+        b.iter(|| {
+            let mut sum = 0.0;
+            for u in black_box(&units) {
+                for e in u.values.values() {
+                    if let Some(Value::Number(x)) = e.scored() {
+                        sum += x;
+                    }
+                }
+            }
+            sum
         })
     });
     g.finish();

@@ -366,6 +366,44 @@ mod tests {
     }
 
     #[test]
+    fn entries_resolve_alike_inline_and_in_general() {
+        // A and B normalised within the cohort (B: direction −1), C by its rule. W lacks B,
+        // so its C sits where the others have B (the previous record's code differs there);
+        // Z's A is not finite (rejected, reported, then scored as not reported).
+        let fw = Framework::from_json(
+            r#"{"schema_version": 1, "id": "t", "name_vi": "T", "nodes": [
+              {"code": "A", "name_vi": "A", "max_points": 50, "rule": {"type": "normalised", "normaliser": {"method": "min_max"}}},
+              {"code": "B", "name_vi": "B", "max_points": 30, "direction": -1, "rule": {"type": "normalised", "normaliser": {"method": "min_max"}}},
+              {"code": "C", "name_vi": "C", "max_points": 20, "rule": {"type": "percent"}}]}"#,
+        )
+        .unwrap();
+        let units = [
+            UnitRecord::new("X")
+                .value("A", 2.0)
+                .value("B", 10.0)
+                .value("C", 50.0),
+            UnitRecord::new("Y")
+                .value("A", 4.0)
+                .value("B", 20.0)
+                .value("C", 100.0),
+            UnitRecord::new("W").value("A", 3.0).value("C", 0.0),
+            UnitRecord::new("Z")
+                .value("A", f64::INFINITY)
+                .value("B", 15.0)
+                .value("C", 25.0),
+        ];
+        let s = score_cohort(&fw, &units, &ScoreOptions::default().lenient(true)).unwrap();
+        // A: min-max of 2, 4, 3 → 0, 1, 0.5 (Z's missing: 0) × 50 points.
+        // B: min-max of −10, −20, −15 → 1, 0, 0.5 (W's missing: 0) × 30.
+        // C: 50 %, 100 %, 0 %, 25 % × 20.
+        let points: Vec<_> = s.units.iter().map(|u| u.points).collect();
+        assert_eq!(points, [Some(40.0), Some(70.0), Some(25.0), Some(20.0)]);
+        assert_eq!(s.problems.len(), 1);
+        let p = &s.problems[0];
+        assert_eq!((p.unit.as_str(), p.indicator.as_deref()), ("Z", Some("A")));
+    }
+
+    #[test]
     fn an_empty_cohort_scores_to_nothing() {
         let fw = Framework::from_json(
             r#"{"schema_version": 1, "id": "t", "name_vi": "T", "nodes": [{"code": "A", "name_vi": "A", "max_points": 2}]}"#,
