@@ -71,14 +71,21 @@ pub(crate) fn resolve_value(
     i: usize,
     v: &Value,
 ) -> Result<(f64, f64, Cell), InputErrorKind> {
-    // Most entries of a cohort-relative framework, without the rule call: what `score_leaf`
-    // makes of a finite number under a normalised rule.
-    if let (&Value::Number(x), Some(Rule::Normalised { .. })) = (v, &plan.rule[i]) {
+    // Most entries of a cohort-relative framework, without the rule call.
+    if let (&Value::Number(x), Some(sign)) = (v, raw_sign(plan, i)) {
         if x.is_finite() {
-            return Ok((plan.direction[i] * x, f64::NAN, Cell::Raw));
+            return Ok((sign * x, f64::NAN, Cell::Raw));
         }
     }
     resolve_by_rule(plan, i, v)
+}
+
+/// The sign a finite number reported for node `i` is multiplied by to become its raw cell,
+/// when the node's rule normalises within the cohort (its direction: what `score_leaf` makes
+/// of the number); `None` for any other rule.
+#[inline]
+pub(crate) fn raw_sign(plan: &Plan, i: usize) -> Option<f64> {
+    matches!(plan.rule[i], Some(Rule::Normalised { .. })).then(|| plan.direction[i])
 }
 
 /// [`resolve_value`] through the node's rule.

@@ -6,11 +6,11 @@ use serde::{Deserialize, Serialize};
 
 use super::checks::Intake;
 use super::grid::{Cell, ColumnGrid, UnitMeta};
-use super::kernel::{resolve_value, score_grid};
+use super::kernel::{raw_sign, resolve_value, score_grid};
 use super::results::{cohort_scores, Sides};
 use crate::error::{InputErrorKind, ScoreError};
 use crate::methods::normalise::Ties;
-use crate::model::framework::{Framework, Rule};
+use crate::model::framework::Framework;
 use crate::model::input::{Entry, UnitRecord, Value};
 use crate::model::result::{AssessedScore, CohortScores, UnitScore};
 use crate::model::rules::Scored;
@@ -163,14 +163,9 @@ pub(crate) fn resolve_records<'a>(
     // Records of one cohort mostly report the same codes: the node of the previous record's
     // k-th code is checked first (one comparison instead of a hash).
     let mut last: Vec<Option<(&str, usize)>> = Vec::new();
-    // The sign a finite number of each node takes straight into its cell: the node's
-    // direction when its rule normalises within the cohort (what `resolve_value` makes of
-    // it), else 0 (through the rule).
+    // Each node's `raw_sign`, looked up once (0: none, the number goes through the rule).
     let raw: Vec<f64> = (0..plan.n)
-        .map(|i| match plan.rule[i] {
-            Some(Rule::Normalised { .. }) => plan.direction[i],
-            _ => 0.0,
-        })
+        .map(|i| raw_sign(plan, i).unwrap_or(0.0))
         .collect();
     for (u, rec) in units.iter().enumerate() {
         if intake.skip[u] {
