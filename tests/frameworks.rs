@@ -27,7 +27,7 @@ fn every_builtin_loads_by_id_and_cites_its_source() {
     let err = Framework::builtin("vn-pdti-2019").unwrap_err();
     assert_eq!(
         err.to_string(),
-        "no built-in framework 'vn-pdti-2019'; available: vn-pdti-2020, vn-pdti-2022, vn-pdti-2025"
+        "no built-in framework 'vn-pdti-2019'; available: vn-pdti-2020, vn-pdti-2022, vn-pdti-2024, vn-pdti-2025"
     );
 }
 

@@ -485,6 +485,12 @@ fn clustered_column() -> impl Strategy<Value = Vec<f64>> {
         Just(-0.0),
         Just(1.0),
         Just(-3.5),
+        // Half-way at 4 and at 0 decimals: the rounded tie rule's hard cases.
+        Just(0.63495),
+        Just(0.00035),
+        Just(0.00045),
+        Just(2.5),
+        Just(-0.00005),
         Just(1e300),
         Just(f64::INFINITY),
         Just(f64::NEG_INFINITY),
@@ -504,6 +510,44 @@ fn clustered_column() -> impl Strategy<Value = Vec<f64>> {
     })
 }
 
+/// `v` shown with `d` decimals, rounded half away from zero on its exact decimal expansion
+/// (an f64 has at most 1074 decimals): the digits of the whole number v·10^d, with a sign
+/// unless it is 0.
+fn shown(v: f64, d: usize) -> String {
+    if !v.is_finite() {
+        return v.to_string();
+    }
+    let exact = format!("{:.1100}", v.abs());
+    let (int, frac) = exact.split_once('.').unwrap();
+    let mut digits: Vec<u8> = format!("{int}{}", &frac[..d])
+        .bytes()
+        .map(|c| c - b'0')
+        .collect();
+    if frac.as_bytes()[d] >= b'5' {
+        let mut k = digits.len();
+        loop {
+            if k == 0 {
+                digits.insert(0, 1);
+                break;
+            }
+            k -= 1;
+            if digits[k] == 9 {
+                digits[k] = 0;
+            } else {
+                digits[k] += 1;
+                break;
+            }
+        }
+    }
+    let n: String = digits.iter().map(|x| char::from(b'0' + x)).collect();
+    let n = n.trim_start_matches('0');
+    match (n.is_empty(), v < 0.0) {
+        (true, _) => "0".to_owned(),
+        (false, true) => format!("-{n}"),
+        (false, false) => n.to_owned(),
+    }
+}
+
 /// Competition ranks (descending) by a plain comparison sort: the rule the engine's packed
 /// integer sort must reproduce exactly, ties chained in sorted order.
 fn reference_ranks(
@@ -521,6 +565,10 @@ fn reference_ranks(
     let tied = |a: f64, b: f64| match ties {
         Ties::Exact => a == b,
         Ties::Tolerance(rel) => a == b || (a - b).abs() <= rel * a.abs().max(b.abs()),
+        Ties::Auto => a == b || (a - b).abs() <= 1e-12 * a.abs().max(b.abs()),
+        // As a published table shows them: rounded half away from zero (as a spreadsheet's
+        // ROUND), by hand on the exact decimal expansion; −0.0000 is 0.0000.
+        Ties::Rounded(d) => shown(a, usize::from(d)) == shown(b, usize::from(d)),
     };
     let mut out = Vec::new();
     let mut rank = 1;
@@ -543,10 +591,14 @@ proptest! {
     fn ranks_are_the_comparison_sorts_ranks(
         value in clustered_column(),
         split in any::<u64>(),
-        tolerance in prop_oneof![Just(None), Just(Some(1e-12)), Just(Some(1e-15))],
+        ties in prop_oneof![
+            Just(dti_core::methods::Ties::Exact),
+            Just(dti_core::methods::Ties::Tolerance(1e-12)),
+            Just(dti_core::methods::Ties::Tolerance(1e-15)),
+            Just(dti_core::methods::Ties::Rounded(4)),
+            Just(dti_core::methods::Ties::Rounded(0)),
+        ],
     ) {
-        use dti_core::methods::Ties;
-        let ties = tolerance.map_or(Ties::Exact, Ties::Tolerance);
         // Two groups of interleaved positions (a period split), and one position left out.
         let n = value.len();
         let mut groups: [Vec<usize>; 2] = [Vec::new(), Vec::new()];

@@ -113,6 +113,11 @@ impl PyFramework {
     /// A built-in framework by id (`builtin_ids()`).
     #[staticmethod]
     fn builtin(py: Python<'_>, id: &str) -> PyResult<Self> {
+        if id == "total" {
+            return Ok(PyFramework {
+                fw: dti_core::model::total_framework(),
+            });
+        }
         Framework::builtin(id)
             .map(|fw| PyFramework { fw })
             .map_err(|e| framework_error(py, &e))
@@ -403,6 +408,38 @@ fn bundled_csv() -> &'static str {
     include_str!("../../../crates/dti-cli/data/vn-provinces-synthetic.csv")
 }
 
+/// A published data set (`dti-2024`, `dti-63`) as JSON (`dti_core::model::PublishedData`),
+/// or `None`.
+#[pyfunction]
+fn published_json(id: &str) -> Option<String> {
+    dti_core::model::published_data(id).and_then(|d| serde_json::to_string(d).ok())
+}
+
+/// Compares one period's records (`before`, scored with `framework`) with a scored cohort
+/// (`after`, `CohortScores` JSON), the 63 former provinces merged onto the 34 first when
+/// `after` holds the 34: `(comparison JSON, merged)`.
+#[pyfunction]
+fn compare_across_merger(
+    py: Python<'_>,
+    framework: &PyFramework,
+    before: &str,
+    after: &str,
+) -> PyResult<(String, bool)> {
+    let units: Vec<UnitRecord> = parse(py, "a", before)?;
+    let after: CohortScores = parse(py, "b", after)?;
+    let (c, merged) = analyses::compare_across_merger(
+        &framework.fw,
+        &units,
+        &after,
+        &analyses::MergeOptions::default(),
+    )
+    .map_err(|e| raise(py, e.code(), &e.to_string(), json!({})))?;
+    Ok((
+        serde_json::to_string(&c).unwrap_or_default(),
+        merged.is_some(),
+    ))
+}
+
 /// A scenario applied: `(framework JSON, records JSON)`.
 #[pyfunction]
 fn apply_scenario(
@@ -665,6 +702,8 @@ fn _dti(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(merge, m)?)?;
     m.add_function(wrap_pyfunction!(apply_scenario, m)?)?;
     m.add_function(wrap_pyfunction!(compare, m)?)?;
+    m.add_function(wrap_pyfunction!(compare_across_merger, m)?)?;
+    m.add_function(wrap_pyfunction!(published_json, m)?)?;
     m.add_function(wrap_pyfunction!(uncertainty, m)?)?;
     m.add_function(wrap_pyfunction!(uncertainty_runs, m)?)?;
     m.add_function(wrap_pyfunction!(uncertainty_from_draws, m)?)?;

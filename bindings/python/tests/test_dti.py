@@ -61,7 +61,7 @@ def test_the_bundled_panel_scores_as_the_native_command(native):
     ranked = dti.score(dti.bundled_panel())
     assert ranked.height == 189
     for year in (2021, 2022, 2023):
-        want = {u["unit"]: u for u in native("score", "--year", str(year))}
+        want = {u["unit"]: u for u in native("score", "synthetic", "--year", str(year))}
         got = ranked.filter(pl.col("period") == year)
         assert got.height == len(want) == 63
         for r in got.iter_rows(named=True):
@@ -159,11 +159,11 @@ def test_unreadable_frames_and_frameworks_are_errors():
 def test_explain_merge_as_the_native_command(native):
     panel = dti.bundled_panel()
     got = dti.explain(panel, "Hà Nội")
-    want = native("explain", "ha-noi")
+    want = native("explain", "ha-noi", "synthetic")
     assert (got["unit"], got["rank"], got["value"]) == (want["unit"], want["rank"], want["value"])
     assert got["explanation"]["opportunities"] == want["explanation"]["opportunities"]
     merged = dti.merge(panel)
-    n = native("merge")
+    n = native("merge", "synthetic")
     want = {(u["unit"], u["period"]): u for u in n["scores"]["units"]}
     assert merged.height == len(want) == 102
     for r in merged.iter_rows(named=True):
@@ -182,7 +182,7 @@ def test_uncertainty_is_the_native_commands(native):
     year = dti.bundled_panel().filter(pl.col("period") == 2023)
     calls = []
     study = dti.uncertainty(year, spec, progress=lambda done, total: calls.append((done, total)))
-    want = native("uncertainty", str(FIXTURES / "specs/dti2022-points-25.json"), "--year", "2023")
+    want = native("uncertainty", str(FIXTURES / "specs/dti2022-points-25.json"), "synthetic", "--year", "2023")
     assert study.raw["units"] == want["units"]
     assert study.runs == 1000 and calls and calls[-1] == (1000, 1000)
     assert study.units.height == 63
@@ -260,7 +260,7 @@ def test_frameworks_pickle_and_list():
     fw = dti.Framework.builtin("vn-pdti-2022")
     again = pickle.loads(pickle.dumps(fw))
     assert again.id == "vn-pdti-2022" and again.definition == fw.definition
-    assert dti.builtin_ids() == ["vn-pdti-2020", "vn-pdti-2022", "vn-pdti-2025"]
+    assert dti.builtin_ids() == ["vn-pdti-2020", "vn-pdti-2022", "vn-pdti-2024", "vn-pdti-2025"]
     assert math.isclose(sum(n.get("max_points", 0) for n in fw.definition["nodes"]), 1000)
 
 
@@ -272,3 +272,41 @@ def test_a_long_analysis_shows_a_tqdm_bar(capsys):
     assert "uncertainty" in err and "2000/2000" in err, err
     dti.uncertainty(year, spec, progress=False)
     assert capsys.readouterr().err == ""
+
+
+def test_the_published_dti_2024_reproduced(native):
+    """The bundled published table, scored by vn-pdti-2024: every published value within its
+    rounding, every published rank exactly (expected: the ministry's numbers), and the same
+    numbers as the native command."""
+    table = dti.published()
+    assert table.height == 34 and {"AWR", "SOC", "DTI", "rank"} <= set(table.columns)
+    ranked = dti.score(table, "vn-pdti-2024")
+    published = {r["unit"]: r for r in table.iter_rows(named=True)}
+    for r in ranked.iter_rows(named=True):
+        p = published[r["unit"]]
+        assert abs(r["value"] - p["DTI"]) <= 1e-4, r["unit"]
+        assert r["rank"] == p["rank"], r["unit"]
+    want = {u["unit"]: u for u in native("score")}
+    for r in ranked.iter_rows(named=True):
+        assert (r["value"], r["rank"]) == (want[r["unit"]]["value"], want[r["unit"]]["rank"])
+        assert want[r["unit"]]["published_value"] == published[r["unit"]]["DTI"]
+    assert "dti.gov.vn" in dti.PUBLISHED_SOURCE
+
+
+def test_ranks_as_published_and_the_merger():
+    totals = dti.published("dti-63")
+    assert totals.height == 189
+    y22 = dti.score(totals.filter(pl.col("period") == 2022), "total")
+    rank = {r["unit"]: r["rank"] for r in y22.iter_rows(named=True)}
+    # Thanh Hóa = Yên Bái = 0.6350 in 2022: both 15th, then 17th.
+    assert rank["thanh-hoa"] == rank["yen-bai"] == 15 and 16 not in rank.values()
+    assert dti.score(totals.filter(pl.col("period") == 2022), "total", ties="exact")["rank"].n_unique() == 63
+    with pytest.raises(dti.DtiError):
+        dti.published("dti-1999")
+    # 2023 (63 provinces) against 2024 (34): merged first, and said.
+    with pytest.warns(dti.DtiWarning, match="merged onto the 34"):
+        c = dti.compare(totals, dti.published().select(["unit", "name", "period", "DTI"]), "total",
+                        from_period=2023, to_period=2024)
+    assert c.height == 34
+    hn = c.filter(pl.col("unit") == "ha-noi").row(0, named=True)
+    assert (hn["rank_a"], hn["rank_b"]) == (5, 1)

@@ -84,8 +84,8 @@ try {
   });
   if (!nativeBin) results.push({ name: "the native command is there to compare with", ok: false, error: "DTI_NATIVE is not set" });
   const latest = Math.max(...panel.map((u) => u.period));
-  const scores = nativeBin ? native(["score"]) : [];
-  const scoresBefore = nativeBin ? native(["score", "--year", String(latest - 1)]) : [];
+  const scores = nativeBin ? native(["score", "synthetic"]) : [];
+  const scoresBefore = nativeBin ? native(["score", "synthetic", "--year", String(latest - 1)]) : [];
 
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   const pageErrors = [];
@@ -148,7 +148,7 @@ try {
         chart: s.querySelector("svg[role=img]")?.getAttribute("aria-label") ?? "",
       };
     });
-    const n = native(["explain", "ha-noi"]);
+    const n = native(["explain", "ha-noi", "synthetic"]);
     assert.equal(shown.value, n.value);
     assert.equal(shown.rank, n.rank);
     assert.deepEqual(shown.pillars, n.views.map((v) => [v.code, v.value, v.rank]));
@@ -261,7 +261,7 @@ try {
     await page.click("#nav-merge");
     await drawn(page, "dti-merge");
     const rows = await rowsOf(page, "dti-merge");
-    const n = native(["merge"]);
+    const n = native(["merge", "synthetic"]);
     const want = new Map(n.scores.units.filter((u) => u.period === latest).map((u) => [u.unit, u]));
     const from = new Map(n.members.filter((m) => m.period === latest).map((m) => [m.unit, m.from.join(" ")]));
     assert.equal(rows.length, 34);

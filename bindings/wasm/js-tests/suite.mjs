@@ -23,7 +23,7 @@ export function cases(dti, env) {
   const json = (p) => JSON.parse(env.fixture(p));
   return [
     ["lists the built-in frameworks", () => {
-      assert.deepEqual(dti.builtinIds(), ["vn-pdti-2020", "vn-pdti-2022", "vn-pdti-2025"]);
+      assert.deepEqual(dti.builtinIds(), ["vn-pdti-2020", "vn-pdti-2022", "vn-pdti-2024", "vn-pdti-2025"]);
       assert.equal(dti.builtinFramework("vn-pdti-2022").nodes.length, 11);
     }],
 
@@ -56,7 +56,7 @@ export function cases(dti, env) {
     }],
 
     ...(env.native ? [["gives exactly the native numbers on the bundled panel", () => {
-      const nativeOut = JSON.parse(env.native(["score", "--format", "json"]));
+      const nativeOut = JSON.parse(env.native(["score", "synthetic", "--format", "json"]));
       assert.equal(nativeOut.length, 63, "the native command scores the panel's latest year");
       const panel = json("vn-provinces-synthetic/panel.json");
       const s = dti.scoreCohort("vn-pdti-2022", panel);
@@ -125,6 +125,32 @@ export function cases(dti, env) {
       assert.ok(calls > 0);
       const stop = codeOf(() => dti.uncertainty("vn-pdti-2022", units, { runs: 200, inputs: [{ name: "w", kind: "weight_noise", factor: 0.1 }] }, () => false));
       assert.equal(stop.code, "cancelled");
+    }],
+
+    ["reproduces the official DTI 2024 from the published data", () => {
+      const d = dti.publishedData("dti-2024");
+      assert.equal(d.rows.length, 34);
+      assert.ok(d.source.includes("dti.gov.vn"), d.source);
+      const s = dti.scoreCohort(d.framework, dti.publishedRecords("dti-2024"));
+      for (const row of d.rows) {
+        const u = s.units.find((x) => x.unit === row.unit);
+        assert.ok(Math.abs(u.value - row.dti) <= 1e-4, `${row.name}: ${u.value} vs ${row.dti}`);
+        assert.equal(u.rank, row.rank, row.name);
+      }
+      // Ranks as published: 2022, Thanh Hóa = Yên Bái = 0.6350, both 15th, then 17th.
+      const y22 = dti.publishedRecords("dti-63").filter((r) => r.period === 2022);
+      const t = dti.scoreCohort("total", y22);
+      const rank = (id) => t.units.find((u) => u.unit === id).rank;
+      assert.deepEqual([rank("thanh-hoa"), rank("yen-bai")], [15, 15]);
+      assert.ok(!t.units.some((u) => u.rank === 16));
+      // 2023 (63) against 2024 (34): merged first.
+      const y23 = dti.publishedRecords("dti-63").filter((r) => r.period === 2023);
+      const after = dti.scoreCohort("total", d.rows.map((r) => ({ unit: r.unit, period: 2024, values: { DTI: r.dti } })));
+      const x = dti.compareAcrossMerger("total", y23, after);
+      assert.ok(x.merged !== null);
+      const hn = x.comparison.units.find((u) => u.unit === "ha-noi");
+      assert.deepEqual(hn.index.ranks, [5, 1]);
+      assert.equal(codeOf(() => dti.publishedData("dti-1999")).code, "bad_argument");
     }],
 
     ["finds provinces", () => {

@@ -8,4 +8,6 @@ const require = createRequire(import.meta.url);
 const api = wrap(require("./node/dti_wasm_analysis.js"), ANALYSIS);
 
 export const ready = async () => {};
-export const { readRecords, normalise, applyScenario, compare, uncertainty } = api;
+export const {
+  readRecords, normalise, applyScenario, compare, uncertainty, publishedData, publishedRecords, compareAcrossMerger,
+} = api;

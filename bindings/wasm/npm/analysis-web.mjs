@@ -13,3 +13,6 @@ export const normalise = m.need("normalise");
 export const applyScenario = m.need("applyScenario");
 export const compare = m.need("compare");
 export const uncertainty = m.need("uncertainty");
+export const publishedData = m.need("publishedData");
+export const publishedRecords = m.need("publishedRecords");
+export const compareAcrossMerger = m.need("compareAcrossMerger");

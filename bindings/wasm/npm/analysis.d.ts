@@ -1,10 +1,10 @@
 // Types of dti-wasm/analysis, the analysis module: normalisation with a chosen method,
 // scenarios, comparisons and uncertainty. The shapes are those of dti-wasm (index.d.ts).
 import type {
-  DtiError, CohortScores, ReadOptions, RecordsRead, Comparison, FrameworkDef, FrameworkInput, Normaliser, Scenario, UncertaintyResult,
-  UncertaintySpec, UnitRecord,
+  DtiError, CohortScores, ReadOptions, RecordsRead, Comparison, FrameworkDef, FrameworkInput, MergedScores, Normaliser,
+  PublishedData, Scenario, UncertaintyResult, UncertaintySpec, UnitRecord,
 } from "./index.js";
-export type { FileProblem, ReadOptions, RecordsRead, Comparison, Scenario, UncertaintyResult, UncertaintySpec } from "./index.js";
+export type { FileProblem, ReadOptions, RecordsRead, Comparison, PublishedData, PublishedRow, Scenario, UncertaintyResult, UncertaintySpec } from "./index.js";
 
 /** Whether `e` was thrown by this package: narrows it to {@link DtiError}. */
 export function isDtiError(e: unknown): e is DtiError;
@@ -19,6 +19,19 @@ export function readRecords(framework: FrameworkInput, text: string, options?: R
 export function normalise(normaliser: Normaliser, values: (number | null)[], direction?: 1 | -1, units?: string[]): (number | null)[];
 export function applyScenario(framework: FrameworkInput, units: UnitRecord[], scenario: Scenario): { framework: FrameworkDef; units: UnitRecord[] };
 export function compare(cohorts: CohortScores[]): Comparison;
+/** The official DTI results as the ministry published them (source in `source`):
+ * `"dti-2024"` (34 provinces: main indicators, DTI, rank; scored by `vn-pdti-2024`) or
+ * `"dti-63"` (the DTI of the 63 provinces, 2022–2024; scored by `"total"`). */
+export function publishedData(id: "dti-2024" | "dti-63"): PublishedData;
+/** A published data set as unit records, ready for `scoreCohort`. */
+export function publishedRecords(id: "dti-2024" | "dti-63"): UnitRecord[];
+/** Compares one period's records (`before`, scored with `framework`) with a scored cohort:
+ * when `before` holds the 63 provinces before the 2025 merger and `after` the 34, `before` is
+ * merged onto the 34 first by the ministry's rule (`merged` then holds the merged scores). */
+export function compareAcrossMerger(framework: FrameworkInput, before: UnitRecord[], after: CohortScores): {
+  comparison: Comparison;
+  merged: MergedScores | null;
+};
 export function uncertainty(
   framework: FrameworkInput,
   units: UnitRecord[],

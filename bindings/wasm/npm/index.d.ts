@@ -83,6 +83,10 @@ export interface FrameworkDef {
   missing?: MissingPolicy;
   data_threshold?: number;
   normaliser?: Normaliser;
+  /** How the index's ranks treat near-equal values when the caller asks for `"auto"`:
+   * the built-in DTI frameworks declare `{ rounded: 4 }` (the ministry ranks published
+   * 4-decimal values). */
+  ties?: Ties;
   levels?: LevelDef[];
   weight_sets?: Record<string, Record<string, number>>;
   notes?: string[];
@@ -90,8 +94,37 @@ export interface FrameworkDef {
   views?: ViewDef[];
 }
 
-/** A built-in framework id, or a definition. */
+/** A built-in framework id (`builtinIds()`), `"total"` (DTI values alone, as the published
+ * 63-province tables give them), or a definition. */
 export type FrameworkInput = string | FrameworkDef;
+
+/** A province's published result for one year. */
+export interface PublishedRow {
+  /** The registry id (`ho-chi-minh`). */
+  unit: string;
+  /** The name as published (`TP. Hồ Chí Minh`). */
+  name: string;
+  period: number;
+  /** The published rank (the 34-province table only). */
+  rank: number | null;
+  /** The published DTI value (0..1). */
+  dti: number;
+  /** The published main-indicator values, `[code, value]` in the table's column order. */
+  values: [string, number][];
+}
+
+/** An official published data set (`publishedData`): its rows and where they come from. */
+export interface PublishedData {
+  id: "dti-2024" | "dti-63";
+  title: string;
+  era: "pre2025" | "from2025";
+  periods: number[];
+  /** The framework that scores its records: `vn-pdti-2024` or `total`. */
+  framework: string;
+  decimals: number;
+  source: string;
+  rows: PublishedRow[];
+}
 
 // ---------------------------------------------------------------- input
 
@@ -106,9 +139,11 @@ export interface UnitRecord {
   values: Record<string, Entry>;
 }
 
-/** When two scores share a rank: only equal ones, or within a relative difference (the
- * default: `{ tolerance: 1e-12 }`). */
-export type Ties = "exact" | { tolerance: number };
+/** When two scores share a rank, in every ranking and in the rank normalisers: `"auto"`
+ * (the default) is the framework's declared rule, else `{ tolerance: 1e-12 }`; `"exact"`
+ * only equal values (COINr); `{ tolerance: r }` within a relative difference;
+ * `{ rounded: d }` equal when rounded to d decimals (the official DTI's published values). */
+export type Ties = "auto" | "exact" | { tolerance: number } | { rounded: number };
 
 export interface ScoreOptions {
   lenient?: boolean;

@@ -3,4 +3,7 @@ export const SCORING = [
   "builtinIds", "builtinFramework", "validateFramework", "scoreCohort", "explainUnit", "mergeCohort",
   "findProvince",
 ];
-export const ANALYSIS = ["readRecords", "normalise", "applyScenario", "compare", "uncertainty"];
+export const ANALYSIS = [
+  "readRecords", "normalise", "applyScenario", "compare", "uncertainty", "publishedData", "publishedRecords",
+  "compareAcrossMerger",
+];

@@ -59,6 +59,63 @@ pub fn apply_scenario(
     })
 }
 
+/// The official DTI results as published (`dti_core::model::published_data`): `"dti-2024"`
+/// (34 provinces: main indicators, DTI, rank) or `"dti-63"` (the DTI of the 63 provinces,
+/// 2022–2024), with their source.
+#[wasm_bindgen(js_name = publishedData)]
+pub fn published_data(id: &str) -> Result<JsValue, JsValue> {
+    let d = dti_core::model::published_data(id).ok_or_else(|| {
+        errors::error(
+            "bad_argument",
+            &format!("id: no published data '{id}'; available: dti-2024, dti-63"),
+            &[("path", "id".into())],
+        )
+    })?;
+    to_js(d)
+}
+
+/// A published data set as unit records, ready to score (`vn-pdti-2024` for `"dti-2024"`,
+/// `"total"` for `"dti-63"`).
+#[wasm_bindgen(js_name = publishedRecords)]
+pub fn published_records(id: &str) -> Result<JsValue, JsValue> {
+    let d = dti_core::model::published_data(id).ok_or_else(|| {
+        errors::error(
+            "bad_argument",
+            &format!("id: no published data '{id}'; available: dti-2024, dti-63"),
+            &[("path", "id".into())],
+        )
+    })?;
+    to_js(&d.records())
+}
+
+/// Compares one period's records (`before`, scored with `framework`) with a scored cohort
+/// (`after`), merging the 63 former provinces onto the 34 first when `after` holds the 34
+/// (`dti_core::analyses::compare_across_merger`): `{ comparison, merged }` (`merged`: the
+/// merged scores, or `null` when nothing was merged).
+#[wasm_bindgen(js_name = compareAcrossMerger)]
+pub fn compare_across_merger(
+    framework: JsValue,
+    before: JsValue,
+    after: JsValue,
+) -> Result<JsValue, JsValue> {
+    let fw = crate::framework(framework)?;
+    let before = crate::units(before)?;
+    let after: CohortScores = from_js("after", after)?;
+    let (comparison, merged) = dti_core::analyses::compare_across_merger(
+        &fw,
+        &before,
+        &after,
+        &dti_core::analyses::MergeOptions::default(),
+    )
+    .map_err(|e| errors::error(e.code(), &e.to_string(), &[]))?;
+    #[derive(serde::Serialize)]
+    struct Across {
+        comparison: dti_core::analyses::Comparison,
+        merged: Option<dti_core::analyses::MergedScores>,
+    }
+    to_js(&Across { comparison, merged })
+}
+
 /// Compares scored cohorts against the first (`dti_core::analyses::compare`).
 #[wasm_bindgen]
 pub fn compare(cohorts: JsValue) -> Result<JsValue, JsValue> {

@@ -58,6 +58,10 @@ pub fn last_panic() -> Option<String> {
 /// A framework from a built-in id (string) or a definition (object), validated.
 fn framework(v: JsValue) -> Result<Framework, JsValue> {
     if let Some(id) = v.as_string() {
+        // `total`: DTI values alone, as the published 63-province tables give them.
+        if id == "total" {
+            return Ok(dti_core::model::total_framework());
+        }
         return Framework::builtin(&id).map_err(|e| errors::framework(&e));
     }
     let def: FrameworkDef = from_js("framework", v)?;

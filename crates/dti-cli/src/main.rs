@@ -4,6 +4,7 @@
 //! Exit codes: 0 success, 1 an input error (the message names the file, row, unit and
 //! indicator), 2 a usage error.
 
+mod bundled;
 mod coin;
 mod files;
 mod output;
@@ -29,12 +30,15 @@ use dti_core::{
     CohortScores, Era, Framework, FrameworkDef, MergeMap, ScoreOptions, UnitRecord, UnitScore,
 };
 
-use data::{read_records, DataError, Layout, Loaded, BUNDLED};
+use bundled::{Bundled, Source};
+use data::{read_records, DataError, Layout, Loaded};
 use output::{num, rank, signed, Format, Sink, Table};
 
 const AFTER_HELP: &str = "Examples:
-  dti score                                  rank the bundled 63 provinces (latest year)
+  dti score                                  the official DTI 2024 ranking of the 34 provinces
+  dti score --year 2023                      the published DTI 2023 of the 63 provinces
   dti score my-data.csv --year 2023          your data (CSV or JSON, long or wide layout)
+  dti data list                              the bundled data: published results, synthetic panel
   dti explain vinh-phuc                      one province's breakdown and best opportunities
   dti merge                                  the 34 provinces of 2025 from the 63 former ones
   dti frameworks show vn-pdti-2022           the framework as a tree with points
@@ -57,9 +61,11 @@ struct Cli {
     /// Fold Vietnamese diacritics to ASCII in the output.
     #[arg(long, global = true)]
     ascii: bool,
-    /// When two scores share a rank: `tolerance` (equal up to 1e-12 relative: the official
-    /// DTI's 4-decimal tables), `tolerance:REL`, or `exact` (as COINr ranks). Default:
-    /// tolerance, and exact for `dti coin`.
+    /// When two scores share a rank, in every ranking and in the rank normalisers: `auto`
+    /// (the framework's own rule: the DTI frameworks rank values rounded to 4 decimals, as
+    /// the ministry publishes them; others a relative 1e-12), `rounded:D` (equal when rounded
+    /// to D decimals), `tolerance` or `tolerance:REL` (equal up to a relative difference),
+    /// or `exact` (as COINr ranks). Default: auto, and exact for `dti coin`.
     #[arg(long, global = true, value_name = "RULE", value_parser = parse_ties)]
     ties: Option<Ties>,
 }
@@ -78,9 +84,12 @@ fn score_options() -> ScoreOptions {
 
 #[derive(Args, Clone)]
 struct FrameworkArgs {
-    /// A built-in framework id (see `dti frameworks list`) or a framework file (.json, .toml).
-    #[arg(long, short, default_value = "vn-pdti-2022")]
-    framework: String,
+    /// A built-in framework id (see `dti frameworks list`), `total` (DTI values alone), or a
+    /// framework file (.json, .toml). Default: the bundled data's own (`vn-pdti-2024` for the
+    /// published 2024 table), else by --year (2024 on: vn-pdti-2024; 2021–2023:
+    /// vn-pdti-2022; 2020: vn-pdti-2020), else vn-pdti-2022.
+    #[arg(long, short)]
+    framework: Option<String>,
     /// Extension files adding component indicators (.json, .toml).
     #[arg(long)]
     extension: Vec<PathBuf>,
@@ -93,7 +102,10 @@ struct FrameworkArgs {
 struct DataArgs {
     /// Data file: CSV (long: unit, period, indicator, value; or wide: one column per
     /// indicator), JSON unit records, or Parquet (builds with the `polars` feature; rows
-    /// count from 1). Default: the bundled synthetic 63-province panel.
+    /// count from 1); or bundled data by name (`dti data list`): `published` (the official
+    /// DTI 2024 of the 34 provinces, the default), `published:dti-63` (the DTI of the 63
+    /// provinces, 2022–2024; the default for --year 2022 and 2023), `synthetic` (a
+    /// synthetic 63-province panel with component indicators).
     data: Option<PathBuf>,
     /// CSV layout.
     #[arg(long, value_enum, default_value = "auto")]
@@ -112,6 +124,20 @@ struct DataArgs {
     /// The CSV field separator: `,` `;` or `tab` (default: detected from the header).
     #[arg(long, value_parser = dti_core::io::parse_delimiter)]
     delimiter: Option<u8>,
+}
+
+impl DataArgs {
+    /// A data argument and a period, every other option at its default.
+    fn of(data: Option<PathBuf>, year: Option<i32>) -> DataArgs {
+        DataArgs {
+            data,
+            layout: Layout::Auto,
+            group: Vec::new(),
+            year,
+            lenient: false,
+            delimiter: None,
+        }
+    }
 }
 
 /// COINr's two tables instead of a framework and a data file.
@@ -176,7 +202,10 @@ Example: dti coin --meta meta.csv --data data.csv --denominate --impute mean --n
     #[command(after_help = "Examples:
   dti compare before.csv after.csv                 two data files, the latest period of the first
   dti compare panel.csv --from 2022 --to 2023      year-over-year rank shifts in one panel
-  dti compare panel.csv --framework-b custom.json  the same data under two frameworks")]
+  dti compare panel.csv --framework-b custom.json  the same data under two frameworks
+  dti compare --from 2023 --to 2024                the published DTI across the 2025 merger
+A ranking of the 63 former provinces compared with one of the 34 is merged onto the 34 first
+(plain means of the former provinces' values, the ministry's DTI 2024 rule), and says so.")]
     Compare(CompareArgs),
     /// Uncertainty analysis: rank intervals under uncertain weights and methods.
     Uncertainty(UncertaintyArgs),
@@ -188,6 +217,28 @@ Example: dti coin --meta meta.csv --data data.csv --denominate --impute mean --n
     Plot {
         #[command(subcommand)]
         kind: PlotCommand,
+    },
+    /// The bundled data: the official published DTI results (2022–2024) and a synthetic panel.
+    Data {
+        #[command(subcommand)]
+        action: DataCommand,
+    },
+}
+
+/// `dti data`.
+#[derive(Subcommand)]
+enum DataCommand {
+    /// List the bundled data sets, their years, frameworks and sources.
+    List {
+        #[command(flatten)]
+        out: OutputArgs,
+    },
+    /// Print a bundled published table as published (`published`, `published:dti-63`).
+    Show {
+        /// The data set's name (`dti data list`).
+        name: String,
+        #[command(flatten)]
+        out: OutputArgs,
     },
 }
 
@@ -289,8 +340,9 @@ struct ScenarioArgs {
 /// The arguments of `dti compare`.
 #[derive(Args)]
 struct CompareArgs {
-    /// The baseline data.
-    a: PathBuf,
+    /// The baseline data (a file or bundled data by name). Default: the published DTI —
+    /// the 63 provinces for 2022 and 2023, the 34 for 2024 — with --from 2023 --to 2024.
+    a: Option<PathBuf>,
     /// The data compared with it (default: the baseline data again, for --from/--to or
     /// --framework-b).
     b: Option<PathBuf>,
@@ -464,18 +516,27 @@ fn report(errors: Vec<DataError>) -> Fail {
     dti_core::io::describe(&errors)
 }
 
-fn load_framework(args: &FrameworkArgs) -> Result<Framework, Fail> {
-    let path = Path::new(&args.framework);
-    let mut def = if path.extension().is_some() && !args.framework.starts_with("vn-") {
+/// The framework of a command whose data is `data`: --framework, or the data's own.
+fn framework_for(args: &FrameworkArgs, data: &DataArgs) -> Result<Framework, Fail> {
+    let source = Source::of(data.data.as_deref(), data.year);
+    load_framework(args, source.framework(data.year))
+}
+
+fn load_framework(args: &FrameworkArgs, default: &str) -> Result<Framework, Fail> {
+    let id = args.framework.as_deref().unwrap_or(default);
+    let path = Path::new(id);
+    let mut def = if id == "total" {
+        dti_core::model::total_framework().into_def()
+    } else if path.extension().is_some() && !id.starts_with("vn-") {
         let text = read_file(path)?;
-        let parsed: Result<FrameworkDef, String> = if args.framework.ends_with(".toml") {
+        let parsed: Result<FrameworkDef, String> = if id.ends_with(".toml") {
             toml_def(&text)
         } else {
             serde_json::from_str(&text).map_err(|e| e.to_string())
         };
         parsed.map_err(|e| format!("{}: {e}", path.display()))?
     } else {
-        FrameworkDef::builtin(&args.framework).map_err(|e| e.to_string())?
+        FrameworkDef::builtin(id).map_err(|e| e.to_string())?
     };
     for ext in &args.extension {
         let text = read_file(ext)?;
@@ -494,7 +555,7 @@ fn load_framework(args: &FrameworkArgs) -> Result<Framework, Fail> {
         def.supplement(&sup)
             .map_err(|e| format!("{}: {e}", s.display()))?;
     }
-    Framework::new(def).map_err(|e| format!("framework {}: {e}", args.framework))
+    Framework::new(def).map_err(|e| format!("framework {id}: {e}"))
 }
 
 fn toml_def(text: &str) -> Result<FrameworkDef, String> {
@@ -504,28 +565,30 @@ fn toml_def(text: &str) -> Result<FrameworkDef, String> {
 }
 
 fn load_data(fw: &Framework, args: &DataArgs) -> Result<Loaded, Fail> {
-    match &args.data {
-        Some(p) => load_file(
-            p,
+    match Source::of(args.data.as_deref(), args.year) {
+        Source::File(p) => load_file(
+            &p,
             fw,
             args.layout,
             &args.group,
             args.lenient,
             args.delimiter,
         ),
-        None => {
-            let loaded = read_records(
-                "bundled panel.csv",
-                BUNDLED,
-                fw,
-                args.layout,
-                &args.group,
-                args.delimiter,
-            )
-            .map_err(report)?;
-            checked(fw, loaded, args.lenient)
-        }
+        Source::Bundled(b) => load_bundled(fw, b, args.lenient),
     }
+}
+
+/// A bundled data set, read as its file would be (the published tables' notes about result
+/// columns read past are not repeated: they are the tables as published).
+fn load_bundled(fw: &Framework, b: Bundled, lenient: bool) -> Result<Loaded, Fail> {
+    // The published tables as the core resolves them (registry ids, names as published),
+    // whatever the framework; the synthetic panel as its file.
+    if let Some(d) = b.published() {
+        return Ok(Loaded::new(b.file_name(), d.records()));
+    }
+    let loaded =
+        read_records(b.file_name(), b.text(), fw, Layout::Auto, &[], None).map_err(report)?;
+    checked(fw, loaded, lenient)
 }
 
 /// In strict mode, rows the reader could not take are an error — reported together with
@@ -694,13 +757,20 @@ fn score_records(
 /// The pillar columns: (code, is a view, position among the unit's views or nodes).
 fn pillars(fw: &Framework) -> Vec<(String, bool, usize)> {
     if fw.def().views.is_empty() {
-        fw.def()
+        let top: Vec<(String, bool, usize)> = fw
+            .def()
             .nodes
             .iter()
             .enumerate()
             .filter(|(_, n)| n.parent.is_none())
             .map(|(k, n)| (n.code.clone(), false, k))
-            .collect()
+            .collect();
+        // A single top-level node is the index itself (e.g. `total`): no column of its own.
+        if top.len() == 1 {
+            Vec::new()
+        } else {
+            top
+        }
     } else {
         fw.def()
             .views
@@ -767,22 +837,24 @@ fn score_wide(
     if data.lenient || out.format == Format::Json {
         return Ok(None);
     }
-    let (name, text) = match &data.data {
-        None => (
-            "bundled panel.csv".to_owned(),
-            std::borrow::Cow::Borrowed(BUNDLED),
+    let (name, text) = match Source::of(data.data.as_deref(), data.year) {
+        Source::Bundled(Bundled::Synthetic) => (
+            Bundled::Synthetic.file_name().to_owned(),
+            std::borrow::Cow::Borrowed(Bundled::Synthetic.text()),
         ),
-        Some(p)
+        // The published tables: the records path, which shows the published values beside.
+        Source::Bundled(_) => return Ok(None),
+        Source::File(p)
             if p.extension().is_some_and(|e| {
                 !e.eq_ignore_ascii_case("json") && !e.eq_ignore_ascii_case("parquet")
             }) =>
         {
             (
                 p.display().to_string(),
-                std::borrow::Cow::Owned(read_file(p)?),
+                std::borrow::Cow::Owned(read_file(&p)?),
             )
         }
-        Some(_) => return Ok(None),
+        Source::File(_) => return Ok(None),
     };
     let Some(wide) =
         data::read_wide_numbers(&name, &text, fw, data.layout, &data.group, data.delimiter)
@@ -1039,6 +1111,10 @@ fn run(cli: Cli) -> Result<(), Fail> {
         Command::Explain(args) => cmd_explain(args, &ctx),
         Command::Merge(args) => cmd_merge(args, &ctx),
         Command::Frameworks { action } => frameworks(action, ascii),
+        Command::Data { action } => match action {
+            DataCommand::List { out } => bundled::list(&ctx.sink(&out), out.format),
+            DataCommand::Show { name, out } => bundled::show(&name, &ctx.sink(&out), out.format),
+        },
         Command::Coin(args) => cmd_coin(args, &ctx),
         Command::Scenario(args) => cmd_scenario(args, &ctx),
         Command::Compare(args) => cmd_compare(args, &ctx),
@@ -1047,7 +1123,7 @@ fn run(cli: Cli) -> Result<(), Fail> {
         Command::LeaveOneOut(args) => cmd_leave_one_out(args, &ctx),
         Command::Plot { kind } => match kind {
             PlotCommand::Ranks { fw, data, out } => {
-                let fw = load_framework(&fw)?;
+                let fw = framework_for(&fw, &data)?;
                 let loaded = load_data(&fw, &data)?;
                 let year = latest(&loaded.units, data.year)?;
                 let scores = score(&fw, &loaded, data.lenient)?;
@@ -1066,7 +1142,7 @@ fn run(cli: Cli) -> Result<(), Fail> {
                 data,
                 out,
             } => {
-                let fw = load_framework(&fw)?;
+                let fw = framework_for(&fw, &data)?;
                 let units = period_units(&fw, &data)?;
                 let s: UncertaintySpec = serde_json::from_str(&read_file(&spec)?)
                     .map_err(|e| format!("{}: {e}", spec.display()))?;
@@ -1117,7 +1193,7 @@ fn run(cli: Cli) -> Result<(), Fail> {
                 data,
                 out,
             } => {
-                let fw = load_framework(&fw)?;
+                let fw = framework_for(&fw, &data)?;
                 let loaded = load_data(&fw, &data)?;
                 let year = latest(&loaded.units, data.year)?;
                 let scores = score(&fw, &loaded, data.lenient)?;
@@ -1147,7 +1223,7 @@ fn run(cli: Cli) -> Result<(), Fail> {
 fn cmd_score(args: ScoreArgs, ctx: &Context) -> Result<(), Fail> {
     let ScoreArgs { fw, data, out } = args;
     let sink = |o: &OutputArgs| ctx.sink(o);
-    let fw = load_framework(&fw)?;
+    let fw = framework_for(&fw, &data)?;
     if let Some(done) = score_wide(&fw, &data, &out, &sink(&out))? {
         return Ok(done);
     }
@@ -1158,6 +1234,13 @@ fn cmd_score(args: ScoreArgs, ctx: &Context) -> Result<(), Fail> {
     // Every result row carries the problems of its unit (lenient mode).
     let problems = unit_problems(&scores, &loaded);
     let mut t = ranked_table(&fw, &shown, title(&fw, year));
+    let source = Source::of(data.data.as_deref(), data.year);
+    let published = source
+        .bundled()
+        .and_then(|b| published_beside(&mut t, b, &shown, year));
+    if let Some(b) = source.bundled() {
+        t.notes.push(b.source_line());
+    }
     if data.lenient {
         t.header.push("problems".to_owned());
         t.right.push(false);
@@ -1178,11 +1261,68 @@ fn cmd_score(args: ScoreArgs, ctx: &Context) -> Result<(), Fail> {
                     .unwrap_or_default();
                 if let Some(o) = item.as_object_mut() {
                     o.insert("problems".to_owned(), serde_json::json!(p));
+                    if let Some(row) = published.as_ref().and_then(|m| m.get(&u.unit)) {
+                        o.insert("published_value".to_owned(), serde_json::json!(row.dti));
+                        o.insert("published_rank".to_owned(), serde_json::json!(row.rank));
+                    }
                 }
             }
         }
         v
     })
+}
+
+/// The published value (and rank, where published) beside each computed one, with a flag
+/// where the two differ by more than the published rounding (half a unit in the 4th
+/// decimal). The published rows by unit, when the data are a published table of `year`.
+fn published_beside(
+    t: &mut Table,
+    b: Bundled,
+    shown: &[&UnitScore],
+    year: Option<i32>,
+) -> Option<BTreeMap<String, &'static dti_core::model::PublishedRow>> {
+    let d = b.published().filter(|d| d.framework != "total")?;
+    let rows: BTreeMap<String, &dti_core::model::PublishedRow> = d
+        .rows
+        .iter()
+        .filter(|r| Some(r.period) == year)
+        .map(|r| (r.unit.clone(), r))
+        .collect();
+    if rows.is_empty() {
+        return None;
+    }
+    let ranked = d.rows.iter().any(|r| r.rank.is_some());
+    t.header.push("published".to_owned());
+    t.right.push(true);
+    if ranked {
+        t.header.push("pub. #".to_owned());
+        t.right.push(true);
+    }
+    t.header.push("≠".to_owned());
+    t.right.push(false);
+    let half = 0.5 * 10f64.powi(-i32::from(d.decimals));
+    let mut flagged = 0;
+    for (row, u) in t.rows.iter_mut().zip(sorted_for_table(shown)) {
+        let p = rows.get(&u.unit);
+        row.push(num(p.map(|r| r.dti), 4));
+        if ranked {
+            row.push(rank(p.and_then(|r| r.rank)).into());
+        }
+        let differs = match (u.value, p) {
+            (Some(v), Some(r)) => (v - r.dti).abs() > half + 1e-12,
+            _ => true,
+        };
+        flagged += usize::from(differs);
+        row.push(if differs { "*" } else { "" }.into());
+    }
+    t.notes.push(format!(
+        "published: the ministry's value{}. * marks the {flagged} of {} values that differ from it \
+         by more than its rounding (±{half}): the inputs are published rounded to {} decimals.",
+        if ranked { " and rank" } else { "" },
+        shown.len(),
+        d.decimals
+    ));
+    Some(rows)
 }
 
 /// `dti explain`.
@@ -1195,7 +1335,7 @@ fn cmd_explain(args: ExplainArgs, ctx: &Context) -> Result<(), Fail> {
         top,
     } = args;
     let sink = |o: &OutputArgs| ctx.sink(o);
-    let fw = load_framework(&fw)?;
+    let fw = framework_for(&fw, &data)?;
     let loaded = load_data(&fw, &data)?;
     let year = latest(&loaded.units, data.year)?;
     let opts = score_options().lenient(data.lenient).top_n(top);
@@ -1208,9 +1348,18 @@ fn cmd_explain(args: ExplainArgs, ctx: &Context) -> Result<(), Fail> {
 
 /// `dti merge`.
 fn cmd_merge(args: MergeArgs, ctx: &Context) -> Result<(), Fail> {
-    let MergeArgs { fw, data, map, out } = args;
+    let MergeArgs {
+        fw,
+        mut data,
+        map,
+        out,
+    } = args;
     let sink = |o: &OutputArgs| ctx.sink(o);
-    let fw = load_framework(&fw)?;
+    // The former provinces are what merges: by default the published DTI of the 63.
+    if data.data.is_none() && map.is_none() {
+        data.data = Some(PathBuf::from("published:dti-63"));
+    }
+    let fw = framework_for(&fw, &data)?;
     let loaded = load_data(&fw, &data)?;
     let units = &loaded.units;
     let year = latest(units, data.year)?;
@@ -1386,7 +1535,7 @@ fn cmd_scenario(args: ScenarioArgs, ctx: &Context) -> Result<(), Fail> {
         out,
     } = args;
     let sink = |o: &OutputArgs| ctx.sink(o);
-    let (fw, from_tables) = framework_or_tables(&fw, &tables)?;
+    let (fw, from_tables) = framework_or_tables(&fw, &data, &tables)?;
     let loaded = match from_tables {
         Some(l) => l,
         None => load_data(&fw, &data)?,
@@ -1429,21 +1578,29 @@ fn cmd_compare(args: CompareArgs, ctx: &Context) -> Result<(), Fail> {
         out,
     } = args;
     let sink = |o: &OutputArgs| ctx.sink(o);
+    let Some(a) = a else {
+        return compare_published(from, to, year, &sink(&out), out.format);
+    };
     if b.is_none() && framework_b.is_none() && from.is_none() && to.is_none() {
         usage("compare needs a second data file, --framework-b, or --from/--to");
     }
     if b.is_none() && framework_b.is_none() && from == to {
         usage("--from and --to name the same period: there is nothing to compare");
     }
+    let data_a = DataArgs::of(Some(a.clone()), from.or(year));
     let fw_b = framework_b.as_ref().map(|id| {
-        load_framework(&FrameworkArgs {
-            framework: id.clone(),
-            ..fw.clone()
-        })
+        load_framework(
+            &FrameworkArgs {
+                framework: Some(id.clone()),
+                ..fw.clone()
+            },
+            id,
+        )
     });
     let table = |path: &PathBuf| {
         framework_or_tables(
             &fw,
+            &data_a,
             &TablesArgs {
                 meta: meta.clone(),
                 table: Some(path.clone()),
@@ -1452,23 +1609,27 @@ fn cmd_compare(args: CompareArgs, ctx: &Context) -> Result<(), Fail> {
     };
     let (fw_a, la) = match &meta {
         Some(_) => table(&a)?,
-        None => (load_framework(&fw)?, None),
+        None => (framework_for(&fw, &data_a)?, None),
     };
     let fw_b = fw_b.transpose()?.unwrap_or_else(|| fw_a.clone());
     let la = match la {
         Some(l) => l,
-        None => load_file(&a, &fw_a, Layout::Auto, &[], false, None)?,
+        None => load_data(&fw_a, &data_a)?,
     };
     let lb = match &b {
         Some(path) if meta.is_some() => table(path)?.1,
-        Some(path) => Some(load_file(path, &fw_b, Layout::Auto, &[], false, None)?),
-        None if framework_b.is_some() => {
-            Some(load_file(&a, &fw_b, Layout::Auto, &[], false, None)?)
-        }
+        Some(path) => Some(load_data(
+            &fw_b,
+            &DataArgs::of(Some(path.clone()), to.or(year)),
+        )?),
+        None if framework_b.is_some() => Some(load_data(&fw_b, &data_a)?),
         None => None,
     };
     let pa = latest(&la.units, from.or(year))?;
-    let b_name = b.as_ref().unwrap_or(&a).display().to_string();
+    let a_name = Source::of(Some(&a), None).display();
+    let b_name = b
+        .as_ref()
+        .map_or_else(|| a_name.clone(), |p| Source::of(Some(p), None).display());
     let b_units = &lb.as_ref().unwrap_or(&la).units;
     let pb = match to.or(year).or(pa) {
         Some(p) if !b_units.iter().any(|u| u.period == Some(p)) => {
@@ -1479,11 +1640,11 @@ fn cmd_compare(args: CompareArgs, ctx: &Context) -> Result<(), Fail> {
         }
         p => p,
     };
-    let sa = score(&fw_a, &la, false)?;
     let sb = match &lb {
         Some(l) => score(&fw_b, l, false)?,
-        None => sa.clone(),
+        None => score(&fw_a, &la, false)?,
     };
+    let sa = across_merger(&fw_a, &la, pa, &sb, pb)?;
     let side = |path: &str, f: &Framework, p: Option<i32>| {
         let mut s = path.to_owned();
         if framework_b.is_some() {
@@ -1500,11 +1661,107 @@ fn cmd_compare(args: CompareArgs, ctx: &Context) -> Result<(), Fail> {
         (pa, pb),
         format!(
             "{} vs {}",
-            side(&a.display().to_string(), &fw_a, pa),
+            side(&a_name, &fw_a, pa),
             side(&b_name, &fw_b, pb)
         ),
         &sink(&out),
         out.format,
+    )
+}
+
+/// The baseline's scores: its records of period `pa` scored as they are — or, when they are
+/// the 63 former provinces and the compared ranking (`sb`, period `pb`) the 34, merged onto
+/// the 34 first by the ministry's rule, said on standard error.
+fn across_merger(
+    fw: &Framework,
+    la: &Loaded,
+    pa: Option<i32>,
+    sb: &CohortScores,
+    pb: Option<i32>,
+) -> Result<CohortScores, Fail> {
+    let before: Vec<UnitRecord> = la
+        .units
+        .iter()
+        .filter(|u| u.period == pa)
+        .cloned()
+        .collect();
+    let after: Vec<UnitRecord> = sb
+        .units
+        .iter()
+        .filter(|u| u.period == pb)
+        .map(|u| UnitRecord::new(&u.unit))
+        .collect();
+    if dti_core::analyses::cohort_era(&before) == Some(Era::Pre2025)
+        && dti_core::analyses::cohort_era(&after) == Some(Era::From2025)
+    {
+        let opts = MergeOptions::default().score(score_options());
+        let merged = merge_cohort(fw, &before, merger_2025(), &opts).map_err(|e| e.to_string())?;
+        eprintln!(
+            "note: the {} provinces of {} merged onto the {} of the 2025 map first (plain means of \
+             the former provinces' values, the ministry's DTI 2024 rule), then compared",
+            before.len(),
+            pa.map_or_else(|| "the baseline".to_owned(), |p| p.to_string()),
+            merged.scores.units.len()
+        );
+        return Ok(merged.scores);
+    }
+    score(fw, la, false)
+}
+
+/// `dti compare` on the published DTI: the 63 provinces' values for 2022 and 2023 (and
+/// 2024), the 34's for 2024, each year as published.
+fn compare_published(
+    from: Option<i32>,
+    to: Option<i32>,
+    year: Option<i32>,
+    sink: &Sink,
+    format: Format,
+) -> Result<(), Fail> {
+    let (pa, pb) = match (from.or(year), to.or(year)) {
+        (None, None) => (2023, 2024),
+        (Some(f), None) => (f, if f < 2024 { f + 1 } else { 2024 }),
+        (None, Some(t)) => (if t > 2022 { t - 1 } else { 2022 }, t),
+        (Some(f), Some(t)) => (f, t),
+    };
+    let fw = dti_core::model::total_framework();
+    let side = |p: i32, later: bool| -> Result<Loaded, Fail> {
+        let b = if later && p == 2024 {
+            Bundled::Published2024
+        } else {
+            Bundled::Published63
+        };
+        let d = b.published().ok_or("no published data")?;
+        let rows: Vec<UnitRecord> = d
+            .rows
+            .iter()
+            .filter(|r| r.period == p)
+            .map(|r| {
+                UnitRecord::new(&r.unit)
+                    .name(&r.name)
+                    .period(p)
+                    .value(dti_core::model::TOTAL_CODE, r.dti)
+            })
+            .collect();
+        if rows.is_empty() {
+            return Err(format!(
+                "the published DTI has no {p} (it has 2022, 2023 and 2024): nothing to compare"
+            ));
+        }
+        Ok(Loaded::new(b.file_name(), rows))
+    };
+    if pa == pb && !(pa == 2024) {
+        usage("--from and --to name the same period: there is nothing to compare");
+    }
+    let (la, lb) = (side(pa, false)?, side(pb, true)?);
+    let sb = score(&fw, &lb, false)?;
+    let sa = across_merger(&fw, &la, Some(pa), &sb, Some(pb))?;
+    comparison(
+        &sa,
+        &sb,
+        (Some(pa), Some(pb)),
+        format!("published DTI {pa} vs {pb}"),
+        sink,
+        format,
     )
 }
 
@@ -1705,10 +1962,11 @@ fn label(u: &UnitScore, ascii: bool) -> String {
 /// The framework of `--framework`, or of COINr tables with their data (as a loaded file).
 fn framework_or_tables(
     fw: &FrameworkArgs,
+    data: &DataArgs,
     tables: &TablesArgs,
 ) -> Result<(Framework, Option<Loaded>), Fail> {
     let (Some(meta), Some(table)) = (&tables.meta, &tables.table) else {
-        return Ok((load_framework(fw)?, None));
+        return Ok((framework_for(fw, data)?, None));
     };
     let t = read_tables(
         &read_file(meta)?,
@@ -1727,7 +1985,7 @@ fn analysis_inputs(
     data: &DataArgs,
     tables: &TablesArgs,
 ) -> Result<(Framework, Vec<UnitRecord>), Fail> {
-    let (fw, from_tables) = framework_or_tables(fw, tables)?;
+    let (fw, from_tables) = framework_or_tables(fw, data, tables)?;
     let units = match from_tables {
         Some(loaded) => {
             let year = latest(&loaded.units, data.year)?;
@@ -2174,11 +2432,11 @@ fn frameworks(action: FrameworksCommand, ascii: bool) -> Result<(), Fail> {
             extension,
         } => {
             let args = FrameworkArgs {
-                framework: framework.clone(),
+                framework: Some(framework.clone()),
                 extension,
                 supplement: None,
             };
-            let def = match load_framework(&args) {
+            let def = match load_framework(&args, &framework) {
                 Ok(fw) => fw.into_def(),
                 // A provisional built-in still shows, with its gaps.
                 Err(e) => FrameworkDef::builtin(&framework).map_err(|_| e)?,

@@ -94,6 +94,9 @@ macro_rules! row {
 #[derive(Debug, Clone, Default)]
 pub struct Table {
     pub title: Option<String>,
+    /// Lines printed under the table for people (where the numbers come from, what a flag
+    /// means); CSV and JSON carry data only.
+    pub notes: Vec<String>,
     pub header: Vec<String>,
     pub rows: Vec<Vec<Cell>>,
     pub right: Vec<bool>,
@@ -103,6 +106,7 @@ impl Table {
     pub fn new(header: &[&str], right: &[bool]) -> Table {
         Table {
             title: None,
+            notes: Vec::new(),
             header: header.iter().map(|s| (*s).to_owned()).collect(),
             rows: Vec::new(),
             right: right.to_vec(),
@@ -156,6 +160,13 @@ impl Table {
         );
         for r in &shown {
             line(r, &mut out);
+        }
+        if !self.notes.is_empty() {
+            out.push('\n');
+            for n in &self.notes {
+                out.push_str(n);
+                out.push('\n');
+            }
         }
         out
     }

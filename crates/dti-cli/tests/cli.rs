@@ -36,10 +36,75 @@ fn temp(name: &str, text: &str) -> PathBuf {
     p
 }
 
-/// The README's main job: `dti score` on the bundled data.
+/// The README's main job: `dti score` prints the official DTI 2024 ranking of the 34
+/// provinces, reproduced from the main indicators, the published value and rank beside.
+/// Expected numbers: the published table (`crates/dti-core/data/published/`, the ministry's).
 #[test]
-fn the_main_job_ranks_the_bundled_63_provinces() {
+fn the_main_job_reproduces_the_official_dti_2024() {
     let out = stdout(&["score"]);
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(
+        lines[0].contains("vn-pdti-2024") && lines[0].ends_with("2024"),
+        "{}",
+        lines[0]
+    );
+    let published = std::fs::read_to_string(
+        root().join("crates/dti-core/data/published/dti-2024-34-provinces.csv"),
+    )
+    .unwrap();
+    let mut checked = 0;
+    let mut flagged = 0;
+    for row in published.lines().skip(1) {
+        let c: Vec<&str> = row.split(',').collect();
+        let (rank, name, dti) = (c[0], c[1], c[11].parse::<f64>().unwrap());
+        // The table's row of that province: its name as published.
+        let line = lines[3..]
+            .iter()
+            .find(|l| l.contains(&format!("  {name}  ")))
+            .unwrap_or_else(|| panic!("no row for {name}"));
+        let cells: Vec<&str> = line
+            .split("  ")
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .collect();
+        assert_eq!(
+            cells[0], rank,
+            "{name}: the computed rank is the published one"
+        );
+        let value: f64 = cells[3].parse().unwrap();
+        assert!(
+            (value - dti).abs() <= 1.00001e-4,
+            "{name}: {value} vs {dti}"
+        );
+        assert!(
+            line.contains(&format!("{dti:.4}")),
+            "{name}: the published value beside: {line}"
+        );
+        flagged += usize::from(line.ends_with('*'));
+        checked += 1;
+    }
+    assert_eq!(checked, 34);
+    // Six computed values show another 4th decimal than the published ones (inputs are
+    // published rounded): flagged, and said under the table with the source.
+    assert_eq!(flagged, 6, "{out}");
+    assert!(out.contains("* marks the 6 of 34 values"), "{out}");
+    assert!(
+        out.contains("Source: ") && out.contains("dti.gov.vn"),
+        "{out}"
+    );
+    // CSV: 34 rows with the published columns.
+    let csv = stdout(&["score", "--format", "csv"]);
+    assert_eq!(csv.lines().count(), 1 + 34);
+    assert!(
+        csv.lines().next().unwrap().contains("published,pub. #"),
+        "{csv}"
+    );
+}
+
+/// The synthetic panel stays, by name.
+#[test]
+fn the_synthetic_panel_by_name() {
+    let out = stdout(&["score", "synthetic"]);
     let lines: Vec<&str> = out.lines().collect();
     assert!(
         lines[0].contains("vn-pdti-2022") && lines[0].ends_with("2023"),
@@ -63,6 +128,62 @@ fn the_main_job_ranks_the_bundled_63_provinces() {
             "{line}"
         );
     }
+}
+
+/// The published DTI of earlier years, ranked as published (2022: Thanh Hóa = Yên Bái =
+/// 0.6350, both 15th, then 17th), and compared across the merger.
+#[test]
+fn published_years_and_the_merger() {
+    let out = stdout(&["score", "--year", "2022", "--format", "csv"]);
+    let rank_of = |id: &str| {
+        out.lines()
+            .find(|l| l.split(',').nth(1) == Some(id))
+            .and_then(|l| l.split(',').next().map(str::to_owned))
+            .unwrap()
+    };
+    assert_eq!(
+        (rank_of("thanh-hoa"), rank_of("yen-bai")),
+        ("15".into(), "15".into())
+    );
+    assert!(!out.lines().any(|l| l.starts_with("16,")));
+    // 2023 (63) against 2024 (34): merged first, and said.
+    let cmp = dti()
+        .args([
+            "compare", "--from", "2023", "--to", "2024", "--format", "csv",
+        ])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "merged onto the 34 of the 2025 map first",
+        ))
+        .get_output()
+        .clone();
+    let text = String::from_utf8(cmp.stdout).unwrap();
+    assert_eq!(text.lines().count(), 1 + 34, "{text}");
+    // Hà Nội: 2023 0.7448 (5th of the 34 merged: Hà Nội was not merged), 2024 first.
+    let hn = text.lines().find(|l| l.starts_with("ha-noi,")).unwrap();
+    assert!(hn.contains(",5,1,-4,"), "{hn}");
+    // Merging the published 63 of 2024 gives the published 34 (within rounding).
+    let merged = stdout(&["merge", "--format", "csv"]);
+    let published = std::fs::read_to_string(
+        root().join("crates/dti-core/data/published/dti-2024-34-provinces.csv"),
+    )
+    .unwrap();
+    for row in published.lines().skip(1) {
+        let c: Vec<&str> = row.split(',').collect();
+        let line = merged
+            .lines()
+            .find(|l| l.split(',').nth(2) == Some(c[1]))
+            .unwrap();
+        let v: f64 = line.split(',').nth(3).unwrap().parse().unwrap();
+        assert!((v - c[11].parse::<f64>().unwrap()).abs() <= 1e-4, "{line}");
+    }
+    // `dti data list` names the sets and the source.
+    let list = stdout(&["data", "list"]);
+    assert!(
+        list.contains("published:dti-63") && list.contains("dti.gov.vn"),
+        "{list}"
+    );
 }
 
 /// The hand-worked golden case (fixtures/dti2022-main/README.md): P3 680, P2 670, P1 635.
@@ -534,6 +655,7 @@ fn scenario_and_compare() {
     let out = stdout(&[
         "scenario",
         &scenario.display().to_string(),
+        "synthetic",
         "--format",
         "csv",
     ]);
@@ -546,18 +668,15 @@ fn scenario_and_compare() {
     assert!(out.contains("0 of 3 units changed rank"), "{out}");
 }
 
-/// The README's command-line example: the flagship question on the bundled panel.
+/// The README's research example: how robust is the official DTI 2024 ranking to ±25 % on
+/// the points? Rank intervals for the 34 provinces, and the chart the command draws.
 #[test]
 fn readme_uncertainty_example_has_rank_intervals() {
-    let out = stdout(&[
-        "uncertainty",
-        &fixture("specs/dti2022-points-25.json"),
-        "--format",
-        "json",
-    ]);
+    let spec = fixture("specs/dti2024-points-25.json");
+    let out = stdout(&["uncertainty", &spec, "--format", "json"]);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     let units = v["units"].as_array().unwrap();
-    assert_eq!(units.len(), 63);
+    assert_eq!(units.len(), 34);
     let wide = units
         .iter()
         .filter(|u| u["rank_p05"] != u["rank_p95"])
@@ -566,8 +685,39 @@ fn readme_uncertainty_example_has_rank_intervals() {
         wide > 10,
         "only {wide} provinces have an interval wider than 0"
     );
+    // Nominal ranks are the published ones: Hà Nội 1, Cao Bằng 34.
+    let nominal =
+        |id: &str| units.iter().find(|u| u["unit"] == id).unwrap()["nominal_rank"].clone();
+    assert_eq!(nominal("ha-noi"), serde_json::json!(1));
+    assert_eq!(nominal("cao-bang"), serde_json::json!(34));
     assert_eq!(v["warnings"], serde_json::json!([]));
-    // The README's library example's spec (an aggregator at depth 0) on the bundled framework.
+    // The chart, well-formed, one bar per province.
+    let svg = temp("ua-chart.svg", "");
+    std::fs::remove_file(&svg).unwrap();
+    stdout(&[
+        "plot",
+        "uncertainty",
+        &spec,
+        "--out",
+        &svg.display().to_string(),
+    ]);
+    let text = std::fs::read_to_string(&svg).unwrap();
+    assert!(text.starts_with("<svg") && text.trim_end().ends_with("</svg>"));
+    assert!(
+        text.contains("Hà Nội") && text.contains("Cao Bằng"),
+        "names on the bars"
+    );
+    // The same question on the synthetic panel (component indicators), and the library
+    // example's spec (an aggregator at depth 0).
+    let out = stdout(&[
+        "uncertainty",
+        &fixture("specs/dti2022-points-25.json"),
+        "synthetic",
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["units"].as_array().unwrap().len(), 63);
     let spec = temp(
         "readme-ua.json",
         r#"{"runs": 50, "seed": 7, "inputs": [
@@ -782,6 +932,7 @@ fn uncertainty_sensitivity_and_leave_one_out() {
     let out = stdout(&[
         "uncertainty",
         &spec.display().to_string(),
+        "synthetic",
         "--draws",
         &draws.display().to_string(),
         "--format",
@@ -801,6 +952,7 @@ fn uncertainty_sensitivity_and_leave_one_out() {
     let again = stdout(&[
         "uncertainty",
         &spec.display().to_string(),
+        "synthetic",
         "--design",
         &design.display().to_string(),
         "--format",
@@ -813,9 +965,9 @@ fn uncertainty_sensitivity_and_leave_one_out() {
         r#"{"n": 64, "seed": 1, "inputs": [{"name": "weights", "kind": "weight_noise", "depth": 2, "factor": 0.25},
           {"name": "aggregation", "kind": "aggregator", "depth": 1, "alternatives": [{"method": "points_sum"}, {"method": "geometric_mean"}]}]}"#,
     );
-    let out = stdout(&["sensitivity", &sa.display().to_string()]);
+    let out = stdout(&["sensitivity", &sa.display().to_string(), "synthetic"]);
     assert!(out.contains("(256 runs"), "{out}");
-    let out = stdout(&["leave-one-out", "--format", "csv"]);
+    let out = stdout(&["leave-one-out", "synthetic", "--format", "csv"]);
     assert_eq!(out.lines().count(), 1 + 9);
     assert!(out.contains("SMART,0,0"), "{out}");
 }

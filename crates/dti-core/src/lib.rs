@@ -233,9 +233,11 @@ pub mod analyses;
 pub mod engine;
 mod error;
 pub mod io;
+mod math;
 pub mod methods;
 pub mod model;
 mod suggest;
+mod sum;
 pub mod text;
 
 // What a first-time user needs is at the root; everything else is in the modules above

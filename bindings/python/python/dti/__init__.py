@@ -34,7 +34,7 @@ from ._errors import AnalysisError, Cancelled, DtiError, FrameworkError, InputEr
 __version__: str = _dti.__version__
 
 __all__ = [
-    "Framework", "builtin_ids", "bundled_panel", "read", "score", "explain", "merge", "scenario",
+    "Framework", "builtin_ids", "bundled_panel", "published", "PUBLISHED_SOURCE", "read", "score", "explain", "merge", "scenario",
     "compare", "uncertainty", "sensitivity", "leave_one_out", "coin", "UncertaintyResult",
     "DtiError", "InputError", "FrameworkError", "AnalysisError", "Cancelled", "DtiWarning",
 ]
@@ -108,6 +108,37 @@ def bundled_panel() -> pl.DataFrame:
     """The synthetic 63-province panel (2021–2023, vn-pdti-2022) the ``dti`` command scores by
     default, wide: ``unit, name, period`` and the nine main indicators."""
     return pl.read_csv(io.StringIO(_dti.bundled_csv()))
+
+
+#: Where the published DTI results come from (as every surface prints it).
+PUBLISHED_SOURCE = ("Bộ Khoa học và Công nghệ, kết quả DTI cấp tỉnh (dti.gov.vn), as transcribed in "
+                    "Tuan04-D/opendx (MIT licence); official public statistics")
+
+
+def published(name: str = "dti-2024") -> pl.DataFrame:
+    """The official DTI results as the ministry published them, bundled (source:
+    :data:`PUBLISHED_SOURCE`): ``"dti-2024"``, DTI 2024 of the 34 provinces after the 2025
+    merger (``unit``, ``name``, ``period``, ``rank``, ``DTI`` and the eight main indicators
+    ``AWR`` … ``SOC``, scored by ``"vn-pdti-2024"``), or ``"dti-63"``, the DTI of the 63
+    provinces for 2022, 2023 and 2024 (``unit``, ``name``, ``period``, ``DTI``: scored as
+    published by the framework ``"total"``). Units are the registry's ids; names as published.
+
+    >>> dti.score(dti.published(), "vn-pdti-2024")   # the official ranking, reproduced
+    """
+    raw = _dti.published_json(name)
+    if raw is None:
+        raise DtiError(f"name: no published data '{name}'; available: dti-2024, dti-63", "bad_argument")
+    d = json.loads(raw)
+    rows = []
+    for r in d["rows"]:
+        row: Dict[str, Any] = {"unit": r["unit"], "name": r["name"], "period": r["period"]}
+        if any(x["rank"] is not None for x in d["rows"]):
+            row["rank"] = r["rank"]
+        row["DTI"] = r["dti"]
+        for code, v in r["values"]:
+            row[code] = v
+        rows.append(row)
+    return pl.DataFrame(rows)
 
 
 def _framework(framework: FrameworkLike) -> Framework:
@@ -233,7 +264,10 @@ def score(data: Data, framework: FrameworkLike = "vn-pdti-2022", *, layout: str 
     ``lenient=True`` scores the rest and warns (:class:`DtiWarning`) about each problem: a
     refused value counts as missing (the framework's missing policy), a row that cannot be
     read is left out.
-    ``ties``: ``"exact"`` or ``{"tolerance": 1e-12}`` (the default)."""
+    ``ties``: how ranks treat near-equal values, in every ranking and rank normaliser:
+    ``"auto"`` (the default: the framework's own rule — the DTI frameworks rank values
+    rounded to 4 decimals, as the ministry publishes them; others a relative 1e-12),
+    ``{"rounded": 4}``, ``"exact"`` (as COINr ranks) or ``{"tolerance": 1e-12}``."""
     fw = _framework(framework)
     src = _source(data)
     options = _options(layout, groups, delimiter, lenient, ties, pool_periods)
@@ -319,15 +353,48 @@ def scenario(data: Data, scenario: Mapping[str, Any], framework: FrameworkLike =
 
 
 def compare(a: Data, b: Data, framework: FrameworkLike = "vn-pdti-2022",
-            framework_b: Optional[FrameworkLike] = None) -> pl.DataFrame:
+            framework_b: Optional[FrameworkLike] = None, *, from_period: Optional[int] = None,
+            to_period: Optional[int] = None) -> pl.DataFrame:
     """Compares two rankings (two data sets, or one under two frameworks): ``value_a``,
     ``rank_a``, ``value_b``, ``rank_b``, ``rank_shift`` per unit and period; raises when they
-    have nothing in common."""
+    have nothing in common.
+
+    ``from_period`` and ``to_period`` compare one period of ``a`` with one of ``b``, units
+    matched by id. When that period of ``a`` holds the 63 provinces before the 2025 merger and
+    ``b``'s the 34 after it, ``a`` is merged onto the 34 first by the ministry's rule (plain
+    means of the former provinces' values), with a :class:`DtiWarning` saying so::
+
+        dti.compare(dti.published("dti-63"), dti.published("dti-2024"), "total",
+                    from_period=2023, to_period=2024)"""
     fw = _framework(framework)
     fw_b = _framework(framework_b) if framework_b is not None else fw
-    sa = _dti.score_json(fw._native, _records(a, fw), "{}")
-    sb = _dti.score_json(fw_b._native, _records(b, fw_b), "{}")
-    return _comparison([sa, sb], ["a", "b"])
+    if from_period is None and to_period is None:
+        sa = _dti.score_json(fw._native, _records(a, fw), "{}")
+        sb = _dti.score_json(fw_b._native, _records(b, fw_b), "{}")
+        return _comparison([sa, sb], ["a", "b"])
+    before = [r for r in json.loads(_records(a, fw)) if from_period is None or r.get("period") == from_period]
+    after = [r for r in json.loads(_records(b, fw_b)) if to_period is None or r.get("period") == to_period]
+    for side, rows, period in (("a", before, from_period), ("b", after, to_period)):
+        if not rows:
+            raise DtiError(f"{'from_period' if side == 'a' else 'to_period'}: {side} has no rows for {period}",
+                           "bad_argument")
+    sb = _dti.score_json(fw_b._native, json.dumps(after), "{}")
+    c, merged = _dti.compare_across_merger(fw._native, json.dumps(before), sb)
+    if merged:
+        warnings.warn(f"the {len(before)} provinces of {from_period} were merged onto the 34 of the 2025 map "
+                      "first (plain means of the former provinces' values, the ministry's rule), then compared",
+                      DtiWarning, stacklevel=2)
+    rows = []
+    for u in json.loads(c)["units"]:
+        idx = u["index"]
+        if idx is None:
+            continue
+        (va, vb), (ra, rb) = idx["values"], idx["ranks"]
+        rows.append({"unit": u["unit"], "value_a": va, "rank_a": ra, "value_b": vb, "rank_b": rb,
+                     "rank_shift": None if ra is None or rb is None else ra - rb})
+    if not any(r["rank_a"] is not None and r["rank_b"] is not None for r in rows):
+        raise AnalysisError("the two rankings have no unit in common: nothing to compare", "no_effect")
+    return pl.DataFrame(rows, strict=False)
 
 
 @dataclass

@@ -17,6 +17,7 @@ use crate::engine::{score_grid, Cell, ColumnGrid, Grid, UnitMeta};
 use crate::error::{InputError, ScoreError};
 use crate::model::framework::Framework;
 use crate::model::input::UnitRecord;
+use crate::model::registry::{province_named, Era};
 use crate::model::result::{CohortScores, Status, UnitKey, UnitScore};
 
 /// One merged unit and the former units it was formed from.
@@ -411,10 +412,31 @@ pub fn merge_cohort(
     let d = opts.depth.max(1);
     let in_cut = |i: usize| depth[i] == d || (depth[i] < d && plan.children[i].is_empty());
 
+    let mapped: HashMap<&str, ()> = map
+        .groups
+        .iter()
+        .flat_map(|g| g.from.iter().map(|f| (f.as_str(), ())))
+        .collect();
+    // Each scored unit under the former it is: its id, or — whatever the framework — the
+    // province its id or name denotes before the 2025 merger (`Hà Nội`, `TP. HCM` in a file
+    // scored with a framework of one's own are `ha-noi`, `ho-chi-minh` of the 2025 map).
+    let former_of = |u: &UnitScore| -> String {
+        if mapped.contains_key(u.unit.as_str()) {
+            return u.unit.clone();
+        }
+        std::iter::once(u.unit.as_str())
+            .chain(u.name.as_deref())
+            .filter_map(|q| province_named(q, Era::Pre2025))
+            .map(|p| p.code.clone())
+            .find(|c| mapped.contains_key(c.as_str()))
+            .unwrap_or_else(|| u.unit.clone())
+    };
+    let keys: Vec<String> = formers.units.iter().map(former_of).collect();
     let index: HashMap<(&str, Option<i32>), &UnitScore> = formers
         .units
         .iter()
-        .map(|u| ((u.unit.as_str(), u.period), u))
+        .zip(&keys)
+        .map(|(u, k)| ((k.as_str(), u.period), u))
         .collect();
     let mut periods: Vec<Option<i32>> = Vec::new();
     for u in &formers.units {
@@ -422,15 +444,12 @@ pub fn merge_cohort(
             periods.push(u.period);
         }
     }
-    let mapped: HashMap<&str, ()> = map
-        .groups
-        .iter()
-        .flat_map(|g| g.from.iter().map(|f| (f.as_str(), ())))
-        .collect();
     let unmapped = formers
         .units
         .iter()
-        .filter(|u| !mapped.contains_key(u.unit.as_str()))
+        .zip(&keys)
+        .filter(|(_, k)| !mapped.contains_key(k.as_str()))
+        .map(|(u, _)| u)
         .map(|u| UnitKey {
             row: units
                 .iter()
@@ -500,7 +519,7 @@ pub fn merge_cohort(
                 }
                 // Sorted, so the sum does not depend on the order of the former units.
                 vals.sort_by(f64::total_cmp);
-                let avg = vals.iter().sum::<f64>() / vals.len() as f64;
+                let avg = crate::sum::exact_sum(vals.iter().copied()) / vals.len() as f64;
                 value[i] = avg;
                 points[i] = plan.max[i].map_or(f64::NAN, |m| avg * m);
                 cells[i] = Cell::Given;
@@ -528,8 +547,12 @@ pub fn merge_cohort(
         ids: meta.iter().map(|m| m.unit.as_str()).collect(),
         periods: meta.iter().map(|m| m.period).collect(),
     };
-    let scored = score_grid(fw, grid, &units, opts.score.pool_periods)?;
-    let scores = cohort_scores(fw, scored, meta, Default::default(), &opts.score);
+    let score = ScoreOptions {
+        ties: fw.ties(opts.score.ties),
+        ..opts.score.clone()
+    };
+    let scored = score_grid(fw, grid, &units, score.pool_periods, score.ties)?;
+    let scores = cohort_scores(fw, scored, meta, Default::default(), &score);
     Ok(MergedScores {
         scores,
         members,

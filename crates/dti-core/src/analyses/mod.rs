@@ -2,10 +2,12 @@
 //! (`scenario.rs`), uncertainty, sensitivity and leave-one-out (`robustness.rs`), and
 //! units merged from former ones (`merge.rs`).
 
+pub(crate) mod eras;
 pub(crate) mod merge;
 pub(crate) mod robustness;
 pub(crate) mod scenario;
 
+pub use eras::{cohort_era, compare_across_merger};
 pub use merge::{
     merge_cohort, MergeError, MergeGroup, MergeMap, MergeOptions, MergeProblem, MergedScores,
     MergedUnit,

@@ -24,6 +24,7 @@ use crate::model::framework::{Aggregator, Framework, FrameworkDef, Rule};
 use crate::model::input::UnitRecord;
 use crate::model::plan::{Plan, NO_PARENT};
 use crate::model::validate::FrameworkError;
+use crate::sum::{exact_sum, ExactSum};
 
 /// A progress callback: `(runs done, runs in all)`; returning `false` cancels the analysis.
 /// It is always called on the calling thread, between waves of runs (with feature
@@ -1120,8 +1121,8 @@ fn sample_variance(y: impl Iterator<Item = f64> + Clone) -> f64 {
     if n < 2 {
         return 0.0;
     }
-    let mean = y.clone().sum::<f64>() / n as f64;
-    y.map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1) as f64
+    let mean = exact_sum(y.clone()) / n as f64;
+    exact_sum(y.map(|v| (v - mean) * (v - mean))) / (n - 1) as f64
 }
 
 /// Linear-interpolation quantile ("type 7") of sorted values.
@@ -1580,7 +1581,8 @@ fn summary(
                 }
             }
         }
-        let mean = |x: &[f64]| (!x.is_empty()).then(|| x.iter().sum::<f64>() / x.len() as f64);
+        let mean =
+            |x: &[f64]| (!x.is_empty()).then(|| exact_sum(x.iter().copied()) / x.len() as f64);
         rs.into_iter()
             .zip(vs)
             .zip(&meta[start..start + g])
@@ -1757,20 +1759,9 @@ pub fn sobol_indices(ya: &[f64], yb: &[f64], yab: &[Vec<f64>]) -> Vec<SobolEstim
                     total: 0.0,
                 };
             }
-            let s = ya
-                .iter()
-                .zip(yb)
-                .zip(yi)
-                .map(|((a, b), ab)| b * (ab - a))
-                .sum::<f64>()
-                / n
-                / var;
-            let st = ya
-                .iter()
-                .zip(yi)
-                .map(|(a, ab)| (a - ab).powi(2))
-                .sum::<f64>()
-                / (2.0 * n * var);
+            let s = exact_sum(ya.iter().zip(yb).zip(yi).map(|((a, b), ab)| b * (ab - a))) / n / var;
+            let st =
+                exact_sum(ya.iter().zip(yi).map(|(a, ab)| (a - ab) * (a - ab))) / (2.0 * n * var);
             SobolEstimate {
                 first_order: s,
                 total: st,
@@ -1949,15 +1940,15 @@ fn sobol(
     let y: Vec<f64> = ranks
         .chunks(m.max(1))
         .map(|r| {
-            let (mut s, mut c) = (0.0, 0);
+            let (mut s, mut c) = (ExactSum::new(), 0);
             for (x, nom) in r.iter().zip(&nominal) {
                 if !x.is_nan() && !nom.is_nan() {
-                    s += (x - nom).abs();
+                    s.add((x - nom).abs());
                     c += 1;
                 }
             }
             if c > 0 {
-                s / c as f64
+                s.value() / c as f64
             } else {
                 0.0
             }
@@ -1970,7 +1961,7 @@ fn sobol(
         .collect();
     let point = sobol_indices(ya, yb, &yab);
     let all: Vec<f64> = ya.iter().chain(yb).copied().collect();
-    let mean = all.iter().sum::<f64>() / all.len().max(1) as f64;
+    let mean = exact_sum(all.iter().copied()) / all.len().max(1) as f64;
     let variance = sample_variance(all.iter().copied());
     if variance == 0.0 {
         warnings.push(
@@ -2122,7 +2113,7 @@ pub fn leave_one_out(
         let mean = if present.is_empty() {
             0.0
         } else {
-            present.iter().map(|s| s.abs() as f64).sum::<f64>() / present.len() as f64
+            exact_sum(present.iter().map(|s| s.abs() as f64)) / present.len() as f64
         };
         components.push(LeftOut {
             code: fw.def.nodes[j].code.clone(),

@@ -542,7 +542,7 @@ pub fn compare(cohorts: &[&CohortScores]) -> Comparison {
             let n = a.len();
             let changed = a.iter().zip(&b).filter(|(x, y)| x != y).count();
             let mean = if n > 0 {
-                a.iter().zip(&b).map(|(x, y)| (x - y).abs()).sum::<f64>() / n as f64
+                crate::sum::exact_sum(a.iter().zip(&b).map(|(x, y)| (x - y).abs())) / n as f64
             } else {
                 0.0
             };
@@ -684,9 +684,13 @@ impl TargetError {
 /// use dti_core::{analyses::*, *};
 /// let fw = Framework::builtin("vn-pdti-2022")?;
 /// let units = [UnitRecord::new("A").value("GOV", 0.8), UnitRecord::new("B").value("GOV", 0.5).value("ECO", 0.2)];
-/// // B has 100 + 30 = 130 points, A 160: B needs 30 more points, i.e. GOV +0.15 (0.65·200 = 130 → 160).
+/// // B has 100 + 30 = 130 points, A 160: B needs 30 more points, i.e. GOV +0.15 (0.65·200 = 130 → 160)
+/// // — or, as the DTI ranks its values rounded to 4 decimals, 29.95 points: DTI 0.15995 shows
+/// // as 0.1600, tied with A (GOV 0.64975).
 /// let t = seek_target(&fw, &units, "B", None, Some("GOV"), Goal::Rank(1))?;
-/// assert!((t.to.unwrap() - 0.65).abs() < 1e-6);
+/// assert!((t.to.unwrap() - 0.64975).abs() < 1e-6);
+/// let exact = seek_target(&fw.clone().with_ties(Some(methods::Ties::Exact)), &units, "B", None, Some("GOV"), Goal::Rank(1))?;
+/// assert!((exact.to.unwrap() - 0.65).abs() < 1e-6);
 /// assert_eq!(t.rank_after, Some(1));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```

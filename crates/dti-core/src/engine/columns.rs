@@ -116,7 +116,8 @@ pub struct ColumnOptions {
     /// Also rank every node within each period (the index and the views are always
     /// ranked). Ranking sorts each column, which costs more than scoring it.
     pub node_ranks: bool,
-    /// When two scores share a rank.
+    /// When two scores share a rank, in every ranking and rank normaliser (default
+    /// [`Ties::Auto`]: the framework's declared rule).
     pub ties: Ties,
     /// Also explain every row ([`ColumnScores::explanations`]): each leaf's contribution and
     /// gain, and the row's top opportunities.
@@ -305,6 +306,7 @@ fn normalise_runs(
     i: usize,
     values: &[f64],
     runs: &[std::ops::Range<usize>],
+    ties: Ties,
 ) -> Option<Vec<f64>> {
     let normaliser = plan.normaliser[i].as_ref()?;
     if matches!(normaliser, Normaliser::DistanceToReference { .. }) {
@@ -325,7 +327,7 @@ fn normalise_runs(
     for r in runs {
         debug_assert_eq!(out.len(), r.start);
         normaliser
-            .normalise_into(&x[r.clone()], dir, None, &mut out)
+            .normalise_into(&x[r.clone()], dir, None, ties, &mut out)
             .ok()?;
     }
     Some(out)
@@ -422,7 +424,7 @@ pub fn score_columns(
         if normalised && all_rows && present.is_none() && all_finite(values) {
             let done = runs
                 .as_deref()
-                .and_then(|r| normalise_runs(plan, i, values, r));
+                .and_then(|r| normalise_runs(plan, i, values, r, fw.ties(opts.ties)));
             let normalised = done.is_some();
             let value = done.unwrap_or_else(|| values.iter().map(|&x| dir * x).collect());
             let points = match plan.max[i] {
@@ -535,8 +537,12 @@ fn column_scores(
     intake: Intake<'_>,
     opts: &ColumnOptions,
 ) -> Result<ColumnScores, ScoreError> {
+    let opts = &ColumnOptions {
+        ties: fw.ties(opts.ties),
+        ..opts.clone()
+    };
     let kept = intake.finish(fw, opts.lenient)?;
-    let scored = score_grid(fw, kept.grid, &kept.units, opts.pool_periods)?;
+    let scored = score_grid(fw, kept.grid, &kept.units, opts.pool_periods, opts.ties)?;
     let groups = &scored.rank_groups;
     let explanations = opts
         .explain

@@ -109,7 +109,6 @@ pub(crate) struct Work {
     node_value: Vec<Vec<f64>>,
     node_points: Vec<Vec<f64>>,
     node_complete: Vec<bool>,
-    sums: Vec<f64>,
     count: Vec<u32>,
 }
 
@@ -155,7 +154,7 @@ impl Evaluator {
             n1,
             meta,
             rank_groups,
-            ties,
+            ties: fw.ties(ties),
             norm_groups,
             resolved: Cells::new(value, points, cells),
         })
@@ -170,7 +169,14 @@ impl Evaluator {
     pub fn leaves(&self, fw: &Framework, plan: &Plan) -> Result<Cells, ScoreError> {
         let mut c = self.resolved.clone();
         let mut grid = c.rows(self.n1);
-        normalise_leaves(plan, fw, self.meta.as_slice(), &self.norm_groups, &mut grid)?;
+        normalise_leaves(
+            plan,
+            fw,
+            self.meta.as_slice(),
+            &self.norm_groups,
+            self.ties,
+            &mut grid,
+        )?;
         c.transpose(self.n1);
         let m = self.units();
         c.given_internal = plan.post_order.iter().any(|&i| {
@@ -189,7 +195,6 @@ impl Evaluator {
             node_value: vec![vec![f64::NAN; m]; self.n1],
             node_points: vec![vec![f64::NAN; m]; self.n1],
             node_complete: vec![false; self.n1],
-            sums: vec![0.0; m],
             count: vec![0; m],
         }
     }
@@ -276,7 +281,6 @@ impl Evaluator {
                     &columns,
                     &mut v,
                     &mut p,
-                    &mut work.sums,
                     &mut work.count,
                 );
                 if !linear {

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use super::grid::{Cell, ColumnGrid, Grid, Strided, UnitIds, Units};
 use crate::error::{InputErrorKind, ScoreError};
 use crate::methods::aggregate::{aggregate_with, copeland, linear, linear_columns, points_sum};
-use crate::methods::normalise::Normaliser;
+use crate::methods::normalise::{Normaliser, Ties};
 use crate::methods::scan::no_nan;
 use crate::model::framework::{Aggregator, Framework, Rule};
 use crate::model::input::Value;
@@ -111,6 +111,7 @@ pub(crate) fn normalise_leaves<U: Units + ?Sized>(
     fw: &Framework,
     units: &U,
     groups: &[(Option<i32>, Vec<usize>)],
+    ties: Ties,
     grid: &mut impl Grid,
 ) -> Result<(), ScoreError> {
     let mut x = Vec::new();
@@ -122,7 +123,7 @@ pub(crate) fn normalise_leaves<U: Units + ?Sized>(
         for (period, members) in groups {
             let col = grid.node(i);
             normalise_leaf(
-                plan, fw, units, i, normaliser, *period, members, col, &mut x, &mut out,
+                plan, fw, units, i, normaliser, *period, members, col, ties, &mut x, &mut out,
             )?;
         }
     }
@@ -141,6 +142,7 @@ pub(crate) fn normalise_leaf<U: Units + ?Sized>(
     period: Option<i32>,
     members: &[usize],
     col: Strided<'_>,
+    ties: Ties,
     x: &mut Vec<f64>,
     out: &mut Vec<f64>,
 ) -> Result<(), ScoreError> {
@@ -161,7 +163,7 @@ pub(crate) fn normalise_leaf<U: Units + ?Sized>(
     if whole && !members.is_empty() && col.cells.iter().all(|&c| c == Cell::Raw) {
         out.clear();
         normaliser
-            .normalise_into(col.value, plan.direction[i], reference, out)
+            .normalise_into(col.value, plan.direction[i], reference, ties, out)
             .map_err(failed)?;
         col.value.copy_from_slice(out);
         let max = plan.max[i];
@@ -185,7 +187,7 @@ pub(crate) fn normalise_leaf<U: Units + ?Sized>(
     // Nobody reported it: nothing to normalise, the missing policy decides.
     if x.iter().any(|v| !v.is_nan()) {
         normaliser
-            .normalise_into(x, plan.direction[i], reference, out)
+            .normalise_into(x, plan.direction[i], reference, ties, out)
             .map_err(failed)?;
     } else {
         out.resize(x.len(), f64::NAN);
@@ -329,6 +331,7 @@ pub(crate) fn score_grid(
     mut grid: ColumnGrid,
     units: &UnitIds<'_>,
     pool_periods: bool,
+    ties: Ties,
 ) -> Result<ScoredGrid, ScoreError> {
     let plan = &fw.plan;
     let m = grid.units();
@@ -338,8 +341,8 @@ pub(crate) fn score_grid(
     let mut complete: Vec<Option<bool>> = (0..grid.value.len())
         .map(|i| grid.is_normalised(i).then_some(true))
         .collect();
-    normalise_columns(fw, &mut grid, units, &norm_groups)?;
-    let mut scratch = (Vec::new(), Vec::new());
+    normalise_columns(fw, &mut grid, units, &norm_groups, ties)?;
+    let mut scratch = Vec::new();
     for &i in &plan.post_order {
         aggregate_column(
             fw,
@@ -370,6 +373,7 @@ fn normalise_columns(
     grid: &mut ColumnGrid,
     units: &UnitIds<'_>,
     groups: &Groups,
+    ties: Ties,
 ) -> Result<(), ScoreError> {
     let plan = &fw.plan;
     let done = std::mem::take(&mut grid.normalised);
@@ -392,7 +396,7 @@ fn normalise_columns(
                     offset: 0,
                 };
                 normalise_leaf(
-                    plan, fw, units, i, normaliser, *period, members, col, x, out,
+                    plan, fw, units, i, normaliser, *period, members, col, ties, x, out,
                 )?;
             }
             Ok(())
@@ -455,7 +459,7 @@ fn aggregate_column(
     units: &UnitIds<'_>,
     groups: &Groups,
     i: usize,
-    scratch: &mut (Vec<f64>, Vec<u32>),
+    scratch: &mut Vec<u32>,
     complete: &mut [Option<bool>],
 ) -> Result<(), ScoreError> {
     let plan = &fw.plan;
@@ -493,7 +497,7 @@ fn aggregate_column(
 /// A view's `(value, points)` columns: a points sum over its members; a member below a
 /// given node makes it missing.
 fn view_column(plan: &Plan, grid: &ColumnGrid, members: &[usize]) -> (Vec<f64>, Vec<f64>) {
-    let total: f64 = members.iter().filter_map(|&i| plan.max[i]).sum();
+    let total = crate::sum::exact_sum(members.iter().filter_map(|&i| plan.max[i]));
     (0..grid.units())
         .map(|u| {
             if members.iter().any(|&i| grid.cells[i][u] == Cell::Covered) {

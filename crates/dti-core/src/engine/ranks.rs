@@ -2,13 +2,49 @@
 //! evaluator, the normaliser `rank` and the batch frames all call
 //! [`ranks_ascending_by`].
 
-use crate::methods::normalise::Ties;
+use crate::methods::normalise::{Ties, TIE_TOLERANCE};
 
-/// Whether two neighbours in sorted order share a rank.
+/// Whether two neighbours in sorted order share a rank (`Auto` unresolved: the default
+/// tolerance).
 fn tied_by(a: f64, b: f64, ties: Ties) -> bool {
     match ties {
         Ties::Exact => a == b,
         Ties::Tolerance(rel) => a == b || (a - b).abs() <= rel * a.abs().max(b.abs()),
+        Ties::Auto => tied_by(a, b, Ties::Tolerance(TIE_TOLERANCE)),
+        Ties::Rounded(d) => a == b || same_rounded(a, b, d),
+    }
+}
+
+/// Whether `a` and `b` show as the same number with `d` decimals.
+fn same_rounded(a: f64, b: f64, d: u8) -> bool {
+    rounded_key(a, d) == rounded_key(b, d)
+}
+
+/// `x` rounded to `d` decimals, as the whole number x·10^d rounded half away from zero (as
+/// a spreadsheet's ROUND shows a published value), decided on the exact binary value of
+/// `x`: x·10^d is p + e exactly (p its rounded product, e its rounding error), so
+/// a product that lands on the other side of a half than the exact value cannot mislead.
+/// Beyond 2^52 an f64 has no decimals: the product itself.
+pub(crate) fn rounded_key(x: f64, d: u8) -> f64 {
+    const POW10: [f64; 16] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+    ];
+    let k = POW10[usize::from(d.min(15))];
+    let ax = x.abs();
+    let p = ax * k;
+    if p.is_nan() || p >= 4.5e15 {
+        return x * k;
+    }
+    let e = crate::math::product_error(ax, k, p);
+    let floor = p.floor();
+    // The exact product is at or above the half between floor and floor + 1.
+    let up = (p - (floor + 0.5)) + e >= 0.0;
+    let n = if up { floor + 1.0 } else { floor };
+    // −0.0000 shows as 0.0000: keys compare with ==, where −0 equals 0.
+    if x < 0.0 {
+        -n
+    } else {
+        n
     }
 }
 
@@ -24,14 +60,8 @@ fn order_key(x: f64) -> u64 {
     }
 }
 
-/// Ascending competition ranks of the non-missing values, ties → the lowest rank
-/// (1, 2, 2, 4); missing stays NaN. Values within the default tolerance of the previous one in
-/// sorted order are tied (`TIE_TOLERANCE`).
-pub(crate) fn ranks_ascending(x: &[f64], out: &mut [f64]) {
-    ranks_ascending_by(x, out, Ties::default());
-}
-
-/// [`ranks_ascending`] with a tie rule.
+/// Ascending competition ranks of the non-missing values of `x` into `out`, ties (by
+/// `ties`) → the lowest rank (1, 2, 2, 4); missing stays NaN.
 pub(crate) fn ranks_ascending_by(x: &[f64], out: &mut [f64], ties: Ties) {
     out.iter_mut().for_each(|o| *o = f64::NAN);
     let mut keys = Vec::with_capacity(x.len());
@@ -125,11 +155,14 @@ fn competition(
         }
     }
     // One loop per rule, so that the rule is not matched per value.
-    match ties {
+    match ties.resolve(None) {
         Ties::Exact => hand_out(keys, p, x, |v, w| tied_by(v, w, Ties::Exact), put),
         Ties::Tolerance(rel) => {
             hand_out(keys, p, x, |v, w| tied_by(v, w, Ties::Tolerance(rel)), put)
         }
+        Ties::Rounded(d) => hand_out(keys, p, x, |v, w| tied_by(v, w, Ties::Rounded(d)), put),
+        // `resolve` never gives Auto.
+        Ties::Auto => {}
     }
 }
 
@@ -221,7 +254,26 @@ pub fn rank_within_by<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::methods::normalise::TIE_TOLERANCE;
+
+    #[test]
+    fn rounding_to_decimals_looks_at_the_exact_value() {
+        // 0.00035·10⁴ rounds to exactly 3.5 as an f64, but the f64 0.00035 is
+        // 0.000349999…: it shows as 0.0003. 0.00025 is 0.000250000…01: 0.0003.
+        assert_eq!(rounded_key(0.00035, 4), 3.0);
+        assert_eq!(rounded_key(-0.00035, 4), -3.0);
+        assert_eq!(rounded_key(0.00025, 4), 3.0);
+        assert_eq!(rounded_key(0.00045, 4), 4.0);
+        assert_eq!(rounded_key(0.00045000000000000004, 4), 5.0);
+        // An exact half rounds away from zero, as a spreadsheet's ROUND does.
+        assert_eq!(rounded_key(2.5, 0), 3.0);
+        assert_eq!(rounded_key(-2.5, 0), -3.0);
+        assert_eq!(rounded_key(0.8241, 4), 8241.0);
+        // −0.0000 is 0.0000.
+        assert!(same_rounded(-0.00004, 0.00004, 4));
+        assert!(!same_rounded(0.00035, 0.00036, 4));
+        assert!(same_rounded(0.63495000001, 0.63504, 4));
+        assert_eq!(rounded_key(f64::INFINITY, 4), f64::INFINITY);
+    }
 
     #[test]
     fn the_key_orders_as_total_cmp() {

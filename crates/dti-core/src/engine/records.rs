@@ -40,7 +40,8 @@ pub struct ScoreOptions {
     /// Normalise cohort-relative indicators over all periods together (comparable over
     /// time) instead of within each period. Ranks are always within each period.
     pub pool_periods: bool,
-    /// When two scores share a rank (default: equal up to 1e-12, relative).
+    /// When two scores share a rank, in every ranking and rank normaliser (default
+    /// [`Ties::Auto`]: the framework's declared rule, else equal up to 1e-12, relative).
     pub ties: Ties,
 }
 
@@ -88,6 +89,10 @@ pub fn score_cohort(
     units: &[UnitRecord],
     opts: &ScoreOptions,
 ) -> Result<CohortScores, ScoreError> {
+    let opts = &ScoreOptions {
+        ties: fw.ties(opts.ties),
+        ..opts.clone()
+    };
     let (intake, sides) = resolve_records(fw, units);
     let kept = intake.finish(fw, opts.lenient)?;
     let meta: Vec<UnitMeta> = kept.rows.iter().map(|&r| UnitMeta::of(&units[r])).collect();
@@ -99,7 +104,7 @@ pub fn score_cohort(
             (kept.grid.cells[i][k] != Cell::Covered).then_some(((k, i), (s, a)))
         })
         .collect();
-    let scored = score_grid(fw, kept.grid, &kept.units, opts.pool_periods)?;
+    let scored = score_grid(fw, kept.grid, &kept.units, opts.pool_periods, opts.ties)?;
     let mut scores = cohort_scores(fw, scored, meta, sides, opts);
     scores.problems = kept.problems;
     scores.excluded = kept.excluded;

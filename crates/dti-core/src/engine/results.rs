@@ -44,7 +44,7 @@ pub(crate) fn cohort_scores(
     let view_max: Vec<f64> = plan
         .views
         .iter()
-        .map(|members| members.iter().filter_map(|&i| plan.max[i]).sum())
+        .map(|members| crate::sum::exact_sum(members.iter().filter_map(|&i| plan.max[i])))
         .collect();
     let explanations = opts
         .explain

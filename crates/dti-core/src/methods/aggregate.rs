@@ -10,12 +10,16 @@
 //!   children that have a value, weights renormalised over them.
 //! - Copeland outranking: over the units of a period (see [`copeland`]).
 //!
+//! Every sum here (of points, of maxima, of weights, of terms) is exact, rounded once
+//! ([`super::sum`]), as R's `sum()` gives it: so COINr's numbers to the last bit.
+//!
 //! Children with max points 0 (the DTI 2022 smart-city indicator) neither earn points nor
 //! count as missing in a points sum. A node whose children are all missing — or fewer than
 //! its data threshold — is missing (NaN).
 
 use crate::model::framework::Aggregator;
 use crate::model::plan::Plan;
+use crate::sum::{exact_sum, ExactSum};
 
 /// A child value the aggregator cannot take (e.g. 0 in a geometric mean).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -30,15 +34,16 @@ pub(crate) fn points_sum(
     terms: impl Iterator<Item = (f64, f64, f64)>,
     total_max: f64,
 ) -> (f64, f64) {
-    let (mut pts, mut avail, mut any) = (0.0, 0.0, false);
+    let (mut pts, mut avail, mut any) = (ExactSum::new(), ExactSum::new(), false);
     for (m, v, p) in terms {
         if m == 0.0 || v.is_nan() {
             continue;
         }
-        pts += p;
-        avail += m;
+        pts.add(p);
+        avail.add(m);
         any = true;
     }
+    let (pts, avail) = (pts.value(), avail.value());
     if !any {
         // Nothing to measure: missing, but a node worth nothing has 0 points all the same.
         let p = if total_max == 0.0 { 0.0 } else { f64::NAN };
@@ -96,9 +101,9 @@ pub(crate) fn aggregate_with(
             // One pass over the children into a stack buffer (most nodes have few children),
             // a second over the buffer; more children than it holds are read twice.
             let mut buf = [(0.0f64, 0.0f64); 32];
-            let (mut total, mut n, mut spilled) = (0.0, 0usize, false);
+            let (mut total, mut n, mut spilled) = (ExactSum::new(), 0usize, false);
             for (_, w, v) in weighted() {
-                total += w;
+                total.add(w);
                 if n < buf.len() {
                     buf[n] = (w, v);
                     n += 1;
@@ -106,37 +111,45 @@ pub(crate) fn aggregate_with(
                     spilled = true;
                 }
             }
+            let total = total.value();
             if total > 0.0 {
-                let mut s = 0.0;
+                let mut s = ExactSum::new();
                 if spilled {
                     for (_, w, v) in weighted() {
-                        s += (w / total) * v;
+                        s.add((w / total) * v);
                     }
                 } else {
                     for &(w, v) in &buf[..n] {
-                        s += (w / total) * v;
+                        s.add((w / total) * v);
                     }
                 }
-                s
+                s.value()
             } else {
                 f64::NAN
             }
         }
         Aggregator::GeometricMean => mean(
             weighted(),
-            |v| if v > 0.0 { Ok(v.ln()) } else { Err(()) },
-            f64::exp,
+            |v| {
+                if v > 0.0 {
+                    Ok(crate::math::ln(v))
+                } else {
+                    Err(())
+                }
+            },
+            crate::math::exp,
         )?,
         Aggregator::HarmonicMean => {
-            let (mut w, mut s, mut any) = (0.0, 0.0, false);
+            let (mut w, mut s, mut any) = (ExactSum::new(), ExactSum::new(), false);
             for (c, wc, v) in weighted() {
                 if v <= 0.0 {
                     return Err(BadChild { child: c, value: v });
                 }
-                w += wc;
-                s += wc / v;
+                w.add(wc);
+                s.add(wc / v);
                 any = true;
             }
+            let (w, s) = (w.value(), s.value());
             if any && s > 0.0 {
                 w / s
             } else {
@@ -149,10 +162,10 @@ pub(crate) fn aggregate_with(
                 if v < 0.0 || (p < 0.0 && v == 0.0) {
                     Err(())
                 } else {
-                    Ok(v.powf(p))
+                    Ok(crate::math::pow(v, p))
                 }
             },
-            |s| s.powf(1.0 / p),
+            |s| crate::math::pow(s, 1.0 / p),
         )?,
         Aggregator::WeightedMedian => {
             let mut items: Vec<(f64, f64)> = weighted().map(|(_, w, v)| (v, w)).collect();
@@ -169,27 +182,28 @@ fn mean(
     f: impl Fn(f64) -> Result<f64, ()>,
     back: impl Fn(f64) -> f64,
 ) -> Result<f64, BadChild> {
-    let (mut s, mut w) = (0.0, 0.0);
+    let (mut s, mut w) = (ExactSum::new(), ExactSum::new());
     for (c, wc, v) in items {
         let fv = f(v).map_err(|()| BadChild { child: c, value: v })?;
-        s += wc * fv;
-        w += wc;
+        s.add(wc * fv);
+        w.add(wc);
     }
+    let (s, w) = (s.value(), w.value());
     Ok(if w > 0.0 { back(s / w) } else { f64::NAN })
 }
 
 /// The value at which the cumulative share of weight, over values sorted ascending, first
 /// reaches one half.
 fn weighted_median(items: &mut [(f64, f64)]) -> f64 {
-    let total: f64 = items.iter().map(|(_, w)| w).sum();
+    let total = exact_sum(items.iter().map(|&(_, w)| w));
     if items.is_empty() || total <= 0.0 {
         return f64::NAN;
     }
     items.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let mut cum = 0.0;
+    let mut cum = ExactSum::new();
     for &(v, w) in items.iter() {
-        cum += w / total;
-        if cum >= 0.5 - 1e-12 {
+        cum.add(w / total);
+        if cum.value() >= 0.5 - 1e-12 {
             return v;
         }
     }
@@ -209,7 +223,7 @@ pub(crate) fn linear_columns(
     value: &[Vec<f64>],
     points: &[Vec<f64>],
     complete: &dyn Fn(usize) -> bool,
-    scratch: &mut (Vec<f64>, Vec<u32>),
+    count: &mut Vec<u32>,
 ) -> Option<(Vec<f64>, Vec<f64>)> {
     let m = value.get(i)?.len();
     if !linear(plan.aggregate[i]) {
@@ -224,16 +238,14 @@ pub(crate) fn linear_columns(
     } else {
         vec![f64::NAN; m]
     };
-    // The scratch columns are reused from node to node (every cell is written before read).
-    let (b, count) = scratch;
-    b.resize(m, 0.0);
+    // The scratch column is reused from node to node (every cell is written before read).
     count.resize(m, 0);
     let columns = Columns {
         value: &|c| value[c].as_slice(),
         points: &|c| points[c].as_slice(),
         complete,
     };
-    if !linear_into(plan, i, &columns, &mut v, &mut p, b, count) {
+    if !linear_into(plan, i, &columns, &mut v, &mut p, count) {
         return None;
     }
     Some((v, p))
@@ -254,21 +266,20 @@ pub(crate) struct Columns<'a> {
 
 /// [`linear_columns`] into preallocated buffers (each of the units' length): `v` and `p`
 /// receive the node's values and points (NaN points without max points; for a mean without
-/// max points `p` may be empty), `b` and `count` are scratch. Returns `false`, writing nothing, for an aggregator that is not linear.
+/// max points `p` may be empty), `count` is scratch. Returns `false`, writing nothing, for an aggregator that is not linear.
 pub(crate) fn linear_into(
     plan: &Plan,
     i: usize,
     col: &Columns<'_>,
     v: &mut [f64],
     p: &mut [f64],
-    b: &mut [f64],
     count: &mut [u32],
 ) -> bool {
     let children = &plan.children[i];
     match plan.aggregate[i] {
         Aggregator::PointsSum => {
-            // v = Σ points, b = Σ max over the children that have a value. Children
-            // without max points add nothing (and may have an empty points column).
+            // v = Σ points, over Σ max, of the children that have a value. Children without
+            // max points add nothing (and may have an empty points column).
             let counted = || {
                 children
                     .iter()
@@ -279,106 +290,73 @@ pub(crate) fn linear_into(
                 points_sum_complete(plan, i, col, v, p, counted());
                 return threshold(plan, i, col, v, p, count);
             }
-            v.fill(0.0);
-            b.fill(0.0);
-            count.fill(0);
-            for &c in children {
-                let mc = plan.max[c].unwrap_or(0.0);
-                if mc == 0.0 {
-                    continue;
-                }
-                for (u, (&x, &pc)) in (col.value)(c).iter().zip((col.points)(c)).enumerate() {
-                    if !x.is_nan() {
-                        v[u] += pc;
-                        b[u] += mc;
-                        count[u] += 1;
-                    }
-                }
-            }
+            let cols: Vec<(&[f64], &[f64], f64)> = counted()
+                .map(|(c, mc)| ((col.value)(c), (col.points)(c), mc))
+                .collect();
             let total = plan.max[i].unwrap_or(0.0);
             for u in 0..v.len() {
-                let (pts, avail) = (v[u], b[u]);
-                (v[u], p[u]) = if count[u] == 0 {
-                    (f64::NAN, if total == 0.0 { 0.0 } else { f64::NAN })
-                } else {
+                let (mut pts, mut avail, mut any) = (ExactSum::new(), ExactSum::new(), false);
+                for &(x, pc, mc) in &cols {
+                    if !x[u].is_nan() {
+                        pts.add(pc[u]);
+                        avail.add(mc);
+                        any = true;
+                    }
+                }
+                (v[u], p[u]) = if any {
+                    let (pts, avail) = (pts.value(), avail.value());
                     let x = pts / avail;
                     (x, if avail == total { pts } else { x * total })
+                } else {
+                    (f64::NAN, if total == 0.0 { 0.0 } else { f64::NAN })
                 };
             }
         }
         Aggregator::WeightedMean => {
-            // b = Σ wᵢ over the children that have a value and a weight, then
-            // v = Σ (wᵢ/b)·vᵢ (COINr's order, as `aggregate_with`).
-            v.fill(0.0);
-            b.fill(0.0);
-            let positive = || {
-                children
-                    .iter()
-                    .map(|&c| (c, plan.weight[c]))
-                    .filter(|(_, w)| *w > 0.0)
-            };
-            if positive().all(|(c, _)| (col.complete)(c)) {
-                // No value is missing: every unit's total is W and no cell is skipped — the
-                // loop below without its checks, the same terms in the same order.
-                let mut all = 0.0;
-                for (_, w) in positive() {
-                    all += w;
-                }
+            // W = Σ wᵢ over the children that have a value and a weight, then
+            // v = Σ (wᵢ/W)·vᵢ (COINr's order, as `aggregate_with`), each sum exact.
+            let cols: Vec<(&[f64], f64, bool)> = children
+                .iter()
+                .map(|&c| (c, plan.weight[c]))
+                .filter(|(_, w)| *w > 0.0)
+                .map(|(c, w)| ((col.value)(c), w, (col.complete)(c)))
+                .collect();
+            let all = exact_sum(cols.iter().map(|c| c.1));
+            if cols.iter().all(|c| c.2) {
+                // No value is missing: every unit's total is W, one share per child.
                 if all > 0.0 {
-                    for (c, w) in positive() {
-                        let share = w / all;
-                        for (vu, &x) in v.iter_mut().zip((col.value)(c)) {
-                            *vu += share * x;
+                    let shares: Vec<(&[f64], f64)> =
+                        cols.iter().map(|&(x, w, _)| (x, w / all)).collect();
+                    for (u, vu) in v.iter_mut().enumerate() {
+                        let mut s = ExactSum::new();
+                        for &(x, share) in &shares {
+                            s.add(share * x[u]);
                         }
+                        *vu = s.value();
                     }
                 } else {
                     v.fill(f64::NAN);
                 }
-                match plan.max[i] {
-                    Some(mx) => {
-                        for (pu, &x) in p.iter_mut().zip(v.iter()) {
-                            *pu = x * mx;
-                        }
-                    }
-                    None => p.fill(f64::NAN),
-                }
-                return threshold(plan, i, col, v, p, count);
-            }
-            for (c, w) in positive() {
-                for (u, &x) in (col.value)(c).iter().enumerate() {
-                    if !x.is_nan() {
-                        b[u] += w;
-                    }
-                }
-            }
-            // When every unit has every child, each unit's weight total is the same number
-            // (summed in the same order): wᵢ/W is then one division per child, not one per
-            // cell — and the same bits.
-            let mut all = 0.0;
-            for (_, w) in positive() {
-                all += w;
-            }
-            if b.iter().all(|&t| t == all) {
-                for (c, w) in positive() {
-                    let share = w / all;
-                    for (vu, &x) in v.iter_mut().zip((col.value)(c)) {
-                        if !x.is_nan() {
-                            *vu += share * x;
-                        }
-                    }
-                }
             } else {
-                for (c, w) in positive() {
-                    for (u, &x) in (col.value)(c).iter().enumerate() {
-                        if !x.is_nan() {
-                            v[u] += (w / b[u]) * x;
+                for (u, vu) in v.iter_mut().enumerate() {
+                    let mut w = ExactSum::new();
+                    for &(x, wc, _) in &cols {
+                        if !x[u].is_nan() {
+                            w.add(wc);
                         }
                     }
-                }
-            }
-            for (x, &w) in v.iter_mut().zip(b.iter()) {
-                if w <= 0.0 {
-                    *x = f64::NAN;
+                    let total = w.value();
+                    *vu = if total > 0.0 {
+                        let mut s = ExactSum::new();
+                        for &(x, wc, _) in &cols {
+                            if !x[u].is_nan() {
+                                s.add((wc / total) * x[u]);
+                            }
+                        }
+                        s.value()
+                    } else {
+                        f64::NAN
+                    };
                 }
             }
             match plan.max[i] {
@@ -406,14 +384,15 @@ fn points_sum_complete(
     p: &mut [f64],
     counted: impl Iterator<Item = (usize, f64)>,
 ) {
-    v.fill(0.0);
-    let (mut avail, mut any) = (0.0, false);
-    for (c, mc) in counted {
-        for (vu, &pc) in v.iter_mut().zip((col.points)(c)) {
-            *vu += pc;
+    let cols: Vec<(&[f64], f64)> = counted.map(|(c, mc)| ((col.points)(c), mc)).collect();
+    let any = !cols.is_empty();
+    let avail = exact_sum(cols.iter().map(|c| c.1));
+    for (u, vu) in v.iter_mut().enumerate() {
+        let mut s = ExactSum::new();
+        for &(pc, _) in &cols {
+            s.add(pc[u]);
         }
-        avail += mc;
-        any = true;
+        *vu = s.value();
     }
     let total = plan.max[i].unwrap_or(0.0);
     if !any {
@@ -470,7 +449,7 @@ pub(crate) fn copeland(
     child: impl Fn(usize, usize) -> f64,
 ) -> Vec<f64> {
     let children = &plan.children[i];
-    let wsum: f64 = children.iter().map(|&c| plan.weight[c]).sum();
+    let wsum = exact_sum(children.iter().map(|&c| plan.weight[c]));
     let present: Vec<bool> = units
         .iter()
         .map(|&u| children.iter().any(|&c| !child(u, c).is_nan()))

@@ -301,7 +301,7 @@ fn estimate_in_panel<'p>(
     let value = |u: usize| Some(col[u]).filter(|x| x.is_finite());
     let stat = |v: &mut Vec<f64>, mean: bool| {
         if mean {
-            v.iter().sum::<f64>() / v.len() as f64
+            crate::sum::exact_sum(v.iter().copied()) / v.len() as f64
         } else {
             median(v)
         }

@@ -9,6 +9,7 @@ pub(crate) mod stats;
 pub(crate) mod treat;
 pub(crate) mod weights;
 
+pub use crate::sum::{exact_sum, ExactSum};
 pub use impute::{impute, Imputation, ImputeReport, ImputedValue, NotImputed};
 pub use normalise::{NormaliseError, Normaliser, Ties};
 pub use stats::{

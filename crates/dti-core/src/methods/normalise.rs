@@ -7,7 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
-pub(crate) use crate::engine::ranks::{ranks_ascending, ranks_ascending_by};
+pub(crate) use crate::engine::ranks::ranks_ascending_by;
 use thiserror::Error;
 
 /// A normalisation method with its parameters, chosen as data.
@@ -45,8 +45,9 @@ pub enum Normaliser {
         /// Target standard deviation (default 1).
         s: f64,
     },
-    /// Ascending rank of x', ties take the lowest rank; the worst unit gets 1. Values equal
-    /// up to a relative 1e-12 (floating-point noise) are ties.
+    /// Ascending rank of x', ties take the lowest rank; the worst unit gets 1. Which values
+    /// are tied is the tie rule in force ([`Ties`]: exact in the COINr pipeline, as COINr's
+    /// `n_rank`; a relative 1e-12 where no rule is given).
     Rank,
     /// Borda score: rank − 1.
     Borda,
@@ -334,7 +335,7 @@ impl Normaliser {
             Normaliser::DistanceToReference { unit, .. } => units.iter().position(|u| u == unit),
             _ => None,
         };
-        self.normalise_into(x, direction, reference, &mut out)?;
+        self.normalise_into(x, direction, reference, Ties::Auto, &mut out)?;
         Ok(out)
     }
 
@@ -347,6 +348,7 @@ impl Normaliser {
         x: &[f64],
         direction: f64,
         reference: Option<usize>,
+        ties: Ties,
         out: &mut Vec<f64>,
     ) -> Result<(), NormaliseError> {
         let start = out.len();
@@ -369,11 +371,11 @@ impl Normaliser {
             }
             Normaliser::Rank => {
                 let at = slots(out);
-                ranks_ascending(x, &mut out[at..]);
+                ranks_ascending_by(x, &mut out[at..], ties);
             }
             Normaliser::Borda => {
                 let at = slots(out);
-                ranks_ascending(x, &mut out[at..]);
+                ranks_ascending_by(x, &mut out[at..], ties);
                 out[at..].iter_mut().for_each(|r| *r -= 1.0);
             }
             Normaliser::PercentileRank => {
@@ -384,7 +386,7 @@ impl Normaliser {
                     });
                 }
                 let at = slots(out);
-                ranks_ascending(x, &mut out[at..]);
+                ranks_ascending_by(x, &mut out[at..], ties);
                 let denom = (stats.count - 1) as f64;
                 out[at..].iter_mut().for_each(|r| *r = (*r - 1.0) / denom);
             }
@@ -475,53 +477,116 @@ fn map(x: &[f64], out: &mut Vec<f64>, f: impl Fn(f64) -> f64) {
 pub(crate) const TIE_TOLERANCE: f64 = 1e-12;
 
 /// How ranks decide that two scores are tied (they then share the lowest rank: 1, 2, 2, 4).
+/// The rule applies to every rank: of the index, the views and the nodes, in the analyses,
+/// and in the rank normalisers (`rank`, `borda`, `percentile_rank`).
 ///
-/// - `Tolerance(rel)` (the default, rel = 1e-12): scores whose relative difference is at
-///   most `rel` are tied. Right for the official DTI, which publishes 4-decimal values and
-///   shares ranks on equal values: points summed in another order (380 + 120 vs 390 + 110)
-///   differ only in floating-point noise.
+/// - `Auto` (the default): the rule the framework declares (`"ties"` in its definition: the
+///   built-in DTI frameworks declare `rounded:4`, as the ministry ranks), else
+///   `Tolerance(1e-12)`. Where no framework is at hand it is `Tolerance(1e-12)`.
+/// - `Tolerance(rel)`: scores whose relative difference is at most `rel` are tied — points
+///   summed in another order (380 + 120 vs 390 + 110) differ only in floating-point noise.
 /// - `Exact`: only equal scores are tied, as COINr ranks them (R's
 ///   `rank(-x, ties.method = "min")`): scores that differ in the last bit are not.
+/// - `Rounded(d)`: scores equal when rounded to `d` decimals (half away from zero, as a
+///   spreadsheet's ROUND, decided on the exact value) are tied, as the official DTI ranks
+///   its published 4-decimal values (2022: Thanh Hóa 0.6350 = Yên Bái 0.6350, both
+///   15th, the next 17th) even where the unrounded values differ in the fifth decimal. Only
+///   the ranking looks at the rounded value: values are never rounded.
 ///
 /// ```
 /// use dti_core::methods::Ties;
-/// assert_eq!(Ties::default(), Ties::Tolerance(1e-12));
+/// assert_eq!(Ties::default(), Ties::Auto);
 /// let t: Ties = serde_json::from_str(r#""exact""#)?;
 /// assert_eq!(t, Ties::Exact);
 /// assert_eq!("tolerance:1e-9".parse::<Ties>(), Ok(Ties::Tolerance(1e-9)));
+/// assert_eq!("rounded:4".parse::<Ties>(), Ok(Ties::Rounded(4)));
+/// assert_eq!(serde_json::to_string(&Ties::Rounded(4))?, r#"{"rounded":4}"#);
+/// assert_eq!(Ties::Auto.resolve(Some(Ties::Rounded(4))), Ties::Rounded(4));
+/// assert_eq!(Ties::Exact.resolve(Some(Ties::Rounded(4))), Ties::Exact);
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Ties {
+    /// The framework's declared rule, else `Tolerance(1e-12)`.
+    #[default]
+    Auto,
     /// Only equal scores are tied.
     Exact,
     /// Scores within this relative difference are tied.
     Tolerance(f64),
+    /// Scores equal when rounded to this many decimals (at most 15) are tied.
+    Rounded(u8),
 }
 
-impl Default for Ties {
-    fn default() -> Self {
-        Ties::Tolerance(TIE_TOLERANCE)
+/// The most decimals `Ties::Rounded` takes (10^15 is the largest power of ten whose
+/// products keep whole numbers exact in an f64).
+pub const MAX_TIE_DECIMALS: u8 = 15;
+
+impl Ties {
+    /// The rule in force: `self`, or for `Auto` the framework's `declared` rule, else the
+    /// default tolerance (1e-12).
+    pub fn resolve(self, declared: Option<Ties>) -> Ties {
+        match self {
+            Ties::Auto => match declared {
+                Some(Ties::Auto) | None => Ties::Tolerance(TIE_TOLERANCE),
+                Some(t) => t,
+            },
+            t => t,
+        }
+    }
+
+    /// Whether the rule's parameters are in range (a tolerance in [0, 1), at most 15
+    /// decimals): the reason when not.
+    pub fn check(self) -> Result<(), String> {
+        match self {
+            Ties::Tolerance(r) if !(0.0..1.0).contains(&r) => Err(format!(
+                "the tie tolerance must be a number in [0, 1), got {r}"
+            )),
+            Ties::Rounded(d) if d > MAX_TIE_DECIMALS => Err(format!(
+                "ties can round to at most {MAX_TIE_DECIMALS} decimals, got {d}"
+            )),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl std::fmt::Display for Ties {
+    /// The rule as `--ties` takes it: `auto`, `exact`, `tolerance:REL`, `rounded:D`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Ties::Auto => f.write_str("auto"),
+            Ties::Exact => f.write_str("exact"),
+            Ties::Tolerance(r) => write!(f, "tolerance:{r:e}"),
+            Ties::Rounded(d) => write!(f, "rounded:{d}"),
+        }
     }
 }
 
 impl std::str::FromStr for Ties {
     type Err = String;
 
-    /// `exact`, `tolerance` (1e-12) or `tolerance:REL` with 0 ≤ REL < 1.
+    /// `auto`, `exact`, `tolerance` (1e-12), `tolerance:REL` with 0 ≤ REL < 1, or
+    /// `rounded:D` with 0 ≤ D ≤ 15.
     fn from_str(s: &str) -> Result<Ties, String> {
         match s.split_once(':') {
+            None if s == "auto" => Ok(Ties::Auto),
             None if s == "exact" => Ok(Ties::Exact),
-            None if s == "tolerance" => Ok(Ties::default()),
+            None if s == "tolerance" => Ok(Ties::Tolerance(TIE_TOLERANCE)),
             Some(("tolerance", rel)) => match rel.trim().parse::<f64>() {
                 Ok(r) if (0.0..1.0).contains(&r) => Ok(Ties::Tolerance(r)),
                 _ => Err(format!(
                     "the tie tolerance must be a number in [0, 1), got '{rel}'"
                 )),
             },
+            Some(("rounded", d)) => match d.trim().parse::<u8>() {
+                Ok(d) if d <= MAX_TIE_DECIMALS => Ok(Ties::Rounded(d)),
+                _ => Err(format!(
+                    "ties can round to 0 to {MAX_TIE_DECIMALS} decimals, got '{d}'"
+                )),
+            },
             _ => Err(format!(
-                "'{s}' is not a tie rule: exact, tolerance or tolerance:REL"
+                "'{s}' is not a tie rule: auto, exact, tolerance, tolerance:REL or rounded:DECIMALS"
             )),
         }
     }
@@ -589,7 +654,7 @@ impl Stats {
         if self.count == 0 {
             return f64::NAN;
         }
-        x.iter().filter(|v| !v.is_nan()).sum::<f64>() / self.count as f64
+        crate::sum::exact_sum(x.iter().copied().filter(|v| !v.is_nan())) / self.count as f64
     }
 
     fn nonempty(&self) -> Result<(), NormaliseError> {
@@ -618,11 +683,11 @@ impl Stats {
                 found: self.count,
             });
         }
-        let ss: f64 = x
-            .iter()
-            .filter(|v| !v.is_nan())
-            .map(|v| (v - mean).powi(2))
-            .sum();
+        let ss = crate::sum::exact_sum(
+            x.iter()
+                .filter(|v| !v.is_nan())
+                .map(|v| (v - mean) * (v - mean)),
+        );
         let sd = (ss / (self.count - 1) as f64).sqrt();
         if sd == 0.0 {
             return Err(NormaliseError::ZeroSpread { value: self.min });

@@ -7,6 +7,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::sum::{exact_sum, ExactSum};
+
 use crate::model::framework::{Framework, Rule};
 use crate::model::input::{UnitRecord, Value};
 use crate::model::result::CohortScores;
@@ -60,7 +62,7 @@ pub fn summarise(x: &[f64]) -> Summary {
     let n = x.len();
     let k = v.len();
     let nf = k as f64;
-    let mean = (k > 0).then(|| v.iter().sum::<f64>() / nf);
+    let mean = (k > 0).then(|| exact_sum(v.iter().copied()) / nf);
     v.sort_by(f64::total_cmp);
     let median = (k > 0).then(|| {
         if k % 2 == 1 {
@@ -70,21 +72,23 @@ pub fn summarise(x: &[f64]) -> Summary {
         }
     });
     let moments = mean.map(|m| {
-        let (mut s2, mut s3, mut s4) = (0.0, 0.0, 0.0);
+        let (mut s2, mut s3, mut s4) = (ExactSum::new(), ExactSum::new(), ExactSum::new());
         for &x in &v {
             let d = x - m;
-            s2 += d * d;
-            s3 += d * d * d;
-            s4 += d * d * d * d;
+            s2.add(d * d);
+            s3.add(d * d * d);
+            s4.add(d * d * d * d);
         }
-        (s2, s3, s4)
+        (s2.value(), s3.value(), s4.value())
     });
     let sd = moments
         .filter(|_| k >= 2)
         .map(|(s2, _, _)| (s2 / (nf - 1.0)).sqrt());
     let skew = moments
         .filter(|(s2, _, _)| k >= 3 && *s2 > 0.0)
-        .map(|(s2, s3, _)| (nf * (nf - 1.0)).sqrt() / (nf - 2.0) * nf.sqrt() * s3 / s2.powf(1.5));
+        .map(|(s2, s3, _)| {
+            (nf * (nf - 1.0)).sqrt() / (nf - 2.0) * nf.sqrt() * s3 / crate::math::pow(s2, 1.5)
+        });
     let kurtosis = moments
         .filter(|(s2, _, _)| k >= 4 && *s2 > 0.0)
         .map(|(s2, _, s4)| {
@@ -378,13 +382,17 @@ pub fn correlation(x: &[f64], y: &[f64], method: CorrelationMethod) -> Option<f6
         b = average_ranks(&b);
     }
     let n = a.len() as f64;
-    let (ma, mb) = (a.iter().sum::<f64>() / n, b.iter().sum::<f64>() / n);
-    let (mut sab, mut saa, mut sbb) = (0.0, 0.0, 0.0);
+    let (ma, mb) = (
+        exact_sum(a.iter().copied()) / n,
+        exact_sum(b.iter().copied()) / n,
+    );
+    let (mut sab, mut saa, mut sbb) = (ExactSum::new(), ExactSum::new(), ExactSum::new());
     for (p, q) in a.iter().zip(&b) {
-        sab += (p - ma) * (q - mb);
-        saa += (p - ma) * (p - ma);
-        sbb += (q - mb) * (q - mb);
+        sab.add((p - ma) * (q - mb));
+        saa.add((p - ma) * (p - ma));
+        sbb.add((q - mb) * (q - mb));
     }
+    let (sab, saa, sbb) = (sab.value(), saa.value(), sbb.value());
     (saa > 0.0 && sbb > 0.0).then(|| (sab / (saa * sbb).sqrt()).clamp(-1.0, 1.0))
 }
 

@@ -239,7 +239,7 @@ impl Treatment {
                 if v.is_nan() {
                     f64::NAN
                 } else {
-                    (v - min + shift).ln()
+                    crate::math::ln(v - min + shift)
                 }
             })
             .collect();

@@ -54,7 +54,7 @@ impl Framework {
         };
         for &i in &plan.pre_order {
             let p = plan.parent[i];
-            let total: f64 = plan.children[p].iter().map(|&c| term(p, c)).sum();
+            let total = crate::sum::exact_sum(plan.children[p].iter().map(|&c| term(p, c)));
             share[i] = if total > 0.0 { term(p, i) / total } else { 0.0 };
             weight[i] = weight[p] * share[i];
         }

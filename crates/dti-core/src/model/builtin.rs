@@ -11,7 +11,7 @@ use crate::model::validate::{FrameworkError, Problem};
 
 /// Built-in framework ids and their definitions, without the layout of the files (every
 /// byte here is in the npm package's module, which has a size budget).
-const BUILTINS: [(&str, &[u8]); 3] = [
+const BUILTINS: [(&str, &[u8]); 4] = [
     (
         "vn-pdti-2020",
         minified_json!("../../data/frameworks/vn-pdti-2020.json"),
@@ -19,6 +19,10 @@ const BUILTINS: [(&str, &[u8]); 3] = [
     (
         "vn-pdti-2022",
         minified_json!("../../data/frameworks/vn-pdti-2022.json"),
+    ),
+    (
+        "vn-pdti-2024",
+        minified_json!("../../data/frameworks/vn-pdti-2024.json"),
     ),
     (
         "vn-pdti-2025",
@@ -86,7 +90,7 @@ const fn strip_layout(json: &[u8], out: &mut [u8]) -> usize {
 /// The ids of the built-in frameworks.
 ///
 /// ```
-/// assert_eq!(dti_core::builtin_ids().collect::<Vec<_>>(), ["vn-pdti-2020", "vn-pdti-2022", "vn-pdti-2025"]);
+/// assert_eq!(dti_core::builtin_ids().collect::<Vec<_>>(), ["vn-pdti-2020", "vn-pdti-2022", "vn-pdti-2024", "vn-pdti-2025"]);
 /// ```
 pub fn builtin_ids() -> impl Iterator<Item = &'static str> {
     BUILTINS.iter().map(|(id, _)| *id)
@@ -374,6 +378,7 @@ mod tests {
         let files = [
             include_str!("../../data/frameworks/vn-pdti-2020.json"),
             include_str!("../../data/frameworks/vn-pdti-2022.json"),
+            include_str!("../../data/frameworks/vn-pdti-2024.json"),
             include_str!("../../data/frameworks/vn-pdti-2025.json"),
         ];
         for ((id, embedded), file) in BUILTINS.iter().zip(files) {

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::methods::normalise::Normaliser;
+use crate::methods::normalise::{Normaliser, Ties};
 use crate::model::plan::Plan;
 use crate::model::validate::{validate, FrameworkError};
 
@@ -502,6 +502,11 @@ pub struct FrameworkDef {
     /// Default normaliser of `normalised` leaves that name none (and whose level names none).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub normaliser: Option<Normaliser>,
+    /// How the index's ranks treat near-equal values when the caller asks for none
+    /// ([`Ties::Auto`]): e.g. `{"rounded": 4}` for the official DTI, which ranks its
+    /// published 4-decimal values. None: a relative tolerance of 1e-12.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ties: Option<Ties>,
     /// Per-depth choices of aggregator, normaliser and data threshold.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub levels: Vec<LevelDef>,
@@ -539,6 +544,7 @@ impl FrameworkDef {
             missing: MissingPolicy::default(),
             data_threshold: None,
             normaliser: None,
+            ties: None,
             levels: Vec::new(),
             weight_sets: BTreeMap::new(),
             notes: Vec::new(),
@@ -659,6 +665,34 @@ impl Framework {
     #[cfg(feature = "toml")]
     pub fn to_toml(&self) -> String {
         toml::to_string(&*self.def).unwrap_or_default()
+    }
+
+    /// The tie rule in force when `asked` is asked for: `asked`, or for [`Ties::Auto`] the
+    /// rule this framework declares (else a relative tolerance of 1e-12).
+    ///
+    /// ```
+    /// use dti_core::methods::Ties;
+    /// let fw = dti_core::Framework::builtin("vn-pdti-2022")?;
+    /// assert_eq!(fw.ties(Ties::Auto), Ties::Rounded(4));
+    /// assert_eq!(fw.ties(Ties::Exact), Ties::Exact);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn ties(&self, asked: Ties) -> Ties {
+        asked.resolve(self.def.ties)
+    }
+
+    /// This framework with another declared tie rule (`None`: a relative tolerance of
+    /// 1e-12), e.g. to rank the official DTI exactly where it ranks published values.
+    ///
+    /// ```
+    /// use dti_core::methods::Ties;
+    /// let fw = dti_core::Framework::builtin("vn-pdti-2022")?.with_ties(Some(Ties::Exact));
+    /// assert_eq!(fw.ties(Ties::Auto), Ties::Exact);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn with_ties(mut self, ties: Option<Ties>) -> Framework {
+        std::sync::Arc::make_mut(&mut self.def).ties = ties;
+        self
     }
 
     /// The definition this framework was built from.

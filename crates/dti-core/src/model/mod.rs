@@ -7,6 +7,7 @@ pub(crate) mod forms;
 pub(crate) mod framework;
 pub(crate) mod input;
 pub(crate) mod plan;
+pub(crate) mod published;
 pub(crate) mod registry;
 pub(crate) mod result;
 pub(crate) mod rules;
@@ -18,6 +19,10 @@ pub use framework::{
     NodeDef, Param, Rule, Step, ViewDef, SCHEMA_VERSION,
 };
 pub use input::{Assessed, Entry, UnitRecord, Value};
+pub use published::{
+    published_data, published_ids, published_text, total_framework, PublishedData, PublishedRow,
+    PUBLISHED_SOURCE, TOTAL_CODE,
+};
 pub use registry::{
     find_province, merger_2025, province_named, provinces, Era, LookupError, Province,
 };

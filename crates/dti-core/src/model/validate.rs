@@ -395,6 +395,13 @@ pub enum Problem {
         /// The member.
         node: String,
     },
+    /// The framework's tie rule is out of range (a tolerance outside [0, 1), more than 15
+    /// decimals).
+    #[error("ties: {reason}")]
+    InvalidTies {
+        /// What is wrong with it.
+        reason: String,
+    },
     /// A view member appears twice or inside another member, so its points would count twice.
     #[error("view '{view}': node '{node}' is already counted (listed twice or inside '{inside}')")]
     ViewOverlap {
@@ -454,6 +461,7 @@ impl Problem {
             Problem::ViewUnknownNode { .. } => "view_unknown_node",
             Problem::ViewNodeWithoutPoints { .. } => "view_node_without_points",
             Problem::ViewOverlap { .. } => "view_overlap",
+            Problem::InvalidTies { .. } => "invalid_ties",
         }
     }
 
@@ -467,7 +475,7 @@ impl Problem {
         use Problem::*;
         match self {
             UnsupportedSchema { .. } | EmptyId | NoNodes | EmptyCode { .. } => None,
-            ExtensionMismatch { .. } | InvalidLevel { .. } => None,
+            ExtensionMismatch { .. } | InvalidLevel { .. } | InvalidTies { .. } => None,
             DuplicateCode { node }
             | UnknownParent { node, .. }
             | Cycle { node }
@@ -518,6 +526,9 @@ pub(crate) fn validate(def: &FrameworkDef) -> Result<Plan, FrameworkError> {
             found: def.schema_version,
             expected: SCHEMA_VERSION,
         });
+    }
+    if let Some(Err(reason)) = def.ties.map(|t| t.check()) {
+        problems.push(Problem::InvalidTies { reason });
     }
     if def.id.trim().is_empty() {
         problems.push(Problem::EmptyId);
@@ -953,7 +964,7 @@ fn max_points(
             }
             // Weights are divided by their sum: a sum that overflows (1e308 + 1e308) would
             // turn every weight into 0.
-            let total: f64 = children[i].iter().map(|&c| weight[c]).sum();
+            let total = crate::sum::exact_sum(children[i].iter().map(|&c| weight[c]));
             if !total.is_finite() {
                 problems.push(Problem::Overflow {
                     node: code_of(i),
@@ -962,11 +973,11 @@ fn max_points(
             }
             continue;
         }
-        let mut sum = 0.0;
+        let mut sum = crate::sum::ExactSum::new();
         let mut complete = true;
         for &c in &children[i] {
             match max[c] {
-                Some(m) => sum += m,
+                Some(m) => sum.add(m),
                 None => {
                     complete = false;
                     // Missing because unpublished points below were already reported.
@@ -981,6 +992,7 @@ fn max_points(
                 }
             }
         }
+        let sum = sum.value();
         if !sum.is_finite() {
             problems.push(Problem::Overflow {
                 node: code_of(i),

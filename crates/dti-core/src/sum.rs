@@ -1,0 +1,315 @@
+//! Sums rounded once (re-exported as `methods::ExactSum`, `methods::exact_sum`): every sum the methods take (aggregators, weight totals, means,
+//! variances, moments) is the exact sum of its terms, rounded to the nearest `f64` once.
+//!
+//! Source: `composite-methods.md`, "Matching COINr to the last bit" — R's `sum()` adds in
+//! extended precision and rounds once; for the short sums of aggregation that is the correctly
+//! rounded exact sum of the (rounded) terms, what Python's `math.fsum` returns. Adding left to
+//! right in `f64`, rounding after every addition, splits values that are equal in exact
+//! arithmetic by an ulp (ASEM `Instit`: AUS and SVN both sum to 110 over 6, COINr
+//! 18.333333333333332 for both) and so splits their ranks.
+//!
+//! The algorithm is Shewchuk's non-overlapping partials ("Adaptive Precision Floating-Point
+//! Arithmetic and Fast Robust Geometric Predicates", 1997): after each term the partials
+//! add up exactly to the terms so far; [`ExactSum::value`] rounds their sum once, with the
+//! half-way correction of CPython's `math.fsum` (a half-way case decided by a lower
+//! partial). The result does not depend on the order of the terms. Why not a crate: the one
+//! made for this (`fsum`) keeps its partials in a `Vec`, an allocation per sum, and these
+//! sums run per unit and node in the scoring kernels; here the partials live on the stack
+//! (typical sums need two or three of them) and spill to the heap only past eight.
+
+/// Partials kept on the stack before spilling to the heap.
+const INLINE: usize = 8;
+
+/// An exact running sum of `f64` terms, rounded once by [`value`](Self::value).
+///
+/// ```
+/// use dti_core::methods::ExactSum;
+/// let mut s = ExactSum::new();
+/// for x in [0.1; 10] {
+///     s.add(x);
+/// }
+/// assert_eq!(s.value(), 1.0); // left to right: 0.9999999999999999
+/// assert_eq!(dti_core::methods::exact_sum([1e100, 1.0, -1e100]), 1.0);
+/// ```
+#[derive(Clone, Debug)]
+pub struct ExactSum {
+    /// Non-overlapping partials in increasing magnitude: `inline[..len]`, or `spill` once it
+    /// is in use (then `len` is unused).
+    inline: [f64; INLINE],
+    len: usize,
+    spill: Vec<f64>,
+    /// The sum of the non-finite terms (and of a partial sum that overflowed): 0 while there
+    /// is none; ±∞ or NaN then, and it is the value.
+    special: f64,
+}
+
+impl Default for ExactSum {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl ExactSum {
+    /// An empty sum (value 0).
+    #[inline]
+    pub fn new() -> ExactSum {
+        ExactSum {
+            inline: [0.0; INLINE],
+            len: 0,
+            spill: Vec::new(),
+            special: 0.0,
+        }
+    }
+
+    /// Adds a term, exactly.
+    #[inline(never)]
+    pub fn add(&mut self, x: f64) {
+        if x == 0.0 {
+            // Adds nothing (and a −0 term must not make the sum −0: sums start at +0).
+            return;
+        }
+        if !x.is_finite() {
+            self.special += x;
+            return;
+        }
+        if self.spill.is_empty() {
+            if self.len < INLINE {
+                let (len, overflow) = grow(&mut self.inline, self.len, x);
+                self.len = len;
+                if let Some(inf) = overflow {
+                    self.special += inf;
+                }
+                return;
+            }
+            self.spill.extend_from_slice(&self.inline);
+        }
+        let n = self.spill.len();
+        self.spill.push(0.0);
+        let (len, overflow) = grow(&mut self.spill, n, x);
+        self.spill.truncate(len.max(1));
+        if let Some(inf) = overflow {
+            self.special += inf;
+        }
+    }
+
+    /// The exact sum of the terms so far, correctly rounded (ties to even); ±∞ or NaN when a
+    /// term was non-finite or the sum overflowed. An empty sum is +0.
+    pub fn value(&self) -> f64 {
+        if self.special != 0.0 || self.special.is_nan() {
+            return self.special;
+        }
+        let p = self.partials();
+        round_partials(p) + 0.0
+    }
+
+    fn partials(&self) -> &[f64] {
+        if self.spill.is_empty() {
+            &self.inline[..self.len]
+        } else {
+            &self.spill
+        }
+    }
+}
+
+/// Adds `x` to the `len` partials at the front of `p` (which has room for one more), keeping
+/// them exact and non-overlapping; returns the new count and, if the partial sum overflowed,
+/// the infinity it became.
+fn grow(p: &mut [f64], len: usize, mut x: f64) -> (usize, Option<f64>) {
+    let mut j = 0;
+    for i in 0..len {
+        let mut y = p[i];
+        if x.abs() < y.abs() {
+            std::mem::swap(&mut x, &mut y);
+        }
+        // Fast two-sum: hi + lo == x + y exactly, as |x| ≥ |y|.
+        let hi = x + y;
+        if !hi.is_finite() {
+            return (0, Some(hi));
+        }
+        let lo = y - (hi - x);
+        if lo != 0.0 {
+            p[j] = lo;
+            j += 1;
+        }
+        x = hi;
+    }
+    p[j] = x;
+    (j + 1, None)
+}
+
+/// The correctly rounded sum of non-overlapping partials in increasing magnitude (CPython's
+/// `math.fsum`, final step).
+fn round_partials(p: &[f64]) -> f64 {
+    let Some((&top, rest)) = p.split_last() else {
+        return 0.0;
+    };
+    let mut hi = top;
+    let mut lo = 0.0;
+    let mut n = rest.len();
+    while n > 0 {
+        let x = hi;
+        let y = rest[n - 1];
+        n -= 1;
+        hi = x + y;
+        lo = y - (hi - x);
+        if lo != 0.0 {
+            break;
+        }
+    }
+    // Half-way between two doubles, with a lower partial of the same sign: round away.
+    if n > 0 && ((lo < 0.0 && rest[n - 1] < 0.0) || (lo > 0.0 && rest[n - 1] > 0.0)) {
+        let y = lo * 2.0;
+        let x = hi + y;
+        if y == x - hi {
+            hi = x;
+        }
+    }
+    hi
+}
+
+/// The correctly rounded exact sum of `terms` (see [`ExactSum`]).
+///
+/// ```
+/// assert_eq!(dti_core::methods::exact_sum([0.1, 0.2, 0.3]), 0.6); // left to right: 0.6000000000000001
+/// ```
+#[inline]
+pub fn exact_sum(terms: impl IntoIterator<Item = f64>) -> f64 {
+    let mut s = ExactSum::new();
+    for x in terms {
+        s.add(x);
+    }
+    s.value()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn examples_by_hand() {
+        assert_eq!(exact_sum([]), 0.0);
+        assert!(exact_sum([-0.0]).is_sign_positive());
+        assert_eq!(exact_sum([0.1; 10]), 1.0);
+        assert_eq!(
+            exact_sum([1e100, 1.0, -1e100, 1e-100, 1e50, -1.0, -1e50]),
+            1e-100
+        );
+        // The half-way case across partials: 1e16 + 1 is half-way, the 1e-16 rounds it up.
+        assert_eq!(exact_sum([1e-16, 1.0, 1e16]), 1.0000000000000002e16);
+        assert_eq!(exact_sum([1e308, 1e308]), f64::INFINITY);
+        assert_eq!(exact_sum([-1e308, 1e308, 1e308]), 1e308);
+        assert!(exact_sum([f64::INFINITY, f64::NEG_INFINITY]).is_nan());
+        assert!(exact_sum([1.0, f64::NAN]).is_nan());
+    }
+
+    #[test]
+    fn spills_past_the_inline_partials() {
+        // Terms a whole binade apart never merge: one partial each.
+        let terms: Vec<f64> = (0..40).map(|k| (2.0f64).powi(3 * k - 60)).collect();
+        let mut s = ExactSum::new();
+        for &x in &terms {
+            s.add(x);
+        }
+        assert!(s.spill.len() > INLINE);
+        let mut r = ExactSum::new();
+        for &x in terms.iter().rev() {
+            r.add(x);
+        }
+        assert_eq!(s.value(), r.value());
+        for &x in &terms {
+            s.add(-x);
+        }
+        assert_eq!(s.value(), 0.0);
+    }
+}
+
+#[cfg(test)]
+mod exact_reference {
+    use super::*;
+    use num_bigint::BigInt;
+    use num_traits::ToPrimitive;
+    use proptest::prelude::*;
+
+    /// x = m · 2^e with m an integer (finite x).
+    fn split(x: f64) -> (BigInt, i32) {
+        let bits = x.to_bits();
+        let sign = if bits >> 63 == 1 { -1 } else { 1 };
+        let exp = ((bits >> 52) & 0x7ff) as i32;
+        let frac = bits & ((1u64 << 52) - 1);
+        let (m, e) = if exp == 0 {
+            (frac, -1074)
+        } else {
+            (frac | (1u64 << 52), exp - 1075)
+        };
+        (BigInt::from(m) * sign, e)
+    }
+
+    /// The exact sum of finite terms, rounded once to the nearest f64 (ties to even): summed
+    /// as integers over the smallest exponent, rounded by num-bigint, scaled back exactly.
+    fn reference(terms: &[f64]) -> f64 {
+        // Zeros add nothing (and their exponent, −1074, would make the integers needlessly wide).
+        let parts: Vec<_> = terms
+            .iter()
+            .filter(|&&x| x != 0.0)
+            .map(|&x| split(x))
+            .collect();
+        let Some(e0) = parts.iter().map(|p| p.1).min() else {
+            return 0.0;
+        };
+        let s: BigInt = parts
+            .iter()
+            .map(|(m, e)| m.clone() << (e - e0) as usize)
+            .sum();
+        libm::ldexp(s.to_f64().unwrap(), e0) + 0.0
+    }
+
+    #[test]
+    fn the_reference_rounds_half_to_even() {
+        let two53 = BigInt::from(1u64 << 53);
+        assert_eq!((&two53 + 1u32).to_f64(), Some(9007199254740992.0));
+        assert_eq!((&two53 + 3u32).to_f64(), Some(9007199254740996.0));
+        assert_eq!(reference(&[0.1, 0.2]), 0.30000000000000004);
+        assert_eq!(reference(&[1e-16, 1.0, 1e16]), 1.0000000000000002e16);
+    }
+
+    /// Terms that make left-to-right sums go wrong: mixed magnitudes and signs, opposites,
+    /// thirds and sixths, values one ulp apart.
+    fn term() -> impl Strategy<Value = f64> {
+        prop_oneof![
+            (-1e6f64..1e6),
+            (1u32..200, 1u32..13).prop_map(|(a, b)| f64::from(a) / f64::from(b)),
+            (-60i32..60, any::<u64>()).prop_map(|(e, m)| {
+                let x = f64::from_bits((m >> 12) | (1023u64 << 52)) * libm::ldexp(1.0, e);
+                if m & 1 == 1 {
+                    -x
+                } else {
+                    x
+                }
+            }),
+            Just(1e16),
+            Just(-1e16),
+            Just(1.0),
+            Just(0.1),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        #[test]
+        fn sums_are_the_exact_sum_rounded_once(
+            mut terms in proptest::collection::vec(term(), 0..40),
+            mirror in any::<bool>(),
+        ) {
+            if mirror && !terms.is_empty() {
+                // Cancellation: the opposites of the first half.
+                let half: Vec<f64> = terms[..terms.len() / 2].iter().map(|x| -x).collect();
+                terms.extend(half);
+            }
+            let got = exact_sum(terms.iter().copied());
+            prop_assert_eq!(got.to_bits(), reference(&terms).to_bits(), "{:?}", terms);
+            // Order does not matter.
+            let rev = exact_sum(terms.iter().rev().copied());
+            prop_assert_eq!(rev.to_bits(), got.to_bits());
+        }
+    }
+}
