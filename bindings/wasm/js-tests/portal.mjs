@@ -91,8 +91,36 @@ try {
   const pageErrors = [];
   page.on("pageerror", (e) => pageErrors.push(e.message));
 
-  await check("<dti-ranking> shows the native ranks and values, with rank changes against the year before", async () => {
+  await check("the portal opens on the published DTI 2024: the native numbers, the published ranks, the source; 2023 as published", async () => {
     await page.goto(`${url}#/`);
+    await drawn(page, "dti-ranking");
+    const rows = await rowsOf(page, "dti-ranking");
+    assert.equal(rows.length, 34);
+    const want = new Map(native(["score"]).map((u) => [u.unit, u]));
+    for (const r of rows) {
+      const n = want.get(r.unit);
+      assert.ok(n, `native has ${r.unit}`);
+      assert.equal(Number(r.value), n.value, `${r.unit} value`);
+      assert.equal(Number(r.rank), n.rank, `${r.unit} rank`);
+      assert.equal(Number(r.rank), n.published_rank, `${r.unit}: the published rank`);
+    }
+    const source = await page.textContent("#source");
+    assert.ok(source.includes("dti.gov.vn") && source.includes("2024"), source);
+    assert.equal(await page.isDisabled("#framework"), true, "the published data's own framework");
+    await axe(page, "the published ranking");
+    await page.selectOption("#period", "2023");
+    await page.waitForFunction(() => document.querySelector("dti-ranking")?.shadowRoot.querySelectorAll("tbody tr[data-unit]").length === 63);
+    await drawn(page, "dti-ranking");
+    const w23 = new Map(native(["score", "--year", "2023"]).map((u) => [u.unit, u]));
+    for (const r of await rowsOf(page, "dti-ranking")) {
+      const n = w23.get(r.unit);
+      assert.deepEqual([Number(r.value), Number(r.rank)], [n.value, n.rank], r.unit);
+    }
+    assert.ok((await page.textContent("#source")).includes("63"));
+  });
+
+  await check("<dti-ranking> shows the native ranks and values, with rank changes against the year before", async () => {
+    await page.goto(`${url}?data=synthetic#/`);
     await drawn(page, "dti-ranking");
     const t = await page.evaluate(() => {
       const nav = performance.getEntriesByType("navigation")[0];
@@ -163,7 +191,7 @@ try {
   await check("the province page passes the accessibility check", () => axe(page, "province"));
 
   await check("<dti-what-if> marks out-of-range and non-numeric input, and re-ranks as the native command does", async () => {
-    await page.goto(`${url}#/what-if/hau-giang`);
+    await page.goto(`${url}?data=synthetic#/what-if/hau-giang`);
     await drawn(page, "dti-what-if");
     const field = (code) => `dti-what-if >> input[data-code="${code}"]`;
     const invalid = (code) => page.getAttribute(field(code), "aria-invalid");
@@ -215,7 +243,7 @@ try {
   await check("the what-if page passes the accessibility check", () => axe(page, "what-if"));
 
   await check("<dti-uncertainty> runs 1,000 draws in a worker without freezing the page: the native intervals", async () => {
-    await page.goto(`${url}#/`);
+    await page.goto(`${url}?data=synthetic#/`);
     await drawn(page, "dti-ranking");
     // Frames keep coming while the draws run (the page's longest gap between frames).
     await page.evaluate(() => {
@@ -230,7 +258,7 @@ try {
     timings.push(`longest frame gap while 1,000 uncertainty draws ran: ${gap.toFixed(0)} ms`);
     const rows = await page.evaluate(() => [...document.querySelector("dti-uncertainty").shadowRoot.querySelectorAll("tr[data-unit]")].map((tr) => ({ ...tr.dataset })));
     const spec = path.join(root, "fixtures/specs/dti2022-points-25.json");
-    const n = JSON.parse(execFileSync(nativeBin, ["uncertainty", spec, "--year", String(latest), "--format", "json"], { encoding: "utf8" }));
+    const n = JSON.parse(execFileSync(nativeBin, ["uncertainty", spec, "synthetic", "--year", String(latest), "--format", "json"], { encoding: "utf8" }));
     assert.equal(rows.length, 63);
     const want = new Map(n.units.map((u) => [u.unit, u]));
     for (const r of rows) {
@@ -277,7 +305,7 @@ try {
   await check("the merged view passes the accessibility check", () => axe(page, "merge"));
 
   await check("English labels on request", async () => {
-    await page.goto(`${url}#/`);
+    await page.goto(`${url}?data=synthetic#/`);
     await drawn(page, "dti-ranking");
     await page.selectOption("#lang", "en");
     await page.waitForFunction(() => document.querySelector("dti-ranking")?.shadowRoot.querySelector("th button")?.textContent.startsWith("Rank"));
@@ -287,9 +315,9 @@ try {
   });
 
   await check("a framework that does not fit the data is a message in the page, and the ranking comes back", async () => {
-    await page.goto(`${url}#/`);
+    await page.goto(`${url}?data=synthetic#/`);
     await drawn(page, "dti-ranking");
-    await page.waitForFunction(() => document.querySelectorAll("#framework option").length === 3);
+    await page.waitForFunction(() => document.querySelectorAll("#framework option").length === 4);
     await page.selectOption("#framework", "vn-pdti-2020");
     await page.waitForSelector("dti-ranking >> .error");
     const items = await page.$$eval("dti-ranking", (els) => [...els[0].shadowRoot.querySelectorAll(".error li")].map((li) => li.textContent));
@@ -314,7 +342,7 @@ try {
     const csv = readFileSync(path.join(root, "crates/dti-cli/data/vn-provinces-synthetic.csv"), "utf8").split("\n");
     const bad = [...csv];
     bad[7] = bad[7].replace(/,[^,]*$/, ",1.7");
-    await page.goto(`${url}#/`);
+    await page.goto(`${url}?data=synthetic#/`);
     await drawn(page, "dti-ranking");
     await page.setInputFiles("#file", { name: "tinh.csv", mimeType: "text/csv", buffer: Buffer.from(bad.join("\n")) });
     await page.waitForSelector("#problems li");

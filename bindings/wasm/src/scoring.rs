@@ -13,9 +13,13 @@ pub fn builtin_ids() -> Vec<String> {
     dti_core::builtin_ids().map(str::to_owned).collect()
 }
 
-/// A built-in framework's definition (provisional ones included, unvalidated).
+/// A built-in framework's definition (provisional ones included, unvalidated; `total`: DTI
+/// values alone).
 #[wasm_bindgen(js_name = builtinFramework)]
 pub fn builtin_framework(id: &str) -> Result<JsValue, JsValue> {
+    if id == "total" {
+        return to_js(dti_core::model::total_framework().def());
+    }
     let def = FrameworkDef::builtin(id).map_err(|e| errors::framework(&e))?;
     to_js(&def)
 }

@@ -1749,7 +1749,7 @@ fn compare_published(
         }
         Ok(Loaded::new(b.file_name(), rows))
     };
-    if pa == pb && !(pa == 2024) {
+    if pa == pb && pa != 2024 {
         usage("--from and --to name the same period: there is nothing to compare");
     }
     let (la, lb) = (side(pa, false)?, side(pb, true)?);

@@ -1,7 +1,10 @@
-// The DTI portal: a static page made of dti-wasm's components. Loads the bundled panel
-// (data/panel.json) or a file the user picks or drops (read by the `dti` command's reader:
-// every problem shown with its row), picks the year, framework and language, and links
-// ranking → province → what-if → uncertainty → merged view by the address's #fragment.
+// The DTI portal: a static page made of dti-wasm's components. Opens on the published DTI
+// (data/published.json: 2024 for the 34 provinces, scored from the main indicators by
+// vn-pdti-2024; 2022 and 2023 for the 63, as published), or the synthetic panel
+// (?data=synthetic, data/panel.json), or a file the user picks or drops (read by the `dti`
+// command's reader: every problem shown with its row); picks the year, framework and
+// language, and links ranking → province → what-if → uncertainty → merged view by the
+// address's #fragment.
 import { analysis } from "./dti-wasm/components.mjs";
 import * as dti from "./dti-wasm/web.mjs";
 
@@ -10,6 +13,11 @@ const TEXT = {
     title: "Chỉ số chuyển đổi số cấp tỉnh (DTI)", ranking: "Xếp hạng", unit: "Tỉnh/thành phố", whatIf: "Thử thay đổi",
     uncertainty: "Độ bất định", merge: "Sau sáp nhập", year: "Năm", framework: "Bộ chỉ số", language: "Ngôn ngữ",
     file: "Tải dữ liệu (CSV, JSON)", drop: "Thả tệp dữ liệu vào đây", bundled: "Dữ liệu: bảng tổng hợp 63 tỉnh đi kèm (số liệu giả lập).",
+    data: "Dữ liệu", publishedData: "DTI đã công bố", syntheticData: "Bảng giả lập 63 tỉnh",
+    published: (p) => p >= 2024
+      ? `Dữ liệu: kết quả DTI ${p} đã công bố của 34 tỉnh, thành phố (tính lại từ 8 chỉ số chính).`
+      : `Dữ liệu: kết quả DTI ${p} đã công bố của 63 tỉnh, thành phố.`,
+    sourceLabel: "Nguồn",
     loaded: (n, u) => `Dữ liệu: ${n} (${u} bản ghi).`, notLoaded: (n) => `Không đọc được ${n}; dữ liệu trước đó vẫn được giữ.`,
     pick: "Chọn một tỉnh/thành phố trong bảng xếp hạng.", toWhatIf: "Thử thay đổi giá trị của tỉnh này",
     toUnit: "Xem phân tích của tỉnh", toRanking: "Về bảng xếp hạng", loadFailed: (u, w) => `Không tải được ${u}: ${w}`,
@@ -18,6 +26,11 @@ const TEXT = {
     title: "Provincial Digital Transformation Index (DTI)", ranking: "Ranking", unit: "Province", whatIf: "What if",
     uncertainty: "Uncertainty", merge: "After the merger", year: "Year", framework: "Framework", language: "Language",
     file: "Load data (CSV, JSON)", drop: "Drop a data file here", bundled: "Data: the bundled 63-province panel (synthetic figures).",
+    data: "Data", publishedData: "Published DTI", syntheticData: "Synthetic 63-province panel",
+    published: (p) => p >= 2024
+      ? `Data: the published DTI ${p} of the 34 provinces (recomputed from the 8 main indicators).`
+      : `Data: the published DTI ${p} of the 63 provinces.`,
+    sourceLabel: "Source",
     loaded: (n, u) => `Data: ${n} (${u} records).`, notLoaded: (n) => `${n} could not be read; the previous data is kept.`,
     pick: "Pick a province in the ranking.", toWhatIf: "Try other values for this province",
     toUnit: "See this province's breakdown", toRanking: "Back to the ranking", loadFailed: (u, w) => `Could not load ${u}: ${w}`,
@@ -25,7 +38,11 @@ const TEXT = {
 };
 
 const $ = (id) => document.getElementById(id);
-const state = { records: null, name: null, framework: "vn-pdti-2022", period: null, lang: "vi" };
+// `published` (the default) or `synthetic`: the address's ?data=.
+const DATASET = new URLSearchParams(location.search).get("data") === "synthetic" ? "synthetic" : "published";
+const state = { records: null, name: null, framework: "vn-pdti-2022", period: null, lang: "vi", published: null };
+/** Whether the published DTI is shown (not the synthetic panel, nor a loaded file). */
+const showingPublished = () => state.published !== null && state.name === null;
 const t = () => TEXT[state.lang];
 const esc = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
 
@@ -49,8 +66,51 @@ function setRecords(records, name) {
   $("period").innerHTML = periods.map((p) => `<option value="${p}">${p}</option>`).join("");
   if (state.period != null) $("period").value = String(state.period);
   $("period").disabled = periods.length === 0;
-  $("source").textContent = name ? t().loaded(name, records.length) : t().bundled;
+  sourceLine();
+  frameworkChoice();
   route();
+}
+
+/** Where the numbers come from, under the controls. */
+function sourceLine() {
+  const w = t();
+  if (showingPublished()) {
+    $("source").textContent = `${w.published(state.period)} ${w.sourceLabel}: ${state.published.source}.`;
+  } else {
+    $("source").textContent = state.name ? w.loaded(state.name, state.records?.length ?? 0) : w.bundled;
+  }
+}
+
+/** The framework a view scores with: the published data's own (vn-pdti-2024 for 2024, the
+ * published values for the 63 provinces' years, and for merging the 63), else the choice. */
+function frameworkFor(tag) {
+  if (!showingPublished()) return state.framework;
+  return state.period >= 2024 && tag !== "dti-merge" ? "vn-pdti-2024" : "total";
+}
+
+/** The records a view gets: the published data's year (the 63's for merging), else all. */
+function recordsFor(tag) {
+  if (!showingPublished()) return state.records;
+  const p = state.period;
+  if (tag === "dti-merge" || p < 2024) return state.published.records63.filter((r) => r.period === p);
+  return state.published.records2024;
+}
+
+/** The framework list: the builtins to choose from, or the published data's own, fixed. */
+function frameworkChoice() {
+  const select = $("framework");
+  if (showingPublished()) {
+    const id = frameworkFor("dti-ranking");
+    select.innerHTML = `<option value="${esc(id)}">${esc(dti.builtinFramework(id).name_vi)}</option>`;
+    select.disabled = true;
+    return;
+  }
+  select.disabled = false;
+  select.innerHTML = dti.builtinIds().map((id) => {
+    const def = dti.builtinFramework(id);
+    return `<option value="${esc(id)}">${esc(def.name_vi)}</option>`;
+  }).join("");
+  select.value = state.framework;
 }
 
 async function readFile(file) {
@@ -80,20 +140,23 @@ function words() {
   }
   $("fw-label").textContent = w.framework;
   $("lang-label").textContent = w.language;
+  $("data-label").textContent = w.data;
+  $("dataset").options[0].textContent = w.publishedData;
+  $("dataset").options[1].textContent = w.syntheticData;
   $("file-label").textContent = w.file;
   $("drop").textContent = w.drop;
   $("period").parentElement.firstChild.textContent = `${w.year} `;
-  $("source").textContent = state.name ? w.loaded(state.name, state.records?.length ?? 0) : w.bundled;
+  sourceLine();
 }
 
 /** A component with the portal's data and choices. */
 function component(tag, attrs = {}) {
   const el = document.createElement(tag);
-  el.setAttribute("framework", state.framework);
+  el.setAttribute("framework", frameworkFor(tag));
   el.setAttribute("lang", state.lang);
   if (state.period != null) el.setAttribute("period", String(state.period));
   for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
-  el.records = state.records;
+  el.records = recordsFor(tag);
   return el;
 }
 
@@ -132,8 +195,9 @@ function route() {
 }
 
 async function main() {
-  // The panel is fetched while the module compiles.
-  const url = new URL("./data/panel.json", document.baseURI).href;
+  // The data is fetched while the module compiles.
+  const file = DATASET === "published" ? "data/published.json" : "data/panel.json";
+  const url = new URL(`./${file}`, document.baseURI).href;
   const panel = fetch(url).then((res) => {
     if (!res.ok) throw new Error(`${res.status} ${res.statusText}`);
     return res.json();
@@ -142,7 +206,14 @@ async function main() {
   await dti.ready();
   performance.mark("dti:module-ready");
   $("framework").addEventListener("change", () => { state.framework = $("framework").value; route(); });
-  $("period").addEventListener("change", () => { state.period = Number($("period").value); route(); });
+  $("period").addEventListener("change", () => {
+    state.period = Number($("period").value);
+    sourceLine();
+    frameworkChoice();
+    route();
+  });
+  $("dataset").value = DATASET;
+  $("dataset").addEventListener("change", () => { location.search = `?data=${$("dataset").value}`; });
   $("lang").addEventListener("change", () => { state.lang = $("lang").value; words(); route(); });
   $("file").addEventListener("change", () => { if ($("file").files[0]) readFile($("file").files[0]); });
   // Drag and drop anywhere on the page.
@@ -164,19 +235,17 @@ async function main() {
     records = await panel;
     performance.mark("dti:data-ready");
   } catch (e) {
-    $("view").innerHTML = `<p class="error" role="alert">${esc(t().loadFailed("data/panel.json", e.message))}</p>`;
+    $("view").innerHTML = `<p class="error" role="alert">${esc(t().loadFailed(file, e.message))}</p>`;
     return;
   }
   words();
-  setRecords(records, null);
-  // The framework list after the first view: reading three definitions takes time.
-  requestAnimationFrame(() => setTimeout(() => {
-    $("framework").innerHTML = dti.builtinIds().map((id) => {
-      const def = dti.builtinFramework(id);
-      return `<option value="${esc(id)}">${esc(def.name_vi)}</option>`;
-    }).join("");
-    $("framework").value = state.framework;
-  }));
+  if (DATASET === "published") {
+    state.published = records;
+    // 2024 (the 34) and the 63 provinces' earlier years: each year as published.
+    setRecords([...records.records63.filter((r) => r.period < 2024), ...records.records2024], null);
+  } else {
+    setRecords(records, null);
+  }
 }
 
 main().catch((e) => {
