@@ -3,8 +3,11 @@
 //!
 //! Every input is registered when it is read (its path with links resolved); an output path
 //! that resolves to one of them is refused. Outputs are written to a temporary file in the
-//! same folder and renamed into place, so a failed or interrupted run leaves no half-written
-//! file (and an existing file stays as it was).
+//! same folder (a short name of its own, so any legal output name works) and renamed into
+//! place, so a failed run leaves no half-written file (and an existing file stays as it was);
+//! an interrupted one (SIGINT, SIGTERM, SIGHUP) removes the temporary file before it exits
+//! (code 130). An existing output keeps its permissions; a read-only one is refused, as the
+//! shell's `>` refuses it.
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -89,19 +92,77 @@ pub fn write_with(
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "output".to_owned());
-    let tmp = dir.join(format!(".{name}.dti-{}.tmp", std::process::id()));
-    stream(&tmp, fill).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        fail(e)
-    })?;
+    // An existing output keeps its permissions; one that may not be written is refused,
+    // as the shell's `>` would refuse it.
+    let keep = match std::fs::metadata(path) {
+        Ok(m) if m.permissions().readonly() => {
+            return Err(format!(
+                "cannot write {}: it is read-only (make it writable, or choose another file)",
+                path.display()
+            ))
+        }
+        Ok(m) => Some(m.permissions()),
+        Err(_) => None,
+    };
+    // A short name of its own: the output's name may be as long as a name can be.
+    let tmp = dir.join(format!(".dti-{}-{}.tmp", std::process::id(), next_temp()));
+    let _guard = Temp::register(&tmp);
+    stream(&tmp, fill)
+        .and_then(|()| match &keep {
+            Some(p) => std::fs::set_permissions(&tmp, p.clone()),
+            None => Ok(()),
+        })
+        .map_err(|e| {
+            let _ = std::fs::remove_file(&tmp);
+            fail(e)
+        })?;
     std::fs::rename(&tmp, path).map_err(|e| {
         let _ = std::fs::remove_file(&tmp);
         fail(e)
     })
+}
+
+/// A number for each temporary file of this process.
+fn next_temp() -> usize {
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
+
+/// The temporary files being written, removed if the run is interrupted (SIGINT, SIGTERM,
+/// SIGHUP): the handler is installed with the first of them.
+static TEMPS: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// A temporary file registered for removal on interruption while it lives.
+struct Temp(PathBuf);
+
+impl Temp {
+    fn register(path: &Path) -> Temp {
+        static HANDLER: std::sync::Once = std::sync::Once::new();
+        HANDLER.call_once(|| {
+            // Without a handler (another one already set) an interruption leaves the file.
+            let _ = ctrlc::set_handler(|| {
+                if let Ok(list) = TEMPS.lock() {
+                    for p in list.iter() {
+                        let _ = std::fs::remove_file(p);
+                    }
+                }
+                eprintln!("interrupted: the output being written was removed");
+                std::process::exit(130);
+            });
+        });
+        if let Ok(mut list) = TEMPS.lock() {
+            list.push(path.to_path_buf());
+        }
+        Temp(path.to_path_buf())
+    }
+}
+
+impl Drop for Temp {
+    fn drop(&mut self) {
+        if let Ok(mut list) = TEMPS.lock() {
+            list.retain(|p| p != &self.0);
+        }
+    }
 }
 
 /// Creates `target` and writes what `fill` makes into it through a buffer (writers write

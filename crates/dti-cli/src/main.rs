@@ -23,7 +23,9 @@ use dti_core::{
         Design, DesignValue, MergeOptions, Scenario, SensitivitySpec, UncertaintySpec,
     },
     find_province,
-    io::{read_tables, run_pipeline, write_data, write_results, Pipeline, TableOptions},
+    io::{
+        read_tables, run_pipeline, write_data_as, write_results_as, CsvText, Pipeline, TableOptions,
+    },
     merge_cohort, merger_2025,
     methods::Ties,
     model::{Extension, Supplement},
@@ -68,6 +70,12 @@ struct Cli {
     /// or `exact` (as COINr ranks). Default: auto, and exact for `dti coin`.
     #[arg(long, global = true, value_name = "RULE", value_parser = parse_ties)]
     ties: Option<Ties>,
+    /// Write CSV text cells as they are. By default a text cell (a unit, a name, a code —
+    /// never a number) that begins with `=`, `+`, `-`, `@`, a tab or a carriage return gets a
+    /// leading `'`, so that a spreadsheet opening the file does not run it as a formula (as
+    /// OWASP recommends against CSV injection).
+    #[arg(long, global = true)]
+    raw_csv: bool,
 }
 
 fn parse_ties(s: &str) -> Result<Ties, String> {
@@ -223,6 +231,15 @@ A ranking of the 63 former provinces compared with one of the 34 is merged onto 
         #[command(subcommand)]
         action: DataCommand,
     },
+}
+
+/// How the core's CSV writers write text cells in this run (`--raw-csv`).
+fn csv_text_rule() -> CsvText {
+    if output::RAW_CSV.load(std::sync::atomic::Ordering::Relaxed) {
+        CsvText::Raw
+    } else {
+        CsvText::Neutralised
+    }
 }
 
 /// `dti data`.
@@ -596,7 +613,7 @@ fn load_bundled(fw: &Framework, b: Bundled, lenient: bool) -> Result<Loaded, Fai
 /// warnings and the summary.
 fn checked(fw: &Framework, loaded: Loaded, lenient: bool) -> Result<Loaded, Fail> {
     for n in &loaded.notes {
-        eprintln!("note: {n}");
+        say!("note: {n}");
     }
     if lenient || loaded.file_problems.is_empty() {
         return Ok(loaded);
@@ -652,7 +669,7 @@ fn load_parquet(
     let (loaded, left_out) =
         data::read_parquet(path, fw, layout, groups, lenient).map_err(report)?;
     for e in left_out {
-        eprintln!("warning: {e}");
+        say!("warning: {e}");
     }
     Ok(loaded)
 }
@@ -729,10 +746,10 @@ fn score_records(
         .score_with(units, &opts)
         .map_err(|e| score_error(e, data))?;
     for p in &data.file_problems {
-        eprintln!("warning: {p} (row left out)");
+        say!("warning: {p} (row left out)");
     }
     for p in &s.problems {
-        eprintln!("warning: {}", data.locate(p));
+        say!("warning: {}", data.locate(p));
     }
     if lenient && (!s.problems.is_empty() || !data.file_problems.is_empty()) {
         let mut units: Vec<(&str, Option<i32>)> = s
@@ -742,7 +759,7 @@ fn score_records(
             .collect();
         units.sort_unstable();
         units.dedup();
-        eprintln!(
+        say!(
             "warning: lenient: {} problem(s); {} unit(s) scored without their rejected values \
              (counted as missing), {} row(s) left out",
             s.problems.len() + data.file_problems.len(),
@@ -863,7 +880,7 @@ fn score_wide(
     };
     drop(text);
     for n in &wide.notes {
-        eprintln!("note: {n}");
+        say!("note: {n}");
     }
     let periods: Vec<i32> = wide.panel.periods.iter().flatten().copied().collect();
     let year = latest_of(&periods, data.year)?;
@@ -1099,6 +1116,7 @@ impl Context {
 fn run(cli: Cli) -> Result<(), Fail> {
     let ascii = cli.ascii;
     let cli_ties = cli.ties;
+    output::RAW_CSV.store(cli.raw_csv, std::sync::atomic::Ordering::Relaxed);
     if let Some(t) = cli.ties {
         let _ = TIES.set(t);
     }
@@ -1377,10 +1395,10 @@ fn cmd_merge(args: MergeArgs, ctx: &Context) -> Result<(), Fail> {
         other => other.to_string(),
     })?;
     for p in &merged.problems {
-        eprintln!("warning: {p}");
+        say!("warning: {p}");
     }
     for u in &merged.unmapped {
-        eprintln!(
+        say!(
             "warning: row {}, unit '{}' belongs to no merged unit",
             u.row + 2,
             u.unit
@@ -1457,7 +1475,7 @@ fn cmd_coin(args: CoinArgs, ctx: &Context) -> Result<(), Fail> {
         .ignore_directions(directions == Directions::Ignore);
     let run = run_pipeline(&tables, &p).map_err(|e| e.to_string())?;
     for m in &run.missing_denominators {
-        eprintln!(
+        say!(
             "warning: data row {}, indicator '{}': no denominator '{}'; value left missing",
             m.row + 2,
             m.indicator,
@@ -1465,13 +1483,13 @@ fn cmd_coin(args: CoinArgs, ctx: &Context) -> Result<(), Fail> {
         );
     }
     for s in &run.screened {
-        eprintln!(
+        say!(
             "note: unit '{}' screened out ({:.0}% of indicators available)",
             s.unit.unit,
             s.share_available * 100.0
         );
     }
-    let results = write_results(&run);
+    let results = write_results_as(&run, csv_text_rule());
     // Statistics and correlations, computed once for --out-dir and --format json.
     let mut analysis: Option<coin::Analysis> = None;
     if let Some(dir) = out_dir {
@@ -1486,7 +1504,7 @@ fn cmd_coin(args: CoinArgs, ctx: &Context) -> Result<(), Fail> {
             .map(|d| {
                 (
                     format!("{}.csv", d.name),
-                    write_data(&run.framework, &d.panel),
+                    write_data_as(&run.framework, &d.panel, csv_text_rule()),
                 )
             })
             .collect();
@@ -1696,7 +1714,7 @@ fn across_merger(
     {
         let opts = MergeOptions::default().score(score_options());
         let merged = merge_cohort(fw, &before, merger_2025(), &opts).map_err(|e| e.to_string())?;
-        eprintln!(
+        say!(
             "note: the {} provinces of {} merged onto the {} of the 2025 map first (plain means of \
              the former provinces' values, the ministry's DTI 2024 rule), then compared",
             before.len(),
@@ -2069,7 +2087,7 @@ fn with_progress<T>(
 /// Prints each warning on standard error.
 fn warn_all(warnings: &[String]) {
     for w in warnings {
-        eprintln!("warning: {w}");
+        say!("warning: {w}");
     }
 }
 
@@ -2340,14 +2358,14 @@ fn comparison(
         )
     };
     if !only_a.is_empty() {
-        eprintln!(
+        say!(
             "warning: {} unit(s) ranked only in the first are left out: {}",
             only_a.len(),
             list(&only_a)
         );
     }
     if !only_b.is_empty() {
-        eprintln!(
+        say!(
             "warning: {} unit(s) ranked only in the second are left out: {}",
             only_b.len(),
             list(&only_b)
@@ -2415,6 +2433,11 @@ fn frameworks(action: FrameworksCommand, ascii: bool) -> Result<(), Fail> {
             for id in dti_core::builtin_ids() {
                 let def = FrameworkDef::builtin(id).map_err(|e| e.to_string())?;
                 let status = match Framework::new(def.clone()) {
+                    // Points fitted to published results rather than taken from a regulation
+                    // (the version says so: `2024-inferred`).
+                    Ok(_) if def.version.ends_with("inferred") => {
+                        "ready; points inferred from the published results".to_owned()
+                    }
                     Ok(_) => "ready".to_owned(),
                     Err(_) => "provisional: unpublished parameters must be supplied".to_owned(),
                 };
@@ -2467,16 +2490,22 @@ fn frameworks(action: FrameworksCommand, ascii: bool) -> Result<(), Fail> {
     }
 }
 
-/// A framework as an indented tree with points and rules.
+/// A framework as an indented tree with points and rules; each line's text from the file is
+/// shown with its control and bidirectional characters escaped (one line a node).
 fn tree(def: &FrameworkDef) -> String {
+    use dti_core::text::Shown;
     let mut out = format!(
         "{} — {}\n{}\nsource: {}\n",
-        def.id, def.name_vi, def.name_en, def.source
+        Shown(&def.id),
+        Shown(&def.name_vi),
+        Shown(&def.name_en),
+        Shown(&def.source)
     );
     if let Some(s) = def.scale {
         out.push_str(&format!("scale: {s} points\n"));
     }
     fn walk(def: &FrameworkDef, parent: Option<&str>, depth: usize, out: &mut String) {
+        use dti_core::text::Shown;
         for n in def.nodes.iter().filter(|n| n.parent.as_deref() == parent) {
             let pts = n.max_points.map(|m| format!("{m} pts")).unwrap_or_else(|| {
                 if n.unpublished.contains(&dti_core::model::Param::MaxPoints) {
@@ -2493,9 +2522,9 @@ fn tree(def: &FrameworkDef) -> String {
             out.push_str(&format!(
                 "{}{} {} — {}{rule} ({pts})\n",
                 "  ".repeat(depth),
-                n.code,
-                n.name_vi,
-                n.name_en
+                Shown(&n.code),
+                Shown(&n.name_vi),
+                Shown(&n.name_en)
             ));
             walk(def, Some(&n.code), depth + 1, out);
         }
@@ -2504,13 +2533,13 @@ fn tree(def: &FrameworkDef) -> String {
     for v in &def.views {
         out.push_str(&format!(
             "view {} {} = {}\n",
-            v.code,
-            v.name_vi,
-            v.nodes.join(" + ")
+            Shown(&v.code),
+            Shown(&v.name_vi),
+            Shown(&v.nodes.join(" + "))
         ));
     }
     for n in &def.notes {
-        out.push_str(&format!("note: {n}\n"));
+        out.push_str(&format!("note: {}\n", Shown(n)));
     }
     out
 }
@@ -2520,7 +2549,7 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", dti_core::text::shown_lines(&e));
             ExitCode::from(1)
         }
     }

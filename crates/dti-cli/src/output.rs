@@ -41,7 +41,7 @@ impl Cell {
     fn exact(&self) -> String {
         match self {
             Cell::Text(s) if s == "-" => String::new(),
-            Cell::Text(s) => s.clone(),
+            Cell::Text(s) => csv_text(s).into_owned(),
             Cell::Num(None, _, _) => String::new(),
             Cell::Num(Some(v), _, _) => {
                 let mut s = String::with_capacity(24);
@@ -79,6 +79,28 @@ impl From<String> for Cell {
 impl From<&str> for Cell {
     fn from(s: &str) -> Cell {
         Cell::Text(s.to_owned())
+    }
+}
+
+/// Prints a one-line message for a person on standard error, with every control and
+/// bidirectional character that came from input shown escaped (`\u{1b}`), newlines too.
+#[macro_export]
+macro_rules! say {
+    ($($arg:tt)*) => {
+        eprintln!("{}", dti_core::text::shown(&format!($($arg)*)))
+    };
+}
+
+/// Whether CSV text cells are written as they are (`--raw-csv`), set once at start.
+pub static RAW_CSV: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// A CSV text cell as this run writes it: neutralised for spreadsheets (a leading `'` before
+/// `=`, `+`, `-`, `@`, tab or CR, as OWASP recommends) unless `--raw-csv`.
+pub fn csv_text(s: &str) -> std::borrow::Cow<'_, str> {
+    if RAW_CSV.load(std::sync::atomic::Ordering::Relaxed) {
+        std::borrow::Cow::Borrowed(s)
+    } else {
+        dti_core::text::neutralised(s)
     }
 }
 
@@ -120,23 +142,27 @@ impl Table {
     /// Aligned text; widths count characters, so Vietnamese names line up.
     pub fn render(&self) -> String {
         let n = self.header.len();
+        // Text from input is shown with its control and bidirectional characters escaped:
+        // one row per unit, whatever the input.
+        let safe = |t: &str| dti_core::text::shown(t).into_owned();
         let shown: Vec<Vec<String>> = self
             .rows
             .iter()
-            .map(|r| r.iter().map(Cell::shown).collect())
+            .map(|r| r.iter().map(|c| safe(&c.shown())).collect())
             .collect();
+        let header: Vec<String> = self.header.iter().map(|h| safe(h)).collect();
         let width = |c: usize| {
             shown
                 .iter()
                 .map(|r| r.get(c).map_or(0, |s| s.chars().count()))
-                .chain([self.header[c].chars().count()])
+                .chain([header[c].chars().count()])
                 .max()
                 .unwrap_or(0)
         };
         let widths: Vec<usize> = (0..n).map(width).collect();
         let mut out = String::new();
         if let Some(t) = &self.title {
-            out.push_str(t);
+            out.push_str(&safe(t));
             out.push('\n');
         }
         let line = |cells: &[String], out: &mut String| {
@@ -153,7 +179,7 @@ impl Table {
             out.push_str(parts.join("  ").trim_end());
             out.push('\n');
         };
-        line(&self.header, &mut out);
+        line(&header, &mut out);
         line(
             &widths.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>(),
             &mut out,
@@ -164,7 +190,7 @@ impl Table {
         if !self.notes.is_empty() {
             out.push('\n');
             for n in &self.notes {
-                out.push_str(n);
+                out.push_str(&safe(n));
                 out.push('\n');
             }
         }
@@ -173,7 +199,7 @@ impl Table {
 
     pub fn csv(&self) -> String {
         let mut w = csv::Writer::from_writer(Vec::new());
-        let _ = w.write_record(&self.header);
+        let _ = w.write_record(self.header.iter().map(|h| csv_text(h).into_owned()));
         for r in &self.rows {
             let _ = w.write_record(r.iter().map(Cell::exact));
         }
@@ -224,6 +250,8 @@ impl CsvRows {
     pub fn text(&mut self, s: &str) {
         self.separate();
         let s = if s == "-" { "" } else { s };
+        let safe = csv_text(s);
+        let s = safe.as_ref();
         let folded;
         let s = if self.ascii && !s.is_ascii() {
             folded = fold_diacritics(s);

@@ -14,10 +14,17 @@ fn err<E: std::fmt::Display>(e: E) -> String {
 const BAR: RGBColor = RGBColor(31, 119, 180);
 const ACCENT: RGBColor = RGBColor(214, 39, 40);
 
+/// Text from input as a chart shows it: control characters (which XML forbids) and
+/// bidirectional overrides escaped; the SVG backend escapes `<`, `&` and quotes.
+fn safe(text: &str) -> String {
+    dti_core::text::shown(text).into_owned()
+}
+
 /// A ranked horizontal bar chart: one bar per unit, best at the top.
 pub fn ranks(out: &Path, title: &str, bars: &[(String, f64)]) -> Res {
     let mut svg = String::new();
-    draw_ranks(&mut svg, title, bars)?;
+    let bars: Vec<(String, f64)> = bars.iter().map(|(l, v)| (safe(l), *v)).collect();
+    draw_ranks(&mut svg, &safe(title), &bars)?;
     crate::files::write(out, &svg)
 }
 
@@ -74,7 +81,11 @@ fn draw_ranks(svg: &mut String, title: &str, bars: &[(String, f64)]) -> Res {
 /// Rank intervals: the median rank with a bar from the 5th to the 95th percentile, per unit.
 pub fn intervals(out: &Path, title: &str, rows: &[(String, f64, f64, f64)]) -> Res {
     let mut svg = String::new();
-    draw_intervals(&mut svg, title, rows)?;
+    let rows: Vec<(String, f64, f64, f64)> = rows
+        .iter()
+        .map(|(l, a, b, c)| (safe(l), *a, *b, *c))
+        .collect();
+    draw_intervals(&mut svg, &safe(title), &rows)?;
     crate::files::write(out, &svg)
 }
 
@@ -126,7 +137,8 @@ fn draw_intervals(svg: &mut String, title: &str, rows: &[(String, f64, f64, f64)
 /// One unit's pillar values (and its index) as vertical bars on [0, 1].
 pub fn pillars(out: &Path, title: &str, bars: &[(String, f64)]) -> Res {
     let mut svg = String::new();
-    draw_pillars(&mut svg, title, bars)?;
+    let bars: Vec<(String, f64)> = bars.iter().map(|(l, v)| (safe(l), *v)).collect();
+    draw_pillars(&mut svg, &safe(title), &bars)?;
     crate::files::write(out, &svg)
 }
 

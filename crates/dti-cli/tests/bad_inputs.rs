@@ -225,3 +225,282 @@ fn every_bad_input_is_an_error_that_names_file_and_place() {
         failures.join("\n")
     );
 }
+
+/// A header of a million columns, one of them repeated, is rejected naming the repeat — in
+/// one pass over the header (comparing every cell with every earlier one never finished).
+#[test]
+fn a_million_column_header_is_checked_in_linear_time() {
+    let n = 1_000_000;
+    let mut text = String::from("unit,period");
+    for i in 0..n {
+        text.push_str(&format!(",c{i}"));
+    }
+    text.push_str(",C5\nha-noi,2024");
+    for _ in 0..=n {
+        text.push_str(",1");
+    }
+    text.push('\n');
+    let dir = std::env::temp_dir().join(format!("dti-wide-header-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("wide.csv");
+    std::fs::write(&file, &text).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_dti"))
+        .args(["score", &file.display().to_string()])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr.contains("column 1000003 repeats the name of column 8 ('C5')"),
+        "{}",
+        &stderr[..stderr.len().min(400)]
+    );
+}
+
+/// `--out` as a careful tool writes: an existing file keeps its mode, a read-only one is
+/// refused as `>` would refuse it (and left as it was), a 250-byte name works, and an
+/// interrupted run leaves no temporary file behind.
+#[cfg(unix)]
+#[test]
+fn outputs_keep_their_mode_refuse_read_only_and_leave_nothing_when_interrupted() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = std::env::temp_dir().join(format!("dti-out-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let dti = || Command::new(env!("CARGO_BIN_EXE_dti"));
+    // A 0600 file stays 0600.
+    let private = dir.join("private.csv");
+    std::fs::write(&private, "old").unwrap();
+    std::fs::set_permissions(&private, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let out = dti()
+        .args(["score", "--format", "csv", "--out"])
+        .arg(&private)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let meta = std::fs::metadata(&private).unwrap();
+    assert_eq!(meta.permissions().mode() & 0o777, 0o600);
+    assert!(std::fs::read_to_string(&private)
+        .unwrap()
+        .starts_with("rank,"));
+    // A read-only file is refused and unchanged.
+    let locked = dir.join("locked.csv");
+    std::fs::write(&locked, "keep").unwrap();
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let out = dti()
+        .args(["score", "--format", "csv", "--out"])
+        .arg(&locked)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("read-only"));
+    assert_eq!(std::fs::read_to_string(&locked).unwrap(), "keep");
+    // A legal name of 250 bytes.
+    let long = dir.join(format!("{}.csv", "d".repeat(246)));
+    let out = dti()
+        .args(["score", "--format", "csv", "--out"])
+        .arg(&long)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(long.exists());
+    // Interrupted while it writes a large output: no temporary file is left.
+    let mut text = String::from("unit,period,AWR,INST,INFRA,HR,SEC,GOV,ECO,SOC\n");
+    for i in 0..400_000 {
+        text.push_str(&format!(
+            "u{i},2024,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.{}\n",
+            i % 10
+        ));
+    }
+    let data = dir.join("big.csv");
+    std::fs::write(&data, text).unwrap();
+    let target = dir.join("big-out.csv");
+    let mut interrupted = false;
+    for _ in 0..5 {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_dti"))
+            .args([
+                "score",
+                "--format",
+                "csv",
+                "--framework",
+                "vn-pdti-2024",
+                "--out",
+            ])
+            .arg(&target)
+            .arg(&data)
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        // Wait for the temporary file, then interrupt.
+        let temp = || {
+            std::fs::read_dir(&dir)
+                .unwrap()
+                .filter_map(Result::ok)
+                .any(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        };
+        let mut seen = false;
+        for _ in 0..20_000 {
+            if temp() {
+                seen = true;
+                break;
+            }
+            if child.try_wait().unwrap().is_some() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_micros(200));
+        }
+        if seen {
+            std::process::Command::new("kill")
+                .args(["-INT", &child.id().to_string()])
+                .status()
+                .unwrap();
+            let status = child.wait().unwrap();
+            if !status.success() {
+                interrupted = true;
+                assert!(!temp(), "a temporary file was left behind");
+                assert!(!target.exists(), "no half-written output");
+                assert_eq!(status.code(), Some(130));
+                break;
+            }
+        } else {
+            let _ = child.wait();
+        }
+        let _ = std::fs::remove_file(&target);
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(interrupted, "the run was never caught while writing");
+}
+
+/// Text from input is data, never an attack: escape sequences, OSC titles, bells, bidi
+/// overrides and newlines in unit ids and names reach the terminal visibly escaped (one row
+/// per unit, errors one line each); CSV text cells that a spreadsheet would run as formulas
+/// are neutralised (`--raw-csv` keeps them); charts are well-formed XML.
+#[test]
+fn hostile_text_is_shown_escaped_neutralised_and_well_formed() {
+    let dir = std::env::temp_dir().join(format!("dti-hostile-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let data = dir.join("hostile.csv");
+    std::fs::write(
+        &data,
+        "unit,name,period,GOV,ECO\n\
+         \"x\n   1  ha-noi  Hà Nội  0.9999  999.9\",\u{1b}]0;pwned\u{7}\u{202e}evil,2024,0.5,0.5\n\
+         B,\"\u{1b}[2Jclear\",2024,0.6,0.4\n\
+         \"=HYPERLINK(\"\"http://x\"\")\",@SUM(1),2024,0.2,0.1\n",
+    )
+    .unwrap();
+    let dti = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_dti"))
+            .args(args)
+            .arg(&data)
+            .args(["--framework", "vn-pdti-2022"])
+            .output()
+            .unwrap()
+    };
+    let hostile = |s: &str| {
+        s.chars().any(|c| {
+            (c.is_control() && c != '\n')
+                || ('\u{202a}'..='\u{202e}').contains(&c)
+                || ('\u{2066}'..='\u{2069}').contains(&c)
+        })
+    };
+    // The table: escaped, one row per unit.
+    let out = dti(&["score"]);
+    let table = String::from_utf8(out.stdout).unwrap();
+    assert!(!hostile(&table), "{table:?}");
+    assert_eq!(table.lines().count(), 3 + 3, "{table}");
+    assert!(
+        table.contains("x\\u{a}   1  ha-noi")
+            && table.contains("\\u{1b}]0;pwned\\u{7}\\u{202e}evil"),
+        "{table}"
+    );
+    // An error naming the unit: one line, escaped.
+    std::fs::write(
+        dir.join("bad.csv"),
+        "unit,period,GOV\n\"a\n   1  ha-noi  fake\u{1b}[31m\",2024,1.5\n",
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_dti"))
+        .args(["score", "--framework", "vn-pdti-2022"])
+        .arg(dir.join("bad.csv"))
+        .output()
+        .unwrap();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!hostile(&err), "{err:?}");
+    assert_eq!(err.lines().count(), 2, "a count and one problem: {err}");
+    // CSV: formulas neutralised, numbers untouched; raw on request.
+    let csv = String::from_utf8(dti(&["score", "--format", "csv"]).stdout).unwrap();
+    assert!(
+        csv.contains("\"'=HYPERLINK(\"\"http://x\"\")\",'@SUM(1),"),
+        "{csv}"
+    );
+    let raw = String::from_utf8(dti(&["score", "--format", "csv", "--raw-csv"]).stdout).unwrap();
+    assert!(
+        raw.contains("\"=HYPERLINK(\"\"http://x\"\")\",@SUM(1),"),
+        "{raw}"
+    );
+    // The same through --out.
+    let out_file = dir.join("out.csv");
+    dti(&[
+        "score",
+        "--format",
+        "csv",
+        "--out",
+        &out_file.display().to_string(),
+    ]);
+    assert!(std::fs::read_to_string(&out_file)
+        .unwrap()
+        .contains("'@SUM(1)"));
+    // COINr's tables through --out-dir.
+    std::fs::write(dir.join("meta.csv"), "iCode,iName,Level,Parent,Direction,Weight,Type\nx,X,1,I,1,1,Indicator\nI,I,2,,1,1,Aggregate\n").unwrap();
+    std::fs::write(
+        dir.join("data.csv"),
+        "uCode,uName,Time,x\nA,=cmd|' /C calc'!A0,2024,1\nB,-2,2024,3\n",
+    )
+    .unwrap();
+    let coin_dir = dir.join("coin-out");
+    let out = Command::new(env!("CARGO_BIN_EXE_dti"))
+        .args(["coin", "--meta"])
+        .arg(dir.join("meta.csv"))
+        .arg("--data")
+        .arg(dir.join("data.csv"))
+        .arg("--out-dir")
+        .arg(&coin_dir)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let results = std::fs::read_to_string(coin_dir.join("Results.csv")).unwrap();
+    assert!(results.contains("A,'=cmd|' /C calc'!A0,2024,"), "{results}");
+    assert!(results.contains("B,-2,2024,"), "a number as text is left as it is: {results}");
+    // Charts: well-formed XML whatever the names.
+    let svg = dir.join("ranks.svg");
+    let out = dti(&["plot", "ranks", "--out", &svg.display().to_string()]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(&svg).unwrap();
+    roxmltree::Document::parse(&text).expect("the chart is well-formed XML");
+    assert!(
+        !hostile(&text.replace('\n', "")),
+        "no control character in the chart"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -273,10 +273,26 @@ fn merge_defaults_to_the_2025_map() {
 #[test]
 fn frameworks_list_show_and_validate() {
     let out = stdout(&["frameworks", "list"]);
-    for id in ["vn-pdti-2020", "vn-pdti-2022", "vn-pdti-2025"] {
+    for id in [
+        "vn-pdti-2020",
+        "vn-pdti-2022",
+        "vn-pdti-2024",
+        "vn-pdti-2025",
+    ] {
         assert!(out.contains(id));
     }
     assert!(out.contains("provisional"));
+    let line = out.lines().find(|l| l.starts_with("vn-pdti-2024")).unwrap();
+    assert!(
+        line.ends_with("ready; points inferred from the published results"),
+        "{line}"
+    );
+    let show = stdout(&["frameworks", "show", "vn-pdti-2024"]);
+    assert!(
+        show.contains("INFRA Hạ tầng số — Digital infrastructure (140 pts)")
+            && show.contains("INFERRED"),
+        "{show}"
+    );
     let out = stdout(&["frameworks", "show", "vn-pdti-2022"]);
     assert!(
         out.contains("GOV Hoạt động chính quyền số — Digital-government activity (200 pts)"),

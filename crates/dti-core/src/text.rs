@@ -15,6 +15,92 @@ fn fold_lower(c: char) -> Option<char> {
     FOLD.iter().find(|(_, v)| v.contains(c)).map(|(b, _)| *b)
 }
 
+/// Whether `c` must not reach a terminal, a log or an XML document as it is: control
+/// characters (C0 but tab, DEL, C1 — ESC starts the sequences that clear screens and retitle
+/// terminals, a newline forges a line), and the bidirectional overrides and isolates
+/// (U+202A–U+202E, U+2066–U+2069) that reverse the text around them.
+pub fn is_hostile(c: char) -> bool {
+    (c.is_control() && c != '\t')
+        || ('\u{202a}'..='\u{202e}').contains(&c)
+        || ('\u{2066}'..='\u{2069}').contains(&c)
+}
+
+/// `text` with every [`is_hostile`] character shown as a Rust escape (`\u{1b}`), for
+/// everything printed for a person: tables, messages, charts. Text without one is borrowed.
+///
+/// ```
+/// use dti_core::text::shown;
+/// assert_eq!(shown("Hà Nội"), "Hà Nội");
+/// assert_eq!(shown("x\n   1  ha-noi"), "x\\u{a}   1  ha-noi");
+/// assert_eq!(shown("\u{1b}[2J\u{202e}abc"), "\\u{1b}[2J\\u{202e}abc");
+/// ```
+pub fn shown(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(is_hostile) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if is_hostile(c) {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// [`shown`] for a message of several lines: its line breaks are kept, every other hostile
+/// character is shown escaped (the parts of the message that quote input escape their own
+/// line breaks: see [`Shown`]).
+///
+/// ```
+/// assert_eq!(dti_core::text::shown_lines("2 problems:\n  - \u{1b}]0;x"), "2 problems:\n  - \\u{1b}]0;x");
+/// ```
+pub fn shown_lines(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(|c| c != '\n' && is_hostile(c)) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let lines: Vec<std::borrow::Cow<'_, str>> = text.split('\n').map(shown).collect();
+    std::borrow::Cow::Owned(lines.join("\n"))
+}
+
+/// A text cell of a CSV file as a spreadsheet should get it: a cell that begins with `=`,
+/// `+`, `-`, `@`, a tab or a carriage return would be taken for a formula
+/// (`=HYPERLINK(…)`, `=cmd|' /C calc'!A0`), so it is prefixed with a single quote, as OWASP's
+/// guidance on CSV injection recommends. Numbers are never touched, nor text that is a
+/// number (`-4`, `+1.5`).
+///
+/// ```
+/// use dti_core::text::neutralised;
+/// assert_eq!(neutralised("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+/// assert_eq!(neutralised("Hà Nội"), "Hà Nội");
+/// assert_eq!(neutralised("-"), "'-");
+/// assert_eq!(neutralised("-4"), "-4"); // a number written as text
+/// ```
+pub fn neutralised(cell: &str) -> std::borrow::Cow<'_, str> {
+    // A number written as text (a signed rank shift, `-4`) is no formula: left as it is.
+    if cell.trim().parse::<f64>().is_ok() {
+        return std::borrow::Cow::Borrowed(cell);
+    }
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => std::borrow::Cow::Owned(format!("'{cell}")),
+        _ => std::borrow::Cow::Borrowed(cell),
+    }
+}
+
+/// Displays a string as [`shown`] shows it: for messages that quote input.
+///
+/// ```
+/// assert_eq!(format!("unit '{}'", dti_core::text::Shown("a\u{7}b")), "unit 'a\\u{7}b'");
+/// ```
+pub struct Shown<'a>(pub &'a str);
+
+impl std::fmt::Display for Shown<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&shown(self.0))
+    }
+}
+
 /// Folds Vietnamese diacritics to ASCII, keeping case: `"Đắk Lắk"` → `"Dak Lak"`.
 /// Works on precomposed (NFC) and decomposed (NFD) text alike; other characters pass through.
 ///

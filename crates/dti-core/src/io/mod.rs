@@ -220,6 +220,9 @@ pub struct HeaderProblem {
 /// ```
 pub fn header_problems<S: AsRef<str>>(header: &[S]) -> Vec<HeaderProblem> {
     let mut out = Vec::new();
+    // Each name's first column, keyed as compared: one pass, whatever the header's width.
+    let mut seen: std::collections::HashMap<String, usize> =
+        std::collections::HashMap::with_capacity(header.len());
     for (c, h) in header.iter().enumerate() {
         let h = h.as_ref();
         if h.trim().is_empty() {
@@ -227,10 +230,7 @@ pub fn header_problems<S: AsRef<str>>(header: &[S]) -> Vec<HeaderProblem> {
                 column: c + 1,
                 message: format!("column {} of the header has no name", c + 1),
             });
-        } else if let Some(first) = header[..c]
-            .iter()
-            .position(|x| x.as_ref().trim().eq_ignore_ascii_case(h.trim()))
-        {
+        } else if let Some(&first) = seen.get(&h.trim().to_ascii_lowercase()) {
             out.push(HeaderProblem {
                 column: c + 1,
                 message: format!(
@@ -239,6 +239,8 @@ pub fn header_problems<S: AsRef<str>>(header: &[S]) -> Vec<HeaderProblem> {
                     first + 1
                 ),
             });
+        } else {
+            seen.insert(h.trim().to_ascii_lowercase(), c);
         }
     }
     out
@@ -252,7 +254,27 @@ pub use records::{
 };
 #[cfg(feature = "tables")]
 pub use tables::{
-    push_number, read_tables, run_pipeline, write_data, write_results, AbsentDenominator, DataSet,
-    MissingDenominator, Pipeline, PipelineError, PipelineRun, Screened, TableError, TableOptions,
-    TableProblem, Tables, MAX_LEVEL,
+    push_number, read_tables, run_pipeline, write_data, write_data_as, write_results,
+    write_results_as, AbsentDenominator, CsvText, DataSet, MissingDenominator, Pipeline,
+    PipelineError, PipelineRun, Screened, TableError, TableOptions, TableProblem, Tables,
+    MAX_LEVEL,
 };
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_million_column_header_in_one_pass() {
+        let mut header: Vec<String> = (0..1_000_000).map(|i| format!("c{i}")).collect();
+        header.push(" C999999 ".to_owned());
+        header.push(String::new());
+        let p = header_problems(&header);
+        assert_eq!(p.len(), 2);
+        assert_eq!(
+            p[0].message,
+            "column 1000001 repeats the name of column 1000000 (' C999999 ')"
+        );
+        assert_eq!(p[1].column, 1_000_002);
+    }
+}

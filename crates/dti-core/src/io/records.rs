@@ -132,7 +132,22 @@ pub fn describe(problems: &[FileProblem]) -> String {
 }
 
 impl fmt::Display for FileProblem {
+    /// One line, whatever the input: text from the file (units, indicators, cells) is
+    /// shown with its control and bidirectional characters escaped (`crate::text::shown`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&crate::text::shown(&self.raw_text()))
+    }
+}
+
+impl FileProblem {
+    fn raw_text(&self) -> String {
+        let mut f = String::new();
+        let _ = self.write_raw(&mut f);
+        f
+    }
+
+    fn write_raw(&self, f: &mut String) -> fmt::Result {
+        use fmt::Write as _;
         write!(f, "{}", self.file)?;
         if let Some(l) = self.line {
             write!(f, ", row {l}")?;

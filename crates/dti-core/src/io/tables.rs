@@ -1187,12 +1187,32 @@ fn screen(fw: &Framework, panel: &mut Panel, threshold: f64) -> Vec<Screened> {
 /// assert_eq!(write_data(&t.framework, &t.data), "uCode,uName,Time,x\nA,,1,1\nB,,1,NA\n");
 /// # Ok::<(), TableError>(())
 /// ```
+/// Text cells that a spreadsheet would take for a formula are neutralised
+/// ([`CsvText::Neutralised`]); [`write_data_as`] chooses.
 pub fn write_data(fw: &Framework, data: &Panel) -> String {
+    write_data_as(fw, data, CsvText::Neutralised)
+}
+
+/// [`write_data`] with text cells as `text` says.
+///
+/// ```
+/// # use dti_core::{io::*, *};
+/// # let t = read_tables("iCode,iName,Level,Parent,Direction,Weight,Type\nx,X,1,I,1,1,Indicator\nI,I,2,,1,1,Aggregate\n",
+/// #     "uCode,uName,Time,x\nA,=1+1,1,1\n", &Default::default())?;
+/// assert_eq!(write_data(&t.framework, &t.data).lines().nth(1), Some("A,'=1+1,1,1"));
+/// assert_eq!(write_data_as(&t.framework, &t.data, CsvText::Raw).lines().nth(1), Some("A,=1+1,1,1"));
+/// # Ok::<(), TableError>(())
+/// ```
+pub fn write_data_as(fw: &Framework, data: &Panel, text: CsvText) -> String {
     let leaves: Vec<(&str, Option<&[f64]>)> = fw
         .leaves()
         .map(|l| (l.code.as_str(), data.column(&l.code)))
         .collect();
-    let mut w = Writer::new(&["uCode", "uName", "Time"], leaves.iter().map(|l| l.0));
+    let mut w = Writer::new(
+        text,
+        &["uCode", "uName", "Time"],
+        leaves.iter().map(|l| l.0),
+    );
     for u in 0..data.len() {
         w.who(&data.units[u], data.names[u].as_deref(), data.periods[u]);
         for (_, col) in &leaves {
@@ -1217,7 +1237,14 @@ pub fn write_data(fw: &Framework, data: &Panel) -> String {
 /// assert_eq!(csv.lines().nth(2), Some("B,,1,100,100,1,1"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+/// Text cells that a spreadsheet would take for a formula are neutralised
+/// ([`CsvText::Neutralised`]); [`write_results_as`] chooses.
 pub fn write_results(run: &PipelineRun) -> String {
+    write_results_as(run, CsvText::Neutralised)
+}
+
+/// [`write_results`] with text cells as `text` says.
+pub fn write_results_as(run: &PipelineRun, text: CsvText) -> String {
     let nodes = &run.scores.nodes;
     let ranks: Vec<String> = nodes.iter().map(|n| format!("Rank_{}", n.code)).collect();
     let header = nodes
@@ -1227,6 +1254,7 @@ pub fn write_results(run: &PipelineRun) -> String {
     let units = run.units();
     // About 20 bytes a value and 6 a rank: one allocation, not a doubling copy per size.
     let mut w = Writer::with_capacity(
+        text,
         units.len() * (16 + nodes.len() * 26),
         &["uCode", "uName", "Time"],
         header,
@@ -1346,15 +1374,29 @@ pub fn push_number(out: &mut String, x: f64) {
 struct Writer {
     out: csv::Writer<Vec<u8>>,
     buf: String,
+    /// Text cells as they are, not neutralised for spreadsheets.
+    raw: bool,
+}
+
+/// How the text cells of a CSV export (unit ids, names, codes) are written.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum CsvText {
+    /// A cell that a spreadsheet would take for a formula gets a leading `'`
+    /// ([`crate::text::neutralised`]): the default.
+    #[default]
+    Neutralised,
+    /// As they are.
+    Raw,
 }
 
 impl Writer {
-    fn new<'a>(first: &[&'a str], rest: impl Iterator<Item = &'a str>) -> Writer {
-        Writer::with_capacity(0, first, rest)
+    fn new<'a>(text: CsvText, first: &[&'a str], rest: impl Iterator<Item = &'a str>) -> Writer {
+        Writer::with_capacity(text, 0, first, rest)
     }
 
     /// A writer whose output has room for `bytes` (an estimate) from the start.
     fn with_capacity<'a>(
+        text: CsvText,
         bytes: usize,
         first: &[&'a str],
         rest: impl Iterator<Item = &'a str>,
@@ -1362,6 +1404,7 @@ impl Writer {
         let mut w = Writer {
             out: csv::Writer::from_writer(Vec::with_capacity(bytes)),
             buf: String::new(),
+            raw: text == CsvText::Raw,
         };
         for f in first.iter().copied().chain(rest) {
             w.text(f);
@@ -1404,7 +1447,12 @@ impl Writer {
 
     // Writing to memory cannot fail.
     fn text(&mut self, s: &str) {
-        let _ = self.out.write_field(s);
+        let s = if self.raw {
+            std::borrow::Cow::Borrowed(s)
+        } else {
+            crate::text::neutralised(s)
+        };
+        let _ = self.out.write_field(s.as_ref());
     }
 
     fn end(&mut self) {
