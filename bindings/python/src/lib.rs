@@ -265,7 +265,9 @@ fn score_text<'py>(
             .map(|e| located_json(&lines.located(e)))
             .collect();
         let columns = columns(py, &s, &ids)?;
-        return Ok((columns, Json::Array(problems).to_string(), wide.notes));
+        let mut notes = wide.notes;
+        notes.extend(dti_core::engine::absent_in_panel(fw, &wide.panel).messages());
+        return Ok((columns, Json::Array(problems).to_string(), notes));
     }
     let records =
         dti_core::io::read_records(name, text, fw, &read).map_err(|p| file_error(py, &p))?;
@@ -282,21 +284,20 @@ fn score_text<'py>(
             .map(|e| located_json(&records.located(e))),
     );
     let columns = cohort_columns(py, fw, &scores)?;
-    Ok((
-        columns,
-        Json::Array(problems).to_string(),
-        records.notes.clone(),
-    ))
+    let mut notes = records.notes.clone();
+    notes.extend(dti_core::engine::absent(fw, &records.units).messages());
+    Ok((columns, Json::Array(problems).to_string(), notes))
 }
 
-/// Scores JSON unit records: `(columns, problems JSON)` as `score_text`.
+/// Scores JSON unit records: `(columns, problems JSON, notes)` as `score_text` (the notes
+/// name indicators that no unit reports and units that report nothing).
 #[pyfunction]
 fn score_records<'py>(
     py: Python<'py>,
     framework: &PyFramework,
     records: &str,
     options: &str,
-) -> PyResult<(Bound<'py, PyDict>, String)> {
+) -> PyResult<(Bound<'py, PyDict>, String, Vec<String>)> {
     let units: Vec<UnitRecord> = parse(py, "records", records)?;
     let opts = score_options(py, options)?;
     let scores = dti_core::score_cohort(&framework.fw, &units, &opts)
@@ -305,6 +306,7 @@ fn score_records<'py>(
     Ok((
         cohort_columns(py, &framework.fw, &scores)?,
         Json::Array(problems).to_string(),
+        dti_core::engine::absent(&framework.fw, &units).messages(),
     ))
 }
 

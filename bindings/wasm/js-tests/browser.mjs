@@ -49,7 +49,7 @@ try {
   } else {
     // WASM in the browser and the native command give identical numbers.
     const panel = await page.evaluate(() => window.__panel);
-    const native = JSON.parse(execFileSync(process.env.DTI_NATIVE, ["score", "--format", "json"], { encoding: "utf8" }));
+    const native = JSON.parse(execFileSync(process.env.DTI_NATIVE, ["score", "synthetic", "--format", "json"], { encoding: "utf8" }));
     let error = native.length === 63 ? null : `the native command gave ${native.length} units, expected 63`;
     for (const n of error ? [] : native) {
       const w = panel.find((u) => u.unit === n.unit && u.period === n.period);

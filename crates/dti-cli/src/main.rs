@@ -542,9 +542,10 @@ fn framework_for(args: &FrameworkArgs, data: &DataArgs) -> Result<Framework, Fai
 fn load_framework(args: &FrameworkArgs, default: &str) -> Result<Framework, Fail> {
     let id = args.framework.as_deref().unwrap_or(default);
     let path = Path::new(id);
+    // A file that exists is a file, whatever its name (`vn-mine.json`, `fwfile`); else an id.
     let mut def = if id == "total" {
         dti_core::model::total_framework().into_def()
-    } else if path.extension().is_some() && !id.starts_with("vn-") {
+    } else if path.is_file() || (path.extension().is_some() && !id.starts_with("vn-")) {
         let text = read_file(path)?;
         let parsed: Result<FrameworkDef, String> = if id.ends_with(".toml") {
             toml_def(&text)
@@ -582,17 +583,33 @@ fn toml_def(text: &str) -> Result<FrameworkDef, String> {
 }
 
 fn load_data(fw: &Framework, args: &DataArgs) -> Result<Loaded, Fail> {
-    match Source::of(args.data.as_deref(), args.year) {
+    let source = Source::of(args.data.as_deref(), args.year);
+    let loaded = match &source {
         Source::File(p) => load_file(
-            &p,
+            p,
             fw,
             args.layout,
             &args.group,
             args.lenient,
             args.delimiter,
         ),
-        Source::Bundled(b) => load_bundled(fw, b, args.lenient),
+        Source::Bundled(b) => load_bundled(fw, *b, args.lenient),
+    }?;
+    said_aloud(fw, &loaded, &source.display())?;
+    Ok(loaded)
+}
+
+/// What would score silently wrong is said: data with no unit at all is an error; an
+/// indicator that no unit reports (every unit would score 0 of its points) and a unit that
+/// reports nothing are warnings naming them.
+fn said_aloud(fw: &Framework, loaded: &Loaded, name: &str) -> Result<(), Fail> {
+    if loaded.units.is_empty() && loaded.file_problems.is_empty() {
+        return Err(format!("{name} holds no unit: nothing to score"));
     }
+    for m in dti_core::engine::absent(fw, &loaded.units).messages() {
+        say!("warning: {name}: {m}");
+    }
+    Ok(())
 }
 
 /// A bundled data set, read as its file would be (the published tables' notes about result
@@ -881,6 +898,12 @@ fn score_wide(
     drop(text);
     for n in &wide.notes {
         say!("note: {n}");
+    }
+    if wide.panel.is_empty() {
+        return Err(format!("{name} holds no unit: nothing to score"));
+    }
+    for m in dti_core::engine::absent_in_panel(fw, &wide.panel).messages() {
+        say!("warning: {name}: {m}");
     }
     let periods: Vec<i32> = wide.panel.periods.iter().flatten().copied().collect();
     let year = latest_of(&periods, data.year)?;

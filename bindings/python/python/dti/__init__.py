@@ -273,8 +273,7 @@ def score(data: Data, framework: FrameworkLike = "vn-pdti-2022", *, layout: str 
     options = _options(layout, groups, delimiter, lenient, ties, pool_periods)
     try:
         if src.records is not None:
-            columns, problems = _dti.score_records(fw._native, src.records, options)
-            notes: List[str] = []
+            columns, problems, notes = _dti.score_records(fw._native, src.records, options)
         else:
             columns, problems, notes = _dti.score_text(fw._native, src.name, src.text or "", options)
     except DtiError as e:

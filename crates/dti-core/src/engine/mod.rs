@@ -8,6 +8,7 @@
 //! [`score_cohort`]: crate::score_cohort
 //! [`score_columns`]: crate::score_columns
 
+pub(crate) mod absent;
 mod checks;
 pub(crate) mod columns;
 pub(crate) mod eval;
@@ -25,6 +26,7 @@ pub(crate) use kernel::{
 };
 
 pub use crate::error::{InputError, InputErrorKind, ScoreError};
+pub use absent::{absent, absent_in_panel, Absent, AbsentNode};
 pub use columns::{
     score_columns, score_records, ColumnInput, ColumnOptions, ColumnScores, NumberColumn,
     ScoreColumn,

@@ -153,7 +153,6 @@ pub fn total_framework() -> crate::Framework {
             r#"{"schema_version": 1, "id": "total", "name_vi": "Chỉ số DTI",
                 "name_en": "DTI value as published", "scale": 1, "missing": "zero",
                 "ties": {"rounded": 4},
-                "notes": ["The DTI value alone, as the published tables give it (0..1)."],
                 "nodes": [{"code": "DTI", "name_vi": "Chỉ số DTI", "name_en": "DTI",
                            "max_points": 1}]}"#,
         )
