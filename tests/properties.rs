@@ -568,7 +568,7 @@ fn reference_ranks(
         Ties::Auto => a == b || (a - b).abs() <= 1e-12 * a.abs().max(b.abs()),
         // As a published table shows them: rounded half away from zero (as a spreadsheet's
         // ROUND), by hand on the exact decimal expansion; −0.0000 is 0.0000.
-        Ties::Rounded(d) => shown(a, usize::from(d)) == shown(b, usize::from(d)),
+        Ties::Rounded(d) => shown(a, d as usize) == shown(b, d as usize),
     };
     let mut out = Vec::new();
     let mut rank = 1;

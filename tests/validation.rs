@@ -329,3 +329,36 @@ fn error_codes_are_their_serialised_code() {
         assert_eq!(json["code"], code, "{json}");
     }
 }
+
+/// A scale that cannot divide points and a power no value survives are refused, not ignored.
+#[test]
+fn a_bad_scale_and_an_extreme_power_are_refused() {
+    let fw = |scale: &str, agg: &str| {
+        dti_core::Framework::from_json(&format!(
+            r#"{{"schema_version": 1, "id": "x", "name_vi": "X", {scale} "aggregate": {agg},
+                "nodes": [{{"code": "A", "name_vi": "A", "max_points": 60}}, {{"code": "B", "name_vi": "B", "max_points": 40}}]}}"#
+        ))
+    };
+    let codes = |r: Result<dti_core::Framework, dti_core::FrameworkError>| -> Vec<&'static str> {
+        match r {
+            Ok(_) => Vec::new(),
+            Err(dti_core::FrameworkError::Invalid { problems, .. }) => {
+                problems.iter().map(|p| p.code()).collect()
+            }
+            Err(e) => panic!("{e}"),
+        }
+    };
+    assert!(
+        codes(fw(r#""scale": -100,"#, r#"{"method": "points_sum"}"#))
+            .contains(&"invalid_max_points")
+    );
+    assert!(
+        codes(fw(r#""scale": 0,"#, r#"{"method": "points_sum"}"#)).contains(&"invalid_max_points")
+    );
+    assert!(codes(fw(r#""scale": 100,"#, r#"{"method": "points_sum"}"#)).is_empty());
+    assert_eq!(
+        codes(fw("", r#"{"method": "generalised_mean", "p": 1e6}"#)),
+        ["invalid_aggregator"]
+    );
+    assert!(codes(fw("", r#"{"method": "generalised_mean", "p": 3}"#)).is_empty());
+}

@@ -153,6 +153,15 @@ impl PyFramework {
     }
 }
 
+/// A file's bytes as text, decoded as the `dti` command decodes them (UTF-8 with or without
+/// a byte-order mark, UTF-16 with one); raises `invalid_file` naming the file and the first
+/// bad line.
+#[pyfunction]
+fn decode_file(py: Python<'_>, name: &str, data: Vec<u8>) -> PyResult<String> {
+    dti_core::io::decode(data)
+        .map_err(|e| file_error(py, &[FileProblem::new(name, Some(e.line), e.message)]))
+}
+
 /// The ids of the built-in frameworks.
 #[pyfunction]
 fn builtin_ids() -> Vec<String> {
@@ -695,6 +704,7 @@ fn coin<'py>(
 fn _dti(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyFramework>()?;
     m.add_function(wrap_pyfunction!(builtin_ids, m)?)?;
+    m.add_function(wrap_pyfunction!(decode_file, m)?)?;
     m.add_function(wrap_pyfunction!(bundled_csv, m)?)?;
     m.add_function(wrap_pyfunction!(read_records, m)?)?;
     m.add_function(wrap_pyfunction!(score_text, m)?)?;

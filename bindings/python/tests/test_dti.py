@@ -322,3 +322,45 @@ def test_an_absent_indicator_is_said_aloud():
         dti.score(frame, "vn-pdti-2024")
     with pytest.warns(dti.DtiWarning, match="report no value of the framework at all: 'hue'"):
         dti.score(frame, "vn-pdti-2024")
+
+
+def test_files_are_read_by_the_core(tmp_path, native):
+    """A path is decoded by the core, as the command decodes it: a UTF-16 file scores with
+    the command's rows; Latin-1 bytes are an error naming the file and its first bad row."""
+    text = "unit,period,AWR,GOV\nha-noi,2024,0.9,0.5\nhue,2024,0.8,0.7\n"
+    utf16 = tmp_path / "utf16.csv"
+    utf16.write_bytes(b"\xff\xfe" + text.encode("utf-16-le"))
+    got = dti.score(str(utf16), "vn-pdti-2024")
+    want = {u["unit"]: u for u in native("score", str(utf16), "--framework", "vn-pdti-2024")}
+    assert sorted(got["unit"].to_list()) == sorted(want) == ["ha-noi", "hue"]
+    for r in got.iter_rows(named=True):
+        assert (r["value"], r["rank"]) == (want[r["unit"]]["value"], want[r["unit"]]["rank"])
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes("unit,period,GOV\nha-noi,2024,0.5\nHà Nam,2024,0.6\n".encode("latin-1"))
+    with pytest.raises(dti.DtiError) as e:
+        dti.score(str(latin), "vn-pdti-2024")
+    assert e.value.code == "invalid_file"
+    assert "latin.csv, row 3" in str(e.value) and "UTF-8" in str(e.value)
+
+
+def test_wrong_keywords_and_nan_name_the_parameter():
+    """Each wrong keyword is an error naming the parameter as Python names it; NaN in a spec,
+    a record or a framework names its field (not a position in JSON the user never wrote)."""
+    panel = dti.bundled_panel().filter(pl.col("period") == 2023)
+    cases = [
+        (lambda: dti.score(panel, lenient="no"), "lenient: expected True or False"),
+        (lambda: dti.score(panel, groups="name"), "groups: expected a list of column names, got the string 'name'"),
+        (lambda: dti.leave_one_out(panel, depth=-1), "depth: expected a whole number of at least 1"),
+        (lambda: dti.explain(panel, "ha-noi", period="2023"), "period: expected a year"),
+        (lambda: dti.uncertainty(panel, {"runs": 10, "inputs": [{"name": "w", "kind": "weight_noise",
+                                                               "factor": float("nan")}]}),
+         "spec.inputs[0].factor: nan is not a finite number"),
+        (lambda: dti.score([{"unit": "A", "values": {"GOV": float("inf")}}]), "data[0].values.GOV: inf is not a finite number"),
+        (lambda: dti.Framework.from_json({"schema_version": 1, "id": "x", "name_vi": "X",
+                                          "nodes": [{"code": "A", "name_vi": "A", "max_points": float("nan")}]}),
+         "framework.nodes[0].max_points: nan is not a finite number"),
+    ]
+    for call, says in cases:
+        with pytest.raises(dti.DtiError) as e:
+            call()
+        assert e.value.code == "bad_argument" and says in str(e.value), str(e.value)

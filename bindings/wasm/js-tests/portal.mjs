@@ -453,6 +453,51 @@ ${twoLines.replace("node_modules/dti-wasm/", "./dti-wasm/").replace('src="panel.
     rmSync(embed);
   });
 
+  await check("data is never markup: a hostile view code runs no script; a malformed address is no broken page", async () => {
+    const p = await browser.newPage();
+    const errors = [];
+    p.on("pageerror", (e) => errors.push(e.message));
+    await p.goto(`${url}?data=synthetic#/`);
+    await drawn(p, "dti-ranking");
+    const result = await p.evaluate(async () => {
+      const dti = await import("./dti-wasm/web.mjs");
+      await dti.ready();
+      const def = dti.builtinFramework("vn-pdti-2022");
+      const evil = '"><img src=x onerror="window.__pwned=1">';
+      def.views[0].code = evil;
+      const panel = await (await fetch("data/panel.json")).json();
+      const el = document.createElement("dti-ranking");
+      el.frameworkDef = def;
+      el.records = panel.filter((u) => u.period === 2023);
+      document.body.append(el);
+      for (let k = 0; k < 200 && el.dataset.ready !== "true" && !el.shadowRoot.querySelector(".error"); k++) await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, 200));
+      const out = { pwned: window.__pwned ?? null, imgs: el.shadowRoot.querySelectorAll("img").length,
+        sort: [...el.shadowRoot.querySelectorAll("button[data-sort]")].some((b) => b.dataset.sort.includes(evil)) };
+      el.remove();
+      return out;
+    });
+    assert.deepEqual(result, { pwned: null, imgs: 0, sort: true }, JSON.stringify(result));
+    // A record whose period is text is an error naming it, not a row silently dropped.
+    const odd = await p.evaluate(async () => {
+      const panel = await (await fetch("data/panel.json")).json();
+      const el = document.createElement("dti-ranking");
+      el.records = panel.filter((u) => u.period === 2023).map((u, k) => (k === 3 ? { ...u, period: "2023" } : u));
+      document.body.append(el);
+      for (let k = 0; k < 200 && !el.shadowRoot.querySelector(".error"); k++) await new Promise((r) => setTimeout(r, 50));
+      const text = el.shadowRoot.querySelector(".error")?.textContent ?? "(no error)";
+      el.remove();
+      return text;
+    });
+    assert.ok(odd.includes("records[3]") && odd.includes("is not a year"), odd);
+    // A malformed % in the address: the page stays up, no "URI malformed".
+    await p.goto(`${url}?data=synthetic#/unit/%E0%A4%A`);
+    await p.waitForSelector("dti-unit");
+    await new Promise((r) => setTimeout(r, 300));
+    assert.deepEqual(errors, [], errors.join("; "));
+    await p.close();
+  });
+
   await check("the portal served from outside its built folder says what is missing (no blank page)", async () => {
     const source = serve(path.join(root, "bindings/wasm/examples/portal"));
     try {

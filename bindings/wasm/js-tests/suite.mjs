@@ -153,6 +153,26 @@ export function cases(dti, env) {
       assert.equal(codeOf(() => dti.publishedData("dti-1999")).code, "bad_argument");
     }],
 
+    ["NaN and infinities are errors naming the field, never a default", () => {
+      const fw = dti.builtinFramework("vn-pdti-2022");
+      fw.nodes.find((n) => n.code === "GOV").max_points = NaN;
+      let e = codeOf(() => dti.scoreCohort(fw, [{ unit: "A", values: { GOV: 0.5 } }]));
+      assert.equal(e.code, "bad_argument");
+      assert.ok(e.message.startsWith("framework.nodes[") && e.message.includes("max_points: NaN"), e.message);
+      e = codeOf(() => dti.scoreCohort({ ...dti.builtinFramework("vn-pdti-2022"), scale: Infinity }, []));
+      assert.equal(e.path, "framework.scale");
+      e = codeOf(() => dti.scoreCohort("vn-pdti-2022", [{ unit: "A", values: { GOV: 0.5 } }, { unit: "HN", values: { ECO: -Infinity } }]));
+      assert.deepEqual([e.code, e.path, e.unit, e.indicator], ["bad_argument", "units[1].values.ECO", "HN", "ECO"]);
+      assert.equal(codeOf(() => dti.normalise({ method: "rank" }, [1, NaN])).path, "values[1]");
+      // A progress callback that throws stops the analysis; its exception reaches the caller.
+      const boom = new Error("stop here");
+      let caught = null;
+      try {
+        dti.uncertainty("vn-pdti-2022", json("dti2022-main/units.json"), { runs: 200, inputs: [{ name: "w", kind: "weight_noise", factor: 0.1 }] }, () => { throw boom; });
+      } catch (x) { caught = x; }
+      assert.equal(caught, boom);
+    }],
+
     ["finds provinces", () => {
       assert.equal(dti.findProvince("TP. Hồ Chí Minh", "from2025").code, "ho-chi-minh");
       const e = codeOf(() => dti.findProvince("Vinh Phuk", "pre2025"));

@@ -216,6 +216,13 @@ class DtiElement extends HTMLElement {
       if (got.problems) return this.showError(this.words.problems(got.problems.length), got.problems);
       records = got.records;
     }
+    // A period that is not a whole number (`"2023"`) would silently drop its record from
+    // every year's view: an error naming the record, as the package's functions give.
+    const odd = records.findIndex((u) => u.period != null && !Number.isInteger(u.period));
+    if (odd >= 0) {
+      const u = records[odd];
+      return this.showError(`records[${odd}] (unit '${u.unit}'): period ${JSON.stringify(u.period)} is not a year (a whole number)`);
+    }
     const def = typeof this.framework === "string" ? frameworkDef(this.framework) : this.framework;
     const periods = [...new Set(records.map((u) => u.period ?? null))].sort((a, b) => a - b);
     const asked = this.getAttribute("period");
@@ -323,7 +330,7 @@ export class DtiRanking extends DtiElement {
     const href = this.getAttribute("href");
     const th = (k, label, cls = "") => {
       const sorted = k === key ? (dir > 0 ? "ascending" : "descending") : "none";
-      return `<th scope="col" class="${cls}" aria-sort="${sorted}"><button type="button" data-sort="${k}" title="${esc(w.sortBy(label))}">${esc(label)}${k === key ? (dir > 0 ? " ↑" : " ↓") : ""}</button></th>`;
+      return `<th scope="col" class="${cls}" aria-sort="${sorted}"><button type="button" data-sort="${esc(k)}" title="${esc(w.sortBy(label))}">${esc(label)}${k === key ? (dir > 0 ? " ↑" : " ↓") : ""}</button></th>`;
     };
     const nameCell = (r) => {
       const label = esc(r.name);

@@ -1,9 +1,54 @@
 // Shared by the entries: wasm-bindgen exports wrapped so that a trap (a bug) becomes an Error
 // with code "internal", and the browser entries' "call ready() first" guard.
 
+/** Each export's parameters, as its declaration names them (for messages). */
+const PARAMS = {
+  validateFramework: ["framework"], scoreCohort: ["framework", "units", "options"],
+  explainUnit: ["framework", "units", "unit", "period", "options"], mergeCohort: ["framework", "units", "map", "options"],
+  normalise: ["normaliser", "values", "direction", "units"], applyScenario: ["framework", "units", "scenario"],
+  compare: ["cohorts"], uncertainty: ["framework", "units", "spec", "progress"],
+  compareAcrossMerger: ["framework", "before", "after"], readRecords: ["framework", "text", "options"],
+};
+
+/** The path of the first number JSON cannot hold (NaN, ±Infinity) in `value`, or null: JSON
+ * would turn it into null, and a weight of NaN would silently become the default. */
+function nonFinite(value, path) {
+  const stack = [[value, path]];
+  while (stack.length) {
+    const [v, p] = stack.pop();
+    if (typeof v === "number") {
+      if (!Number.isFinite(v)) return [p, v];
+    } else if (Array.isArray(v)) {
+      for (let k = v.length - 1; k >= 0; k--) stack.push([v[k], `${p}[${k}]`]);
+    } else if (v !== null && typeof v === "object" && !ArrayBuffer.isView(v)) {
+      const keys = Object.keys(v);
+      for (let k = keys.length - 1; k >= 0; k--) stack.push([v[keys[k]], `${p}.${keys[k]}`]);
+    }
+  }
+  return null;
+}
+
+/** Refuses an argument holding NaN or ±Infinity, naming the field (and the unit and
+ * indicator of a record's value). */
+function checkFinite(name, args) {
+  const params = PARAMS[name] ?? [];
+  for (let i = 0; i < args.length; i++) {
+    const bad = nonFinite(args[i], params[i] ?? `argument ${i + 1}`);
+    if (!bad) continue;
+    const [where, v] = bad;
+    const m = where.match(/^(units|before)\[(\d+)\]\.values\.([^.[]+)/);
+    const record = m ? args[i][Number(m[2])] : null;
+    const about = record ? ` (unit '${record.unit}', indicator '${m[3]}')` : "";
+    const e = new Error(`${where}${about}: ${v} is not a number this package takes (finite numbers only)`);
+    throw Object.assign(e, { name: "DtiError", code: "bad_argument", path: where,
+      ...(record ? { unit: record.unit, indicator: m[3] } : {}) });
+  }
+}
+
 /** The named exports of a wasm-bindgen module, each guarded against traps. */
 export function wrap(wasm, names) {
-  const guard = (f) => (...args) => {
+  const guard = (f, name) => (...args) => {
+    checkFinite(name, args);
     try {
       return f(...args);
     } catch (e) {
@@ -18,7 +63,7 @@ export function wrap(wasm, names) {
       throw e;
     }
   };
-  return Object.fromEntries(names.map((n) => [n, guard((...args) => wasm[n](...args))]));
+  return Object.fromEntries(names.map((n) => [n, guard((...args) => wasm[n](...args), n)]));
 }
 
 /** A browser entry over a wasm-bindgen web module: `ready(input?)` instantiates it once;

@@ -137,19 +137,29 @@ pub fn uncertainty(
     let units = crate::units(units)?;
     let spec: UncertaintySpec = from_js("spec", spec)?;
     limit("runs", spec.runs, MAX_RUNS)?;
+    // An exception thrown by the callback stops the analysis and reaches the caller as it
+    // was thrown (not as a cancellation).
+    let thrown: std::cell::RefCell<Option<JsValue>> = std::cell::RefCell::new(None);
     let cb = |done: usize, total: usize| -> bool {
         progress.as_ref().is_none_or(|f| {
-            f.call2(
+            match f.call2(
                 &JsValue::NULL,
                 &(done as f64).into(),
                 &(total as f64).into(),
-            )
-            .map_or(true, |r| r.as_bool() != Some(false))
+            ) {
+                Ok(r) => r.as_bool() != Some(false),
+                Err(e) => {
+                    *thrown.borrow_mut() = Some(e);
+                    false
+                }
+            }
         })
     };
-    let r = dti_core::analyses::uncertainty(&fw, &units, &spec, Some(&cb))
-        .map_err(|e| errors::analysis(&e))?;
-    to_js(&r)
+    let r = dti_core::analyses::uncertainty(&fw, &units, &spec, Some(&cb));
+    if let Some(e) = thrown.into_inner() {
+        return Err(e);
+    }
+    to_js(&r.map_err(|e| errors::analysis(&e))?)
 }
 
 /// How `readRecords` reads a file: its name (in problems; a name ending `.json` reads JSON),

@@ -564,8 +564,16 @@ fn load_framework(args: &FrameworkArgs, default: &str) -> Result<Framework, Fail
             Extension::from_json(&text)
         }
         .map_err(|e| format!("{}: {e}", ext.display()))?;
+        // A framework that was whole before the extension and is not after it: the
+        // extension's problems, named by the extension file.
+        let whole = Framework::new(def.clone()).is_ok();
         def.extend(&e)
             .map_err(|e| format!("{}: {e}", ext.display()))?;
+        if whole {
+            if let Err(e) = Framework::new(def.clone()) {
+                return Err(format!("{}: {e}", ext.display()));
+            }
+        }
     }
     if let Some(s) = &args.supplement {
         let sup: Supplement =
@@ -1589,7 +1597,16 @@ fn cmd_scenario(args: ScenarioArgs, ctx: &Context) -> Result<(), Fail> {
         .apply(&fw, units)
         .map_err(|e| format!("{}: {e}", file.display()))?;
     let base = score(&fw, &loaded, data.lenient)?;
-    let after = score_records(&fw2, &units2, &loaded, data.lenient)?;
+    // A value the scenario set is the scenario's: its problems name the scenario file.
+    let applied = Loaded::new(
+        &format!(
+            "{} (applied to {})",
+            file.display(),
+            Source::of(data.data.as_deref(), data.year).display()
+        ),
+        units2,
+    );
+    let after = score(&fw2, &applied, data.lenient)?;
     let name = if scenario.name.is_empty() {
         file.display().to_string()
     } else {

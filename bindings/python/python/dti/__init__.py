@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import os
 import re
 import warnings
@@ -69,7 +70,7 @@ class Framework:
     def from_json(definition: Union[str, Mapping[str, Any]]) -> "Framework":
         """A framework from its JSON definition (text or dict), validated: a
         :class:`FrameworkError` lists every problem."""
-        text = definition if isinstance(definition, str) else json.dumps(definition)
+        text = definition if isinstance(definition, str) else _json("framework", definition)
         return Framework(_dti.Framework.from_json(text))
 
     @staticmethod
@@ -172,9 +173,10 @@ def _source(data: Data) -> _Source:
         path = Path(data)
         if not path.is_file():
             raise DtiError(f"data: no file {path}", "bad_argument", {"path": str(path)})
-        return _Source(str(path), text=path.read_bytes().decode("utf-8-sig"))
+        # Decoded by the core, as the command decodes files: the same encodings, messages and rows.
+        return _Source(str(path), text=_dti.decode_file(str(path), path.read_bytes()))
     if isinstance(data, (list, tuple)):
-        return _Source("records", records=json.dumps(list(data)))
+        return _Source("records", records=_json("data", list(data)))
     frame = _frame(data)
     if frame.width == 0:
         raise InputError("the DataFrame has no columns", "invalid_file")
@@ -221,9 +223,67 @@ def _relocated(e: DtiError, src: _Source) -> DtiError:
     return e
 
 
+def _flag(name: str, value: Any) -> bool:
+    """A keyword that must be True or False (``lenient="no"`` is not)."""
+    if not isinstance(value, bool):
+        raise DtiError(f"{name}: expected True or False, got {value!r}", "bad_argument", {"path": name})
+    return value
+
+
+def _names(name: str, value: Any) -> List[str]:
+    """A list of column names (a bare string would be split into its letters)."""
+    if isinstance(value, str):
+        raise DtiError(f"{name}: expected a list of column names, got the string {value!r} "
+                       f"(write {name}=[{value!r}])", "bad_argument", {"path": name})
+    out = list(value)
+    if not all(isinstance(v, str) for v in out):
+        raise DtiError(f"{name}: expected a list of column names (strings), got {out!r}", "bad_argument", {"path": name})
+    return out
+
+
+def _whole(name: str, value: Any, least: int) -> int:
+    """A whole number at least ``least`` (``depth=-1``, ``depth=1.5`` are not)."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < least:
+        raise DtiError(f"{name}: expected a whole number of at least {least}, got {value!r}", "bad_argument",
+                       {"path": name})
+    return value
+
+
+def _year(name: str, value: Any) -> Optional[int]:
+    """A period: a year as an int, or None (``period="2023"`` is not)."""
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+        raise DtiError(f"{name}: expected a year (a whole number) or None, got {value!r}", "bad_argument",
+                       {"path": name})
+    return value
+
+
+def _non_finite(value: Any, path: str) -> Optional[str]:
+    """The path of the first NaN or infinity in a spec, record or framework, or None."""
+    stack = [(value, path)]
+    while stack:
+        v, p = stack.pop()
+        if isinstance(v, float) and not math.isfinite(v):
+            return f"{p}: {v} is not a finite number"
+        if isinstance(v, Mapping):
+            stack.extend((x, f"{p}.{k}") for k, x in v.items())
+        elif isinstance(v, (list, tuple)):
+            stack.extend((x, f"{p}[{k}]") for k, x in enumerate(v))
+    return None
+
+
+def _json(name: str, value: Any) -> str:
+    """A parameter as JSON, refusing NaN and infinities by the field that holds them (JSON
+    cannot, and the core would name a position in text the user never wrote)."""
+    bad = _non_finite(value, name)
+    if bad is not None:
+        raise DtiError(bad, "bad_argument", {"path": bad.split(":")[0]})
+    return json.dumps(value)
+
+
 def _options(layout: str, groups: Sequence[str], delimiter: Optional[str], lenient: bool = False,
              ties: Any = None, pool_periods: bool = False) -> str:
-    o: Dict[str, Any] = {"layout": layout, "groups": list(groups), "lenient": lenient, "pool_periods": pool_periods}
+    o: Dict[str, Any] = {"layout": layout, "groups": _names("groups", groups), "lenient": _flag("lenient", lenient),
+                         "pool_periods": _flag("pool_periods", pool_periods)}
     if delimiter is not None:
         o["delimiter"] = delimiter
     if ties is not None:
@@ -292,7 +352,7 @@ def explain(data: Data, unit: str, framework: FrameworkLike = "vn-pdti-2022", *,
     name (case and diacritics ignored) or a province's name; ``period`` defaults to the
     unit's latest."""
     fw = _framework(framework)
-    out: Dict[str, Any] = json.loads(_dti.explain(fw._native, _records(data, fw), unit, period, "{}"))
+    out: Dict[str, Any] = json.loads(_dti.explain(fw._native, _records(data, fw), unit, _year("period", period), "{}"))
     return out
 
 
@@ -301,8 +361,8 @@ def merge(data: Data, framework: FrameworkLike = "vn-pdti-2022", *,
     """Scores merged units from their former ones (default: the 2025 province merger, 63 → 34):
     the columns of :func:`score` and ``from``, the former units of each."""
     fw = _framework(framework)
-    options = json.dumps({"lenient": lenient})
-    columns, report_json = _dti.merge(fw._native, _records(data, fw), None if map is None else json.dumps(map), options)
+    options = json.dumps({"lenient": _flag("lenient", lenient)})
+    columns, report_json = _dti.merge(fw._native, _records(data, fw), None if map is None else _json("map", map), options)
     report = json.loads(report_json)
     if report["unmapped"]:
         left = sorted({u["unit"] for u in report["unmapped"]})
@@ -341,7 +401,7 @@ def scenario(data: Data, scenario: Mapping[str, Any], framework: FrameworkLike =
     ``rank_shift`` (positive: moved up) per unit and period."""
     fw = _framework(framework)
     records = _records(data, fw)
-    fw2_json, records2 = _dti.apply_scenario(fw._native, records, json.dumps(dict(scenario)))
+    fw2_json, records2 = _dti.apply_scenario(fw._native, records, _json("scenario", dict(scenario)))
     fw2 = Framework.from_json(fw2_json)
     base = _dti.score_json(fw._native, records, "{}")
     after = _dti.score_json(fw2._native, records2, "{}")
@@ -447,8 +507,8 @@ def uncertainty(data: Data, spec: Mapping[str, Any], framework: FrameworkLike = 
     counter-based: the same seed gives the same result here, in the command, in the browser
     and on a Dask cluster (:func:`dti.dask.uncertainty`). Ctrl-C stops it."""
     fw = _framework(framework)
-    raw = _dti.uncertainty(fw._native, _records(data, fw), json.dumps(dict(spec)),
-                           _progress(progress, "uncertainty"), None if design is None else json.dumps(dict(design)))
+    raw = _dti.uncertainty(fw._native, _records(data, fw), _json("spec", dict(spec)),
+                           _progress(progress, "uncertainty"), None if design is None else _json("design", dict(design)))
     return _uncertainty_result(json.loads(raw))
 
 
@@ -458,7 +518,7 @@ def sensitivity(data: Data, spec: Mapping[str, Any], framework: FrameworkLike = 
     ``bootstrap``): first-order and total Sobol indices of the mean absolute rank shift, one
     row per input."""
     fw = _framework(framework)
-    raw = json.loads(_dti.sensitivity(fw._native, _records(data, fw), json.dumps(dict(spec)),
+    raw = json.loads(_dti.sensitivity(fw._native, _records(data, fw), _json("spec", dict(spec)),
                                       _progress(progress, "sensitivity")))
     return pl.DataFrame([{k: v for k, v in i.items() if not k.endswith("_ci")} for i in raw["indices"]], strict=False)
 
@@ -467,7 +527,7 @@ def leave_one_out(data: Data, framework: FrameworkLike = "vn-pdti-2022", *, dept
     """Leaves each node of a level out in turn: per node left out, the mean absolute rank
     shift and the largest."""
     fw = _framework(framework)
-    raw = json.loads(_dti.leave_one_out(fw._native, _records(data, fw), depth))
+    raw = json.loads(_dti.leave_one_out(fw._native, _records(data, fw), _whole("depth", depth, 1)))
     rows = []
     for c in raw["components"]:
         shifts = [abs(x) for x in c["shifts"] if x is not None]

@@ -164,7 +164,9 @@ function route() {
   const view = $("view");
   if (!state.records) return;
   const [, page = "", arg = ""] = location.hash.match(/^#\/([^/]*)\/?(.*)$/) ?? [];
-  const unit = decodeURIComponent(arg);
+  // A malformed address (`#/unit/%E0%A4%A`) is taken as it is, never a broken page.
+  let unit;
+  try { unit = decodeURIComponent(arg); } catch { unit = arg; }
   const name = { "": "ranking", unit: "unit", "what-if": "what-if", uncertainty: "uncertainty", merge: "merge" }[page] ?? "ranking";
   for (const a of document.querySelectorAll("nav a")) {
     if (a.dataset.route === name) a.setAttribute("aria-current", "page"); else a.removeAttribute("aria-current");

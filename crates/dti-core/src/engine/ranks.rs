@@ -16,7 +16,7 @@ fn tied_by(a: f64, b: f64, ties: Ties) -> bool {
 }
 
 /// Whether `a` and `b` show as the same number with `d` decimals.
-fn same_rounded(a: f64, b: f64, d: u8) -> bool {
+fn same_rounded(a: f64, b: f64, d: u32) -> bool {
     rounded_key(a, d) == rounded_key(b, d)
 }
 
@@ -25,11 +25,11 @@ fn same_rounded(a: f64, b: f64, d: u8) -> bool {
 /// `x`: x·10^d is p + e exactly (p its rounded product, e its rounding error), so
 /// a product that lands on the other side of a half than the exact value cannot mislead.
 /// Beyond 2^52 an f64 has no decimals: the product itself.
-pub(crate) fn rounded_key(x: f64, d: u8) -> f64 {
+pub(crate) fn rounded_key(x: f64, d: u32) -> f64 {
     const POW10: [f64; 16] = [
         1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
     ];
-    let k = POW10[usize::from(d.min(15))];
+    let k = POW10[d.min(15) as usize];
     let ax = x.abs();
     let p = ax * k;
     if p.is_nan() || p >= 4.5e15 {

@@ -516,12 +516,12 @@ pub enum Ties {
     /// Scores within this relative difference are tied.
     Tolerance(f64),
     /// Scores equal when rounded to this many decimals (at most 15) are tied.
-    Rounded(u8),
+    Rounded(u32),
 }
 
 /// The most decimals `Ties::Rounded` takes (10^15 is the largest power of ten whose
 /// products keep whole numbers exact in an f64).
-pub const MAX_TIE_DECIMALS: u8 = 15;
+pub const MAX_TIE_DECIMALS: u32 = 15;
 
 impl Ties {
     /// The rule in force: `self`, or for `Auto` the framework's `declared` rule, else the
@@ -579,7 +579,7 @@ impl std::str::FromStr for Ties {
                     "the tie tolerance must be a number in [0, 1), got '{rel}'"
                 )),
             },
-            Some(("rounded", d)) => match d.trim().parse::<u8>() {
+            Some(("rounded", d)) => match d.trim().parse::<u32>() {
                 Ok(d) if d <= MAX_TIE_DECIMALS => Ok(Ties::Rounded(d)),
                 _ => Err(format!(
                     "ties can round to 0 to {MAX_TIE_DECIMALS} decimals, got '{d}'"

@@ -145,8 +145,11 @@ pub enum Problem {
         /// A node on the cycle.
         node: String,
     },
-    /// `max_points` is negative or not finite.
-    #[error("node '{node}': max_points must be a finite number ≥ 0, got {max_points}")]
+    /// `max_points` is negative or not finite (or the framework's `scale`, named by the
+    /// framework id, is not > 0).
+    #[error(
+        "node '{node}': max_points must be a finite number ≥ 0 (the scale > 0), got {max_points}"
+    )]
     InvalidMaxPoints {
         /// The node.
         node: String,
@@ -529,6 +532,14 @@ pub(crate) fn validate(def: &FrameworkDef) -> Result<Plan, FrameworkError> {
     }
     if let Some(Err(reason)) = def.ties.map(|t| t.check()) {
         problems.push(Problem::InvalidTies { reason });
+    }
+    // The index's scale divides its points: a negative, zero or non-finite one is refused
+    // (it was ignored, and the scale taken from the nodes, silently).
+    if let Some(scale) = def.scale.filter(|s| !(s.is_finite() && *s > 0.0)) {
+        problems.push(Problem::InvalidMaxPoints {
+            node: def.id.clone(),
+            max_points: scale,
+        });
     }
     if def.id.trim().is_empty() {
         problems.push(Problem::EmptyId);
@@ -1079,14 +1090,19 @@ fn check_threshold(at: &str, t: f64, problems: &mut Vec<Problem>) {
     }
 }
 
+/// The largest power a generalised mean takes (|p|).
+const MAX_POWER: f64 = 100.0;
+
 fn check_aggregator(at: &str, a: &Aggregator, problems: &mut Vec<Problem>) {
     if let Aggregator::GeneralisedMean { p } = *a {
-        if !p.is_finite() || p == 0.0 {
+        // Beyond |p| = 100 the powers of ordinary values overflow or vanish (100^1000): the
+        // mean would be 0 or missing for every unit, silently.
+        if !p.is_finite() || p == 0.0 || p.abs() > MAX_POWER {
             problems.push(Problem::InvalidAggregator {
                 node: at.to_owned(),
                 method: a.name(),
                 reason: format!(
-                    "the power p must be finite and not 0 (use geometric_mean for p → 0), got {p}"
+                    "the power p must be between -{MAX_POWER} and {MAX_POWER} and not 0 (use geometric_mean for p → 0), got {p}"
                 ),
             });
         }
