@@ -171,6 +171,11 @@ export function cases(dti, env) {
         dti.uncertainty("vn-pdti-2022", json("dti2022-main/units.json"), { runs: 200, inputs: [{ name: "w", kind: "weight_noise", factor: 0.1 }] }, () => { throw boom; });
       } catch (x) { caught = x; }
       assert.equal(caught, boom);
+      // A million units is refused before the array is read or serialised: as too large, not
+      // for the NaN its first record holds (which reading it would have found first).
+      const many = new Array(1_000_000).fill({ unit: "U", values: { GOV: NaN } });
+      const big = codeOf(() => dti.scoreCohort("vn-pdti-2022", many));
+      assert.deepEqual([big.code, big.path], ["too_large", "units"]);
     }],
 
     ["finds provinces", () => {

@@ -1,6 +1,9 @@
 // Shared by the entries: wasm-bindgen exports wrapped so that a trap (a bug) becomes an Error
 // with code "internal", and the browser entries' "call ready() first" guard.
 
+/** The most units a call takes (the module's own limit, `MAX_UNITS`). */
+const MAX_UNITS = 10_000;
+
 /** Each export's parameters, as its declaration names them (for messages). */
 const PARAMS = {
   validateFramework: ["framework"], scoreCohort: ["framework", "units", "options"],
@@ -33,6 +36,11 @@ function nonFinite(value, path) {
 function checkFinite(name, args) {
   const params = PARAMS[name] ?? [];
   for (let i = 0; i < args.length; i++) {
+    // Refused before anything is read or serialised whole (the module refuses it too).
+    if ((params[i] === "units" || params[i] === "before") && Array.isArray(args[i]) && args[i].length > MAX_UNITS) {
+      const e = new Error(`${args[i].length} ${params[i]} is more than this package accepts (${MAX_UNITS})`);
+      throw Object.assign(e, { name: "DtiError", code: "too_large", path: params[i] });
+    }
     const bad = nonFinite(args[i], params[i] ?? `argument ${i + 1}`);
     if (!bad) continue;
     const [where, v] = bad;
