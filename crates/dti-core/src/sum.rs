@@ -8,11 +8,15 @@
 //! arithmetic by an ulp (ASEM `Instit`: AUS and SVN both sum to 110 over 6, COINr
 //! 18.333333333333332 for both) and so splits their ranks.
 //!
-//! The algorithm is Shewchuk's non-overlapping partials ("Adaptive Precision Floating-Point
-//! Arithmetic and Fast Robust Geometric Predicates", 1997): after each term the partials
-//! add up exactly to the terms so far; [`ExactSum::value`] rounds their sum once, with the
-//! half-way correction of CPython's `math.fsum` (a half-way case decided by a lower
-//! partial). The result does not depend on the order of the terms. Why not a crate: the one
+//! The common case is fast: a running sum `s` and the sum `c` of its rounding errors, each
+//! error found exactly by Knuth's TwoSum. While adding the errors into `c` is itself exact
+//! (its own TwoSum error is 0: the errors are short numbers), `s + c` *is* the exact sum, and
+//! one addition rounds it once. The first time it is not, the sum moves to Shewchuk's
+//! non-overlapping partials ("Adaptive Precision Floating-Point Arithmetic and Fast Robust
+//! Geometric Predicates", 1997), exact in every case: after each term the partials add up
+//! exactly to the terms so far; [`ExactSum::value`] rounds their sum once, with the half-way
+//! correction of CPython's `math.fsum` (a half-way case decided by a lower partial). The
+//! result does not depend on the order of the terms. Why not a crate: the one
 //! made for this (`fsum`) keeps its partials in a `Vec`, an allocation per sum, and these
 //! sums run per unit and node in the scoring kernels; here the partials live on the stack
 //! (typical sums need two or three of them) and spill to the heap only past eight.
@@ -33,6 +37,10 @@ const INLINE: usize = 8;
 /// ```
 #[derive(Clone, Debug)]
 pub struct ExactSum {
+    /// Fast mode (while `!slow`): the exact sum is `s + c`.
+    s: f64,
+    c: f64,
+    slow: bool,
     /// Non-overlapping partials in increasing magnitude: `inline[..len]`, or `spill` once it
     /// is in use (then `len` is unused).
     inline: [f64; INLINE],
@@ -54,6 +62,9 @@ impl ExactSum {
     #[inline]
     pub fn new() -> ExactSum {
         ExactSum {
+            s: 0.0,
+            c: 0.0,
+            slow: false,
             inline: [0.0; INLINE],
             len: 0,
             spill: Vec::new(),
@@ -62,7 +73,7 @@ impl ExactSum {
     }
 
     /// Adds a term, exactly.
-    #[inline(never)]
+    #[inline]
     pub fn add(&mut self, x: f64) {
         if x == 0.0 {
             // Adds nothing (and a −0 term must not make the sum −0: sums start at +0).
@@ -70,6 +81,27 @@ impl ExactSum {
         }
         if !x.is_finite() {
             self.special += x;
+            return;
+        }
+        if !self.slow {
+            let (s, c, mut bad) = (self.s, self.c, false);
+            let (s2, c2) = fast_step(s, c, x, &mut bad);
+            if !bad {
+                (self.s, self.c) = (s2, c2);
+                return;
+            }
+            // Exactly s + c so far: carried into the partials, then x added there.
+            self.slow = true;
+            self.add_partial(s);
+            self.add_partial(c);
+        }
+        self.add_partial(x);
+    }
+
+    /// Adds a term to the partials.
+    #[inline(never)]
+    fn add_partial(&mut self, x: f64) {
+        if x == 0.0 {
             return;
         }
         if self.spill.is_empty() {
@@ -98,6 +130,9 @@ impl ExactSum {
         if self.special != 0.0 || self.special.is_nan() {
             return self.special;
         }
+        if !self.slow {
+            return self.s + self.c + 0.0;
+        }
         let p = self.partials();
         round_partials(p) + 0.0
     }
@@ -109,6 +144,25 @@ impl ExactSum {
             &self.spill
         }
     }
+}
+
+/// Knuth's TwoSum: `(a + b, e)` with `a + b = fl(a + b) + e` exactly (finite inputs whose sum
+/// does not overflow).
+#[inline(always)]
+fn two_sum(a: f64, b: f64) -> (f64, f64) {
+    let s = a + b;
+    let bb = s - a;
+    (s, (a - (s - bb)) + (b - bb))
+}
+
+/// One step of the fast sum: `(s, c)` with `x` added, and `bad` set when `s + c` may no
+/// longer be the exact sum (an error term that did not add exactly, or an overflow).
+#[inline(always)]
+fn fast_step(s: f64, c: f64, x: f64, bad: &mut bool) -> (f64, f64) {
+    let (s2, e) = two_sum(s, x);
+    let (c2, e2) = two_sum(c, e);
+    *bad |= e2 != 0.0 || !s2.is_finite();
+    (s2, c2)
 }
 
 /// Adds `x` to the `len` partials at the front of `p` (which has room for one more), keeping
@@ -207,11 +261,14 @@ mod tests {
         // Terms a whole binade apart never merge: one partial each.
         let terms: Vec<f64> = (0..40).map(|k| (2.0f64).powi(3 * k - 60)).collect();
         let mut s = ExactSum::new();
+        // Straight to the partials (the fast sum holds these exactly for a while).
+        s.slow = true;
         for &x in &terms {
             s.add(x);
         }
         assert!(s.spill.len() > INLINE);
         let mut r = ExactSum::new();
+        r.slow = true;
         for &x in terms.iter().rev() {
             r.add(x);
         }
