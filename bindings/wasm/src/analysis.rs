@@ -64,28 +64,25 @@ pub fn apply_scenario(
 /// 2022–2024), with their source.
 #[wasm_bindgen(js_name = publishedData)]
 pub fn published_data(id: &str) -> Result<JsValue, JsValue> {
-    let d = dti_core::model::published_data(id).ok_or_else(|| {
+    to_js(published(id)?)
+}
+
+/// A published data set by id, or `bad_argument` naming the ids there are.
+fn published(id: &str) -> Result<&'static dti_core::model::PublishedData, JsValue> {
+    dti_core::model::published_data(id).ok_or_else(|| {
         errors::error(
             "bad_argument",
             &format!("id: no published data '{id}'; available: dti-2024, dti-63"),
             &[("path", "id".into())],
         )
-    })?;
-    to_js(d)
+    })
 }
 
 /// A published data set as unit records, ready to score (`vn-pdti-2024` for `"dti-2024"`,
 /// `"total"` for `"dti-63"`).
 #[wasm_bindgen(js_name = publishedRecords)]
 pub fn published_records(id: &str) -> Result<JsValue, JsValue> {
-    let d = dti_core::model::published_data(id).ok_or_else(|| {
-        errors::error(
-            "bad_argument",
-            &format!("id: no published data '{id}'; available: dti-2024, dti-63"),
-            &[("path", "id".into())],
-        )
-    })?;
-    to_js(&d.records())
+    to_js(&published(id)?.records())
 }
 
 /// Compares one period's records (`before`, scored with `framework`) with a scored cohort

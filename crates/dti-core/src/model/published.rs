@@ -174,27 +174,28 @@ fn number(s: &str) -> f64 {
     s.trim().parse().unwrap_or(f64::NAN)
 }
 
-fn table_34() -> PublishedData {
-    let rows = TABLE_34
-        .lines()
+/// The rows of a published CSV file (its header skipped), each made by `row` from its cells.
+fn rows(text: &str, row: impl Fn(&[&str]) -> PublishedRow) -> Vec<PublishedRow> {
+    text.lines()
         .skip(1)
         .filter(|l| !l.trim().is_empty())
-        .map(|l| {
-            let c: Vec<&str> = l.split(',').collect();
-            PublishedRow {
-                unit: id_of(c[1], Era::From2025),
-                name: c[1].to_owned(),
-                period: c[2].trim().parse().unwrap_or(2024),
-                rank: c[0].trim().parse().ok(),
-                dti: number(c[11]),
-                values: MAIN
-                    .iter()
-                    .zip(&c[3..11])
-                    .map(|(code, v)| ((*code).to_owned(), number(v)))
-                    .collect(),
-            }
-        })
-        .collect();
+        .map(|l| row(&l.split(',').collect::<Vec<_>>()))
+        .collect()
+}
+
+fn table_34() -> PublishedData {
+    let rows = rows(TABLE_34, |c| PublishedRow {
+        unit: id_of(c[1], Era::From2025),
+        name: c[1].to_owned(),
+        period: c[2].trim().parse().unwrap_or(2024),
+        rank: c[0].trim().parse().ok(),
+        dti: number(c[11]),
+        values: MAIN
+            .iter()
+            .zip(&c[3..11])
+            .map(|(code, v)| ((*code).to_owned(), number(v)))
+            .collect(),
+    });
     PublishedData {
         id: "dti-2024".to_owned(),
         title: "DTI 2024, the 34 provinces after the 2025 merger: main indicators, DTI, rank"
@@ -209,22 +210,14 @@ fn table_34() -> PublishedData {
 }
 
 fn totals_63() -> PublishedData {
-    let rows = TOTALS_63
-        .lines()
-        .skip(1)
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| {
-            let c: Vec<&str> = l.split(',').collect();
-            PublishedRow {
-                unit: id_of(c[1], Era::Pre2025),
-                name: c[1].to_owned(),
-                period: c[0].trim().parse().unwrap_or(0),
-                rank: None,
-                dti: number(c[2]),
-                values: Vec::new(),
-            }
-        })
-        .collect();
+    let rows = rows(TOTALS_63, |c| PublishedRow {
+        unit: id_of(c[1], Era::Pre2025),
+        name: c[1].to_owned(),
+        period: c[0].trim().parse().unwrap_or(0),
+        rank: None,
+        dti: number(c[2]),
+        values: Vec::new(),
+    });
     PublishedData {
         id: "dti-63".to_owned(),
         title: "DTI 2022, 2023 and 2024, the 63 provinces before the 2025 merger: DTI values"
