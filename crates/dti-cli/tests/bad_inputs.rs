@@ -273,15 +273,19 @@ fn outputs_keep_their_mode_refuse_read_only_and_leave_nothing_when_interrupted()
     let dir = std::env::temp_dir().join(format!("dti-out-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let dti = || Command::new(env!("CARGO_BIN_EXE_dti"));
+    // `dti score --format csv --out PATH`, the run's output.
+    let score_to = |path: &std::path::Path| {
+        dti()
+            .args(["score", "--format", "csv", "--out"])
+            .arg(path)
+            .output()
+            .unwrap()
+    };
     // A 0600 file stays 0600.
     let private = dir.join("private.csv");
     std::fs::write(&private, "old").unwrap();
     std::fs::set_permissions(&private, std::fs::Permissions::from_mode(0o600)).unwrap();
-    let out = dti()
-        .args(["score", "--format", "csv", "--out"])
-        .arg(&private)
-        .output()
-        .unwrap();
+    let out = score_to(&private);
     assert_eq!(
         out.status.code(),
         Some(0),
@@ -297,21 +301,13 @@ fn outputs_keep_their_mode_refuse_read_only_and_leave_nothing_when_interrupted()
     let locked = dir.join("locked.csv");
     std::fs::write(&locked, "keep").unwrap();
     std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o444)).unwrap();
-    let out = dti()
-        .args(["score", "--format", "csv", "--out"])
-        .arg(&locked)
-        .output()
-        .unwrap();
+    let out = score_to(&locked);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("read-only"));
     assert_eq!(std::fs::read_to_string(&locked).unwrap(), "keep");
     // A legal name of 250 bytes.
     let long = dir.join(format!("{}.csv", "d".repeat(246)));
-    let out = dti()
-        .args(["score", "--format", "csv", "--out"])
-        .arg(&long)
-        .output()
-        .unwrap();
+    let out = score_to(&long);
     assert_eq!(
         out.status.code(),
         Some(0),
