@@ -380,17 +380,17 @@ fn reference_unit_is_found_within_each_period() {
     )
     .unwrap();
     let units = [
-        UnitRecord::new("R").period(1).value("X", 8.0),
-        UnitRecord::new("A").period(1).value("X", 4.0),
-        UnitRecord::new("A").period(2).value("X", 4.0),
-        UnitRecord::new("B").period(2).value("X", 2.0),
+        UnitRecord::new("R").period(2021).value("X", 8.0),
+        UnitRecord::new("A").period(2021).value("X", 4.0),
+        UnitRecord::new("A").period(2022).value("X", 4.0),
+        UnitRecord::new("B").period(2022).value("X", 2.0),
     ];
     let err = fw.score_with(&units, &ScoreOptions::default()).unwrap_err();
     assert_eq!(
         err,
         ScoreError::Normalise {
             indicator: "X".into(),
-            period: Some(2),
+            period: Some(2022),
             source: NormaliseError::ReferenceAbsent { unit: "R".into() }
         }
     );

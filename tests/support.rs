@@ -318,6 +318,7 @@ pub fn leaf_rule(kind: u64, max: f64) -> Rule {
         1 => Rule::Ratio,
         2 => Rule::Percent,
         3 => Rule::Steps {
+            whole: true,
             steps: (1..=3)
                 .map(|k| Step {
                     at: k as f64,

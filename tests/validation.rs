@@ -29,6 +29,8 @@ fn every_structural_problem_is_reported_at_once() {
         {"code": "C", "parent": "D", "name_vi": "C"},
         {"code": "D", "parent": "C", "name_vi": "D"},
         {"code": "", "name_vi": "no code", "max_points": 1},
+        {"code": "\"><img src=x onerror=alert(1)>", "name_vi": "markup", "max_points": 1},
+        {"code": "A\u202eB", "name_vi": "bidi", "max_points": 1},
         {"code": "E", "name_vi": "E", "max_points": -3, "weight": -1, "direction": 2}
     "#,
     ));
@@ -39,6 +41,8 @@ fn every_structural_problem_is_reported_at_once() {
         ("cycle", Some("C")),
         ("cycle", Some("D")),
         ("empty_code", None),
+        ("bad_code", Some("\"><img src=x onerror=alert(1)>")),
+        ("bad_code", Some("A\u{202e}B")),
         ("invalid_max_points", Some("E")),
         ("invalid_weight", Some("E")),
         ("invalid_direction", Some("E")),

@@ -126,6 +126,22 @@ def test_records_problems_are_worded_too(panel_records):
     assert e.value.problems[0]["text"].startswith("row 3, unit 'ha-noi' (2023)")
 
 
+def test_a_fraction_of_a_count_and_a_year_out_of_range_are_errors():
+    fw = json.loads(dti.Framework.builtin("vn-pdti-2022").to_json())
+    fw["nodes"].append({"code": "AWR.MEET", "parent": "AWR", "name_vi": "Số cuộc họp", "max_points": 100,
+                        "rule": {"type": "steps", "whole": True, "steps": [{"at": 1, "points": 50}, {"at": 2, "points": 100}]}})
+    with pytest.raises(dti.InputError) as e:
+        dti.score([{"unit": "A", "values": {"AWR.MEET": 2.5}}], dti.Framework.from_json(fw))
+    assert [(p["code"], p["indicator"]) for p in e.value.problems] == [("not_whole", "AWR.MEET")]
+    with pytest.raises(dti.InputError) as e:
+        dti.score(pl.DataFrame({"unit": ["A", "B"], "period": [2023, -2147483648], "GOV": [0.5, 0.5]}))
+    assert [p["row"] for p in e.value.problems] == [2]
+    assert "'-2147483648' is not a year between 1000 and 9999" in e.value.problems[0]["text"]
+    with pytest.raises(dti.InputError) as e:
+        dti.score([{"unit": "A", "period": -2147483648, "values": {"GOV": 0.5}}])
+    assert [p["code"] for p in e.value.problems] == ["period_out_of_range"]
+
+
 def test_unreadable_frames_and_frameworks_are_errors():
     with pytest.raises(dti.InputError) as e:
         dti.score(pl.DataFrame({"unit": ["a"], "period": [2023], "BOGUS": [0.5]}))

@@ -178,6 +178,16 @@ export function cases(dti, env) {
       assert.deepEqual([big.code, big.path], ["too_large", "units"]);
     }],
 
+    ["a fraction of a count and a year out of range are errors, never scored", () => {
+      const fw = dti.builtinFramework("vn-pdti-2022");
+      fw.nodes.push({ code: "AWR.MEET", parent: "AWR", name_vi: "Số cuộc họp", max_points: 100,
+        rule: { type: "steps", whole: true, steps: [{ at: 1, points: 50 }, { at: 2, points: 100 }] } });
+      let e = codeOf(() => dti.scoreCohort(fw, [{ unit: "A", values: { "AWR.MEET": 2.5 } }]));
+      assert.deepEqual([e.code, e.problems[0].code, e.problems[0].indicator], ["input", "not_whole", "AWR.MEET"]);
+      e = codeOf(() => dti.scoreCohort("vn-pdti-2022", [{ unit: "A", period: -2147483648, values: { GOV: 0.5 } }]));
+      assert.deepEqual([e.code, e.problems[0].code, e.problems[0].period], ["input", "period_out_of_range", -2147483648]);
+    }],
+
     ["finds provinces", () => {
       assert.equal(dti.findProvince("TP. Hồ Chí Minh", "from2025").code, "ho-chi-minh");
       const e = codeOf(() => dti.findProvince("Vinh Phuk", "pre2025"));

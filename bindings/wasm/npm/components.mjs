@@ -76,6 +76,20 @@ export function searchKey(s) {
 
 const esc = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
 
+// Names come from data. Each is isolated from the text around it (an unclosed right-to-left
+// override in one ends with it) and shortened past `max` characters, the whole name on hover:
+// `<bdi>` in HTML; in SVG, which has no <bdi>, the isolates U+2068…U+2069 and a <title>.
+const short = (s, max) => {
+  const c = [...String(s ?? "")];
+  return c.length > max ? `${c.slice(0, max - 1).join("")}…` : c.join("");
+};
+const iso = (s, max = 80) => `\u2068${short(s, max)}\u2069`;
+const nm = (s, max = 80, wrap = (x) => x) => {
+  const t = String(s ?? ""), c = short(t, max);
+  return `<bdi${c === t ? "" : ` title="${esc(t)}"`}>${wrap(esc(c))}</bdi>`;
+};
+const svgName = (s, max = 22) => `${esc(iso(s, max))}<title>${esc(iso(s, 400))}</title>`;
+
 const formats = new Map();
 function fmt(x, lang, digits = 4) {
   if (x == null || !Number.isFinite(x)) return "–";
@@ -163,6 +177,7 @@ input[aria-invalid=true] { border: 2px solid var(--_down); background: #fff4f4; 
 button.action { font: inherit; padding: .3em .9em; border-radius: 4px; border: 1px solid var(--_accent); background: var(--_accent); color: #fff; cursor: pointer; }
 button.action.secondary { background: transparent; color: var(--_accent); }
 .scroll { overflow-x: auto; } .big { font-size: 1.6em; font-weight: 700; }
+bdi, h2, p { overflow-wrap: anywhere; }
 .sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 svg text { font: 12px system-ui, sans-serif; fill: var(--dti-fg, #1f2328); }
 `;
@@ -330,19 +345,18 @@ export class DtiRanking extends DtiElement {
     const href = this.getAttribute("href");
     const th = (k, label, cls = "") => {
       const sorted = k === key ? (dir > 0 ? "ascending" : "descending") : "none";
-      return `<th scope="col" class="${cls}" aria-sort="${sorted}"><button type="button" data-sort="${esc(k)}" title="${esc(w.sortBy(label))}">${esc(label)}${k === key ? (dir > 0 ? " ↑" : " ↓") : ""}</button></th>`;
+      return `<th scope="col" class="${cls}" aria-sort="${sorted}"><button type="button" data-sort="${esc(k)}" title="${esc(w.sortBy(label))}">${nm(label, 40)}${k === key ? (dir > 0 ? " ↑" : " ↓") : ""}</button></th>`;
     };
     const nameCell = (r) => {
-      const label = esc(r.name);
-      if (href) return `<td class="name"><a href="${esc(href.replace("{unit}", encodeURIComponent(r.u.unit)).replace("{period}", period ?? ""))}">${label}</a></td>`;
-      return `<td class="name"><a href="#" data-select="${esc(r.u.unit)}">${label}</a></td>`;
+      if (href) return `<td class="name">${nm(r.name, 80, (x) => `<a href="${esc(href.replace("{unit}", encodeURIComponent(r.u.unit)).replace("{period}", period ?? ""))}">${x}</a>`)}</td>`;
+      return `<td class="name">${nm(r.name, 80, (x) => `<a href="#" data-select="${esc(r.u.unit)}">${x}</a>`)}</td>`;
     };
     const body = shown.map((r) => `<tr data-unit="${esc(r.u.unit)}" data-rank="${r.rank ?? ""}" data-value="${r.value ?? ""}">` +
       `<td>${r.rank ?? "–"}</td>${against == null ? "" : changeCell(w, before.get(r.u.unit), r.rank)}${nameCell(r)}` +
       `<td data-value="${r.value ?? ""}">${fmt(r.value, this.lang)}</td>` +
       r.u.views.map((v) => `<td data-view="${esc(v.code)}" data-value="${v.value ?? ""}" data-rank="${v.rank ?? ""}">${fmt(v.value, this.lang)} <span class="muted">(${v.rank ?? "–"})</span></td>`).join("") +
       "</tr>").join("");
-    const caption = `${esc(typeof def === "object" ? ((this.lang === "en" && def.name_en) || def.name_vi) : def)} — ${esc(w.year)} ${esc(period ?? "")}`;
+    const caption = `${nm(typeof def === "object" ? ((this.lang === "en" && def.name_en) || def.name_vi) : def, 200)} — ${esc(w.year)} ${esc(period ?? "")}`;
     this.show(`
       <label>${esc(w.search)} <input type="search" value="${esc(this.#query)}" aria-controls="t"></label>
       <div class="scroll"><table id="t"><caption>${caption}</caption>
@@ -387,7 +401,7 @@ function pillarChart(items, w, lang) {
   const x = (v) => left + Math.max(0, Math.min(1, v ?? 0)) * barW;
   const parts = items.map((it, k) => {
     const y = 10 + k * rowH;
-    return `<g><text x="0" y="${y + 16}">${esc(it.name)}</text>
+    return `<g><text x="0" y="${y + 16}">${svgName(it.name)}</text>
       <rect x="${left}" y="${y + 4}" width="${barW}" height="18" fill="#eef1f4"></rect>
       <rect x="${left}" y="${y + 4}" width="${x(it.value) - left}" height="18" fill="var(--dti-accent, #0b5cad)"></rect>
       <line x1="${x(it.median)}" x2="${x(it.median)}" y1="${y}" y2="${y + 26}" stroke="#1f2328" stroke-width="2" stroke-dasharray="3 2"></line>
@@ -395,7 +409,7 @@ function pillarChart(items, w, lang) {
       <text x="${x(it.value) + 4}" y="${y + 38}">${esc(fmt(it.value, lang))}</text></g>`;
   }).join("");
   const legendY = items.length * rowH + 22;
-  const label = items.map((it) => `${it.name}: ${fmt(it.value, lang)} (${w.median} ${fmt(it.median, lang)}, ${w.best} ${fmt(it.best, lang)})`).join("; ");
+  const label = items.map((it) => `${iso(it.name)}: ${fmt(it.value, lang)} (${w.median} ${fmt(it.median, lang)}, ${w.best} ${fmt(it.best, lang)})`).join("; ");
   return `<svg viewBox="0 0 ${width} ${h}" width="${width}" style="max-width: 100%; height: auto" role="img" aria-label="${esc(`${w.pillars}: ${label}`)}">
     <title>${esc(w.pillars)}</title>${parts}
     <g transform="translate(${left} ${legendY})"><rect width="12" height="12" y="-10" fill="var(--dti-accent, #0b5cad)"></rect><text x="16">${esc(w.value)}</text>
@@ -437,7 +451,7 @@ export class DtiUnit extends DtiElement {
     }).join("");
     const digits = me.points != null ? 1 : 4;
     this.show(`
-      <h2>${esc(me.name ?? me.unit)} <span class="muted">— ${esc(w.year)} ${esc(period ?? "")}</span></h2>
+      <h2>${nm(me.name ?? me.unit)} <span class="muted">— ${esc(w.year)} ${esc(period ?? "")}</span></h2>
       <p><span class="big" data-value="${me.value ?? ""}">${fmt(me.value, this.lang)}</span>
         <span data-rank="${me.rank ?? ""}">${esc(w.of(me.rank ?? "–", n))}</span>
         ${me.points != null ? `<span class="muted">(${fmt(me.points, this.lang, 1)} / ${fmt(me.max_points, this.lang, 0)} ${esc(w.points.toLowerCase())})</span>` : ""}</p>
@@ -445,7 +459,7 @@ export class DtiUnit extends DtiElement {
       ${pillarChart(pillars, w, this.lang)}
       <details><summary>${esc(w.table)}</summary><div class="scroll"><table><caption class="sr">${esc(w.pillars)}</caption>
         <thead><tr><th scope="col" class="name">${esc(w.pillars)}</th><th scope="col">${esc(w.value)}</th><th scope="col">${esc(w.rank)}</th><th scope="col">${esc(w.median)}</th><th scope="col">${esc(w.best)}</th></tr></thead>
-        <tbody>${pillars.map((p) => `<tr data-view="${esc(p.code)}" data-value="${p.value ?? ""}" data-rank="${p.rank ?? ""}"><td class="name">${esc(p.name)}</td><td>${fmt(p.value, this.lang)}</td><td>${p.rank ?? "–"}</td><td>${fmt(p.median, this.lang)}</td><td>${fmt(p.best, this.lang)}</td></tr>`).join("")}</tbody></table></div></details>
+        <tbody>${pillars.map((p) => `<tr data-view="${esc(p.code)}" data-value="${p.value ?? ""}" data-rank="${p.rank ?? ""}"><td class="name">${nm(p.name)}</td><td>${fmt(p.value, this.lang)}</td><td>${p.rank ?? "–"}</td><td>${fmt(p.median, this.lang)}</td><td>${fmt(p.best, this.lang)}</td></tr>`).join("")}</tbody></table></div></details>
       <h3>${esc(w.indicators)}</h3>
       <div class="scroll"><table><caption class="sr">${esc(w.indicators)}</caption>
         <thead><tr><th scope="col" class="name">${esc(w.indicators)}</th><th scope="col">${esc(w.won)}</th><th scope="col">${esc(w.max)}</th><th scope="col">${esc(w.lost)}</th><th scope="col">${esc(w.rank)}</th></tr></thead>
@@ -494,7 +508,7 @@ export class DtiWhatIf extends DtiElement {
     this.show(`<style>.fields { display: grid; grid-template-columns: repeat(auto-fill, minmax(16rem, 1fr)); gap: .6em 1.2em; }
       .field label { display: block; } .field input { width: 7rem; } .msg { display: block; font-size: .9em; min-height: 1.2em; }
       .msg.bad { color: var(--_down); } output { display: block; margin: .8em 0; }</style>
-      <h2>${esc(w.whatIf)}: ${esc(base.name ?? base.unit)} <span class="muted">— ${esc(w.year)} ${esc(period ?? "")}</span></h2>
+      <h2>${esc(w.whatIf)}: ${nm(base.name ?? base.unit)} <span class="muted">— ${esc(w.year)} ${esc(period ?? "")}</span></h2>
       <div class="fields">${fields}</div>
       <p><button type="button" class="action secondary" id="reset">${esc(w.reset)}</button></p>
       <output id="out" aria-live="polite"></output>`);
@@ -546,7 +560,7 @@ export class DtiWhatIf extends DtiElement {
       out.innerHTML = `<p>${esc(w.newValue)}: <strong data-value="${mine.value ?? ""}">${fmt(mine.value, this.lang)}</strong>
         <span class="muted">(${fmt(base.value, this.lang)})</span> — ${esc(w.newRank)}: <strong data-rank="${mine.rank ?? ""}">${mine.rank ?? "–"}</strong>
         <span class="${d > 0 ? "up" : d < 0 ? "down" : "muted"}">${d > 0 ? `▲${d} (${esc(w.up(d))})` : d < 0 ? `▼${-d} (${esc(w.down(-d))})` : esc(w.same)}</span></p>
-        <p data-passes="${passed.map((u) => esc(u.unit)).join(" ")}">${passed.length ? esc(w.passes(passed.map((u) => u.name ?? u.unit).join(", "))) : esc(w.passesNone)}</p>`;
+        <p data-passes="${passed.map((u) => esc(u.unit)).join(" ")}">${passed.length ? esc(w.passes(passed.map((u) => iso(u.name ?? u.unit)).join(", "))) : esc(w.passesNone)}</p>`;
       this.dataset.valid = "true";
       this.dispatchEvent(new CustomEvent("dti-what-if", { bubbles: true, composed: true, detail: { unit: mine.unit, rank: mine.rank, value: mine.value, passed: passed.map((u) => u.unit) } }));
     };
@@ -648,19 +662,19 @@ export class DtiUncertainty extends DtiElement {
     const x = (r) => left + ((r - 1) / Math.max(1, n - 1)) * plot;
     const h = rows.length * rowH + 40;
     const ticks = [1, ...[10, 20, 30, 40, 50, 60, 70, 80, 90, 100].filter((t) => t < n), n];
-    const svg = `<svg viewBox="0 0 ${width} ${h}" width="${width}" style="max-width: 100%; height: auto" role="img" aria-label="${esc(`${w.interval}: ${rows.slice(0, 5).map((u) => `${names.get(u.unit)} ${u.rank_p05}–${u.rank_p95}`).join("; ")}…`)}">
+    const svg = `<svg viewBox="0 0 ${width} ${h}" width="${width}" style="max-width: 100%; height: auto" role="img" aria-label="${esc(`${w.interval}: ${rows.slice(0, 5).map((u) => `${iso(names.get(u.unit))} ${u.rank_p05}–${u.rank_p95}`).join("; ")}…`)}">
       <title>${esc(w.interval)}</title>
       ${ticks.map((t) => `<line x1="${x(t)}" x2="${x(t)}" y1="20" y2="${h - 14}" stroke="#d1d9e0"></line><text x="${x(t)}" y="${h - 2}" text-anchor="middle">${t}</text>`).join("")}
       ${rows.map((u, k) => {
         const y = 26 + k * rowH;
-        return `<g data-unit="${esc(u.unit)}"><text x="${left - 6}" y="${y + 4}" text-anchor="end">${esc(names.get(u.unit) ?? u.unit)}</text>
+        return `<g data-unit="${esc(u.unit)}"><text x="${left - 6}" y="${y + 4}" text-anchor="end">${svgName(names.get(u.unit) ?? u.unit)}</text>
           <line x1="${x(u.rank_p05)}" x2="${x(u.rank_p95)}" y1="${y}" y2="${y}" stroke="var(--dti-accent, #0b5cad)" stroke-width="5" stroke-linecap="round"></line>
           <circle cx="${x(u.nominal_rank)}" cy="${y}" r="3.5" fill="#1f2328"></circle></g>`;
       }).join("")}
       <text x="${left}" y="12">${esc(w.interval)} · ● ${esc(w.officialRank)}</text></svg>`;
     const table = `<details><summary>${esc(w.table)}</summary><div class="scroll"><table><caption class="sr">${esc(w.interval)}</caption>
       <thead><tr><th scope="col" class="name">${esc(w.unit)}</th><th scope="col">${esc(w.officialRank)}</th><th scope="col">${esc(w.medianRank)}</th><th scope="col">${esc(w.interval)}</th></tr></thead>
-      <tbody>${rows.map((u) => `<tr data-unit="${esc(u.unit)}" data-p05="${u.rank_p05}" data-p95="${u.rank_p95}" data-median="${u.median_rank}"><td class="name">${esc(names.get(u.unit) ?? u.unit)}</td><td>${u.nominal_rank}</td><td>${u.median_rank}</td><td>${u.rank_p05}–${u.rank_p95}</td></tr>`).join("")}</tbody></table></div></details>`;
+      <tbody>${rows.map((u) => `<tr data-unit="${esc(u.unit)}" data-p05="${u.rank_p05}" data-p95="${u.rank_p95}" data-median="${u.median_rank}"><td class="name">${nm(names.get(u.unit) ?? u.unit)}</td><td>${u.nominal_rank}</td><td>${u.median_rank}</td><td>${u.rank_p05}–${u.rank_p95}</td></tr>`).join("")}</tbody></table></div></details>`;
     return svg + table;
   }
 }
@@ -683,9 +697,9 @@ export class DtiMerge extends DtiElement {
       <thead><tr><th scope="col">${esc(w.rank)}</th><th scope="col" class="name">${esc(w.merged)}</th><th scope="col">${esc(w.value)}</th>
       ${views.map((v) => `<th scope="col">${esc(this.nameOf(def, v.code))}</th>`).join("")}<th scope="col" class="name">${esc(w.formed)}</th></tr></thead>
       <tbody>${rows.map((u) => `<tr data-unit="${esc(u.unit)}" data-rank="${u.rank ?? ""}" data-value="${u.value ?? ""}" data-from="${esc((members.get(u.unit)?.from ?? []).join(" "))}">
-        <td>${u.rank ?? "–"}</td><td class="name">${esc(u.name ?? u.unit)}</td><td>${fmt(u.value, this.lang)}</td>
+        <td>${u.rank ?? "–"}</td><td class="name">${nm(u.name ?? u.unit)}</td><td>${fmt(u.value, this.lang)}</td>
         ${u.views.map((v) => `<td data-view="${esc(v.code)}" data-value="${v.value ?? ""}">${fmt(v.value, this.lang)}</td>`).join("")}
-        <td class="name">${esc((members.get(u.unit)?.from ?? []).map((f) => names.get(f) ?? f).join(", "))}</td></tr>`).join("")}</tbody></table></div>`);
+        <td class="name">${(members.get(u.unit)?.from ?? []).map((f) => nm(names.get(f) ?? f)).join(", ")}</td></tr>`).join("")}</tbody></table></div>`);
     this.drawn({ period, units: rows.length });
   }
 }

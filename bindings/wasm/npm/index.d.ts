@@ -33,7 +33,7 @@ export type Rule =
   | { type: "value" }
   | { type: "ratio" }
   | { type: "percent" }
-  | { type: "steps"; steps: Step[] }
+  | { type: "steps"; steps: Step[]; whole?: boolean }
   | { type: "levels"; levels: Level[] }
   | { type: "yes_no" }
   | { type: "normalised"; normaliser?: Normaliser };

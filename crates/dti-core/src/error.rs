@@ -103,6 +103,12 @@ pub enum InputErrorKind {
         /// The value as text (`NaN`, `inf`, `-inf`: JSON has no number for them).
         value: String,
     },
+    /// A count of whole things (a steps rule with `"whole": true`) with a fraction.
+    #[error("{} is not a whole number; this indicator counts whole things", Num(*value))]
+    NotWhole {
+        /// The value.
+        value: f64,
+    },
     /// A count or ratio term is negative.
     #[error("{} is negative; counts cannot be", Num(*value))]
     NegativeCount {
@@ -163,6 +169,10 @@ pub enum InputErrorKind {
     /// The unit id is empty.
     #[error("the unit id is empty")]
     EmptyUnitId,
+    /// The period (named in the error's location) is not a year of
+    /// [`crate::model::PERIODS`]: a four-digit year.
+    #[error("the period is not a year between 1000 and 9999")]
+    PeriodOutOfRange,
     /// No value under missing-data policy `error`.
     #[error("no value was reported and the framework's missing-data policy is 'error'")]
     Missing,
@@ -191,6 +201,7 @@ impl InputErrorKind {
             InputErrorKind::UnknownIndicator { .. } => "unknown_indicator",
             InputErrorKind::NotFinite { .. } => "not_finite",
             InputErrorKind::NegativeCount { .. } => "negative_count",
+            InputErrorKind::NotWhole { .. } => "not_whole",
             InputErrorKind::ZeroDenominator { .. } => "zero_denominator",
             InputErrorKind::NumeratorAboveDenominator { .. } => "numerator_above_denominator",
             InputErrorKind::PercentOutOfRange { .. } => "percent_out_of_range",
@@ -200,6 +211,7 @@ impl InputErrorKind {
             InputErrorKind::EmptyEntry => "empty_entry",
             InputErrorKind::DuplicateUnit { .. } => "duplicate_unit",
             InputErrorKind::EmptyUnitId => "empty_unit_id",
+            InputErrorKind::PeriodOutOfRange => "period_out_of_range",
             InputErrorKind::Missing => "missing",
             InputErrorKind::NodeAndDescendant { .. } => "node_and_descendant",
             InputErrorKind::UnpublishedWeights { .. } => "unpublished_weights",

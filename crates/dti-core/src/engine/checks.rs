@@ -38,8 +38,8 @@ pub(crate) struct Kept<'a> {
 impl<'a> Intake<'a> {
     /// Empty cells for these rows (`fill`: `false` leaves the grid to the adapter, which
     /// calls [`ColumnGrid::complete`]); an empty id, or an id already seen in the same period
-    /// (ids that differ only by case, diacritics or spacing are one unit: `unit_key`),
-    /// is a problem and its row is skipped (the first row of a unit × period counts).
+    /// (ids that differ only by case, diacritics or spacing are one unit: `unit_key`), or a
+    /// period outside [`crate::model::PERIODS`] is a problem and its row is skipped (the first row of a unit × period counts).
     pub fn new(
         fw: &Framework,
         ids: Vec<&'a str>,
@@ -74,6 +74,10 @@ impl<'a> Intake<'a> {
         {
             if id.trim().is_empty() {
                 problems.push((u, InputErrorKind::EmptyUnitId));
+                continue;
+            }
+            if period.is_some_and(|p| !crate::model::PERIODS.contains(&p)) {
+                problems.push((u, InputErrorKind::PeriodOutOfRange));
                 continue;
             }
             let h = match crate::text::ascii_unit_key(id, &mut buf) {

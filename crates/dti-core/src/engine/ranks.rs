@@ -72,7 +72,7 @@ pub(crate) fn ranks_ascending_by(x: &[f64], out: &mut [f64], ties: Ties) {
             .filter(|(_, v)| !v.is_nan())
             .map(|(i, &v)| p.pack(order_key(v), i)),
     );
-    competition(&mut keys, p, x, false, ties, |i, r| out[i] = r as f64);
+    competition(&mut keys, p, x, false, ties, &mut |i, r| out[i] = r as f64);
 }
 
 /// Groups of this many values or more are sorted on every core (feature `parallel`).
@@ -119,7 +119,9 @@ fn competition(
     x: &[f64],
     descending: bool,
     ties: Ties,
-    put: impl FnMut(usize, u32),
+    // `dyn`: one copy of the sort for both callers (a kilobyte of the browser package); the
+    // indirect call per value is nothing beside the sort.
+    put: &mut dyn FnMut(usize, u32),
 ) {
     let flip = if descending { u64::MAX } else { 0 };
     let full = |pos: usize| order_key(x[pos]) ^ flip;
@@ -174,7 +176,7 @@ fn hand_out(
     p: Packing,
     x: &[f64],
     tied: impl Fn(f64, f64) -> bool,
-    mut put: impl FnMut(usize, u32),
+    put: &mut dyn FnMut(usize, u32),
 ) {
     let Some((&first, rest)) = keys.split_first() else {
         return;
@@ -246,7 +248,9 @@ pub fn rank_within_by<'a>(
             let v = *value.get(u)?;
             (!v.is_nan()).then(|| p.pack(!order_key(v), u))
         }));
-        competition(&mut keys, p, value, true, ties, |u, r| out[u] = Some(r));
+        competition(&mut keys, p, value, true, ties, &mut |u, r| {
+            out[u] = Some(r)
+        });
     }
     out
 }

@@ -6,7 +6,7 @@
 use std::fmt;
 use std::path::Path;
 
-use crate::model::{Era, Framework, Province, UnitRecord};
+use crate::model::{Era, Framework, Province, UnitRecord, PERIODS};
 use crate::{Entry, InputError, InputErrorKind, Value};
 
 /// How a CSV file is laid out.
@@ -446,8 +446,8 @@ fn read_csv(
                 None
             }
             Some(p) => {
-                let Ok(y) = p.parse::<i32>() else {
-                    let message = format!("period '{p}' is not a whole year");
+                let Some(y) = p.parse::<i32>().ok().filter(|y| PERIODS.contains(y)) else {
+                    let message = format!("period '{p}' is not a year between 1000 and 9999");
                     problems.push(data_error(name, Some(line), Some(unit), None, message));
                     continue;
                 };
@@ -693,7 +693,7 @@ fn read_wide_rows(
             }
             Some(p) => {
                 out.any_period = true;
-                Some(p.parse::<i32>().ok()?)
+                Some(p.parse::<i32>().ok().filter(|y| PERIODS.contains(y))?)
             }
         };
         for ((c, _), col) in plan.indicator_cols.iter().zip(&mut out.columns) {

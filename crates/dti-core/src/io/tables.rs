@@ -681,13 +681,13 @@ fn read_data(
                 None
             } else {
                 match time.parse::<i32>() {
-                    Ok(t) => Some(t),
-                    Err(_) => {
+                    Ok(t) if crate::model::PERIODS.contains(&t) => Some(t),
+                    _ => {
                         problems.push(at(
                             "data",
                             Some(line),
                             Some("Time"),
-                            format!("'{time}' is not a whole year"),
+                            format!("'{time}' is not a year between 1000 and 9999"),
                         ));
                         None
                     }
@@ -833,7 +833,7 @@ pub struct Screened {
 ///
 /// ```
 /// # let t = dti_core::io::read_tables("iCode,iName,Level,Parent,Direction,Weight,Type\nx,X,1,I,1,1,Indicator\nI,I,2,,1,1,Aggregate\n",
-/// #     "uCode,Time,x\nA,1,1\nB,1,1\n", &Default::default())?;
+/// #     "uCode,Time,x\nA,2024,1\nB,2024,1\n", &Default::default())?;
 /// // Every unit has the same x: min-max scaling is undefined.
 /// let err = dti_core::io::run_pipeline(&t, &dti_core::io::Pipeline::default()).unwrap_err();
 /// assert!(matches!(err, dti_core::io::PipelineError::Score(_)));
@@ -880,7 +880,7 @@ impl PipelineError {
 ///
 /// ```
 /// # let t = dti_core::io::read_tables("iCode,iName,Level,Parent,Direction,Weight,Type\nx,X,1,I,1,1,Indicator\nI,I,2,,1,1,Aggregate\n",
-/// #     "uCode,Time,x\nA,1,1\nB,1,3\n", &Default::default())?;
+/// #     "uCode,Time,x\nA,2024,1\nB,2024,3\n", &Default::default())?;
 /// let run = dti_core::io::run_pipeline(&t, &dti_core::io::Pipeline::default())?;
 /// assert_eq!(run.data.last().unwrap().name, "Raw");
 /// assert_eq!(run.normalised().panel.columns, [[0.0, 100.0]]);
@@ -1004,7 +1004,7 @@ impl PipelineRun {
     ///
     /// ```
     /// # let t = dti_core::io::read_tables("iCode,iName,Level,Parent,Direction,Weight,Type\nx,X,1,I,1,1,Indicator\nI,I,2,,1,1,Aggregate\n",
-    /// #     "uCode,Time,x\nA,1,1\nB,1,3\n", &Default::default())?;
+    /// #     "uCode,Time,x\nA,2024,1\nB,2024,3\n", &Default::default())?;
     /// let run = dti_core::io::run_pipeline(&t, &dti_core::io::Pipeline::default())?;
     /// assert_eq!(run.node_ranks()[0], [Some(2), Some(1)]); // x
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -1039,7 +1039,7 @@ impl PipelineRun {
 ///
 /// ```
 /// # let t = dti_core::io::read_tables("iCode,iName,Level,Parent,Direction,Weight,Type\nx,X,1,I,1,1,Indicator\nI,I,2,,1,1,Aggregate\n",
-/// #     "uCode,Time,x\nA,1,1\nB,1,3\n", &Default::default())?;
+/// #     "uCode,Time,x\nA,2024,1\nB,2024,3\n", &Default::default())?;
 /// let p = dti_core::io::Pipeline::default().normalise(Some(dti_core::Normaliser::Rank));
 /// let run = dti_core::io::run_pipeline(&t, &p)?;
 /// assert_eq!(run.scores.index.value, [1.0, 2.0]); // ranks of x, aggregated as they are
@@ -1183,8 +1183,8 @@ fn screen(fw: &Framework, panel: &mut Panel, threshold: f64) -> Vec<Screened> {
 /// ```
 /// # use dti_core::{io::*, *};
 /// # let t = read_tables("iCode,iName,Level,Parent,Direction,Weight,Type\nx,X,1,I,1,1,Indicator\nI,I,2,,1,1,Aggregate\n",
-/// #     "uCode,Time,x\nA,1,1\nB,1,NA\n", &Default::default())?;
-/// assert_eq!(write_data(&t.framework, &t.data), "uCode,uName,Time,x\nA,,1,1\nB,,1,NA\n");
+/// #     "uCode,Time,x\nA,2024,1\nB,2024,NA\n", &Default::default())?;
+/// assert_eq!(write_data(&t.framework, &t.data), "uCode,uName,Time,x\nA,,2024,1\nB,,2024,NA\n");
 /// # Ok::<(), TableError>(())
 /// ```
 /// Text cells that a spreadsheet would take for a formula are neutralised
@@ -1198,9 +1198,9 @@ pub fn write_data(fw: &Framework, data: &Panel) -> String {
 /// ```
 /// # use dti_core::{io::*, *};
 /// # let t = read_tables("iCode,iName,Level,Parent,Direction,Weight,Type\nx,X,1,I,1,1,Indicator\nI,I,2,,1,1,Aggregate\n",
-/// #     "uCode,uName,Time,x\nA,=1+1,1,1\n", &Default::default())?;
-/// assert_eq!(write_data(&t.framework, &t.data).lines().nth(1), Some("A,'=1+1,1,1"));
-/// assert_eq!(write_data_as(&t.framework, &t.data, CsvText::Raw).lines().nth(1), Some("A,=1+1,1,1"));
+/// #     "uCode,uName,Time,x\nA,=1+1,2024,1\n", &Default::default())?;
+/// assert_eq!(write_data(&t.framework, &t.data).lines().nth(1), Some("A,'=1+1,2024,1"));
+/// assert_eq!(write_data_as(&t.framework, &t.data, CsvText::Raw).lines().nth(1), Some("A,=1+1,2024,1"));
 /// # Ok::<(), TableError>(())
 /// ```
 pub fn write_data_as(fw: &Framework, data: &Panel, text: CsvText) -> String {
@@ -1230,11 +1230,11 @@ pub fn write_data_as(fw: &Framework, data: &Panel, text: CsvText) -> String {
 /// ```
 /// # use dti_core::{io::*, *};
 /// # let t = read_tables("iCode,iName,Level,Parent,Direction,Weight,Type\nx,X,1,I,1,1,Indicator\nI,I,2,,1,1,Aggregate\n",
-/// #     "uCode,Time,x\nA,1,1\nB,1,3\n", &Default::default())?;
+/// #     "uCode,Time,x\nA,2024,1\nB,2024,3\n", &Default::default())?;
 /// let run = run_pipeline(&t, &Pipeline::default())?;
 /// let csv = write_results(&run);
 /// assert_eq!(csv.lines().next(), Some("uCode,uName,Time,x,I,Rank_x,Rank_I"));
-/// assert_eq!(csv.lines().nth(2), Some("B,,1,100,100,1,1"));
+/// assert_eq!(csv.lines().nth(2), Some("B,,2024,100,100,1,1"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 /// Text cells that a spreadsheet would take for a formula are neutralised

@@ -219,6 +219,7 @@ enum RuleType {
 pub(crate) struct RuleForm {
     r#type: RuleType,
     steps: Option<Vec<Step>>,
+    whole: Option<bool>,
     levels: Option<Vec<Level>>,
     normaliser: Option<Normaliser>,
 }
@@ -229,13 +230,14 @@ impl TryFrom<RuleForm> for Rule {
     fn try_from(f: RuleForm) -> Result<Self, String> {
         let given = [
             ("steps", f.steps.is_some()),
+            ("whole", f.whole.is_some()),
             ("levels", f.levels.is_some()),
             ("normaliser", f.normaliser.is_some()),
         ];
         only(
             &given,
             match f.r#type {
-                RuleType::Steps => &["steps"],
+                RuleType::Steps => &["steps", "whole"],
                 RuleType::Levels => &["levels"],
                 RuleType::Normalised => &["normaliser"],
                 _ => &[],
@@ -247,6 +249,7 @@ impl TryFrom<RuleForm> for Rule {
             RuleType::Percent => Rule::Percent,
             RuleType::Steps => Rule::Steps {
                 steps: need(f.steps, "steps")?,
+                whole: f.whole.unwrap_or(false),
             },
             RuleType::Levels => Rule::Levels {
                 levels: need(f.levels, "levels")?,
@@ -606,6 +609,8 @@ enum InputErrorCode {
     EmptyEntry,
     DuplicateUnit,
     EmptyUnitId,
+    NotWhole,
+    PeriodOutOfRange,
     Missing,
     UnpublishedWeights,
     NodeAndDescendant,
@@ -675,6 +680,10 @@ impl TryFrom<InputErrorForm> for InputErrorKind {
                 first_row: need(f.first_row, "first_row")?,
             },
             C::EmptyUnitId => InputErrorKind::EmptyUnitId,
+            C::NotWhole => InputErrorKind::NotWhole {
+                value: number(f.value, "value")?,
+            },
+            C::PeriodOutOfRange => InputErrorKind::PeriodOutOfRange,
             C::Missing => InputErrorKind::Missing,
             C::UnpublishedWeights => InputErrorKind::UnpublishedWeights {
                 children: need(f.children, "children")?,
@@ -761,7 +770,14 @@ mod tests {
             (r#"{"type": "yes_no"}"#, Rule::YesNo),
             (
                 r#"{"type": "steps", "steps": [{"at": 1, "points": 5}, {"at": 4, "points": 20}]}"#,
-                Rule::Steps { steps },
+                Rule::Steps {
+                    steps: steps.clone(),
+                    whole: false,
+                },
+            ),
+            (
+                r#"{"type": "steps", "whole": true, "steps": [{"at": 1, "points": 5}, {"at": 4, "points": 20}]}"#,
+                Rule::Steps { steps, whole: true },
             ),
             (
                 r#"{"levels": [{"label": "chairman", "fraction": 1}], "type": "levels"}"#,
@@ -1018,6 +1034,8 @@ mod tests {
             EmptyEntry,
             DuplicateUnit { first_row: 3 },
             EmptyUnitId,
+            NotWhole { value: 2.5 },
+            PeriodOutOfRange,
             Missing,
             UnpublishedWeights {
                 children: vec!["GOV.1".into()],

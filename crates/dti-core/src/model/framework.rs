@@ -211,10 +211,14 @@ pub enum Rule {
     /// Input a count or amount; points from a threshold table, e.g. steering committee met
     /// 4 times → 20, 3 → 15, 2 → 10, 1 → 5, else 0. Direction +1: the points of the highest
     /// threshold `at ≤ x`; direction −1: the points of the lowest threshold `at ≥ x`.
-    /// Nothing met → 0. Value = points / max.
+    /// Nothing met → 0. Value = points / max. With `"whole": true` the value counts whole
+    /// things (meetings held, incidents): 2.5 is an error (`not_whole`), not 2 meetings.
     Steps {
         /// Thresholds in strictly ascending order of `at`.
         steps: Vec<Step>,
+        /// Whether the value is a count of whole things.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        whole: bool,
     },
     /// Input a label; value = the label's fraction (e.g. chairman → 1, deputy → 0.5, none → 0).
     Levels {

@@ -311,6 +311,16 @@ impl<'de> Deserialize<'de> for Value {
     }
 }
 
+/// The periods a unit can be scored for: four-digit years. A period outside them (a typo
+/// such as 20223, or −2147483648 from a broken export) is an input problem
+/// (`period_out_of_range`), not a cohort of its own.
+///
+/// ```
+/// assert!(dti_core::model::PERIODS.contains(&2024));
+/// assert!(!dti_core::model::PERIODS.contains(&-2147483648));
+/// ```
+pub const PERIODS: std::ops::RangeInclusive<i32> = 1000..=9999;
+
 /// What one unit (province, district, department …) reports for one period.
 ///
 /// Values are keyed by node code and may be given at any level: a leaf's raw input, or a

@@ -18,7 +18,7 @@ pub use framework::{
     Aggregator, DataSource, Framework, FrameworkDef, IndicatorMeta, Level, LevelDef, MissingPolicy,
     NodeDef, Param, Rule, Step, ViewDef, SCHEMA_VERSION,
 };
-pub use input::{Assessed, Entry, UnitRecord, Value};
+pub use input::{Assessed, Entry, UnitRecord, Value, PERIODS};
 pub use published::{
     published_data, published_ids, published_text, total_framework, PublishedData, PublishedRow,
     PUBLISHED_SOURCE, TOTAL_CODE,
@@ -30,4 +30,4 @@ pub use result::{
     AssessedScore, CohortScores, Explanation, LeafExplanation, NodeScore, Opportunity, Status,
     UnitKey, UnitScore, ViewScore,
 };
-pub use validate::{FrameworkError, Problem};
+pub use validate::{is_code, FrameworkError, Problem};

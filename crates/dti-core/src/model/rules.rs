@@ -109,7 +109,7 @@ pub(crate) fn score_leaf(
             }
             Ok(with_points(oriented(p / 100.0, direction), max))
         }
-        Rule::Steps { steps } => {
+        Rule::Steps { steps, whole } => {
             let Value::Number(x) = *v else {
                 return Err(wrong("a number", v));
             };
@@ -117,6 +117,9 @@ pub(crate) fn score_leaf(
             // A table whose thresholds are all ≥ 0 counts things: a negative count is an error.
             if x < 0.0 && steps.iter().all(|s| s.at >= 0.0) {
                 return Err(InputErrorKind::NegativeCount { value: x });
+            }
+            if *whole && x.fract() != 0.0 {
+                return Err(InputErrorKind::NotWhole { value: x });
             }
             let earned = if direction < 0.0 {
                 steps.iter().find(|s| x <= s.at)
@@ -180,7 +183,33 @@ mod tests {
                 .iter()
                 .map(|&(at, points)| Step { at, points })
                 .collect(),
+            whole: true,
         }
+    }
+
+    #[test]
+    fn a_count_of_whole_things_takes_no_fraction() {
+        let r = meetings();
+        assert_eq!(
+            score_leaf(&r, 1.0, Some(20.0), &Value::Number(2.5)),
+            Err(InputErrorKind::NotWhole { value: 2.5 })
+        );
+        assert_eq!(
+            fin(score_leaf(&r, 1.0, Some(20.0), &Value::Number(2.0))),
+            (0.5, 10.0)
+        );
+        // Without "whole", a table of amounts takes any number (12.5 Mbps against 10, 20).
+        let Rule::Steps { steps, .. } = r else {
+            unreachable!()
+        };
+        let amounts = Rule::Steps {
+            steps,
+            whole: false,
+        };
+        assert_eq!(
+            fin(score_leaf(&amounts, 1.0, Some(20.0), &Value::Number(2.5))),
+            (0.5, 10.0)
+        );
     }
 
     #[test]
@@ -199,7 +228,7 @@ mod tests {
             (0.75, 15.0)
         );
         assert_eq!(
-            fin(score_leaf(&r, 1.0, Some(20.0), &2.5.into())),
+            fin(score_leaf(&r, 1.0, Some(20.0), &2.0.into())),
             (0.5, 10.0)
         );
         assert_eq!(
@@ -216,6 +245,7 @@ mod tests {
     fn steps_for_lower_is_better() {
         // Incidents: 0 → 10 points, at most 2 → 5, more → 0.
         let r = Rule::Steps {
+            whole: false,
             steps: vec![
                 Step {
                     at: 0.0,

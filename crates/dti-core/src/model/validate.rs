@@ -125,6 +125,13 @@ pub enum Problem {
         /// 1-based position in `nodes`.
         position: usize,
     },
+    /// A node or view code (or the framework id) outside the documented characters: see
+    /// [`is_code`]. Codes land in tables, attributes, URLs and file names; text does not.
+    #[error("code '{node}' may hold only letters, digits, '.', '_' and '-' (at most 64)")]
+    BadCode {
+        /// The code as given.
+        node: String,
+    },
     /// Two nodes (or a node and a view) share a code.
     #[error("code '{node}' is used more than once")]
     DuplicateCode {
@@ -429,6 +436,7 @@ impl Problem {
             Problem::EmptyId => "empty_id",
             Problem::NoNodes => "no_nodes",
             Problem::EmptyCode { .. } => "empty_code",
+            Problem::BadCode { .. } => "bad_code",
             Problem::DuplicateCode { .. } => "duplicate_code",
             Problem::UnknownParent { .. } => "unknown_parent",
             Problem::Cycle { .. } => "cycle",
@@ -480,6 +488,7 @@ impl Problem {
             UnsupportedSchema { .. } | EmptyId | NoNodes | EmptyCode { .. } => None,
             ExtensionMismatch { .. } | InvalidLevel { .. } | InvalidTies { .. } => None,
             DuplicateCode { node }
+            | BadCode { node }
             | UnknownParent { node, .. }
             | Cycle { node }
             | InvalidMaxPoints { node, .. }
@@ -543,6 +552,11 @@ pub(crate) fn validate(def: &FrameworkDef) -> Result<Plan, FrameworkError> {
     }
     if def.id.trim().is_empty() {
         problems.push(Problem::EmptyId);
+    } else if !def.id.split('+').all(is_code) {
+        // A framework with extensions is `base+extension`.
+        problems.push(Problem::BadCode {
+            node: def.id.clone(),
+        });
     }
     if def.nodes.is_empty() {
         problems.push(Problem::NoNodes);
@@ -645,13 +659,46 @@ pub(crate) fn validate(def: &FrameworkDef) -> Result<Plan, FrameworkError> {
     })
 }
 
-/// Each node's position by code; empty and repeated codes are problems.
+/// Whether `s` may be a code (a node's, a view's, a framework's id): 1 to 64 characters,
+/// each an ASCII letter or digit, `.`, `_` or `-`, or a non-ASCII character that is not a
+/// space, a control or an invisible format character (so `CQS`, `AWR.MEET`, `Chỉ_số-1`).
+/// No spaces, quotes, angle brackets, ampersands, control or bidi characters: a code is
+/// safe as it is in an HTML attribute, a URL fragment, a CSV cell or a file name.
+///
+/// ```
+/// use dti_core::model::is_code;
+/// assert!(is_code("AWR.MEET") && is_code("vn-pdti-2024") && is_code("Chỉ_số"));
+/// assert!(!is_code("\"><img src=x>") && !is_code("A B") && !is_code("") && !is_code(&"X".repeat(65)));
+/// assert!(!is_code("A\u{202e}B") && !is_code("A\u{a0}B") && !is_code("A\u{200b}"));
+/// ```
+pub fn is_code(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars().count() <= 64
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') || visible(c))
+}
+
+/// A non-ASCII character that shows as itself: not a space, a control, or a zero-width or
+/// bidirectional format character (U+061C, U+200B–U+200F, U+2028–U+202E, U+2060–U+206F,
+/// U+FEFF). A table of letters would cost the browser package kilobytes.
+fn visible(c: char) -> bool {
+    !c.is_ascii()
+        && !c.is_control()
+        && !c.is_whitespace()
+        && !matches!(c, '\u{61c}' | '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}' | '\u{2060}'..='\u{206f}' | '\u{feff}')
+}
+
+/// Each node's position by code; empty, malformed and repeated codes are problems.
 fn codes(def: &FrameworkDef, problems: &mut Vec<Problem>) -> HashMap<String, usize> {
     let n = def.nodes.len();
     let mut index = HashMap::with_capacity(n);
     for (i, node) in def.nodes.iter().enumerate() {
         if node.code.trim().is_empty() {
             problems.push(Problem::EmptyCode { position: i + 1 });
+        } else if !is_code(&node.code) {
+            problems.push(Problem::BadCode {
+                node: node.code.clone(),
+            });
         } else if index.insert(node.code.clone(), i).is_some() {
             problems.push(Problem::DuplicateCode {
                 node: node.code.clone(),
@@ -1037,7 +1084,11 @@ fn views(
     let mut views = Vec::with_capacity(def.views.len());
     let mut view_codes = HashSet::new();
     for view in &def.views {
-        if index.contains_key(&view.code) || !view_codes.insert(view.code.as_str()) {
+        if !is_code(&view.code) {
+            problems.push(Problem::BadCode {
+                node: view.code.clone(),
+            });
+        } else if index.contains_key(&view.code) || !view_codes.insert(view.code.as_str()) {
             problems.push(Problem::DuplicateCode {
                 node: view.code.clone(),
             });
@@ -1119,7 +1170,7 @@ fn check_rule(
 ) {
     let node = || code.to_owned();
     match rule {
-        Rule::Steps { steps } => {
+        Rule::Steps { steps, .. } => {
             let Some(m) = max.filter(|m| *m > 0.0) else {
                 problems.push(Problem::RuleNeedsMaxPoints {
                     node: node(),
