@@ -155,6 +155,63 @@ fn two_sum(a: f64, b: f64) -> (f64, f64) {
     (s, (a - (s - bb)) + (b - bb))
 }
 
+/// Sums down columns: `out[u]` = the exact sum of `term(0, u)`, …, `term(k − 1, u)`, rounded
+/// once — the bits of [`exact_sum`] over each unit's terms — for every unit `u` of `out`.
+///
+/// Natively a column at a time, over arrays (no branch per term; independent units the
+/// processor overlaps): per unit a running sum `s`, the sum `c` of its TwoSum errors, and a
+/// bound `d` on what adding those errors lost (the sum of the magnitudes of *their* TwoSum
+/// errors, each exact). The exact sum T lies within `d` of `s + c`. With `r` = fl(s + c) and
+/// its exact residual `t` (TwoSum again), T rounds to `r` when |t| plus the bound stays inside
+/// `r`'s rounding interval; the test keeps a factor of 2 on the bound and of 1/2 on the
+/// interval, far beyond the rounding of `d` itself. A unit that fails it (rare: the sum sits
+/// within about an ulp·2⁻⁵⁰ of a half-way point) or met a non-finite value is summed again
+/// by [`ExactSum`]. Where `ExactSum`'s fast mode gives up at the first inexact error sum —
+/// on terms with all 53 bits in use, as noisy weights give — this certifies almost every
+/// unit. In WebAssembly, where the package's size is budgeted, it is the sum per unit: the
+/// same bits, correctly rounded either way.
+pub(crate) fn column_sums(k: usize, term: impl Fn(usize, usize) -> f64, out: &mut [f64]) {
+    #[cfg(target_arch = "wasm32")]
+    for (u, o) in out.iter_mut().enumerate() {
+        *o = exact_sum((0..k).map(|j| term(j, u)));
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let n = out.len();
+        let (s, mut c, mut d) = (out, vec![0.0; n], vec![0.0; n]);
+        s.fill(0.0);
+        for j in 0..k {
+            for u in 0..n {
+                let (s2, e) = two_sum(s[u], term(j, u));
+                let (c2, e2) = two_sum(c[u], e);
+                (s[u], c[u]) = (s2, c2);
+                // NaN (a non-finite term or sum) makes the test below fail.
+                d[u] += if s2.is_finite() { e2.abs() } else { f64::NAN };
+            }
+        }
+        for u in 0..n {
+            let (r, t) = two_sum(s[u], c[u]);
+            s[u] = if d[u] == 0.0 || (r.is_finite() && t.abs() + 2.0 * d[u] < 0.25 * gap(r)) {
+                r + 0.0
+            } else {
+                exact_sum((0..k).map(|j| term(j, u)))
+            };
+        }
+    }
+}
+
+/// The smaller distance from finite `r` to its neighbouring doubles (at a power of two the
+/// lower one is half the upper); 0 for r = 0, so that a bound > 0 there always falls back.
+#[cfg(not(target_arch = "wasm32"))]
+fn gap(r: f64) -> f64 {
+    let a = r.abs();
+    if a == 0.0 {
+        return 0.0;
+    }
+    let b = a.to_bits();
+    (f64::from_bits(b + 1) - a).min(a - f64::from_bits(b - 1))
+}
+
 /// One step of the fast sum: `(s, c)` with `x` added, and `bad` set when `s + c` may no
 /// longer be the exact sum (an error term that did not add exactly, or an overflow).
 #[inline(always)]
@@ -302,7 +359,10 @@ mod exact_reference {
     }
 
     /// The exact sum of finite terms, rounded once to the nearest f64 (ties to even): summed
-    /// as integers over the smallest exponent, rounded by num-bigint, scaled back exactly.
+    /// as integers over the smallest exponent, rounded to 53 bits here (num-bigint's `to_f64`
+    /// keeps only the top 64 bits, so a sum just above a half-way point can round down: the
+    /// column test found 3e16 + 2.0000004 rounded to 3e16), scaled back exactly. Sums here
+    /// are never subnormal (the terms' smallest ulp is far above).
     fn reference(terms: &[f64]) -> f64 {
         // Zeros add nothing (and their exponent, −1074, would make the integers needlessly wide).
         let parts: Vec<_> = terms
@@ -317,7 +377,19 @@ mod exact_reference {
             .iter()
             .map(|(m, e)| m.clone() << (e - e0) as usize)
             .sum();
-        libm::ldexp(s.to_f64().unwrap(), e0) + 0.0
+        let negative = s < BigInt::from(0);
+        let mag = if negative { -s } else { s };
+        let shift = mag.bits().saturating_sub(53);
+        let mut q = &mag >> shift;
+        if shift > 0 {
+            let r = &mag - (&q << shift);
+            let half = BigInt::from(1) << (shift - 1);
+            if r > half || (r == half && (&q & BigInt::from(1)) == BigInt::from(1)) {
+                q += 1;
+            }
+        }
+        let x = libm::ldexp(q.to_f64().unwrap(), e0 + shift as i32);
+        (if negative { -x } else { x }) + 0.0
     }
 
     #[test]
@@ -327,6 +399,9 @@ mod exact_reference {
         assert_eq!((&two53 + 3u32).to_f64(), Some(9007199254740996.0));
         assert_eq!(reference(&[0.1, 0.2]), 0.30000000000000004);
         assert_eq!(reference(&[1e-16, 1.0, 1e16]), 1.0000000000000002e16);
+        // Just above half-way (the ulp at 3e16 is 4): up, whatever lies below the 64th bit.
+        let t = [1e16, 1e16, 4.3820360940526996e-7, 1.0, 1.0, 1e16];
+        assert_eq!(reference(&t), 3.0000000000000004e16);
     }
 
     /// Terms that make left-to-right sums go wrong: mixed magnitudes and signs, opposites,
@@ -350,6 +425,34 @@ mod exact_reference {
         ]
     }
 
+    #[test]
+    fn column_sums_near_half_way_points() {
+        // Sums that sit at or a hair off a half-way point, the hair lost in the error sum:
+        // what the bound must not certify wrongly. Each unit: a + ulp(a)/2 + noise + tail.
+        let mut units = Vec::new();
+        for a in [1.0, 3e16, 0.1, 1e-5, 7.0 / 3.0, 2.0] {
+            let half = (f64::from_bits(f64::to_bits(a) + 1) - a) / 2.0;
+            for tail in [
+                0.0,
+                1e-40,
+                -1e-40,
+                half * 1e-17,
+                -half * 1e-17,
+                half * 3e-16,
+            ] {
+                for noise in [0.1, 1.0 / 3.0, 1e-3 * (2.0f64).sqrt()] {
+                    units.push(vec![a, noise, half, -noise, tail]);
+                    units.push(vec![noise, a, tail, half, -noise]);
+                }
+            }
+        }
+        let mut out = vec![0.0; units.len()];
+        column_sums(5, |j, u| units[u][j], &mut out);
+        for (u, terms) in units.iter().enumerate() {
+            assert_eq!(out[u].to_bits(), reference(terms).to_bits(), "{terms:?}");
+        }
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(2000))]
         #[test]
@@ -367,6 +470,30 @@ mod exact_reference {
             // Order does not matter.
             let rev = exact_sum(terms.iter().rev().copied());
             prop_assert_eq!(rev.to_bits(), got.to_bits());
+        }
+
+        /// Column sums: each unit's sum is its terms' exact sum rounded once, whichever
+        /// path (fast columns or the fallback) it took; with a non-finite term, exact_sum's.
+        #[test]
+        fn column_sums_are_each_units_exact_sum(
+            units in proptest::collection::vec(proptest::collection::vec(term(), 6), 1..12),
+            special in proptest::option::of((0usize..12, 0usize..6, prop_oneof![Just(f64::NAN), Just(f64::INFINITY), Just(-f64::INFINITY), Just(f64::MAX)])),
+        ) {
+            let mut units = units;
+            if let Some((u, j, x)) = special {
+                let u = u % units.len();
+                units[u][j] = x;
+            }
+            let mut out = vec![f64::NAN; units.len()];
+            column_sums(6, |j, u| units[u][j], &mut out);
+            for (u, terms) in units.iter().enumerate() {
+                let want = if terms.iter().all(|x| x.is_finite()) && terms.iter().all(|x| x.abs() < 1e300) {
+                    reference(terms)
+                } else {
+                    exact_sum(terms.iter().copied())
+                };
+                prop_assert_eq!(out[u].to_bits(), want.to_bits(), "{:?}", terms);
+            }
         }
     }
 }

@@ -327,13 +327,7 @@ pub(crate) fn linear_into(
                 if all > 0.0 {
                     let shares: Vec<(&[f64], f64)> =
                         cols.iter().map(|&(x, w, _)| (x, w / all)).collect();
-                    for (u, vu) in v.iter_mut().enumerate() {
-                        let mut s = ExactSum::new();
-                        for &(x, share) in &shares {
-                            s.add(share * x[u]);
-                        }
-                        *vu = s.value();
-                    }
+                    crate::sum::column_sums(shares.len(), |j, u| shares[j].1 * shares[j].0[u], v);
                 } else {
                     v.fill(f64::NAN);
                 }
@@ -387,13 +381,7 @@ fn points_sum_complete(
     let cols: Vec<(&[f64], f64)> = counted.map(|(c, mc)| ((col.points)(c), mc)).collect();
     let any = !cols.is_empty();
     let avail = exact_sum(cols.iter().map(|c| c.1));
-    for (u, vu) in v.iter_mut().enumerate() {
-        let mut s = ExactSum::new();
-        for &(pc, _) in &cols {
-            s.add(pc[u]);
-        }
-        *vu = s.value();
-    }
+    crate::sum::column_sums(cols.len(), |j, u| cols[j].0[u], v);
     let total = plan.max[i].unwrap_or(0.0);
     if !any {
         v.fill(f64::NAN);
