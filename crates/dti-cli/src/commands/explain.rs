@@ -1,0 +1,107 @@
+//! `dti explain`: one unit's breakdown.
+
+use crate::prelude::*;
+
+/// `dti explain`.
+pub fn run(args: ExplainArgs, ctx: &Context) -> Result<(), Fail> {
+    let ExplainArgs {
+        unit,
+        fw,
+        data,
+        out,
+        top,
+    } = args;
+    let sink = |o: &OutputArgs| ctx.sink(o);
+    let fw = framework_for(&fw, &data)?;
+    let loaded = load_data(&fw, &data)?;
+    let year = latest(&loaded.units, data.year)?;
+    let opts = score_options().lenient(data.lenient).top_n(top);
+    let scores = fw
+        .score_with(&loaded.units, &opts)
+        .map_err(|e| score_error(e, &loaded))?;
+    let u = find_unit(&scores, &unit, year)?;
+    explain(&fw, u, &sink(&out), out.format)
+}
+
+pub fn explain(fw: &Framework, u: &UnitScore, sink: &Sink, format: Format) -> Result<(), Fail> {
+    if format == Format::Json {
+        return sink.write(&(serde_json::to_string_pretty(u).unwrap_or_default() + "\n"));
+    }
+    let mut t = Table::new(
+        &["node", "name", "points", "max", "value", "rank", "status"],
+        &[false, false, true, true, true, true, false],
+    );
+    t.title = Some(format!(
+        "{} ({}){} — value {}, {} points, rank {}",
+        u.name.as_deref().unwrap_or(&u.unit),
+        u.unit,
+        u.period.map(|p| format!(", {p}")).unwrap_or_default(),
+        num(u.value, 4),
+        num(u.points, 1),
+        rank(u.rank)
+    ));
+    for n in &u.nodes {
+        let def = fw.node(&n.code);
+        let depth = {
+            let mut d = 0;
+            let mut p = def.and_then(|x| x.parent.clone());
+            while let Some(c) = p {
+                d += 1;
+                p = fw.node(&c).and_then(|x| x.parent.clone());
+            }
+            d
+        };
+        t.push(row![
+            format!("{}{}", "  ".repeat(depth), n.code),
+            def.map(|d| d.name_vi.clone()).unwrap_or_default(),
+            num(n.points, 1),
+            num(n.max_points, 0),
+            num(n.value, 4),
+            rank(n.rank),
+            serde_json::to_value(n.status)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default(),
+        ]);
+    }
+    let mut text = t.render();
+    if !u.views.is_empty() {
+        let mut v = Table::new(
+            &["pillar", "points", "max", "value", "rank"],
+            &[false, true, true, true, true],
+        );
+        for x in &u.views {
+            v.push(row![
+                x.code.clone(),
+                num(x.points, 1),
+                num(x.max_points, 0),
+                num(x.value, 4),
+                rank(x.rank),
+            ]);
+        }
+        text.push('\n');
+        text.push_str(&v.render());
+    }
+    if let Some(e) = &u.explanation {
+        let mut o = Table::new(&["opportunity", "name", "gain"], &[false, false, true]);
+        o.title = Some(
+            "Biggest improvement opportunities (gain if the indicator reached its maximum)"
+                .to_owned(),
+        );
+        for op in &e.opportunities {
+            o.push(row![
+                op.code.clone(),
+                fw.node(&op.code)
+                    .map(|d| d.name_vi.clone())
+                    .unwrap_or_default(),
+                num(Some(op.gain), 2),
+            ]);
+        }
+        text.push('\n');
+        text.push_str(&o.render());
+    }
+    match format {
+        Format::Csv => sink.write(&t.csv()),
+        _ => sink.write(&text),
+    }
+}
