@@ -239,7 +239,7 @@ fn the_typescript_error_codes_are_the_cores() {
         ("error.rs", "ScoreError"),
         ("analyses/merge.rs", "MergeError"),
         ("analyses/scenario.rs", "ScenarioError"),
-        ("analyses/robustness.rs", "AnalysisError"),
+        ("analyses/assumptions.rs", "AnalysisError"),
         ("methods/normalise.rs", "NormaliseError"),
         ("model/registry.rs", "LookupError"),
         ("io/records.rs", "FileProblem"),

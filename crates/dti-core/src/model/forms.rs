@@ -14,7 +14,7 @@
 
 use serde::Deserialize;
 
-use crate::analyses::robustness::{Uncertain, UncertainKind};
+use crate::analyses::assumptions::{Uncertain, UncertainKind};
 use crate::analyses::scenario::{ValueChange, ValueOp};
 use crate::error::{InputError, InputErrorKind};
 use crate::methods::impute::Imputation;
