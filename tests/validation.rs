@@ -240,7 +240,7 @@ fn the_typescript_error_codes_are_the_cores() {
         ("analyses/merge.rs", "MergeError"),
         ("analyses/scenario.rs", "ScenarioError"),
         ("analyses/assumptions.rs", "AnalysisError"),
-        ("methods/normalise.rs", "NormaliseError"),
+        ("error.rs", "NormaliseError"),
         ("model/registry.rs", "LookupError"),
         ("io/records.rs", "FileProblem"),
     ] {

@@ -6,8 +6,6 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use crate::methods::normalise::NormaliseError;
-
 /// A problem with one unit's input, located by row, unit id, period and indicator code.
 ///
 /// Rows: the field `row` is the record's 0-based position in the input slice (an index:
@@ -340,6 +338,94 @@ impl std::fmt::Display for Num {
             write!(f, "{v:e}")
         } else {
             write!(f, "{v}")
+        }
+    }
+}
+
+/// Why a normaliser could not be applied to a column.
+///
+/// ```
+/// use dti_core::{methods::NormaliseError, Normaliser};
+/// let err = Normaliser::MinMax { l: 0.0, u: 1.0 }.normalise(&[2.0, 2.0]).unwrap_err();
+/// assert_eq!(err, NormaliseError::ZeroRange { value: 2.0 });
+/// ```
+#[derive(Debug, Clone, PartialEq, Error, Serialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum NormaliseError {
+    /// Every present value is the same, so the range is zero.
+    #[error("every unit has the same value {value}, so the range is zero and min-max scaling is undefined")]
+    ZeroRange {
+        /// The common (direction-adjusted) value.
+        value: f64,
+    },
+    /// The standard deviation is zero.
+    #[error("every unit has the same value {value}, so the standard deviation is zero")]
+    ZeroSpread {
+        /// The common (direction-adjusted) value.
+        value: f64,
+    },
+    /// Too few non-missing values.
+    #[error("needs at least {needed} units with a value, found {found}")]
+    TooFewValues {
+        /// Required.
+        needed: usize,
+        /// Present.
+        found: usize,
+    },
+    /// The maximum is zero, so a fraction of it is undefined.
+    #[error("the largest value is 0, so a fraction of the maximum is undefined")]
+    ZeroMax,
+    /// The reference unit is not in the cohort, or has no value.
+    #[error("the reference unit '{unit}' is not in the cohort or has no value")]
+    ReferenceAbsent {
+        /// The reference unit.
+        unit: String,
+    },
+    /// The reference unit has the worst value, so distances to it are undefined.
+    #[error("the reference unit '{unit}' has the worst value, so the distance to it is undefined")]
+    ReferenceAtMinimum {
+        /// The reference unit.
+        unit: String,
+    },
+    /// The target is not better than the worst value.
+    #[error("the target {target} is not better than the worst value {worst}, so the distance to it is undefined")]
+    TargetNotAboveMinimum {
+        /// The target (indicator units).
+        target: f64,
+        /// The worst value (indicator units).
+        worst: f64,
+    },
+    /// No target was given, neither in the normaliser nor in the indicator's metadata.
+    #[error("no target: give one in the normaliser or in the indicator's meta.target")]
+    NoTarget,
+    /// The values are too large for the normaliser: a statistic (range, mean, spread) or a
+    /// result overflows a 64-bit float.
+    #[error("the value {value:e} cannot be normalised: the values are so large that the column's range, mean or spread overflows (rescale the indicator)")]
+    Overflow {
+        /// The first value whose result is not finite (indicator units).
+        value: f64,
+    },
+}
+
+impl NormaliseError {
+    /// The stable snake_case kind of the error (the WASM package's `Error.code`; an error
+    /// that wraps another gives the inner one's code).
+    ///
+    /// ```
+    /// assert_eq!(dti_core::methods::NormaliseError::ZeroMax.code(), "zero_max");
+    /// ```
+    pub fn code(&self) -> &'static str {
+        match self {
+            NormaliseError::ZeroRange { .. } => "zero_range",
+            NormaliseError::ZeroSpread { .. } => "zero_spread",
+            NormaliseError::TooFewValues { .. } => "too_few_values",
+            NormaliseError::ZeroMax => "zero_max",
+            NormaliseError::ReferenceAbsent { .. } => "reference_absent",
+            NormaliseError::ReferenceAtMinimum { .. } => "reference_at_minimum",
+            NormaliseError::TargetNotAboveMinimum { .. } => "target_not_above_minimum",
+            NormaliseError::NoTarget => "no_target",
+            NormaliseError::Overflow { .. } => "overflow",
         }
     }
 }

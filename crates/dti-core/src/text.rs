@@ -15,6 +15,20 @@ fn fold_lower(c: char) -> Option<char> {
     FOLD.iter().find(|(_, v)| v.contains(c)).map(|(b, _)| *b)
 }
 
+/// Whether a cell's text means "no value": empty (after trimming) or `NA` in any case — the
+/// one missing-value rule of every reader in this workspace (records, the COINr tables, the
+/// command's CSV readers, dti-polars' CSV reader), as COINr and R write missing values.
+///
+/// ```
+/// use dti_core::io::is_missing; // also dti_core::text::is_missing
+/// assert!(is_missing("") && is_missing("  ") && is_missing("NA") && is_missing(" na "));
+/// assert!(!is_missing("0") && !is_missing("N/A") && !is_missing("nan"));
+/// ```
+pub fn is_missing(text: &str) -> bool {
+    let t = text.trim();
+    t.is_empty() || t.eq_ignore_ascii_case("NA")
+}
+
 /// Whether `c` must not reach a terminal, a log or an XML document as it is: control
 /// characters (C0 but tab, DEL, C1 — ESC starts the sequences that clear screens and retitle
 /// terminals, a newline forges a line), and the bidirectional overrides and isolates

@@ -6,8 +6,6 @@
 //! `methods/aggregate.rs`, each with its source (Decision 922/QĐ-BTTTT for points; the
 //! OECD/JRC Handbook 2008 §5–6 for the composite-indicator methods).
 
-use std::collections::HashMap;
-
 use super::grid::{Cell, ColumnGrid, Grid, Strided, UnitIds, Units};
 use crate::error::{InputErrorKind, ScoreError};
 use crate::methods::aggregate::{aggregate_with, copeland, linear, linear_columns, points_sum};
@@ -36,31 +34,7 @@ pub(crate) fn normalisation_groups(
     }
 }
 
-/// Units grouped by period, in order of first appearance of each period.
-pub(crate) fn group_by_period(periods: &[Option<i32>]) -> Vec<(Option<i32>, Vec<usize>)> {
-    // One period (or none) throughout, the usual case: one group, no lookups.
-    if let Some(&first) = periods.first() {
-        if periods.iter().all(|&p| p == first) {
-            return vec![(first, (0..periods.len()).collect())];
-        }
-    }
-    let mut groups: Vec<(Option<i32>, Vec<usize>)> = Vec::new();
-    let mut at: HashMap<Option<i32>, usize> = HashMap::new();
-    let mut last: Option<(Option<i32>, usize)> = None;
-    for (u, &p) in periods.iter().enumerate() {
-        // Rows of a panel come in runs of one period: look up only when the period changes.
-        let g = match last {
-            Some((q, g)) if q == p => g,
-            _ => *at.entry(p).or_insert_with(|| {
-                groups.push((p, Vec::new()));
-                groups.len() - 1
-            }),
-        };
-        last = Some((p, g));
-        groups[g].1.push(u);
-    }
-    groups
-}
+pub(crate) use crate::methods::ranks::group_by_period;
 
 /// A reported value of node `i` as its cell: `(value, points, state)` — scored by the leaf's
 /// rule (raw, awaiting normalisation, for cohort-relative rules) or given directly for a node

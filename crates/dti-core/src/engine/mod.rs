@@ -15,7 +15,8 @@ pub(crate) mod eval;
 pub(crate) mod explain;
 pub(crate) mod grid;
 pub(crate) mod kernel;
-pub(crate) mod ranks;
+// Ranks are a method (the rank normalisers use them); the engine ranks every node with them.
+pub(crate) use crate::methods::ranks;
 pub(crate) mod records;
 pub(crate) mod results;
 

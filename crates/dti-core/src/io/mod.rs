@@ -14,19 +14,7 @@
 //! table forms of data ([`Panel`], a data set in columns) and the COINr two-table layout
 //! ([`read_tables`] and the pipeline).
 
-/// Whether a cell's text means "no value": empty (after trimming) or `NA` in any case — the
-/// one missing-value rule of every reader in this workspace (records, the COINr tables, the
-/// command's CSV readers, dti-polars' CSV reader), as COINr and R write missing values.
-///
-/// ```
-/// use dti_core::io::is_missing;
-/// assert!(is_missing("") && is_missing("  ") && is_missing("NA") && is_missing(" na "));
-/// assert!(!is_missing("0") && !is_missing("N/A") && !is_missing("nan"));
-/// ```
-pub fn is_missing(text: &str) -> bool {
-    let t = text.trim();
-    t.is_empty() || t.eq_ignore_ascii_case("NA")
-}
+pub use crate::text::is_missing;
 
 pub(crate) mod panel;
 #[cfg(feature = "tables")]

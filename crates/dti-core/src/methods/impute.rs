@@ -11,63 +11,10 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::model::choices::Imputation;
 use crate::model::framework::{Framework, Rule};
 use crate::model::input::{Entry, UnitRecord};
 use crate::model::plan::NO_PARENT;
-
-/// An imputation method.
-///
-/// ```
-/// let m: dti_core::methods::Imputation = serde_json::from_str(r#"{"method": "group_mean", "group": "region"}"#)?;
-/// assert_eq!(m, dti_core::methods::Imputation::GroupMean { group: "region".into() });
-/// # Ok::<(), serde_json::Error>(())
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(
-    tag = "method",
-    rename_all = "snake_case",
-    try_from = "crate::model::forms::MethodForm"
-)]
-#[non_exhaustive]
-pub enum Imputation {
-    /// Mean of the indicator over the period's units.
-    Mean,
-    /// Median of the indicator over the period's units.
-    Median,
-    /// Mean over the period's units in the same group.
-    GroupMean {
-        /// The group key in [`UnitRecord::groups`].
-        group: String,
-    },
-    /// Median over the period's units in the same group.
-    GroupMedian {
-        /// The group key in [`UnitRecord::groups`].
-        group: String,
-    },
-    /// The unit's value in its latest earlier period that has one.
-    LatestEarlier,
-    /// Linear interpolation between the unit's nearest earlier and later periods with values
-    /// (no extrapolation).
-    Interpolate,
-}
-
-impl Imputation {
-    /// The snake_case name.
-    ///
-    /// ```
-    /// assert_eq!(dti_core::methods::Imputation::LatestEarlier.name(), "latest_earlier");
-    /// ```
-    pub fn name(&self) -> &'static str {
-        match self {
-            Imputation::Mean => "mean",
-            Imputation::Median => "median",
-            Imputation::GroupMean { .. } => "group_mean",
-            Imputation::GroupMedian { .. } => "group_median",
-            Imputation::LatestEarlier => "latest_earlier",
-            Imputation::Interpolate => "interpolate",
-        }
-    }
-}
 
 /// One value filled in.
 ///

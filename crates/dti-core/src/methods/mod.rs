@@ -1,9 +1,11 @@
 //! The composite-indicator methods, each formula with its source: normalisation,
-//! aggregation, effective weights, imputation, outlier treatment and statistics.
+//! aggregation, effective weights, imputation, outlier treatment, statistics, and ranks
+//! (competition ranks under a tie rule, within periods).
 
 pub(crate) mod aggregate;
 pub(crate) mod impute;
 pub(crate) mod normalise;
+pub(crate) mod ranks;
 pub(crate) mod scan;
 pub(crate) mod stats;
 pub(crate) mod treat;

@@ -295,7 +295,7 @@ fn treated_leaves(fw: &Framework) -> impl Iterator<Item = usize> + '_ {
 /// with a column, within each period; one report per indicator and period.
 pub(crate) fn treat_panel(fw: &Framework, panel: &mut Panel, how: &Treatment) -> Vec<TreatReport> {
     let mut reports = Vec::new();
-    let groups = crate::engine::group_by_period(&panel.periods);
+    let groups = crate::methods::ranks::group_by_period(&panel.periods);
     for i in treated_leaves(fw) {
         let code = &fw.def.nodes[i].code;
         let Some(k) = panel.codes.iter().position(|c| c == code) else {

@@ -17,8 +17,8 @@ use serde::Deserialize;
 use crate::analyses::assumptions::{Uncertain, UncertainKind};
 use crate::analyses::scenario::{ValueChange, ValueOp};
 use crate::error::{InputError, InputErrorKind};
-use crate::methods::impute::Imputation;
-use crate::methods::normalise::Normaliser;
+use crate::model::choices::Imputation;
+use crate::model::choices::Normaliser;
 use crate::model::framework::{Aggregator, Level, Rule, Step};
 use crate::model::input::Value;
 

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::methods::normalise::{Normaliser, Ties};
+use crate::model::choices::{Normaliser, Ties};
 use crate::model::plan::Plan;
 use crate::model::validate::{validate, FrameworkError};
 

@@ -46,7 +46,7 @@ impl Value {
     /// assert_eq!(Value::from_text("chairman"), Some(Value::Label("chairman".into())));
     /// ```
     pub fn from_text(s: &str) -> Option<Value> {
-        if crate::io::is_missing(s) {
+        if crate::text::is_missing(s) {
             return None;
         }
         let t = s.trim();

@@ -3,6 +3,7 @@
 //! and result types, the official frameworks and the province registry.
 
 pub(crate) mod builtin;
+pub(crate) mod choices;
 pub(crate) mod forms;
 pub(crate) mod framework;
 pub(crate) mod input;

@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use crate::methods::normalise::Normaliser;
+use crate::model::choices::Normaliser;
 use crate::model::framework::{Aggregator, MissingPolicy, Rule};
 
 /// What the missing-data policy ([`MissingPolicy`], with its sources) does with a leaf

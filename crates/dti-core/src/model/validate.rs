@@ -7,7 +7,7 @@ use std::fmt;
 use serde::Serialize;
 use thiserror::Error;
 
-use crate::methods::normalise::Normaliser;
+use crate::model::choices::Normaliser;
 use crate::model::framework::{Aggregator, FrameworkDef, LevelDef, Param, Rule, SCHEMA_VERSION};
 use crate::model::plan::{is_ancestor, Plan, NO_PARENT};
 

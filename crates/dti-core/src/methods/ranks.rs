@@ -2,6 +2,8 @@
 //! evaluator, the normaliser `rank` and the batch frames all call
 //! [`ranks_ascending_by`].
 
+use std::collections::HashMap;
+
 use crate::methods::normalise::{Ties, TIE_TOLERANCE};
 
 /// Whether two neighbours in sorted order share a rank (`Auto` unresolved: the default
@@ -253,6 +255,32 @@ pub fn rank_within_by<'a>(
         });
     }
     out
+}
+
+/// Units grouped by period, in order of first appearance of each period.
+pub(crate) fn group_by_period(periods: &[Option<i32>]) -> Vec<(Option<i32>, Vec<usize>)> {
+    // One period (or none) throughout, the usual case: one group, no lookups.
+    if let Some(&first) = periods.first() {
+        if periods.iter().all(|&p| p == first) {
+            return vec![(first, (0..periods.len()).collect())];
+        }
+    }
+    let mut groups: Vec<(Option<i32>, Vec<usize>)> = Vec::new();
+    let mut at: HashMap<Option<i32>, usize> = HashMap::new();
+    let mut last: Option<(Option<i32>, usize)> = None;
+    for (u, &p) in periods.iter().enumerate() {
+        // Rows of a panel come in runs of one period: look up only when the period changes.
+        let g = match last {
+            Some((q, g)) if q == p => g,
+            _ => *at.entry(p).or_insert_with(|| {
+                groups.push((p, Vec::new()));
+                groups.len() - 1
+            }),
+        };
+        last = Some((p, g));
+        groups[g].1.push(u);
+    }
+    groups
 }
 
 #[cfg(test)]
