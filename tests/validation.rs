@@ -237,7 +237,7 @@ fn the_typescript_error_codes_are_the_cores() {
     for (file, ty) in [
         ("model/validate.rs", "FrameworkError"),
         ("error.rs", "ScoreError"),
-        ("analyses/merge.rs", "MergeError"),
+        ("model/merge_map.rs", "MergeError"),
         ("analyses/scenario.rs", "ScenarioError"),
         ("analyses/assumptions.rs", "AnalysisError"),
         ("error.rs", "NormaliseError"),

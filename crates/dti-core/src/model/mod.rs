@@ -7,6 +7,7 @@ pub(crate) mod choices;
 pub(crate) mod forms;
 pub(crate) mod framework;
 pub(crate) mod input;
+pub(crate) mod merge_map;
 pub(crate) mod plan;
 pub(crate) mod published;
 pub(crate) mod registry;

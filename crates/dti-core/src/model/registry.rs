@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use crate::analyses::merge::MergeMap;
+use crate::model::merge_map::MergeMap;
 use crate::suggest::closest_n;
 use crate::text::name_key;
 
