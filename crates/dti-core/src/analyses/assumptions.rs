@@ -28,7 +28,7 @@ pub type Progress<'a> = &'a dyn Fn(usize, usize) -> bool;
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(try_from = "crate::model::forms::UncertainForm")]
+#[serde(try_from = "crate::analyses::forms::UncertainForm")]
 pub struct Uncertain {
     /// Name (a column of designs and exported draws).
     pub name: String,
@@ -50,7 +50,7 @@ pub struct Uncertain {
 #[serde(
     tag = "kind",
     rename_all = "snake_case",
-    try_from = "crate::model::forms::UncertainForm"
+    try_from = "crate::analyses::forms::UncertainForm"
 )]
 #[non_exhaustive]
 pub enum UncertainKind {

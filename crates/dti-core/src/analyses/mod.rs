@@ -15,6 +15,7 @@
 
 pub(crate) mod assumptions;
 pub(crate) mod eras;
+pub(crate) mod forms;
 pub(crate) mod leave_one_out;
 pub(crate) mod merge;
 pub(crate) mod prepared;

@@ -25,7 +25,7 @@ use crate::model::validate::FrameworkError;
 #[serde(
     tag = "op",
     rename_all = "snake_case",
-    try_from = "crate::model::forms::ValueOpForm"
+    try_from = "crate::analyses::forms::ValueOpForm"
 )]
 pub enum ValueOp {
     /// Replace the entry.
@@ -54,7 +54,7 @@ pub enum ValueOp {
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(try_from = "crate::model::forms::ValueChangeForm")]
+#[serde(try_from = "crate::analyses::forms::ValueChangeForm")]
 pub struct ValueChange {
     /// The unit.
     pub unit: String,
