@@ -45,11 +45,28 @@
 //! | module | what |
 //! |---|---|
 //! | [`model`] | the framework schema (nodes, rules, levels, views, extensions and supplements), input and result types, the registry |
-//! | [`engine`] | the one scoring engine's entry points, options and column results; ranks |
-//! | [`methods`] | normalisers, imputation, outlier treatment, statistics and correlations, effective weights |
+//! | [`engine`] | the one scoring engine's entry points, options and column results |
+//! | [`methods`] | normalisers, ranks, imputation, outlier treatment, statistics and correlations, effective weights |
 //! | [`analyses`] | scenarios, comparisons, targets, uncertainty, Sobol sensitivity, leave-one-out, merged units |
-//! | [`io`] | safe text-table reading, [`Panel`](io::Panel), the COINr two-table layout and its pipeline |
+//! | [`io`] | safe text-table reading, [`Panel`](io::Panel), the COINr two-table layout (its pipeline is an analysis, re-exported here) |
 //! | [`text`] | Vietnamese text keys: diacritics folding, name and unit-id keys, slugs |
+//!
+//! The layers only point down — a module uses its own layer and the ones below, never one
+//! above (`tests/layers.rs` reads every `crate::…` path and fails on one that points up):
+//!
+//! ```text
+//! analyses   scenarios, robustness (uncertainty, sensitivity, leave-one-out), merged units,
+//!    ↓       the COINr pipeline
+//! engine     the one scoring engine: checks, grid, kernel, results, explanations
+//!    ↓
+//! methods    formulas: normalisers, aggregators, ranks, imputation, treatment, statistics
+//!    ↓
+//! io         reading: text checks, records, the COINr tables, panels
+//!    ↓
+//! model      frameworks, the method choices they name, input, results, registry; errors
+//!    ↓
+//! text, math, sum   leaves
+//! ```
 //!
 //! ## Quick start
 //!
@@ -236,6 +253,7 @@ pub mod io;
 mod math;
 pub mod methods;
 pub mod model;
+mod scan;
 mod suggest;
 mod sum;
 pub mod text;

@@ -18,6 +18,8 @@ pub(crate) mod eras;
 pub(crate) mod forms;
 pub(crate) mod leave_one_out;
 pub(crate) mod merge;
+#[cfg(feature = "tables")]
+pub(crate) mod pipeline;
 pub(crate) mod prepared;
 pub(crate) mod scenario;
 pub(crate) mod sensitivity;
@@ -32,6 +34,11 @@ pub use leave_one_out::{leave_one_out, LeaveOneOut, LeftOut, UnitPeriod};
 pub use merge::{
     merge_cohort, MergeError, MergeGroup, MergeMap, MergeOptions, MergeProblem, MergedScores,
     MergedUnit,
+};
+#[cfg(feature = "tables")]
+pub use pipeline::{
+    run_pipeline, write_results, write_results_as, DataSet, MissingDenominator, Pipeline,
+    PipelineError, PipelineRun, Screened,
 };
 pub use scenario::{
     compare, kendall_tau, seek_target, Comparison, Goal, NodeComparison, RankingSummary, Scenario,

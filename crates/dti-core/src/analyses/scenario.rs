@@ -466,7 +466,7 @@ pub fn kendall_tau(x: &[f64], y: &[f64]) -> Option<f64> {
 }
 
 /// Reads a unit's (value, rank) of one node.
-type ValueAndRank<'a> = &'a dyn Fn(&crate::UnitScore) -> (Option<f64>, Option<u32>);
+type ValueAndRank<'a> = &'a dyn Fn(&crate::model::result::UnitScore) -> (Option<f64>, Option<u32>);
 
 /// Compares two or more scored cohorts against the first: per unit and node the values,
 /// ranks, value differences and rank shifts, and per cohort a summary of the index ranking
@@ -493,7 +493,7 @@ pub fn compare(cohorts: &[&CohortScores]) -> Comparison {
     let find = |c: &CohortScores, unit: &str, period| c.unit(unit, period).cloned();
     let mut units = Vec::new();
     for u in &base.units {
-        let others: Vec<Option<crate::UnitScore>> =
+        let others: Vec<Option<crate::model::result::UnitScore>> =
             cohorts.iter().map(|c| find(c, &u.unit, u.period)).collect();
         let make = |code: &str, get: ValueAndRank| {
             let pairs: Vec<(Option<f64>, Option<u32>)> = others
@@ -517,7 +517,7 @@ pub fn compare(cohorts: &[&CohortScores]) -> Comparison {
             .nodes
             .iter()
             .map(|n| {
-                make(&n.code, &|s: &crate::UnitScore| {
+                make(&n.code, &|s: &crate::model::result::UnitScore| {
                     s.node(&n.code).map_or((None, None), |x| (x.value, x.rank))
                 })
             })

@@ -189,7 +189,11 @@ impl ColumnScores {
     /// Row `row`'s explanation as the per-unit struct the record path returns, `fw` being
     /// the framework that scored it (`None`: no explanations asked for, no such row, or `fw`
     /// has other nodes than these results).
-    pub fn explanation(&self, fw: &Framework, row: usize) -> Option<crate::Explanation> {
+    pub fn explanation(
+        &self,
+        fw: &Framework,
+        row: usize,
+    ) -> Option<crate::model::result::Explanation> {
         let ex = self.explanations.as_ref()?;
         let same_nodes = self.nodes.len() == fw.def.nodes.len()
             && self
@@ -223,11 +227,14 @@ impl ColumnScores {
     /// assert_eq!(c.index.rank, Some(vec![Some(2), Some(1)]));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn from_cohort(fw: &Framework, scores: &crate::CohortScores) -> ColumnScores {
+    pub fn from_cohort(
+        fw: &Framework,
+        scores: &crate::model::result::CohortScores,
+    ) -> ColumnScores {
         type Cell = (Option<f64>, Option<f64>, Option<u32>);
         let u = &scores.units;
         let nan = |x: Option<f64>| x.unwrap_or(f64::NAN);
-        let column = |code: &str, get: &dyn Fn(&crate::UnitScore) -> Cell| {
+        let column = |code: &str, get: &dyn Fn(&crate::model::result::UnitScore) -> Cell| {
             let cells: Vec<Cell> = u.iter().map(get).collect();
             ScoreColumn {
                 code: code.to_owned(),
@@ -524,7 +531,7 @@ pub fn score_columns(
 /// ```
 pub fn score_records(
     fw: &Framework,
-    units: &[crate::UnitRecord],
+    units: &[crate::model::input::UnitRecord],
     opts: &ColumnOptions,
 ) -> Result<ColumnScores, ScoreError> {
     let (intake, _) = super::records::resolve_records(fw, units);
@@ -617,4 +624,58 @@ impl Framework {
     ) -> Result<ColumnScores, ScoreError> {
         score_columns(self, input, opts)
     }
+}
+/// Scoring a [`Panel`](crate::io::Panel) goes through [`ColumnInput`]: the conversion lives
+/// here, above `io`, which stays at the bottom of the layers.
+impl crate::io::Panel {
+    /// The panel as input of [`score_columns`](crate::score_columns): a NaN is a value
+    /// not reported.
+    pub fn input(&self) -> ColumnInput<'_> {
+        let mut input = ColumnInput::new(self.units.iter().map(String::as_str).collect())
+            .periods(self.periods.clone());
+        input.columns = self
+            .codes
+            .iter()
+            .zip(&self.columns)
+            .map(|(code, col)| {
+                let c = NumberColumn::new(code.as_str(), col.as_slice());
+                if crate::scan::no_nan(col) {
+                    c
+                } else {
+                    c.with_present(col.iter().map(|x| !x.is_nan()).collect())
+                }
+            })
+            .collect();
+        input
+    }
+}
+/// [`correlations`](crate::methods::correlations) of a columnar result ([`score_columns`](crate::score_columns),
+/// [`score_records`](crate::score_records), a pipeline run).
+///
+/// ```
+/// # use dti_core::{methods::*, *};
+/// let fw = Framework::builtin("vn-pdti-2022")?;
+/// let units: Vec<UnitRecord> = (0..5).map(|k| {
+///     let v = 0.1 + 0.15 * k as f64;
+///     UnitRecord::new(&format!("P{k}")).value("AWR", v).value("GOV", 1.0 - v)
+/// }).collect();
+/// let s = score_records(&fw, &units, &ColumnOptions::default())?;
+/// let c = column_correlations(&fw, &s, CorrelationMethod::Pearson, &StatsOptions::default());
+/// let by_records = correlations(&fw, &fw.score(&units)?, CorrelationMethod::Pearson, &StatsOptions::default());
+/// assert_eq!(c, by_records);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn column_correlations(
+    fw: &crate::model::framework::Framework,
+    scores: &ColumnScores,
+    method: crate::methods::CorrelationMethod,
+    opts: &crate::methods::StatsOptions,
+) -> crate::methods::Correlations {
+    let cols: Vec<(&str, &[f64])> = scores
+        .nodes
+        .iter()
+        .chain(std::iter::once(&scores.index))
+        .map(|c| (c.code.as_str(), c.value.as_slice()))
+        .collect();
+    crate::methods::stats::correlations_of(fw, &cols, method, opts)
 }

@@ -343,6 +343,27 @@ impl Framework {
     }
 }
 
+/// Reading and scoring meet here, above `io`: a file's problems include those its values
+/// meet when scored.
+#[cfg(feature = "tables")]
+impl crate::io::Records {
+    /// Every problem of the file, as the `dti` command reports them: the rows the reader
+    /// could not take, then every problem of the values in the rows it could (found by
+    /// scoring them leniently with `options`), each located.
+    pub fn problems(
+        &self,
+        fw: &crate::model::framework::Framework,
+        options: &ScoreOptions,
+    ) -> Vec<crate::io::FileProblem> {
+        let mut all = self.file_problems.clone();
+        let lenient = options.clone().lenient(true).explain(false);
+        if let Ok(s) = fw.score_with(&self.units, &lenient) {
+            all.extend(s.problems.iter().map(|p| self.located(p)));
+        }
+        all
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,7 +5,6 @@
 
 use std::collections::BTreeMap;
 
-use crate::engine::columns::{ColumnInput, NumberColumn};
 use crate::model::input::{Entry, UnitRecord, Value};
 
 /// Rows of units and a column of numbers per indicator; NaN marks a missing value.
@@ -115,26 +114,5 @@ impl Panel {
             codes,
             columns,
         }
-    }
-
-    /// The panel as input of [`score_columns`](crate::score_columns): a NaN is a value
-    /// not reported.
-    pub fn input(&self) -> ColumnInput<'_> {
-        let mut input = ColumnInput::new(self.units.iter().map(String::as_str).collect())
-            .periods(self.periods.clone());
-        input.columns = self
-            .codes
-            .iter()
-            .zip(&self.columns)
-            .map(|(code, col)| {
-                let c = NumberColumn::new(code.as_str(), col.as_slice());
-                if crate::methods::scan::no_nan(col) {
-                    c
-                } else {
-                    c.with_present(col.iter().map(|x| !x.is_nan()).collect())
-                }
-            })
-            .collect();
-        input
     }
 }

@@ -6,8 +6,9 @@
 use std::fmt;
 use std::path::Path;
 
+use crate::error::{InputError, InputErrorKind};
+use crate::model::input::{Entry, Value};
 use crate::model::{Era, Framework, Province, UnitRecord, PERIODS};
-use crate::{Entry, InputError, InputErrorKind, Value};
 
 /// How a CSV file is laid out.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -301,18 +302,6 @@ impl Records {
                 .with_unit(Some(&e.unit))
                 .with_indicator(e.indicator.as_deref())
         }
-    }
-
-    /// Every problem of the file, as the `dti` command reports them: the rows the reader
-    /// could not take, then every problem of the values in the rows it could (found by
-    /// scoring them leniently with `options`), each located.
-    pub fn problems(&self, fw: &Framework, options: &crate::ScoreOptions) -> Vec<FileProblem> {
-        let mut all = self.file_problems.clone();
-        let lenient = options.clone().lenient(true).explain(false);
-        if let Ok(s) = fw.score_with(&self.units, &lenient) {
-            all.extend(s.problems.iter().map(|p| self.located(p)));
-        }
-        all
     }
 }
 

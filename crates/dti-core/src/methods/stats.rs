@@ -484,39 +484,8 @@ pub fn correlations(
     correlations_of(fw, &cols, method, opts)
 }
 
-/// [`correlations`] of a columnar result ([`score_columns`](crate::score_columns),
-/// [`score_records`](crate::score_records), a pipeline run).
-///
-/// ```
-/// # use dti_core::{methods::*, *};
-/// let fw = Framework::builtin("vn-pdti-2022")?;
-/// let units: Vec<UnitRecord> = (0..5).map(|k| {
-///     let v = 0.1 + 0.15 * k as f64;
-///     UnitRecord::new(&format!("P{k}")).value("AWR", v).value("GOV", 1.0 - v)
-/// }).collect();
-/// let s = score_records(&fw, &units, &ColumnOptions::default())?;
-/// let c = column_correlations(&fw, &s, CorrelationMethod::Pearson, &StatsOptions::default());
-/// let by_records = correlations(&fw, &fw.score(&units)?, CorrelationMethod::Pearson, &StatsOptions::default());
-/// assert_eq!(c, by_records);
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub fn column_correlations(
-    fw: &Framework,
-    scores: &crate::ColumnScores,
-    method: CorrelationMethod,
-    opts: &StatsOptions,
-) -> Correlations {
-    let cols: Vec<(&str, &[f64])> = scores
-        .nodes
-        .iter()
-        .chain(std::iter::once(&scores.index))
-        .map(|c| (c.code.as_str(), c.value.as_slice()))
-        .collect();
-    correlations_of(fw, &cols, method, opts)
-}
-
 /// Correlations over value columns in framework order, the index last.
-fn correlations_of(
+pub(crate) fn correlations_of(
     fw: &Framework,
     cols: &[(&str, &[f64])],
     method: CorrelationMethod,

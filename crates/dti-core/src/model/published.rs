@@ -146,10 +146,10 @@ pub fn published_data(id: &str) -> Option<&'static PublishedData> {
 /// let fw = dti_core::model::total_framework();
 /// assert_eq!(fw.def().nodes[0].code, "DTI");
 /// ```
-pub fn total_framework() -> crate::Framework {
-    static FW: OnceLock<crate::Framework> = OnceLock::new();
+pub fn total_framework() -> crate::model::framework::Framework {
+    static FW: OnceLock<crate::model::framework::Framework> = OnceLock::new();
     FW.get_or_init(|| {
-        crate::Framework::from_json(
+        crate::model::framework::Framework::from_json(
             r#"{"schema_version": 1, "id": "total", "name_vi": "Chỉ số DTI",
                 "name_en": "DTI value as published", "scale": 1, "missing": "zero",
                 "ties": {"rounded": 4},
