@@ -18,7 +18,10 @@ pub fn framework_or_tables(
         &read_file(table)?,
         &TableOptions::default(),
     )
-    .map_err(|e| format!("{} and {}: {e}", meta.display(), table.display()))?;
+    .map_err(|e| {
+        e.in_files(&meta.display().to_string(), &table.display().to_string())
+            .to_string()
+    })?;
     let mut loaded = Loaded::new(&table.display().to_string(), t.records());
     loaded.lines = (0..t.data.len()).map(|k| Some(k + 2)).collect();
     Ok((t.framework, Some(loaded)))

@@ -24,7 +24,10 @@ pub fn run(args: CoinArgs, ctx: &Context) -> Result<(), Fail> {
         &read_file(&data)?,
         &TableOptions::default(),
     )
-    .map_err(|e| e.to_string())?;
+    .map_err(|e| {
+        e.in_files(&meta.display().to_string(), &data.display().to_string())
+            .to_string()
+    })?;
     if let Some(
         dti_core::methods::Imputation::GroupMean { group }
         | dti_core::methods::Imputation::GroupMedian { group },

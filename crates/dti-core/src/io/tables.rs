@@ -80,6 +80,29 @@ impl TableError {
             TableError::Framework(e) => e.code(),
         }
     }
+
+    /// The same error with its tables named as the caller knows them (the files they were
+    /// read from): each problem's `"meta"` becomes `meta`, `"data"` becomes `data`.
+    ///
+    /// ```
+    /// let e = dti_core::io::read_tables("iCode\n", "uCode\n", &Default::default()).unwrap_err();
+    /// assert!(e.in_files("m.csv", "d.csv").to_string().contains("m.csv, line 1"));
+    /// ```
+    pub fn in_files(self, meta: &str, data: &str) -> TableError {
+        match self {
+            TableError::Invalid { mut problems } => {
+                for p in &mut problems {
+                    p.table = match p.table.as_str() {
+                        "meta" => meta.to_owned(),
+                        "data" => data.to_owned(),
+                        _ => continue,
+                    };
+                }
+                TableError::Invalid { problems }
+            }
+            other => other,
+        }
+    }
 }
 
 fn default_id() -> String {
