@@ -235,7 +235,7 @@ def test_scenario_compare_sensitivity_leave_one_out():
     year = dti.bundled_panel().filter(pl.col("period") == 2023)
     moved = dti.scenario(year, {"values": [{"unit": "hau-giang", "indicator": "GOV", "op": "set", "value": 1.0}]})
     hg = moved.filter(pl.col("unit") == "hau-giang").row(0, named=True)
-    assert hg["rank_scenario"] < hg["rank_baseline"] and hg["rank_shift"] > 0
+    assert hg["rank_scenario"] < hg["rank_baseline"] and hg["rank_shift"] < 0  # negative: moved up
     c = dti.compare(dti.bundled_panel().filter(pl.col("period") == 2023),
                     dti.bundled_panel().filter(pl.col("period") == 2023), "vn-pdti-2022")
     assert c["rank_shift"].abs().sum() == 0 and c.height == 63
@@ -246,6 +246,27 @@ def test_scenario_compare_sensitivity_leave_one_out():
     assert s["input"].to_list() == ["w", "agg"] and s["total"].is_finite().all()
     loo = dti.leave_one_out(year)
     assert loo.height > 0 and (loo["mean_abs_rank_shift"] >= 0).all()
+
+
+def test_rank_shifts_have_the_native_commands_sign(native):
+    # One meaning on every surface: the rank after minus the rank before (negative = moved up).
+    panel = dti.bundled_panel()
+    py = dti.compare(panel, panel, from_period=2022, to_period=2023)
+    cmd = native("compare", "synthetic", "--from", "2022", "--to", "2023")
+    shifts = {u["unit"]: u["index"]["rank_shifts"][1] for u in cmd["units"] if u["index"]}
+    assert {r["unit"]: r["rank_shift"] for r in py.iter_rows(named=True)} == shifts
+    assert any(s < 0 for s in shifts.values()) and any(s > 0 for s in shifts.values())
+
+
+def test_leave_one_out_has_the_native_commands_defaults(native):
+    # Depth 2 on the latest period, as `dti leave-one-out` (was depth 1 pooled over every year).
+    py = dti.leave_one_out(dti.bundled_panel())
+    cmd = native("leave-one-out", "synthetic")
+    assert py["left_out"].to_list() == [c["code"] for c in cmd["components"]]
+    assert py["mean_abs_rank_shift"].to_list() == [c["mean_abs_rank_shift"] for c in cmd["components"]]
+    with pytest.raises(dti.DtiError) as e:
+        dti.leave_one_out(dti.bundled_panel(), period=1999)
+    assert "period=1999" in str(e.value)
 
 
 def test_coin_toy_as_worked_by_hand():

@@ -146,7 +146,11 @@ impl Temp {
                         let _ = std::fs::remove_file(p);
                     }
                 }
-                eprintln!("interrupted: the output being written was removed");
+                use std::io::Write as _;
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "interrupted: the output being written was removed"
+                );
                 std::process::exit(130);
             });
         });

@@ -58,7 +58,13 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {}", dti_core::text::shown_lines(&e));
+            // Standard error may be a closed pipe (`dti … 2>&1 | head`): no panic then.
+            use std::io::Write as _;
+            let _ = writeln!(
+                std::io::stderr(),
+                "error: {}",
+                dti_core::text::shown_lines(&e)
+            );
             ExitCode::from(1)
         }
     }

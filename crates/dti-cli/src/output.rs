@@ -87,7 +87,11 @@ impl From<&str> for Cell {
 #[macro_export]
 macro_rules! say {
     ($($arg:tt)*) => {
-        eprintln!("{}", dti_core::text::shown(&format!($($arg)*)))
+        // Not `eprintln!`: it panics when standard error is a closed pipe (`2>&1 | head`).
+        {
+            use std::io::Write as _;
+            let _ = writeln!(std::io::stderr(), "{}", dti_core::text::shown(&format!($($arg)*)));
+        }
     };
 }
 

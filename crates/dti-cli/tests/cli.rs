@@ -1368,3 +1368,26 @@ fn the_streamed_wide_table_is_the_record_path_table() {
         assert_eq!(std::fs::read_to_string(&out).unwrap(), fast);
     }
 }
+
+#[test]
+fn closed_pipes_end_the_command_without_a_panic() {
+    // `dti … 2>&1 | head`: both streams a pipe that the reader closed. Writing to it fails
+    // (Rust ignores SIGPIPE); a panic would exit 101. An error goes to standard error, a
+    // table to standard output: neither may panic.
+    use std::process::Stdio;
+    for (args, want) in [
+        (&["score", "no-such-file.csv"][..], 1),
+        (&["score", "synthetic", "--year", "2021"][..], 0),
+    ] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_dti"))
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        drop(child.stderr.take());
+        let status = child.wait().unwrap();
+        assert_eq!(status.code(), Some(want), "{args:?}");
+    }
+}

@@ -386,7 +386,7 @@ def _comparison(cohorts: List[str], labels: Sequence[str]) -> pl.DataFrame:
             row[f"value_{label}"] = idx["values"][k]
             row[f"rank_{label}"] = idx["ranks"][k]
         first, last = idx["ranks"][0], idx["ranks"][-1]
-        row["rank_shift"] = None if first is None or last is None else first - last
+        row["rank_shift"] = None if first is None or last is None else last - first
         rows.append(row)
     both = [r for r in rows if all(r[f"rank_{label}"] is not None for label in labels)]
     if not both:
@@ -398,7 +398,8 @@ def scenario(data: Data, scenario: Mapping[str, Any], framework: FrameworkLike =
     """Applies a what-if scenario (values set, added or scaled; weights, max points,
     aggregators, normalisers changed; nodes dropped or added) and compares it with the
     baseline: ``value_baseline``, ``rank_baseline``, ``value_scenario``, ``rank_scenario``,
-    ``rank_shift`` (positive: moved up) per unit and period."""
+    ``rank_shift`` (the rank after minus the rank before: negative = moved up, as in the
+    command, Rust and npm) per unit and period."""
     fw = _framework(framework)
     records = _records(data, fw)
     fw2_json, records2 = _dti.apply_scenario(fw._native, records, _json("scenario", dict(scenario)))
@@ -415,7 +416,8 @@ def compare(a: Data, b: Data, framework: FrameworkLike = "vn-pdti-2022",
             framework_b: Optional[FrameworkLike] = None, *, from_period: Optional[int] = None,
             to_period: Optional[int] = None) -> pl.DataFrame:
     """Compares two rankings (two data sets, or one under two frameworks): ``value_a``,
-    ``rank_a``, ``value_b``, ``rank_b``, ``rank_shift`` per unit and period; raises when they
+    ``rank_a``, ``value_b``, ``rank_b``, ``rank_shift`` (``rank_b - rank_a``: negative = moved
+    up, as everywhere) per unit and period; raises when they
     have nothing in common.
 
     ``from_period`` and ``to_period`` compare one period of ``a`` with one of ``b``, units
@@ -450,7 +452,7 @@ def compare(a: Data, b: Data, framework: FrameworkLike = "vn-pdti-2022",
             continue
         (va, vb), (ra, rb) = idx["values"], idx["ranks"]
         rows.append({"unit": u["unit"], "value_a": va, "rank_a": ra, "value_b": vb, "rank_b": rb,
-                     "rank_shift": None if ra is None or rb is None else ra - rb})
+                     "rank_shift": None if ra is None or rb is None else rb - ra})
     if not any(r["rank_a"] is not None and r["rank_b"] is not None for r in rows):
         raise AnalysisError("the two rankings have no unit in common: nothing to compare", "no_effect")
     return pl.DataFrame(rows, strict=False)
@@ -523,11 +525,22 @@ def sensitivity(data: Data, spec: Mapping[str, Any], framework: FrameworkLike = 
     return pl.DataFrame([{k: v for k, v in i.items() if not k.endswith("_ci")} for i in raw["indices"]], strict=False)
 
 
-def leave_one_out(data: Data, framework: FrameworkLike = "vn-pdti-2022", *, depth: int = 1) -> pl.DataFrame:
+def leave_one_out(data: Data, framework: FrameworkLike = "vn-pdti-2022", *, depth: int = 2,
+                  period: Optional[int] = None) -> pl.DataFrame:
     """Leaves each node of a level out in turn: per node left out, the mean absolute rank
-    shift and the largest."""
+    shift and the largest. The defaults are the command's: ``depth=2`` (the main indicators)
+    on one period, ``period`` (default: the latest in the data)."""
     fw = _framework(framework)
-    raw = json.loads(_dti.leave_one_out(fw._native, _records(data, fw), _whole("depth", depth, 1)))
+    records = json.loads(_records(data, fw))
+    periods = sorted({r["period"] for r in records if r.get("period") is not None})
+    if period is None and periods:
+        period = periods[-1]
+    if period is not None:
+        period = _year("period", period)
+        if period not in periods:
+            raise DtiError(f"period={period}: the data's periods are {periods}", "bad_argument")
+        records = [r for r in records if r.get("period") == period]
+    raw = json.loads(_dti.leave_one_out(fw._native, json.dumps(records), _whole("depth", depth, 1)))
     rows = []
     for c in raw["components"]:
         shifts = [abs(x) for x in c["shifts"] if x is not None]
