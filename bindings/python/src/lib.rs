@@ -700,6 +700,29 @@ fn coin<'py>(
     Ok((columns(py, &run.scores, &ids)?, report.to_string()))
 }
 
+/// A short method specification of the COINr pipeline (`minmax:0,100`, `geometric`, …), as
+/// the command takes it, read by the core's parser: its JSON form. `kind` is the Python
+/// parameter (`impute`, `treat`, `normalise`, `aggregate`), which a bad one names.
+#[pyfunction]
+fn method_spec(py: Python<'_>, kind: &str, text: &str) -> PyResult<String> {
+    use dti_core::analyses::specs;
+    let parsed = match kind {
+        "impute" => specs::imputation(text).map(|m| to_json(&m)),
+        "treat" => specs::treatment(text).map(|m| to_json(&m)),
+        "normalise" => specs::normaliser(text).map(|m| to_json(&m)),
+        "aggregate" => specs::aggregator(text).map(|m| to_json(&m)),
+        other => Err(format!("no method kind '{other}'")),
+    };
+    parsed.map(|j| j.to_string()).map_err(|e| {
+        raise(
+            py,
+            "bad_argument",
+            &format!("{kind}={text:?}: {e}"),
+            json!({"path": kind}),
+        )
+    })
+}
+
 #[pymodule]
 fn _dti(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyFramework>()?;
@@ -722,6 +745,7 @@ fn _dti(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(sensitivity, m)?)?;
     m.add_function(wrap_pyfunction!(leave_one_out, m)?)?;
     m.add_function(wrap_pyfunction!(coin, m)?)?;
+    m.add_function(wrap_pyfunction!(method_spec, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

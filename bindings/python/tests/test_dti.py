@@ -269,6 +269,21 @@ def test_leave_one_out_has_the_native_commands_defaults(native):
     assert "period=1999" in str(e.value)
 
 
+def test_coin_takes_the_commands_method_strings(native):
+    meta, data = FIXTURES / "coin-toy/meta.csv", FIXTURES / "coin-toy/data.csv"
+    by_text = dti.coin(meta, data, impute="mean", normalise="zscore:10,2", aggregate="geometric")
+    by_dict = dti.coin(meta, data, impute={"method": "mean"}, normalise={"method": "z_score", "m": 10, "s": 2},
+                       aggregate={"method": "geometric_mean"})
+    assert by_text.equals(by_dict)
+    cmd = native("coin", "--meta", str(meta), "--data", str(data), "--impute", "mean", "--normalise", "zscore:10,2",
+                 "--aggregate", "geometric")
+    want = {u["unit"]: (u["value"], u["rank"]) for u in cmd["scores"]["units"]}
+    assert {r["unit"]: (r["value"], r["rank"]) for r in by_text.iter_rows(named=True)} == want
+    with pytest.raises(dti.DtiError) as e:
+        dti.coin(meta, data, normalise="minmax:5")
+    assert e.value.code == "bad_argument" and str(e.value).startswith("normalise='minmax:5'")
+
+
 def test_coin_toy_as_worked_by_hand():
     expected = json.loads((FIXTURES / "coin-toy/expected.json").read_text())
     meta = pl.read_csv(FIXTURES / "coin-toy/meta.csv")

@@ -4,4 +4,5 @@
 //! exactly what the command runs.
 
 pub mod data;
-pub mod spec;
+/// The short method specifications, now in the core (`dti_core::analyses::specs`).
+pub use dti_core::analyses::specs as spec;

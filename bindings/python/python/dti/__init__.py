@@ -554,9 +554,15 @@ def coin(meta: Data, data: Data, *, denominate: bool = False, impute: Optional[A
          aggregate: Optional[Any] = None) -> pl.DataFrame:
     """The COINr pipeline on its two tables (metadata and data, DataFrames or CSV paths):
     denominate, impute, screen, treat, normalise (default min-max to 0–100), aggregate
-    (default arithmetic means), as COINr computes them. The columns of :func:`score`."""
+    (default arithmetic means), as COINr computes them. The columns of :func:`score`.
+
+    Each method is a dict (``{"method": "min_max", "l": 0, "u": 100}``) or the command's short
+    form (``normalise="minmax:0,100"``, ``aggregate="geometric"``, ``impute="group-mean:Region"``,
+    ``treat="winsor:5"``; ``dti coin --help`` lists them)."""
     pipeline: Dict[str, Any] = {"denominate": denominate}
     for k, v in (("impute", impute), ("screen", screen), ("treat", treat), ("normalise", normalise), ("aggregate", aggregate)):
+        if isinstance(v, str) and k != "screen":
+            v = json.loads(_dti.method_spec(k, v))
         if v is not None:
             pipeline[k] = v
     columns, _report = _dti.coin(_table_text(meta), _table_text(data), json.dumps(pipeline))

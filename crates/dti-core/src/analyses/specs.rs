@@ -1,12 +1,17 @@
-//! The short method specifications of `dti coin` (`minmax:0,100`, `geometric`, …).
+//! The short method specifications of the COINr pipeline (`minmax:0,100`, `geometric`,
+//! `group-mean:Region`, `winsor:5`, …), one grammar for every surface: the command's `dti coin`
+//! options, Python's `coin(normalise="minmax:0,100")`. A bad one is an error that says what
+//! the method takes.
 //!
-//! Each parser is a clap value parser: a bad value is a usage error (exit code 2) that names
-//! the option and says what it takes.
+//! ```
+//! use dti_core::analyses::specs;
+//! assert_eq!(specs::normaliser("minmax:0,100"), Ok(dti_core::Normaliser::MinMax { l: 0.0, u: 100.0 }));
+//! assert!(specs::aggregator("genmean:0").unwrap_err().contains("p ≠ 0"));
+//! ```
 
-use dti_core::{
-    methods::{Imputation, Treatment},
-    Aggregator, Normaliser,
-};
+use crate::methods::treat::Treatment;
+use crate::model::choices::{Imputation, Normaliser};
+use crate::model::framework::Aggregator;
 
 fn nums(args: &str, n: usize, what: &str) -> Result<Vec<f64>, String> {
     let v: Result<Vec<f64>, _> = args.split(',').map(|s| s.trim().parse::<f64>()).collect();
@@ -95,7 +100,7 @@ pub fn normaliser(spec: &str) -> Result<Normaliser, String> {
         }
         other => {
             return Err(format!(
-                "unknown normaliser '{other}'; see `dti coin --help`"
+                "unknown normaliser '{other}': minmax[:l,u], zscore[:m,s], rank, borda, prank, dist2max, fracmax, dist2ref:UNIT[,cap], dist2targ[:cap], goalposts:lo,hi[,scale], fixed:a,b[,k] or none"
             ))
         }
     })
@@ -118,7 +123,7 @@ pub fn aggregator(spec: &str) -> Result<Aggregator, String> {
         "points" => Aggregator::PointsSum,
         other => {
             return Err(format!(
-                "unknown aggregator '{other}'; see `dti coin --help`"
+                "unknown aggregator '{other}': mean, geometric, harmonic, genmean:p, median, copeland or points"
             ))
         }
     })
@@ -141,7 +146,7 @@ pub fn imputation(spec: &str) -> Result<Imputation, String> {
         "interpolate" => Imputation::Interpolate,
         other => {
             return Err(format!(
-                "unknown imputation '{other}'; see `dti coin --help`"
+                "unknown imputation '{other}': mean, median, group-mean:COLUMN, group-median:COLUMN, latest or interpolate"
             ))
         }
     })
@@ -174,7 +179,7 @@ pub fn treatment(spec: &str) -> Result<Treatment, String> {
                 .kurtosis(v.get(2).copied().unwrap_or(d.kurtosis)))
         }
         other => Err(format!(
-            "unknown treatment '{other}'; see `dti coin --help`"
+            "unknown treatment '{other}': default or winsor:N[,skew,kurtosis]"
         )),
     }
 }
