@@ -20,12 +20,25 @@ fn safe(text: &str) -> String {
     dti_core::text::shown(text).into_owned()
 }
 
+/// Writes the chart: an SVG file. Another extension (`r.png`, `r.pdf`) is refused rather
+/// than given SVG bytes under a name that promises another format.
+fn write_svg(out: &Path, svg: &str) -> Res {
+    crate::files::check(out)?;
+    match out.extension().and_then(|e| e.to_str()) {
+        Some(e) if e.eq_ignore_ascii_case("svg") => crate::files::write(out, svg),
+        _ => Err(format!(
+            "{}: charts are SVG; give a file name ending in .svg (convert it to PNG with any SVG tool)",
+            out.display()
+        )),
+    }
+}
+
 /// A ranked horizontal bar chart: one bar per unit, best at the top.
 pub fn ranks(out: &Path, title: &str, bars: &[(String, f64)]) -> Res {
     let mut svg = String::new();
     let bars: Vec<(String, f64)> = bars.iter().map(|(l, v)| (safe(l), *v)).collect();
     draw_ranks(&mut svg, &safe(title), &bars)?;
-    crate::files::write(out, &svg)
+    write_svg(out, &svg)
 }
 
 fn draw_ranks(svg: &mut String, title: &str, bars: &[(String, f64)]) -> Res {
@@ -86,7 +99,7 @@ pub fn intervals(out: &Path, title: &str, rows: &[(String, f64, f64, f64)]) -> R
         .map(|(l, a, b, c)| (safe(l), *a, *b, *c))
         .collect();
     draw_intervals(&mut svg, &safe(title), &rows)?;
-    crate::files::write(out, &svg)
+    write_svg(out, &svg)
 }
 
 fn draw_intervals(svg: &mut String, title: &str, rows: &[(String, f64, f64, f64)]) -> Res {
@@ -139,7 +152,7 @@ pub fn pillars(out: &Path, title: &str, bars: &[(String, f64)]) -> Res {
     let mut svg = String::new();
     let bars: Vec<(String, f64)> = bars.iter().map(|(l, v)| (safe(l), *v)).collect();
     draw_pillars(&mut svg, &safe(title), &bars)?;
-    crate::files::write(out, &svg)
+    write_svg(out, &svg)
 }
 
 fn draw_pillars(svg: &mut String, title: &str, bars: &[(String, f64)]) -> Res {

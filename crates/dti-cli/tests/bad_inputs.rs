@@ -151,6 +151,7 @@ fn cases() -> Vec<Case> {
         case("--out-dir holds the data under an output name", &[("m.csv", META), ("Results.csv", DATA)], &["coin", "--meta", "@m.csv", "--data", "@Results.csv", "--out-dir", "@."], 1, &["refusing to write", "Results.csv"]),
         case("--out on a full device", &[], &["score", "--out", "/dev/full"], 1, &["cannot write /dev/full", "No space left"]),
         case("--out is a folder", &[], &["score", "--out", "@."], 1, &["it is a folder"]),
+        case("--out of a plot is not .svg", &[], &["plot", "ranks", "synthetic", "--out", "@r.png"], 1, &["r.png: charts are SVG"]),
         case("--out of a plot is the data", &[("d.csv", "unit,period,GOV\nA,2023,0.5\nB,2023,0.7\n")], &["plot", "ranks", "@d.csv", "--out", "@d.csv"], 1, &["refusing to write", "d.csv"]),
     ];
     // Cases whose files are bytes, not text.
