@@ -284,6 +284,12 @@ def test_coin_takes_the_commands_method_strings(native):
     assert e.value.code == "bad_argument" and str(e.value).startswith("normalise='minmax:5'")
 
 
+def test_the_package_shows_only_its_own_names():
+    shown = dir(dti)
+    assert not {"os", "re", "json", "math", "io", "pl", "warnings", "Path"} & set(shown)
+    assert set(dti.__all__) <= set(shown) and all(hasattr(dti, n) for n in dti.__all__)
+
+
 def test_coin_toy_as_worked_by_hand():
     expected = json.loads((FIXTURES / "coin-toy/expected.json").read_text())
     meta = pl.read_csv(FIXTURES / "coin-toy/meta.csv")

@@ -40,6 +40,12 @@ __all__ = [
     "DtiError", "InputError", "FrameworkError", "AnalysisError", "Cancelled", "DtiWarning",
 ]
 
+
+def __dir__() -> List[str]:
+    """What ``dir(dti)`` and tab completion show: the package's names, not the modules it
+    imports (``os``, ``re``, ``json``, ``pl``) — PEP 562."""
+    return sorted(__all__ + ["Data", "FrameworkLike", "ProgressLike"])
+
 #: What the functions take as data: a DataFrame (polars, pandas, or any Arrow PyCapsule
 #: producer), unit records, or a path to a CSV or JSON file.
 Data = Union[pl.DataFrame, Any, Sequence[Mapping[str, Any]], str, "os.PathLike[str]"]

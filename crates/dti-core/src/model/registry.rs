@@ -53,6 +53,9 @@ pub struct Province {
     pub name_vi: String,
     /// ASCII-folded name.
     pub alias: String,
+    /// Other names it goes by (`HCM`, `Sài Gòn` for TP. Hồ Chí Minh), found as its name is.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub other_names: Vec<String>,
     /// General Statistics Office code (pre-2025 provinces only).
     pub gso_code: Option<u16>,
     /// Which map it belongs to.
@@ -89,6 +92,18 @@ impl LookupError {
     }
 }
 
+/// The `other_names` cell: names separated by `;`.
+fn others(cell: Option<&&str>) -> Vec<String> {
+    cell.map(|c| {
+        c.split(';')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect()
+    })
+    .unwrap_or_default()
+}
+
 fn parse(text: &str, era: Era) -> Vec<Province> {
     text.lines()
         .skip(1)
@@ -101,6 +116,7 @@ fn parse(text: &str, era: Era) -> Vec<Province> {
                     gso_code: f[1].parse().ok(),
                     name_vi: f[2].to_owned(),
                     alias: f[3].to_owned(),
+                    other_names: others(f.get(4)),
                     era,
                 },
                 Era::From2025 => Province {
@@ -108,6 +124,7 @@ fn parse(text: &str, era: Era) -> Vec<Province> {
                     gso_code: None,
                     name_vi: f[1].to_owned(),
                     alias: f[2].to_owned(),
+                    other_names: others(f.get(3)),
                     era,
                 },
             }
@@ -141,6 +158,12 @@ pub fn provinces(era: Era) -> &'static [Province] {
 /// assert_eq!(find_province("DAK LAK", Era::Pre2025)?.name_vi, "Đắk Lắk");
 /// assert_eq!(find_province("ba-ria-vung-tau", Era::Pre2025)?.gso_code, Some(77));
 /// assert_eq!(find_province("26", Era::Pre2025)?.name_vi, "Vĩnh Phúc");
+/// // The names people use: HCM, TP.HCM, Sài Gòn, Saigon, Hanoi, Huế.
+/// for q in ["HCM", "TP. HCM", "TP.HCM", "HCMC", "Sài Gòn", "Saigon"] {
+///     assert_eq!(find_province(q, Era::From2025)?.code, "ho-chi-minh", "{q}");
+/// }
+/// assert_eq!(find_province("Hanoi", Era::Pre2025)?.code, "ha-noi");
+/// assert_eq!(find_province("Huế", Era::From2025)?.code, "hue");
 /// # Ok::<(), dti_core::model::LookupError>(())
 /// ```
 pub fn find_province(query: &str, era: Era) -> Result<&'static Province, LookupError> {
@@ -192,8 +215,12 @@ pub fn province_named(query: &str, era: Era) -> Option<&'static Province> {
         Era::From2025 => &FROM,
     }
     .get_or_init(|| Index {
-        codes: Keys::new(all.iter().map(|p| p.code.clone())),
-        names: Keys::new(all.iter().map(|p| name_key(&p.name_vi))),
+        codes: Keys::new(all.iter().enumerate().map(|(k, p)| (p.code.clone(), k))),
+        names: Keys::new(all.iter().enumerate().flat_map(|(k, p)| {
+            std::iter::once(&p.name_vi)
+                .chain(&p.other_names)
+                .map(move |n| (name_key(n), k))
+        })),
     });
     if let Some(k) = index.codes.get(query.trim()) {
         return Some(&all[k]);
@@ -218,9 +245,9 @@ struct Keys {
 }
 
 impl Keys {
-    fn new(keys: impl Iterator<Item = String>) -> Keys {
-        let map: std::collections::HashMap<String, usize> =
-            keys.enumerate().map(|(k, key)| (key, k)).collect();
+    /// Keys with the position each stands for (several keys may stand for one).
+    fn new(keys: impl Iterator<Item = (String, usize)>) -> Keys {
+        let map: std::collections::HashMap<String, usize> = keys.collect();
         let longest = map.keys().map(String::len).max().unwrap_or(0);
         let mut shapes = vec![0u64; longest + 1];
         for key in map.keys() {
