@@ -53,9 +53,6 @@ pub struct Province {
     pub name_vi: String,
     /// ASCII-folded name.
     pub alias: String,
-    /// Other names it goes by (`HCM`, `Sài Gòn` for TP. Hồ Chí Minh), found as its name is.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub other_names: Vec<String>,
     /// General Statistics Office code (pre-2025 provinces only).
     pub gso_code: Option<u16>,
     /// Which map it belongs to.
@@ -92,16 +89,27 @@ impl LookupError {
     }
 }
 
-/// The `other_names` cell: names separated by `;`.
-fn others(cell: Option<&&str>) -> Vec<String> {
-    cell.map(|c| {
-        c.split(';')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned)
-            .collect()
-    })
-    .unwrap_or_default()
+/// Each province's other names in common use (`HCM`, `Sài Gòn`: the registry's last
+/// column, separated by `;`), by the province's position: found as its name is. Read for the
+/// name index only (no field: the browser package's size is budgeted).
+fn other_names(era: Era) -> impl Iterator<Item = (usize, &'static str)> {
+    let (text, column) = match era {
+        Era::Pre2025 => (PRE_2025, 4),
+        Era::From2025 => (FROM_2025, 3),
+    };
+    text.lines()
+        .skip(1)
+        .filter(|l| !l.trim().is_empty())
+        .enumerate()
+        .flat_map(move |(k, line)| {
+            line.split(',')
+                .nth(column)
+                .unwrap_or("")
+                .split(';')
+                .map(str::trim)
+                .filter(|n| !n.is_empty())
+                .map(move |n| (k, n))
+        })
 }
 
 fn parse(text: &str, era: Era) -> Vec<Province> {
@@ -116,7 +124,6 @@ fn parse(text: &str, era: Era) -> Vec<Province> {
                     gso_code: f[1].parse().ok(),
                     name_vi: f[2].to_owned(),
                     alias: f[3].to_owned(),
-                    other_names: others(f.get(4)),
                     era,
                 },
                 Era::From2025 => Province {
@@ -124,7 +131,6 @@ fn parse(text: &str, era: Era) -> Vec<Province> {
                     gso_code: None,
                     name_vi: f[1].to_owned(),
                     alias: f[2].to_owned(),
-                    other_names: others(f.get(3)),
                     era,
                 },
             }
@@ -216,11 +222,12 @@ pub fn province_named(query: &str, era: Era) -> Option<&'static Province> {
     }
     .get_or_init(|| Index {
         codes: Keys::new(all.iter().enumerate().map(|(k, p)| (p.code.clone(), k))),
-        names: Keys::new(all.iter().enumerate().flat_map(|(k, p)| {
-            std::iter::once(&p.name_vi)
-                .chain(&p.other_names)
-                .map(move |n| (name_key(n), k))
-        })),
+        names: Keys::new(
+            all.iter()
+                .enumerate()
+                .map(|(k, p)| (name_key(&p.name_vi), k))
+                .chain(other_names(era).map(|(k, n)| (name_key(n), k))),
+        ),
     });
     if let Some(k) = index.codes.get(query.trim()) {
         return Some(&all[k]);
