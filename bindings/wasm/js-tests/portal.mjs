@@ -473,7 +473,7 @@ ${twoLines.replace("node_modules/dti-wasm/", "./dti-wasm/").replace('src="panel.
       for (let k = 0; k < 200 && el.dataset.ready !== "true" && !el.shadowRoot.querySelector(".error"); k++) await new Promise((r) => setTimeout(r, 50));
       await new Promise((r) => setTimeout(r, 200));
       const out = { pwned: window.__pwned ?? null, imgs: el.shadowRoot.querySelectorAll("img").length,
-        refused: (el.shadowRoot.querySelector(".error")?.textContent ?? "").includes("may hold only letters, digits") };
+        refused: (el.shadowRoot.querySelector(".error")?.textContent ?? "").includes("only letters, digits") };
       el.remove();
       return out;
     });

@@ -102,7 +102,7 @@ pub enum InputErrorKind {
         value: String,
     },
     /// A count of whole things (a steps rule with `"whole": true`) with a fraction.
-    #[error("{} is not a whole number; this indicator counts whole things", Num(*value))]
+    #[error("{} is not a whole number", Num(*value))]
     NotWhole {
         /// The value.
         value: f64,

@@ -171,10 +171,9 @@ fn two_sum(a: f64, b: f64) -> (f64, f64) {
 /// unit. In WebAssembly, where the package's size is budgeted, it is the sum per unit: the
 /// same bits, correctly rounded either way.
 pub(crate) fn column_sums(k: usize, term: impl Fn(usize, usize) -> f64, out: &mut [f64]) {
+    // One copy of the per-unit loop for every caller (the package's size is budgeted).
     #[cfg(target_arch = "wasm32")]
-    for (u, o) in out.iter_mut().enumerate() {
-        *o = exact_sum((0..k).map(|j| term(j, u)));
-    }
+    per_unit(k, &term, out);
     #[cfg(not(target_arch = "wasm32"))]
     {
         let n = out.len();
@@ -197,6 +196,18 @@ pub(crate) fn column_sums(k: usize, term: impl Fn(usize, usize) -> f64, out: &mu
                 exact_sum((0..k).map(|j| term(j, u)))
             };
         }
+    }
+}
+
+/// [`column_sums`] a unit at a time, through `dyn`: one copy in the browser package.
+#[cfg(target_arch = "wasm32")]
+fn per_unit(k: usize, term: &dyn Fn(usize, usize) -> f64, out: &mut [f64]) {
+    for (u, o) in out.iter_mut().enumerate() {
+        let mut s = ExactSum::new();
+        for j in 0..k {
+            s.add(term(j, u));
+        }
+        *o = s.value();
     }
 }
 

@@ -89,28 +89,16 @@ impl LookupError {
     }
 }
 
-/// Each province's other names in common use (`HCM`, `Sài Gòn`: the registry's last
-/// column, separated by `;`), by the province's position: found as its name is. Read for the
-/// name index only (no field: the browser package's size is budgeted).
-fn other_names(era: Era) -> impl Iterator<Item = (usize, &'static str)> {
-    let (text, column) = match era {
-        Era::Pre2025 => (PRE_2025, 4),
-        Era::From2025 => (FROM_2025, 3),
-    };
-    text.lines()
-        .skip(1)
-        .filter(|l| !l.trim().is_empty())
-        .enumerate()
-        .flat_map(move |(k, line)| {
-            line.split(',')
-                .nth(column)
-                .unwrap_or("")
-                .split(';')
-                .map(str::trim)
-                .filter(|n| !n.is_empty())
-                .map(move |n| (k, n))
-        })
-}
+/// Other names in common use, as [`name_key`]s (so no folding at run time), each with its
+/// province's code: found as the province's name is. In code rather than in the CSV files:
+/// parsing another column cost the browser package 1.7 KB.
+const OTHER_NAMES: [(&str, &str); 5] = [
+    ("hcm", "ho-chi-minh"),    // HCM, TP. HCM, TP.HCM
+    ("hcmc", "ho-chi-minh"),   // HCMC
+    ("tphcm", "ho-chi-minh"),  // TPHCM
+    ("saigon", "ho-chi-minh"), // Sài Gòn, Saigon
+    ("brvt", "ba-ria-vung-tau"),
+];
 
 fn parse(text: &str, era: Era) -> Vec<Province> {
     text.lines()
@@ -221,23 +209,22 @@ pub fn province_named(query: &str, era: Era) -> Option<&'static Province> {
         Era::From2025 => &FROM,
     }
     .get_or_init(|| Index {
-        codes: Keys::new(all.iter().enumerate().map(|(k, p)| (p.code.clone(), k))),
-        names: Keys::new(
-            all.iter()
-                .enumerate()
-                .map(|(k, p)| (name_key(&p.name_vi), k))
-                .chain(other_names(era).map(|(k, n)| (name_key(n), k))),
-        ),
+        codes: Keys::new(all.iter().map(|p| p.code.clone())),
+        names: Keys::new(all.iter().map(|p| name_key(&p.name_vi))),
     });
     if let Some(k) = index.codes.get(query.trim()) {
         return Some(&all[k]);
     }
     // Ids are mostly ASCII: their key is built on the stack (this runs for every row read).
     let mut buf = [0u8; 64];
-    let k = match crate::text::ascii_name_key(query, &mut buf) {
-        Some(key) => index.names.get(key),
-        None => index.names.get(&name_key(query)),
+    let key = match crate::text::ascii_name_key(query, &mut buf) {
+        Some(key) => std::borrow::Cow::Borrowed(key),
+        None => std::borrow::Cow::Owned(name_key(query)),
     };
+    let k = index.names.get(&key).or_else(|| {
+        let other = OTHER_NAMES.iter().find(|o| o.0 == key)?;
+        index.codes.get(other.1)
+    });
     k.map(|k| &all[k])
 }
 
@@ -252,9 +239,9 @@ struct Keys {
 }
 
 impl Keys {
-    /// Keys with the position each stands for (several keys may stand for one).
-    fn new(keys: impl Iterator<Item = (String, usize)>) -> Keys {
-        let map: std::collections::HashMap<String, usize> = keys.collect();
+    fn new(keys: impl Iterator<Item = String>) -> Keys {
+        let map: std::collections::HashMap<String, usize> =
+            keys.enumerate().map(|(k, key)| (key, k)).collect();
         let longest = map.keys().map(String::len).max().unwrap_or(0);
         let mut shapes = vec![0u64; longest + 1];
         for key in map.keys() {
@@ -354,6 +341,21 @@ mod tests {
                     assert_ne!(name_key(&p.name_vi), name_key(&q.name_vi));
                 }
             }
+        }
+    }
+
+    #[test]
+    fn other_names_are_name_keys_of_a_province() {
+        for (key, code) in OTHER_NAMES {
+            assert_eq!(name_key(key), key);
+            assert!(
+                provinces(Era::From2025).iter().any(|p| p.code == code)
+                    || code == "ba-ria-vung-tau"
+            );
+            assert!(provinces(Era::Pre2025).iter().any(|p| p.code == code));
+        }
+        for q in ["TP.HCM", "TP. HCM", "Sài Gòn", "HCMC"] {
+            assert!(OTHER_NAMES.iter().any(|o| o.0 == name_key(q)), "{q}");
         }
     }
 

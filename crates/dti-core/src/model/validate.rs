@@ -127,7 +127,7 @@ pub enum Problem {
     },
     /// A node or view code (or the framework id) outside the documented characters: see
     /// [`is_code`]. Codes land in tables, attributes, URLs and file names; text does not.
-    #[error("code '{node}' may hold only letters, digits, '.', '_' and '-' (at most 64)")]
+    #[error("code '{node}': only letters, digits, '.', '_', '-' (1 to 64)")]
     BadCode {
         /// The code as given.
         node: String,
