@@ -714,10 +714,12 @@ fn method_spec(py: Python<'_>, kind: &str, text: &str) -> PyResult<String> {
         other => Err(format!("no method kind '{other}'")),
     };
     parsed.map(|j| j.to_string()).map_err(|e| {
+        // The value as Python shows a str: `normalise='minmax:5'`.
+        let shown = text.replace('\\', "\\\\").replace('\'', "\\'");
         raise(
             py,
             "bad_argument",
-            &format!("{kind}={text:?}: {e}"),
+            &format!("{kind}='{shown}': {e}"),
             json!({"path": kind}),
         )
     })
