@@ -235,14 +235,14 @@ fn the_typescript_error_codes_are_the_cores() {
     let src = |rel: &str| read(&root.join("crates/dti-core/src").join(rel));
     let mut core = std::collections::BTreeSet::new();
     for (file, ty) in [
-        ("model/validate.rs", "FrameworkError"),
+        ("model/problem.rs", "FrameworkError"),
         ("error.rs", "ScoreError"),
         ("model/merge_map.rs", "MergeError"),
         ("analyses/scenario.rs", "ScenarioError"),
         ("analyses/assumptions.rs", "AnalysisError"),
         ("error.rs", "NormaliseError"),
         ("model/registry.rs", "LookupError"),
-        ("io/records.rs", "FileProblem"),
+        ("io/file_problem.rs", "FileProblem"),
     ] {
         let text = src(file);
         let start = text

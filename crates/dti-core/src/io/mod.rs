@@ -16,11 +16,21 @@
 
 pub use crate::text::is_missing;
 
+#[cfg(feature = "tables")]
+pub(crate) mod file_problem;
+#[cfg(feature = "tables")]
+pub(crate) mod header;
+#[cfg(feature = "tables")]
+pub(crate) mod meta;
 pub(crate) mod panel;
 #[cfg(feature = "tables")]
 pub(crate) mod records;
 #[cfg(feature = "tables")]
 pub(crate) mod tables;
+#[cfg(feature = "tables")]
+pub(crate) mod wide;
+#[cfg(feature = "tables")]
+pub(crate) mod writer;
 
 /// A problem with a file's text, at a physical line (from 1).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -234,17 +244,19 @@ pub fn header_problems<S: AsRef<str>>(header: &[S]) -> Vec<HeaderProblem> {
     out
 }
 
+#[cfg(feature = "tables")]
+pub use file_problem::{describe, FileProblem};
+#[cfg(feature = "tables")]
+pub use meta::AbsentDenominator;
 pub use panel::Panel;
 #[cfg(feature = "tables")]
-pub use records::{
-    describe, read_records, read_wide_numbers, read_wide_numbers_in, FileProblem, Layout,
-    ReadOptions, Records, WideNumbers,
-};
+pub use records::{read_records, Layout, ReadOptions, Records};
 #[cfg(feature = "tables")]
-pub use tables::{
-    push_number, read_tables, write_data, write_data_as, AbsentDenominator, CsvText, TableError,
-    TableOptions, TableProblem, Tables, MAX_LEVEL,
-};
+pub use tables::{read_tables, TableError, TableOptions, TableProblem, Tables, MAX_LEVEL};
+#[cfg(feature = "tables")]
+pub use wide::{read_wide_numbers, read_wide_numbers_in, WideNumbers};
+#[cfg(feature = "tables")]
+pub use writer::{push_number, write_data, write_data_as, CsvText};
 // The COINr pipeline lives with the analyses (it runs methods and the engine); its paths
 // under `io` are kept as they were. A façade, not a dependency: nothing in `io` uses it.
 #[cfg(feature = "tables")]

@@ -16,6 +16,10 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+use crate::io::meta::{
+    check_data_columns, check_structure, meta_rows, structural, AbsentDenominator, DataColumns,
+    MetaColumns, MetaRow,
+};
 use crate::io::panel::Panel;
 use crate::model::choices::Normaliser;
 use crate::model::framework::{
@@ -105,7 +109,7 @@ impl TableError {
     }
 }
 
-fn default_id() -> String {
+pub(crate) fn default_id() -> String {
     "coin".to_owned()
 }
 
@@ -181,13 +185,13 @@ impl Tables {
     }
 }
 
-struct Csv {
-    header: Vec<String>,
-    rows: Vec<Vec<String>>,
+pub(crate) struct Csv {
+    pub(crate) header: Vec<String>,
+    pub(crate) rows: Vec<Vec<String>>,
 }
 
 /// A table's reader, its header read (a header that cannot be read is a problem).
-fn open_csv<'t>(
+pub(crate) fn open_csv<'t>(
     table: &str,
     text: &'t str,
     problems: &mut Vec<TableProblem>,
@@ -212,7 +216,7 @@ fn open_csv<'t>(
 }
 
 /// A whole table read (the metadata: small).
-fn parse_csv(table: &str, text: &str, problems: &mut Vec<TableProblem>) -> Csv {
+pub(crate) fn parse_csv(table: &str, text: &str, problems: &mut Vec<TableProblem>) -> Csv {
     let (mut reader, header) = open_csv(table, text, problems);
     let mut rows = Vec::new();
     for (k, rec) in reader.records().enumerate() {
@@ -229,7 +233,7 @@ fn parse_csv(table: &str, text: &str, problems: &mut Vec<TableProblem>) -> Csv {
     Csv { header, rows }
 }
 
-fn is_na(s: &str) -> bool {
+pub(crate) fn is_na(s: &str) -> bool {
     super::is_missing(s)
 }
 
@@ -288,7 +292,12 @@ pub fn read_tables(meta: &str, data: &str, opts: &TableOptions) -> Result<Tables
 }
 
 /// A problem at a table's line and column.
-fn at(table: &str, line: Option<usize>, column: Option<&str>, message: String) -> TableProblem {
+pub(crate) fn at(
+    table: &str,
+    line: Option<usize>,
+    column: Option<&str>,
+    message: String,
+) -> TableProblem {
     TableProblem {
         table: table.to_owned(),
         line,
@@ -298,25 +307,25 @@ fn at(table: &str, line: Option<usize>, column: Option<&str>, message: String) -
 }
 
 /// A cell of a row (empty when the row is short or the column absent).
-fn cell(row: &[String], c: Option<usize>) -> String {
+pub(crate) fn cell(row: &[String], c: Option<usize>) -> String {
     c.and_then(|c| row.get(c))
         .map_or("", |s| s.as_str())
         .to_owned()
 }
 
 /// A data table being read: its header, its reader, and the rows it could not read.
-type DataReader<'h, 't> = (
+pub(crate) type DataReader<'h, 't> = (
     &'h [String],
     &'h mut csv::Reader<&'t [u8]>,
     &'h mut Vec<TableProblem>,
 );
 
-fn column(header: &[String], name: &str) -> Option<usize> {
+pub(crate) fn column(header: &[String], name: &str) -> Option<usize> {
     header.iter().position(|h| h == name)
 }
 
 /// A column the table must have; its absence is a problem.
-fn required(
+pub(crate) fn required(
     header: &[String],
     table: &str,
     name: &str,
@@ -334,296 +343,9 @@ fn required(
     c
 }
 
-/// Where the metadata table's columns are.
-struct MetaColumns {
-    code: Option<usize>,
-    level: Option<usize>,
-    parent: Option<usize>,
-    kind: Option<usize>,
-    dir: Option<usize>,
-    weight: Option<usize>,
-    name: Option<usize>,
-    unit: Option<usize>,
-    target: Option<usize>,
-    denom: Option<usize>,
-}
-
-impl MetaColumns {
-    fn find(csv: &Csv, problems: &mut Vec<TableProblem>) -> MetaColumns {
-        MetaColumns {
-            code: required(&csv.header, "meta", "iCode", problems),
-            level: required(&csv.header, "meta", "Level", problems),
-            parent: required(&csv.header, "meta", "Parent", problems),
-            kind: required(&csv.header, "meta", "Type", problems),
-            dir: required(&csv.header, "meta", "Direction", problems),
-            weight: required(&csv.header, "meta", "Weight", problems),
-            name: required(&csv.header, "meta", "iName", problems),
-            unit: column(&csv.header, "Unit"),
-            target: column(&csv.header, "Target"),
-            denom: column(&csv.header, "Denominator"),
-        }
-    }
-}
-
-/// Where the data table's unit, name and time columns are.
-struct DataColumns {
-    code: Option<usize>,
-    name: Option<usize>,
-    time: Option<usize>,
-}
-
-/// One row of the metadata table.
-struct MetaRow {
-    line: usize,
-    code: String,
-    name: String,
-    level: Option<usize>,
-    parent: Option<String>,
-    kind: String,
-    direction: i8,
-    weight: f64,
-    unit: Option<String>,
-    target: Option<f64>,
-    denominator: Option<String>,
-}
-
-/// Indicators and aggregates make the tree; the other types describe data columns.
-fn structural(r: &MetaRow) -> bool {
-    r.kind == "Indicator" || r.kind == "Aggregate"
-}
-
-/// The metadata rows, each value checked (numbers, levels, directions).
-fn meta_rows(meta_csv: &Csv, m: &MetaColumns, problems: &mut Vec<TableProblem>) -> Vec<MetaRow> {
-    let mut rows: Vec<MetaRow> = Vec::new();
-    if let (Some(_), Some(_), Some(_), Some(_)) = (m.code, m.level, m.parent, m.kind) {
-        for (k, r) in meta_csv.rows.iter().enumerate() {
-            let line = k + 2;
-            let num =
-                |c: Option<usize>, name: &str, problems: &mut Vec<TableProblem>| -> Option<f64> {
-                    let s = cell(r, c);
-                    if is_na(&s) {
-                        return None;
-                    }
-                    match s.parse::<f64>() {
-                        Ok(v) if v.is_finite() => Some(v),
-                        _ => {
-                            problems.push(at(
-                                "meta",
-                                Some(line),
-                                Some(name),
-                                format!("'{s}' is not a number"),
-                            ));
-                            None
-                        }
-                    }
-                };
-            let kind = cell(r, m.kind);
-            let level = num(m.level, "Level", problems);
-            let level = match level {
-                // A tree of more than MAX_LEVEL levels is no composite indicator; the bound
-                // also keeps level arithmetic far from overflow.
-                Some(l) if (1.0..=MAX_LEVEL as f64).contains(&l) && l.fract() == 0.0 => {
-                    Some(l as usize)
-                }
-                Some(l) => {
-                    problems.push(at(
-                        "meta",
-                        Some(line),
-                        Some("Level"),
-                        format!("level {l} is not a whole number from 1 to {MAX_LEVEL}"),
-                    ));
-                    None
-                }
-                None => None,
-            };
-            let direction = match num(m.dir, "Direction", problems) {
-                Some(1.0) => 1,
-                Some(-1.0) => -1,
-                None if kind != "Indicator" => 1,
-                other => {
-                    problems.push(at(
-                        "meta",
-                        Some(line),
-                        Some("Direction"),
-                        format!(
-                            "direction must be 1 or -1, got {}",
-                            other.map_or("nothing".to_owned(), |d| d.to_string())
-                        ),
-                    ));
-                    1
-                }
-            };
-            let weight = num(m.weight, "Weight", problems).unwrap_or(1.0);
-            let parent = Some(cell(r, m.parent)).filter(|p| !is_na(p));
-            rows.push(MetaRow {
-                line,
-                code: cell(r, m.code),
-                name: cell(r, m.name),
-                level,
-                parent,
-                kind,
-                direction,
-                weight,
-                unit: Some(cell(r, m.unit)).filter(|u| !is_na(u)),
-                target: num(m.target, "Target", problems),
-                denominator: Some(cell(r, m.denom)).filter(|d| !is_na(d)),
-            });
-        }
-    }
-
-    rows
-}
-
-/// Codes, types, parents, levels and denominators of the metadata rows.
-fn check_structure(rows: &[MetaRow], problems: &mut Vec<TableProblem>) {
-    // Structure: codes, types, parents, levels.
-    let mut by_code: HashMap<&str, &MetaRow> = HashMap::new();
-    for r in rows {
-        if r.code.is_empty() {
-            problems.push(at(
-                "meta",
-                Some(r.line),
-                Some("iCode"),
-                "the code is empty".to_owned(),
-            ));
-        } else if by_code.insert(r.code.as_str(), r).is_some() {
-            problems.push(at(
-                "meta",
-                Some(r.line),
-                Some("iCode"),
-                format!("code '{}' is used more than once", r.code),
-            ));
-        }
-    }
-    for r in rows {
-        match r.kind.as_str() {
-            "Indicator" | "Aggregate" => {
-                let Some(level) = r.level else {
-                    problems.push(at("meta", Some(r.line), Some("Level"), format!("{} '{}' needs a level", r.kind, r.code)));
-                    continue;
-                };
-                if r.kind == "Indicator" && level != 1 {
-                    problems.push(at("meta", Some(r.line), Some("Level"), format!("indicator '{}' must be at level 1, not {level}", r.code)));
-                }
-                if r.kind == "Aggregate" && level < 2 {
-                    problems.push(at("meta", Some(r.line), Some("Level"), format!("aggregate '{}' must be at level 2 or above", r.code)));
-                }
-                match &r.parent {
-                    None if r.kind == "Indicator" => problems.push(at("meta", Some(r.line), Some("Parent"), format!("indicator '{}' has no parent", r.code))),
-                    None => {}
-                    Some(p) => match by_code.get(p.as_str()) {
-                        None => problems.push(at("meta", Some(r.line), Some("Parent"), format!("parent '{p}' does not exist"))),
-                        Some(pr) if pr.kind != "Aggregate" => problems.push(at("meta", Some(r.line), Some("Parent"), format!("parent '{p}' is a {}, not an aggregate", pr.kind))),
-                        Some(pr) => {
-                            if pr.level.is_some_and(|pl| pl != level + 1) {
-                                problems.push(at(
-                                    "meta",
-                                    Some(r.line),
-                                    Some("Level"),
-                                    format!("'{}' is at level {level} but its parent '{p}' is at level {}: levels must step by one", r.code, pr.level.unwrap_or(0)),
-                                ));
-                            }
-                        }
-                    },
-                }
-            }
-            "Group" | "Denominator" | "Other" => {}
-            other => problems.push(at("meta", Some(r.line), Some("Type"), format!("unknown type '{other}'; expected Indicator, Aggregate, Group, Denominator or Other"))),
-        }
-        if let Some(d) = &r.denominator {
-            if by_code
-                .get(d.as_str())
-                .is_none_or(|dr| dr.kind != "Denominator")
-            {
-                problems.push(at(
-                    "meta",
-                    Some(r.line),
-                    Some("Denominator"),
-                    format!("denominator '{d}' is not a Denominator row of the metadata"),
-                ));
-            }
-        }
-    }
-    for r in rows.iter().filter(|r| r.kind == "Aggregate") {
-        if !rows
-            .iter()
-            .any(|c| c.parent.as_deref() == Some(r.code.as_str()) && structural(c))
-        {
-            problems.push(at(
-                "meta",
-                Some(r.line),
-                Some("iCode"),
-                format!("aggregate '{}' has no children", r.code),
-            ));
-        }
-    }
-}
-
-/// The data table's columns against the metadata: each column's type by code, and the
-/// denominators without a column (line, code).
-fn check_data_columns<'r>(
-    rows: &'r [MetaRow],
-    header: &[String],
-    d: &DataColumns,
-    problems: &mut Vec<TableProblem>,
-) -> (HashMap<&'r str, &'r str>, Vec<AbsentDenominator>) {
-    // Data columns.
-    let known: HashMap<&str, &str> = rows
-        .iter()
-        .map(|r| (r.code.as_str(), r.kind.as_str()))
-        .collect();
-    for (c, h) in header.iter().enumerate() {
-        if Some(c) == d.code || Some(c) == d.name || Some(c) == d.time {
-            continue;
-        }
-        match known.get(h.as_str()) {
-            Some(&"Aggregate") => problems.push(at(
-                "data",
-                Some(1),
-                Some(h),
-                format!("'{h}' is an aggregate: the data table holds indicators only"),
-            )),
-            Some(_) => {}
-            None => problems.push(at(
-                "data",
-                Some(1),
-                Some(h),
-                format!("column '{h}' is not in the metadata"),
-            )),
-        }
-    }
-    // Denominator columns are needed only to denominate (an intermediate data set, already
-    // denominated, comes without them): their absence is recorded for `run_pipeline`.
-    let mut absent_denominators = Vec::new();
-    for r in rows.iter().filter(|r| r.kind == "Denominator") {
-        if !header.contains(&r.code) {
-            absent_denominators.push(AbsentDenominator {
-                line: r.line,
-                code: r.code.clone(),
-            });
-        }
-    }
-    for r in rows.iter().filter(|r| r.kind == "Indicator") {
-        if !header.contains(&r.code) {
-            problems.push(at(
-                "meta",
-                Some(r.line),
-                Some("iCode"),
-                format!(
-                    "{} '{}' has no column in the data table",
-                    r.kind.to_lowercase(),
-                    r.code
-                ),
-            ));
-        }
-    }
-
-    (known, absent_denominators)
-}
-
 /// The data rows, straight into columns: indicators in metadata order, and the
 /// denominator columns.
-fn read_data(
+pub(crate) fn read_data(
     rows: &[MetaRow],
     known: &HashMap<&str, &str>,
     (header, reader, unreadable): DataReader<'_, '_>,
@@ -775,7 +497,7 @@ fn read_data(
 
 /// The framework of the structural rows, in metadata order: indicators normalised,
 /// aggregates weighted, missing data renormalised.
-fn framework_def(rows: &[MetaRow], opts: &TableOptions) -> FrameworkDef {
+pub(crate) fn framework_def(rows: &[MetaRow], opts: &TableOptions) -> FrameworkDef {
     // The framework: structural rows in metadata order.
     let mut def = FrameworkDef::new(&opts.id, &opts.id, &opts.id);
     def.source = "COINr / JRC COIN Tool two-table layout".to_owned();
@@ -799,256 +521,19 @@ fn framework_def(rows: &[MetaRow], opts: &TableOptions) -> FrameworkDef {
     def
 }
 
-/// A data set in the data-table layout: `uCode, uName, Time`, then one column per leaf of
-/// the framework; missing values are `NA`.
-///
-/// ```
-/// # use dti_core::{io::*, *};
-/// # let t = read_tables("iCode,iName,Level,Parent,Direction,Weight,Type\nx,X,1,I,1,1,Indicator\nI,I,2,,1,1,Aggregate\n",
-/// #     "uCode,Time,x\nA,2024,1\nB,2024,NA\n", &Default::default())?;
-/// assert_eq!(write_data(&t.framework, &t.data), "uCode,uName,Time,x\nA,,2024,1\nB,,2024,NA\n");
-/// # Ok::<(), TableError>(())
-/// ```
-/// Text cells that a spreadsheet would take for a formula are neutralised
-/// ([`CsvText::Neutralised`]); [`write_data_as`] chooses.
-pub fn write_data(fw: &Framework, data: &Panel) -> String {
-    write_data_as(fw, data, CsvText::Neutralised)
-}
-
-/// [`write_data`] with text cells as `text` says.
-///
-/// ```
-/// # use dti_core::{io::*, *};
-/// # let t = read_tables("iCode,iName,Level,Parent,Direction,Weight,Type\nx,X,1,I,1,1,Indicator\nI,I,2,,1,1,Aggregate\n",
-/// #     "uCode,uName,Time,x\nA,=1+1,2024,1\n", &Default::default())?;
-/// assert_eq!(write_data(&t.framework, &t.data).lines().nth(1), Some("A,'=1+1,2024,1"));
-/// assert_eq!(write_data_as(&t.framework, &t.data, CsvText::Raw).lines().nth(1), Some("A,=1+1,2024,1"));
-/// # Ok::<(), TableError>(())
-/// ```
-pub fn write_data_as(fw: &Framework, data: &Panel, text: CsvText) -> String {
-    let leaves: Vec<(&str, Option<&[f64]>)> = fw
-        .leaves()
-        .map(|l| (l.code.as_str(), data.column(&l.code)))
-        .collect();
-    let mut w = Writer::new(
-        text,
-        &["uCode", "uName", "Time"],
-        leaves.iter().map(|l| l.0),
-    );
-    for u in 0..data.len() {
-        w.who(&data.units[u], data.names[u].as_deref(), data.periods[u]);
-        for (_, col) in &leaves {
-            w.number(col.map_or(f64::NAN, |c| c[u]));
-        }
-        w.end();
-    }
-    w.finish()
-}
-
-/// A CSV table written field by field into one string (quoted as the `csv` crate quotes).
-/// Appends `x` as `format!("{x}")` writes it — the fewest digits that read back as exactly
-/// `x`, without an exponent (`0.0000001`, `1e21` as `1000000000000000000000`, `-0`) — from
-/// zmij's shortest digits, several times faster than `core::fmt` for a million numbers. The
-/// one difference: when two shortest texts are equally near `x` (both read back as `x`),
-/// zmij takes the even last digit and `core::fmt` the upper one (`…735.2` / `…735.3` for
-/// 1337273274742735.25) — the same number either way.
-///
-/// ```
-/// let mut s = String::new();
-/// for x in [0.1 + 0.2, 1e-7, -0.0, 1e21] {
-///     dti_core::io::push_number(&mut s, x);
-///     s.push(' ');
-/// }
-/// assert_eq!(s, "0.30000000000000004 0.0000001 -0 1000000000000000000000 ");
-/// ```
-pub fn push_number(out: &mut String, x: f64) {
-    if !x.is_finite() {
-        use std::fmt::Write as _;
-        let _ = write!(out, "{x}");
-        return;
-    }
-    let mut buffer = zmij::Buffer::new();
-    let s = buffer.format_finite(x);
-    // Without an exponent zmij's text is `Display`'s, but for the `.0` of a whole number.
-    if !s.contains(['e', 'E']) {
-        out.push_str(s.strip_suffix(".0").unwrap_or(s));
-        return;
-    }
-    let (negative, s) = match s.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, s),
-    };
-    let (mantissa, exp) = match s.find(['e', 'E']) {
-        Some(k) => (&s[..k], s[k + 1..].parse::<i32>().unwrap_or(0)),
-        None => (s, 0),
-    };
-    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
-    // The significant digits, and where the point goes among them.
-    // (On the stack: this runs for every number of a large output. zmij's text of an f64 is
-    // at most 24 bytes, so its digits fit.)
-    let mut buf = [0u8; 32];
-    let mut n = 0;
-    let mut point = int.len() as i32 + exp;
-    for d in int.bytes().chain(frac.bytes()) {
-        if n == 0 && d == b'0' {
-            point -= 1;
-        } else if n < buf.len() {
-            buf[n] = d;
-            n += 1;
-        }
-    }
-    while n > 0 && buf[n - 1] == b'0' {
-        n -= 1;
-    }
-    let sig = &buf[..n];
-    if negative {
-        out.push('-');
-    }
-    if sig.is_empty() {
-        out.push('0');
-        return;
-    }
-    let len = sig.len() as i32;
-    // ASCII digits, so always text.
-    let digits = |out: &mut String, b: &[u8]| out.push_str(std::str::from_utf8(b).unwrap_or(""));
-    if point <= 0 {
-        out.push_str("0.");
-        out.extend(std::iter::repeat_n('0', (-point) as usize));
-        digits(out, sig);
-    } else if point >= len {
-        digits(out, sig);
-        out.extend(std::iter::repeat_n('0', (point - len) as usize));
-    } else {
-        digits(out, &sig[..point as usize]);
-        out.push('.');
-        digits(out, &sig[point as usize..]);
-    }
-}
-
-pub(crate) struct Writer {
-    out: csv::Writer<Vec<u8>>,
-    buf: String,
-    /// Text cells as they are, not neutralised for spreadsheets.
-    raw: bool,
-}
-
-/// How the text cells of a CSV export (unit ids, names, codes) are written.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum CsvText {
-    /// A cell that a spreadsheet would take for a formula gets a leading `'`
-    /// ([`crate::text::neutralised`]): the default.
-    #[default]
-    Neutralised,
-    /// As they are.
-    Raw,
-}
-
-impl Writer {
-    pub(crate) fn new<'a>(
-        text: CsvText,
-        first: &[&'a str],
-        rest: impl Iterator<Item = &'a str>,
-    ) -> Writer {
-        Writer::with_capacity(text, 0, first, rest)
-    }
-
-    /// A writer whose output has room for `bytes` (an estimate) from the start.
-    pub(crate) fn with_capacity<'a>(
-        text: CsvText,
-        bytes: usize,
-        first: &[&'a str],
-        rest: impl Iterator<Item = &'a str>,
-    ) -> Writer {
-        let mut w = Writer {
-            out: csv::Writer::from_writer(Vec::with_capacity(bytes)),
-            buf: String::new(),
-            raw: text == CsvText::Raw,
-        };
-        for f in first.iter().copied().chain(rest) {
-            w.text(f);
-        }
-        w.end();
-        w
-    }
-
-    pub(crate) fn who(&mut self, unit: &str, name: Option<&str>, period: Option<i32>) {
-        self.text(unit);
-        self.text(name.unwrap_or(""));
-        match period {
-            Some(p) => self.display(p),
-            None => self.text(""),
-        }
-    }
-
-    pub(crate) fn number(&mut self, x: f64) {
-        if x.is_nan() {
-            self.text("NA");
-        } else {
-            self.buf.clear();
-            push_number(&mut self.buf, x);
-            let _ = self.out.write_field(&self.buf);
-        }
-    }
-
-    /// A whole number (a rank), as `Display` writes it.
-    pub(crate) fn integer(&mut self, k: u32) {
-        let _ = self.out.write_field(itoa::Buffer::new().format(k));
-    }
-
-    /// A field in its `Display` form, through one reused buffer.
-    pub(crate) fn display(&mut self, x: impl std::fmt::Display) {
-        use std::fmt::Write as _;
-        self.buf.clear();
-        let _ = write!(self.buf, "{x}");
-        let _ = self.out.write_field(&self.buf);
-    }
-
-    // Writing to memory cannot fail.
-    pub(crate) fn text(&mut self, s: &str) {
-        let s = if self.raw {
-            std::borrow::Cow::Borrowed(s)
-        } else {
-            crate::text::neutralised(s)
-        };
-        let _ = self.out.write_field(s.as_ref());
-    }
-
-    pub(crate) fn end(&mut self) {
-        let _ = self.out.write_record(None::<&[u8]>);
-    }
-
-    pub(crate) fn finish(self) -> String {
-        self.out
-            .into_inner()
-            .ok()
-            .and_then(|b| String::from_utf8(b).ok())
-            .unwrap_or_default()
-    }
-}
-
-/// A denominator of the metadata table with no column in the data table.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct AbsentDenominator {
-    /// Its line in the metadata table.
-    pub line: usize,
-    /// Its code.
-    pub code: String,
-}
-
 #[cfg(test)]
 mod tests {
-    use super::push_number;
+    use crate::io::writer::push_number;
     use proptest::prelude::*;
 
-    fn shown(x: f64) -> String {
+    pub(crate) fn shown(x: f64) -> String {
         let mut s = String::new();
         push_number(&mut s, x);
         s
     }
 
     #[test]
-    fn numbers_are_written_as_display_writes_them() {
+    pub(crate) fn numbers_are_written_as_display_writes_them() {
         let edge = [
             0.0,
             -0.0,
@@ -1078,7 +563,7 @@ mod tests {
     }
 
     #[test]
-    fn a_tie_between_two_shortest_texts_reads_back_the_same() {
+    pub(crate) fn a_tie_between_two_shortest_texts_reads_back_the_same() {
         let x = f64::from_bits(4833207893640142653); // 1337273274742735.25
         assert_eq!(
             (shown(x).as_str(), format!("{x}").as_str()),
@@ -1105,7 +590,7 @@ mod tests {
         }
     }
 
-    fn as_display(x: f64) -> Result<(), TestCaseError> {
+    pub(crate) fn as_display(x: f64) -> Result<(), TestCaseError> {
         let (mine, display) = (shown(x), format!("{x}"));
         prop_assert_eq!(mine.parse::<f64>().map(f64::to_bits), Ok(x.to_bits()));
         prop_assert_eq!(mine.len(), display.len());

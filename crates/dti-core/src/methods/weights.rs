@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::model::framework::{Aggregator, Framework, FrameworkDef};
-use crate::model::validate::{FrameworkError, Problem};
+use crate::model::problem::{FrameworkError, Problem};
 
 /// A node's effective weight in the index.
 ///

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::model::framework::{Framework, FrameworkDef, NodeDef, Param, ViewDef, SCHEMA_VERSION};
-use crate::model::validate::{FrameworkError, Problem};
+use crate::model::problem::{FrameworkError, Problem};
 
 /// Built-in framework ids and their definitions, without the layout of the files (every
 /// byte here is in the npm package's module, which has a size budget).

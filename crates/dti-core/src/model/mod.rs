@@ -3,12 +3,14 @@
 //! and result types, the official frameworks and the province registry.
 
 pub(crate) mod builtin;
+pub(crate) mod checks;
 pub(crate) mod choices;
 pub(crate) mod forms;
 pub(crate) mod framework;
 pub(crate) mod input;
 pub(crate) mod merge_map;
 pub(crate) mod plan;
+pub(crate) mod problem;
 pub(crate) mod published;
 pub(crate) mod registry;
 pub(crate) mod result;
@@ -21,6 +23,7 @@ pub use framework::{
     NodeDef, Param, Rule, Step, ViewDef, SCHEMA_VERSION,
 };
 pub use input::{Assessed, Entry, UnitRecord, Value, PERIODS};
+pub use problem::{FrameworkError, Problem};
 pub use published::{
     published_data, published_ids, published_text, total_framework, PublishedData, PublishedRow,
     PUBLISHED_SOURCE, TOTAL_CODE,
@@ -32,4 +35,4 @@ pub use result::{
     AssessedScore, CohortScores, Explanation, LeafExplanation, NodeScore, Opportunity, Status,
     UnitKey, UnitScore, ViewScore,
 };
-pub use validate::{is_code, FrameworkError, Problem};
+pub use validate::is_code;

@@ -1,0 +1,242 @@
+//! A clean wide file read straight into columns: the fast path of the command and the
+//! batch readers, which falls back to [`super::read_records`] for its messages.
+
+use crate::io::header::{plan_header, province_of, HeaderPlan};
+use crate::io::records::{parse_cell, plain_decimal, text_problem, ReadOptions};
+use crate::model::input::Value;
+use crate::model::{Framework, PERIODS};
+
+/// A clean wide file read straight into columns (see [`read_wide_numbers`]).
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct WideNumbers {
+    /// The rows: unit (a named province resolved to its code), name, period, and one column
+    /// per indicator column of the file (NaN: the cell is empty).
+    pub panel: crate::io::Panel,
+    /// The file line of each row.
+    pub lines: Vec<usize>,
+    /// What the reader did that the user should know (result columns read past).
+    pub notes: Vec<String>,
+}
+
+/// Reads a wide CSV whose every indicator cell is a finite number or empty straight into
+/// columns: one pass over the text, no record per unit. The rows, units, names and periods
+/// are exactly those [`read_records`] gives (the fast path of `dti score`). `None` for
+/// anything else — the long layout, group columns, an indicator given twice, a row the
+/// record reader would report (ragged, no unit, a bad or missing period), a cell that is not
+/// a finite number: the record reader then reads the file and reports all of it.
+///
+/// A file without a quote after its header is read in pieces of a few megabytes cut at line
+/// ends, on every core with the feature `parallel` (the rows, lines and values are those of
+/// one pass: a piece's lines count from the newlines before it).
+pub fn read_wide_numbers(
+    name: &str,
+    text: &str,
+    fw: &Framework,
+    options: &ReadOptions,
+) -> Option<WideNumbers> {
+    read_wide_numbers_in(name, text, fw, options, 4 << 20)
+}
+
+/// [`read_wide_numbers`] in pieces of about `piece` bytes (tests read small files in pieces).
+#[doc(hidden)]
+pub fn read_wide_numbers_in(
+    name: &str,
+    text: &str,
+    fw: &Framework,
+    options: &ReadOptions,
+    piece: usize,
+) -> Option<WideNumbers> {
+    let (layout, groups, delimiter) = (options.layout, &options.groups[..], options.delimiter);
+    let delimiter = delimiter.unwrap_or_else(|| crate::io::sniff_delimiter(text));
+    if text_problem(name, text, delimiter).is_some() {
+        return None;
+    }
+    // Cells are trimmed as they are read (`get`): the reader trims the header only (trimming
+    // a record makes a new one, an allocation per row).
+    let mut reader = wide_reader(text.as_bytes(), delimiter, true);
+    let plan = plan_header(name, &mut reader, fw, layout, groups, delimiter).ok()?;
+    let mut codes: Vec<String> = plan.indicator_cols.iter().map(|(_, k)| k.clone()).collect();
+    codes.sort_unstable();
+    codes.dedup();
+    if plan.long || !plan.c_groups.is_empty() || codes.len() != plan.indicator_cols.len() {
+        return None;
+    }
+    let body_at = usize::try_from(reader.position().byte()).ok()?;
+    let body = text.get(body_at..)?;
+    let line_at = usize::try_from(reader.position().line()).ok()?;
+    // Pieces start after a newline, so each reader starts where the one pass would be:
+    // outside any field (no quotes), at the start of a record.
+    let pieces: Vec<(&str, usize)> = if body.as_bytes().contains(&b'"') {
+        vec![(body, line_at)]
+    } else {
+        let mut pieces = Vec::new();
+        let (mut rest, mut line) = (body, line_at);
+        while !rest.is_empty() {
+            let cut = match rest
+                .as_bytes()
+                .get(piece..)
+                .and_then(|b| b.iter().position(|&c| c == b'\n'))
+            {
+                Some(k) => piece + k + 1,
+                None => rest.len(),
+            };
+            let (head, tail) = rest.split_at(cut);
+            pieces.push((head, line));
+            line += head.bytes().filter(|&c| c == b'\n').count();
+            rest = tail;
+        }
+        pieces
+    };
+    let read = |&(piece, line): &(&str, usize)| read_wide_rows(piece, line, &plan, fw, delimiter);
+    #[cfg(feature = "parallel")]
+    let rows: Option<Vec<WideRows>> = {
+        use rayon::prelude::*;
+        pieces.par_iter().map(read).collect()
+    };
+    #[cfg(not(feature = "parallel"))]
+    let rows: Option<Vec<WideRows>> = pieces.iter().map(read).collect();
+    let rows = rows?;
+    if rows.iter().any(|r| r.any_period) && rows.iter().any(|r| r.no_period) {
+        return None;
+    }
+    let total = rows.iter().map(|r| r.units.len()).sum();
+    let mut panel = crate::io::Panel {
+        codes: plan.indicator_cols.iter().map(|(_, k)| k.clone()).collect(),
+        // Not `vec![Vec::with_capacity(total); n]`: a clone keeps no capacity, so all but one
+        // column would grow by doubling (a third more memory at the peak, and the copies).
+        columns: (0..plan.indicator_cols.len())
+            .map(|_| Vec::with_capacity(total))
+            .collect(),
+        units: Vec::with_capacity(total),
+        names: Vec::with_capacity(total),
+        periods: Vec::with_capacity(total),
+        groups: vec![Default::default(); total],
+    };
+    let mut lines = Vec::with_capacity(total);
+    for r in rows {
+        for (all, col) in panel.columns.iter_mut().zip(&r.columns) {
+            all.extend_from_slice(col);
+        }
+        panel.units.extend(r.units);
+        panel.names.extend(r.names);
+        panel.periods.extend(r.periods);
+        lines.extend(r.lines);
+    }
+    Some(WideNumbers {
+        panel,
+        lines,
+        notes: plan.notes,
+    })
+}
+
+/// The reader of a wide file's text (or a piece of its rows): ragged rows allowed (the
+/// record reader reports them), the header trimmed when there is one.
+pub(crate) fn wide_reader(text: &[u8], delimiter: u8, header: bool) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new()
+        .flexible(true)
+        .delimiter(delimiter)
+        .has_headers(header)
+        .trim(csv::Trim::Headers)
+        .from_reader(text)
+}
+
+/// The rows of a piece of a wide file, read into columns.
+pub(crate) struct WideRows {
+    columns: Vec<Vec<f64>>,
+    units: Vec<String>,
+    names: Vec<Option<String>>,
+    periods: Vec<Option<i32>>,
+    lines: Vec<usize>,
+    no_period: bool,
+    any_period: bool,
+}
+
+/// Reads the rows of `piece`, whose first line is line `line0` of the file (see
+/// [`read_wide_numbers`]); `None` at the first row the record reader would report.
+pub(crate) fn read_wide_rows(
+    piece: &str,
+    line0: usize,
+    plan: &HeaderPlan,
+    fw: &Framework,
+    delimiter: u8,
+) -> Option<WideRows> {
+    let mut out = WideRows {
+        columns: vec![Vec::new(); plan.indicator_cols.len()],
+        units: Vec::new(),
+        names: Vec::new(),
+        periods: Vec::new(),
+        lines: Vec::new(),
+        no_period: false,
+        any_period: false,
+    };
+    let mut reader = wide_reader(piece.as_bytes(), delimiter, false);
+    let mut row = csv::StringRecord::new();
+    loop {
+        let line = line0 + record_line(piece.as_bytes(), reader.position()) - 1;
+        if !reader.read_record(&mut row).ok()? {
+            break;
+        }
+        if row.len() != plan.header.len() {
+            if row.len() == 1 && row.get(0).is_some_and(|c| c.trim().is_empty()) {
+                continue; // a blank line
+            }
+            return None;
+        }
+        let get = |c: usize| row.get(c).unwrap_or("").trim();
+        let unit = get(plan.c_unit);
+        if unit.is_empty() {
+            return None;
+        }
+        let period = match plan.c_period.map(get) {
+            None => None,
+            Some("") => {
+                out.no_period = true;
+                None
+            }
+            Some(p) => {
+                out.any_period = true;
+                Some(p.parse::<i32>().ok().filter(|y| PERIODS.contains(y))?)
+            }
+        };
+        for ((c, _), col) in plan.indicator_cols.iter().zip(&mut out.columns) {
+            let cell = get(*c);
+            col.push(match plain_decimal(cell) {
+                Some(x) => x,
+                None => match parse_cell(cell) {
+                    None => f64::NAN,
+                    Some(Value::Number(x)) if x.is_finite() => x,
+                    Some(_) => return None,
+                },
+            });
+        }
+        let province = province_of(fw, unit, period);
+        let name = plan
+            .c_name
+            .map(get)
+            .filter(|n| !n.is_empty())
+            .map(str::to_owned)
+            .or_else(|| province.map(|p| p.name_vi.clone()));
+        out.units
+            .push(province.map_or(unit, |p| p.code.as_str()).to_owned());
+        out.names.push(name);
+        out.periods.push(period);
+        out.lines.push(line);
+    }
+    Some(out)
+}
+
+/// The physical line where the next record of `text` starts, the reader being at `at`: the
+/// reader skips empty lines before a record, so they are counted past here.
+pub(crate) fn record_line(text: &[u8], at: &csv::Position) -> usize {
+    let rest = usize::try_from(at.byte())
+        .ok()
+        .and_then(|b| text.get(b..))
+        .unwrap_or(&[]);
+    let skipped = rest
+        .iter()
+        .take_while(|&&c| c == b'\n' || c == b'\r')
+        .filter(|&&c| c == b'\n')
+        .count();
+    at.line() as usize + skipped
+}
