@@ -22,7 +22,7 @@ pub struct FileProblem {
     pub period: Option<i32>,
     /// What is wrong.
     pub message: String,
-    /// A problem of a value found by scoring (see [`Records::problems`]); `None`: a problem
+    /// A problem of a value found by scoring (see [`Records::problems`](crate::io::Records::problems)); `None`: a problem
     /// of the file's form.
     #[serde(skip)]
     pub input: Option<Box<InputErrorKind>>,

@@ -21,7 +21,7 @@ pub struct WideNumbers {
 
 /// Reads a wide CSV whose every indicator cell is a finite number or empty straight into
 /// columns: one pass over the text, no record per unit. The rows, units, names and periods
-/// are exactly those [`read_records`] gives (the fast path of `dti score`). `None` for
+/// are exactly those [`read_records`](crate::io::read_records) gives (the fast path of `dti score`). `None` for
 /// anything else — the long layout, group columns, an indicator given twice, a row the
 /// record reader would report (ragged, no unit, a bad or missing period), a cell that is not
 /// a finite number: the record reader then reads the file and reports all of it.

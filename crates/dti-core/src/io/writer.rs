@@ -1,7 +1,6 @@
 //! Writing a data set back in the data-table layout, numbers as R prints them, text cells a
 //! spreadsheet would take for a formula neutralised.
 
-
 use crate::io::panel::Panel;
 use crate::model::framework::Framework;
 

@@ -105,7 +105,7 @@ pub enum Problem {
     UnsupportedSchema {
         /// The version in the file.
         found: u32,
-        /// [`SCHEMA_VERSION`].
+        /// [`SCHEMA_VERSION`](crate::model::SCHEMA_VERSION).
         expected: u32,
     },
     /// The framework id is empty.
@@ -121,7 +121,7 @@ pub enum Problem {
         position: usize,
     },
     /// A node or view code (or the framework id) outside the documented characters: see
-    /// [`is_code`]. Codes land in tables, attributes, URLs and file names; text does not.
+    /// [`is_code`](crate::model::is_code). Codes land in tables, attributes, URLs and file names; text does not.
     #[error("code '{node}': only letters, digits, '.', '_', '-' (1 to 64)")]
     BadCode {
         /// The code as given.
