@@ -10,7 +10,7 @@ use thiserror::Error;
 use crate::error::ScoreError;
 use crate::methods::impute::Imputation;
 use crate::methods::normalise::Normaliser;
-use crate::model::framework::Aggregator;
+use crate::model::definition::Aggregator;
 use crate::model::validate::FrameworkError;
 
 /// A progress callback: `(runs done, runs in all)`; returning `false` cancels the analysis.

@@ -3,8 +3,8 @@
 //! merged first by the ministry's DTI 2024 rule (plain means of the main-indicator values
 //! over the former provinces; `dti-methodology.md`, "Provinces merged in 2025").
 
+use crate::analyses::comparison::{compare, Comparison};
 use crate::analyses::merge::{merge_cohort, MergeError, MergeOptions, MergedScores};
-use crate::analyses::scenario::{compare, Comparison};
 use crate::model::framework::Framework;
 use crate::model::input::UnitRecord;
 use crate::model::registry::{merger_2025, province_named, Era};

@@ -8,8 +8,8 @@ use serde::Deserialize;
 use crate::analyses::assumptions::{Uncertain, UncertainKind};
 use crate::analyses::scenario::{ValueChange, ValueOp};
 use crate::model::choices::{Imputation, Normaliser};
+use crate::model::definition::Aggregator;
 use crate::model::forms::{need, only, MethodForm};
-use crate::model::framework::Aggregator;
 use crate::model::input::Value;
 
 /// The operations of [`ValueOp`], by their serde names.

@@ -14,6 +14,7 @@
 //! combination of normaliser (and imputation) choices; a run only re-aggregates flat arrays.
 
 pub(crate) mod assumptions;
+pub(crate) mod comparison;
 pub(crate) mod eras;
 pub(crate) mod forms;
 pub(crate) mod leave_one_out;
@@ -24,11 +25,15 @@ pub(crate) mod prepared;
 pub(crate) mod scenario;
 pub(crate) mod sensitivity;
 pub mod specs;
+pub(crate) mod target;
 pub(crate) mod uncertainty;
 
 pub use assumptions::{
     AnalysisError, Design, DesignValue, Progress, Uncertain, UncertainKind, MAX_ALTERNATIVES,
     MAX_BOOTSTRAP, MAX_CELLS, MAX_COMBINATIONS, MAX_INPUTS, MAX_RUNS,
+};
+pub use comparison::{
+    compare, kendall_tau, Comparison, NodeComparison, RankingSummary, TopK, UnitComparison,
 };
 pub use eras::{cohort_era, compare_across_merger};
 pub use leave_one_out::{leave_one_out, LeaveOneOut, LeftOut, UnitPeriod};
@@ -41,14 +46,12 @@ pub use pipeline::{
     run_pipeline, write_results, write_results_as, DataSet, MissingDenominator, Pipeline,
     PipelineError, PipelineRun, Screened,
 };
-pub use scenario::{
-    compare, kendall_tau, seek_target, Comparison, Goal, NodeComparison, RankingSummary, Scenario,
-    ScenarioError, TargetError, TargetResult, TopK, UnitComparison, ValueChange, ValueOp,
-};
+pub use scenario::{Scenario, ScenarioError, ValueChange, ValueOp};
 pub use sensitivity::{
     saltelli_matrices, sensitivity, sensitivity_design, sobol_indices, SensitivityResult,
     SensitivitySpec, SobolEstimate, SobolIndex,
 };
+pub use target::{seek_target, Goal, TargetError, TargetResult};
 pub use uncertainty::{
     uncertainty, uncertainty_design, uncertainty_from_draws, uncertainty_runs, Draws,
     UncertaintyResult, UncertaintySpec, UnitUncertainty,

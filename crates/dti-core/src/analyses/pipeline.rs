@@ -17,7 +17,8 @@ use crate::io::writer::{CsvText, Writer};
 use crate::methods::impute::{impute_panel, Imputation, ImputeReport};
 use crate::methods::normalise::{Normaliser, Ties};
 use crate::methods::treat::{treat_panel, TreatReport, Treatment};
-use crate::model::framework::*;
+use crate::model::definition::*;
+use crate::model::framework::Framework;
 use crate::model::result::{CohortScores, UnitKey};
 use crate::model::validate::FrameworkError;
 

@@ -11,7 +11,7 @@
 
 use crate::methods::treat::Treatment;
 use crate::model::choices::{Imputation, Normaliser};
-use crate::model::framework::Aggregator;
+use crate::model::definition::Aggregator;
 
 fn nums(args: &str, n: usize, what: &str) -> Result<Vec<f64>, String> {
     let v: Result<Vec<f64>, _> = args.split(',').map(|s| s.trim().parse::<f64>()).collect();

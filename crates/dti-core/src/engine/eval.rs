@@ -207,7 +207,7 @@ impl Evaluator {
             && plan
                 .post_order
                 .iter()
-                .all(|&i| plan.aggregate[i] != crate::model::framework::Aggregator::Copeland)
+                .all(|&i| plan.aggregate[i] != crate::model::definition::Aggregator::Copeland)
     }
 
     /// A run unit by unit, as scoring aggregates (`aggregate_all`).
@@ -353,7 +353,7 @@ pub(crate) fn uniform(seed: u64, stream: u64, a: u64, b: u64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::framework::Aggregator;
+    use crate::model::definition::Aggregator;
 
     /// Column runs give the unit-by-unit runs' numbers to the bit, under every aggregator
     /// (linear ones through the column kernel, the others unit by unit from columns), with

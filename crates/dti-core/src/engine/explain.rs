@@ -5,7 +5,8 @@
 
 use super::grid::{Cell, ColumnGrid};
 use crate::methods::aggregate::aggregate_with;
-use crate::model::framework::{Aggregator, Framework};
+use crate::model::definition::Aggregator;
+use crate::model::framework::Framework;
 use crate::model::plan::{Plan, NO_PARENT};
 use crate::model::result::{Explanation, LeafExplanation, Opportunity};
 

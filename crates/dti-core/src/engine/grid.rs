@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::model::framework::Aggregator;
+use crate::model::definition::Aggregator;
 use crate::model::input::UnitRecord;
 use crate::model::plan::Plan;
 use crate::model::result::Status;

@@ -22,9 +22,10 @@ use crate::io::meta::{
 };
 use crate::io::panel::Panel;
 use crate::model::choices::Normaliser;
-use crate::model::framework::{
-    Aggregator, Framework, FrameworkDef, IndicatorMeta, MissingPolicy, NodeDef, Rule,
+use crate::model::definition::{
+    Aggregator, FrameworkDef, IndicatorMeta, MissingPolicy, NodeDef, Rule,
 };
+use crate::model::framework::Framework;
 use crate::model::input::UnitRecord;
 use crate::model::validate::FrameworkError;
 

@@ -17,7 +17,7 @@
 //! count as missing in a points sum. A node whose children are all missing — or fewer than
 //! its data threshold — is missing (NaN).
 
-use crate::model::framework::Aggregator;
+use crate::model::definition::Aggregator;
 use crate::model::plan::Plan;
 use crate::sum::{exact_sum, ExactSum};
 

@@ -12,7 +12,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 pub use crate::model::choices::Imputation;
-use crate::model::framework::{Framework, Rule};
+use crate::model::definition::Rule;
+use crate::model::framework::Framework;
 use crate::model::input::{Entry, UnitRecord};
 use crate::model::plan::NO_PARENT;
 

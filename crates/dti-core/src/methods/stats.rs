@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::sum::{exact_sum, ExactSum};
 
-use crate::model::framework::{Framework, Rule};
+use crate::model::definition::Rule;
+use crate::model::framework::Framework;
 use crate::model::input::{UnitRecord, Value};
 use crate::model::result::CohortScores;
 

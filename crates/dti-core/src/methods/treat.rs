@@ -19,7 +19,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::io::panel::Panel;
 use crate::methods::stats::summarise;
-use crate::model::framework::{Framework, Rule};
+use crate::model::definition::Rule;
+use crate::model::framework::Framework;
 use crate::model::input::{Entry, UnitRecord};
 
 fn five() -> usize {

@@ -9,7 +9,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::framework::{Aggregator, Framework, FrameworkDef};
+use crate::model::definition::{Aggregator, FrameworkDef};
+use crate::model::framework::Framework;
 use crate::model::problem::{FrameworkError, Problem};
 
 /// A node's effective weight in the index.

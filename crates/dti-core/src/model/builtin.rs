@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::framework::{Framework, FrameworkDef, NodeDef, Param, ViewDef, SCHEMA_VERSION};
+use crate::model::definition::{FrameworkDef, NodeDef, Param, ViewDef, SCHEMA_VERSION};
+use crate::model::framework::Framework;
 use crate::model::problem::{FrameworkError, Problem};
 
 /// Built-in framework ids and their definitions, without the layout of the files (every

@@ -4,7 +4,7 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::model::choices::Normaliser;
-use crate::model::framework::{Aggregator, FrameworkDef, LevelDef, Param, Rule};
+use crate::model::definition::{Aggregator, FrameworkDef, LevelDef, Param, Rule};
 use crate::model::plan::is_ancestor;
 use crate::model::problem::Problem;
 use crate::model::validate::{is_code, same_points};
@@ -266,7 +266,7 @@ pub(super) fn check_rule(
                     rule: rule.name(),
                 });
             }
-            let mut prev: Option<&crate::model::framework::Step> = None;
+            let mut prev: Option<&crate::model::definition::Step> = None;
             let mut monotone = true;
             for s in steps {
                 if !s.at.is_finite() || prev.is_some_and(|p| s.at <= p.at) {

@@ -17,7 +17,7 @@ use serde::Deserialize;
 use crate::error::{InputError, InputErrorKind};
 use crate::model::choices::Imputation;
 use crate::model::choices::Normaliser;
-use crate::model::framework::{Aggregator, Level, Rule, Step};
+use crate::model::definition::{Aggregator, Level, Rule, Step};
 
 /// Refuses a parameter that is given but not one the variant `takes`.
 pub(crate) fn only(given: &[(&str, bool)], takes: &[&str]) -> Result<(), String> {

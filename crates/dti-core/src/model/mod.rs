@@ -5,6 +5,7 @@
 pub(crate) mod builtin;
 pub(crate) mod checks;
 pub(crate) mod choices;
+pub(crate) mod definition;
 pub(crate) mod forms;
 pub(crate) mod framework;
 pub(crate) mod input;
@@ -18,10 +19,11 @@ pub(crate) mod rules;
 pub(crate) mod validate;
 
 pub use builtin::{builtin_ids, Extension, Supplement};
-pub use framework::{
-    Aggregator, DataSource, Framework, FrameworkDef, IndicatorMeta, Level, LevelDef, MissingPolicy,
-    NodeDef, Param, Rule, Step, ViewDef, SCHEMA_VERSION,
+pub use definition::{
+    Aggregator, DataSource, FrameworkDef, IndicatorMeta, Level, LevelDef, MissingPolicy, NodeDef,
+    Param, Rule, Step, ViewDef, SCHEMA_VERSION,
 };
+pub use framework::Framework;
 pub use input::{Assessed, Entry, UnitRecord, Value, PERIODS};
 pub use problem::{FrameworkError, Problem};
 pub use published::{

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use crate::model::choices::Normaliser;
-use crate::model::framework::{Aggregator, MissingPolicy, Rule};
+use crate::model::definition::{Aggregator, MissingPolicy, Rule};
 
 /// What the missing-data policy ([`MissingPolicy`], with its sources) does with a leaf
 /// nobody reported; one answer for the record path and the column path.

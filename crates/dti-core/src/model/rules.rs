@@ -6,7 +6,7 @@
 //! (a value in 0..1), a percentage, and cohort-relative normalisation.
 
 use crate::error::InputErrorKind;
-use crate::model::framework::Rule;
+use crate::model::definition::Rule;
 use crate::model::input::Value;
 
 /// A leaf's input after its rule.
@@ -167,7 +167,7 @@ pub(crate) fn score_leaf(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::framework::{Level, Step};
+    use crate::model::definition::{Level, Step};
 
     fn fin(r: Result<Scored, InputErrorKind>) -> (f64, f64) {
         match r.unwrap() {

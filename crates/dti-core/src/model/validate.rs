@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use crate::model::checks::{
     check_aggregator, check_rule, check_threshold, max_points, normalisers, views,
 };
-use crate::model::framework::{Aggregator, FrameworkDef, LevelDef, Param, Rule, SCHEMA_VERSION};
+use crate::model::definition::{Aggregator, FrameworkDef, LevelDef, Param, Rule, SCHEMA_VERSION};
 use crate::model::plan::{Plan, NO_PARENT};
 pub use crate::model::problem::FrameworkError;
 use crate::model::problem::Problem;
@@ -415,7 +415,7 @@ fn fields(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::framework::NodeDef;
+    use crate::model::definition::NodeDef;
 
     fn def(nodes: &[(&str, Option<&str>, Option<f64>)]) -> FrameworkDef {
         let mut d = FrameworkDef::new("t", "T", "T");
