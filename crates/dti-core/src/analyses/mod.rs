@@ -23,6 +23,7 @@ pub(crate) mod merge;
 pub(crate) mod pipeline;
 pub(crate) mod prepared;
 pub(crate) mod scenario;
+pub(crate) mod scopes;
 pub(crate) mod sensitivity;
 pub mod specs;
 pub(crate) mod target;

@@ -9,7 +9,8 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use crate::engine::columns::{score_columns, ColumnOptions, ColumnScores};
+use crate::engine::column_io::{ColumnOptions, ColumnScores};
+use crate::engine::columns::score_columns;
 use crate::engine::records::ScoreOptions;
 use crate::io::panel::Panel;
 use crate::io::tables::Tables;

@@ -10,6 +10,7 @@
 
 pub(crate) mod absent;
 mod checks;
+pub(crate) mod column_io;
 pub(crate) mod columns;
 pub(crate) mod eval;
 pub(crate) mod explain;
@@ -28,10 +29,8 @@ pub(crate) use kernel::{
 
 pub use crate::error::{InputError, InputErrorKind, ScoreError};
 pub use absent::{absent, absent_in_panel, Absent, AbsentNode};
-pub use columns::{
-    score_columns, score_records, ColumnInput, ColumnOptions, ColumnScores, NumberColumn,
-    ScoreColumn,
-};
+pub use column_io::{ColumnInput, ColumnOptions, ColumnScores, NumberColumn, ScoreColumn};
+pub use columns::{score_columns, score_records};
 pub use explain::Explanations;
 pub use ranks::{rank_within, rank_within_by};
 pub use records::{explain_unit, score_cohort, ScoreOptions};
