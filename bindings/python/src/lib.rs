@@ -5,106 +5,25 @@
 //! bit). Errors are raised as the Python package's `DtiError` classes (`dti._errors`), with
 //! the core's `code`.
 
-use dti_core::analyses::{
-    self, AnalysisError, Design, MergeOptions, Scenario, SensitivitySpec, UncertaintySpec,
-};
+use dti_core::analyses::{self, MergeOptions, Scenario};
 use dti_core::engine::ScoreColumn;
 use dti_core::io::{FileProblem, Layout, ReadOptions, Records, TableOptions};
 use dti_core::{
-    CohortScores, ColumnOptions, ColumnScores, Framework, FrameworkDef, MergeMap, ScoreError,
-    ScoreOptions, UnitRecord,
+    CohortScores, ColumnOptions, ColumnScores, Framework, FrameworkDef, MergeMap, ScoreOptions,
+    UnitRecord,
 };
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyList};
-use serde::Serialize;
+use pyo3::types::{PyDict, PyList};
 use serde_json::{json, Value as Json};
 
-/// Raises `dti._errors.from_native(code, message, details)`: the package's exception class
-/// for the code, carrying the details (problems, unit, indicator, row).
-fn raise(py: Python<'_>, code: &str, message: &str, details: Json) -> PyErr {
-    let made = py
-        .import("dti._errors")
-        .and_then(|m| m.call_method1("from_native", (code, message, details.to_string())));
-    match made {
-        Ok(exc) => PyErr::from_value(exc),
-        Err(e) => e,
-    }
-}
+mod analysis;
+mod errors;
 
-fn to_json<T: Serialize>(v: &T) -> Json {
-    serde_json::to_value(v).unwrap_or(Json::Null)
-}
-
-fn framework_error(py: Python<'_>, e: &dti_core::FrameworkError) -> PyErr {
-    let details = match e {
-        dti_core::FrameworkError::Invalid { problems, .. } => {
-            json!({ "problems": to_json(problems) })
-        }
-        _ => json!({}),
-    };
-    raise(py, e.code(), &e.to_string(), details)
-}
-
-/// A scoring error; input problems located in their file when one was read.
-fn score_error(py: Python<'_>, e: &ScoreError, file: Option<&Records>) -> PyErr {
-    match e {
-        ScoreError::Input { problems } => {
-            let located: Vec<Json> = problems
-                .iter()
-                .map(|p| match file {
-                    Some(f) => located_json(&f.located(p)),
-                    None => input_json(p),
-                })
-                .collect();
-            raise(py, e.code(), &e.to_string(), json!({ "problems": located }))
-        }
-        _ => raise(py, e.code(), &e.to_string(), json!({})),
-    }
-}
-
-/// One input problem of records as a dict: its fields, `message` and the core's words (`text`,
-/// rows counted from 1).
-fn input_json(p: &dti_core::InputError) -> Json {
-    let mut j = to_json(p);
-    j["message"] = Json::String(p.kind.to_string());
-    j["text"] = Json::String(p.to_string());
-    j
-}
-
-fn analysis_error(py: Python<'_>, e: &AnalysisError) -> PyErr {
-    raise(py, e.code(), &e.to_string(), json!({}))
-}
-
-fn bad_argument(py: Python<'_>, what: &str, e: impl std::fmt::Display) -> PyErr {
-    raise(
-        py,
-        "bad_argument",
-        &format!("{what}: {e}"),
-        json!({ "path": what }),
-    )
-}
-
-/// One problem of a file as a dict: its code, the command's words (`text`) and each field.
-fn located_json(p: &FileProblem) -> Json {
-    let mut j = to_json(p);
-    j["code"] = Json::String(p.code().to_owned());
-    j["text"] = Json::String(p.to_string());
-    j
-}
-
-fn file_error(py: Python<'_>, problems: &[FileProblem]) -> PyErr {
-    let message = dti_core::io::describe(problems);
-    let list: Vec<Json> = problems.iter().map(located_json).collect();
-    raise(py, "invalid_file", &message, json!({ "problems": list }))
-}
-
-fn parse<T: serde::de::DeserializeOwned>(py: Python<'_>, what: &str, text: &str) -> PyResult<T> {
-    serde_json::from_str(text).map_err(|e| bad_argument(py, what, e))
-}
+use errors::*;
 
 /// A validated framework.
 #[pyclass(name = "Framework", module = "dti._dti", frozen)]
-struct PyFramework {
+pub(crate) struct PyFramework {
     fw: Framework,
 }
 
@@ -334,7 +253,7 @@ fn cohort_columns<'py>(
 }
 
 /// Result columns as a dict of lists (NaN: no value, as `None`).
-fn columns<'py>(
+pub(crate) fn columns<'py>(
     py: Python<'py>,
     s: &ColumnScores,
     ids: &[(&str, Option<&str>, Option<i32>)],
@@ -497,234 +416,6 @@ fn score_json(
     Ok(serde_json::to_string(&s).unwrap_or_default())
 }
 
-/// Runs `f` with a progress callback that calls `progress(done, total)` (a Python callable)
-/// between waves of runs and stops the analysis on Ctrl-C (the signal is raised after).
-///
-/// The GIL is released while the analysis runs (other Python threads — a GUI, a dask worker's
-/// other tasks, a timer — go on) and taken back only between waves, for the signal check and
-/// the callback.
-fn with_progress<T: Send>(
-    py: Python<'_>,
-    progress: Option<&Bound<'_, PyAny>>,
-    f: impl FnOnce(Option<analyses::Progress>) -> Result<T, AnalysisError> + Send,
-) -> PyResult<T> {
-    let progress: Option<Py<PyAny>> = progress.map(|p| p.clone().unbind());
-    let (result, interrupted) = py.detach(move || {
-        let interrupted = std::cell::RefCell::new(None::<PyErr>);
-        let callback = |done: usize, total: usize| -> bool {
-            Python::attach(|py| {
-                if let Err(e) = py.check_signals() {
-                    *interrupted.borrow_mut() = Some(e);
-                    return false;
-                }
-                if let Some(p) = &progress {
-                    match p.call1(py, (done, total)) {
-                        // None (a plain callback) or a true value goes on; False cancels.
-                        Ok(r) => return r.is_none(py) || r.bind(py).is_truthy().unwrap_or(true),
-                        Err(e) => {
-                            *interrupted.borrow_mut() = Some(e);
-                            return false;
-                        }
-                    }
-                }
-                true
-            })
-        };
-        let result = f(Some(&callback));
-        (result, interrupted.into_inner())
-    });
-    if let Some(e) = interrupted {
-        return Err(e);
-    }
-    result.map_err(|e| analysis_error(py, &e))
-}
-
-/// An uncertainty analysis (`spec` JSON), as JSON; `progress(done, total)` is called
-/// between waves of runs (return False to cancel).
-#[pyfunction]
-#[pyo3(signature = (framework, records, spec, progress=None, design=None))]
-fn uncertainty(
-    py: Python<'_>,
-    framework: &PyFramework,
-    records: &str,
-    spec: &str,
-    progress: Option<&Bound<'_, PyAny>>,
-    design: Option<&str>,
-) -> PyResult<String> {
-    let units: Vec<UnitRecord> = parse(py, "records", records)?;
-    let spec: UncertaintySpec = parse(py, "spec", spec)?;
-    let design: Option<Design> = design.map(|d| parse(py, "design", d)).transpose()?;
-    let r = with_progress(py, progress, |p| match &design {
-        Some(d) => analyses::uncertainty_design(&framework.fw, &units, &spec, d, p),
-        None => analyses::uncertainty(&framework.fw, &units, &spec, p),
-    })?;
-    Ok(serde_json::to_string(&r).unwrap_or_default())
-}
-
-/// Runs `start..end` of an uncertainty analysis: `(units JSON, values, ranks)`, the block's
-/// values as little-endian f64 (NaN: none) and ranks as little-endian u32 (0: none), run by
-/// run — compact enough to cross a cluster (a JSON block of 10,000 runs is ~20 MB).
-#[pyfunction]
-fn uncertainty_runs<'py>(
-    py: Python<'py>,
-    framework: &PyFramework,
-    records: &str,
-    spec: &str,
-    start: usize,
-    end: usize,
-) -> PyResult<(String, Bound<'py, PyBytes>, Bound<'py, PyBytes>)> {
-    let units: Vec<UnitRecord> = parse(py, "records", records)?;
-    let spec: UncertaintySpec = parse(py, "spec", spec)?;
-    let d = analyses::uncertainty_runs(&framework.fw, &units, &spec, start..end, None)
-        .map_err(|e| analysis_error(py, &e))?;
-    let mut values = Vec::with_capacity(d.values.len() * d.units.len() * 8);
-    for x in d.values.iter().flatten() {
-        values.extend_from_slice(&x.unwrap_or(f64::NAN).to_le_bytes());
-    }
-    let mut ranks = Vec::with_capacity(d.ranks.len() * d.units.len() * 4);
-    for r in d.ranks.iter().flatten() {
-        ranks.extend_from_slice(&r.unwrap_or(0).to_le_bytes());
-    }
-    let units = serde_json::to_string(&d.units).unwrap_or_default();
-    Ok((units, PyBytes::new(py, &values), PyBytes::new(py, &ranks)))
-}
-
-/// Joins blocks of runs (`uncertainty_runs`' triples, in run order) into the analysis's
-/// result JSON, bit for bit the one-process result.
-#[pyfunction]
-fn uncertainty_from_draws(
-    py: Python<'_>,
-    framework: &PyFramework,
-    records: &str,
-    spec: &str,
-    blocks: Vec<(String, Bound<'_, PyBytes>, Bound<'_, PyBytes>)>,
-) -> PyResult<String> {
-    let units: Vec<UnitRecord> = parse(py, "records", records)?;
-    let spec: UncertaintySpec = parse(py, "spec", spec)?;
-    let mut draws = Vec::with_capacity(blocks.len());
-    for (k, (ids, values, ranks)) in blocks.iter().enumerate() {
-        // Borrowed from the bytes objects: no copy, no element-by-element extraction.
-        let (values, ranks) = (values.as_bytes(), ranks.as_bytes());
-        let ids: Vec<String> = parse(py, "blocks", ids)?;
-        let m = ids.len().max(1);
-        let bad = values.len() % (8 * m) != 0 || ranks.len() * 2 != values.len();
-        if bad {
-            return Err(bad_argument(
-                py,
-                "blocks",
-                format!("block {} is damaged", k + 1),
-            ));
-        }
-        let values: Vec<Option<f64>> = values
-            .chunks_exact(8)
-            .map(|b| {
-                let x = f64::from_le_bytes(b.try_into().unwrap_or([0; 8]));
-                (!x.is_nan()).then_some(x)
-            })
-            .collect();
-        let ranks: Vec<Option<u32>> = ranks
-            .chunks_exact(4)
-            .map(|b| Some(u32::from_le_bytes(b.try_into().unwrap_or([0; 4]))).filter(|&r| r > 0))
-            .collect();
-        draws.push(analyses::Draws::from_runs(
-            ids,
-            values.chunks(m).map(<[_]>::to_vec).collect(),
-            ranks.chunks(m).map(<[_]>::to_vec).collect(),
-        ));
-    }
-    let r = analyses::uncertainty_from_draws(&framework.fw, &units, &spec, &draws)
-        .map_err(|e| analysis_error(py, &e))?;
-    Ok(serde_json::to_string(&r).unwrap_or_default())
-}
-
-/// A variance-based (Sobol) sensitivity analysis, as JSON.
-#[pyfunction]
-#[pyo3(signature = (framework, records, spec, progress=None))]
-fn sensitivity(
-    py: Python<'_>,
-    framework: &PyFramework,
-    records: &str,
-    spec: &str,
-    progress: Option<&Bound<'_, PyAny>>,
-) -> PyResult<String> {
-    let units: Vec<UnitRecord> = parse(py, "records", records)?;
-    let spec: SensitivitySpec = parse(py, "spec", spec)?;
-    let r = with_progress(py, progress, |p| {
-        analyses::sensitivity(&framework.fw, &units, &spec, p)
-    })?;
-    Ok(serde_json::to_string(&r).unwrap_or_default())
-}
-
-/// Leaves each node of a level out in turn, as JSON.
-#[pyfunction]
-fn leave_one_out(
-    py: Python<'_>,
-    framework: &PyFramework,
-    records: &str,
-    depth: usize,
-) -> PyResult<String> {
-    let units: Vec<UnitRecord> = parse(py, "records", records)?;
-    let r = analyses::leave_one_out(&framework.fw, &units, depth)
-        .map_err(|e| analysis_error(py, &e))?;
-    Ok(serde_json::to_string(&r).unwrap_or_default())
-}
-
-/// The COINr pipeline on the two tables' text (`pipeline` JSON: denominate, impute, screen,
-/// treat, normalise, aggregate): `(columns, run JSON without the scores)`.
-#[pyfunction]
-fn coin<'py>(
-    py: Python<'py>,
-    meta: &str,
-    data: &str,
-    pipeline: &str,
-) -> PyResult<(Bound<'py, PyDict>, String)> {
-    let tables = dti_core::io::read_tables(meta, data, &TableOptions::default())
-        .map_err(|e| raise(py, e.code(), &e.to_string(), json!({})))?;
-    let p: dti_core::io::Pipeline = parse(py, "pipeline", pipeline)?;
-    let run = dti_core::io::run_pipeline(&tables, &p)
-        .map_err(|e| raise(py, e.code(), &e.to_string(), json!({})))?;
-    // The rows scored are the last data set's (screening drops rows of the raw table).
-    let d = run.units();
-    let ids: Vec<(&str, Option<&str>, Option<i32>)> = run
-        .scores
-        .rows
-        .iter()
-        .map(|&r| (d.units[r].as_str(), d.names[r].as_deref(), d.periods[r]))
-        .collect();
-    let report = json!({
-        "imputed": to_json(&run.imputed),
-        "screened": to_json(&run.screened),
-        "treated": to_json(&run.treated),
-        "missing_denominators": run.missing_denominators.len(),
-    });
-    Ok((columns(py, &run.scores, &ids)?, report.to_string()))
-}
-
-/// A short method specification of the COINr pipeline (`minmax:0,100`, `geometric`, …), as
-/// the command takes it, read by the core's parser: its JSON form. `kind` is the Python
-/// parameter (`impute`, `treat`, `normalise`, `aggregate`), which a bad one names.
-#[pyfunction]
-fn method_spec(py: Python<'_>, kind: &str, text: &str) -> PyResult<String> {
-    use dti_core::analyses::specs;
-    let parsed = match kind {
-        "impute" => specs::imputation(text).map(|m| to_json(&m)),
-        "treat" => specs::treatment(text).map(|m| to_json(&m)),
-        "normalise" => specs::normaliser(text).map(|m| to_json(&m)),
-        "aggregate" => specs::aggregator(text).map(|m| to_json(&m)),
-        other => Err(format!("no method kind '{other}'")),
-    };
-    parsed.map(|j| j.to_string()).map_err(|e| {
-        // The value as Python shows a str: `normalise='minmax:5'`.
-        let shown = text.replace('\\', "\\\\").replace('\'', "\\'");
-        raise(
-            py,
-            "bad_argument",
-            &format!("{kind}='{shown}': {e}"),
-            json!({"path": kind}),
-        )
-    })
-}
-
 #[pymodule]
 fn _dti(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyFramework>()?;
@@ -741,13 +432,13 @@ fn _dti(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(compare, m)?)?;
     m.add_function(wrap_pyfunction!(compare_across_merger, m)?)?;
     m.add_function(wrap_pyfunction!(published_json, m)?)?;
-    m.add_function(wrap_pyfunction!(uncertainty, m)?)?;
-    m.add_function(wrap_pyfunction!(uncertainty_runs, m)?)?;
-    m.add_function(wrap_pyfunction!(uncertainty_from_draws, m)?)?;
-    m.add_function(wrap_pyfunction!(sensitivity, m)?)?;
-    m.add_function(wrap_pyfunction!(leave_one_out, m)?)?;
-    m.add_function(wrap_pyfunction!(coin, m)?)?;
-    m.add_function(wrap_pyfunction!(method_spec, m)?)?;
+    m.add_function(wrap_pyfunction!(analysis::uncertainty, m)?)?;
+    m.add_function(wrap_pyfunction!(analysis::uncertainty_runs, m)?)?;
+    m.add_function(wrap_pyfunction!(analysis::uncertainty_from_draws, m)?)?;
+    m.add_function(wrap_pyfunction!(analysis::sensitivity, m)?)?;
+    m.add_function(wrap_pyfunction!(analysis::leave_one_out, m)?)?;
+    m.add_function(wrap_pyfunction!(analysis::coin, m)?)?;
+    m.add_function(wrap_pyfunction!(analysis::method_spec, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }
