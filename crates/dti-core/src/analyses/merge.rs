@@ -16,6 +16,7 @@ use crate::engine::{score_grid, Cell, ColumnGrid, Grid, UnitMeta};
 use crate::error::InputError;
 use crate::model::framework::Framework;
 use crate::model::input::UnitRecord;
+use crate::model::plan::Plan;
 use crate::model::registry::{province_named, Era};
 use crate::model::result::{CohortScores, Status, UnitKey, UnitScore};
 
@@ -157,11 +158,8 @@ pub fn merge_cohort(
     };
     let formers = score_cohort(fw, units, &inner)?;
     let plan = &fw.plan;
-    let n1 = plan.n + 1;
 
-    let depth = &plan.depth;
     let d = opts.depth.max(1);
-    let in_cut = |i: usize| depth[i] == d || (depth[i] < d && plan.children[i].is_empty());
 
     let mapped: HashMap<&str, ()> = map
         .groups
@@ -195,22 +193,7 @@ pub fn merge_cohort(
             periods.push(u.period);
         }
     }
-    let unmapped = formers
-        .units
-        .iter()
-        .zip(&keys)
-        .filter(|(_, k)| !mapped.contains_key(k.as_str()))
-        .map(|(u, _)| u)
-        .map(|u| UnitKey {
-            row: units
-                .iter()
-                .position(|r| r.unit == u.unit && r.period == u.period)
-                .unwrap_or(0),
-            unit: u.unit.clone(),
-            period: u.period,
-        })
-        .collect();
-
+    let unmapped = unmapped_keys(units, &formers.units, &keys, &mapped);
     let mut problems = Vec::new();
     let mut members = Vec::new();
     // Each merged unit's cells as one row (value, points, state of every node).
@@ -246,35 +229,7 @@ pub fn merge_cohort(
                 period,
                 groups: Default::default(),
             };
-            let (mut value, mut points, mut cells) = (
-                vec![f64::NAN; n1],
-                vec![f64::NAN; n1],
-                vec![Cell::Empty; n1],
-            );
-            for &i in &plan.pre_order {
-                let p = plan.parent[i];
-                if p != plan.root && (in_cut(p) || matches!(cells[p], Cell::Given | Cell::Covered))
-                {
-                    cells[i] = Cell::Covered;
-                    continue;
-                }
-                let everywhere = present.iter().all(|s| s.nodes[i].status == Status::Given);
-                if !(in_cut(i) || (depth[i] < d && everywhere)) {
-                    continue; // aggregated from below
-                }
-                vals.clear();
-                vals.extend(present.iter().filter_map(|s| s.nodes[i].value));
-                if vals.is_empty() {
-                    cells[i] = Cell::Missing;
-                    continue;
-                }
-                // Sorted, so the sum does not depend on the order of the former units.
-                vals.sort_by(f64::total_cmp);
-                let avg = crate::sum::exact_sum(vals.iter().copied()) / vals.len() as f64;
-                value[i] = avg;
-                points[i] = plan.max[i].map_or(f64::NAN, |m| avg * m);
-                cells[i] = Cell::Given;
-            }
+            let (value, points, cells) = average_formers(plan, &present, d, &mut vals);
             merged.push((meta, value, points, cells));
             members.push(MergedUnit {
                 unit: g.unit.clone(),
@@ -287,6 +242,89 @@ pub fn merge_cohort(
     if !opts.lenient && !problems.is_empty() {
         return Err(MergeError::Input { problems });
     }
+    let scores = score_merged(fw, merged, &opts.score)?;
+    Ok(MergedScores {
+        scores,
+        members,
+        unmapped,
+        input_problems: formers.problems,
+        problems,
+    })
+}
+
+/// The formers of `units` (scored as `scored`, under `keys`) that no group of the map names.
+fn unmapped_keys(
+    units: &[UnitRecord],
+    scored: &[UnitScore],
+    keys: &[String],
+    mapped: &HashMap<&str, ()>,
+) -> Vec<UnitKey> {
+    scored
+        .iter()
+        .zip(keys)
+        .filter(|(_, k)| !mapped.contains_key(k.as_str()))
+        .map(|(u, _)| UnitKey {
+            row: units
+                .iter()
+                .position(|r| r.unit == u.unit && r.period == u.period)
+                .unwrap_or(0),
+            unit: u.unit.clone(),
+            period: u.period,
+        })
+        .collect()
+}
+
+/// One merged unit's row (value, points, state of every node): at the cut depth `d` (and
+/// above it where every former gave the node), the mean of the formers' values; below a
+/// given node, covered; the rest is aggregated from below when scored.
+fn average_formers(
+    plan: &Plan,
+    present: &[&UnitScore],
+    d: usize,
+    vals: &mut Vec<f64>,
+) -> (Vec<f64>, Vec<f64>, Vec<Cell>) {
+    let n1 = plan.n + 1;
+    let depth = &plan.depth;
+    let in_cut = |i: usize| depth[i] == d || (depth[i] < d && plan.children[i].is_empty());
+    let (mut value, mut points, mut cells) = (
+        vec![f64::NAN; n1],
+        vec![f64::NAN; n1],
+        vec![Cell::Empty; n1],
+    );
+    for &i in &plan.pre_order {
+        let p = plan.parent[i];
+        if p != plan.root && (in_cut(p) || matches!(cells[p], Cell::Given | Cell::Covered)) {
+            cells[i] = Cell::Covered;
+            continue;
+        }
+        let everywhere = present.iter().all(|s| s.nodes[i].status == Status::Given);
+        if !(in_cut(i) || (depth[i] < d && everywhere)) {
+            continue; // aggregated from below
+        }
+        vals.clear();
+        vals.extend(present.iter().filter_map(|s| s.nodes[i].value));
+        if vals.is_empty() {
+            cells[i] = Cell::Missing;
+            continue;
+        }
+        // Sorted, so the sum does not depend on the order of the former units.
+        vals.sort_by(f64::total_cmp);
+        let avg = crate::sum::exact_sum(vals.iter().copied()) / vals.len() as f64;
+        value[i] = avg;
+        points[i] = plan.max[i].map_or(f64::NAN, |m| avg * m);
+        cells[i] = Cell::Given;
+    }
+    (value, points, cells)
+}
+
+/// Scores the merged rows as one cohort, with the framework's ties where none are asked.
+fn score_merged(
+    fw: &Framework,
+    merged: Vec<MergedRow>,
+    opts: &ScoreOptions,
+) -> Result<CohortScores, MergeError> {
+    let plan = &fw.plan;
+    let n1 = plan.n + 1;
     let mut grid = ColumnGrid::empty(plan, merged.len());
     for (u, (_, value, points, cells)) in merged.iter().enumerate() {
         for i in 0..n1 {
@@ -299,16 +337,10 @@ pub fn merge_cohort(
         periods: meta.iter().map(|m| m.period).collect(),
     };
     let score = ScoreOptions {
-        ties: fw.ties(opts.score.ties),
-        ..opts.score.clone()
+        ties: fw.ties(opts.ties),
+        ..opts.clone()
     };
     let scored = score_grid(fw, grid, &units, score.pool_periods, score.ties)?;
     let scores = cohort_scores(fw, scored, meta, Default::default(), &score);
-    Ok(MergedScores {
-        scores,
-        members,
-        unmapped,
-        input_problems: formers.problems,
-        problems,
-    })
+    Ok(scores)
 }

@@ -129,37 +129,7 @@ pub fn score_columns(
         None => vec![None; m],
     };
 
-    // Columns: known nodes, each once, of the right length.
-    let mut seen = vec![false; plan.n];
-    let mut cols = Vec::with_capacity(input.columns.len());
-    for c in &input.columns {
-        let Some(i) = plan.index_of(&c.code) else {
-            let suggestion = closest(&c.code, fw.def.nodes.iter().map(|n| n.code.as_str()))
-                .map(|s| format!(" (did you mean '{s}'?)"))
-                .unwrap_or_default();
-            return Err(column_error(
-                &c.code,
-                format!(
-                    "is not an indicator of framework '{}'{suggestion}",
-                    fw.def.id
-                ),
-            ));
-        };
-        if std::mem::replace(&mut seen[i], true) {
-            return Err(column_error(&c.code, "is given twice".to_owned()));
-        }
-        let present_len = c.present.as_ref().map_or(m, Vec::len);
-        if c.values.len() != m || present_len != m {
-            return Err(column_error(
-                &c.code,
-                format!(
-                    "has {} rows, the unit column {m}",
-                    c.values.len().min(present_len)
-                ),
-            ));
-        }
-        cols.push((i, c));
-    }
+    let cols = known_columns(fw, input, m)?;
 
     let runs = normalisation_runs(&periods, opts);
     let mut intake = Intake::new(fw, input.units.clone(), periods, false);
@@ -259,6 +229,46 @@ pub fn score_columns(
     }
     intake.grid.complete(plan, m);
     column_scores(fw, intake, opts)
+}
+
+/// The input's columns with their nodes: known nodes, each once, of the unit column's length.
+fn known_columns<'c>(
+    fw: &Framework,
+    input: &'c ColumnInput<'_>,
+    m: usize,
+) -> Result<Vec<(usize, &'c NumberColumn<'c>)>, ScoreError> {
+    let plan = &fw.plan;
+    let mut seen = vec![false; plan.n];
+    let mut cols = Vec::with_capacity(input.columns.len());
+    for c in &input.columns {
+        let Some(i) = plan.index_of(&c.code) else {
+            let suggestion = closest(&c.code, fw.def.nodes.iter().map(|n| n.code.as_str()))
+                .map(|s| format!(" (did you mean '{s}'?)"))
+                .unwrap_or_default();
+            return Err(column_error(
+                &c.code,
+                format!(
+                    "is not an indicator of framework '{}'{suggestion}",
+                    fw.def.id
+                ),
+            ));
+        };
+        if std::mem::replace(&mut seen[i], true) {
+            return Err(column_error(&c.code, "is given twice".to_owned()));
+        }
+        let present_len = c.present.as_ref().map_or(m, Vec::len);
+        if c.values.len() != m || present_len != m {
+            return Err(column_error(
+                &c.code,
+                format!(
+                    "has {} rows, the unit column {m}",
+                    c.values.len().min(present_len)
+                ),
+            ));
+        }
+        cols.push((i, c));
+    }
+    Ok(cols)
 }
 
 /// Scores unit records into result columns: the numbers of

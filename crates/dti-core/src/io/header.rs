@@ -122,8 +122,6 @@ pub(crate) fn plan_header(
             c.map(|c| (c, g.as_str()))
         })
         .collect();
-    let codes: Vec<&str> = fw.def().nodes.iter().map(|n| n.code.as_str()).collect();
-    let aliases = Aliases::of(fw);
     let mut notes = Vec::new();
     let mut indicator_cols: Vec<(usize, &str)> = Vec::new();
     if long {
@@ -136,36 +134,10 @@ pub(crate) fn plan_header(
             ));
         }
     } else {
-        for (c, h) in header.iter().enumerate() {
-            if [Some(c_unit), c_name, c_period].contains(&Some(c))
-                || c_groups.iter().any(|g| g.0 == c)
-                || h.is_empty()
-            {
-                continue;
-            }
-            if let Some(code) = codes.iter().find(|k| **k == h.as_str()) {
-                indicator_cols.push((c, code));
-            } else if let Some(code) = aliases.code(h) {
-                // A published table's header: the node's Vietnamese or English name.
-                indicator_cols.push((c, code));
-            } else if let Some(what) = aliases.result(h) {
-                notes.push(format!(
-                    "{name}: column '{h}' is {what}, a published result, not an input: read past"
-                ));
-            } else {
-                let hint = codes
-                    .iter()
-                    .find(|k| k.eq_ignore_ascii_case(h))
-                    .map(|k| format!(" (did you mean '{k}'?)"))
-                    .unwrap_or_default();
-                fatal.push(err(
-                    Some(1),
-                    None,
-                    Some(h),
-                    format!("column '{h}' is not an indicator of framework '{}'{hint}; use --group for grouping columns", fw.id()),
-                ));
-            }
-        }
+        let taken = |c: usize| {
+            [Some(c_unit), c_name, c_period].contains(&Some(c)) || c_groups.iter().any(|g| g.0 == c)
+        };
+        indicator_cols = wide_columns(name, fw, &header, &taken, &mut notes, &mut fatal);
     }
     if !fatal.is_empty() {
         return Err(fatal);
@@ -193,6 +165,52 @@ pub(crate) fn plan_header(
         indicator_cols,
         notes,
     })
+}
+
+/// The indicator columns of a wide header (by code, or by a node's published name), the
+/// columns `taken` aside; a published result column is a note, another column a problem.
+fn wide_columns<'f>(
+    name: &str,
+    fw: &'f Framework,
+    header: &[String],
+    taken: &dyn Fn(usize) -> bool,
+    notes: &mut Vec<String>,
+    fatal: &mut Vec<FileProblem>,
+) -> Vec<(usize, &'f str)> {
+    let err = |line: Option<usize>, unit: Option<&str>, indicator: Option<&str>, message| {
+        data_error(name, line, unit, indicator, message)
+    };
+    let codes: Vec<&str> = fw.def().nodes.iter().map(|n| n.code.as_str()).collect();
+    let aliases = Aliases::of(fw);
+    let mut indicator_cols = Vec::new();
+    for (c, h) in header.iter().enumerate() {
+        if taken(c) || h.is_empty() {
+            continue;
+        }
+        if let Some(&code) = codes.iter().find(|k| **k == h.as_str()) {
+            indicator_cols.push((c, code));
+        } else if let Some(code) = aliases.code(h) {
+            // A published table's header: the node's Vietnamese or English name.
+            indicator_cols.push((c, code));
+        } else if let Some(what) = aliases.result(h) {
+            notes.push(format!(
+                "{name}: column '{h}' is {what}, a published result, not an input: read past"
+            ));
+        } else {
+            let hint = codes
+                .iter()
+                .find(|k| k.eq_ignore_ascii_case(h))
+                .map(|k| format!(" (did you mean '{k}'?)"))
+                .unwrap_or_default();
+            fatal.push(err(
+                Some(1),
+                None,
+                Some(h),
+                format!("column '{h}' is not an indicator of framework '{}'{hint}; use --group for grouping columns", fw.id()),
+            ));
+        }
+    }
+    indicator_cols
 }
 
 /// The province a unit cell names, for the provincial DTI frameworks: by registry code or by

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use crate::error::{InputError, InputErrorKind};
 use crate::io::file_problem::FileProblem;
-use crate::io::header::{plan_header, province_of, shown_delimiter, Aliases};
+use crate::io::header::{plan_header, province_of, shown_delimiter, Aliases, HeaderPlan};
 use crate::io::wide::record_line;
 use crate::model::input::{Entry, Value};
 use crate::model::{Framework, Province, UnitRecord, PERIODS};
@@ -266,43 +266,18 @@ pub(crate) fn read_csv(
                 continue;
             }
         }
-        if row.len() != plan.header.len() {
-            if row.len() == 1 && row.get(0).is_some_and(|c| c.trim().is_empty()) {
-                continue; // a blank line
-            }
-            let unit = row.get(plan.c_unit).filter(|u| !u.is_empty());
-            let message = ragged(row.len(), plan.header.len(), delimiter);
-            problems.push(data_error(name, Some(line), unit, None, message));
+        let Some((unit, period)) = row_unit_period(
+            name,
+            &plan,
+            &row,
+            line,
+            delimiter,
+            &mut problems,
+            &mut no_period,
+        ) else {
             continue;
-        }
-        let get = |c: usize| row.get(c).unwrap_or("").trim();
-        let unit = get(plan.c_unit);
-        if unit.is_empty() {
-            problems.push(data_error(
-                name,
-                Some(line),
-                None,
-                None,
-                "the unit is empty".to_owned(),
-            ));
-            continue;
-        }
-        let period = match plan.c_period.map(get) {
-            None => None,
-            Some("") => {
-                no_period.push((line, unit.to_owned()));
-                None
-            }
-            Some(p) => {
-                let Some(y) = p.parse::<i32>().ok().filter(|y| PERIODS.contains(y)) else {
-                    let message = format!("period '{p}' is not a year between 1000 and 9999");
-                    problems.push(data_error(name, Some(line), Some(unit), None, message));
-                    continue;
-                };
-                any_period = true;
-                Some(y)
-            }
         };
+        any_period |= period.is_some();
         // A province named as published ("TP. Hồ Chí Minh") is the registry's province.
         let province = province_of(fw, unit, period);
         let unit = province.map_or(unit, |p| p.code.as_str());
@@ -349,6 +324,57 @@ pub(crate) fn read_csv(
         file_problems: problems,
         notes: plan.notes,
     })
+}
+
+/// A row's unit and period, checked: `None` (the row read past) for a blank line, a ragged
+/// row, an empty unit or a period that is not a year — each but the blank line a problem. A
+/// row with an empty period where the file has a period column is noted in `no_period`.
+fn row_unit_period<'r>(
+    name: &str,
+    plan: &HeaderPlan,
+    row: &'r csv::StringRecord,
+    line: usize,
+    delimiter: u8,
+    problems: &mut Vec<FileProblem>,
+    no_period: &mut Vec<(usize, String)>,
+) -> Option<(&'r str, Option<i32>)> {
+    if row.len() != plan.header.len() {
+        if row.len() == 1 && row.get(0).is_some_and(|c| c.trim().is_empty()) {
+            return None; // a blank line
+        }
+        let unit = row.get(plan.c_unit).filter(|u| !u.is_empty());
+        let message = ragged(row.len(), plan.header.len(), delimiter);
+        problems.push(data_error(name, Some(line), unit, None, message));
+        return None;
+    }
+    let get = |c: usize| row.get(c).unwrap_or("").trim();
+    let unit = get(plan.c_unit);
+    if unit.is_empty() {
+        problems.push(data_error(
+            name,
+            Some(line),
+            None,
+            None,
+            "the unit is empty".to_owned(),
+        ));
+        return None;
+    }
+    let period = match plan.c_period.map(get) {
+        None => None,
+        Some("") => {
+            no_period.push((line, unit.to_owned()));
+            None
+        }
+        Some(p) => {
+            let Some(y) = p.parse::<i32>().ok().filter(|y| PERIODS.contains(y)) else {
+                let message = format!("period '{p}' is not a year between 1000 and 9999");
+                problems.push(data_error(name, Some(line), Some(unit), None, message));
+                return None;
+            };
+            Some(y)
+        }
+    };
+    Some((unit, period))
 }
 
 /// The reader both CSV readers use: ragged rows allowed (reported by row), cells trimmed.

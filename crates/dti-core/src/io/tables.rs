@@ -364,28 +364,7 @@ pub(crate) fn read_data(
         .filter(|r| r.kind == "Denominator")
         .map(|r| r.code.as_str())
         .collect();
-    // Where each data column goes: an indicator column, a denominator column, a group.
-    enum Slot {
-        Indicator(usize),
-        Denominator(usize),
-        Group,
-        Skip,
-    }
-    let slots: Vec<Slot> = header
-        .iter()
-        .map(|h| match known.get(h.as_str()) {
-            Some(&"Indicator") => indicators
-                .iter()
-                .position(|c| c == h)
-                .map_or(Slot::Skip, Slot::Indicator),
-            Some(&"Denominator") => denominator_codes
-                .iter()
-                .position(|c| c == h)
-                .map_or(Slot::Skip, Slot::Denominator),
-            Some(&("Group" | "Other")) => Slot::Group,
-            _ => Slot::Skip,
-        })
-        .collect();
+    let slots = slots(header, known, &indicators, &denominator_codes);
     let mut data = Panel {
         codes: indicators.iter().map(|c| (*c).to_owned()).collect(),
         columns: vec![Vec::new(); indicators.len()],
@@ -418,22 +397,7 @@ pub(crate) fn read_data(
                 continue;
             }
             let time = field(d.time);
-            let period = if is_na(&time) {
-                None
-            } else {
-                match time.parse::<i32>() {
-                    Ok(t) if crate::model::PERIODS.contains(&t) => Some(t),
-                    _ => {
-                        problems.push(at(
-                            "data",
-                            Some(line),
-                            Some("Time"),
-                            format!("'{time}' is not a year between 1000 and 9999"),
-                        ));
-                        None
-                    }
-                }
-            };
+            let period = period_of(&time, line, problems);
             if let Some(first) = seen.insert((code.clone(), period), line) {
                 problems.push(at(
                     "data",
@@ -494,6 +458,58 @@ pub(crate) fn read_data(
         .map(|(c, v)| ((*c).to_owned(), v))
         .collect();
     (data, denominators)
+}
+
+/// Where a data column goes: an indicator column, a denominator column, a group.
+enum Slot {
+    Indicator(usize),
+    Denominator(usize),
+    Group,
+    Skip,
+}
+
+/// Each data column's [`Slot`], by the type the metadata table gives its name.
+fn slots(
+    header: &[String],
+    known: &HashMap<&str, &str>,
+    indicators: &[&str],
+    denominators: &[&str],
+) -> Vec<Slot> {
+    header
+        .iter()
+        .map(|h| match known.get(h.as_str()) {
+            Some(&"Indicator") => indicators
+                .iter()
+                .position(|c| c == h)
+                .map_or(Slot::Skip, Slot::Indicator),
+            Some(&"Denominator") => denominators
+                .iter()
+                .position(|c| c == h)
+                .map_or(Slot::Skip, Slot::Denominator),
+            Some(&("Group" | "Other")) => Slot::Group,
+            _ => Slot::Skip,
+        })
+        .collect()
+}
+
+/// The period of a `Time` cell: none when `NA`, else a year of [`crate::model::PERIODS`]
+/// (another is a problem on `line`).
+fn period_of(time: &str, line: usize, problems: &mut Vec<TableProblem>) -> Option<i32> {
+    if is_na(time) {
+        return None;
+    }
+    match time.parse::<i32>() {
+        Ok(t) if crate::model::PERIODS.contains(&t) => Some(t),
+        _ => {
+            problems.push(at(
+                "data",
+                Some(line),
+                Some("Time"),
+                format!("'{time}' is not a year between 1000 and 9999"),
+            ));
+            None
+        }
+    }
 }
 
 /// The framework of the structural rows, in metadata order: indicators normalised,
