@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::methods::normalise::Normaliser;
-use crate::model::definition::{Aggregator, LevelDef, MissingPolicy, NodeDef};
+use crate::model::definition::{Aggregator, FrameworkDef, LevelDef, MissingPolicy, NodeDef};
 use crate::model::framework::Framework;
 use crate::model::input::{Entry, UnitRecord, Value};
 use crate::model::validate::FrameworkError;
@@ -205,39 +205,7 @@ impl Scenario {
                 return Err(ScenarioError::UnknownNode { node: code.clone() });
             }
         }
-        // Drop nodes and their descendants, and their points from every ancestor that
-        // declares points.
-        let mut dropped: Vec<String> = Vec::new();
-        for code in &self.drop {
-            let mut stack = vec![code.clone()];
-            while let Some(c) = stack.pop() {
-                stack.extend(
-                    def.nodes
-                        .iter()
-                        .filter(|n| n.parent.as_deref() == Some(&c))
-                        .map(|n| n.code.clone()),
-                );
-                dropped.push(c);
-            }
-            let lost = fw.node_max_points(code).unwrap_or(0.0);
-            let mut parent = def
-                .nodes
-                .iter()
-                .find(|n| &n.code == code)
-                .and_then(|n| n.parent.clone());
-            while let Some(p) = parent {
-                let node = def.nodes.iter_mut().find(|n| n.code == p);
-                parent = node.as_ref().and_then(|n| n.parent.clone());
-                if let Some(n) = node {
-                    if let Some(m) = n.max_points.as_mut() {
-                        *m -= lost;
-                    }
-                }
-            }
-            if let Some(s) = def.scale.as_mut() {
-                *s -= lost;
-            }
-        }
+        let dropped = drop_nodes(fw, &mut def, &self.drop);
         def.nodes.retain(|n| !dropped.contains(&n.code));
         for v in &mut def.views {
             v.nodes.retain(|c| !dropped.contains(c));
@@ -276,8 +244,14 @@ impl Scenario {
             def.scale = None;
         }
         let framework = Framework::new(def)?;
-        // A weight under a points sum counts for nothing (the points are the weights): a
-        // scenario that sets one would silently change nothing.
+        self.check_weights(&framework)?;
+        let out = self.change_values(units, &dropped)?;
+        Ok((framework, out))
+    }
+
+    /// A weight under a points sum counts for nothing (the points are the weights): a
+    /// scenario that sets one would silently change nothing, so it is refused.
+    fn check_weights(&self, framework: &Framework) -> Result<(), ScenarioError> {
         for code in self.weights.keys() {
             let plan = &framework.plan;
             if let Some(i) = plan.index_of(code) {
@@ -294,7 +268,15 @@ impl Scenario {
                 }
             }
         }
+        Ok(())
+    }
 
+    /// The units with the dropped nodes' values removed and the value changes made.
+    fn change_values(
+        &self,
+        units: &[UnitRecord],
+        dropped: &[String],
+    ) -> Result<Vec<UnitRecord>, ScenarioError> {
         let mut out = units.to_vec();
         for rec in &mut out {
             rec.values.retain(|c, _| !dropped.contains(c));
@@ -328,6 +310,43 @@ impl Scenario {
                 });
             }
         }
-        Ok((framework, out))
+        Ok(out)
     }
+}
+
+/// Drops the nodes `drop` and their descendants from `def`, and their points from every
+/// ancestor that declares points (and the scale); returns every code dropped.
+fn drop_nodes(fw: &Framework, def: &mut FrameworkDef, drop: &[String]) -> Vec<String> {
+    let mut dropped: Vec<String> = Vec::new();
+    for code in drop {
+        let mut stack = vec![code.clone()];
+        while let Some(c) = stack.pop() {
+            stack.extend(
+                def.nodes
+                    .iter()
+                    .filter(|n| n.parent.as_deref() == Some(&c))
+                    .map(|n| n.code.clone()),
+            );
+            dropped.push(c);
+        }
+        let lost = fw.node_max_points(code).unwrap_or(0.0);
+        let mut parent = def
+            .nodes
+            .iter()
+            .find(|n| &n.code == code)
+            .and_then(|n| n.parent.clone());
+        while let Some(p) = parent {
+            let node = def.nodes.iter_mut().find(|n| n.code == p);
+            parent = node.as_ref().and_then(|n| n.parent.clone());
+            if let Some(n) = node {
+                if let Some(m) = n.max_points.as_mut() {
+                    *m -= lost;
+                }
+            }
+        }
+        if let Some(s) = def.scale.as_mut() {
+            *s -= lost;
+        }
+    }
+    dropped
 }

@@ -2,9 +2,11 @@
 //! or a value), found by bisection on the scored cohort.
 
 use crate::engine::eval::Evaluator;
+use crate::engine::Cell;
 use crate::error::ScoreError;
 use crate::model::framework::Framework;
 use crate::model::input::UnitRecord;
+use crate::model::plan::Plan;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
@@ -139,15 +141,7 @@ pub fn seek_target(
     let m = ev.units();
     let mut work = ev.work();
     let (mut v, mut r) = (vec![f64::NAN; m], vec![f64::NAN; m]);
-    // The unit's effective leaves: leaves not covered, and nodes it gave directly.
-    use crate::engine::Cell;
-    let candidates: Vec<usize> = (0..plan.n)
-        .filter(|&i| match base.cells[u * n1 + i] {
-            Cell::Given => true,
-            Cell::Covered => false,
-            _ => plan.children[i].is_empty(),
-        })
-        .collect();
+    let candidates = effective_leaves(plan, &base.cells[u * n1..(u + 1) * n1]);
     let chosen: Vec<usize> = match indicator {
         Some(code) => {
             let i = plan
@@ -206,21 +200,10 @@ pub fn seek_target(
                 rank_after: (!r[u].is_nan()).then_some(r[u] as u32),
             }
         } else {
-            let (mut lo, mut hi) = (from, top);
-            eval_at(lo, &mut v, &mut r)?;
-            if !reached(v[u], r[u]) {
-                while hi - lo > 1e-9 {
-                    let mid = (lo + hi) / 2.0;
-                    eval_at(mid, &mut v, &mut r)?;
-                    if reached(v[u], r[u]) {
-                        hi = mid;
-                    } else {
-                        lo = mid;
-                    }
-                }
-            } else {
-                hi = lo;
-            }
+            let hi = lowest_reaching(from, top, &mut |x| {
+                eval_at(x, &mut v, &mut r)?;
+                Ok(reached(v[u], r[u]))
+            })?;
             eval_at(hi, &mut v, &mut r)?;
             TargetResult {
                 indicator: fw.def.nodes[i].code.clone(),
@@ -245,4 +228,38 @@ pub fn seek_target(
     best.ok_or_else(|| TargetError::NotAnIndicator {
         indicator: indicator.unwrap_or("").to_owned(),
     })
+}
+
+/// The unit's effective leaves, from its row of cells: leaves not covered, and the nodes it
+/// gave directly.
+fn effective_leaves(plan: &Plan, cells: &[Cell]) -> Vec<usize> {
+    (0..plan.n)
+        .filter(|&i| match cells[i] {
+            Cell::Given => true,
+            Cell::Covered => false,
+            _ => plan.children[i].is_empty(),
+        })
+        .collect()
+}
+
+/// The lowest value in `lo..=hi` (to 1e-9) at which `reached` holds, by bisection; `reached`
+/// holds at `hi`.
+fn lowest_reaching(
+    lo: f64,
+    hi: f64,
+    reached: &mut dyn FnMut(f64) -> Result<bool, ScoreError>,
+) -> Result<f64, ScoreError> {
+    let (mut lo, mut hi) = (lo, hi);
+    if reached(lo)? {
+        return Ok(lo);
+    }
+    while hi - lo > 1e-9 {
+        let mid = (lo + hi) / 2.0;
+        if reached(mid)? {
+            hi = mid;
+        } else {
+            lo = mid;
+        }
+    }
+    Ok(hi)
 }
