@@ -1,6 +1,7 @@
 //! `dti coin`: COINr's two tables through the reference tool's steps.
 
 use crate::prelude::*;
+use dti_core::io::{PipelineRun, Tables};
 
 /// `dti coin`.
 pub fn run(args: CoinArgs, ctx: &Context) -> Result<(), Fail> {
@@ -28,31 +29,7 @@ pub fn run(args: CoinArgs, ctx: &Context) -> Result<(), Fail> {
         e.in_files(&meta.display().to_string(), &data.display().to_string())
             .to_string()
     })?;
-    if let Some(
-        dti_core::methods::Imputation::GroupMean { group }
-        | dti_core::methods::Imputation::GroupMedian { group },
-    ) = &impute
-    {
-        if !tables.data.groups.iter().any(|g| g.contains_key(group)) {
-            let mut known: Vec<&String> =
-                tables.data.groups.iter().flat_map(|g| g.keys()).collect();
-            known.sort();
-            known.dedup();
-            usage(&format!(
-                "--impute: the data table {} has no group column '{group}' (its group columns: {})",
-                data.display(),
-                if known.is_empty() {
-                    "none".to_owned()
-                } else {
-                    known
-                        .iter()
-                        .map(|k| k.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                }
-            ));
-        }
-    }
+    check_group(&impute, &tables, &data);
     let p = Pipeline::default()
         .denominate(denominate)
         .impute(impute)
@@ -82,37 +59,7 @@ pub fn run(args: CoinArgs, ctx: &Context) -> Result<(), Fail> {
     // Statistics and correlations, computed once for --out-dir and --format json.
     let mut analysis: Option<coin::Analysis> = None;
     if let Some(dir) = out_dir {
-        std::fs::create_dir_all(&dir)
-            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-        // Every data set, the Normalised one (built on request) last.
-        let normalised = run.normalised();
-        let mut files: Vec<(String, String)> = run
-            .data
-            .iter()
-            .chain([&normalised])
-            .map(|d| {
-                (
-                    format!("{}.csv", d.name),
-                    write_data_as(&run.framework, &d.panel, csv_text_rule()),
-                )
-            })
-            .collect();
-        files.push(("Results.csv".to_owned(), results.clone()));
-        files.extend(
-            coin::parts(
-                &run,
-                analysis.get_or_insert_with(|| coin::Analysis::of(&run)),
-            )
-            .into_iter()
-            .map(|p| (p.file.to_owned(), p.table.csv())),
-        );
-        // Every path is checked before any is written: no partial set of outputs.
-        for (name, _) in &files {
-            files::check(&dir.join(name))?;
-        }
-        for (name, text) in files {
-            files::write(&dir.join(name), &text)?;
-        }
+        write_out_dir(&dir, &run, &results, &mut analysis)?;
     }
     match out.format {
         Format::Json => sink(&out).write(
@@ -130,4 +77,72 @@ pub fn run(args: CoinArgs, ctx: &Context) -> Result<(), Fail> {
         }
         Format::Csv => sink(&out).write(&results),
     }
+}
+
+/// `--impute group_mean:G` (or median) names a group column of the data table, or the
+/// command stops with the columns it has.
+fn check_group(impute: &Option<dti_core::methods::Imputation>, tables: &Tables, data: &Path) {
+    if let Some(
+        dti_core::methods::Imputation::GroupMean { group }
+        | dti_core::methods::Imputation::GroupMedian { group },
+    ) = impute
+    {
+        if !tables.data.groups.iter().any(|g| g.contains_key(group)) {
+            let mut known: Vec<&String> =
+                tables.data.groups.iter().flat_map(|g| g.keys()).collect();
+            known.sort();
+            known.dedup();
+            usage(&format!(
+                "--impute: the data table {} has no group column '{group}' (its group columns: {})",
+                data.display(),
+                if known.is_empty() {
+                    "none".to_owned()
+                } else {
+                    known
+                        .iter()
+                        .map(|k| k.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                }
+            ));
+        }
+    }
+}
+
+/// `--out-dir`: every data set, the results, the statistics and correlations as CSV files,
+/// every path checked before any is written (no partial set of outputs).
+fn write_out_dir(
+    dir: &Path,
+    run: &PipelineRun,
+    results: &str,
+    analysis: &mut Option<coin::Analysis>,
+) -> Result<(), Fail> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    // Every data set, the Normalised one (built on request) last.
+    let normalised = run.normalised();
+    let mut files: Vec<(String, String)> = run
+        .data
+        .iter()
+        .chain([&normalised])
+        .map(|d| {
+            (
+                format!("{}.csv", d.name),
+                write_data_as(&run.framework, &d.panel, csv_text_rule()),
+            )
+        })
+        .collect();
+    files.push(("Results.csv".to_owned(), results.to_owned()));
+    files.extend(
+        coin::parts(run, analysis.get_or_insert_with(|| coin::Analysis::of(run)))
+            .into_iter()
+            .map(|p| (p.file.to_owned(), p.table.csv())),
+    );
+    // Every path is checked before any is written: no partial set of outputs.
+    for (name, _) in &files {
+        files::check(&dir.join(name))?;
+    }
+    for (name, text) in files {
+        files::write(&dir.join(name), &text)?;
+    }
+    Ok(())
 }

@@ -123,24 +123,8 @@ pub fn score_wide(
     if data.lenient || out.format == Format::Json {
         return Ok(None);
     }
-    let (name, text) = match Source::of(data.data.as_deref(), data.year) {
-        Source::Bundled(Bundled::Synthetic) => (
-            Bundled::Synthetic.file_name().to_owned(),
-            std::borrow::Cow::Borrowed(Bundled::Synthetic.text()),
-        ),
-        // The published tables: the records path, which shows the published values beside.
-        Source::Bundled(_) => return Ok(None),
-        Source::File(p)
-            if p.extension().is_some_and(|e| {
-                !e.eq_ignore_ascii_case("json") && !e.eq_ignore_ascii_case("parquet")
-            }) =>
-        {
-            (
-                p.display().to_string(),
-                std::borrow::Cow::Owned(read_file(&p)?),
-            )
-        }
-        Source::File(_) => return Ok(None),
+    let Some((name, text)) = wide_source(data)? else {
+        return Ok(None);
     };
     let Some(wide) =
         data::read_wide_numbers(&name, &text, fw, data.layout, &data.group, data.delimiter)
@@ -170,25 +154,10 @@ pub fn score_wide(
     let p = &wide.panel;
     let index_rank = s.index.rank.as_deref().unwrap_or_default();
     let rank_of = |k: usize| index_rank.get(k).copied().flatten();
-    // By rank (none last), then id (ids are unique within a period): the rows sort as
-    // integers (rank, row), then each run of one rank — ties, or the unranked — by id. (A
-    // row number takes 32 bits: more rows than that go the general way.)
-    if u32::try_from(s.rows.len()).is_err() {
+    let Some(shown) = rank_order(&s, p, year) else {
         return Ok(None);
-    }
-    let mut shown: Vec<u64> = (0..s.rows.len())
-        .filter(|&k| p.periods[s.rows[k]] == year)
-        .map(|k| u64::from(rank_of(k).unwrap_or(u32::MAX)) << 32 | k as u64)
-        .collect();
-    rayon::slice::ParallelSliceMut::par_sort_unstable(&mut shown[..]);
+    };
     let row_of = |key: u64| (key & u64::from(u32::MAX)) as usize;
-    for run in shown.chunk_by_mut(|a, b| a >> 32 == b >> 32) {
-        if run.len() > 1 {
-            run.sort_unstable_by(|&a, &b| {
-                p.units[s.rows[row_of(a)]].cmp(&p.units[s.rows[row_of(b)]])
-            });
-        }
-    }
     let value = |x: f64| (!x.is_nan()).then_some(x);
     let pillar_cols: Vec<&dti_core::engine::ScoreColumn> = cols
         .iter()
@@ -241,6 +210,61 @@ pub fn score_wide(
     }
     sink.emit(out.format, &t, || serde_json::Value::Null)?;
     Ok(Some(()))
+}
+
+/// The file a wide read takes (the bundled synthetic panel, or a CSV file), with its name;
+/// `None` for JSON, Parquet and the published tables, which take the records path.
+fn wide_source(data: &DataArgs) -> Result<Option<(String, std::borrow::Cow<'static, str>)>, Fail> {
+    Ok(Some(match Source::of(data.data.as_deref(), data.year) {
+        Source::Bundled(Bundled::Synthetic) => (
+            Bundled::Synthetic.file_name().to_owned(),
+            std::borrow::Cow::Borrowed(Bundled::Synthetic.text()),
+        ),
+        // The published tables: the records path, which shows the published values beside.
+        Source::Bundled(_) => return Ok(None),
+        Source::File(p)
+            if p.extension().is_some_and(|e| {
+                !e.eq_ignore_ascii_case("json") && !e.eq_ignore_ascii_case("parquet")
+            }) =>
+        {
+            (
+                p.display().to_string(),
+                std::borrow::Cow::Owned(read_file(&p)?),
+            )
+        }
+        Source::File(_) => return Ok(None),
+    }))
+}
+
+/// The rows of `year` as sort keys (rank << 32 | row) in the table's order: by rank (none
+/// last), then id; `None` past 2³² rows.
+fn rank_order(
+    s: &dti_core::ColumnScores,
+    p: &dti_core::io::Panel,
+    year: Option<i32>,
+) -> Option<Vec<u64>> {
+    let index_rank = s.index.rank.as_deref().unwrap_or_default();
+    let rank_of = |k: usize| index_rank.get(k).copied().flatten();
+    // By rank (none last), then id (ids are unique within a period): the rows sort as
+    // integers (rank, row), then each run of one rank — ties, or the unranked — by id. (A
+    // row number takes 32 bits: more rows than that go the general way.)
+    if u32::try_from(s.rows.len()).is_err() {
+        return None;
+    }
+    let mut shown: Vec<u64> = (0..s.rows.len())
+        .filter(|&k| p.periods[s.rows[k]] == year)
+        .map(|k| u64::from(rank_of(k).unwrap_or(u32::MAX)) << 32 | k as u64)
+        .collect();
+    rayon::slice::ParallelSliceMut::par_sort_unstable(&mut shown[..]);
+    let row_of = |key: u64| (key & u64::from(u32::MAX)) as usize;
+    for run in shown.chunk_by_mut(|a, b| a >> 32 == b >> 32) {
+        if run.len() > 1 {
+            run.sort_unstable_by(|&a, &b| {
+                p.units[s.rows[row_of(a)]].cmp(&p.units[s.rows[row_of(b)]])
+            });
+        }
+    }
+    Some(shown)
 }
 
 /// Rows of the ranked table written as one block (see [`wide_rows`]).

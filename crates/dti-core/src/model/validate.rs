@@ -19,34 +19,7 @@ pub(crate) fn same_points(a: f64, b: f64) -> bool {
 /// Validates `def`, returning its compiled plan or every problem found.
 pub(crate) fn validate(def: &FrameworkDef) -> Result<Plan, FrameworkError> {
     let mut problems = Vec::new();
-    if def.schema_version != SCHEMA_VERSION {
-        problems.push(Problem::UnsupportedSchema {
-            found: def.schema_version,
-            expected: SCHEMA_VERSION,
-        });
-    }
-    if let Some(Err(reason)) = def.ties.map(|t| t.check()) {
-        problems.push(Problem::InvalidTies { reason });
-    }
-    // The index's scale divides its points: a negative, zero or non-finite one is refused
-    // (it was ignored, and the scale taken from the nodes, silently).
-    if let Some(scale) = def.scale.filter(|s| !(s.is_finite() && *s > 0.0)) {
-        problems.push(Problem::InvalidMaxPoints {
-            node: def.id.clone(),
-            max_points: scale,
-        });
-    }
-    if def.id.trim().is_empty() {
-        problems.push(Problem::EmptyId);
-    } else if !def.id.split('+').all(is_code) {
-        // A framework with extensions is `base+extension`.
-        problems.push(Problem::BadCode {
-            node: def.id.clone(),
-        });
-    }
-    if def.nodes.is_empty() {
-        problems.push(Problem::NoNodes);
-    }
+    check_header(def, &mut problems);
     let n = def.nodes.len();
     let root = n;
     let index = codes(def, &mut problems);
@@ -99,23 +72,7 @@ pub(crate) fn validate(def: &FrameworkDef) -> Result<Plan, FrameworkError> {
         }
     }
 
-    // Weight sets.
-    for (set, weights) in &def.weight_sets {
-        for (code, &w) in weights {
-            if !index.contains_key(code) {
-                problems.push(Problem::WeightSetUnknownNode {
-                    set: set.clone(),
-                    node: code.clone(),
-                });
-            } else if !w.is_finite() || w < 0.0 {
-                problems.push(Problem::InvalidWeight {
-                    node: code.clone(),
-                    weight: w,
-                });
-            }
-        }
-    }
-
+    check_weight_sets(def, &index, &mut problems);
     let views = views(def, &index, &parent, &max, &mut problems);
     if !problems.is_empty() {
         return Err(FrameworkError::Invalid {
@@ -143,6 +100,61 @@ pub(crate) fn validate(def: &FrameworkDef) -> Result<Plan, FrameworkError> {
         threshold,
         depth,
     })
+}
+
+/// The framework's own fields: schema version, ties, scale, id, and that it has nodes.
+fn check_header(def: &FrameworkDef, problems: &mut Vec<Problem>) {
+    if def.schema_version != SCHEMA_VERSION {
+        problems.push(Problem::UnsupportedSchema {
+            found: def.schema_version,
+            expected: SCHEMA_VERSION,
+        });
+    }
+    if let Some(Err(reason)) = def.ties.map(|t| t.check()) {
+        problems.push(Problem::InvalidTies { reason });
+    }
+    // The index's scale divides its points: a negative, zero or non-finite one is refused
+    // (it was ignored, and the scale taken from the nodes, silently).
+    if let Some(scale) = def.scale.filter(|s| !(s.is_finite() && *s > 0.0)) {
+        problems.push(Problem::InvalidMaxPoints {
+            node: def.id.clone(),
+            max_points: scale,
+        });
+    }
+    if def.id.trim().is_empty() {
+        problems.push(Problem::EmptyId);
+    } else if !def.id.split('+').all(is_code) {
+        // A framework with extensions is `base+extension`.
+        problems.push(Problem::BadCode {
+            node: def.id.clone(),
+        });
+    }
+    if def.nodes.is_empty() {
+        problems.push(Problem::NoNodes);
+    }
+}
+
+/// Every weight set names known nodes and gives finite, non-negative weights.
+fn check_weight_sets(
+    def: &FrameworkDef,
+    index: &HashMap<String, usize>,
+    problems: &mut Vec<Problem>,
+) {
+    for (set, weights) in &def.weight_sets {
+        for (code, &w) in weights {
+            if !index.contains_key(code) {
+                problems.push(Problem::WeightSetUnknownNode {
+                    set: set.clone(),
+                    node: code.clone(),
+                });
+            } else if !w.is_finite() || w < 0.0 {
+                problems.push(Problem::InvalidWeight {
+                    node: code.clone(),
+                    weight: w,
+                });
+            }
+        }
+    }
 }
 
 /// Whether `s` may be a code (a node's, a view's, a framework's id): 1 to 64 characters,
