@@ -472,3 +472,131 @@ fn a_wide_file_read_in_pieces_is_the_file_read_in_one_pass() {
         "{pieces_read} read, {given_up} given up"
     );
 }
+
+/// A data frame's typed columns read by `read_wide_frame` are the same table written as
+/// CSV and read by `read_wide_numbers`: the same units (provinces named as published
+/// resolved), names, periods and values to the bit, the same lines; and what the fast CSV
+/// reader gives up on (an empty unit, a year out of range, some rows without a period, an
+/// infinite value, a text cell, a long layout) the frame reader gives up on too.
+#[test]
+fn a_frame_read_as_columns_is_the_frame_read_as_csv() {
+    use dti_core::io::{read_wide_frame, read_wide_numbers, FrameColumn, ReadOptions};
+    let fw = Framework::builtin("vn-pdti-2022").unwrap();
+    let mut rng = dti_tests::Rng(0xF4A3);
+    let (mut read, mut given_up) = (0, 0);
+    for case in 0..400 {
+        let rows = 1 + rng.below(30) as usize;
+        let names = rng.chance(0.4);
+        let periods = rng.below(3); // 0: no period column, 1: whole numbers, 2: text
+        let long = case % 50 == 0;
+        let mut header = vec!["unit".to_owned()];
+        if names {
+            header.push("name".to_owned());
+        }
+        if periods > 0 {
+            header.push("year".to_owned());
+        }
+        let codes = if long {
+            vec!["indicator", "value"]
+        } else {
+            vec!["AWR", "GOV", "SOC"]
+        };
+        header.extend(codes.iter().map(|c| (*c).to_owned()));
+        let mut units: Vec<Option<String>> = Vec::new();
+        let mut name_col: Vec<Option<String>> = Vec::new();
+        let mut years: Vec<Option<i64>> = Vec::new();
+        let mut values: Vec<Vec<f64>> = vec![Vec::new(); codes.len()];
+        let mut text_cell = None;
+        for r in 0..rows {
+            units.push(match rng.below(40) {
+                0 => Some("Hà Nội".to_owned()),
+                1 => Some(" da-nang ".to_owned()),
+                2 if case % 9 == 0 => None,
+                _ => Some(format!("U{r}")),
+            });
+            name_col.push(rng.chance(0.7).then(|| format!("Tên {r}")));
+            years.push(match rng.below(50) {
+                0 if case % 11 == 0 => Some(99),
+                1 if case % 8 == 0 => None,
+                _ => Some(2022 + rng.below(3) as i64),
+            });
+            for v in &mut values {
+                v.push(match rng.below(12) {
+                    0 => f64::NAN,
+                    1 if case % 17 == 0 => f64::INFINITY,
+                    _ => (rng.unit() * 1e4).round() / 1e4,
+                });
+            }
+            if case % 23 == 0 && r == rows / 2 {
+                text_cell = Some(r);
+            }
+        }
+        // The same table as CSV text, as a frame library writes it.
+        let cell = |x: f64| {
+            if x.is_nan() {
+                String::new()
+            } else if x.is_infinite() {
+                "inf".to_owned()
+            } else {
+                format!("{x}")
+            }
+        };
+        let mut text = header.join(",") + "\n";
+        for r in 0..rows {
+            let mut line = vec![units[r].clone().unwrap_or_default()];
+            if names {
+                line.push(name_col[r].clone().unwrap_or_default());
+            }
+            if periods > 0 {
+                line.push(years[r].map(|y| y.to_string()).unwrap_or_default());
+            }
+            for (c, v) in values.iter().enumerate() {
+                line.push(if text_cell == Some(r) && c == 0 {
+                    "n/a".to_owned()
+                } else {
+                    cell(v[r])
+                });
+            }
+            text.push_str(&line.join(","));
+            text.push('\n');
+        }
+        let opts = ReadOptions::default();
+        let as_csv = read_wide_numbers("DataFrame", &text, &fw, &opts);
+        let first = header.len() - codes.len();
+        let unit_refs: Vec<Option<&str>> = units.iter().map(|u| u.as_deref()).collect();
+        let name_refs: Vec<Option<&str>> = name_col.iter().map(|n| n.as_deref()).collect();
+        let year_text: Vec<String> = years
+            .iter()
+            .map(|y| y.map(|y| y.to_string()).unwrap_or_default())
+            .collect();
+        let as_frame = read_wide_frame("DataFrame", &fw, &opts, &header, rows, &mut |c| {
+            let name = header[c].as_str();
+            match name {
+                "unit" => FrameColumn::Text(unit_refs.clone()),
+                "name" => FrameColumn::Text(name_refs.clone()),
+                "year" if periods == 1 => FrameColumn::Integers(years.clone()),
+                "year" => FrameColumn::Text(year_text.iter().map(|y| Some(y.as_str())).collect()),
+                _ if text_cell.is_some() && c == first => FrameColumn::Other,
+                _ => FrameColumn::Numbers(values[c - first].clone().into()),
+            }
+        });
+        match (&as_csv, &as_frame) {
+            (Some(a), Some(b)) => {
+                // (Debug text: NaN, a missing cell, is not equal to itself.)
+                assert_eq!(
+                    format!("{:?}", a.panel),
+                    format!("{:?}", b.panel),
+                    "case {case}\n{text}"
+                );
+                assert_eq!(a.lines, b.lines, "case {case}");
+                read += 1;
+            }
+            (None, None) => given_up += 1,
+            _ => panic!("case {case}: one reader gave up\n{text}"),
+        }
+    }
+    assert!(
+        read > 100 && given_up > 30,
+        "{read} read, {given_up} given up"
+    );
+}

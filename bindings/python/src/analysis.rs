@@ -7,7 +7,8 @@ use dti_core::analyses::{self, AnalysisError, Design, SensitivitySpec, Uncertain
 use dti_core::io::TableOptions;
 use dti_core::UnitRecord;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict};
+use pyo3::types::PyBytes;
+use pyo3_arrow::PyTable;
 use serde_json::json;
 
 /// Runs `f` with a progress callback that calls `progress(done, total)` (a Python callable)
@@ -190,7 +191,7 @@ pub(crate) fn coin<'py>(
     meta: &str,
     data: &str,
     pipeline: &str,
-) -> PyResult<(Bound<'py, PyDict>, String)> {
+) -> PyResult<(PyTable, String)> {
     let tables = dti_core::io::read_tables(meta, data, &TableOptions::default())
         .map_err(|e| raise(py, e.code(), &e.to_string(), json!({})))?;
     let p: dti_core::io::Pipeline = parse(py, "pipeline", pipeline)?;
@@ -210,7 +211,7 @@ pub(crate) fn coin<'py>(
         "treated": to_json(&run.treated),
         "missing_denominators": run.missing_denominators.len(),
     });
-    Ok((columns(py, &run.scores, &ids)?, report.to_string()))
+    Ok((columns(py, run.scores.clone(), &ids)?, report.to_string()))
 }
 
 /// A short method specification of the COINr pipeline (`minmax:0,100`, `geometric`, …), as

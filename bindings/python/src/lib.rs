@@ -6,18 +6,18 @@
 //! the core's `code`.
 
 use dti_core::analyses::{self, MergeOptions, Scenario};
-use dti_core::engine::ScoreColumn;
 use dti_core::io::{FileProblem, Layout, ReadOptions, Records, TableOptions};
 use dti_core::{
     CohortScores, ColumnOptions, ColumnScores, Framework, FrameworkDef, MergeMap, ScoreOptions,
     UnitRecord,
 };
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList};
+use pyo3_arrow::PyTable;
 use serde_json::{json, Value as Json};
 
 mod analysis;
 mod errors;
+mod frame;
 
 use errors::*;
 
@@ -168,7 +168,7 @@ fn score_text<'py>(
     name: &str,
     text: &str,
     options: &str,
-) -> PyResult<(Bound<'py, PyDict>, String, Vec<String>)> {
+) -> PyResult<(PyTable, String, Vec<String>)> {
     let fw = &framework.fw;
     let (read, opts) = (read_options(py, options)?, score_options(py, options)?);
     if let Some(wide) = dti_core::io::read_wide_numbers(name, text, fw, &read) {
@@ -192,7 +192,7 @@ fn score_text<'py>(
             .iter()
             .map(|e| located_json(&lines.located(e)))
             .collect();
-        let columns = columns(py, &s, &ids)?;
+        let columns = columns(py, s, &ids)?;
         let mut notes = wide.notes;
         notes.extend(dti_core::engine::absent_in_panel(fw, &wide.panel).messages());
         return Ok((columns, Json::Array(problems).to_string(), notes));
@@ -225,7 +225,7 @@ fn score_records<'py>(
     framework: &PyFramework,
     records: &str,
     options: &str,
-) -> PyResult<(Bound<'py, PyDict>, String, Vec<String>)> {
+) -> PyResult<(PyTable, String, Vec<String>)> {
     let units: Vec<UnitRecord> = parse(py, "records", records)?;
     let opts = score_options(py, options)?;
     let scores = dti_core::score_cohort(&framework.fw, &units, &opts)
@@ -242,49 +242,23 @@ fn cohort_columns<'py>(
     py: Python<'py>,
     fw: &Framework,
     scores: &CohortScores,
-) -> PyResult<Bound<'py, PyDict>> {
+) -> PyResult<PyTable> {
     let s = ColumnScores::from_cohort(fw, scores);
     let ids: Vec<(&str, Option<&str>, Option<i32>)> = scores
         .units
         .iter()
         .map(|u| (u.unit.as_str(), u.name.as_deref(), u.period))
         .collect();
-    columns(py, &s, &ids)
+    columns(py, s, &ids)
 }
 
-/// Result columns as a dict of lists (NaN: no value, as `None`).
-pub(crate) fn columns<'py>(
-    py: Python<'py>,
-    s: &ColumnScores,
+/// Result columns as one Arrow batch (see `frame::table`; NaN: no value, as null).
+pub(crate) fn columns(
+    _py: Python<'_>,
+    s: ColumnScores,
     ids: &[(&str, Option<&str>, Option<i32>)],
-) -> PyResult<Bound<'py, PyDict>> {
-    let d = PyDict::new(py);
-    let opt = |x: f64| (!x.is_nan()).then_some(x);
-    d.set_item("unit", PyList::new(py, ids.iter().map(|i| i.0))?)?;
-    d.set_item("name", PyList::new(py, ids.iter().map(|i| i.1))?)?;
-    d.set_item("period", PyList::new(py, ids.iter().map(|i| i.2))?)?;
-    let put = |prefix: &str, c: &ScoreColumn| -> PyResult<()> {
-        d.set_item(
-            format!("{prefix}value"),
-            PyList::new(py, c.value.iter().map(|&x| opt(x)))?,
-        )?;
-        // A column without points (an index with no points scale) is all None.
-        let points: Vec<Option<f64>> = if c.points.len() == c.value.len() {
-            c.points.iter().map(|&x| opt(x)).collect()
-        } else {
-            vec![None; c.value.len()]
-        };
-        d.set_item(format!("{prefix}points"), PyList::new(py, points)?)?;
-        if let Some(r) = &c.rank {
-            d.set_item(format!("{prefix}rank"), PyList::new(py, r.iter().copied())?)?;
-        }
-        Ok(())
-    };
-    put("", &s.index)?;
-    for c in s.views.iter().chain(&s.nodes) {
-        put(&format!("{}.", c.code), c)?;
-    }
-    Ok(d)
+) -> PyResult<PyTable> {
+    frame::table(s, ids)
 }
 
 /// One unit's result with its explanation, as JSON.
@@ -315,7 +289,7 @@ fn merge<'py>(
     records: &str,
     map: Option<&str>,
     options: &str,
-) -> PyResult<(Bound<'py, PyDict>, String)> {
+) -> PyResult<(PyTable, String)> {
     let units: Vec<UnitRecord> = parse(py, "records", records)?;
     let map: MergeMap = match map {
         Some(m) => parse(py, "map", m)?,
@@ -424,6 +398,7 @@ fn _dti(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(bundled_csv, m)?)?;
     m.add_function(wrap_pyfunction!(read_records, m)?)?;
     m.add_function(wrap_pyfunction!(score_text, m)?)?;
+    m.add_function(wrap_pyfunction!(frame::score_frame, m)?)?;
     m.add_function(wrap_pyfunction!(score_records, m)?)?;
     m.add_function(wrap_pyfunction!(score_json, m)?)?;
     m.add_function(wrap_pyfunction!(explain, m)?)?;

@@ -319,6 +319,26 @@ def _records(data: Data, fw: Framework, layout: str = "auto", groups: Sequence[s
     return units
 
 
+def _score_frame(data: Data, fw: Framework, options: str) -> Optional[pl.DataFrame]:
+    """A clean wide DataFrame (polars, pandas, pyarrow: any Arrow PyCapsule producer) scored
+    straight from its Arrow columns, the results handed to polars without a copy; ``None``
+    where the general path (the frame's CSV text, with its located messages) must read it."""
+    if isinstance(data, (str, os.PathLike, list, tuple)) or not hasattr(data, "__arrow_c_stream__"):
+        return None
+    try:
+        got = _dti.score_frame(fw._native, data, options)
+    except DtiError as e:
+        raise _relocated(e, _Source("DataFrame", frame=True)) from None
+    except Exception:  # noqa: BLE001 - a producer that cannot export: the general path says why
+        return None
+    if got is None:
+        return None
+    columns, _problems, notes = got
+    for n in notes:
+        warnings.warn(n, DtiWarning, stacklevel=3)
+    return pl.DataFrame(columns)
+
+
 def score(data: Data, framework: FrameworkLike = "vn-pdti-2022", *, layout: str = "auto",
           groups: Sequence[str] = (), delimiter: Optional[str] = None, lenient: bool = False,
           ties: Any = None, pool_periods: bool = False) -> pl.DataFrame:
@@ -335,8 +355,11 @@ def score(data: Data, framework: FrameworkLike = "vn-pdti-2022", *, layout: str 
     rounded to 4 decimals, as the ministry publishes them; others a relative 1e-12),
     ``{"rounded": 4}``, ``"exact"`` (as COINr ranks) or ``{"tolerance": 1e-12}``."""
     fw = _framework(framework)
-    src = _source(data)
     options = _options(layout, groups, delimiter, lenient, ties, pool_periods)
+    fast = _score_frame(data, fw, options)
+    if fast is not None:
+        return fast
+    src = _source(data)
     try:
         if src.records is not None:
             columns, problems, notes = _dti.score_records(fw._native, src.records, options)

@@ -316,6 +316,33 @@ pub(crate) fn column_scores(
     let explanations = opts
         .explain
         .then(|| explain_grid(fw, &scored.grid, groups, opts.top_n));
+    let (mut value, mut points) = (scored.grid.value, scored.grid.points);
+    let index_value = value.pop().unwrap_or_default();
+    let index_points = points.pop().unwrap_or_default();
+    // Every column to rank: the index, the views, and the nodes when asked. Each is ranked
+    // on its own, so they are ranked side by side (with feature `parallel`): a sort uses
+    // every core, the passes before and after it one.
+    let mut to_rank: Vec<&[f64]> = vec![&index_value];
+    to_rank.extend(scored.views.iter().map(|(v, _)| v.as_slice()));
+    if opts.node_ranks {
+        to_rank.extend(value.iter().map(Vec::as_slice));
+    }
+    let rank = |v: &&[f64]| ranks(v, groups, opts.ties);
+    #[cfg(feature = "parallel")]
+    let mut ranked: std::vec::IntoIter<Vec<Option<u32>>> =
+        if index_value.len() * to_rank.len() >= super::kernel::PARALLEL_CELLS {
+            to_rank.par_iter().map(rank).collect::<Vec<_>>().into_iter()
+        } else {
+            to_rank.iter().map(rank).collect::<Vec<_>>().into_iter()
+        };
+    #[cfg(not(feature = "parallel"))]
+    let mut ranked = to_rank.iter().map(rank).collect::<Vec<_>>().into_iter();
+    let index = ScoreColumn {
+        code: fw.def.id.clone(),
+        rank: ranked.next(),
+        value: index_value,
+        points: index_points,
+    };
     let views = fw
         .def
         .views
@@ -323,20 +350,11 @@ pub(crate) fn column_scores(
         .zip(scored.views)
         .map(|(v, (value, points))| ScoreColumn {
             code: v.code.clone(),
-            rank: Some(ranks(&value, groups, opts.ties)),
+            rank: ranked.next(),
             value,
             points,
         })
         .collect();
-    let (mut value, mut points) = (scored.grid.value, scored.grid.points);
-    let index_value = value.pop().unwrap_or_default();
-    let index_points = points.pop().unwrap_or_default();
-    let index = ScoreColumn {
-        code: fw.def.id.clone(),
-        rank: Some(ranks(&index_value, groups, opts.ties)),
-        value: index_value,
-        points: index_points,
-    };
     let nodes = fw
         .def
         .nodes
@@ -344,7 +362,7 @@ pub(crate) fn column_scores(
         .zip(value.into_iter().zip(points))
         .map(|(n, (value, points))| ScoreColumn {
             code: n.code.clone(),
-            rank: opts.node_ranks.then(|| ranks(&value, groups, opts.ties)),
+            rank: if opts.node_ranks { ranked.next() } else { None },
             value,
             points,
         })

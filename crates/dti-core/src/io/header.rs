@@ -65,6 +65,22 @@ pub(crate) fn plan_header(
         Ok(h) => h.iter().map(str::to_owned).collect(),
         Err(e) => return Err(vec![err(Some(1), None, None, e.to_string())]),
     };
+    plan_names(name, header, fw, layout, groups, delimiter)
+}
+
+/// Plans a header given as its column names (see [`HeaderPlan`]): a file's first line, or a
+/// data frame's columns.
+pub(crate) fn plan_names(
+    name: &str,
+    header: Vec<String>,
+    fw: &Framework,
+    layout: Layout,
+    groups: &[String],
+    delimiter: u8,
+) -> Result<HeaderPlan, Vec<FileProblem>> {
+    let err = |line: Option<usize>, unit: Option<&str>, indicator: Option<&str>, message| {
+        data_error(name, line, unit, indicator, message)
+    };
     let mut fatal: Vec<FileProblem> = crate::io::header_problems(&header)
         .into_iter()
         .map(|crate::io::HeaderProblem { column: c, message }| {

@@ -19,6 +19,8 @@ pub use crate::text::is_missing;
 #[cfg(feature = "tables")]
 pub(crate) mod file_problem;
 #[cfg(feature = "tables")]
+pub(crate) mod frame;
+#[cfg(feature = "tables")]
 pub(crate) mod header;
 #[cfg(feature = "tables")]
 pub(crate) mod meta;
@@ -246,6 +248,8 @@ pub fn header_problems<S: AsRef<str>>(header: &[S]) -> Vec<HeaderProblem> {
 
 #[cfg(feature = "tables")]
 pub use file_problem::{describe, FileProblem};
+#[cfg(feature = "tables")]
+pub use frame::{read_wide_frame, FrameColumn};
 #[cfg(feature = "tables")]
 pub use meta::AbsentDenominator;
 pub use panel::Panel;

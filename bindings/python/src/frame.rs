@@ -1,0 +1,259 @@
+//! DataFrames in and out as Arrow, through the PyCapsule interface: a polars, pandas or
+//! pyarrow frame is read column by column into the core's wide reader
+//! (`dti_core::io::read_wide_frame`), with no text on the way; results leave as one Arrow
+//! record batch that polars takes without a copy. Anything the fast reader does not take
+//! (a text cell among numbers, a NaN, a long layout) goes the general way, through the
+//! frame's CSV text, whose messages name the frame's column and row.
+
+use std::borrow::Cow;
+use std::sync::Arc;
+
+use arrow_array::cast::AsArray;
+use arrow_array::types::{Float64Type, Int64Type};
+use arrow_array::{Array, ArrayRef, Float64Array, Int64Array, RecordBatch, StringArray};
+use arrow_buffer::{NullBuffer, ScalarBuffer};
+use arrow_schema::{DataType, Field, Schema};
+use dti_core::io::{read_wide_frame, FrameColumn};
+use dti_core::{ColumnOptions, ColumnScores};
+use pyo3::prelude::*;
+use pyo3_arrow::PyTable;
+use rayon::prelude::*;
+use serde_json::Value as Json;
+
+use crate::errors::{located_json, score_error};
+use crate::{read_options, score_options, PyFramework};
+
+/// How a frame's column is read: text, numbers, whole numbers, or not at all.
+#[derive(Clone, Copy)]
+enum Kind {
+    Text,
+    Float,
+    Int,
+    Other,
+}
+
+fn kind(t: &DataType) -> Kind {
+    match t {
+        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => Kind::Text,
+        // polars' Categorical and Enum, pandas' category of strings.
+        DataType::Dictionary(_, v) if matches!(kind(v), Kind::Text) => Kind::Text,
+        // f32 and f16 take the general path: their CSV text is the short decimal a user typed
+        // (0.1), their exact value another number (0.100000001490116…).
+        DataType::Float64 => Kind::Float,
+        DataType::Int8
+        | DataType::Int16
+        | DataType::Int32
+        | DataType::Int64
+        | DataType::UInt8
+        | DataType::UInt16
+        | DataType::UInt32
+        | DataType::UInt64 => Kind::Int,
+        _ => Kind::Other,
+    }
+}
+
+/// One column of every batch, cast to `to` (`None`: it cannot be, e.g. a u64 past i64).
+fn chunks(batches: &[RecordBatch], c: usize, to: &DataType) -> Option<Vec<ArrayRef>> {
+    batches
+        .iter()
+        .map(|b| arrow_cast::cast(b.column(c), to).ok())
+        .collect()
+}
+
+/// A numeric column as numbers, null as NaN; a NaN that is not null is not missing data
+/// but a value, which the general reader refuses with its row.
+fn numbers(parts: &[ArrayRef]) -> FrameColumn<'static> {
+    let mut out = Vec::with_capacity(parts.iter().map(|a| a.len()).sum());
+    for a in parts {
+        let a: &Float64Array = a.as_primitive::<Float64Type>();
+        let values = a.values();
+        match a.nulls() {
+            None => out.extend_from_slice(values),
+            Some(n) => {
+                out.extend(
+                    values
+                        .iter()
+                        .enumerate()
+                        .map(|(i, &x)| if n.is_null(i) { f64::NAN } else { x }),
+                )
+            }
+        }
+        let given_nan = (0..a.len()).any(|i| a.is_valid(i) && values[i].is_nan());
+        if given_nan {
+            return FrameColumn::Other;
+        }
+    }
+    FrameColumn::Numbers(Cow::Owned(out))
+}
+
+fn integers(parts: &[ArrayRef]) -> FrameColumn<'static> {
+    FrameColumn::Integers(
+        parts
+            .iter()
+            .flat_map(|a| a.as_primitive::<Int64Type>().iter())
+            .collect(),
+    )
+}
+
+/// Scores a clean wide frame (see the module): `None` where the general path must read it
+/// (and in lenient mode, whose per-cell warnings that path gives).
+#[pyfunction]
+pub(crate) fn score_frame<'py>(
+    py: Python<'py>,
+    framework: &PyFramework,
+    frame: PyTable,
+    options: &str,
+) -> PyResult<Option<(PyTable, String, Vec<String>)>> {
+    let fw = &framework.fw;
+    let (read, opts) = (read_options(py, options)?, score_options(py, options)?);
+    let (batches, schema) = frame.into_inner();
+    let rows: usize = batches.iter().map(RecordBatch::num_rows).sum();
+    if opts.lenient || rows == 0 || schema.fields().is_empty() {
+        return Ok(None);
+    }
+    let header: Vec<String> = schema.fields().iter().map(|f| f.name().clone()).collect();
+    let kinds: Vec<Kind> = schema
+        .fields()
+        .iter()
+        .map(|f| kind(f.data_type()))
+        .collect();
+    // Text columns are cast (a view or a dictionary to plain strings) before the reader
+    // asks, so that the cells it borrows outlive its questions.
+    let texts: Vec<Option<Vec<ArrayRef>>> = kinds
+        .iter()
+        .enumerate()
+        .map(|(c, k)| match k {
+            Kind::Text => chunks(&batches, c, &DataType::Utf8),
+            _ => None,
+        })
+        .collect();
+    let wide = read_wide_frame("DataFrame", fw, &read, &header, rows, &mut |c| match (
+        kinds[c], &texts[c],
+    ) {
+        (Kind::Text, Some(parts)) => FrameColumn::Text(
+            parts
+                .iter()
+                .flat_map(|a| a.as_any().downcast_ref::<StringArray>())
+                .flat_map(|a| a.iter())
+                .collect(),
+        ),
+        (Kind::Float, _) => {
+            chunks(&batches, c, &DataType::Float64).map_or(FrameColumn::Other, |p| numbers(&p))
+        }
+        (Kind::Int, _) => {
+            chunks(&batches, c, &DataType::Int64).map_or(FrameColumn::Other, |p| integers(&p))
+        }
+        _ => FrameColumn::Other,
+    });
+    drop(texts);
+    drop(batches);
+    let Some(wide) = wide else {
+        return Ok(None);
+    };
+    let copts = ColumnOptions::default()
+        .pool_periods(opts.pool_periods)
+        .node_ranks(true)
+        .ties(opts.ties);
+    let mut lines = dti_core::io::Records::new("DataFrame", Vec::new());
+    lines.lines = wide.lines.iter().map(|&l| Some(l)).collect();
+    let s = py
+        .detach(|| dti_core::score_columns(fw, &wide.panel.input(), &copts))
+        .map_err(|e| score_error(py, &e, Some(&lines)))?;
+    let p = &wide.panel;
+    let ids: Vec<(&str, Option<&str>, Option<i32>)> = s
+        .rows
+        .iter()
+        .map(|&r| (p.units[r].as_str(), p.names[r].as_deref(), p.periods[r]))
+        .collect();
+    let problems: Vec<Json> = s
+        .problems
+        .iter()
+        .map(|e| located_json(&lines.located(e)))
+        .collect();
+    let mut notes = wide.notes.clone();
+    notes.extend(dti_core::engine::absent_in_panel(fw, &wide.panel).messages());
+    let tb = table(s, &ids)?;
+    Ok(Some((tb, Json::Array(problems).to_string(), notes)))
+}
+
+/// The scores as one Arrow batch: `unit`, `name`, `period`, then `value`, `points` and
+/// `rank` of the index and `<code>.value`, `.points`, `.rank` of every view and node (null
+/// where there is none; a column without points is all null).
+pub(crate) fn table(
+    s: ColumnScores,
+    ids: &[(&str, Option<&str>, Option<i32>)],
+) -> PyResult<PyTable> {
+    let mut fields = vec![
+        Field::new("unit", DataType::Utf8, false),
+        Field::new("name", DataType::Utf8, true),
+        Field::new("period", DataType::Int64, true),
+    ];
+    let mut arrays: Vec<ArrayRef> = vec![
+        Arc::new(StringArray::from_iter_values(ids.iter().map(|i| i.0))),
+        Arc::new(ids.iter().map(|i| i.1).collect::<StringArray>()),
+        Arc::new(
+            ids.iter()
+                .map(|i| i.2.map(i64::from))
+                .collect::<Int64Array>(),
+        ),
+    ];
+    // Each result column becomes an array on its own, side by side on every core; the
+    // numbers move into the arrays (no copy: NaN, no value, is marked null beside them).
+    enum Part {
+        Values(Vec<f64>),
+        Ranks(Vec<Option<u32>>),
+        NoPoints(usize),
+    }
+    let mut parts: Vec<Part> = Vec::new();
+    let index = (String::new(), s.index);
+    let others = s
+        .views
+        .into_iter()
+        .chain(s.nodes)
+        .map(|c| (format!("{}.", c.code), c));
+    for (prefix, c) in std::iter::once(index).chain(others) {
+        let n = c.value.len();
+        fields.push(Field::new(
+            format!("{prefix}value"),
+            DataType::Float64,
+            true,
+        ));
+        parts.push(Part::Values(c.value));
+        fields.push(Field::new(
+            format!("{prefix}points"),
+            DataType::Float64,
+            true,
+        ));
+        parts.push(if c.points.len() == n {
+            Part::Values(c.points)
+        } else {
+            Part::NoPoints(n)
+        });
+        if let Some(r) = c.rank {
+            fields.push(Field::new(format!("{prefix}rank"), DataType::Int64, true));
+            parts.push(Part::Ranks(r));
+        }
+    }
+    arrays.extend(
+        parts
+            .into_par_iter()
+            .map(|p| -> ArrayRef {
+                match p {
+                    Part::Values(v) => {
+                        let given = NullBuffer::from_iter(v.iter().map(|x| !x.is_nan()));
+                        let nulls = (given.null_count() > 0).then_some(given);
+                        Arc::new(Float64Array::new(ScalarBuffer::from(v), nulls))
+                    }
+                    Part::Ranks(r) => {
+                        Arc::new(r.iter().map(|r| r.map(i64::from)).collect::<Int64Array>())
+                    }
+                    Part::NoPoints(n) => Arc::new(Float64Array::new_null(n)),
+                }
+            })
+            .collect::<Vec<_>>(),
+    );
+    let schema = Arc::new(Schema::new(fields));
+    let batch = RecordBatch::try_new(schema.clone(), arrays)
+        .map_err(|e| pyo3::exceptions::PyRuntimeError::new_err(e.to_string()))?;
+    PyTable::try_new(vec![batch], schema)
+}

@@ -1,0 +1,89 @@
+"""DataFrames cross as Arrow (the PyCapsule interface): polars, pandas and pyarrow frames
+are scored straight from their columns, results come back as one Arrow batch; anything the
+fast reader does not take goes the general way, with the general way's messages."""
+
+import json
+import math
+
+import pandas as pd
+import polars as pl
+import pyarrow as pa
+import pytest
+
+import dti
+from dti import _dti
+
+OPTIONS = json.dumps({"layout": "auto", "groups": [], "lenient": False, "pool_periods": False})
+
+
+def fast(frame, options=OPTIONS):
+    """The fast path's answer: the columns, or None where the general path reads the frame."""
+    got = _dti.score_frame(dti.Framework.builtin("vn-pdti-2022")._native, frame, options)
+    return None if got is None else pl.DataFrame(got[0])
+
+
+def test_polars_pandas_and_pyarrow_frames_are_read_as_arrow(tmp_path):
+    wide = dti.bundled_panel()
+    path = tmp_path / "panel.csv"
+    wide.write_csv(path)
+    by_text = dti.score(path)  # the file's text: the general reader
+    for frame in (wide, wide.to_pandas(), wide.to_arrow()):
+        got = fast(frame)
+        assert got is not None, type(frame)
+        assert got.equals(by_text), type(frame)
+    # Arrow in chunks, a categorical unit column, whole-number indicators: the same frame.
+    chunked = pa.concat_tables([wide.slice(0, 50).to_arrow(), wide.slice(50).to_arrow()])
+    assert fast(chunked).equals(by_text)
+    assert fast(wide.with_columns(pl.col("unit").cast(pl.Categorical))).equals(by_text)
+    ones = wide.with_columns(pl.lit(1, dtype=pl.Int32).alias("AWR"))
+    assert fast(ones).equals(fast(ones.with_columns(pl.col("AWR").cast(pl.Float64))))
+
+
+def test_results_are_typed_columns():
+    got = dti.score(dti.bundled_panel())
+    assert got.schema["unit"] == pl.String and got.schema["period"] == pl.Int64
+    assert got.schema["value"] == pl.Float64 and got.schema["rank"] == pl.Int64
+    assert got.schema["GOV.points"] == pl.Float64 and got.schema["CQS.rank"] == pl.Int64
+
+
+def test_what_the_fast_reader_does_not_take_goes_the_general_way():
+    wide = dti.bundled_panel()
+    assert fast(wide, OPTIONS.replace('"lenient": false', '"lenient": true')) is None
+    text = wide.with_columns(pl.col("GOV").cast(pl.String))
+    assert fast(text.with_columns(pl.when(pl.int_range(pl.len()) == 3).then(pl.lit("n/a"))
+                                  .otherwise(pl.col("GOV")).alias("GOV"))) is None
+    nan = wide.with_columns(pl.when(pl.int_range(pl.len()) == 3).then(float("nan"))
+                            .otherwise(pl.col("GOV")).alias("GOV"))
+    assert fast(nan) is None
+    # An f32's CSV text is the short decimal a user typed; its exact value another number.
+    f32 = wide.with_columns(pl.col("GOV").cast(pl.Float32))
+    assert fast(f32) is None
+    assert dti.score(f32).equals(dti.score(pl.read_csv(f32.write_csv().encode())))
+    long = wide.unpivot(index=["unit", "name", "period"], variable_name="indicator", value_name="value")
+    assert fast(long) is None
+
+
+def test_a_text_cell_and_a_nan_are_named_by_column_and_row():
+    wide = dti.bundled_panel()
+    bad = wide.with_columns(pl.col("GOV").cast(pl.String)).with_columns(
+        pl.when(pl.int_range(pl.len()) == 3).then(pl.lit("n/a")).otherwise(pl.col("GOV")).alias("GOV"))
+    for frame in (bad, bad.to_pandas(), bad.to_arrow()):
+        with pytest.raises(dti.InputError) as e:
+            dti.score(frame)
+        assert e.value.row == 4 and e.value.indicator == "GOV", e.value.problems
+        assert "DataFrame row 4" in str(e.value)
+    nan = wide.with_columns(pl.when(pl.int_range(pl.len()) == 6).then(float("nan"))
+                            .otherwise(pl.col("GOV")).alias("GOV"))
+    with pytest.raises(dti.InputError) as e:
+        dti.score(nan)
+    assert e.value.row == 7 and e.value.indicator == "GOV"
+
+
+def test_a_value_out_of_range_from_the_fast_path_is_located():
+    wide = dti.bundled_panel()
+    bad = wide.with_columns(pl.when(pl.int_range(pl.len()) == 11).then(1.5).otherwise(pl.col("SOC")).alias("SOC"))
+    assert math.isclose(bad["SOC"][11], 1.5)
+    with pytest.raises(dti.InputError) as e:
+        dti.score(bad.to_pandas())
+    assert (e.value.row, e.value.indicator, e.value.problems[0]["code"]) == (12, "SOC", "value_out_of_range")
+    assert "DataFrame row 12" in str(e.value)
