@@ -73,16 +73,25 @@ pub(crate) fn bad_argument(py: Python<'_>, what: &str, e: impl std::fmt::Display
     )
 }
 
+/// A problem's hint in Python's words: the parameters of `dti.score` and the rest.
+fn hint(h: dti_core::io::Hint) -> &'static str {
+    match h {
+        dti_core::io::Hint::Groups => "pass groups=[...] for grouping columns",
+        dti_core::io::Hint::Delimiter => "choose the separator with delimiter=",
+        _ => "",
+    }
+}
+
 /// One problem of a file as a dict: its code, the command's words (`text`) and each field.
 pub(crate) fn located_json(p: &FileProblem) -> Json {
     let mut j = to_json(p);
     j["code"] = Json::String(p.code().to_owned());
-    j["text"] = Json::String(p.to_string());
+    j["text"] = Json::String(p.text_with(&hint));
     j
 }
 
 pub(crate) fn file_error(py: Python<'_>, problems: &[FileProblem]) -> PyErr {
-    let message = dti_core::io::describe(problems);
+    let message = dti_core::io::describe_with(problems, &hint);
     let list: Vec<Json> = problems.iter().map(located_json).collect();
     raise(py, "invalid_file", &message, json!({ "problems": list }))
 }

@@ -87,3 +87,21 @@ def test_a_value_out_of_range_from_the_fast_path_is_located():
         dti.score(bad.to_pandas())
     assert (e.value.row, e.value.indicator, e.value.problems[0]["code"]) == (12, "SOC", "value_out_of_range")
     assert "DataFrame row 12" in str(e.value)
+
+
+def test_hints_name_the_python_parameter(tmp_path):
+    extra = dti.bundled_panel().with_columns(pl.lit("north").alias("region"))
+    with pytest.raises(dti.InputError) as e:
+        dti.score(extra)
+    assert "pass groups=[...] for grouping columns" in str(e.value) and "--group" not in str(e.value)
+    assert e.value.problems[0]["hint"] == "groups"
+    assert dti.score(extra, groups=["region"]).height == 189
+    with pytest.raises(dti.InputError) as e:
+        dti.score(_one_column(tmp_path), delimiter=",")
+    assert "delimiter=" in str(e.value) and "--delimiter" not in str(e.value)
+
+
+def _one_column(tmp_path):
+    p = tmp_path / "semi.csv"
+    p.write_text("unit;period;GOV\nha-noi;2023;1\n")
+    return str(p)

@@ -241,6 +241,12 @@ export function cases(dti, env) {
       assert.equal(e.code, "invalid_file");
       assert.equal(e.row, 1);
       assert.equal(e.problems[0].indicator, "BOGUS");
+      // The hint in this package's words: its option, not the command's flag.
+      assert.equal(e.problems[0].hint, "groups");
+      assert.ok(e.problems[0].text.endsWith("; list grouping columns in the groups option"), e.problems[0].text);
+      assert.ok(e.message.includes("groups option") && !e.message.includes("--group"), e.message);
+      const one = codeOf(() => dti.readRecords("vn-pdti-2022", "unit;period;GOV\nha-noi;2023;1\n", { delimiter: "," }));
+      assert.ok(one.message.includes("the delimiter option") && !one.message.includes("--delimiter"), one.message);
       assert.equal(codeOf(() => dti.readRecords("vn-pdti-2022", "unit\n", { delimiter: ";;" })).code, "bad_argument");
       assert.equal(codeOf(() => dti.readRecords("vn-pdti-2022", "", {})).code, "invalid_file");
     }],

@@ -352,8 +352,11 @@ export interface ReadOptions {
 export interface FileProblem {
   /** The kind: "invalid_file" for the file's form, else the value problem's code ("out_of_range"…). */
   code: string;
-  /** The message the `dti` command prints ("data.csv, row 3, unit 'hue' (2023), indicator 'AWR': …"). */
+  /** The located message ("data.csv, row 3, unit 'hue' (2023), indicator 'AWR': …"), its hint
+   * in this package's words ("…; list grouping columns in the groups option"). */
   text: string;
+  /** What can be done: "groups" (declare the column a grouping column) or "delimiter" (choose the separator). */
+  hint?: "groups" | "delimiter";
   file: string;
   /** The physical line (the header is line 1). */
   line: number | null;

@@ -180,12 +180,21 @@ struct Located<'a> {
     problem: &'a dti_core::io::FileProblem,
 }
 
+/// A problem's hint in the npm package's words: its options.
+fn hint(h: dti_core::io::Hint) -> &'static str {
+    match h {
+        dti_core::io::Hint::Groups => "list grouping columns in the groups option",
+        dti_core::io::Hint::Delimiter => "choose the separator with the delimiter option",
+        _ => "",
+    }
+}
+
 fn located(problems: &[dti_core::io::FileProblem]) -> Vec<Located<'_>> {
     problems
         .iter()
         .map(|p| Located {
             code: p.code(),
-            text: p.to_string(),
+            text: p.text_with(&hint),
             problem: p,
         })
         .collect()
@@ -212,7 +221,7 @@ pub fn read_records(framework: JsValue, text: &str, options: JsValue) -> Result<
         .groups(args.groups)
         .delimiter(delimiter);
     let read = dti_core::io::read_records(name, text, &fw, &opts).map_err(|problems| {
-        let message = dti_core::io::describe(&problems);
+        let message = dti_core::io::describe_with(&problems, &hint);
         let first = problems.first();
         errors::error(
             "invalid_file",

@@ -11,7 +11,16 @@ pub fn read_file(path: &Path) -> Result<String, Fail> {
 }
 
 pub fn report(errors: Vec<DataError>) -> Fail {
-    dti_core::io::describe(&errors)
+    dti_core::io::describe_with(&errors, &hint)
+}
+
+/// A problem's hint in the command's words: its flags.
+pub fn hint(h: dti_core::io::Hint) -> &'static str {
+    match h {
+        dti_core::io::Hint::Groups => "use --group for grouping columns",
+        dti_core::io::Hint::Delimiter => "choose the separator with --delimiter",
+        _ => "",
+    }
 }
 
 /// The framework of a command whose data is `data`: --framework, or the data's own.

@@ -26,6 +26,23 @@ pub struct FileProblem {
     /// of the file's form.
     #[serde(skip)]
     pub input: Option<Box<InputErrorKind>>,
+    /// What can be done about it: each surface says it in its own words
+    /// ([`FileProblem::text_with`]), so the message itself names no flag or parameter.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hint: Option<Hint>,
+}
+
+/// What the reader of a problem can do about it. The command names its flag, Python its
+/// parameter, the npm package its option; in Rust, the field of [`ReadOptions`](crate::io::ReadOptions).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Hint {
+    /// A column that is not an indicator may be a grouping column: declare it as one
+    /// (`ReadOptions::groups`).
+    Groups,
+    /// The header is one column: the separator may be another (`ReadOptions::delimiter`).
+    Delimiter,
 }
 
 impl FileProblem {
@@ -57,6 +74,7 @@ impl FileProblem {
             period: None,
             message,
             input: None,
+            hint: None,
         }
     }
 
@@ -65,6 +83,33 @@ impl FileProblem {
     pub fn with_unit(mut self, unit: Option<&str>) -> FileProblem {
         self.unit = unit.map(str::to_owned);
         self
+    }
+
+    /// The problem, with what can be done about it.
+    #[must_use]
+    pub fn with_hint(mut self, hint: Hint) -> FileProblem {
+        self.hint = Some(hint);
+        self
+    }
+
+    /// The problem as [`Display`](fmt::Display) shows it, then its hint in `words`: each
+    /// surface's own (the command's flags, Python's parameters, the npm package's options).
+    ///
+    /// ```
+    /// use dti_core::io::{FileProblem, Hint};
+    /// let p = FileProblem::new("a.csv", Some(1), "column 'region' is not an indicator".into())
+    ///     .with_hint(Hint::Groups);
+    /// let cli = |h: Hint| match h {
+    ///     Hint::Groups => "use --group for grouping columns",
+    ///     _ => "",
+    /// };
+    /// assert_eq!(p.text_with(&cli), "a.csv, row 1: column 'region' is not an indicator; use --group for grouping columns");
+    /// ```
+    pub fn text_with(&self, words: &dyn Fn(Hint) -> &'static str) -> String {
+        match self.hint {
+            Some(h) => format!("{self}; {}", words(h)),
+            None => self.to_string(),
+        }
     }
 
     /// The problem, located at an indicator too.
@@ -86,9 +131,18 @@ impl std::error::Error for FileProblem {}
 /// assert_eq!(describe(&p), "1 problem(s) in the input:\n  - a.csv, row 3: the unit is empty");
 /// ```
 pub fn describe(problems: &[FileProblem]) -> String {
+    describe_with(problems, &|_| "")
+}
+
+/// [`describe`], each problem's hint in `words` (see [`FileProblem::text_with`]).
+pub fn describe_with(problems: &[FileProblem], words: &dyn Fn(Hint) -> &'static str) -> String {
     let mut s = format!("{} problem(s) in the input:", problems.len());
     for p in problems {
-        s.push_str(&format!("\n  - {p}"));
+        let text = match p.hint.map(words) {
+            Some(w) if !w.is_empty() => p.text_with(words),
+            _ => p.to_string(),
+        };
+        s.push_str(&format!("\n  - {text}"));
     }
     s
 }

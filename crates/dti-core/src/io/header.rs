@@ -1,7 +1,7 @@
 //! What a CSV header says: where the unit, name and period are, the layout, the group and
 //! indicator columns (by code, alias or published name), and the result columns read past.
 
-use crate::io::file_problem::FileProblem;
+use crate::io::file_problem::{FileProblem, Hint};
 use crate::io::records::{data_error, Layout};
 use crate::model::{Era, Framework, Province};
 
@@ -110,10 +110,16 @@ pub(crate) fn plan_names(
             "no unit column: name one of unit, uCode, code, province, id (fields separated by {})",
             shown_delimiter(delimiter)
         );
-        if header.len() == 1 {
-            message.push_str("; the header has one column: choose the separator with --delimiter");
+        let one = header.len() == 1;
+        if one {
+            message.push_str("; the header has one column");
         }
-        fatal.push(err(Some(1), None, None, message));
+        let problem = err(Some(1), None, None, message);
+        fatal.push(if one {
+            problem.with_hint(Hint::Delimiter)
+        } else {
+            problem
+        });
         return Err(fatal);
     };
     let c_ind = find(&["indicator"]);
@@ -218,12 +224,11 @@ fn wide_columns<'f>(
                 .find(|k| k.eq_ignore_ascii_case(h))
                 .map(|k| format!(" (did you mean '{k}'?)"))
                 .unwrap_or_default();
-            fatal.push(err(
-                Some(1),
-                None,
-                Some(h),
-                format!("column '{h}' is not an indicator of framework '{}'{hint}; use --group for grouping columns", fw.id()),
-            ));
+            let message = format!(
+                "column '{h}' is not an indicator of framework '{}'{hint}",
+                fw.id()
+            );
+            fatal.push(err(Some(1), None, Some(h), message).with_hint(Hint::Groups));
         }
     }
     indicator_cols
