@@ -234,6 +234,28 @@ pub struct ExplainArgs {
     /// How many opportunities to list.
     #[arg(long, default_value_t = 5)]
     pub top: usize,
+    /// The language of the indicator names: vi (as published) or en.
+    #[arg(long, value_enum, default_value_t = Lang::Vi)]
+    pub lang: Lang,
+}
+
+/// The language of names in a table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Lang {
+    /// Vietnamese, as the ministry publishes the names.
+    Vi,
+    /// English (the Vietnamese name where a framework gives none).
+    En,
+}
+
+impl Lang {
+    /// A node's or a view's name in this language.
+    pub fn name<'a>(self, vi: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Lang::En if !en.trim().is_empty() => en,
+            _ => vi,
+        }
+    }
 }
 
 /// The arguments of `dti merge`.

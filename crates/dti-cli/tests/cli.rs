@@ -249,6 +249,39 @@ fn explain_lists_the_breakdown_and_opportunities() {
         .stderr(predicate::str::contains("no unit 'Atlantis'"));
 }
 
+/// `--lang en` names every node and opportunity in English; a node worth no points (SMART
+/// in the 2022 DTI) shows no rank, and says why.
+#[test]
+fn explain_in_english_and_a_node_worth_nothing_has_no_rank() {
+    let vi = stdout(&["explain", "ha-noi", "synthetic"]);
+    let en = stdout(&["explain", "ha-noi", "synthetic", "--lang", "en"]);
+    assert!(
+        vi.contains("Nhận thức số") && !vi.contains("Digital awareness"),
+        "{vi}"
+    );
+    assert!(
+        en.contains("Digital awareness") && !en.contains("Nhận thức số"),
+        "{en}"
+    );
+    let opportunities = en.split("opportunity").nth(1).unwrap_or_default();
+    assert!(opportunities.contains("Digital-economy activity"), "{en}");
+    for out in [&vi, &en] {
+        let smart = out
+            .lines()
+            .find(|l| l.trim_start().starts_with("SMART"))
+            .unwrap();
+        let cells: Vec<&str> = smart
+            .split("  ")
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .collect();
+        // node, name, points, max, value, rank, status
+        assert_eq!(cells[3], "0", "{smart}");
+        assert_eq!(cells[5], "-", "{smart}");
+        assert!(cells[6].ends_with("worth 0 points"), "{smart}");
+    }
+}
+
 #[test]
 fn merge_defaults_to_the_2025_map() {
     let out = stdout(&["merge", "--format", "csv"]);

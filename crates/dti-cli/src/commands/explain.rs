@@ -10,6 +10,7 @@ pub fn run(args: ExplainArgs, ctx: &Context) -> Result<(), Fail> {
         data,
         out,
         top,
+        lang,
     } = args;
     let sink = |o: &OutputArgs| ctx.sink(o);
     let fw = framework_for(&fw, &data)?;
@@ -20,10 +21,21 @@ pub fn run(args: ExplainArgs, ctx: &Context) -> Result<(), Fail> {
         .score_with(&loaded.units, &opts)
         .map_err(|e| score_error(e, &loaded))?;
     let u = find_unit(&scores, &unit, year)?;
-    explain(&fw, u, &sink(&out), out.format)
+    explain(&fw, u, &sink(&out), out.format, lang)
 }
 
-pub fn explain(fw: &Framework, u: &UnitScore, sink: &Sink, format: Format) -> Result<(), Fail> {
+pub fn explain(
+    fw: &Framework,
+    u: &UnitScore,
+    sink: &Sink,
+    format: Format,
+    lang: Lang,
+) -> Result<(), Fail> {
+    let name = |code: &str| {
+        fw.node(code)
+            .map(|d| lang.name(&d.name_vi, &d.name_en).to_owned())
+            .unwrap_or_default()
+    };
     if format == Format::Json {
         return sink.write(&(serde_json::to_string_pretty(u).unwrap_or_default() + "\n"));
     }
@@ -51,17 +63,29 @@ pub fn explain(fw: &Framework, u: &UnitScore, sink: &Sink, format: Format) -> Re
             }
             d
         };
+        // A node worth no points (SMART in the 2022 DTI) counts for nothing: its rank among
+        // the units would read as a standing it does not give.
+        let counted = n.max_points != Some(0.0);
+        let status = serde_json::to_value(n.status)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
         t.push(row![
             format!("{}{}", "  ".repeat(depth), n.code),
-            def.map(|d| d.name_vi.clone()).unwrap_or_default(),
+            name(&n.code),
             num(n.points, 1),
             num(n.max_points, 0),
             num(n.value, 4),
-            rank(n.rank),
-            serde_json::to_value(n.status)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_owned))
-                .unwrap_or_default(),
+            if counted {
+                rank(n.rank)
+            } else {
+                "-".to_owned()
+            },
+            if counted {
+                status
+            } else {
+                format!("{status}, worth 0 points")
+            },
         ]);
     }
     let mut text = t.render();
@@ -89,13 +113,7 @@ pub fn explain(fw: &Framework, u: &UnitScore, sink: &Sink, format: Format) -> Re
                 .to_owned(),
         );
         for op in &e.opportunities {
-            o.push(row![
-                op.code.clone(),
-                fw.node(&op.code)
-                    .map(|d| d.name_vi.clone())
-                    .unwrap_or_default(),
-                num(Some(op.gain), 2),
-            ]);
+            o.push(row![op.code.clone(), name(&op.code), num(Some(op.gain), 2),]);
         }
         text.push('\n');
         text.push_str(&o.render());
