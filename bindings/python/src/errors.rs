@@ -45,7 +45,11 @@ pub(crate) fn score_error(py: Python<'_>, e: &ScoreError, file: Option<&Records>
                     None => input_json(p),
                 })
                 .collect();
-            raise(py, e.code(), &e.to_string(), json!({ "problems": located }))
+            let message = dti_core::engine::describe_input(problems, &|p| match file {
+                Some(f) => f.located(p).to_string(),
+                None => p.to_string(),
+            });
+            raise(py, e.code(), &message, json!({ "problems": located }))
         }
         _ => raise(py, e.code(), &e.to_string(), json!({})),
     }

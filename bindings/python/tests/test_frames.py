@@ -105,3 +105,16 @@ def _one_column(tmp_path):
     p = tmp_path / "semi.csv"
     p.write_text("unit;period;GOV\nha-noi;2023;1\n")
     return str(p)
+
+
+def test_values_that_look_like_percentages_are_one_message():
+    pct = dti.bundled_panel().with_columns((pl.col("AWR") * 100).alias("AWR"), (pl.col("GOV") * 100).alias("GOV"))
+    for frame in (pct, pct.to_pandas()):
+        with pytest.raises(dti.InputError) as e:
+            dti.score(frame)
+        text = str(e.value)
+        assert "values between 1 and 100 where a value in 0..1 is expected (AWR, GOV)" in text, text
+        assert "they look like percentages; divide them by 100" in text
+        assert len(text.splitlines()) <= 7, text
+        assert len(e.value.problems) > 300       # every problem is still there, as data
+        assert "DataFrame row 1," in text and "DataFrame, row" not in text

@@ -208,11 +208,7 @@ pub fn load_parquet(
 pub fn score_error(e: dti_core::ScoreError, data: &Loaded) -> Fail {
     match e {
         dti_core::ScoreError::Input { problems } => {
-            let mut s = format!("{} problem(s) in the input:", problems.len());
-            for p in &problems {
-                s.push_str(&format!("\n  - {}", data.locate(p)));
-            }
-            s
+            dti_core::engine::describe_input(&problems, &|p| data.locate(p))
         }
         other => other.to_string(),
     }

@@ -249,6 +249,44 @@ fn explain_lists_the_breakdown_and_opportunities() {
         .stderr(predicate::str::contains("no unit 'Atlantis'"));
 }
 
+/// A table given in percent (values 1..100 where 0..1 is expected) is one finding: one line
+/// says so and how to fix it, three values are examples, the rest are counted — not a line
+/// per value. A problem of another kind is still listed.
+#[test]
+fn values_that_look_like_percentages_are_one_message() {
+    let mut text = String::from("unit,period,AWR,GOV\n");
+    for u in 0..40 {
+        text.push_str(&format!("U{u},2023,{},{}\n", 30 + u, 55.5));
+    }
+    text.push_str("V,2023,-0.5,0.5\n");
+    let path = temp("percent.csv", &text);
+    let out = dti()
+        .args([
+            "score",
+            path.to_str().unwrap(),
+            "--framework",
+            "vn-pdti-2022",
+        ])
+        .assert()
+        .code(1)
+        .get_output()
+        .stderr
+        .clone();
+    let err = String::from_utf8(out).unwrap();
+    assert!(err.contains("81 problem(s) in the input"), "{err}");
+    assert!(
+        err.contains("80 values between 1 and 100 where a value in 0..1 is expected (AWR, GOV): they look like percentages; divide them by 100"),
+        "{err}"
+    );
+    assert!(err.contains("… and 77 more values like these"), "{err}");
+    assert!(
+        err.contains("unit 'V' (2023), indicator 'AWR': -0.5"),
+        "{err}"
+    );
+    let listed = err.lines().skip_while(|l| !l.starts_with("error:")).count();
+    assert_eq!(listed, 1 + 1 + 4 + 1, "{err}");
+}
+
 /// `--lang en` names every node and opportunity in English; a node worth no points (SMART
 /// in the 2022 DTI) shows no rank, and says why.
 #[test]

@@ -198,6 +198,17 @@ def _table_text(data: Data) -> str:
     return src.text
 
 
+def _shift_rows(text: str) -> str:
+    """The core's words for a DataFrame read as CSV ("DataFrame, row 5": the CSV's line,
+    the header being line 1) in the frame's own: its row from 1, its columns."""
+    def row(m: "re.Match[str]") -> str:
+        line = int(m.group(1))
+        return "DataFrame columns" if line == 1 else f"DataFrame row {line - 1}"
+    text = re.sub(r"DataFrame, row (\d+)", row, text)
+    # A duplicate names the row of its first record the same way.
+    return re.sub(r"already appear in row (\d+)", lambda m: f"already appear in row {int(m.group(1)) - 1}", text)
+
+
 def _rows(problems: List[Dict[str, Any]], src: _Source) -> List[Dict[str, Any]]:
     """A DataFrame's problems by row (from 1), not by the line of the CSV it was read as."""
     if not src.frame:
@@ -206,16 +217,8 @@ def _rows(problems: List[Dict[str, Any]], src: _Source) -> List[Dict[str, Any]]:
     for p in problems:
         p = dict(p)
         line = p.pop("line", None)
-        text = p.get("text", "")
-        if line == 1:
-            # The CSV's header line is the frame's columns.
-            p["row"] = None
-            text = text.replace("DataFrame, row 1", "DataFrame columns", 1)
-        elif line is not None:
-            p["row"] = line - 1
-            text = text.replace(f"DataFrame, row {line}", f"DataFrame row {line - 1}", 1)
-        # A duplicate names the row of its first record the same way.
-        p["text"] = re.sub(r"already appear in row (\d+)", lambda m: f"already appear in row {int(m.group(1)) - 1}", text)
+        p["row"] = None if line in (None, 1) else line - 1
+        p["text"] = _shift_rows(p.get("text", ""))
         out.append(p)
     return out
 
@@ -223,8 +226,7 @@ def _rows(problems: List[Dict[str, Any]], src: _Source) -> List[Dict[str, Any]]:
 def _relocated(e: DtiError, src: _Source) -> DtiError:
     if src.frame and e.problems:
         e.problems = _rows(e.problems, src)
-        lines = [f"  - {p.get('text') or p.get('message')}" for p in e.problems]
-        e.args = (f"{len(e.problems)} problem(s) in the input:\n" + "\n".join(lines),)
+        e.args = tuple(_shift_rows(a) if isinstance(a, str) else a for a in e.args)
         e.row = e.problems[0].get("row")
     return e
 
