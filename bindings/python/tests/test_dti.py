@@ -107,8 +107,11 @@ def test_bad_rows_raise_every_problem_with_its_row():
         warnings.simplefilter("always")
         ranked = dti.score(df, lenient=True)
     assert ranked.height == 189
-    assert [str(x.message).split(",")[0] for x in w] == ["not scored as given (lenient): DataFrame row 5",
-                                                          "not scored as given (lenient): DataFrame row 10"]
+    # One warning, as the command gives one summary; each row's problems in its column.
+    assert [str(x.message).split(";")[0] for x in w] == ["lenient: 2 problem(s) not scored as given (2 in the 'problems' column)"]
+    assert "first: DataFrame row 5," in str(w[0].message) and "(and 1 more)" in str(w[0].message)
+    flagged = ranked.filter(pl.col("problems").is_not_null())
+    assert flagged.height == 2 and flagged["problems"].str.starts_with("DataFrame row ").all()
     bad = ranked.filter((pl.col("unit") == df["unit"][4]) & (pl.col("period") == df["period"][4]))
     assert bad["GOV.value"][0] == 0.0
 
@@ -117,10 +120,12 @@ def test_records_problems_are_worded_too(panel_records):
     bad = [dict(r, values={**r["values"], "GOV": 1.5}) if k == 2 else r for k, r in enumerate(panel_records)]
     with warnings.catch_warnings(record=True) as w:
         warnings.simplefilter("always")
-        dti.score(bad, lenient=True)
+        ranked = dti.score(bad, lenient=True)
     assert [str(x.message) for x in w] == [
-        "not scored as given (lenient): row 3, unit 'ha-noi' (2023), indicator 'GOV': "
+        "lenient: 1 problem(s) not scored as given (1 in the 'problems' column); first: "
+        "row 3, unit 'ha-noi' (2023), indicator 'GOV': "
         "1.5 is outside 0..1; a node's value is points achieved / max points"]
+    assert ranked.filter(pl.col("problems").is_not_null())["unit"].to_list() == ["ha-noi"]
     with pytest.raises(dti.InputError) as e:
         dti.score(bad)
     assert e.value.problems[0]["text"].startswith("row 3, unit 'ha-noi' (2023)")

@@ -349,9 +349,10 @@ def score(data: Data, framework: FrameworkLike = "vn-pdti-2022", *, layout: str 
     ``<code>.points`` and ``<code>.rank``. Each period is a cohort.
 
     Strict by default: any problem raises :class:`InputError` with every problem and its row.
-    ``lenient=True`` scores the rest and warns (:class:`DtiWarning`) about each problem: a
-    refused value counts as missing (the framework's missing policy), a row that cannot be
-    read is left out.
+    ``lenient=True`` scores the rest, as the command does: a refused value counts as missing
+    (the framework's missing policy), a row that cannot be read is left out; one
+    :class:`DtiWarning` gives the count and the first problem, and a ``problems`` column gives
+    each row's (null where there are none).
     ``ties``: how ranks treat near-equal values, in every ranking and rank normaliser:
     ``"auto"`` (the default: the framework's own rule — the DTI frameworks rank values
     rounded to 4 decimals, as the ministry publishes them; others a relative 1e-12),
@@ -371,9 +372,32 @@ def score(data: Data, framework: FrameworkLike = "vn-pdti-2022", *, layout: str 
         raise _relocated(e, src) from None
     for n in notes:
         warnings.warn(n, DtiWarning, stacklevel=2)
-    for p in _rows(json.loads(problems), src):
-        warnings.warn(f"not scored as given (lenient): {p.get('text') or p}", DtiWarning, stacklevel=2)
-    return pl.DataFrame(columns, strict=False)
+    out = pl.DataFrame(columns)
+    if lenient:
+        out = _lenient(out, _rows(json.loads(problems), src))
+    return out
+
+
+def _lenient(out: pl.DataFrame, problems: List[Dict[str, Any]]) -> pl.DataFrame:
+    """Lenient scores as the command gives them: one summary warning, and a ``problems``
+    column with each row's problems ("; " between them; null where there are none)."""
+    by_row: Dict[Any, List[str]] = {}
+    for p in problems:
+        by_row.setdefault((p.get("unit"), p.get("period")), []).append(str(p.get("text") or p.get("message")))
+    rows = list(zip(out["unit"].to_list(), out["period"].to_list()))
+    column = ["; ".join(by_row[k]) if k in by_row else None for k in rows]
+    out = out.with_columns(pl.Series("problems", column, dtype=pl.String))
+    if problems:
+        placed = set(rows)
+        left_out = sum(len(v) for k, v in by_row.items() if k not in placed)
+        where = f"{len(problems) - left_out} in the 'problems' column"
+        if left_out:
+            where += f", {left_out} in rows left out"
+        first = str(problems[0].get("text") or problems[0].get("message"))
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        warnings.warn(f"lenient: {len(problems)} problem(s) not scored as given ({where}); first: {first}{more}",
+                      DtiWarning, stacklevel=3)
+    return out
 
 
 def explain(data: Data, unit: str, framework: FrameworkLike = "vn-pdti-2022", *,
