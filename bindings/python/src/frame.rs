@@ -172,6 +172,10 @@ pub(crate) fn score_frame<'py>(
         .collect();
     let mut notes = wide.notes.clone();
     notes.extend(dti_core::engine::absent_in_panel(fw, &wide.panel).messages());
+    notes.extend(dti_core::engine::not_provinces(
+        fw,
+        p.units.iter().map(String::as_str),
+    ));
     let tb = table(s, &ids)?;
     Ok(Some((tb, Json::Array(problems).to_string(), notes)))
 }

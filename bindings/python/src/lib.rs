@@ -195,6 +195,10 @@ fn score_text<'py>(
         let columns = columns(py, s, &ids)?;
         let mut notes = wide.notes;
         notes.extend(dti_core::engine::absent_in_panel(fw, &wide.panel).messages());
+        notes.extend(dti_core::engine::not_provinces(
+            fw,
+            p.units.iter().map(String::as_str),
+        ));
         return Ok((columns, Json::Array(problems).to_string(), notes));
     }
     let records =
@@ -214,6 +218,10 @@ fn score_text<'py>(
     let columns = cohort_columns(py, fw, &scores)?;
     let mut notes = records.notes.clone();
     notes.extend(dti_core::engine::absent(fw, &records.units).messages());
+    notes.extend(dti_core::engine::not_provinces(
+        fw,
+        records.units.iter().map(|u| u.unit.as_str()),
+    ));
     Ok((columns, Json::Array(problems).to_string(), notes))
 }
 
@@ -234,7 +242,12 @@ fn score_records<'py>(
     Ok((
         cohort_columns(py, &framework.fw, &scores)?,
         Json::Array(problems).to_string(),
-        dti_core::engine::absent(&framework.fw, &units).messages(),
+        {
+            let mut notes = dti_core::engine::absent(&framework.fw, &units).messages();
+            let ids = units.iter().map(|u| u.unit.as_str());
+            notes.extend(dti_core::engine::not_provinces(&framework.fw, ids));
+            notes
+        },
     ))
 }
 

@@ -4,6 +4,7 @@ fast reader does not take goes the general way, with the general way's messages.
 
 import json
 import math
+import warnings
 
 import pandas as pd
 import polars as pl
@@ -118,3 +119,16 @@ def test_values_that_look_like_percentages_are_one_message():
         assert len(text.splitlines()) <= 7, text
         assert len(e.value.problems) > 300       # every problem is still there, as data
         assert "DataFrame row 1," in text and "DataFrame, row" not in text
+
+
+def test_a_unit_that_is_not_a_province_is_said_with_the_nearest_names():
+    frame = pl.DataFrame({"unit": ["HCMC", "Ha Noii", "Huế"], "period": [2023] * 3,
+                          "AWR": [0.5, 0.7, 0.1], "GOV": [0.5, 0.2, 0.3]})
+    for data in (frame, frame.to_pandas()):
+        with warnings.catch_warnings(record=True) as w:
+            warnings.simplefilter("always")
+            got = dti.score(data)
+        said = [str(x.message) for x in w if "not a province" in str(x.message)]
+        assert len(said) == 1 and "unit 'Ha Noii' is not a province of Viet Nam" in said[0], said
+        assert "the nearest: Hà Nội" in said[0]
+        assert sorted(got["unit"].to_list()) == ["Ha Noii", "ho-chi-minh", "hue"]

@@ -99,12 +99,16 @@ pub fn load_data(fw: &Framework, args: &DataArgs) -> Result<Loaded, Fail> {
 
 /// What would score silently wrong is said: data with no unit at all is an error; an
 /// indicator that no unit reports (every unit would score 0 of its points) and a unit that
-/// reports nothing are warnings naming them.
+/// reports nothing, and a unit of a provincial framework that is not a province, are
+/// warnings naming them.
 pub fn said_aloud(fw: &Framework, loaded: &Loaded, name: &str) -> Result<(), Fail> {
     if loaded.units.is_empty() && loaded.file_problems.is_empty() {
         return Err(format!("{name} holds no unit: nothing to score"));
     }
     for m in dti_core::engine::absent(fw, &loaded.units).messages() {
+        say!("warning: {name}: {m}");
+    }
+    for m in dti_core::engine::not_provinces(fw, loaded.units.iter().map(|u| u.unit.as_str())) {
         say!("warning: {name}: {m}");
     }
     Ok(())

@@ -287,6 +287,80 @@ fn values_that_look_like_percentages_are_one_message() {
     assert_eq!(listed, 1 + 1 + 4 + 1, "{err}");
 }
 
+/// Under a provincial framework, a unit that is not a province is said aloud with the
+/// nearest names (it would be scored as a unit of its own, silently); the names people use
+/// resolve (HCMC, Huế); a panel of units of its own gets one line, not one per unit.
+#[test]
+fn a_unit_that_is_not_a_province_is_said_with_the_nearest_names() {
+    let path = temp(
+        "not-provinces.csv",
+        "unit,period,AWR,GOV\nHCMC,2023,0.5,0.5\nHa Noii,2023,0.7,0.2\nHuế,2023,0.1,0.3\n",
+    );
+    let out = dti()
+        .args([
+            "score",
+            path.to_str().unwrap(),
+            "--framework",
+            "vn-pdti-2022",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let err = String::from_utf8(out.stderr).unwrap();
+    let warned: Vec<&str> = err
+        .lines()
+        .filter(|l| l.contains("not a province") || l.contains("not provinces"))
+        .collect();
+    assert_eq!(warned.len(), 1, "{err}");
+    assert!(
+        warned[0].contains("unit 'Ha Noii' is not a province of Viet Nam"),
+        "{err}"
+    );
+    assert!(warned[0].contains("the nearest: Hà Nội"), "{err}");
+    let table = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        table.contains("ho-chi-minh") && table.contains("hue"),
+        "{table}"
+    );
+    // A framework of one's own: no such warning.
+    let own = dti()
+        .args([
+            "score",
+            &fixture("panel-5x3/wide.csv"),
+            "--framework",
+            &fixture("panel-5x3/framework.json"),
+            "--group",
+            "region",
+        ])
+        .output()
+        .unwrap();
+    assert!(own.status.success(), "{own:?}");
+    assert!(!String::from_utf8_lossy(&own.stderr).contains("not a province"));
+    let many: String = (0..50).map(|u| format!("U{u},2023,0.5,0.5\n")).collect();
+    let path = temp("many.csv", &format!("unit,period,AWR,GOV\n{many}"));
+    let err = dti()
+        .args([
+            "score",
+            path.to_str().unwrap(),
+            "--framework",
+            "vn-pdti-2022",
+        ])
+        .output()
+        .unwrap()
+        .stderr;
+    let err = String::from_utf8(err).unwrap();
+    let warned: Vec<&str> = err
+        .lines()
+        .filter(|l| l.contains("not a province") || l.contains("not provinces"))
+        .collect();
+    assert_eq!(warned.len(), 1, "{err}");
+    assert!(
+        warned[0].contains("more than 5 units are not provinces"),
+        "{err}"
+    );
+}
+
 /// `--lang en` names every node and opportunity in English; a node worth no points (SMART
 /// in the 2022 DTI) shows no rank, and says why.
 #[test]

@@ -141,6 +141,9 @@ pub fn score_wide(
     for m in dti_core::engine::absent_in_panel(fw, &wide.panel).messages() {
         say!("warning: {name}: {m}");
     }
+    for m in dti_core::engine::not_provinces(fw, wide.panel.units.iter().map(String::as_str)) {
+        say!("warning: {name}: {m}");
+    }
     let periods: Vec<i32> = wide.panel.periods.iter().flatten().copied().collect();
     let year = latest_of(&periods, data.year)?;
     let cols = pillars(fw);

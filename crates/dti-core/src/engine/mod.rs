@@ -17,6 +17,7 @@ pub(crate) mod eval;
 pub(crate) mod explain;
 pub(crate) mod grid;
 pub(crate) mod kernel;
+pub(crate) mod provinces;
 // Ranks are a method (the rank normalisers use them); the engine ranks every node with them.
 pub(crate) use crate::methods::ranks;
 pub(crate) mod records;
@@ -34,5 +35,6 @@ pub use column_io::{ColumnInput, ColumnOptions, ColumnScores, NumberColumn, Scor
 pub use columns::{score_columns, score_records};
 pub use describe::describe_input;
 pub use explain::Explanations;
+pub use provinces::not_provinces;
 pub use ranks::{rank_within, rank_within_by};
 pub use records::{explain_unit, score_cohort, ScoreOptions};
