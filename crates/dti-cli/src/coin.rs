@@ -236,7 +236,22 @@ pub fn ranked(run: &PipelineRun) -> Table {
         .filter(|n| n.parent.is_none())
         .map(|n| n.code.as_str())
         .collect();
-    let mut header = vec!["rank", "uCode", "uName", "Time", fw.id()];
+    // COINr's tables have one top aggregate, the index itself (the framework's total is the
+    // same number): it is shown once, under its code, and the pillars beside it.
+    let (index_code, shown): (&str, Vec<&str>) = match top[..] {
+        [one] => (
+            one,
+            fw.def()
+                .nodes
+                .iter()
+                .filter(|n| n.parent.as_deref() == Some(one))
+                .map(|n| n.code.as_str())
+                .collect(),
+        ),
+        _ => (fw.id(), top),
+    };
+    let top = shown;
+    let mut header = vec!["rank", "uCode", "uName", "Time", index_code];
     header.extend(top.iter().copied());
     let right: Vec<bool> = header
         .iter()

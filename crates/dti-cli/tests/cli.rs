@@ -468,6 +468,25 @@ fn frameworks_list_show_and_validate() {
         ));
 }
 
+/// `dti coin`'s table shows the index once (COINr's one top aggregate is the framework's
+/// total: the same number) and the pillars beside it, by their codes.
+#[test]
+fn coin_table_shows_the_index_once_and_its_pillars() {
+    let out = stdout(&[
+        "coin",
+        "--meta",
+        &fixture("coin-toy/meta.csv"),
+        "--data",
+        &fixture("coin-toy/data.csv"),
+    ]);
+    let header: Vec<&str> = out.lines().nth(1).unwrap().split_whitespace().collect();
+    assert_eq!(
+        header,
+        ["rank", "uCode", "uName", "Time", "IDX", "P1", "P2"],
+        "{out}"
+    );
+}
+
 #[test]
 fn coin_scores_the_toy_tables_like_the_hand_computation() {
     let dir = std::env::temp_dir().join(format!("dti-coin-{}", std::process::id()));
@@ -852,6 +871,19 @@ fn readme_uncertainty_example_has_rank_intervals() {
     assert_eq!(nominal("ha-noi"), serde_json::json!(1));
     assert_eq!(nominal("cao-bang"), serde_json::json!(34));
     assert_eq!(v["warnings"], serde_json::json!([]));
+    // The table says which framework and year, and each province by name.
+    let table = stdout(&["uncertainty", &spec]);
+    assert!(
+        table.starts_with("Uncertainty analysis of vn-pdti-2024 (2024), 1000 runs"),
+        "{table}"
+    );
+    let head: Vec<&str> = table.lines().nth(1).unwrap().split_whitespace().collect();
+    assert_eq!(&head[..4], ["unit", "name", "period", "nominal"], "{table}");
+    let first = table.lines().nth(3).unwrap();
+    assert!(
+        first.starts_with("ha-noi") && first.contains("Hà Nội") && first.contains("2024"),
+        "{first}"
+    );
     // The chart, well-formed, one bar per province.
     let svg = temp("ua-chart.svg", "");
     std::fs::remove_file(&svg).unwrap();

@@ -35,9 +35,20 @@ pub fn run(args: UncertaintyArgs, ctx: &Context) -> Result<(), Fail> {
     if let (Some(path), Some(d)) = (&draws, &result.draws) {
         files::write(path, &draws_csv(d))?;
     }
+    // Each unit with its name and period, under a title naming the framework: ids alone
+    // do not say which province or which year a row is.
+    let names: std::collections::HashMap<(&str, Option<i32>), &str> = units
+        .iter()
+        .filter_map(|u| Some(((u.unit.as_str(), u.period), u.name.as_deref()?)))
+        .collect();
+    let mut periods: Vec<i32> = result.units.iter().filter_map(|u| u.period).collect();
+    periods.sort_unstable();
+    periods.dedup();
     let mut t = Table::new(
         &[
             "unit",
+            "name",
+            "period",
             "nominal rank",
             "median rank",
             "p5 rank",
@@ -47,14 +58,30 @@ pub fn run(args: UncertaintyArgs, ctx: &Context) -> Result<(), Fail> {
             "p5 value",
             "p95 value",
         ],
-        &[false, true, true, true, true, true, true, true, true],
+        &[
+            false, false, true, true, true, true, true, true, true, true, true,
+        ],
     );
-    t.title = Some(format!("Uncertainty analysis, {} runs", result.runs));
+    t.title = Some(format!(
+        "Uncertainty analysis of {}{}, {} runs",
+        fw.id(),
+        if periods.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", periods_list(&periods))
+        },
+        result.runs
+    ));
     let mut rows: Vec<_> = result.units.iter().collect();
-    rows.sort_by_key(|u| u.nominal_rank.unwrap_or(u32::MAX));
+    rows.sort_by_key(|u| (u.period, u.nominal_rank.unwrap_or(u32::MAX)));
     for u in rows {
         t.push(row![
             u.unit.clone(),
+            names
+                .get(&(u.unit.as_str(), u.period))
+                .map(|n| (*n).to_owned())
+                .unwrap_or_default(),
+            u.period.map(|p| p.to_string()).unwrap_or_default(),
             rank(u.nominal_rank),
             num(u.median_rank, 1),
             num(u.rank_p05, 1),
