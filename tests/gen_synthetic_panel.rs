@@ -1,5 +1,5 @@
-//! Rewrites the bundled panel (`crates/dti-cli/data/vn-provinces-synthetic.csv`, embedded in
-//! the `dti` command), `fixtures/vn-provinces-synthetic/panel.json` and `fixtures/bench/` from
+//! Rewrites the bundled panel (`crates/dti-core/data/synthetic/vn-provinces-synthetic.csv`,
+//! `dti_core::model::SYNTHETIC_PANEL`), `fixtures/vn-provinces-synthetic/panel.json` and `fixtures/bench/` from
 //! the seeded generators.
 
 fn main() -> std::io::Result<()> {

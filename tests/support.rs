@@ -30,7 +30,7 @@ pub fn fixture(rel: &str) -> PathBuf {
 
 /// The bundled synthetic panel (wide CSV), which the `dti` command embeds as its default data.
 pub fn bundled_panel() -> PathBuf {
-    root().join("crates/dti-cli/data/vn-provinces-synthetic.csv")
+    root().join("crates/dti-core/data/synthetic/vn-provinces-synthetic.csv")
 }
 
 /// Reads a fixture file as text, naming it on failure.

@@ -322,7 +322,7 @@ fn merge<'py>(
 /// The bundled synthetic 63-province panel (the `dti` command's default data), as CSV text.
 #[pyfunction]
 fn bundled_csv() -> &'static str {
-    include_str!("../../../crates/dti-cli/data/vn-provinces-synthetic.csv")
+    dti_core::model::SYNTHETIC_PANEL
 }
 
 /// A published data set (`dti-2024`, `dti-63`) as JSON (`dti_core::model::PublishedData`),

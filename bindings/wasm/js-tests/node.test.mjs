@@ -50,7 +50,7 @@ for (const [name, fn] of cases(dti, env)) {
 test("readRecords gives the native command's problems for a damaged file", { skip: !env.native }, () => {
   const dir = mkdtempSync(path.join(tmpdir(), "dti-read-"));
   const file = path.join(dir, "bad.csv");
-  const lines = readFileSync(path.join(root, "crates/dti-cli/data/vn-provinces-synthetic.csv"), "utf8").split("\n");
+  const lines = readFileSync(path.join(root, "crates/dti-core/data/synthetic/vn-provinces-synthetic.csv"), "utf8").split("\n");
   lines[5] = lines[5].replace(/,[^,]*$/, ",1.7"); // a value out of range
   lines[9] = lines[9].split(",").slice(0, 3).join(","); // a short row
   lines[12] = lines[12].replace(/^[^,]*,/, ","); // no unit

@@ -339,7 +339,7 @@ try {
   });
 
   await check("end to end: a file with a bad row is refused with its row; fixed, it is ranked, explained, edited, analysed and merged", async () => {
-    const csv = readFileSync(path.join(root, "crates/dti-cli/data/vn-provinces-synthetic.csv"), "utf8").split("\n");
+    const csv = readFileSync(path.join(root, "crates/dti-core/data/synthetic/vn-provinces-synthetic.csv"), "utf8").split("\n");
     const bad = [...csv];
     bad[7] = bad[7].replace(/,[^,]*$/, ",1.7");
     await page.goto(`${url}?data=synthetic#/`);
@@ -377,7 +377,7 @@ try {
 
   await check("each component embeds with two lines of HTML (the npm README's), from JSON or CSV; a missing file is a message", async () => {
     const embed = path.join(site, "embed-test.html");
-    const csvText = readFileSync(path.join(root, "crates/dti-cli/data/vn-provinces-synthetic.csv"), "utf8");
+    const csvText = readFileSync(path.join(root, "crates/dti-core/data/synthetic/vn-provinces-synthetic.csv"), "utf8");
     writeFileSync(path.join(site, "data/panel.csv"), csvText);
     const badLines = csvText.split("\n");
     assert.ok(badLines[3].startsWith("ha-noi,"), badLines[3]);

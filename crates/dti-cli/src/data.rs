@@ -10,7 +10,7 @@ pub use dti_core::io::{FileProblem as DataError, Records as Loaded};
 use dti_core::Framework;
 
 /// The bundled default data: the synthetic 63-province panel, 2021–2023 (vn-pdti-2022).
-pub const BUNDLED: &str = include_str!("../data/vn-provinces-synthetic.csv");
+pub const BUNDLED: &str = dti_core::model::SYNTHETIC_PANEL;
 
 /// How a CSV file is laid out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

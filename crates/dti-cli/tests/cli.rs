@@ -993,7 +993,7 @@ fn analyses_that_do_nothing_say_so() {
         ));
     dti().args(["compare", &a]).assert().code(2);
     let panel = root()
-        .join("crates/dti-cli/data/vn-provinces-synthetic.csv")
+        .join("crates/dti-core/data/synthetic/vn-provinces-synthetic.csv")
         .display()
         .to_string();
     let out = stdout(&[
@@ -1216,7 +1216,7 @@ fn help_text_snapshot() {
 #[test]
 fn parquet_input_scores_like_csv() {
     let csv = root()
-        .join("crates/dti-cli/data/vn-provinces-synthetic.csv")
+        .join("crates/dti-core/data/synthetic/vn-provinces-synthetic.csv")
         .display()
         .to_string();
     let mut df = dti_polars::read_csv(Path::new(&csv)).unwrap();

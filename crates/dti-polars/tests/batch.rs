@@ -305,7 +305,8 @@ proptest! {
 fn the_bundled_panel_scores_like_the_core() {
     let fw = Framework::builtin("vn-pdti-2022").unwrap();
     let df = read_csv(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../dti-cli/data/vn-provinces-synthetic.csv"),
+        &Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../dti-core/data/synthetic/vn-provinces-synthetic.csv"),
     )
     .unwrap();
     let (out, core) = both(&df, &fw, false);

@@ -28,7 +28,7 @@ pub use input::{Assessed, Entry, UnitRecord, Value, PERIODS};
 pub use problem::{FrameworkError, Problem};
 pub use published::{
     published_data, published_ids, published_text, total_framework, PublishedData, PublishedRow,
-    PUBLISHED_SOURCE, TOTAL_CODE,
+    PUBLISHED_SOURCE, SYNTHETIC_PANEL, TOTAL_CODE,
 };
 pub use registry::{
     find_province, merger_2025, province_named, provinces, Era, LookupError, Province,

@@ -18,6 +18,21 @@ use serde::{Deserialize, Serialize};
 use crate::model::input::UnitRecord;
 use crate::model::registry::{province_named, Era};
 
+/// The synthetic 63-province panel as CSV (wide: `unit, name, period` and the nine main
+/// indicators of `vn-pdti-2022`, 2021–2023; generated, not measured: see
+/// `fixtures/vn-provinces-synthetic/README.md`): the `dti` command's `synthetic` data,
+/// Python's `bundled_panel()`, the benches' and tests' panel.
+///
+/// ```
+/// let fw = dti_core::Framework::builtin("vn-pdti-2022")?;
+/// let opts = dti_core::io::ReadOptions::default();
+/// let read = dti_core::io::read_records("synthetic.csv", dti_core::model::SYNTHETIC_PANEL, &fw, &opts)
+///     .expect("the bundled panel reads");
+/// assert_eq!(read.units.len(), 63 * 3);
+/// # Ok::<(), dti_core::FrameworkError>(())
+/// ```
+pub const SYNTHETIC_PANEL: &str = include_str!("../../data/synthetic/vn-provinces-synthetic.csv");
+
 /// Where the published numbers come from, as every surface prints it.
 pub const PUBLISHED_SOURCE: &str = "Bộ Khoa học và Công nghệ, kết quả DTI cấp tỉnh (dti.gov.vn), \
     as transcribed in Tuan04-D/opendx (MIT licence); official public statistics";
