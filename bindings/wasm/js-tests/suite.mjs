@@ -247,6 +247,10 @@ export function cases(dti, env) {
       assert.ok(e.message.includes("groups option") && !e.message.includes("--group"), e.message);
       const one = codeOf(() => dti.readRecords("vn-pdti-2022", "unit;period;GOV\nha-noi;2023;1\n", { delimiter: "," }));
       assert.ok(one.message.includes("the delimiter option") && !one.message.includes("--delimiter"), one.message);
+      // A unit that is not a province: a note with the nearest names, as the command warns.
+      const near = dti.readRecords("vn-pdti-2022", "unit,period,AWR\nHCMC,2023,0.5\nHa Noii,2023,0.5\n");
+      assert.deepEqual(near.units.map((u) => u.unit), ["ho-chi-minh", "Ha Noii"]);
+      assert.ok(near.notes.some((n) => n.startsWith("unit 'Ha Noii' is not a province") && n.includes("Hà Nội")), near.notes);
       assert.equal(codeOf(() => dti.readRecords("vn-pdti-2022", "unit\n", { delimiter: ";;" })).code, "bad_argument");
       assert.equal(codeOf(() => dti.readRecords("vn-pdti-2022", "", {})).code, "invalid_file");
     }],

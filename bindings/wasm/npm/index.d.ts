@@ -373,7 +373,8 @@ export interface RecordsRead {
   units: UnitRecord[];
   /** The line each record starts on (null: JSON). */
   lines: (number | null)[];
-  /** What the reader did that the user should know (result columns read past). */
+  /** What the user should know: result columns read past, units of a provincial framework
+   * that are not provinces (with the nearest names). */
   notes: string[];
   /** Every problem the `dti` command would report: rows it could not take, then the values'. */
   problems: FileProblem[];

@@ -242,6 +242,13 @@ pub fn read_records(framework: JsValue, text: &str, options: JsValue) -> Result<
     })?;
     limit("units", read.units.len(), MAX_UNITS)?;
     let problems = read.problems(&fw, &args.score);
+    // What the command says aloud about these units, said here too: a unit of a provincial
+    // framework that is not a province, with the nearest names.
+    let mut notes = read.notes.clone();
+    notes.extend(dti_core::engine::not_provinces(
+        &fw,
+        read.units.iter().map(|u| u.unit.as_str()),
+    ));
     #[derive(serde::Serialize)]
     struct Read<'a> {
         units: &'a [dti_core::UnitRecord],
@@ -252,7 +259,7 @@ pub fn read_records(framework: JsValue, text: &str, options: JsValue) -> Result<
     to_js(&Read {
         units: &read.units,
         lines: &read.lines,
-        notes: &read.notes,
+        notes: &notes,
         problems: located(&problems),
     })
 }
