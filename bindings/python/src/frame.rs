@@ -13,8 +13,9 @@ use arrow_array::types::{Float64Type, Int64Type};
 use arrow_array::{Array, ArrayRef, Float64Array, Int64Array, RecordBatch, StringArray};
 use arrow_buffer::{NullBuffer, ScalarBuffer};
 use arrow_schema::{DataType, Field, Schema};
+use dti_core::io::WideNumbers;
 use dti_core::io::{read_wide_frame, FrameColumn};
-use dti_core::{ColumnOptions, ColumnScores};
+use dti_core::{ColumnOptions, ColumnScores, Framework, ScoreOptions};
 use pyo3::prelude::*;
 use pyo3_arrow::PyTable;
 use rayon::prelude::*;
@@ -150,11 +151,24 @@ pub(crate) fn score_frame<'py>(
     let Some(wide) = wide else {
         return Ok(None);
     };
+    score_wide(py, fw, "DataFrame", wide, &opts).map(Some)
+}
+
+/// Scores a panel read by a wide reader (a frame's or a file's) as columns: the results as
+/// Arrow, the problems (lenient) as JSON, and what is said aloud about the data.
+pub(crate) fn score_wide(
+    py: Python<'_>,
+    fw: &Framework,
+    name: &str,
+    wide: WideNumbers,
+    opts: &ScoreOptions,
+) -> PyResult<(PyTable, String, Vec<String>)> {
     let copts = ColumnOptions::default()
+        .lenient(opts.lenient)
         .pool_periods(opts.pool_periods)
         .node_ranks(true)
         .ties(opts.ties);
-    let mut lines = dti_core::io::Records::new("DataFrame", Vec::new());
+    let mut lines = dti_core::io::Records::new(name, Vec::new());
     lines.lines = wide.lines.iter().map(|&l| Some(l)).collect();
     let s = py
         .detach(|| dti_core::score_columns(fw, &wide.panel.input(), &copts))
@@ -171,13 +185,12 @@ pub(crate) fn score_frame<'py>(
         .map(|e| located_json(&lines.located(e)))
         .collect();
     let mut notes = wide.notes.clone();
-    notes.extend(dti_core::engine::absent_in_panel(fw, &wide.panel).messages());
+    notes.extend(dti_core::engine::absent_in_panel(fw, p).messages());
     notes.extend(dti_core::engine::not_provinces(
         fw,
         p.units.iter().map(String::as_str),
     ));
-    let tb = table(s, &ids)?;
-    Ok(Some((tb, Json::Array(problems).to_string(), notes)))
+    Ok((table(s, &ids)?, Json::Array(problems).to_string(), notes))
 }
 
 /// The scores as one Arrow batch: `unit`, `name`, `period`, then `value`, `points` and

@@ -6,10 +6,9 @@
 //! the core's `code`.
 
 use dti_core::analyses::{self, MergeOptions, Scenario};
-use dti_core::io::{FileProblem, Layout, ReadOptions, Records, TableOptions};
+use dti_core::io::{FileProblem, Layout, ReadOptions, TableOptions};
 use dti_core::{
-    CohortScores, ColumnOptions, ColumnScores, Framework, FrameworkDef, MergeMap, ScoreOptions,
-    UnitRecord,
+    CohortScores, ColumnScores, Framework, FrameworkDef, MergeMap, ScoreOptions, UnitRecord,
 };
 use pyo3::prelude::*;
 use pyo3_arrow::PyTable;
@@ -172,34 +171,7 @@ fn score_text<'py>(
     let fw = &framework.fw;
     let (read, opts) = (read_options(py, options)?, score_options(py, options)?);
     if let Some(wide) = dti_core::io::read_wide_numbers(name, text, fw, &read) {
-        let copts = ColumnOptions::default()
-            .lenient(opts.lenient)
-            .pool_periods(opts.pool_periods)
-            .node_ranks(true)
-            .ties(opts.ties);
-        let mut lines = Records::new(name, Vec::new());
-        lines.lines = wide.lines.iter().map(|&l| Some(l)).collect();
-        let s = dti_core::score_columns(fw, &wide.panel.input(), &copts)
-            .map_err(|e| score_error(py, &e, Some(&lines)))?;
-        let p = &wide.panel;
-        let ids: Vec<(&str, Option<&str>, Option<i32>)> = s
-            .rows
-            .iter()
-            .map(|&r| (p.units[r].as_str(), p.names[r].as_deref(), p.periods[r]))
-            .collect();
-        let problems: Vec<Json> = s
-            .problems
-            .iter()
-            .map(|e| located_json(&lines.located(e)))
-            .collect();
-        let columns = columns(py, s, &ids)?;
-        let mut notes = wide.notes;
-        notes.extend(dti_core::engine::absent_in_panel(fw, &wide.panel).messages());
-        notes.extend(dti_core::engine::not_provinces(
-            fw,
-            p.units.iter().map(String::as_str),
-        ));
-        return Ok((columns, Json::Array(problems).to_string(), notes));
+        return frame::score_wide(py, fw, name, wide, &opts);
     }
     let records =
         dti_core::io::read_records(name, text, fw, &read).map_err(|p| file_error(py, &p))?;
