@@ -183,15 +183,21 @@ pub(crate) fn leave_one_out(
     Ok(serde_json::to_string(&r).unwrap_or_default())
 }
 
+/// A data set of the COINr pipeline: its name (`Raw` …) and its CSV text.
+type Stage = (String, String);
+
 /// The COINr pipeline on the two tables' text (`pipeline` JSON: denominate, impute, screen,
-/// treat, normalise, aggregate): `(columns, run JSON without the scores)`.
+/// treat, normalise, aggregate): `(results, report JSON, data sets)`. The report holds what
+/// `dti coin --format json` gives beside the scores (treatment log, imputation, screening,
+/// effective weights, statistics, correlations); the data sets by stage (Raw … Normalised)
+/// are CSV texts as `dti coin --out-dir` writes them, cells as they are.
 #[pyfunction]
 pub(crate) fn coin<'py>(
     py: Python<'py>,
     meta: &str,
     data: &str,
     pipeline: &str,
-) -> PyResult<(PyTable, String)> {
+) -> PyResult<(PyTable, String, Vec<Stage>)> {
     let tables = dti_core::io::read_tables(meta, data, &TableOptions::default())
         .map_err(|e| raise(py, e.code(), &e.to_string(), json!({})))?;
     let p: dti_core::io::Pipeline = parse(py, "pipeline", pipeline)?;
@@ -206,12 +212,30 @@ pub(crate) fn coin<'py>(
         .map(|&r| (d.units[r].as_str(), d.names[r].as_deref(), d.periods[r]))
         .collect();
     let report = json!({
-        "imputed": to_json(&run.imputed),
+        "imputation": to_json(&run.imputed),
         "screened": to_json(&run.screened),
-        "treated": to_json(&run.treated),
-        "missing_denominators": run.missing_denominators.len(),
+        "treatment": to_json(&run.treated),
+        "missing_denominators": to_json(&run.missing_denominators),
+        "effective_weights": to_json(&run.framework.effective_weights()),
+        "statistics": to_json(&run.statistics()),
+        "correlations": to_json(&run.correlations()),
     });
-    Ok((columns(py, run.scores.clone(), &ids)?, report.to_string()))
+    let normalised = run.normalised();
+    let stages = run
+        .data
+        .iter()
+        .chain([&normalised])
+        .map(|set| {
+            let text =
+                dti_core::io::write_data_as(&run.framework, &set.panel, dti_core::io::CsvText::Raw);
+            (set.name.clone(), text)
+        })
+        .collect();
+    Ok((
+        columns(py, run.scores.clone(), &ids)?,
+        report.to_string(),
+        stages,
+    ))
 }
 
 /// A short method specification of the COINr pipeline (`minmax:0,100`, `geometric`, …), as
@@ -237,4 +261,14 @@ pub(crate) fn method_spec(py: Python<'_>, kind: &str, text: &str) -> PyResult<St
             json!({"path": kind}),
         )
     })
+}
+
+/// The records of one period (`dti_core::analyses::one_period`: `period`, or the latest),
+/// as JSON: the rule every analysis of every surface runs on.
+#[pyfunction]
+#[pyo3(signature = (records, period=None))]
+pub(crate) fn one_period(py: Python<'_>, records: &str, period: Option<i32>) -> PyResult<String> {
+    let units: Vec<UnitRecord> = parse(py, "records", records)?;
+    let (_, kept) = analyses::one_period(&units, period).map_err(|e| analysis_error(py, &e))?;
+    Ok(serde_json::to_string(&kept).unwrap_or_default())
 }

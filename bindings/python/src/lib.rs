@@ -28,16 +28,24 @@ pub(crate) struct PyFramework {
 
 #[pymethods]
 impl PyFramework {
-    /// A built-in framework by id (`builtin_ids()`).
+    /// A built-in framework by id (`builtin_ids()`), completed by a supplement (JSON: the
+    /// points and weights its source does not publish, as `dti --supplement` reads them).
     #[staticmethod]
-    fn builtin(py: Python<'_>, id: &str) -> PyResult<Self> {
-        if id == "total" {
+    #[pyo3(signature = (id, supplement=None))]
+    fn builtin(py: Python<'_>, id: &str, supplement: Option<&str>) -> PyResult<Self> {
+        if id == "total" && supplement.is_none() {
             return Ok(PyFramework {
                 fw: dti_core::model::total_framework(),
             });
         }
-        Framework::builtin(id)
-            .map(|fw| PyFramework { fw })
+        let fw = match supplement {
+            Some(text) => {
+                let s: dti_core::model::Supplement = parse(py, "supplement", text)?;
+                Framework::builtin_with(id, &s)
+            }
+            None => Framework::builtin(id),
+        };
+        fw.map(|fw| PyFramework { fw })
             .map_err(|e| framework_error(py, &e))
     }
 
@@ -398,6 +406,7 @@ fn _dti(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(analysis::sensitivity, m)?)?;
     m.add_function(wrap_pyfunction!(analysis::leave_one_out, m)?)?;
     m.add_function(wrap_pyfunction!(analysis::coin, m)?)?;
+    m.add_function(wrap_pyfunction!(analysis::one_period, m)?)?;
     m.add_function(wrap_pyfunction!(analysis::method_spec, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())

@@ -276,9 +276,9 @@ def test_leave_one_out_has_the_native_commands_defaults(native):
 
 def test_coin_takes_the_commands_method_strings(native):
     meta, data = FIXTURES / "coin-toy/meta.csv", FIXTURES / "coin-toy/data.csv"
-    by_text = dti.coin(meta, data, impute="mean", normalise="zscore:10,2", aggregate="geometric")
+    by_text = dti.coin(meta, data, impute="mean", normalise="zscore:10,2", aggregate="geometric").results
     by_dict = dti.coin(meta, data, impute={"method": "mean"}, normalise={"method": "z_score", "m": 10, "s": 2},
-                       aggregate={"method": "geometric_mean"})
+                       aggregate={"method": "geometric_mean"}).results
     assert by_text.equals(by_dict)
     cmd = native("coin", "--meta", str(meta), "--data", str(data), "--impute", "mean", "--normalise", "zscore:10,2",
                  "--aggregate", "geometric")
@@ -287,6 +287,38 @@ def test_coin_takes_the_commands_method_strings(native):
     with pytest.raises(dti.DtiError) as e:
         dti.coin(meta, data, normalise="minmax:5")
     assert e.value.code == "bad_argument" and str(e.value).startswith("normalise='minmax:5'")
+
+
+def test_coin_returns_what_the_commands_out_dir_writes(native, tmp_path):
+    # Every data set by stage, the treatment log, weights, statistics and correlations: the
+    # same tables as `dti coin --out-dir` (its CSV files round numbers for reading; the JSON
+    # has them whole), with COINr's stage names.
+    meta, data = FIXTURES / "asem/asem_iMeta.csv", FIXTURES / "asem/asem_iData.csv"
+    out = dti.coin(meta, data, impute="mean", treat="winsor:5", normalise="minmax:0,100")
+    assert list(out.data) == ["Raw", "Imputed", "Treated", "Normalised"]
+    cmd = native("coin", "--meta", str(meta), "--data", str(data), "--impute", "mean", "--treat", "winsor:5",
+                 "--normalise", "minmax:0,100", "--out-dir", str(tmp_path))
+    for stage, frame in out.data.items():
+        want = pl.read_csv(tmp_path / f"{stage}.csv", infer_schema_length=None)
+        assert frame.columns == want.columns, stage
+        assert frame.select(pl.exclude("uName")).equals(want.select(pl.exclude("uName"))), stage
+    # The raw data set is the file as read; the normalised one the results' leaf values.
+    raw = pl.read_csv(data, infer_schema_length=None)
+    assert out.data["Raw"]["LPI"].to_list() == raw["LPI"].to_list()
+    assert out.data["Normalised"]["LPI"].to_list() == out.results["LPI.value"].to_list()
+    assert out.statistics.columns == pl.read_csv(tmp_path / "Statistics.csv").columns
+    js = cmd
+    assert out.statistics["iCode"].to_list() == [s["code"] for s in js["statistics"]]
+    assert out.statistics["sd"].to_list() == [s["summary"]["sd"] for s in js["statistics"]]
+    assert out.correlations.columns == ["iCode", *js["correlations"]["codes"]]
+    assert out.correlations.drop("iCode").rows() == [tuple(r) for r in js["correlations"]["matrix"]]
+    assert out.weights["effective_weight"].to_list() == [w["weight"] for w in js["effective_weights"]]
+    assert out.weights.columns == pl.read_csv(tmp_path / "Weights.csv").columns
+    log = pl.read_csv(tmp_path / "Treatment.csv")
+    assert out.treatment.columns == log.columns
+    assert out.treatment["winsorised_high"].to_list() == log["winsorised_high"].to_list()
+    assert out.treatment["winsorised_high"].sum() > 0
+    assert out.raw["treatment"] == js["treatment"]
 
 
 def test_the_package_shows_only_its_own_names():
@@ -299,7 +331,7 @@ def test_coin_toy_as_worked_by_hand():
     expected = json.loads((FIXTURES / "coin-toy/expected.json").read_text())
     meta = pl.read_csv(FIXTURES / "coin-toy/meta.csv")
     data = pl.read_csv(FIXTURES / "coin-toy/data.csv", null_values=["NA"])
-    out = dti.coin(meta, data, denominate=True)   # the README: i3 is divided by Pop
+    out = dti.coin(meta, data, denominate=True).results   # the README: i3 is divided by Pop
     for r in out.iter_rows(named=True):
         want = expected[r["unit"]]
         assert close(r["value"], want["IDX"]) and r["rank"] == want["rank"]
@@ -312,7 +344,7 @@ def test_coin_toy_as_worked_by_hand():
     lines = (FIXTURES / "coin-toy/data.csv").read_text().splitlines()
     with_d = "\n".join([lines[0], "D,Delta,2024,North,10,50,NA,NA,NA,NA,NA", *lines[1:]]) + "\n"
     data_d = pl.read_csv(io.StringIO(with_d), null_values=["NA"])
-    screened = dti.coin(meta, data_d, denominate=True, screen=0.5)
+    screened = dti.coin(meta, data_d, denominate=True, screen=0.5).results
     assert screened["unit"].to_list() == out["unit"].to_list() == ["A", "B", "C"]
     assert screened["value"].to_list() == out["value"].to_list()
 

@@ -2,11 +2,7 @@
 //! indicator statistics and correlations — the tables a researcher compares with COINr's
 //! (`get_stats`, `get_corr`, the treatment's `Log`) — as CSV files, JSON and a terminal table.
 
-use dti_core::{
-    io::PipelineRun,
-    methods::{column_correlations, indicator_stats, CorrelationMethod, NamedColumn, StatsOptions},
-    Framework,
-};
+use dti_core::{io::PipelineRun, Framework};
 use serde_json::json;
 
 use crate::output::{num, rank, Cell, Table};
@@ -95,27 +91,9 @@ pub struct Analysis {
 
 impl Analysis {
     pub fn of(run: &PipelineRun) -> Analysis {
-        // The raw data set's leaf columns, in framework order.
-        let raw: Vec<NamedColumn> = run.data.first().map_or_else(Vec::new, |set| {
-            let d = &set.panel;
-            run.framework
-                .leaves()
-                .map(|l| {
-                    let col = d
-                        .column(&l.code)
-                        .map_or_else(|| vec![f64::NAN; d.len()], <[f64]>::to_vec);
-                    NamedColumn::new(&l.code, col)
-                })
-                .collect()
-        });
         Analysis {
-            stats: indicator_stats(&raw, &StatsOptions::default()),
-            correlations: column_correlations(
-                &run.framework,
-                &run.scores,
-                CorrelationMethod::Pearson,
-                &StatsOptions::default(),
-            ),
+            stats: run.statistics(),
+            correlations: run.correlations(),
         }
     }
 }

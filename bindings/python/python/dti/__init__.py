@@ -36,7 +36,7 @@ __version__: str = _dti.__version__
 
 __all__ = [
     "Framework", "builtin_ids", "bundled_panel", "published", "PUBLISHED_SOURCE", "read", "score", "explain", "merge", "scenario",
-    "compare", "uncertainty", "sensitivity", "leave_one_out", "coin", "UncertaintyResult",
+    "compare", "uncertainty", "sensitivity", "leave_one_out", "coin", "CoinResult", "UncertaintyResult",
     "DtiError", "InputError", "FrameworkError", "AnalysisError", "Cancelled", "DtiWarning",
 ]
 
@@ -68,9 +68,17 @@ class Framework:
         self._native = native
 
     @staticmethod
-    def builtin(id: str) -> "Framework":
-        """A built-in framework (``builtin_ids()``): ``"vn-pdti-2022"`` is the DTI of 2021–2023."""
-        return Framework(_dti.Framework.builtin(id))
+    def builtin(id: str, supplement: Optional[Mapping[str, Any]] = None) -> "Framework":
+        """A built-in framework (``builtin_ids()``): ``"vn-pdti-2022"`` is the DTI of 2021–2023.
+
+        ``supplement`` completes a framework whose source does not publish every number (as
+        ``dti --supplement`` does): ``{"max_points": {code: points}, "weights": {code:
+        weight}}``. ``"vn-pdti-2025"`` publishes its pillars' points but not its indicators'::
+
+            dti.Framework.builtin("vn-pdti-2025", supplement={"max_points": {...}})"""
+        if supplement is None:
+            return Framework(_dti.Framework.builtin(id))
+        return Framework(_dti.Framework.builtin(id, _json("supplement", dict(supplement))))
 
     @staticmethod
     def from_json(definition: Union[str, Mapping[str, Any]]) -> "Framework":
@@ -557,27 +565,52 @@ def _uncertainty_result(raw: Dict[str, Any]) -> UncertaintyResult:
     return UncertaintyResult(raw["runs"], units, raw.get("warnings", []), raw.get("draws"), raw)
 
 
+def _one_period(data: Data, fw: Framework, period: Optional[int]) -> str:
+    """The records of one period, as every analysis of every surface takes them: ``period``,
+    or the latest in the data (the command's ``--year``)."""
+    try:
+        return _dti.one_period(_records(data, fw), _year("period", period))
+    except DtiError as e:
+        # The core names its field; Python users know the parameter as ``period=``.
+        if str(e).startswith("period: "):
+            raise DtiError(f"period={period}: {str(e)[len('period: '):]}", "bad_argument", {"path": "period"}) from None
+        raise
+
+
 def uncertainty(data: Data, spec: Mapping[str, Any], framework: FrameworkLike = "vn-pdti-2022", *,
-                progress: ProgressLike = True, design: Optional[Mapping[str, Any]] = None) -> UncertaintyResult:
+                progress: ProgressLike = True, design: Optional[Mapping[str, Any]] = None,
+                period: Optional[int] = None) -> UncertaintyResult:
     """An uncertainty analysis: ``spec`` as the command's (``runs``, ``seed``, ``inputs`` such
-    as ``{"name": "w", "kind": "weight_noise", "factor": 0.25, "depth": 2}``). Draws are
+    as ``{"name": "w", "kind": "weight_noise", "factor": 0.25, "depth": 2}``), on one
+    ``period`` (default: the latest in the data, as the command). Draws are
     counter-based: the same seed gives the same result here, in the command, in the browser
     and on a Dask cluster (:func:`dti.dask.uncertainty`). Ctrl-C stops it."""
     fw = _framework(framework)
-    raw = _dti.uncertainty(fw._native, _records(data, fw), _json("spec", dict(spec)),
+    raw = _dti.uncertainty(fw._native, _one_period(data, fw, period), _json("spec", dict(spec)),
                            _progress(progress, "uncertainty"), None if design is None else _json("design", dict(design)))
     return _uncertainty_result(json.loads(raw))
 
 
 def sensitivity(data: Data, spec: Mapping[str, Any], framework: FrameworkLike = "vn-pdti-2022", *,
-                progress: ProgressLike = True) -> pl.DataFrame:
+                progress: ProgressLike = True, period: Optional[int] = None) -> pl.DataFrame:
     """A variance-based sensitivity analysis (``spec``: ``n``, ``seed``, ``inputs``,
-    ``bootstrap``): first-order and total Sobol indices of the mean absolute rank shift, one
-    row per input."""
+    ``bootstrap``) on one ``period`` (default: the latest): first-order and total Sobol
+    indices of the mean absolute rank shift, one row per input — ``input``, ``first_order``,
+    ``first_order_low``, ``first_order_high``, ``total``, ``total_low``, ``total_high`` (the
+    95 % bootstrap intervals, as the command's table; null without ``bootstrap``)."""
     fw = _framework(framework)
-    raw = json.loads(_dti.sensitivity(fw._native, _records(data, fw), _json("spec", dict(spec)),
+    raw = json.loads(_dti.sensitivity(fw._native, _one_period(data, fw, period), _json("spec", dict(spec)),
                                       _progress(progress, "sensitivity")))
-    return pl.DataFrame([{k: v for k, v in i.items() if not k.endswith("_ci")} for i in raw["indices"]], strict=False)
+    rows = []
+    for i in raw["indices"]:
+        row: Dict[str, Any] = {"input": i["input"]}
+        for k in ("first_order", "total"):
+            ci = i.get(f"{k}_ci")
+            row[k] = i[k]
+            row[f"{k}_low"], row[f"{k}_high"] = (ci[0], ci[1]) if ci else (None, None)
+        rows.append(row)
+    schema = {"input": pl.String, **{f"{k}{e}": pl.Float64 for k in ("first_order", "total") for e in ("", "_low", "_high")}}
+    return pl.DataFrame(rows, schema=schema)
 
 
 def leave_one_out(data: Data, framework: FrameworkLike = "vn-pdti-2022", *, depth: int = 2,
@@ -586,16 +619,7 @@ def leave_one_out(data: Data, framework: FrameworkLike = "vn-pdti-2022", *, dept
     shift and the largest. The defaults are the command's: ``depth=2`` (the main indicators)
     on one period, ``period`` (default: the latest in the data)."""
     fw = _framework(framework)
-    records = json.loads(_records(data, fw))
-    periods = sorted({r["period"] for r in records if r.get("period") is not None})
-    if period is None and periods:
-        period = periods[-1]
-    if period is not None:
-        period = _year("period", period)
-        if period not in periods:
-            raise DtiError(f"period={period}: the data's periods are {periods}", "bad_argument")
-        records = [r for r in records if r.get("period") == period]
-    raw = json.loads(_dti.leave_one_out(fw._native, json.dumps(records), _whole("depth", depth, 1)))
+    raw = json.loads(_dti.leave_one_out(fw._native, _one_period(data, fw, period), _whole("depth", depth, 1)))
     rows = []
     for c in raw["components"]:
         shifts = [abs(x) for x in c["shifts"] if x is not None]
@@ -604,12 +628,78 @@ def leave_one_out(data: Data, framework: FrameworkLike = "vn-pdti-2022", *, dept
     return pl.DataFrame(rows, strict=False)
 
 
+@dataclass
+class CoinResult:
+    """What COINr's coin holds after a pipeline, with the ``dti coin`` command's names: the
+    results, every data set by stage, the treatment log, the weights, the statistics and the
+    correlations (``dti coin --out-dir`` writes the same tables as CSV files)."""
+
+    #: The results: per unit and period, the index ``value`` and ``rank``, and every node's
+    #: ``<code>.value`` and ``<code>.rank`` (COINr's ``Results$FullScore``).
+    results: pl.DataFrame
+    #: The data sets by stage, as COINr names them: ``Raw``, then ``Denominated``,
+    #: ``Imputed``, ``Screened``, ``Treated`` when those steps ran, and ``Normalised`` —
+    #: ``uCode``, ``uName``, ``Time`` and one column per indicator.
+    data: Dict[str, pl.DataFrame]
+    #: The treatment log, per indicator and period: ``indicator``, ``period``, ``skew``,
+    #: ``kurtosis``, ``passed``, ``winsorised_high``, ``winsorised_low``, ``log``,
+    #: ``skew_after``, ``kurtosis_after``, ``units`` (the units winsorised). Empty without
+    #: ``treat``.
+    treatment: pl.DataFrame
+    #: Every node's share among its siblings and effective weight in the index: ``iCode``,
+    #: ``parent``, ``share``, ``effective_weight``.
+    weights: pl.DataFrame
+    #: Each indicator's statistics over the raw data (COINr's ``get_stats``): ``iCode``,
+    #: ``n``, ``available``, ``share_available``, ``min``, ``max``, ``mean``, ``median``,
+    #: ``sd``, ``skew``, ``kurtosis``, ``flags``.
+    statistics: pl.DataFrame
+    #: Pearson correlations of the normalised indicators (COINr's ``get_corr``): ``iCode`` and
+    #: one column per indicator.
+    correlations: pl.DataFrame
+    #: Units screened out, values imputed and values left missing for want of a denominator,
+    #: and everything above, as the core gives it (JSON; ``dti coin --format json``).
+    raw: Dict[str, Any]
+
+
+def _coin_tables(report: Dict[str, Any], fw_nodes: Dict[str, Optional[str]], index: str) -> Dict[str, pl.DataFrame]:
+    treated = []
+    for r in report["treatment"]:
+        moved = sorted(r["winsorised"], key=lambda w: w["row"])
+        treated.append({
+            "indicator": r["indicator"], "period": r["period"], "skew": r["skew"], "kurtosis": r["kurtosis"],
+            "passed": r["passed"], "winsorised_high": sum(1 for w in moved if w["to"] < w["from"]),
+            "winsorised_low": sum(1 for w in moved if w["to"] > w["from"]), "log": r["log"],
+            "skew_after": r["skew_after"], "kurtosis_after": r["kurtosis_after"],
+            "units": [w["unit"] for w in moved],
+        })
+    treatment_schema: Dict[str, Any] = {"indicator": pl.String, "period": pl.Int64, "skew": pl.Float64, "kurtosis": pl.Float64,
+                        "passed": pl.Boolean, "winsorised_high": pl.Int64, "winsorised_low": pl.Int64,
+                        "log": pl.Boolean, "skew_after": pl.Float64, "kurtosis_after": pl.Float64,
+                        "units": pl.List(pl.String)}
+    weights = [{"iCode": w["code"], "parent": fw_nodes.get(w["code"]) or index, "share": w["share"],
+                "effective_weight": w["weight"]} for w in report["effective_weights"]]
+    stats_cols = ("n", "available", "share_available", "min", "max", "mean", "median", "sd", "skew", "kurtosis")
+    stats = [{"iCode": st["code"], **{k: st["summary"].get(k) for k in stats_cols}, "flags": list(st["flags"])}
+             for st in report["statistics"]]
+    stats_schema: Dict[str, Any] = {"iCode": pl.String, "n": pl.Int64, "available": pl.Int64,
+                    **{k: pl.Float64 for k in stats_cols[2:]}, "flags": pl.List(pl.String)}
+    c = report["correlations"]
+    corr = pl.DataFrame({"iCode": c["codes"], **{code: [row[k] for row in c["matrix"]] for k, code in enumerate(c["codes"])}},
+                        schema={"iCode": pl.String, **{code: pl.Float64 for code in c["codes"]}})
+    return {"treatment": pl.DataFrame(treated, schema=treatment_schema),
+            "weights": pl.DataFrame(weights, schema={"iCode": pl.String, "parent": pl.String, "share": pl.Float64,
+                                                     "effective_weight": pl.Float64}),
+            "statistics": pl.DataFrame(stats, schema=stats_schema), "correlations": corr}
+
+
 def coin(meta: Data, data: Data, *, denominate: bool = False, impute: Optional[Any] = None,
          screen: Optional[float] = None, treat: Optional[Any] = None, normalise: Optional[Any] = None,
-         aggregate: Optional[Any] = None) -> pl.DataFrame:
+         aggregate: Optional[Any] = None) -> CoinResult:
     """The COINr pipeline on its two tables (metadata and data, DataFrames or CSV paths):
     denominate, impute, screen, treat, normalise (default min-max to 0–100), aggregate
-    (default arithmetic means), as COINr computes them. The columns of :func:`score`.
+    (default arithmetic means), as COINr computes them. A :class:`CoinResult`: ``results``
+    (the columns of :func:`score`), ``data`` by stage (``Raw`` … ``Normalised``),
+    ``treatment``, ``weights``, ``statistics``, ``correlations``.
 
     Each method is a dict (``{"method": "min_max", "l": 0, "u": 100}``) or the command's short
     form (``normalise="minmax:0,100"``, ``aggregate="geometric"``, ``impute="group-mean:Region"``,
@@ -620,5 +710,13 @@ def coin(meta: Data, data: Data, *, denominate: bool = False, impute: Optional[A
             v = json.loads(_dti.method_spec(k, v))
         if v is not None:
             pipeline[k] = v
-    columns, _report = _dti.coin(_table_text(meta), _table_text(data), json.dumps(pipeline))
-    return pl.DataFrame(columns, strict=False)
+    meta_text = _table_text(meta)
+    columns, report_json, stages = _dti.coin(meta_text, _table_text(data), json.dumps(pipeline))
+    report = json.loads(report_json)
+    fw = json.loads(_dti.Framework.from_coinr(meta_text, _table_text(data)).to_json())
+    parents = {n["code"]: n.get("parent") for n in fw["nodes"]}
+    by_stage = {name: pl.read_csv(io.StringIO(text), infer_schema_length=None,
+                                  schema_overrides={"uCode": pl.String, "uName": pl.String})
+                for name, text in stages}
+    return CoinResult(pl.DataFrame(columns, strict=False), by_stage, raw=report,
+                      **_coin_tables(report, parents, fw["id"]))

@@ -20,7 +20,7 @@ from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 import polars as pl
 
-from . import FrameworkLike, UncertaintyResult, _dti, _framework, _records, _uncertainty_result
+from . import FrameworkLike, UncertaintyResult, _dti, _framework, _one_period, _records, _uncertainty_result
 from . import score as _score
 
 
@@ -76,15 +76,16 @@ def _block(framework_json: str, records: str, spec: str, start: int, end: int) -
 
 
 def uncertainty(data: Any, spec: Mapping[str, Any], framework: FrameworkLike = "vn-pdti-2022", *,
-                client: Any = None, blocks: Optional[int] = None) -> UncertaintyResult:
+                client: Any = None, blocks: Optional[int] = None, period: Optional[int] = None) -> UncertaintyResult:
     """An uncertainty analysis with its runs split into ``blocks`` (default: two per worker)
     drawn on the cluster's workers; identical, bit for bit, to :func:`dti.uncertainty` with
-    the same ``spec``. ``client``: a ``distributed.Client`` (default: the current one)."""
+    the same ``spec`` and ``period`` (default: the latest in the data). ``client``: a
+    ``distributed.Client`` (default: the current one)."""
     from distributed import default_client
 
     client = client or default_client()  # type: ignore[no-untyped-call, unused-ignore]
     fw = _framework(framework)
-    records = _records(data, fw)
+    records = _one_period(data, fw, period)
     spec_json = json.dumps(dict(spec))
     runs = int(spec["runs"])
     n = blocks or max(1, 2 * len(client.scheduler_info().get("workers", {})))

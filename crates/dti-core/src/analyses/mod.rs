@@ -19,6 +19,7 @@ pub(crate) mod eras;
 pub(crate) mod forms;
 pub(crate) mod leave_one_out;
 pub(crate) mod merge;
+pub(crate) mod period;
 #[cfg(feature = "tables")]
 pub(crate) mod pipeline;
 pub(crate) mod prepared;
@@ -42,6 +43,7 @@ pub use merge::{
     merge_cohort, MergeError, MergeGroup, MergeMap, MergeOptions, MergeProblem, MergedScores,
     MergedUnit,
 };
+pub use period::one_period;
 #[cfg(feature = "tables")]
 pub use pipeline::{
     run_pipeline, write_results, write_results_as, DataSet, MissingDenominator, Pipeline,

@@ -197,7 +197,7 @@ impl DataSet {
 }
 
 /// A value dropped by denominating: its record has no denominator value.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct MissingDenominator {
     /// The data row (0-based).
@@ -251,6 +251,46 @@ impl PipelineRun {
                 None => crate::engine::ranks::ranks(&n.value, &groups, self.ties),
             })
             .collect()
+    }
+
+    /// Statistics and flags of each indicator over the raw data set, in framework order
+    /// (COINr's `get_stats` on the raw data): what `dti coin --out-dir` writes as
+    /// `Statistics.csv` and Python's `coin()` returns as `statistics`.
+    ///
+    /// ```
+    /// # let t = dti_core::io::read_tables("iCode,iName,Level,Parent,Direction,Weight,Type\nx,X,1,I,1,1,Indicator\nI,I,2,,1,1,Aggregate\n",
+    /// #     "uCode,Time,x\nA,2024,1\nB,2024,3\n", &Default::default())?;
+    /// let run = dti_core::io::run_pipeline(&t, &dti_core::io::Pipeline::default())?;
+    /// assert_eq!(run.statistics()[0].summary.mean, Some(2.0));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn statistics(&self) -> Vec<crate::methods::IndicatorStats> {
+        use crate::methods::{indicator_stats, NamedColumn, StatsOptions};
+        let raw: Vec<NamedColumn> = self.data.first().map_or_else(Vec::new, |set| {
+            let d = &set.panel;
+            self.framework
+                .leaves()
+                .map(|l| {
+                    let col = d
+                        .column(&l.code)
+                        .map_or_else(|| vec![f64::NAN; d.len()], <[f64]>::to_vec);
+                    NamedColumn::new(&l.code, col)
+                })
+                .collect()
+        });
+        indicator_stats(&raw, &StatsOptions::default())
+    }
+
+    /// Pearson correlations between the indicators' normalised values (COINr's `get_corr`
+    /// on the normalised data set).
+    pub fn correlations(&self) -> crate::methods::Correlations {
+        use crate::methods::{column_correlations, CorrelationMethod, StatsOptions};
+        column_correlations(
+            &self.framework,
+            &self.scores,
+            CorrelationMethod::Pearson,
+            &StatsOptions::default(),
+        )
     }
 
     /// The scores as per-unit results (what [`score_cohort`](crate::score_cohort) gives,
