@@ -1,6 +1,9 @@
 // Type-checked against the shipped declarations (tsc --noEmit): a portal's typical use.
 import { ready, scoreCohort, explainUnit, isDtiError, type UnitRecord, type CohortScores, type DtiErrorCode } from "dti-wasm";
-import { ready as analysisReady, uncertainty, compare, readRecords, type Comparison, type RecordsRead } from "dti-wasm/analysis";
+import {
+  ready as analysisReady, uncertainty, compare, readRecords, sensitivity, leaveOneOut, supplementFramework,
+  type Comparison, type RecordsRead, type SensitivityResult, type LeaveOneOut,
+} from "dti-wasm/analysis";
 import { searchKey, type DtiRanking } from "dti-wasm/components";
 
 async function main(): Promise<number | null> {
@@ -24,6 +27,12 @@ async function main(): Promise<number | null> {
     ranking.addEventListener("dti-select", (ev) => console.log(ev.detail.unit, line, searchKey("Hà Nội")));
   }
   uncertainty("vn-pdti-2022", units, { runs: 10, inputs: [{ name: "w", kind: "weight_noise", factor: 0.25 }] }, (done, total) => done < total);
+  const sobol: SensitivityResult = sensitivity("vn-pdti-2022", units, { n: 16, bootstrap: 10, inputs: [{ name: "w", kind: "weight_noise", factor: 0.25 }] },
+    undefined, { period: 2023 });
+  const interval: [number, number] | null = sobol.indices[0].total_ci;
+  const loo: LeaveOneOut = leaveOneOut("vn-pdti-2022", units, { depth: 2 });
+  const fw2025 = supplementFramework("vn-pdti-2025", { max_points: { GOV: 160 } });
+  console.log(interval, loo.components.length, fw2025.id);
   try {
     scoreCohort("nope", units);
   } catch (err) {

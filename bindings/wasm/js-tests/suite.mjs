@@ -127,6 +127,47 @@ export function cases(dti, env) {
       assert.equal(stop.code, "cancelled");
     }],
 
+    ["runs sensitivity and leave-one-out on the latest period, and completes vn-pdti-2025", () => {
+      // Two periods of the same units: an analysis takes the latest (as the command and
+      // Python), or the one named; a period the data lacks is refused naming the option.
+      const units = json("dti2022-main/units.json");
+      const both = [...units.map((u) => ({ ...u, period: 2022 })), ...units.map((u) => ({ ...u, period: 2023 }))];
+      const loo = dti.leaveOneOut("vn-pdti-2022", both);
+      assert.equal(loo.depth, 2);
+      assert.ok(loo.units.length === units.length && loo.units.every((u) => u.period === 2023));
+      assert.deepEqual(dti.leaveOneOut("vn-pdti-2022", both, { period: 2022, depth: 1 }).units.map((u) => u.period),
+        units.map(() => 2022));
+      let e = codeOf(() => dti.leaveOneOut("vn-pdti-2022", both, { period: 2020 }));
+      assert.deepEqual([e.code, e.path], ["invalid", "options.period"]);
+      assert.ok(e.message.includes("2022, 2023"), e.message);
+      e = codeOf(() => dti.leaveOneOut("vn-pdti-2022", both, { depth: 0 }));
+      assert.deepEqual([e.code, e.path], ["bad_argument", "options.depth"]);
+      e = codeOf(() => dti.leaveOneOut("vn-pdti-2022", both, { years: 2 }));
+      assert.equal(e.code, "bad_argument");
+      const s = dti.sensitivity("vn-pdti-2022", both, {
+        n: 32, seed: 5, bootstrap: 20, inputs: [{ name: "w", kind: "weight_noise", factor: 0.25, depth: 1 }],
+      });
+      assert.equal(s.runs, 32 * 3);
+      assert.ok(s.indices[0].total_ci[0] <= s.indices[0].total_ci[1], JSON.stringify(s.indices[0]));
+      const u = dti.uncertainty("vn-pdti-2022", both, { runs: 20, inputs: [{ name: "w", kind: "weight_noise", factor: 0.1 }] },
+        undefined, { period: 2022 });
+      assert.ok(u.units.every((x) => x.period === 2022));
+      // vn-pdti-2025 publishes no indicator points: supplied, it scores; the id is checked.
+      const pts = { AWR: 120, INST: 120, INFRA: 120, HR: 120, SEC: 120, GOV: 160, ECO: 120, SOC: 120 };
+      const fw = dti.supplementFramework("vn-pdti-2025", { max_points: pts });
+      assert.equal(fw.nodes.find((n) => n.code === "GOV").max_points, 160);
+      assert.equal(dti.scoreCohort(fw, dti.publishedRecords("dti-2024")).units.length, 34);
+      assert.equal(codeOf(() => dti.scoreCohort("vn-pdti-2025", dti.publishedRecords("dti-2024"))).code, "invalid_framework");
+      assert.equal(codeOf(() => dti.supplementFramework("vn-pdti-2099", { max_points: pts })).code, "unknown_builtin");
+      // One period of each side of a comparison across the merger, as Python's from/to.
+      const after = dti.scoreCohort("total", dti.publishedData("dti-2024").rows
+        .map((r) => ({ unit: r.unit, period: r.period, values: { DTI: r.dti } })));
+      const across = dti.compareAcrossMerger("total", dti.publishedRecords("dti-63"), after, { from: 2023, to: 2024 });
+      assert.ok(across.merged !== null && across.comparison.units.length === 34);
+      e = codeOf(() => dti.compareAcrossMerger("total", dti.publishedRecords("dti-63"), after, { from: 2019 }));
+      assert.deepEqual([e.code, e.path], ["bad_argument", "options.from"]);
+    }],
+
     ["reproduces the official DTI 2024 from the published data", () => {
       const d = dti.publishedData("dti-2024");
       assert.equal(d.rows.length, 34);

@@ -10,4 +10,5 @@ const api = wrap(require("./node/dti_wasm_analysis.js"), ANALYSIS);
 export const ready = async () => {};
 export const {
   readRecords, normalise, applyScenario, compare, uncertainty, publishedData, publishedRecords, compareAcrossMerger,
+  sensitivity, leaveOneOut, supplementFramework,
 } = api;

@@ -16,3 +16,6 @@ export const uncertainty = m.need("uncertainty");
 export const publishedData = m.need("publishedData");
 export const publishedRecords = m.need("publishedRecords");
 export const compareAcrossMerger = m.need("compareAcrossMerger");
+export const sensitivity = m.need("sensitivity");
+export const leaveOneOut = m.need("leaveOneOut");
+export const supplementFramework = m.need("supplementFramework");

@@ -2,9 +2,13 @@
 // scenarios, comparisons and uncertainty. The shapes are those of dti-wasm (index.d.ts).
 import type {
   DtiError, CohortScores, ReadOptions, RecordsRead, Comparison, FrameworkDef, FrameworkInput, MergedScores, Normaliser,
-  PublishedData, Scenario, UncertaintyResult, UncertaintySpec, UnitRecord,
+  PublishedData, Scenario, UncertaintyResult, UncertaintySpec, UnitRecord, AnalysisOptions, SensitivitySpec,
+  SensitivityResult, LeaveOneOut, Supplement,
 } from "./index.js";
-export type { FileProblem, ReadOptions, RecordsRead, Comparison, PublishedData, PublishedRow, Scenario, UncertaintyResult, UncertaintySpec } from "./index.js";
+export type {
+  FileProblem, ReadOptions, RecordsRead, Comparison, PublishedData, PublishedRow, Scenario, UncertaintyResult, UncertaintySpec,
+  AnalysisOptions, SensitivitySpec, SensitivityResult, SobolIndex, LeaveOneOut, Supplement,
+} from "./index.js";
 
 /** Whether `e` was thrown by this package: narrows it to {@link DtiError}. */
 export function isDtiError(e: unknown): e is DtiError;
@@ -27,14 +31,38 @@ export function publishedData(id: "dti-2024" | "dti-63"): PublishedData;
 export function publishedRecords(id: "dti-2024" | "dti-63"): UnitRecord[];
 /** Compares one period's records (`before`, scored with `framework`) with a scored cohort:
  * when `before` holds the 63 provinces before the 2025 merger and `after` the 34, `before` is
- * merged onto the 34 first by the ministry's rule (`merged` then holds the merged scores). */
-export function compareAcrossMerger(framework: FrameworkInput, before: UnitRecord[], after: CohortScores): {
+ * merged onto the 34 first by the ministry's rule (`merged` then holds the merged scores).
+ * `options.from`/`options.to` pick one period of each, as Python's `from_period`/`to_period`. */
+export function compareAcrossMerger(framework: FrameworkInput, before: UnitRecord[], after: CohortScores, options?: {
+  /** The period of `before` compared (default: every record). */
+  from?: number;
+  /** The period of `after` compared (default: every unit). */
+  to?: number;
+}): {
   comparison: Comparison;
   merged: MergedScores | null;
 };
+/** Uncertainty analysis on one period of `units` (`options.period`, default the latest, as
+ * the command and Python). */
 export function uncertainty(
   framework: FrameworkInput,
   units: UnitRecord[],
   spec: UncertaintySpec,
   progress?: (done: number, total: number) => boolean | void,
+  options?: AnalysisOptions,
 ): UncertaintyResult;
+/** Sobol indices of the mean absolute rank change, with 95 % bootstrap intervals
+ * (`first_order_ci`, `total_ci`), on one period (`options.period`, default the latest). */
+export function sensitivity(
+  framework: FrameworkInput,
+  units: UnitRecord[],
+  spec: SensitivitySpec,
+  progress?: (done: number, total: number) => boolean | void,
+  options?: AnalysisOptions,
+): SensitivityResult;
+/** Leaves each node at `options.depth` (default 2) out in turn, on one period
+ * (`options.period`, default the latest): the command's defaults. */
+export function leaveOneOut(framework: FrameworkInput, units: UnitRecord[], options?: AnalysisOptions): LeaveOneOut;
+/** A built-in framework completed by a supplement (the points or weights its source does not
+ * publish: `vn-pdti-2025`'s indicators), validated, as `dti --supplement`. */
+export function supplementFramework(id: string, supplement: Supplement): FrameworkDef;

@@ -324,6 +324,59 @@ export interface UncertaintyResult {
   warnings: string[];
 }
 
+export interface SensitivitySpec {
+  inputs: Uncertain[];
+  /** Base sample size N: the design has N(d + 2) runs. */
+  n: number;
+  seed?: number;
+  /** Bootstrap resamples for the 95 % intervals (0: none). */
+  bootstrap?: number;
+  pool_periods?: boolean;
+  ties?: Ties;
+}
+
+export interface SobolIndex {
+  input: string;
+  first_order: number;
+  total: number;
+  /** 95 % bootstrap interval of the first-order index (null without `bootstrap`). */
+  first_order_ci: [number, number] | null;
+  total_ci: [number, number] | null;
+}
+
+export interface SensitivityResult {
+  runs: number;
+  mean: number;
+  variance: number;
+  indices: SobolIndex[];
+  warnings: string[];
+}
+
+/** Which records an analysis runs on (default: the latest period in them, as the command's
+ * `--year`), and leave-one-out's depth (default 2: the main indicators). */
+export interface AnalysisOptions {
+  period?: number;
+  depth?: number;
+}
+
+export interface LeaveOneOut {
+  depth: number;
+  units: { unit: string; period: number | null }[];
+  nominal_ranks: (number | null)[];
+  components: {
+    code: string;
+    mean_abs_rank_shift: number;
+    /** Per unit (in `units` order): the rank without it minus the nominal rank (positive = falls). */
+    shifts: (number | null)[];
+  }[];
+}
+
+/** Points or weights that a framework's source does not publish, supplied by the user. */
+export interface Supplement {
+  max_points?: Record<string, number>;
+  weights?: Record<string, number>;
+}
+
 export interface Province {
   code: string;
   name_vi: string;

@@ -5,5 +5,5 @@ export const SCORING = [
 ];
 export const ANALYSIS = [
   "readRecords", "normalise", "applyScenario", "compare", "uncertainty", "publishedData", "publishedRecords",
-  "compareAcrossMerger",
+  "compareAcrossMerger", "sensitivity", "leaveOneOut", "supplementFramework",
 ];

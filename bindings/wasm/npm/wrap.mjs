@@ -9,8 +9,10 @@ const PARAMS = {
   validateFramework: ["framework"], scoreCohort: ["framework", "units", "options"],
   explainUnit: ["framework", "units", "unit", "period", "options"], mergeCohort: ["framework", "units", "map", "options"],
   normalise: ["normaliser", "values", "direction", "units"], applyScenario: ["framework", "units", "scenario"],
-  compare: ["cohorts"], uncertainty: ["framework", "units", "spec", "progress"],
-  compareAcrossMerger: ["framework", "before", "after"], readRecords: ["framework", "text", "options"],
+  compare: ["cohorts"], uncertainty: ["framework", "units", "spec", "progress", "options"],
+  sensitivity: ["framework", "units", "spec", "progress", "options"], leaveOneOut: ["framework", "units", "options"],
+  supplementFramework: ["id", "supplement"],
+  compareAcrossMerger: ["framework", "before", "after", "options"], readRecords: ["framework", "text", "options"],
 };
 
 /** The path of the first number JSON cannot hold (NaN, ±Infinity) in `value`, or null: JSON

@@ -85,19 +85,55 @@ pub fn published_records(id: &str) -> Result<JsValue, JsValue> {
     to_js(&published(id)?.records())
 }
 
+/// Which periods `compareAcrossMerger` compares (Python's `from_period`, `to_period`).
+#[derive(serde::Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+struct Periods {
+    /// The period of `before` compared (default: every record of `before`).
+    from: Option<i32>,
+    /// The period of `after` compared (default: every unit of `after`).
+    to: Option<i32>,
+}
+
 /// Compares one period's records (`before`, scored with `framework`) with a scored cohort
 /// (`after`), merging the 63 former provinces onto the 34 first when `after` holds the 34
 /// (`dti_core::analyses::compare_across_merger`): `{ comparison, merged }` (`merged`: the
-/// merged scores, or `null` when nothing was merged).
+/// merged scores, or `null` when nothing was merged). `options.from` and `options.to` pick
+/// one period of each (as Python's `compare(from_period=, to_period=)`).
 #[wasm_bindgen(js_name = compareAcrossMerger)]
 pub fn compare_across_merger(
     framework: JsValue,
     before: JsValue,
     after: JsValue,
+    options: JsValue,
 ) -> Result<JsValue, JsValue> {
     let fw = crate::framework(framework)?;
-    let before = crate::units(before)?;
-    let after: CohortScores = from_js("after", after)?;
+    let mut before = crate::units(before)?;
+    let mut after: CohortScores = from_js("after", after)?;
+    let periods: Periods = if options.is_undefined() || options.is_null() {
+        Periods::default()
+    } else {
+        from_js("options", options)?
+    };
+    let none = |field: &str, side: &str, p: i32| {
+        errors::error(
+            "bad_argument",
+            &format!("options.{field}: {side} has no records for {p}"),
+            &[("path", format!("options.{field}").into())],
+        )
+    };
+    if let Some(p) = periods.from {
+        before.retain(|u| u.period == Some(p));
+        if before.is_empty() {
+            return Err(none("from", "before", p));
+        }
+    }
+    if let Some(p) = periods.to {
+        after.units.retain(|u| u.period == Some(p));
+        if after.units.is_empty() {
+            return Err(none("to", "after", p));
+        }
+    }
     let (comparison, merged) = dti_core::analyses::compare_across_merger(
         &fw,
         &before,
@@ -121,21 +157,47 @@ pub fn compare(cohorts: JsValue) -> Result<JsValue, JsValue> {
     to_js(&dti_core::analyses::compare(&refs))
 }
 
-/// Uncertainty analysis (`dti_core::analyses::uncertainty`); `progress(done, total)` may return
-/// `false` to cancel.
-#[wasm_bindgen]
-pub fn uncertainty(
+/// Which records an analysis runs on, and how deep leave-one-out goes: the options of
+/// `uncertainty`, `sensitivity` and `leaveOneOut`, with the command's defaults.
+#[derive(serde::Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+struct AnalysisOptions {
+    /// The period (default: the latest in the records: `dti_core::analyses::one_period`).
+    period: Option<i32>,
+    /// Leave-one-out's depth (default 2: the main indicators, as the command).
+    depth: Option<usize>,
+}
+
+/// The framework, the records of one period and the options of an analysis.
+fn analysis_inputs(
     framework: JsValue,
     units: JsValue,
-    spec: JsValue,
-    progress: Option<js_sys::Function>,
-) -> Result<JsValue, JsValue> {
+    options: JsValue,
+) -> Result<(dti_core::Framework, Vec<UnitRecord>, AnalysisOptions), JsValue> {
     let fw = crate::framework(framework)?;
     let units = crate::units(units)?;
-    let spec: UncertaintySpec = from_js("spec", spec)?;
-    limit("runs", spec.runs, MAX_RUNS)?;
-    // An exception thrown by the callback stops the analysis and reaches the caller as it
-    // was thrown (not as a cancellation).
+    let options: AnalysisOptions = if options.is_undefined() || options.is_null() {
+        AnalysisOptions::default()
+    } else {
+        from_js("options", options)?
+    };
+    let (_, units) = dti_core::analyses::one_period(&units, options.period).map_err(|e| {
+        errors::error(
+            e.code(),
+            &e.to_string(),
+            &[("path", "options.period".into())],
+        )
+    })?;
+    Ok((fw, units, options))
+}
+
+/// Runs an analysis with `progress(done, total)` between waves (it may return `false` to
+/// cancel). An exception thrown by the callback stops the analysis and reaches the caller as
+/// it was thrown (not as a cancellation).
+fn with_progress<T>(
+    progress: Option<js_sys::Function>,
+    f: impl FnOnce(dti_core::analyses::Progress) -> Result<T, dti_core::analyses::AnalysisError>,
+) -> Result<T, JsValue> {
     let thrown: std::cell::RefCell<Option<JsValue>> = std::cell::RefCell::new(None);
     let cb = |done: usize, total: usize| -> bool {
         progress.as_ref().is_none_or(|f| {
@@ -152,11 +214,81 @@ pub fn uncertainty(
             }
         })
     };
-    let r = dti_core::analyses::uncertainty(&fw, &units, &spec, Some(&cb));
+    let r = f(&cb);
     if let Some(e) = thrown.into_inner() {
         return Err(e);
     }
-    to_js(&r.map_err(|e| errors::analysis(&e))?)
+    r.map_err(|e| errors::analysis(&e))
+}
+
+/// Uncertainty analysis (`dti_core::analyses::uncertainty`) on one period (`options.period`,
+/// default the latest); `progress(done, total)` may return `false` to cancel.
+#[wasm_bindgen]
+pub fn uncertainty(
+    framework: JsValue,
+    units: JsValue,
+    spec: JsValue,
+    progress: Option<js_sys::Function>,
+    options: JsValue,
+) -> Result<JsValue, JsValue> {
+    let (fw, units, _) = analysis_inputs(framework, units, options)?;
+    let spec: UncertaintySpec = from_js("spec", spec)?;
+    limit("runs", spec.runs, MAX_RUNS)?;
+    let r = with_progress(progress, |p| {
+        dti_core::analyses::uncertainty(&fw, &units, &spec, Some(p))
+    })?;
+    to_js(&r)
+}
+
+/// Variance-based sensitivity analysis (`dti_core::analyses::sensitivity`: first-order and
+/// total Sobol indices with their bootstrap intervals) on one period (`options.period`,
+/// default the latest); `progress(done, total)` may return `false` to cancel.
+#[wasm_bindgen]
+pub fn sensitivity(
+    framework: JsValue,
+    units: JsValue,
+    spec: JsValue,
+    progress: Option<js_sys::Function>,
+    options: JsValue,
+) -> Result<JsValue, JsValue> {
+    let (fw, units, _) = analysis_inputs(framework, units, options)?;
+    let spec: dti_core::analyses::SensitivitySpec = from_js("spec", spec)?;
+    limit("n", spec.n, MAX_RUNS)?;
+    let r = with_progress(progress, |p| {
+        dti_core::analyses::sensitivity(&fw, &units, &spec, Some(p))
+    })?;
+    to_js(&r)
+}
+
+/// Leaves each node at `options.depth` (default 2: the main indicators) out in turn, on one
+/// period (`options.period`, default the latest): `dti_core::analyses::leave_one_out`.
+#[wasm_bindgen(js_name = leaveOneOut)]
+pub fn leave_one_out(
+    framework: JsValue,
+    units: JsValue,
+    options: JsValue,
+) -> Result<JsValue, JsValue> {
+    let (fw, units, options) = analysis_inputs(framework, units, options)?;
+    let depth = options.depth.unwrap_or(2);
+    if depth == 0 {
+        return Err(errors::error(
+            "bad_argument",
+            "options.depth: 0 is the index itself; the depths of nodes start at 1",
+            &[("path", "options.depth".into())],
+        ));
+    }
+    let r =
+        dti_core::analyses::leave_one_out(&fw, &units, depth).map_err(|e| errors::analysis(&e))?;
+    to_js(&r)
+}
+
+/// A built-in framework completed by a supplement (the points or weights its source does not
+/// publish, as `dti --supplement` reads them): the definition, validated, to score with.
+#[wasm_bindgen(js_name = supplementFramework)]
+pub fn supplement_framework(id: &str, supplement: JsValue) -> Result<JsValue, JsValue> {
+    let s: dti_core::model::Supplement = from_js("supplement", supplement)?;
+    let fw = dti_core::Framework::builtin_with(id, &s).map_err(|e| errors::framework(&e))?;
+    to_js(fw.def())
 }
 
 /// How `readRecords` reads a file: its name (in problems; a name ending `.json` reads JSON),

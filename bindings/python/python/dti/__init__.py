@@ -488,8 +488,8 @@ def compare(a: Data, b: Data, framework: FrameworkLike = "vn-pdti-2022",
     ``b``'s the 34 after it, ``a`` is merged onto the 34 first by the ministry's rule (plain
     means of the former provinces' values), with a :class:`DtiWarning` saying so::
 
-        dti.compare(dti.published("dti-63"), dti.published("dti-2024"), "total",
-                    from_period=2023, to_period=2024)"""
+        dti.compare(dti.published("dti-63"), dti.published().select("unit", "name", "period", "DTI"),
+                    "total", from_period=2023, to_period=2024)"""
     fw = _framework(framework)
     fw_b = _framework(framework_b) if framework_b is not None else fw
     if from_period is None and to_period is None:
