@@ -51,6 +51,7 @@ pub fn read_records(
     delimiter: Option<u8>,
 ) -> Result<Loaded, Vec<DataError>> {
     dti_core::io::read_records(name, text, fw, &options(layout, groups, delimiter))
+        .map_err(dti_core::io::ReadError::into_problems)
 }
 
 /// A clean wide file straight into columns (see [`dti_core::io::read_wide_numbers`]).

@@ -122,6 +122,63 @@ impl FileProblem {
 
 impl std::error::Error for FileProblem {}
 
+/// A file that cannot be read at all: every problem, each with its line. An error
+/// (`?` turns it into `Box<dyn Error>`, `anyhow` …, with [`describe`]'s message) that derefs
+/// to its problems, so a caller can still walk them.
+///
+/// ```
+/// use dti_core::io::{read_records, ReadOptions};
+/// fn count(text: &str) -> Result<usize, Box<dyn std::error::Error>> {
+///     let fw = dti_core::Framework::builtin("vn-pdti-2022")?;
+///     Ok(read_records("a.csv", text, &fw, &ReadOptions::default())?.units.len())
+/// }
+/// let e = count("unit,period,BOGUS\nha-noi,2023,1\n").unwrap_err();
+/// assert!(e.to_string().starts_with("1 problem(s) in the input:\n  - a.csv"), "{e}");
+/// let e = read_records("a.csv", "", &dti_core::Framework::builtin("vn-pdti-2022")?, &ReadOptions::default())
+///     .unwrap_err();
+/// assert_eq!((e.code(), e.len(), e[0].line), ("invalid_file", 1, Some(1)));
+/// # Ok::<(), dti_core::FrameworkError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ReadError {
+    /// Every problem, in the order found.
+    pub problems: Vec<FileProblem>,
+}
+
+impl ReadError {
+    /// The stable kind of the error: `invalid_file`, as the npm and Python packages name it.
+    pub fn code(&self) -> &'static str {
+        "invalid_file"
+    }
+
+    /// The problems, owned.
+    pub fn into_problems(self) -> Vec<FileProblem> {
+        self.problems
+    }
+}
+
+impl From<Vec<FileProblem>> for ReadError {
+    fn from(problems: Vec<FileProblem>) -> ReadError {
+        ReadError { problems }
+    }
+}
+
+impl std::ops::Deref for ReadError {
+    type Target = [FileProblem];
+    fn deref(&self) -> &[FileProblem] {
+        &self.problems
+    }
+}
+
+impl fmt::Display for ReadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&describe(&self.problems))
+    }
+}
+
+impl std::error::Error for ReadError {}
+
 /// Every problem of a file in one message, as the `dti` command, the npm package and the
 /// Python package word it: "N problem(s) in the input:" and one located line each.
 ///

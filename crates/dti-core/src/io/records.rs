@@ -171,7 +171,8 @@ impl Records {
 /// frameworks a unit cell may name a province as published ("TP. Hồ Chí Minh").
 ///
 /// `Err`: the file cannot be read at all (empty, an unclosed quote, a header problem), every
-/// problem listed. Rows it cannot take (ragged, no unit, a bad period, an unknown indicator)
+/// problem listed ([`ReadError`](crate::io::ReadError): an error `?` passes on, that derefs
+/// to the problems). Rows it cannot take (ragged, no unit, a bad period, an unknown indicator)
 /// are in [`Records::file_problems`], each with its line; the caller decides whether they
 /// are fatal (the `dti` command: unless `--lenient`).
 ///
@@ -189,7 +190,7 @@ pub fn read_records(
     text: &str,
     fw: &Framework,
     options: &ReadOptions,
-) -> Result<Records, Vec<FileProblem>> {
+) -> Result<Records, crate::io::ReadError> {
     let (layout, groups, delimiter) = (options.layout, &options.groups[..], options.delimiter);
     let ext = Path::new(name)
         .extension()
@@ -205,6 +206,7 @@ pub fn read_records(
             }),
         _ => read_csv(name, text, fw, layout, groups, delimiter),
     }
+    .map_err(crate::io::ReadError::from)
 }
 
 pub(crate) fn read_csv(
