@@ -127,6 +127,25 @@ export function cases(dti, env) {
       assert.equal(stop.code, "cancelled");
     }],
 
+    ["says once that values look like percentages, as the command and Python do", () => {
+      // 80 values in 1..100 where 0..1 is expected, and one other problem: one line says what
+      // they are and how to fix it, three are examples, the rest are counted; every problem
+      // stays in `problems`.
+      const units = Array.from({ length: 40 }, (_, k) => ({ unit: `U${k}`, period: 2023, values: { AWR: 20 + k, GOV: 30 + k } }));
+      units.push({ unit: "X", period: 2023, values: { ECO: -1 } });
+      const e = codeOf(() => dti.scoreCohort("vn-pdti-2022", units));
+      assert.equal(e.code, "input");
+      assert.equal(e.problems.length, 81);
+      const lines = e.message.split("\n");
+      assert.equal(lines.length, 1 + 1 + 3 + 1 + 1, e.message);
+      assert.equal(lines[1], "  80 values between 1 and 100 where a value in 0..1 is expected (AWR, GOV): they look like percentages; divide them by 100");
+      assert.ok(lines.some((l) => l.includes("unit 'X'")), e.message);
+      assert.equal(lines.at(-1), "  … and 77 more values like these");
+      // A few such values are listed as they are.
+      const few = codeOf(() => dti.scoreCohort("vn-pdti-2022", [{ unit: "A", values: { AWR: 50 } }, { unit: "B", values: { AWR: -2 } }]));
+      assert.equal(few.message.split("\n").length, 3, few.message);
+    }],
+
     ["runs sensitivity and leave-one-out on the latest period, and completes vn-pdti-2025", () => {
       // Two periods of the same units: an analysis takes the latest (as the command and
       // Python), or the one named; a period the data lacks is refused naming the option.

@@ -55,6 +55,32 @@ function checkFinite(name, args) {
   }
 }
 
+/** Values between 1 and 100 where 0..1 is expected: a table given in percent. */
+const percentLike = (p) => p.code === "value_out_of_range" && p.value > 1 && p.value <= 100;
+
+/** An input error's message as the command and Python word it (dti_core::engine::
+ * describe_input): when at least three problems, and at least half of them, look like
+ * percentages, one line says so and how to fix it, three are listed as examples and the
+ * rest counted. Said here, beside the scoring module, whose size budget is spent. */
+function summarisePercentages(e) {
+  const problems = Array.isArray(e.problems) ? e.problems : [];
+  const percent = problems.filter(percentLike).length;
+  if (percent < 3 || percent * 2 < problems.length) return;
+  const [head, ...lines] = e.message.split("\n");
+  // One line per problem, in order; anything else is left as the module wrote it.
+  if (lines.length !== problems.length || !lines.every((l) => l.startsWith("  - "))) return;
+  const codes = [...new Set(problems.filter(percentLike).map((p) => p.indicator).filter(Boolean))].sort();
+  const named = codes.slice(0, 8).join(", ") + (codes.length > 8 ? ` and ${codes.length - 8} more` : "");
+  const out = [head, `  ${percent} values between 1 and 100 where a value in 0..1 is expected (${named}): they look like percentages; divide them by 100`];
+  let shown = 0;
+  problems.forEach((p, k) => {
+    if (percentLike(p) && ++shown > 3) return;
+    out.push(lines[k]);
+  });
+  if (percent > 3) out.push(`  … and ${percent - 3} more values like these`);
+  e.message = out.join("\n");
+}
+
 /** The named exports of a wasm-bindgen module, each guarded against traps. */
 export function wrap(wasm, names) {
   const guard = (f, name) => (...args) => {
@@ -70,6 +96,7 @@ export function wrap(wasm, names) {
         err.code = "internal";
         throw err;
       }
+      if (e instanceof Error && e.code === "input") summarisePercentages(e);
       throw e;
     }
   };
