@@ -21,6 +21,8 @@ pub enum Format {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell {
     Text(String),
+    /// A rank (`None`: none, shown `-`), written without a string of its own.
+    Rank(Option<u32>),
     /// A number (`None`: missing), its decimals in the table, and whether to show its sign.
     Num(Option<f64>, usize, bool),
 }
@@ -30,6 +32,7 @@ impl Cell {
     fn shown(&self) -> String {
         match self {
             Cell::Text(s) => s.clone(),
+            Cell::Rank(r) => rank(*r),
             Cell::Num(None, _, _) => "-".to_owned(),
             Cell::Num(Some(v), d, false) if v.abs() >= 1e16 => format!("{v:.d$e}"),
             Cell::Num(Some(v), d, false) => format!("{v:.d$}"),
@@ -37,11 +40,66 @@ impl Cell {
         }
     }
 
+    /// Appends what the terminal table shows, text escaped as [`safe`] does, without a
+    /// string of its own (a streamed table writes millions of cells).
+    fn push_shown(&self, out: &mut String) {
+        use std::fmt::Write as _;
+        let _ = match self {
+            Cell::Text(s) => {
+                out.push_str(&dti_core::text::shown(s));
+                Ok(())
+            }
+            Cell::Rank(Some(r)) => {
+                out.push_str(itoa::Buffer::new().format(*r));
+                Ok(())
+            }
+            Cell::Rank(None) | Cell::Num(None, _, _) => {
+                out.push('-');
+                Ok(())
+            }
+            Cell::Num(Some(v), d, false) if v.abs() >= 1e16 => write!(out, "{v:.d$e}"),
+            Cell::Num(Some(v), d, false) => write!(out, "{v:.d$}"),
+            Cell::Num(Some(v), d, true) => write!(out, "{v:+.d$}"),
+        };
+    }
+
+    /// How many characters [`push_shown`](Self::push_shown) writes: numbers of ordinary
+    /// size counted from their digits, without formatting them (the widths pass of a
+    /// streamed table); anything else written into `scratch` and counted.
+    fn width(&self, scratch: &mut String) -> usize {
+        match self {
+            Cell::Rank(Some(r)) => r.checked_ilog10().unwrap_or(0) as usize + 1,
+            Cell::Rank(None) | Cell::Num(None, _, _) => 1,
+            // A non-negative number below 10⁹ whose rounding to `d` ≤ 6 decimals cannot carry
+            // into a new digit (a margin of half a unit of its last decimal, far above the
+            // float's own error there): its integer part's digits, the point and `d` decimals.
+            Cell::Num(Some(v), d, false)
+                if (0.0..1e9).contains(v) && v.is_sign_positive() && *d <= 6 =>
+            {
+                let digits = (v.trunc() as u64).checked_ilog10().unwrap_or(0) + 1;
+                let next = 10f64.powi(digits as i32);
+                if *v + 10f64.powi(-(*d as i32)) < next {
+                    digits as usize + if *d > 0 { 1 + d } else { 0 }
+                } else {
+                    self.counted(scratch)
+                }
+            }
+            _ => self.counted(scratch),
+        }
+    }
+
+    fn counted(&self, scratch: &mut String) -> usize {
+        scratch.clear();
+        self.push_shown(scratch);
+        scratch.chars().count()
+    }
+
     /// What CSV holds: numbers at full precision, missing as empty.
     fn exact(&self) -> String {
         match self {
             Cell::Text(s) if s == "-" => String::new(),
             Cell::Text(s) => csv_text(s).into_owned(),
+            Cell::Rank(r) => r.map(|r| r.to_string()).unwrap_or_default(),
             Cell::Num(None, _, _) => String::new(),
             Cell::Num(Some(v), _, _) => {
                 let mut s = String::with_capacity(24);
@@ -145,52 +203,102 @@ impl Table {
 
     /// Aligned text; widths count characters, so Vietnamese names line up.
     pub fn render(&self) -> String {
-        let n = self.header.len();
-        // Text from input is shown with its control and bidirectional characters escaped:
-        // one row per unit, whatever the input.
-        let safe = |t: &str| dti_core::text::shown(t).into_owned();
-        let shown: Vec<Vec<String>> = self
-            .rows
-            .iter()
-            .map(|r| r.iter().map(|c| safe(&c.shown())).collect())
-            .collect();
-        let header: Vec<String> = self.header.iter().map(|h| safe(h)).collect();
-        let width = |c: usize| {
-            shown
-                .iter()
-                .map(|r| r.get(c).map_or(0, |s| s.chars().count()))
-                .chain([header[c].chars().count()])
-                .max()
-                .unwrap_or(0)
+        let shown = shown_rows(&self.rows);
+        let mut widths = self.header_widths();
+        for r in &shown {
+            widen(&mut widths, r);
+        }
+        let mut out = self.top(&widths);
+        for r in &shown {
+            line(&widths, &self.right, r, &mut out);
+        }
+        out.push_str(&self.bottom());
+        out
+    }
+
+    /// A table too long to hold whole (a million ranked rows), written as it is made: the
+    /// same text as [`render`](Self::render) would give for the rows of `block(0)`,
+    /// `block(1)` … `block(blocks - 1)`, in order. Each block is made twice, on every core:
+    /// once for the columns' widths, once to be written; no more than a batch of blocks is
+    /// held at a time.
+    pub fn stream(
+        &self,
+        sink: &Sink,
+        blocks: usize,
+        block: impl Fn(usize) -> Vec<Vec<Cell>> + Sync,
+    ) -> Result<(), String> {
+        use rayon::prelude::*;
+        let widths = (0..blocks)
+            .into_par_iter()
+            .map(|b| {
+                let mut w = vec![0; self.header.len()];
+                let mut scratch = String::new();
+                for r in block(b) {
+                    for (w, c) in w.iter_mut().zip(&r) {
+                        *w = (*w).max(c.width(&mut scratch));
+                    }
+                }
+                w
+            })
+            .reduce(
+                || self.header_widths(),
+                |mut a, b| {
+                    widen_by(&mut a, &b);
+                    a
+                },
+            );
+        let fold = |t: String| if sink.ascii { fold_diacritics(&t) } else { t };
+        let text = |b: usize| {
+            let (mut out, mut scratch) = (String::new(), String::new());
+            for r in block(b) {
+                cell_line(&widths, &self.right, &r, &mut out, &mut scratch);
+            }
+            fold(out)
         };
-        let widths: Vec<usize> = (0..n).map(width).collect();
+        sink.stream(|w| {
+            w.write_all(fold(self.top(&widths)).as_bytes())?;
+            let mut made: Vec<String> = Vec::new();
+            let mut start = 0;
+            // Each batch is written while the next is made.
+            while start < blocks || !made.is_empty() {
+                let end = (start + 32).min(blocks);
+                let (written, next) = rayon::join(
+                    || made.iter().try_for_each(|t| w.write_all(t.as_bytes())),
+                    || (start..end).into_par_iter().map(text).collect(),
+                );
+                written?;
+                made = next;
+                start = end;
+            }
+            w.write_all(fold(self.bottom()).as_bytes())
+        })
+    }
+
+    /// The header's widths, in characters.
+    fn header_widths(&self) -> Vec<usize> {
+        self.header
+            .iter()
+            .map(|h| safe(h).chars().count())
+            .collect()
+    }
+
+    /// The title, the header and its rule.
+    fn top(&self, widths: &[usize]) -> String {
         let mut out = String::new();
         if let Some(t) = &self.title {
             out.push_str(&safe(t));
             out.push('\n');
         }
-        let line = |cells: &[String], out: &mut String| {
-            let mut parts = Vec::with_capacity(n);
-            for (c, w) in widths.iter().enumerate() {
-                let s = cells.get(c).map_or("", |s| s.as_str());
-                let pad = w.saturating_sub(s.chars().count());
-                parts.push(if self.right.get(c).copied().unwrap_or(false) {
-                    format!("{}{s}", " ".repeat(pad))
-                } else {
-                    format!("{s}{}", " ".repeat(pad))
-                });
-            }
-            out.push_str(parts.join("  ").trim_end());
-            out.push('\n');
-        };
-        line(&header, &mut out);
-        line(
-            &widths.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>(),
-            &mut out,
-        );
-        for r in &shown {
-            line(r, &mut out);
-        }
+        let header: Vec<String> = self.header.iter().map(|h| safe(h)).collect();
+        line(widths, &self.right, &header, &mut out);
+        let rule: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
+        line(widths, &self.right, &rule, &mut out);
+        out
+    }
+
+    /// The notes under the table.
+    fn bottom(&self) -> String {
+        let mut out = String::new();
         if !self.notes.is_empty() {
             out.push('\n');
             for n in &self.notes {
@@ -212,6 +320,85 @@ impl Table {
             .and_then(|b| String::from_utf8(b).ok())
             .unwrap_or_default()
     }
+}
+
+/// Text from input as a table shows it: control and bidirectional characters escaped, one
+/// row per unit whatever the input.
+fn safe(t: &str) -> String {
+    dti_core::text::shown(t).into_owned()
+}
+
+/// Rows of cells as the table shows them.
+fn shown_rows(rows: &[Vec<Cell>]) -> Vec<Vec<String>> {
+    rows.iter()
+        .map(|r| r.iter().map(|c| safe(&c.shown())).collect())
+        .collect()
+}
+
+/// Widens `widths` to hold `cells` (characters, so Vietnamese names line up).
+fn widen(widths: &mut [usize], cells: &[String]) {
+    for (w, c) in widths.iter_mut().zip(cells) {
+        *w = (*w).max(c.chars().count());
+    }
+}
+
+fn widen_by(widths: &mut [usize], other: &[usize]) {
+    for (w, o) in widths.iter_mut().zip(other) {
+        *w = (*w).max(*o);
+    }
+}
+
+/// One line of a table: cells padded to their columns' widths, numbers to the right.
+fn line(widths: &[usize], right: &[bool], cells: &[String], out: &mut String) {
+    let start = out.len();
+    for (c, w) in widths.iter().enumerate() {
+        if c > 0 {
+            out.push_str("  ");
+        }
+        let s = cells.get(c).map_or("", |s| s.as_str());
+        let pad = w.saturating_sub(s.chars().count());
+        if right.get(c).copied().unwrap_or(false) {
+            out.extend(std::iter::repeat_n(' ', pad));
+            out.push_str(s);
+        } else {
+            out.push_str(s);
+            out.extend(std::iter::repeat_n(' ', pad));
+        }
+    }
+    let kept = out[start..].trim_end().len();
+    out.truncate(start + kept);
+    out.push('\n');
+}
+
+/// [`line`] for cells: each written once into `scratch` to be measured, then padded.
+fn cell_line(
+    widths: &[usize],
+    right: &[bool],
+    cells: &[Cell],
+    out: &mut String,
+    scratch: &mut String,
+) {
+    let start = out.len();
+    for (c, w) in widths.iter().enumerate() {
+        if c > 0 {
+            out.push_str("  ");
+        }
+        scratch.clear();
+        if let Some(cell) = cells.get(c) {
+            cell.push_shown(scratch);
+        }
+        let pad = w.saturating_sub(scratch.chars().count());
+        if right.get(c).copied().unwrap_or(false) {
+            out.extend(std::iter::repeat_n(' ', pad));
+            out.push_str(scratch);
+        } else {
+            out.push_str(scratch);
+            out.extend(std::iter::repeat_n(' ', pad));
+        }
+    }
+    let kept = out[start..].trim_end().len();
+    out.truncate(start + kept);
+    out.push('\n');
 }
 
 /// CSV text written field by field, with the cells of [`Table::csv`], for outputs too long
@@ -386,6 +573,125 @@ impl Sink {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_cells_width_is_the_length_of_what_it_shows() {
+        // Values near every power of ten, rounding boundaries, zeros, negatives, huge and
+        // tiny magnitudes: the counted width (no formatting) equals the formatted one.
+        let mut values = vec![
+            0.0,
+            -0.0,
+            1e-300,
+            5e-5,
+            0.99995,
+            0.999949,
+            9.99995,
+            1e15,
+            1e17,
+            -3.2,
+            f64::MAX,
+        ];
+        for e in -7..12 {
+            let p = 10f64.powi(e);
+            values.extend([
+                p,
+                p * (1.0 - 1e-12),
+                p * (1.0 + 1e-12),
+                p - 5e-5,
+                p - 4.9e-5,
+                p * 0.99999,
+            ]);
+        }
+        let mut state = 7u64;
+        for _ in 0..20_000 {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let m = (state >> 11) as f64 / (1u64 << 53) as f64;
+            values.push(m * 10f64.powi((state % 13) as i32 - 3));
+        }
+        let mut scratch = String::new();
+        for &v in &values {
+            for d in 0..8 {
+                for cell in [num(Some(v), d), signed(Some(v), d)] {
+                    let mut shown = String::new();
+                    cell.push_shown(&mut shown);
+                    assert_eq!(
+                        cell.width(&mut scratch),
+                        shown.chars().count(),
+                        "{v} with {d} decimals: {shown}"
+                    );
+                    assert_eq!(shown, cell.shown());
+                }
+            }
+        }
+        for r in [
+            None,
+            Some(1),
+            Some(9),
+            Some(10),
+            Some(99_999),
+            Some(u32::MAX),
+        ] {
+            assert_eq!(
+                Cell::Rank(r).width(&mut scratch),
+                Cell::Rank(r).shown().len()
+            );
+        }
+    }
+
+    #[test]
+    fn a_streamed_table_is_the_rendered_table() {
+        // 5,000 rows in blocks of 512 (the last one short), names of several widths and
+        // with a control character, a missing rank, folded with --ascii and not.
+        let mut t = Table::new(
+            &["rank", "unit", "name", "value", "x #"],
+            &[true, false, false, true, true],
+        );
+        t.title = Some("Ranked".into());
+        t.notes.push("a note".into());
+        let rows: Vec<Vec<Cell>> = (0..5000u32)
+            .map(|k| {
+                let name = [
+                    "Hà Nội",
+                    "Huế",
+                    "Thành phố Hồ Chí Minh",
+                    "bad\u{1b}[31m",
+                    "",
+                ][k as usize % 5];
+                let value = f64::from(k) * 0.7345 / 3.0;
+                row![
+                    Cell::Rank((k % 97 != 0).then_some(k + 1)),
+                    format!("U{k}"),
+                    name,
+                    num(Some(value), 4),
+                    Cell::Rank(Some(k % 13))
+                ]
+            })
+            .collect();
+        let dir = std::env::temp_dir().join(format!("dti-stream-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        for ascii in [false, true] {
+            let path = dir.join(format!("t{ascii}.txt"));
+            let sink = Sink {
+                out: Some(path.clone()),
+                ascii,
+            };
+            t.stream(&sink, rows.len().div_ceil(512), |b| {
+                rows[b * 512..((b + 1) * 512).min(rows.len())].to_vec()
+            })
+            .unwrap();
+            let mut whole = t.clone();
+            whole.rows = rows.clone();
+            let want = if ascii {
+                fold_diacritics(&whole.render())
+            } else {
+                whole.render()
+            };
+            assert_eq!(std::fs::read_to_string(&path).unwrap(), want);
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 
     #[test]
     fn tables_align_by_characters() {

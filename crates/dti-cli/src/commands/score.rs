@@ -166,7 +166,7 @@ pub fn score_wide(
         .iter()
         .map(|(_, view, at)| if *view { &s.views[*at] } else { &s.nodes[*at] })
         .collect();
-    let mut t = ranked_header(&cols, title(fw, year));
+    let t = ranked_header(&cols, title(fw, year));
     if out.format == Format::Csv {
         // A CSV of a million rows is written as it is made, never held: blocks of rows are
         // made on every core, 32 at a time, and written in order.
@@ -195,23 +195,32 @@ pub fn score_wide(
         std::mem::forget(wide);
         return Ok(Some(()));
     }
-    for key in shown {
-        let k = row_of(key);
-        let row = s.rows[k];
-        let mut r = row![
-            rank(rank_of(k)),
-            p.units[row].clone(),
-            p.names[row].clone().unwrap_or_default(),
-            num(value(s.index.value[k]), 4),
-            num(s.index.points.get(k).copied().and_then(value), 1),
-        ];
-        for c in &pillar_cols {
-            r.push(num(value(c.value[k]), 4));
-            r.push(rank(c.rank.as_ref().and_then(|r| r[k])).into());
-        }
-        t.push(r);
-    }
-    sink.emit(out.format, &t, || serde_json::Value::Null)?;
+    // The terminal table of a million rows is streamed too: each block of rows made twice
+    // (widths, then text), never the whole table held.
+    let block = |b: usize| -> Vec<Vec<output::Cell>> {
+        let keys = &shown[b * WIDE_BLOCK..((b + 1) * WIDE_BLOCK).min(shown.len())];
+        keys.iter()
+            .map(|&key| {
+                let k = row_of(key);
+                let row = s.rows[k];
+                let mut r = row![
+                    output::Cell::Rank(rank_of(k)),
+                    p.units[row].clone(),
+                    p.names[row].clone().unwrap_or_default(),
+                    num(value(s.index.value[k]), 4),
+                    num(s.index.points.get(k).copied().and_then(value), 1),
+                ];
+                for c in &pillar_cols {
+                    r.push(num(value(c.value[k]), 4));
+                    r.push(output::Cell::Rank(c.rank.as_ref().and_then(|r| r[k])));
+                }
+                r
+            })
+            .collect()
+    };
+    t.stream(sink, shown.len().div_ceil(WIDE_BLOCK), block)?;
+    std::mem::forget(s);
+    std::mem::forget(wide);
     Ok(Some(()))
 }
 
