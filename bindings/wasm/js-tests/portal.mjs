@@ -119,6 +119,152 @@ try {
     assert.ok((await page.textContent("#source")).includes("63"));
   });
 
+  // The map's colours, derived here from the documented rule (quintile breaks of the values:
+  // the value at position ⌊k·n/5⌋ of the sorted values, k = 1…4, each kept once and above the
+  // least; class = breaks at or below a value; ColorBrewer Blues, darkest for the top class).
+  const BLUES = ["#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c"];
+  const quintiles = (values) => {
+    const v = [...values].sort((a, b) => a - b);
+    const b = [];
+    for (let k = 1; k < 5; k++) if (v[Math.floor((k * v.length) / 5)] > v[0] && !b.includes(v[Math.floor((k * v.length) / 5)])) b.push(v[Math.floor((k * v.length) / 5)]);
+    return b;
+  };
+  const mapOf = (page, sel = "dti-map") => page.evaluate((t) => {
+    const s = document.querySelector(t).shadowRoot;
+    return {
+      era: s.querySelector("svg").dataset.era,
+      paths: [...s.querySelectorAll("path[data-unit]")].map((p) => ({ ...p.dataset, fill: p.getAttribute("fill"), label: p.getAttribute("aria-label") })),
+      legend: [...s.querySelectorAll(".legend li")].map((li) => ({ ...li.dataset })),
+      rows: [...s.querySelectorAll("tbody tr[data-unit]")].map((tr) => ({ ...tr.dataset })),
+      credit: s.querySelector(".credit")?.textContent ?? "",
+    };
+  }, sel);
+  const checkColours = (m, values) => {
+    const breaks = quintiles(values);
+    const palette = BLUES.slice(5 - (breaks.length + 1));
+    for (const p of m.paths.filter((x) => x.value !== "")) {
+      const want = palette[breaks.filter((b) => Number(p.value) >= b).length];
+      assert.equal(p.fill, want, `${p.unit} (${p.value}) colour`);
+    }
+    const shown = m.legend.filter((l) => l.class !== "none");
+    assert.deepEqual(shown.slice(1).map((l) => Number(l.from)), breaks, "the legend's breaks");
+    return breaks;
+  };
+
+  await check("<dti-map> beside the ranking on the first page: the 34 provinces of 2024 with the native values, ranks and colours", async () => {
+    await page.goto("about:blank");
+    await page.goto(`${url}#/`);
+    await drawn(page, "dti-map");
+    await drawn(page, "dti-ranking");
+    const t = await page.evaluate(() => {
+      const nav = performance.getEntriesByType("navigation")[0];
+      const at = (tag) => Number(document.querySelector(tag).dataset.readyAt);
+      return { ready: Math.max(at("dti-map"), at("dti-ranking")), load: nav.loadEventEnd, start: nav.startTime };
+    });
+    timings.push(`first render of the map with the ranking: ${(t.ready - t.start).toFixed(0)} ms after navigation start, ${(t.ready - t.load).toFixed(0)} ms after load (budget 300 ms)`);
+    const m = await mapOf(page);
+    assert.equal(m.era, "34");
+    assert.equal(m.paths.length, 34);
+    const want = new Map(native(["score"]).map((u) => [u.unit, u]));
+    for (const p of m.paths) {
+      const n = want.get(p.unit);
+      assert.ok(n, `native has ${p.unit}`);
+      assert.deepEqual([Number(p.value), Number(p.rank)], [n.value, n.rank], p.unit);
+    }
+    assert.deepEqual(m.rows.map((r) => [r.unit, Number(r.value)]), [...want.values()].sort((a, b) => a.rank - b.rank).map((u) => [u.unit, u.value]), "the data table");
+    checkColours(m, [...want.values()].map((u) => u.value));
+    assert.ok(m.credit.includes("geoBoundaries") && m.credit.includes("CC BY 4.0"), m.credit);
+    // Hoàng Sa and Trường Sa: drawn, named under Đà Nẵng and Khánh Hòa.
+    const arch = await page.evaluate(() => [...document.querySelector("dti-map").shadowRoot.querySelectorAll(".arch")].map((g) => g.textContent));
+    assert.deepEqual(arch, ["Quần đảo Hoàng Sa(Đà Nẵng)", "Quần đảo Trường Sa(Khánh Hòa)"]);
+  });
+
+  await check("<dti-map> from the keyboard: focus shows the province's name, value and rank; Enter opens its page", async () => {
+    await page.goto("about:blank");
+    await page.goto(`${url}#/`);
+    await drawn(page, "dti-map");
+    await page.focus('dti-map >> path[data-unit="ha-noi"]');
+    const tip = await page.evaluate(() => { const t = document.querySelector("dti-map").shadowRoot.querySelector(".tip"); return t.hidden ? null : t.textContent; });
+    assert.equal(tip, "Hà Nội: 0,8241, Hạng 1/34");
+    // Tab reaches the next province; Enter on it selects it and the portal opens its page.
+    await page.keyboard.press("Tab");
+    const next = await page.evaluate(() => document.querySelector("dti-map").shadowRoot.activeElement?.dataset.unit);
+    assert.ok(next && next !== "ha-noi", `Tab moved to ${next}`);
+    await page.keyboard.press("Enter");
+    await page.waitForURL(new RegExp(`#/unit/${next}$`));
+    await drawn(page, "dti-unit");
+  });
+
+  await check("<dti-map> draws the 63 before the merger, a province without data as such, rank changes and a pillar", async () => {
+    await page.goto(`${url}?data=synthetic#/`);
+    await drawn(page, "dti-map");
+    let m = await mapOf(page);
+    assert.equal(m.era, "63");
+    assert.equal(m.paths.length, 63);
+    const want = byUnit(scores, latest);
+    for (const p of m.paths) assert.deepEqual([Number(p.value), Number(p.rank)], [want.get(p.unit).value, want.get(p.unit).rank], p.unit);
+    checkColours(m, [...want.values()].map((u) => u.value));
+    // A view's values (the economy pillar), and a colour change timed.
+    const ms = await page.evaluate(() => new Promise((done) => {
+      const el = document.querySelector("dti-map");
+      el.addEventListener("dti-ready", () => done(performance.now() - t0), { once: true });
+      const t0 = performance.now();
+      el.setAttribute("measure", "KTS");
+    }));
+    timings.push(`map colour change (another measure): ${ms.toFixed(1)} ms (budget 16 ms)`);
+    m = await mapOf(page);
+    for (const p of m.paths) {
+      const v = want.get(p.unit).views.find((x) => x.code === "KTS");
+      assert.deepEqual([Number(p.value), Number(p.rank)], [v.value, v.rank], `${p.unit} KTS`);
+    }
+    checkColours(m, [...want.values()].map((u) => u.views.find((x) => x.code === "KTS").value));
+    // Rank change against the year before: before − now (positive: moved up), as the ranking.
+    await page.evaluate(() => document.querySelector("dti-map").setAttribute("measure", "change"));
+    await page.waitForFunction(() => document.querySelector("dti-map").shadowRoot.querySelector("svg")?.dataset.measure === "change");
+    m = await mapOf(page);
+    const before = byUnit(scoresBefore, latest - 1);
+    for (const p of m.paths) assert.equal(Number(p.value), before.get(p.unit).rank - want.get(p.unit).rank, `${p.unit} change`);
+    // A province the data lacks: hatched "no data", in its label too.
+    await page.evaluate(async () => {
+      const records = (await (await fetch("data/panel.json")).json()).filter((r) => r.unit !== "ha-noi");
+      const el = document.createElement("dti-map");
+      el.id = "lacking";
+      el.records = records;
+      document.querySelector("#view").append(el);
+    });
+    await drawn(page, "#lacking");
+    m = await mapOf(page, "#lacking");
+    const hn = m.paths.find((p) => p.unit === "ha-noi");
+    assert.deepEqual([hn.value, hn.fill, hn.nodata], ["", "url(#nodata)", "true"]);
+    assert.ok(hn.label.startsWith("Hà Nội: Không có dữ liệu"), hn.label);
+    assert.equal(m.paths.filter((p) => p.value !== "").length, 62);
+    await axe(page, "the map of the 63, a province without data");
+  });
+
+  await check("<dti-map> in English: its words, the archipelagos' names, and no accessibility violation", async () => {
+    await page.goto("about:blank");
+    await page.goto(`${url}#/`);
+    await drawn(page, "dti-map");
+    await page.selectOption("#lang", "en");
+    await page.waitForFunction(() => document.querySelector("dti-map")?.shadowRoot.querySelector("figcaption")?.textContent.includes("No data"));
+    await drawn(page, "dti-map");
+    const text = await page.evaluate(() => document.querySelector("dti-map").shadowRoot.textContent);
+    assert.ok(text.includes("Map: DTI value, 2024") && text.includes("Hoang Sa archipelago") && text.includes("Province boundaries: geoBoundaries"), text.slice(0, 300));
+    const tip = await page.evaluate(() => document.querySelector("dti-map").shadowRoot.querySelector('path[data-unit="ha-noi"]').getAttribute("aria-label"));
+    assert.equal(tip, "Hà Nội: 0.8241, Rank 1 of 34");
+    await axe(page, "the map and the ranking in English");
+  });
+
+  await check("the map's data: each era's geometry within 250 KB compressed", async () => {
+    const { gzipSync } = await import("node:zlib");
+    for (const era of ["63", "34"]) {
+      const bytes = readFileSync(path.join(site, "dti-wasm/map", `vn-${era}.json`));
+      const gz = gzipSync(bytes, { level: 9 }).length;
+      timings.push(`map geometry, ${era} provinces: ${bytes.length} bytes, ${gz} gzipped (budget 250 KB)`);
+      assert.ok(gz <= 250_000, `${era}: ${gz} bytes gzipped`);
+    }
+  });
+
   await check("<dti-ranking> shows the native ranks and values, with rank changes against the year before", async () => {
     await page.goto(`${url}?data=synthetic#/`);
     await drawn(page, "dti-ranking");

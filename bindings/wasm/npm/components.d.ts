@@ -1,5 +1,5 @@
 // Types of dti-wasm/components: custom elements over the package (browsers only). Importing
-// the module defines <dti-ranking>, <dti-unit>, <dti-what-if>, <dti-uncertainty>, <dti-merge>.
+// the module defines <dti-ranking>, <dti-map>, <dti-unit>, <dti-what-if>, <dti-uncertainty>, <dti-merge>.
 import type { CohortScores, FrameworkDef, UnitRecord } from "./index.js";
 
 /** The analysis module, loaded on first need (CSV reading, uncertainty). */
@@ -20,6 +20,14 @@ export class DtiRanking extends DtiElement {
   /** A cohort to show rank changes against (a scenario's scores), instead of `compare-period`. */
   baseline: CohortScores | null;
 }
+/** A choropleth of the provinces (63 or 34, as the data's units are; `era` to choose): the
+ * index value, a view's or node's value (`measure`), or the rank change (`measure="change"`). */
+export class DtiMap extends DtiElement {
+  /** A cohort to show rank changes against (`measure="change"`), instead of `compare-period`. */
+  baseline: CohortScores | null;
+}
+/** Quintile breaks of the values (up to four thresholds), as `<dti-map>` colours them. */
+export function quantileBreaks(values: (number | null)[]): number[];
 export class DtiUnit extends DtiElement {}
 export class DtiWhatIf extends DtiElement {}
 export class DtiUncertainty extends DtiElement {}
@@ -28,6 +36,7 @@ export class DtiMerge extends DtiElement {}
 declare global {
   interface HTMLElementTagNameMap {
     "dti-ranking": DtiRanking;
+    "dti-map": DtiMap;
     "dti-unit": DtiUnit;
     "dti-what-if": DtiWhatIf;
     "dti-uncertainty": DtiUncertainty;
@@ -38,7 +47,7 @@ declare global {
     "dti-ready": CustomEvent<Record<string, unknown>>;
     /** A component could not draw: the message and the data's problems, each with its row. */
     "dti-error": CustomEvent<{ message: string; problems?: unknown[] }>;
-    /** A name was chosen in <dti-ranking> (without `href`). */
+    /** A province was chosen in <dti-ranking> (without `href`) or on <dti-map>. */
     "dti-select": CustomEvent<{ unit: string; period: number | null }>;
     /** <dti-what-if> re-scored an edit. */
     "dti-what-if": CustomEvent<{ unit: string; rank: number | null; value: number | null; passed: string[] }>;

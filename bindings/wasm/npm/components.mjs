@@ -3,7 +3,7 @@
 //   <script type="module" src="node_modules/dti-wasm/components.mjs"></script>
 //   <dti-ranking src="panel.json"></dti-ranking>
 //
-// <dti-ranking>, <dti-unit>, <dti-what-if>, <dti-uncertainty>, <dti-merge>. Each takes its
+// <dti-ranking>, <dti-map>, <dti-unit>, <dti-what-if>, <dti-uncertainty>, <dti-merge>. Each takes its
 // data from `src` (a URL: JSON unit records, or a CSV read by the `dti` command's reader) or
 // from the `records` property, a framework (`framework`: a built-in id, default
 // vn-pdti-2022, or the `frameworkDef` property), a `period` (default: the latest) and `lang`
@@ -43,6 +43,9 @@ const WORDS = {
     officialRank: "Hạng chính thức", noise: (f, n) => `Trọng số các chỉ số chính dao động ±${f}% (${n} lần chạy).`,
     merge: "Sau sáp nhập (34 tỉnh, thành phố)", formed: "Hình thành từ", merged: "Tỉnh/thành phố mới",
     table: "Bảng số liệu", more: (n) => `… và ${n} lỗi khác`,
+    map: (what, p) => `Bản đồ: ${what}, năm ${p}`, mapNoData: "Không có dữ liệu", legend: "Chú giải",
+    rankChange: "Thay đổi thứ hạng", offMap: (names) => `Không có trên bản đồ: ${names}`,
+    classRange: (a, b) => `${a} – ${b}`,
   },
   en: {
     rank: "Rank", change: "Change", unit: "Province", value: "DTI value", points: "Points",
@@ -64,6 +67,9 @@ const WORDS = {
     officialRank: "Official rank", noise: (f, n) => `Main-indicator weights vary by ±${f}% (${n} runs).`,
     merge: "After the merger (34 provinces)", formed: "Formed from", merged: "New province",
     table: "Data table", more: (n) => `… and ${n} more`,
+    map: (what, p) => `Map: ${what}, ${p}`, mapNoData: "No data", legend: "Legend",
+    rankChange: "Rank change", offMap: (names) => `Not on the map: ${names}`,
+    classRange: (a, b) => `${a} – ${b}`,
   },
 };
 
@@ -704,8 +710,208 @@ export class DtiMerge extends DtiElement {
   }
 }
 
+
+// ---------------------------------------------------------------- <dti-map>
+
+/** The map data of an era ("63": before 1 July 2025, "34": after), fetched once, from the
+ * package's own folder (no map service, no tiles). */
+const mapFiles = new Map();
+function mapData(era) {
+  if (!mapFiles.has(era)) {
+    const url = new URL(`./map/vn-${era}.json`, import.meta.url);
+    mapFiles.set(era, fetch(url).then((r) => {
+      if (!r.ok) throw new Error(`${url.pathname}: ${r.status} ${r.statusText}`);
+      return r.json();
+    }));
+  }
+  return mapFiles.get(era);
+}
+
+/** Five classes, light to dark (ColorBrewer Blues: ordered for colour-blind readers too). */
+const SEQUENTIAL = ["#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c"];
+/** Rank change: down a lot … up a lot (the ranking's red and green), unchanged grey. */
+const DIVERGING = ["#a40e26", "#e8a0a6", "#eeeeee", "#93c9a0", "#116329"];
+/** No data: hatched (the pattern `#nodata` of the map's own SVG). */
+const NO_DATA = "url(#nodata)";
+
+/** Quintile breaks of the values: up to four thresholds, each class [b(k), b(k+1)). */
+export function quantileBreaks(values) {
+  const v = values.filter((x) => x != null && Number.isFinite(x)).sort((a, b) => a - b);
+  const breaks = [];
+  for (let k = 1; k < 5 && v.length; k++) {
+    const b = v[Math.floor((k * v.length) / 5)];
+    if (b > v[0] && !breaks.includes(b)) breaks.push(b);
+  }
+  return breaks;
+}
+const classOf = (x, breaks) => breaks.filter((b) => x >= b).length;
+/** A rank change's class: ≤ −3, −2…−1, 0, 1…2, ≥ 3 places (positive: moved up). */
+const changeClass = (d) => (d <= -3 ? 0 : d < 0 ? 1 : d === 0 ? 2 : d < 3 ? 3 : 4);
+
+/** A choropleth of the provinces: the index value (`measure`, default), a view's or main
+ * indicator's value (`measure="GOV"`), or the rank change against `compare-period` (default:
+ * the period before) or a `baseline` cohort (`measure="change"`). The 63 provinces or the 34
+ * after the 2025 merger, as the data's units are (`era="63"`/`"34"` to choose); a province
+ * the data lacks is drawn as "no data". Hover or focus shows a province's name, value and
+ * rank; a click or Enter dispatches `dti-select` (as the ranking); a legend shows the classes
+ * and their breaks, and a data table says the same for screen readers. */
+export class DtiMap extends DtiElement {
+  static observedAttributes = [...DtiElement.observedAttributes, "measure", "era", "compare-period", "selected"];
+  #baseline = null;
+  get baseline() { return this.#baseline; }
+  set baseline(v) { this.#baseline = v; this.refresh(); }
+  comparePeriod(period, periods) {
+    const asked = this.getAttribute("compare-period");
+    const prev = asked ? Number(asked) : periods.filter((p) => p < period).pop();
+    return prev != null && periods.includes(prev) ? prev : null;
+  }
+  periodsNeeded(period, periods) {
+    if (this.getAttribute("measure") !== "change" || this.#baseline) return [period];
+    const prev = this.comparePeriod(period, periods);
+    return prev == null ? [period] : [prev, period];
+  }
+  /** The era whose map holds the cohort's units: the one asked, else the 34 when every unit
+   * is one of them, else the 63. */
+  async era(cohort) {
+    const asked = this.getAttribute("era");
+    if (asked === "34" || asked === "63") return mapData(asked);
+    const after = await mapData("34");
+    const ids = new Set(after.units.map((u) => u.unit));
+    return cohort.every((u) => ids.has(u.unit)) ? after : mapData("63");
+  }
+  async draw({ def, all, periods, period, cohort }) {
+    const w = this.words, lang = this.lang;
+    const map = await this.era(cohort);
+    const measure = this.getAttribute("measure") || "value";
+    const byUnit = new Map(cohort.map((u) => [u.unit, u]));
+    // What each province shows: its value (or rank change) and rank.
+    let before = null;
+    if (measure === "change") {
+      before = new Map();
+      if (this.#baseline) {
+        for (const u of this.#baseline.units) if ((u.period ?? null) === period) before.set(u.unit, u.rank);
+      } else {
+        const prev = this.comparePeriod(period, periods);
+        for (const u of all.units) if (prev != null && u.period === prev) before.set(u.unit, u.rank);
+      }
+    }
+    const valueOf = (u) => {
+      if (!u) return null;
+      if (measure === "change") return before.has(u.unit) && before.get(u.unit) != null && u.rank != null ? before.get(u.unit) - u.rank : null;
+      if (measure === "value") return u.value;
+      const n = u.views.find((v) => v.code === measure) ?? u.nodes.find((v) => v.code === measure);
+      if (!n) throw new Error(`measure="${measure}": no view or node of that code (${[...(def.views ?? []), ...def.nodes].map((x) => x.code).join(", ")})`);
+      return n.value;
+    };
+    const rankOf = (u) => {
+      if (!u || measure === "value" || measure === "change") return u?.rank ?? null;
+      return (u.views.find((v) => v.code === measure) ?? u.nodes.find((v) => v.code === measure))?.rank ?? null;
+    };
+    const label = measure === "value" ? w.value : measure === "change" ? w.rankChange : this.nameOf(def, measure);
+    const values = map.units.map((m) => valueOf(byUnit.get(m.unit)));
+    const breaks = measure === "change" ? [] : quantileBreaks(values);
+    const palette = measure === "change" ? DIVERGING : SEQUENTIAL.slice(5 - (breaks.length + 1));
+    const colour = (x) => (x == null ? NO_DATA : measure === "change" ? DIVERGING[changeClass(x)] : palette[classOf(x, breaks)]);
+    const shown = (x) => (x == null ? w.mapNoData : measure === "change"
+      ? (x > 0 ? w.up(x) : x < 0 ? w.down(-x) : w.same) : fmt(x, lang));
+    const n = cohort.filter((u) => u.rank != null).length;
+    const describe = (m, x, r) => `${m.name}: ${shown(x)}${r != null ? `, ${w.of(r, n)}` : ""}`;
+    const [vx, vy, vw, vh] = map.viewBox;
+    const selected = this.getAttribute("selected");
+    const paths = map.units.map((m, k) => {
+      const u = byUnit.get(m.unit), x = values[k], r = rankOf(u);
+      const name = u?.name ?? m.name;
+      return `<path d="${m.d}" data-unit="${esc(m.unit)}" data-value="${x ?? ""}" data-rank="${r ?? ""}" fill="${colour(x)}"` +
+        `${x == null ? ' data-nodata="true"' : ""}${m.unit === selected ? ' aria-pressed="true" class="selected"' : ' aria-pressed="false"'}` +
+        ` tabindex="0" role="button" aria-label="${esc(describe({ name }, x, r))}" data-tip="${esc(describe({ name }, x, r))}"></path>`;
+    }).join("");
+    // Hoàng Sa and Trường Sa, boxed and named under the province they belong to.
+    const arch = map.archipelagos.map((a) => {
+      const [bx, by, bw, bh] = a.box;
+      const owner = map.units.find((m) => m.unit === a.unit)?.name ?? a.unit;
+      const text = lang === "en" ? a.name_en : a.name_vi;
+      const fs = 26, tw = [...text].length * fs * 0.6;
+      const cx = Math.min(bx + bw / 2, vx + vw - tw / 2 - 4);
+      return `<g class="arch"><rect x="${bx}" y="${by}" width="${bw}" height="${bh}" rx="6" fill="none" stroke="#59636e" stroke-dasharray="4 3"></rect>` +
+        `<text x="${cx}" y="${by - fs * 1.3}" font-size="${fs}" text-anchor="middle">${esc(text)}</text>` +
+        `<text x="${cx}" y="${by - fs * 0.25}" font-size="${fs}" text-anchor="middle">(${esc(owner)})</text></g>`;
+    }).join("");
+    const off = cohort.filter((u) => !map.units.some((m) => m.unit === u.unit)).map((u) => u.name ?? u.unit);
+    const range = (k) => {
+      const lo = k === 0 ? Math.min(...values.filter((x) => x != null)) : breaks[k - 1];
+      const hi = k === breaks.length ? Math.max(...values.filter((x) => x != null)) : breaks[k];
+      return w.classRange(fmt(lo, lang), fmt(hi, lang));
+    };
+    const changes = [[0, "≤ −3"], [1, "−2 … −1"], [2, "0"], [3, "+1 … +2"], [4, "≥ +3"]];
+    const legend = (measure === "change"
+      ? changes.map(([k, t]) => `<li data-class="${k}"><span class="sw" style="background:${DIVERGING[k]}"></span>${esc(t)}</li>`)
+      : palette.map((c, k) => `<li data-class="${k}" data-from="${k === 0 ? "" : breaks[k - 1]}" data-to="${k === breaks.length ? "" : breaks[k]}"><span class="sw" style="background:${c}"></span>${esc(range(k))}</li>`)
+    ).join("") + `<li data-class="none"><span class="sw nodata"></span>${esc(w.mapNoData)}</li>`;
+    const rows = [...cohort].sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity)).map((u) => {
+      const x = valueOf(u), r = rankOf(u);
+      return `<tr data-unit="${esc(u.unit)}" data-value="${x ?? ""}" data-rank="${r ?? ""}"><td>${r ?? "–"}</td><td class="name">${nm(u.name ?? u.unit)}</td><td>${esc(shown(x))}</td></tr>`;
+    }).join("");
+    const title = w.map(label, period ?? "");
+    const credit = map.attribution;
+    this.show(`<style>${MAP_STYLE}</style>
+      <figure><div class="stage"><svg viewBox="${vx} ${vy} ${vw} ${vh}" role="group" aria-label="${esc(title)}" data-era="${map.era}" data-measure="${esc(measure)}">
+        <defs><pattern id="nodata" width="8" height="8" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><line y2="8" stroke="#8c959f" stroke-width="2"></line></pattern></defs>
+        <g class="units" stroke="#59636e" stroke-width="0.8" stroke-linejoin="round">${paths}</g>${arch}</svg>
+        <div class="tip" aria-hidden="true" hidden></div></div>
+        <figcaption><strong>${esc(title)}</strong>
+        <ul class="legend" aria-label="${esc(w.legend)}">${legend}</ul>
+        ${off.length ? `<p class="muted">${esc(w.offMap(off.join(", ")))}</p>` : ""}
+        <p class="credit muted"><small>${esc(credit[lang] ?? credit.vi)} <a href="${esc(credit.licence)}">CC BY 4.0</a></small></p></figcaption></figure>
+      <details><summary>${esc(w.table)}</summary><div class="scroll"><table><caption class="sr">${esc(title)}</caption>
+        <thead><tr><th scope="col">${esc(w.rank)}</th><th scope="col" class="name">${esc(w.unit)}</th><th scope="col">${esc(label)}</th></tr></thead>
+        <tbody>${rows}</tbody></table></div></details>`);
+    this.#interact(period);
+    this.drawn({ period, era: map.era, measure, units: cohort.length, breaks });
+  }
+  #interact(period) {
+    const root = this.shadowRoot, tip = root.querySelector(".tip"), stage = root.querySelector(".stage");
+    const show = (p) => {
+      tip.textContent = p.dataset.tip;
+      tip.hidden = false;
+      const a = p.getBoundingClientRect(), b = stage.getBoundingClientRect();
+      tip.style.left = `${Math.max(0, Math.min(b.width - tip.offsetWidth, a.left - b.left + a.width / 2 - tip.offsetWidth / 2))}px`;
+      tip.style.top = `${Math.max(0, a.top - b.top - tip.offsetHeight - 6)}px`;
+    };
+    const hide = () => { tip.hidden = true; };
+    const select = (p) => {
+      this.setAttribute("selected", p.dataset.unit);
+      this.dispatchEvent(new CustomEvent("dti-select", { bubbles: true, composed: true, detail: { unit: p.dataset.unit, period } }));
+    };
+    for (const p of root.querySelectorAll("path[data-unit]")) {
+      p.addEventListener("pointerenter", () => show(p));
+      p.addEventListener("focus", () => show(p));
+      p.addEventListener("pointerleave", hide);
+      p.addEventListener("blur", hide);
+      p.addEventListener("click", () => select(p));
+      p.addEventListener("keydown", (e) => {
+        if (e.key === "Enter" || e.key === " ") { e.preventDefault(); select(p); }
+      });
+    }
+  }
+}
+
+const MAP_STYLE = `
+figure { margin: 0; } .stage { position: relative; }
+svg { display: block; width: 100%; height: auto; max-height: 80vh; }
+svg path { cursor: pointer; } svg path:hover, svg path:focus { stroke: #1f2328; stroke-width: 2; outline: none; }
+svg path.selected { stroke: var(--_accent); stroke-width: 3; }
+svg path:focus-visible { stroke: var(--_accent); stroke-width: 3.5; }
+.arch text { font: 26px system-ui, sans-serif; fill: var(--dti-fg, #1f2328); }
+.tip { position: absolute; background: #1f2328; color: #fff; padding: .3em .6em; border-radius: 4px; font-size: .9em; pointer-events: none; max-width: 16em; white-space: normal; }
+.legend { list-style: none; display: flex; flex-wrap: wrap; gap: .3em 1em; padding: 0; margin: .4em 0; }
+.legend li { display: flex; align-items: center; gap: .35em; }
+.sw { display: inline-block; width: 1.1em; height: 1.1em; border: 1px solid #59636e; }
+.sw.nodata { background: repeating-linear-gradient(45deg, #fff 0 3px, #8c959f 3px 5px); }
+figcaption { margin-top: .3em; } .credit { margin: .2em 0 0; }
+`;
+
 const ELEMENTS = {
-  "dti-ranking": DtiRanking, "dti-unit": DtiUnit, "dti-what-if": DtiWhatIf,
+  "dti-ranking": DtiRanking, "dti-map": DtiMap, "dti-unit": DtiUnit, "dti-what-if": DtiWhatIf,
   "dti-uncertainty": DtiUncertainty, "dti-merge": DtiMerge,
 };
 for (const [tag, cls] of Object.entries(ELEMENTS)) {

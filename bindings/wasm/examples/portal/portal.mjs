@@ -4,7 +4,7 @@
 // (?data=synthetic, data/panel.json), or a file the user picks or drops (read by the `dti`
 // command's reader: every problem shown with its row); picks the year, framework and
 // language, and links ranking → province → what-if → uncertainty → merged view by the
-// address's #fragment.
+// address's #fragment. The first page is the map of the provinces beside the ranking.
 import { analysis } from "./dti-wasm/components.mjs";
 import * as dti from "./dti-wasm/web.mjs";
 
@@ -175,7 +175,14 @@ function route() {
   const w = t();
   view.innerHTML = "";
   if (name === "ranking") {
-    view.append(component("dti-ranking", { href: "#/unit/{unit}" }));
+    // The map beside the ranking (stacked on a phone); a province chosen on the map opens
+    // its page, as its name in the ranking does.
+    const both = document.createElement("div");
+    both.className = "map-ranking";
+    const map = component("dti-map");
+    map.addEventListener("dti-select", (e) => { location.hash = `#/unit/${encodeURIComponent(e.detail.unit)}`; });
+    both.append(map, component("dti-ranking", { href: "#/unit/{unit}" }));
+    view.append(both);
   } else if (name === "unit" || name === "what-if") {
     const chosen = unit || state.unit;
     if (!chosen) {
