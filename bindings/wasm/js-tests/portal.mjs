@@ -722,6 +722,57 @@ ${twoLines.replace("node_modules/dti-wasm/", "./dti-wasm/").replace('src="panel.
     } finally { source.stop(); }
   });
 
+  await check("on a 390 px phone every page fits: no element past the viewport, rank, name and value shown, chart text ≥ 12 px", async () => {
+    const phone = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    const pages = [["#/", ["dti-map", "dti-ranking"]], ["#/unit/ha-noi", ["dti-unit"]], ["#/what-if/ha-noi", ["dti-what-if"]],
+      ["#/uncertainty", ["dti-uncertainty"]], ["#/merge", ["dti-merge"]], ["?data=synthetic#/", ["dti-map", "dti-ranking"]]];
+    for (const [hash, tags] of pages) {
+      await phone.goto("about:blank");
+      await phone.goto(`${url}${hash}`);
+      for (const tag of tags) await drawn(phone, tag);
+      if (tags[0] === "dti-uncertainty") await phone.waitForFunction(() => document.querySelector("dti-uncertainty").shadowRoot.querySelector("#chart svg"));
+      // Open every table behind a <details>, as a reader would.
+      await phone.evaluate((ts) => { for (const t of ts) for (const d of document.querySelector(t).shadowRoot.querySelectorAll("details")) d.open = true; }, tags);
+      const bad = await phone.evaluate((ts) => {
+        const out = [], width = document.documentElement.clientWidth;
+        if (document.documentElement.scrollWidth > width) out.push(`the page scrolls sideways (${document.documentElement.scrollWidth} > ${width})`);
+        const walk = (root, where) => {
+          for (const el of root.querySelectorAll("*")) {
+            if (el.closest(".sr") || el.tagName === "STYLE" || el.tagName === "OPTION") continue;
+            const r = el.getBoundingClientRect();
+            if (r.width && r.right > width + 0.5) out.push(`${where} ${el.tagName.toLowerCase()}${el.className?.baseVal ?? el.className ? "." + (el.className.baseVal ?? el.className) : ""} ends at ${r.right.toFixed(0)}`);
+            if (el.classList.contains("scroll") && el.scrollWidth > el.clientWidth + 1) out.push(`${where}: a table scrolls sideways (${el.scrollWidth} > ${el.clientWidth})`);
+            if (el.tagName === "text") {
+              const svg = el.ownerSVGElement, scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+              const px = parseFloat(getComputedStyle(el).fontSize) * scale;
+              if (px < 11.95) out.push(`${where}: chart text "${el.textContent.slice(0, 20)}" is ${px.toFixed(1)} px`);
+            }
+          }
+        };
+        walk(document, "page");
+        for (const t of ts) walk(document.querySelector(t).shadowRoot, t);
+        // Rank, name and value: visible in every table row that has them.
+        for (const t of ts) {
+          for (const tr of document.querySelector(t).shadowRoot.querySelectorAll("tbody tr[data-unit]")) {
+            const cells = [...tr.children].filter((td) => !td.classList.contains("extra"));
+            if (cells.some((td) => td.getBoundingClientRect().width === 0 && tr.getBoundingClientRect().width > 0)) out.push(`${t}: a rank, name or value cell is hidden`);
+          }
+        }
+        return [...new Set(out)].slice(0, 8);
+      }, tags);
+      assert.deepEqual(bad, [], `${hash} at 390 px`);
+    }
+    // The other columns on demand: the ranking's pillars, one button away.
+    await phone.goto(`${url}#/`);
+    await drawn(phone, "dti-ranking");
+    const shown = () => phone.evaluate(() => document.querySelector("dti-ranking").shadowRoot.querySelector("td.extra").getBoundingClientRect().width > 0);
+    assert.equal(await shown(), false, "the pillars are hidden at 390 px");
+    await phone.click("dti-ranking >> button.more");
+    assert.equal(await shown(), true, "the button shows them");
+    assert.equal(await phone.getAttribute("dti-ranking >> button.more", "aria-pressed"), "true");
+    await phone.close();
+  });
+
   await check("screenshots of every page at desktop and phone widths (target/artifacts/)", async () => {
     for (const [name, hash, tag] of [["ranking", "#/", "dti-ranking"], ["province", "#/unit/ha-noi", "dti-unit"], ["what-if", "#/what-if/ha-noi", "dti-what-if"], ["uncertainty", "#/uncertainty", "dti-uncertainty"], ["merge", "#/merge", "dti-merge"]]) {
       await screenshots(browser, `${url}${hash}`, name, tag);

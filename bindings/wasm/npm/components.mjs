@@ -46,6 +46,7 @@ const WORDS = {
     map: (what, p) => `Bản đồ: ${what}, năm ${p}`, mapNoData: "Không có dữ liệu", legend: "Chú giải",
     rankChange: "Thay đổi thứ hạng", offMap: (names) => `Không có trên bản đồ: ${names}`,
     classRange: (a, b) => `${a} – ${b}`,
+    moreColumns: "Hiện các cột khác",
   },
   en: {
     rank: "Rank", change: "Change", unit: "Province", value: "DTI value", points: "Points",
@@ -70,6 +71,7 @@ const WORDS = {
     map: (what, p) => `Map: ${what}, ${p}`, mapNoData: "No data", legend: "Legend",
     rankChange: "Rank change", offMap: (names) => `Not on the map: ${names}`,
     classRange: (a, b) => `${a} – ${b}`,
+    moreColumns: "Show the other columns",
   },
 };
 
@@ -186,6 +188,16 @@ button.action.secondary { background: transparent; color: var(--_accent); }
 bdi, h2, p { overflow-wrap: anywhere; }
 .sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 svg text { font: 12px system-ui, sans-serif; fill: var(--dti-fg, #1f2328); }
+/* A phone (the element under 560 px): rank, name and value stay; the other columns on demand. */
+:host { container-type: inline-size; }
+button.more { display: none; font: inherit; margin: .3em 0; padding: .2em .7em; border-radius: 4px; border: 1px solid var(--_accent); background: transparent; color: var(--_accent); cursor: pointer; }
+@container (max-width: 560px) {
+  .extra { display: none; }
+  .all-columns .extra { display: table-cell; }
+  button.more { display: inline-block; }
+  th, td { padding: .3em .35em; } th { white-space: normal; }
+  .name { min-width: 6em; }
+}
 `;
 
 /** What every component shares: attributes, data, words, errors. */
@@ -198,7 +210,30 @@ class DtiElement extends HTMLElement {
     super();
     this.attachShadow({ mode: "open" });
   }
-  connectedCallback() { this.refresh(); }
+  connectedCallback() {
+    this.refresh();
+    // Charts are drawn for the element's width (text stays 12 px on a phone): a change of
+    // width redraws them.
+    if (this.resized && !this.#observer && typeof ResizeObserver !== "undefined") {
+      this.#observer = new ResizeObserver(([e]) => {
+        const width = Math.round(e.contentRect.width);
+        const drawn = this.#chartDrawnFor;
+        if (drawn != null && width > 0 && Math.abs(Math.max(300, Math.min(this.#chartMost, width)) - drawn) >= 16) this.resized();
+      });
+      this.#observer.observe(this);
+    }
+  }
+  disconnectedCallback() { this.#observer?.disconnect(); this.#observer = null; }
+  #observer = null;
+  #chartDrawnFor = null;
+  #chartMost = 0;
+  /** The width charts are drawn for: the element's, between 300 and `most` pixels. */
+  chartWidth(most) {
+    const w = Math.round(this.getBoundingClientRect().width);
+    this.#chartMost = most;
+    this.#chartDrawnFor = Math.max(300, Math.min(most, w || most));
+    return this.#chartDrawnFor;
+  }
   attributeChangedCallback() { this.refresh(); }
   /** Unit records to show (instead of `src`). */
   get records() { return this.#records; }
@@ -265,6 +300,18 @@ class DtiElement extends HTMLElement {
   }
   show(html) {
     this.shadowRoot.innerHTML = `<style>${STYLE}</style>${html}`;
+    // "Show the other columns" (a phone): the table's extra columns, kept across redraws.
+    for (const b of this.shadowRoot.querySelectorAll("button.more")) {
+      const table = this.shadowRoot.getElementById(b.getAttribute("aria-controls"));
+      const set = (on) => { table?.classList.toggle("all-columns", on); b.setAttribute("aria-pressed", String(on)); };
+      set(this.#allColumns);
+      b.addEventListener("click", () => { this.#allColumns = !this.#allColumns; set(this.#allColumns); });
+    }
+  }
+  #allColumns = false;
+  /** The button that shows a table's other columns on a phone. */
+  moreButton(tableId) {
+    return `<button type="button" class="more" aria-controls="${tableId}" aria-pressed="false">${esc(this.words.moreColumns)}</button>`;
   }
   /** An error in the element, with the problems' rows: never a blank element. */
   showError(message, problems) {
@@ -360,14 +407,14 @@ export class DtiRanking extends DtiElement {
     const body = shown.map((r) => `<tr data-unit="${esc(r.u.unit)}" data-rank="${r.rank ?? ""}" data-value="${r.value ?? ""}">` +
       `<td>${r.rank ?? "–"}</td>${against == null ? "" : changeCell(w, before.get(r.u.unit), r.rank)}${nameCell(r)}` +
       `<td data-value="${r.value ?? ""}">${fmt(r.value, this.lang)}</td>` +
-      r.u.views.map((v) => `<td data-view="${esc(v.code)}" data-value="${v.value ?? ""}" data-rank="${v.rank ?? ""}">${fmt(v.value, this.lang)} <span class="muted">(${v.rank ?? "–"})</span></td>`).join("") +
+      r.u.views.map((v) => `<td class="extra" data-view="${esc(v.code)}" data-value="${v.value ?? ""}" data-rank="${v.rank ?? ""}">${fmt(v.value, this.lang)} <span class="muted">(${v.rank ?? "–"})</span></td>`).join("") +
       "</tr>").join("");
     const caption = `${nm(typeof def === "object" ? ((this.lang === "en" && def.name_en) || def.name_vi) : def, 200)} — ${esc(w.year)} ${esc(period ?? "")}`;
     this.show(`
       <label>${esc(w.search)} <input type="search" value="${esc(this.#query)}" aria-controls="t"></label>
       <div class="scroll"><table id="t"><caption>${caption}</caption>
-      <thead><tr>${th("rank", w.rank)}${against == null ? "" : th("change", w.change)}${th("name", w.unit, "name")}${th("value", w.value)}${views.map((v) => th(`v:${v.code}`, this.nameOf(def, v.code))).join("")}</tr></thead>
-      <tbody>${body}</tbody></table></div>
+      <thead><tr>${th("rank", w.rank)}${against == null ? "" : th("change", w.change)}${th("name", w.unit, "name")}${th("value", w.value)}${views.map((v) => th(`v:${v.code}`, this.nameOf(def, v.code), "extra")).join("")}</tr></thead>
+      <tbody>${body}</tbody></table></div>${views.length ? this.moreButton("t") : ""}
       <p class="muted" role="status">${shown.length}/${rows.length}</p>`);
     const input = this.shadowRoot.querySelector("input");
     input.addEventListener("input", () => {
@@ -400,33 +447,38 @@ export class DtiRanking extends DtiElement {
 
 // ---------------------------------------------------------------- <dti-unit>
 
-/** A bar chart of a unit's pillars against the national median and the best, in SVG. */
-function pillarChart(items, w, lang) {
-  const rowH = 46, left = 150, width = 560, barW = width - left - 70;
-  const h = items.length * rowH + 30;
+/** A bar chart of a unit's pillars against the national median and the best, in SVG drawn
+ * for `width` pixels (one unit a pixel: its 12 px text stays 12 px), each value next to its
+ * bar. */
+function pillarChart(items, w, lang, width) {
+  const rowH = 34, left = Math.round(Math.min(150, width * 0.36)), barW = width - left - 62;
+  const h = items.length * rowH + 34;
   const x = (v) => left + Math.max(0, Math.min(1, v ?? 0)) * barW;
+  const chars = Math.max(8, Math.floor((left - 6) / 6.6));
   const parts = items.map((it, k) => {
-    const y = 10 + k * rowH;
-    return `<g><text x="0" y="${y + 16}">${svgName(it.name)}</text>
+    const y = 12 + k * rowH;
+    return `<g><text x="0" y="${y + 17}">${svgName(it.name, chars)}</text>
       <rect x="${left}" y="${y + 4}" width="${barW}" height="18" fill="#eef1f4"></rect>
       <rect x="${left}" y="${y + 4}" width="${x(it.value) - left}" height="18" fill="var(--dti-accent, #0b5cad)"></rect>
       <line x1="${x(it.median)}" x2="${x(it.median)}" y1="${y}" y2="${y + 26}" stroke="#1f2328" stroke-width="2" stroke-dasharray="3 2"></line>
       <path d="M${x(it.best)} ${y} l5 -6 h-10 z" fill="#116329"></path>
-      <text x="${x(it.value) + 4}" y="${y + 38}">${esc(fmt(it.value, lang))}</text></g>`;
+      <text x="${left + barW + 6}" y="${y + 17}">${esc(fmt(it.value, lang))}</text></g>`;
   }).join("");
-  const legendY = items.length * rowH + 22;
+  const legendY = items.length * rowH + 28;
   const label = items.map((it) => `${iso(it.name)}: ${fmt(it.value, lang)} (${w.median} ${fmt(it.median, lang)}, ${w.best} ${fmt(it.best, lang)})`).join("; ");
+  const step = Math.min(120, Math.floor((width - 10) / 3));
   return `<svg viewBox="0 0 ${width} ${h}" width="${width}" style="max-width: 100%; height: auto" role="img" aria-label="${esc(`${w.pillars}: ${label}`)}">
     <title>${esc(w.pillars)}</title>${parts}
-    <g transform="translate(${left} ${legendY})"><rect width="12" height="12" y="-10" fill="var(--dti-accent, #0b5cad)"></rect><text x="16">${esc(w.value)}</text>
-    <line x1="110" x2="110" y1="-12" y2="2" stroke="#1f2328" stroke-width="2" stroke-dasharray="3 2"></line><text x="116">${esc(w.median)}</text>
-    <path d="M240 -8 l5 -6 h-10 z" fill="#116329"></path><text x="250">${esc(w.best)}</text></g></svg>`;
+    <g transform="translate(0 ${legendY})"><rect width="12" height="12" y="-10" fill="var(--dti-accent, #0b5cad)"></rect><text x="16">${esc(short(w.value, 14))}</text>
+    <line x1="${step + 4}" x2="${step + 4}" y1="-12" y2="2" stroke="#1f2328" stroke-width="2" stroke-dasharray="3 2"></line><text x="${step + 10}">${esc(short(w.median, 16))}</text>
+    <path d="M${2 * step + 8} -8 l5 -6 h-10 z" fill="#116329"></path><text x="${2 * step + 18}">${esc(short(w.best, 12))}</text></g></svg>`;
 }
 
 /** One unit: its index value and rank, its pillars against the national median and the best
  * (chart and table), its main indicators with points won and lost, and its biggest
  * improvement opportunities (the core's explanation) in words. */
 export class DtiUnit extends DtiElement {
+  resized() { this.refresh(); }
   draw({ records, def, period, cohort }) {
     const w = this.words;
     const asked = this.getAttribute("unit");
@@ -462,14 +514,14 @@ export class DtiUnit extends DtiElement {
         <span data-rank="${me.rank ?? ""}">${esc(w.of(me.rank ?? "–", n))}</span>
         ${me.points != null ? `<span class="muted">(${fmt(me.points, this.lang, 1)} / ${fmt(me.max_points, this.lang, 0)} ${esc(w.points.toLowerCase())})</span>` : ""}</p>
       <h3>${esc(w.pillars)}</h3>
-      ${pillarChart(pillars, w, this.lang)}
-      <details><summary>${esc(w.table)}</summary><div class="scroll"><table><caption class="sr">${esc(w.pillars)}</caption>
-        <thead><tr><th scope="col" class="name">${esc(w.pillars)}</th><th scope="col">${esc(w.value)}</th><th scope="col">${esc(w.rank)}</th><th scope="col">${esc(w.median)}</th><th scope="col">${esc(w.best)}</th></tr></thead>
-        <tbody>${pillars.map((p) => `<tr data-view="${esc(p.code)}" data-value="${p.value ?? ""}" data-rank="${p.rank ?? ""}"><td class="name">${nm(p.name)}</td><td>${fmt(p.value, this.lang)}</td><td>${p.rank ?? "–"}</td><td>${fmt(p.median, this.lang)}</td><td>${fmt(p.best, this.lang)}</td></tr>`).join("")}</tbody></table></div></details>
+      ${pillarChart(pillars, w, this.lang, this.chartWidth(560))}
+      <details><summary>${esc(w.table)}</summary><div class="scroll"><table id="pillars"><caption class="sr">${esc(w.pillars)}</caption>
+        <thead><tr><th scope="col" class="name">${esc(w.pillars)}</th><th scope="col">${esc(w.value)}</th><th scope="col">${esc(w.rank)}</th><th scope="col" class="extra">${esc(w.median)}</th><th scope="col" class="extra">${esc(w.best)}</th></tr></thead>
+        <tbody>${pillars.map((p) => `<tr data-view="${esc(p.code)}" data-value="${p.value ?? ""}" data-rank="${p.rank ?? ""}"><td class="name">${nm(p.name)}</td><td>${fmt(p.value, this.lang)}</td><td>${p.rank ?? "–"}</td><td class="extra">${fmt(p.median, this.lang)}</td><td class="extra">${fmt(p.best, this.lang)}</td></tr>`).join("")}</tbody></table></div>${this.moreButton("pillars")}</details>
       <h3>${esc(w.indicators)}</h3>
-      <div class="scroll"><table><caption class="sr">${esc(w.indicators)}</caption>
-        <thead><tr><th scope="col" class="name">${esc(w.indicators)}</th><th scope="col">${esc(w.won)}</th><th scope="col">${esc(w.max)}</th><th scope="col">${esc(w.lost)}</th><th scope="col">${esc(w.rank)}</th></tr></thead>
-        <tbody>${mains.map((x) => `<tr data-node="${esc(x.code)}" data-points="${x.points ?? ""}"><td class="name">${esc(this.nameOf(def, x.code))}</td><td>${fmt(x.points, this.lang, digits)}</td><td>${fmt(x.max_points, this.lang, 0)}</td><td class="${x.max_points && x.points != null && x.max_points - x.points > 0 ? "down" : ""}">${x.max_points != null && x.points != null ? fmt(x.max_points - x.points, this.lang, digits) : "–"}</td><td>${x.rank ?? "–"}</td></tr>`).join("")}</tbody></table></div>
+      <div class="scroll"><table id="mains"><caption class="sr">${esc(w.indicators)}</caption>
+        <thead><tr><th scope="col" class="name">${esc(w.indicators)}</th><th scope="col">${esc(w.won)}</th><th scope="col" class="extra">${esc(w.max)}</th><th scope="col" class="extra">${esc(w.lost)}</th><th scope="col">${esc(w.rank)}</th></tr></thead>
+        <tbody>${mains.map((x) => `<tr data-node="${esc(x.code)}" data-points="${x.points ?? ""}"><td class="name">${esc(this.nameOf(def, x.code))}</td><td>${fmt(x.points, this.lang, digits)}</td><td class="extra">${fmt(x.max_points, this.lang, 0)}</td><td class="extra${x.max_points && x.points != null && x.max_points - x.points > 0 ? " down" : ""}">${x.max_points != null && x.points != null ? fmt(x.max_points - x.points, this.lang, digits) : "–"}</td><td>${x.rank ?? "–"}</td></tr>`).join("")}</tbody></table></div>${this.moreButton("mains")}
       <h3>${esc(w.opportunities)}</h3>
       ${opps ? `<ol>${opps}</ol>` : `<p>${esc(w.noOpportunity)}</p>`}`);
     this.drawn({ unit: me.unit, period, rank: me.rank, value: me.value });
@@ -589,7 +641,7 @@ export class DtiUncertainty extends DtiElement {
   #worker = null;
   #result = null;
   #key = "";
-  disconnectedCallback() { this.#worker?.terminate(); this.#worker = null; }
+  disconnectedCallback() { super.disconnectedCallback(); this.#worker?.terminate(); this.#worker = null; }
   draw({ records, period, cohort }) {
     const w = this.words;
     const runs = Math.min(100000, Math.max(1, Number(this.getAttribute("runs") ?? 1000) | 0));
@@ -659,28 +711,37 @@ export class DtiUncertainty extends DtiElement {
     if (this.#result) show(this.#result);
     else if (this.hasAttribute("autorun")) start();
   }
+  resized() {
+    const chart = this.shadowRoot.getElementById("chart");
+    if (chart && this.#result && this.#cohort) chart.innerHTML = this.#chart(this.#result, this.#cohort);
+  }
+  #cohort = null;
   #chart(result, cohort) {
     const w = this.words;
+    this.#cohort = cohort;
     const names = new Map(cohort.map((u) => [u.unit, u.name ?? u.unit]));
     const rows = result.units.filter((u) => u.nominal_rank != null).sort((a, b) => a.nominal_rank - b.nominal_rank);
     const n = rows.length;
-    const left = 150, width = 620, plot = width - left - 20, rowH = 15;
+    // Drawn for the element's width, one unit a pixel: the 12 px text stays 12 px.
+    const width = this.chartWidth(620), left = Math.round(Math.min(150, width * 0.38)), plot = width - left - 20, rowH = 16;
+    const chars = Math.max(8, Math.floor((left - 8) / 6.6));
     const x = (r) => left + ((r - 1) / Math.max(1, n - 1)) * plot;
     const h = rows.length * rowH + 40;
     const ticks = [1, ...[10, 20, 30, 40, 50, 60, 70, 80, 90, 100].filter((t) => t < n), n];
-    const svg = `<svg viewBox="0 0 ${width} ${h}" width="${width}" style="max-width: 100%; height: auto" role="img" aria-label="${esc(`${w.interval}: ${rows.slice(0, 5).map((u) => `${iso(names.get(u.unit))} ${u.rank_p05}–${u.rank_p95}`).join("; ")}…`)}">
+    const key = `<p class="muted">${esc(w.interval)} · ● ${esc(w.officialRank)}</p>`;
+    const svg = `${key}<svg viewBox="0 0 ${width} ${h}" width="${width}" style="max-width: 100%; height: auto" role="img" aria-label="${esc(`${w.interval}: ${rows.slice(0, 5).map((u) => `${iso(names.get(u.unit))} ${u.rank_p05}–${u.rank_p95}`).join("; ")}…`)}">
       <title>${esc(w.interval)}</title>
       ${ticks.map((t) => `<line x1="${x(t)}" x2="${x(t)}" y1="20" y2="${h - 14}" stroke="#d1d9e0"></line><text x="${x(t)}" y="${h - 2}" text-anchor="middle">${t}</text>`).join("")}
       ${rows.map((u, k) => {
         const y = 26 + k * rowH;
-        return `<g data-unit="${esc(u.unit)}"><text x="${left - 6}" y="${y + 4}" text-anchor="end">${svgName(names.get(u.unit) ?? u.unit)}</text>
+        return `<g data-unit="${esc(u.unit)}"><text x="${left - 6}" y="${y + 4}" text-anchor="end">${svgName(names.get(u.unit) ?? u.unit, chars)}</text>
           <line x1="${x(u.rank_p05)}" x2="${x(u.rank_p95)}" y1="${y}" y2="${y}" stroke="var(--dti-accent, #0b5cad)" stroke-width="5" stroke-linecap="round"></line>
           <circle cx="${x(u.nominal_rank)}" cy="${y}" r="3.5" fill="#1f2328"></circle></g>`;
       }).join("")}
-      <text x="${left}" y="12">${esc(w.interval)} · ● ${esc(w.officialRank)}</text></svg>`;
+      </svg>`;
     const table = `<details><summary>${esc(w.table)}</summary><div class="scroll"><table><caption class="sr">${esc(w.interval)}</caption>
-      <thead><tr><th scope="col" class="name">${esc(w.unit)}</th><th scope="col">${esc(w.officialRank)}</th><th scope="col">${esc(w.medianRank)}</th><th scope="col">${esc(w.interval)}</th></tr></thead>
-      <tbody>${rows.map((u) => `<tr data-unit="${esc(u.unit)}" data-p05="${u.rank_p05}" data-p95="${u.rank_p95}" data-median="${u.median_rank}"><td class="name">${nm(names.get(u.unit) ?? u.unit)}</td><td>${u.nominal_rank}</td><td>${u.median_rank}</td><td>${u.rank_p05}–${u.rank_p95}</td></tr>`).join("")}</tbody></table></div></details>`;
+      <thead><tr><th scope="col" class="name">${esc(w.unit)}</th><th scope="col">${esc(w.officialRank)}</th><th scope="col" class="extra">${esc(w.medianRank)}</th><th scope="col">${esc(w.interval)}</th></tr></thead>
+      <tbody>${rows.map((u) => `<tr data-unit="${esc(u.unit)}" data-p05="${u.rank_p05}" data-p95="${u.rank_p95}" data-median="${u.median_rank}"><td class="name">${nm(names.get(u.unit) ?? u.unit)}</td><td>${u.nominal_rank}</td><td class="extra">${u.median_rank}</td><td>${u.rank_p05}–${u.rank_p95}</td></tr>`).join("")}</tbody></table></div></details>`;
     return svg + table;
   }
 }
@@ -699,13 +760,13 @@ export class DtiMerge extends DtiElement {
     const views = def.views ?? [];
     const rows = [...merged.scores.units].sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity));
     this.show(`<h2>${esc(w.merge)} <span class="muted">— ${esc(w.year)} ${esc(period ?? "")}</span></h2>
-      <div class="scroll"><table><caption class="sr">${esc(w.merge)}</caption>
+      <div class="scroll"><table id="merged"><caption class="sr">${esc(w.merge)}</caption>
       <thead><tr><th scope="col">${esc(w.rank)}</th><th scope="col" class="name">${esc(w.merged)}</th><th scope="col">${esc(w.value)}</th>
-      ${views.map((v) => `<th scope="col">${esc(this.nameOf(def, v.code))}</th>`).join("")}<th scope="col" class="name">${esc(w.formed)}</th></tr></thead>
+      ${views.map((v) => `<th scope="col" class="extra">${esc(this.nameOf(def, v.code))}</th>`).join("")}<th scope="col" class="name extra">${esc(w.formed)}</th></tr></thead>
       <tbody>${rows.map((u) => `<tr data-unit="${esc(u.unit)}" data-rank="${u.rank ?? ""}" data-value="${u.value ?? ""}" data-from="${esc((members.get(u.unit)?.from ?? []).join(" "))}">
         <td>${u.rank ?? "–"}</td><td class="name">${nm(u.name ?? u.unit)}</td><td>${fmt(u.value, this.lang)}</td>
-        ${u.views.map((v) => `<td data-view="${esc(v.code)}" data-value="${v.value ?? ""}">${fmt(v.value, this.lang)}</td>`).join("")}
-        <td class="name">${(members.get(u.unit)?.from ?? []).map((f) => nm(names.get(f) ?? f)).join(", ")}</td></tr>`).join("")}</tbody></table></div>`);
+        ${u.views.map((v) => `<td class="extra" data-view="${esc(v.code)}" data-value="${v.value ?? ""}">${fmt(v.value, this.lang)}</td>`).join("")}
+        <td class="name extra">${(members.get(u.unit)?.from ?? []).map((f) => nm(names.get(f) ?? f)).join(", ")}</td></tr>`).join("")}</tbody></table></div>${this.moreButton("merged")}`);
     this.drawn({ period, units: rows.length });
   }
 }
