@@ -342,6 +342,10 @@ try {
     const field = (code) => `dti-what-if >> input[data-code="${code}"]`;
     const invalid = (code) => page.getAttribute(field(code), "aria-invalid");
     const message = (code) => page.textContent(`dti-what-if >> #msg-${code}`);
+    // The fields show the numbers as the page writes them: 0,5054 in Vietnamese (beside the
+    // results' 0,5829), the record's value to its last digit.
+    const ha = panel.find((u) => u.unit === "hau-giang" && u.period === latest);
+    assert.equal(await page.inputValue(field("GOV")), String(ha.values.GOV).replace(".", ","));
     await page.fill(field("GOV"), "1.5");
     assert.equal(await invalid("GOV"), "true");
     assert.ok((await message("GOV")).includes("1,50"), await message("GOV"));
@@ -468,7 +472,9 @@ try {
     await page.waitForSelector("dti-ranking >> .error");
     const items = await page.$$eval("dti-ranking", (els) => [...els[0].shadowRoot.querySelectorAll(".error li")].map((li) => li.textContent));
     assert.equal(items.length, 21, "20 problems and a count of the rest");
-    assert.ok(items[0].includes("not an indicator of this framework"), items[0]);
+    // The core's code in the page's language, with its row, province, year and indicator.
+    assert.equal(items[0], "dòng 1, tỉnh/thành phố “ha-noi” (2022), chỉ số “AWR”: không phải là chỉ số của bộ chỉ số này");
+    assert.ok((await page.textContent("dti-ranking >> .error strong")).endsWith("lỗi trong dữ liệu"));
     assert.ok(/… và \d+ lỗi khác/.test(items[20]), items[20]);
     await page.selectOption("#framework", "vn-pdti-2022");
     await drawn(page, "dti-ranking");
@@ -495,7 +501,18 @@ try {
     const problems = await page.$$eval("#problems li", (li) => li.map((x) => [x.dataset.line, x.textContent]));
     assert.equal(problems.length, 1);
     assert.equal(problems[0][0], "8");
-    assert.ok(problems[0][1].startsWith("tinh.csv, row 8, "), problems[0][1]);
+    // In the page's language (the core's code, its details filled in), numbers as Vietnamese
+    // write them.
+    assert.ok(problems[0][1].startsWith("tệp tinh.csv, dòng 8, tỉnh/thành phố “"), problems[0][1]);
+    assert.ok(problems[0][1].endsWith("1,7 nằm ngoài khoảng 0–1; giá trị của một chỉ số là điểm đạt / điểm tối đa"), problems[0][1]);
+    // Several problems are listed by row, whatever order the reader found them in.
+    const many = [...bad];
+    many[9] = many[9].replace(/,[^,]*$/, ",2.5");
+    many[4] = many[4].split(",").slice(0, 2).join(",");
+    await page.setInputFiles("#file", { name: "tinh.csv", mimeType: "text/csv", buffer: Buffer.from(many.join("\n")) });
+    await page.waitForFunction(() => document.querySelectorAll("#problems li").length === 3);
+    const lines = await page.$$eval("#problems li", (li) => li.map((x) => Number(x.dataset.line)));
+    assert.deepEqual(lines, [5, 8, 10]);
     // Fixed (one province's activity values raised), the file replaces the panel.
     const fixed = csv.map((line, k) => (k > 0 && line.startsWith("hau-giang,") ? line.replace(/,2023,(.*)$/, (_, rest) => `,2023,${rest.split(",").map((x, j) => (j >= 6 ? "0.95" : x)).join(",")}`) : line));
     await page.setInputFiles("#file", { name: "tinh.csv", mimeType: "text/csv", buffer: Buffer.from(fixed.join("\n")) });
@@ -561,7 +578,7 @@ ${twoLines.replace("node_modules/dti-wasm/", "./dti-wasm/").replace('src="panel.
         el.remove();
         return out;
       }, tag);
-      assert.ok(text.includes("bad.csv, row 4, unit 'ha-noi'"), `${tag}: ${text}`);
+      assert.ok(text.includes("tệp bad.csv, dòng 4, tỉnh/thành phố “ha-noi” (2023), chỉ số “SOC”: 2,5 nằm ngoài khoảng 0–1"), `${tag}: ${text}`);
     }
     // Rank changes against a scenario: the baseline property.
     const moves = await p.evaluate(async () => {
@@ -592,7 +609,17 @@ ${twoLines.replace("node_modules/dti-wasm/", "./dti-wasm/").replace('src="panel.
       for (let k = 0; k < 200 && !el.shadowRoot.querySelector(".error"); k++) await new Promise((r) => setTimeout(r, 50));
       return el.shadowRoot.querySelector(".error li")?.textContent ?? "(no error shown)";
     });
-    assert.ok(shown.includes("unit 'ha-noi' (2023), indicator 'AWR': 1.7 is outside 0..1"), shown);
+    assert.equal(shown, "dòng 1, tỉnh/thành phố “ha-noi” (2023), chỉ số “AWR”: 1,7 nằm ngoài khoảng 0–1; giá trị của một chỉ số là điểm đạt / điểm tối đa");
+    // In English, the core's own words.
+    const english = await p.evaluate(async () => {
+      const el = document.createElement("dti-ranking");
+      el.setAttribute("lang", "en");
+      el.records = [{ unit: "ha-noi", period: 2023, values: { AWR: 1.7 } }];
+      document.body.append(el);
+      for (let k = 0; k < 200 && !el.shadowRoot.querySelector(".error"); k++) await new Promise((r) => setTimeout(r, 50));
+      return el.shadowRoot.querySelector(".error")?.textContent ?? "(no error shown)";
+    });
+    assert.ok(english.startsWith("1 problem(s) in the data") && english.includes("unit 'ha-noi' (2023), indicator 'AWR': 1.7 is outside 0..1"), english);
     const msg = await p.textContent("#missing >> .error");
     assert.ok(msg.includes("data/nowhere.json") && msg.includes("404"), msg);
     await p.close();

@@ -26,6 +26,12 @@ export class DtiMap extends DtiElement {
   /** A cohort to show rank changes against (`measure="change"`), instead of `compare-period`. */
   baseline: CohortScores | null;
 }
+/** A problem (a file's, from `readRecords`, or a cohort's, from an `input` error) in the
+ * interface's language (`"vi"`: a catalogue keyed by the core's `code`, with file, row,
+ * province, year and indicator filled in; `"en"`: the core's own words). */
+export function problemText(problem: Record<string, unknown>, lang: "vi" | "en", fallback?: string): string;
+/** Problems in the order of the rows they are on. */
+export function byRow<T extends Record<string, unknown>>(problems: T[]): T[];
 /** Quintile breaks of the values (up to four thresholds), as `<dti-map>` colours them. */
 export function quantileBreaks(values: (number | null)[]): number[];
 export class DtiUnit extends DtiElement {}

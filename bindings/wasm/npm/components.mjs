@@ -98,6 +98,62 @@ const nm = (s, max = 80, wrap = (x) => x) => {
 };
 const svgName = (s, max = 22) => `${esc(iso(s, max))}<title>${esc(iso(s, 400))}</title>`;
 
+// ---------------------------------------------------------------- problems, in words
+
+/** A number in the interface's language, every digit kept (a value the core refused is
+ * shown as it was given: 0,6968 in Vietnamese, 0.6968 in English). */
+const exact = (x, lang) => (typeof x === "number" && Number.isFinite(x)
+  ? x.toLocaleString(lang === "en" ? "en-GB" : "vi-VN", { maximumFractionDigits: 17, useGrouping: false })
+  : String(x));
+
+/** The core's problem codes in each language (the core's own English is the `text` of a
+ * file's problem and a line of an input error's message); `d` holds the code's fields. */
+const PROBLEMS = {
+  vi: {
+    value_out_of_range: (d, n) => `${n(d.value)} nằm ngoài khoảng 0–1; giá trị của một chỉ số là điểm đạt / điểm tối đa`,
+    percent_out_of_range: (d, n) => `${n(d.value)} nằm ngoài khoảng 0–100 của một tỷ lệ phần trăm`,
+    not_finite: (d) => `${d.value} không phải là một số hữu hạn`,
+    not_whole: (d, n) => `${n(d.value)} không phải là số nguyên`,
+    negative_count: (d, n) => `${n(d.value)} là số âm; số đếm không thể âm`,
+    zero_denominator: (d, n) => `mẫu số bằng 0 (tử số ${n(d.numerator)}), tỷ số không xác định`,
+    numerator_above_denominator: (d, n) => `tử số ${n(d.numerator)} lớn hơn mẫu số ${n(d.denominator)}`,
+    unknown_level: (d) => `mức “${d.label}” không có; các mức: ${(d.expected ?? []).join(", ")}`,
+    wrong_type: (d) => `cần ${d.expected}, nhận được ${d.found}`,
+    empty_entry: () => "mục không có giá trị tự đánh giá lẫn giá trị thẩm định",
+    duplicate_unit: (d) => `tỉnh/thành phố và năm này đã có ở dòng ${d.first_row + 1}`,
+    empty_unit_id: () => "mã tỉnh/thành phố bị trống",
+    period_out_of_range: () => "năm không nằm trong khoảng 1000–9999",
+    missing: () => "không có giá trị và bộ chỉ số không cho phép thiếu dữ liệu",
+    unpublished_weights: (d) => `trọng số của các chỉ số con ${(d.children ?? []).join(", ")} chưa được công bố: hãy nhập trực tiếp giá trị của chỉ số này, hoặc bổ sung trọng số`,
+    node_and_descendant: (d) => `có giá trị cho cả chỉ số này và chỉ số con “${d.descendant}”; chỉ nhập một cấp`,
+    unknown_indicator: (d) => `không phải là chỉ số của bộ chỉ số này${d.suggestion ? ` (có phải “${d.suggestion}”?)` : ""}`,
+  },
+};
+
+/** A problem in the interface's language, with where it is (file, row, province, year,
+ * indicator): a file's problem (`readRecords`: `line`, `detail`) or a cohort's (`row`, from
+ * 0). English is the core's own text; a code without words here keeps the core's message. */
+export function problemText(p, lang, fallback) {
+  const d = p.detail ?? p;
+  const say = PROBLEMS[lang]?.[d.code ?? p.code];
+  if (!say) return p.text ?? fallback ?? p.message ?? String(p.code);
+  const where = [];
+  if (p.file) where.push(`tệp ${p.file}`);
+  if (p.line != null) where.push(`dòng ${p.line}`);
+  else if (p.record != null) where.push(`bản ghi ${p.record}`);
+  else if (p.row != null) where.push(`dòng ${p.row + 1}`);
+  if (p.unit != null) where.push(`tỉnh/thành phố “${p.unit}”${p.period != null ? ` (${p.period})` : ""}`);
+  if (p.indicator != null) where.push(`chỉ số “${p.indicator}”`);
+  return `${where.length ? `${where.join(", ")}: ` : ""}${say(d, (x) => exact(x, lang))}`;
+}
+
+/** Problems in the order of the rows they are on (a reader lists rows it could not take
+ * first, then the values' problems). */
+export function byRow(problems) {
+  const at = (p) => p.line ?? p.record ?? (p.row != null ? p.row + 1 : Infinity);
+  return problems.map((p, k) => [p, k]).sort((a, b) => at(a[0]) - at(b[0]) || a[1] - b[1]).map(([p]) => p);
+}
+
 const formats = new Map();
 function fmt(x, lang, digits = 4) {
   if (x == null || !Number.isFinite(x)) return "–";
@@ -318,11 +374,16 @@ class DtiElement extends HTMLElement {
     // A file's problems carry the command's words (`text`); the core's input problems are
     // listed in the error's message, one per line.
     const [title, ...listed] = String(message).split("\n  - ");
-    const lines = problems?.length && problems.every((p) => p.text) ? problems.map((p) => p.text) : listed;
+    // Each problem in the interface's language, by row; the core's own lines otherwise.
+    const lines = problems?.length && (problems.every((p) => p.text) || problems.length === listed.length)
+      ? byRow(problems.map((p, k) => ({ ...p, fallback: listed[k] }))).map((p) => problemText(p, this.lang, p.fallback))
+      : listed;
     const MAX = 20;
     const list = lines.slice(0, MAX).map((l) => `<li>${esc(l)}</li>`).join("") +
       (lines.length > MAX ? `<li>${esc(this.words.more(lines.length - MAX))}</li>` : "");
-    this.show(`<div class="error" role="alert"><strong>${esc(title)}</strong>${list ? `<ul>${list}</ul>` : ""}</div>`);
+    // The core's "N problem(s) in the input:" in the interface's language.
+    const head = problems?.length && /^\d+ problem\(s\) in the/.test(title) ? this.words.problems(problems.length) : title;
+    this.show(`<div class="error" role="alert"><strong>${esc(head)}</strong>${list ? `<ul>${list}</ul>` : ""}</div>`);
     this.dispatchEvent(new CustomEvent("dti-error", { bubbles: true, composed: true, detail: { message, problems } }));
   }
   /** Announces that the element drew (tests and pages wait for it). */
@@ -558,7 +619,7 @@ export class DtiWhatIf extends DtiElement {
     const leaves = def.nodes.filter((x) => !parents.has(x.code) && x.parent);
     const fields = leaves.map((x) => {
       const v = record.values[x.code];
-      const shown = typeof v === "object" && v !== null ? JSON.stringify(v) : String(v ?? "");
+      const shown = typeof v === "object" && v !== null ? JSON.stringify(v) : v == null ? "" : exact(v, this.lang);
       return `<div class="field"><label for="in-${esc(x.code)}">${esc(this.nameOf(def, x.code))} <span class="muted">(${esc(x.code)})</span></label>
         <input type="text" inputmode="decimal" id="in-${esc(x.code)}" data-code="${esc(x.code)}" value="${esc(this.#edits.get(x.code) ?? shown)}" aria-describedby="msg-${esc(x.code)}" autocomplete="off">
         <span id="msg-${esc(x.code)}" class="msg" aria-live="polite"><span class="muted">${esc(w.wasValue(shown))}</span></span></div>`;

@@ -303,13 +303,17 @@ struct ReadArgs {
     score: dti_core::ScoreOptions,
 }
 
-/// One problem of a file, with its code and the message the `dti` command prints.
+/// One problem of a file, with its code, the message the `dti` command prints, and for a
+/// value's problem its details (`detail`: the code's fields, e.g. `value`), so that a page
+/// can word it in its own language.
 #[derive(serde::Serialize)]
 struct Located<'a> {
     code: &'static str,
     text: String,
     #[serde(flatten)]
     problem: &'a dti_core::io::FileProblem,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    detail: Option<&'a dti_core::InputErrorKind>,
 }
 
 /// A problem's hint in the npm package's words: its options.
@@ -328,6 +332,7 @@ fn located(problems: &[dti_core::io::FileProblem]) -> Vec<Located<'_>> {
             code: p.code(),
             text: p.text_with(&hint),
             problem: p,
+            detail: p.input.as_deref(),
         })
         .collect()
 }

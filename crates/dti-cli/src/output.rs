@@ -370,7 +370,7 @@ fn line(widths: &[usize], right: &[bool], cells: &[String], out: &mut String) {
     out.push('\n');
 }
 
-/// [`line`] for cells: each written once into `scratch` to be measured, then padded.
+/// [`line()`] for cells: each written once into `scratch` to be measured, then padded.
 fn cell_line(
     widths: &[usize],
     right: &[bool],

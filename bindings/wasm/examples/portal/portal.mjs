@@ -5,7 +5,7 @@
 // command's reader: every problem shown with its row); picks the year, framework and
 // language, and links ranking → province → what-if → uncertainty → merged view by the
 // address's #fragment. The first page is the map of the provinces beside the ranking.
-import { analysis } from "./dti-wasm/components.mjs";
+import { analysis, byRow, problemText } from "./dti-wasm/components.mjs";
 import * as dti from "./dti-wasm/web.mjs";
 
 const TEXT = {
@@ -51,7 +51,8 @@ function showProblems(message, problems = []) {
   box.hidden = false;
   box.className = "error";
   box.innerHTML = `<strong>${esc(message)}</strong>` +
-    (problems.length ? `<ul>${problems.map((p) => `<li data-line="${p.line ?? ""}">${esc(p.text ?? p.message)}</li>`).join("")}</ul>` : "");
+    // Each problem in the page's language, in the order of the file's rows.
+    (problems.length ? `<ul>${byRow(problems).map((p) => `<li data-line="${p.line ?? ""}" data-code="${esc(p.code ?? "")}">${esc(problemText(p, state.lang))}</li>`).join("")}</ul>` : "");
 }
 function clearProblems() {
   $("problems").hidden = true;
