@@ -513,6 +513,9 @@ try {
     await page.waitForFunction(() => document.querySelectorAll("#problems li").length === 3);
     const lines = await page.$$eval("#problems li", (li) => li.map((x) => Number(x.dataset.line)));
     assert.deepEqual(lines, [5, 8, 10]);
+    // A problem of the file's form, in Vietnamese too (its kind and details from the core).
+    const ragged = await page.textContent("#problems li[data-line='5']");
+    assert.ok(ragged.startsWith("tệp tinh.csv, dòng 5, tỉnh/thành phố “") && ragged.endsWith(": dòng có 2 ô trong khi dòng tiêu đề có 12"), ragged);
     // Fixed (one province's activity values raised), the file replaces the panel.
     const fixed = csv.map((line, k) => (k > 0 && line.startsWith("hau-giang,") ? line.replace(/,2023,(.*)$/, (_, rest) => `,2023,${rest.split(",").map((x, j) => (j >= 6 ? "0.95" : x)).join(",")}`) : line));
     await page.setInputFiles("#file", { name: "tinh.csv", mimeType: "text/csv", buffer: Buffer.from(fixed.join("\n")) });

@@ -297,6 +297,8 @@ export function cases(dti, env) {
       assert.deepEqual(read.problems.map((p) => [p.code, p.line, p.unit, p.indicator]),
         [["invalid_file", 3, "Huế", null], ["value_out_of_range", 4, "ha-noi", "AWR"]]);
       assert.ok(read.problems[1].text.startsWith("bxh.csv, row 4, unit 'ha-noi' (2023), indicator 'AWR': "), read.problems[1].text);
+      // Each problem's details, for a page to word it: the form's kind, or the value's.
+      assert.deepEqual(read.problems.map((p) => p.detail), [{ code: "ragged_row", cells: 2, expected: 5 }, { code: "value_out_of_range", value: 1.5 }]);
       const e = codeOf(() => dti.readRecords("vn-pdti-2022", "unit,period,BOGUS\nha-noi,2023,1\n"));
       assert.equal(e.code, "invalid_file");
       assert.equal(e.row, 1);

@@ -127,6 +127,21 @@ const PROBLEMS = {
     unpublished_weights: (d) => `trọng số của các chỉ số con ${(d.children ?? []).join(", ")} chưa được công bố: hãy nhập trực tiếp giá trị của chỉ số này, hoặc bổ sung trọng số`,
     node_and_descendant: (d) => `có giá trị cho cả chỉ số này và chỉ số con “${d.descendant}”; chỉ nhập một cấp`,
     unknown_indicator: (d) => `không phải là chỉ số của bộ chỉ số này${d.suggestion ? ` (có phải “${d.suggestion}”?)` : ""}`,
+    // The file's form (code invalid_file; `detail.code` says which).
+    empty_file: () => "tệp không có nội dung",
+    unclosed_quote: () => "một trường trong dấu ngoặc kép bắt đầu ở đây nhưng không được đóng trước khi hết tệp",
+    not_json: () => "không phải là một mảng JSON các bản ghi",
+    bad_header: () => "tên cột trong dòng tiêu đề bị trống hoặc lặp lại",
+    no_unit_column: (d) => `không có cột tỉnh/thành phố (unit, uCode, code, province hoặc id)${d.one_column ? "; dòng tiêu đề chỉ có một cột: hãy chọn dấu phân cách" : ""}`,
+    missing_group: (d) => `không có cột nhóm “${d.group}” trong tệp`,
+    long_layout: () => "dạng dọc cần có cột indicator và cột value",
+    unknown_column: (d) => `cột “${d.column}” không phải là chỉ số của bộ chỉ số này${d.suggestion ? ` (có phải “${d.suggestion}”?)` : ""}; nếu là cột nhóm, hãy khai báo trong tùy chọn groups`,
+    ragged_row: (d) => `dòng có ${d.cells} ô trong khi dòng tiêu đề có ${d.expected}`,
+    empty_unit: () => "ô tỉnh/thành phố bị trống",
+    bad_period: (d) => `năm “${d.period}” không phải là một năm trong khoảng 1000–9999`,
+    missing_period: () => "ô năm bị trống trong khi các dòng khác có năm",
+    duplicate_indicator: () => "chỉ số này được cho hai lần cho cùng tỉnh/thành phố và năm",
+    duplicate_column: () => "chỉ số này có hai cột (theo mã và theo tên)",
   },
 };
 

@@ -303,9 +303,9 @@ struct ReadArgs {
     score: dti_core::ScoreOptions,
 }
 
-/// One problem of a file, with its code, the message the `dti` command prints, and for a
-/// value's problem its details (`detail`: the code's fields, e.g. `value`), so that a page
-/// can word it in its own language.
+/// One problem of a file, with its code, the message the `dti` command prints, and its
+/// details (`detail`: a value's problem, or the kind of a problem of the file's form, each
+/// with its own `code` and fields), so that a page can word it in its own language.
 #[derive(serde::Serialize)]
 struct Located<'a> {
     code: &'static str,
@@ -313,7 +313,14 @@ struct Located<'a> {
     #[serde(flatten)]
     problem: &'a dti_core::io::FileProblem,
     #[serde(skip_serializing_if = "Option::is_none")]
-    detail: Option<&'a dti_core::InputErrorKind>,
+    detail: Option<Detail<'a>>,
+}
+
+#[derive(serde::Serialize)]
+#[serde(untagged)]
+enum Detail<'a> {
+    Value(&'a dti_core::InputErrorKind),
+    Form(&'a dti_core::io::FormProblem),
 }
 
 /// A problem's hint in the npm package's words: its options.
@@ -332,7 +339,11 @@ fn located(problems: &[dti_core::io::FileProblem]) -> Vec<Located<'_>> {
             code: p.code(),
             text: p.text_with(&hint),
             problem: p,
-            detail: p.input.as_deref(),
+            detail: match (&p.input, &p.form) {
+                (Some(k), _) => Some(Detail::Value(k)),
+                (None, Some(f)) => Some(Detail::Form(f)),
+                (None, None) => None,
+            },
         })
         .collect()
 }

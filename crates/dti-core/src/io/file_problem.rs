@@ -30,6 +30,81 @@ pub struct FileProblem {
     /// ([`FileProblem::text_with`]), so the message itself names no flag or parameter.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hint: Option<Hint>,
+    /// For a problem of the file's form (code `invalid_file`): what kind, with its details,
+    /// so that a surface can word it in its own language (the npm package's Vietnamese).
+    #[serde(skip)]
+    pub form: Option<FormProblem>,
+}
+
+/// What is wrong with a file's form — not a value, the file itself — with the details a
+/// message needs. The code of such a problem stays `invalid_file`; this says which.
+///
+/// ```
+/// let fw = dti_core::Framework::builtin("vn-pdti-2022")?;
+/// let opts = dti_core::io::ReadOptions::default();
+/// let r = dti_core::io::read_records("a.csv", "unit,period,AWR\nha-noi,2023\n", &fw, &opts).unwrap();
+/// let p = &r.file_problems[0];
+/// assert_eq!(p.code(), "invalid_file");
+/// assert_eq!(p.form, Some(dti_core::io::FormProblem::RaggedRow { cells: 2, expected: 3 }));
+/// assert_eq!(serde_json::to_value(&p.form)?["code"], "ragged_row");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum FormProblem {
+    /// Nothing in the file.
+    EmptyFile,
+    /// A quoted field opens and never closes.
+    UnclosedQuote,
+    /// The CSV parser's own complaint (its message says what).
+    Csv,
+    /// A `.json` file that is not an array of unit records (the message says why).
+    NotJson,
+    /// A header column with no name, or a name given twice.
+    BadHeader,
+    /// No column names the unit (`one_column`: the header is one column, the separator is
+    /// probably another).
+    NoUnitColumn {
+        /// The header has one column.
+        one_column: bool,
+    },
+    /// A group column asked for is not in the file.
+    MissingGroup {
+        /// The group column.
+        group: String,
+    },
+    /// The long layout without its indicator and value columns.
+    LongLayout,
+    /// A column that is no indicator of the framework (and no known column).
+    UnknownColumn {
+        /// The column's name.
+        column: String,
+        /// The indicator code it may mean (the same but for case).
+        suggestion: Option<String>,
+    },
+    /// A row with more or fewer cells than the header.
+    RaggedRow {
+        /// The row's cells.
+        cells: usize,
+        /// The header's.
+        expected: usize,
+    },
+    /// A row whose unit cell is empty.
+    EmptyUnit,
+    /// A period that is not a year between 1000 and 9999.
+    BadPeriod {
+        /// The cell as given.
+        period: String,
+    },
+    /// An empty period where other rows give one.
+    MissingPeriod,
+    /// A long-layout row whose indicator is not one of the framework's.
+    UnknownIndicator,
+    /// A long-layout indicator given twice for one unit and period.
+    DuplicateIndicator,
+    /// A wide-layout indicator given by two columns (its code and its name).
+    DuplicateColumn,
 }
 
 /// What the reader of a problem can do about it. The command names its flag, Python its
@@ -75,7 +150,15 @@ impl FileProblem {
             message,
             input: None,
             hint: None,
+            form: None,
         }
+    }
+
+    /// The problem, with the kind of form problem it is.
+    #[must_use]
+    pub fn with_form(mut self, form: FormProblem) -> FileProblem {
+        self.form = Some(form);
+        self
     }
 
     /// The problem, located at a unit too.

@@ -1,7 +1,7 @@
 //! What a CSV header says: where the unit, name and period are, the layout, the group and
 //! indicator columns (by code, alias or published name), and the result columns read past.
 
-use crate::io::file_problem::{FileProblem, Hint};
+use crate::io::file_problem::{FileProblem, FormProblem, Hint};
 use crate::io::records::{data_error, Layout};
 use crate::model::{Era, Framework, Province};
 
@@ -63,7 +63,10 @@ pub(crate) fn plan_header(
     };
     let header: Vec<String> = match reader.headers() {
         Ok(h) => h.iter().map(str::to_owned).collect(),
-        Err(e) => return Err(vec![err(Some(1), None, None, e.to_string())]),
+        Err(e) => {
+            let p = err(Some(1), None, None, e.to_string());
+            return Err(vec![p.with_form(FormProblem::Csv)]);
+        }
     };
     plan_names(name, header, fw, layout, groups, delimiter)
 }
@@ -85,7 +88,7 @@ pub(crate) fn plan_names(
         .into_iter()
         .map(|crate::io::HeaderProblem { column: c, message }| {
             let name = Some(header[c - 1].as_str()).filter(|h| !h.is_empty());
-            err(Some(1), None, name, message)
+            err(Some(1), None, name, message).with_form(FormProblem::BadHeader)
         })
         .collect();
     let find = |names: &[&str]| {
@@ -114,7 +117,8 @@ pub(crate) fn plan_names(
         if one {
             message.push_str("; the header has one column");
         }
-        let problem = err(Some(1), None, None, message);
+        let problem = err(Some(1), None, None, message)
+            .with_form(FormProblem::NoUnitColumn { one_column: one });
         fatal.push(if one {
             problem.with_hint(Hint::Delimiter)
         } else {
@@ -134,12 +138,15 @@ pub(crate) fn plan_names(
         .filter_map(|g| {
             let c = header.iter().position(|h| h == g);
             if c.is_none() {
-                fatal.push(err(
-                    Some(1),
-                    None,
-                    None,
-                    format!("group column '{g}' is not in the file"),
-                ));
+                fatal.push(
+                    err(
+                        Some(1),
+                        None,
+                        None,
+                        format!("group column '{g}' is not in the file"),
+                    )
+                    .with_form(FormProblem::MissingGroup { group: g.clone() }),
+                );
             }
             c.map(|c| (c, g.as_str()))
         })
@@ -148,12 +155,15 @@ pub(crate) fn plan_names(
     let mut indicator_cols: Vec<(usize, &str)> = Vec::new();
     if long {
         if c_ind.is_none() || c_val.is_none() {
-            fatal.push(err(
-                Some(1),
-                None,
-                None,
-                "the long layout needs indicator and value columns".to_owned(),
-            ));
+            fatal.push(
+                err(
+                    Some(1),
+                    None,
+                    None,
+                    "the long layout needs indicator and value columns".to_owned(),
+                )
+                .with_form(FormProblem::LongLayout),
+            );
         }
     } else {
         let taken = |c: usize| {
@@ -219,16 +229,23 @@ fn wide_columns<'f>(
                 "{name}: column '{h}' is {what}, a published result, not an input: read past"
             ));
         } else {
-            let hint = codes
-                .iter()
-                .find(|k| k.eq_ignore_ascii_case(h))
+            let suggestion = codes.iter().find(|k| k.eq_ignore_ascii_case(h));
+            let hint = suggestion
                 .map(|k| format!(" (did you mean '{k}'?)"))
                 .unwrap_or_default();
             let message = format!(
                 "column '{h}' is not an indicator of framework '{}'{hint}",
                 fw.id()
             );
-            fatal.push(err(Some(1), None, Some(h), message).with_hint(Hint::Groups));
+            let form = FormProblem::UnknownColumn {
+                column: h.clone(),
+                suggestion: suggestion.map(|k| (*k).to_owned()),
+            };
+            fatal.push(
+                err(Some(1), None, Some(h), message)
+                    .with_hint(Hint::Groups)
+                    .with_form(form),
+            );
         }
     }
     indicator_cols

@@ -247,7 +247,7 @@ pub fn header_problems<S: AsRef<str>>(header: &[S]) -> Vec<HeaderProblem> {
 }
 
 #[cfg(feature = "tables")]
-pub use file_problem::{describe, describe_with, FileProblem, Hint, ReadError};
+pub use file_problem::{describe, describe_with, FileProblem, FormProblem, Hint, ReadError};
 #[cfg(feature = "tables")]
 pub use frame::{read_wide_frame, FrameColumn};
 #[cfg(feature = "tables")]

@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use crate::error::{InputError, InputErrorKind};
-use crate::io::file_problem::FileProblem;
+use crate::io::file_problem::{FileProblem, FormProblem};
 use crate::io::header::{plan_header, province_of, shown_delimiter, Aliases, HeaderPlan};
 use crate::io::wide::record_line;
 use crate::model::input::{Entry, Value};
@@ -198,12 +198,15 @@ pub fn read_records(
         .unwrap_or("")
         .to_lowercase();
     match ext.as_str() {
-        "json" => serde_json::from_str::<Vec<UnitRecord>>(text)
-            .map(|units| Records::new(name, units))
-            .map_err(|e| {
-                let message = format!("not a JSON array of unit records: {e}");
-                vec![FileProblem::new(name, Some(e.line()), message)]
-            }),
+        "json" => {
+            serde_json::from_str::<Vec<UnitRecord>>(text)
+                .map(|units| Records::new(name, units))
+                .map_err(|e| {
+                    let message = format!("not a JSON array of unit records: {e}");
+                    vec![FileProblem::new(name, Some(e.line()), message)
+                        .with_form(FormProblem::NotJson)]
+                })
+        }
         _ => read_csv(name, text, fw, layout, groups, delimiter),
     }
     .map_err(crate::io::ReadError::from)
@@ -264,7 +267,8 @@ pub(crate) fn read_csv(
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
-                problems.push(data_error(name, Some(line), None, None, e.to_string()));
+                let p = data_error(name, Some(line), None, None, e.to_string());
+                problems.push(p.with_form(FormProblem::Csv));
                 continue;
             }
         }
@@ -307,13 +311,16 @@ pub(crate) fn read_csv(
         // Some rows give a period and these do not: each is an error, and their records
         // (period-less) are left out rather than scored as a cohort of their own.
         for (line, unit) in &no_period {
-            problems.push(data_error(
-                name,
-                Some(*line),
-                Some(unit),
-                None,
-                "the period is empty where other rows give one".to_owned(),
-            ));
+            problems.push(
+                data_error(
+                    name,
+                    Some(*line),
+                    Some(unit),
+                    None,
+                    "the period is empty where other rows give one".to_owned(),
+                )
+                .with_form(FormProblem::MissingPeriod),
+            );
         }
         drop_period_less(&mut records, &mut lines, &mut value_lines);
     }
@@ -346,19 +353,20 @@ fn row_unit_period<'r>(
         }
         let unit = row.get(plan.c_unit).filter(|u| !u.is_empty());
         let message = ragged(row.len(), plan.header.len(), delimiter);
-        problems.push(data_error(name, Some(line), unit, None, message));
+        let form = FormProblem::RaggedRow {
+            cells: row.len(),
+            expected: plan.header.len(),
+        };
+        problems.push(data_error(name, Some(line), unit, None, message).with_form(form));
         return None;
     }
     let get = |c: usize| row.get(c).unwrap_or("").trim();
     let unit = get(plan.c_unit);
     if unit.is_empty() {
-        problems.push(data_error(
-            name,
-            Some(line),
-            None,
-            None,
-            "the unit is empty".to_owned(),
-        ));
+        problems.push(
+            data_error(name, Some(line), None, None, "the unit is empty".to_owned())
+                .with_form(FormProblem::EmptyUnit),
+        );
         return None;
     }
     let period = match plan.c_period.map(get) {
@@ -370,7 +378,11 @@ fn row_unit_period<'r>(
         Some(p) => {
             let Some(y) = p.parse::<i32>().ok().filter(|y| PERIODS.contains(y)) else {
                 let message = format!("period '{p}' is not a year between 1000 and 9999");
-                problems.push(data_error(name, Some(line), Some(unit), None, message));
+                let form = FormProblem::BadPeriod {
+                    period: p.to_owned(),
+                };
+                problems
+                    .push(data_error(name, Some(line), Some(unit), None, message).with_form(form));
                 return None;
             };
             Some(y)
@@ -393,12 +405,14 @@ pub(crate) fn csv_reader(text: &str, delimiter: u8) -> csv::Reader<&[u8]> {
 pub(crate) fn text_problem(name: &str, text: &str, delimiter: u8) -> Option<FileProblem> {
     if text.trim().is_empty() {
         let message = "the file is empty".to_owned();
-        return Some(data_error(name, Some(1), None, None, message));
+        return Some(
+            data_error(name, Some(1), None, None, message).with_form(FormProblem::EmptyFile),
+        );
     }
     let line = crate::io::unterminated_quote(text, delimiter)?;
     let message =
         "a quoted field opens here and no quote closes it before the end of the file".to_owned();
-    Some(data_error(name, Some(line), None, None, message))
+    Some(data_error(name, Some(line), None, None, message).with_form(FormProblem::UnclosedQuote))
 }
 
 /// A problem of `file`, located.
@@ -483,18 +497,22 @@ impl RowContext<'_> {
             };
             if !self.codes.contains(&ind) {
                 let message = format!("not an indicator of framework '{}'", self.fw.id());
-                problems.push(self.err(Some(line), Some(unit), Some(ind), message));
+                let p = self.err(Some(line), Some(unit), Some(ind), message);
+                problems.push(p.with_form(FormProblem::UnknownIndicator));
                 return;
             }
             let entry = long_entry(get(cv), self.c_self.map(get), self.c_appr.map(get));
             if let Some(e) = entry {
                 if rec.values.insert(ind.to_owned(), e).is_some() {
-                    problems.push(self.err(
-                        Some(line),
-                        Some(unit),
-                        Some(ind),
-                        "this indicator is given twice for the unit and period".to_owned(),
-                    ));
+                    problems.push(
+                        self.err(
+                            Some(line),
+                            Some(unit),
+                            Some(ind),
+                            "this indicator is given twice for the unit and period".to_owned(),
+                        )
+                        .with_form(FormProblem::DuplicateIndicator),
+                    );
                 }
                 // A value's problems point at the line that holds it.
                 value_lines.insert((slot, ind.to_owned()), line);
@@ -507,12 +525,15 @@ impl RowContext<'_> {
                         .insert(code.to_owned(), Entry::Plain(v))
                         .is_some()
                     {
-                        problems.push(self.err(
-                            Some(line),
-                            Some(unit),
-                            Some(code),
-                            format!("indicator '{code}' has two columns (by code and by name)"),
-                        ));
+                        problems.push(
+                            self.err(
+                                Some(line),
+                                Some(unit),
+                                Some(code),
+                                format!("indicator '{code}' has two columns (by code and by name)"),
+                            )
+                            .with_form(FormProblem::DuplicateColumn),
+                        );
                     }
                 }
             }
@@ -577,6 +598,84 @@ pub(crate) fn drop_period_less(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn every_problem_of_a_files_form_says_its_kind() {
+        // What a page needs to word a problem in its own language: each kind, with details.
+        let fw = Framework::builtin("vn-pdti-2022").unwrap();
+        let form = |text: &str, opts: &ReadOptions| -> Vec<Option<FormProblem>> {
+            match read_records("t.csv", text, &fw, opts) {
+                Ok(r) => r.file_problems.into_iter().map(|p| p.form).collect(),
+                Err(e) => e.into_problems().into_iter().map(|p| p.form).collect(),
+            }
+        };
+        let plain = ReadOptions::default();
+        let text =
+            "unit,period,AWR\nha-noi,2023\n,2023,0.5\nhue,20x3,0.5\nhue,,0.5\nda-nang,2023,0.5\n";
+        assert_eq!(
+            form(text, &plain),
+            [
+                Some(FormProblem::RaggedRow {
+                    cells: 2,
+                    expected: 3
+                }),
+                Some(FormProblem::EmptyUnit),
+                Some(FormProblem::BadPeriod {
+                    period: "20x3".into()
+                }),
+                Some(FormProblem::MissingPeriod),
+            ]
+        );
+        assert_eq!(form("", &plain), [Some(FormProblem::EmptyFile)]);
+        assert_eq!(
+            form("unit,AWR\n\"a,1\n", &plain),
+            [Some(FormProblem::UnclosedQuote)]
+        );
+        assert_eq!(
+            form("unit,period,Region\na,2023,North\n", &plain),
+            [Some(FormProblem::UnknownColumn {
+                column: "Region".into(),
+                suggestion: None
+            })]
+        );
+        assert_eq!(
+            form("unit,period,awr\na,2023,1\n", &plain),
+            [Some(FormProblem::UnknownColumn {
+                column: "awr".into(),
+                suggestion: Some("AWR".into())
+            })]
+        );
+        let commas = ReadOptions {
+            delimiter: Some(b','),
+            ..ReadOptions::default()
+        };
+        assert_eq!(
+            form("unit;period;AWR\n", &commas),
+            [Some(FormProblem::NoUnitColumn { one_column: true })]
+        );
+        let grouped = ReadOptions {
+            groups: vec!["Region".into()],
+            ..ReadOptions::default()
+        };
+        assert_eq!(
+            form("unit,period,AWR\na,2023,0.5\n", &grouped),
+            [Some(FormProblem::MissingGroup {
+                group: "Region".into()
+            })]
+        );
+        let long = "unit,period,indicator,value\na,2023,AWR,0.5\na,2023,AWR,0.6\na,2023,XYZ,1\n";
+        assert_eq!(
+            form(long, &plain),
+            [
+                Some(FormProblem::DuplicateIndicator),
+                Some(FormProblem::UnknownIndicator)
+            ]
+        );
+        assert_eq!(
+            form("unit,period,AWR,AWR\na,2023,1,1\n", &plain),
+            [Some(FormProblem::BadHeader)]
+        );
+    }
+
     use super::*;
     use crate::io::wide::{read_wide_numbers, read_wide_numbers_in};
 
