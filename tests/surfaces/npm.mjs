@@ -27,7 +27,7 @@ const scores = dti.scoreCohort(fw, records);
 out.score = scores.units.filter(inPeriod).map((u) => [u.unit, u.period, u.points, u.value, u.rank, nodes(u)]).sort(byUnit);
 
 const e = dti.explainUnit(fw, records, ops.explain);
-out.explain = [e.unit, e.period, e.points, e.rank, e.explanation.opportunities.map((o) => [o.code, o.gain])];
+out.explain = [e.unit, e.period, e.points, e.rank, e.explanation.opportunities.map((o) => [o.code, o.name_vi, o.name_en, o.gain])];
 
 const m = dti.mergeCohort(fw, records);
 const from = new Map(m.members.map((x) => [`${x.unit}/${x.period}`, [...x.from].sort()]));

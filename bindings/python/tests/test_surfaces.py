@@ -49,7 +49,7 @@ def command(tmp: Path) -> Dict[str, Any]:
                                   {n["code"]: [n["points"], n["rank"]] for n in u["nodes"]}] for u in units])
     e = run("explain", OPS["explain"], PANEL, "-f", FW)
     out["explain"] = [e["unit"], e["period"], e["points"], e["rank"],
-                      [[o["code"], o["gain"]] for o in e["explanation"]["opportunities"]]]
+                      [[o["code"], o["name_vi"], o["name_en"], o["gain"]] for o in e["explanation"]["opportunities"]]]
     m = run("merge", PANEL, "-f", FW, "--year", str(PERIOD))
     members = {(x["unit"], x["period"]): sorted(x["from"]) for x in m["members"]}
     out["merge"] = _unit_sorted([[u["unit"], u["period"], u["points"], u["rank"], members[(u["unit"], u["period"])]]
@@ -90,7 +90,7 @@ def python() -> Dict[str, Any]:
                                  for r in s.iter_rows(named=True)])
     e = dti.explain(PANEL, OPS["explain"], FW)
     out["explain"] = [e["unit"], e["period"], e["points"], e["rank"],
-                      [[o["code"], o["gain"]] for o in e["explanation"]["opportunities"]]]
+                      [[o["code"], o["name_vi"], o["name_en"], o["gain"]] for o in e["explanation"]["opportunities"]]]
     m = dti.merge(PANEL, FW).filter(pl.col("period") == PERIOD)
     out["merge"] = _unit_sorted([[r["unit"], r["period"], r["points"], r["rank"], sorted(r["from"])]
                                  for r in m.iter_rows(named=True)])

@@ -190,7 +190,8 @@ export interface LeafExplanation {
 
 export interface Explanation {
   leaves: LeafExplanation[];
-  opportunities: { code: string; gain: number }[];
+  /** The leaves that would raise the total most, with their names (as the command and Python give them). */
+  opportunities: { code: string; name_vi: string; name_en: string; gain: number }[];
 }
 
 export interface UnitScore {

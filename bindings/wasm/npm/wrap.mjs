@@ -81,12 +81,31 @@ function summarisePercentages(e) {
   e.message = out.join("\n");
 }
 
+/** Each improvement opportunity of a result with its leaf's names (`name_vi`, `name_en`), as
+ * the command's JSON and Python give them (said here: the scoring module's budget is spent). */
+function nameOpportunities(wasm, framework, units) {
+  let names = null;
+  for (const u of units) {
+    for (const o of u?.explanation?.opportunities ?? []) {
+      if (!names) {
+        const def = typeof framework === "string" ? wasm.builtinFramework(framework) : framework;
+        names = new Map((def?.nodes ?? []).map((n) => [n.code, n]));
+      }
+      const n = names.get(o.code);
+      if (n) Object.assign(o, { name_vi: n.name_vi, name_en: n.name_en ?? "" });
+    }
+  }
+}
+
 /** The named exports of a wasm-bindgen module, each guarded against traps. */
 export function wrap(wasm, names) {
   const guard = (f, name) => (...args) => {
     checkFinite(name, args);
     try {
-      return f(...args);
+      const out = f(...args);
+      if (name === "explainUnit") nameOpportunities(wasm, args[0], [out]);
+      else if (name === "scoreCohort") nameOpportunities(wasm, args[0], out.units);
+      return out;
     } catch (e) {
       if (e instanceof WebAssembly.RuntimeError) {
         let detail = "";

@@ -255,3 +255,28 @@ pub fn comparison(
         serde_json::to_value(&cmp).unwrap_or_default()
     })
 }
+
+/// A unit's result as JSON (the library's `UnitScore`), each improvement opportunity with
+/// the leaf's names (`name_vi`, `name_en`), as Python's `explain` and npm's results give them.
+pub fn unit_json(fw: &Framework, u: &UnitScore) -> serde_json::Value {
+    let mut v = serde_json::to_value(u).unwrap_or_default();
+    name_opportunities(fw, &mut v);
+    v
+}
+
+/// Adds the leaf's names to each opportunity of a unit's JSON result.
+pub fn name_opportunities(fw: &Framework, v: &mut serde_json::Value) {
+    let Some(list) = v
+        .pointer_mut("/explanation/opportunities")
+        .and_then(|o| o.as_array_mut())
+    else {
+        return;
+    };
+    for o in list {
+        let node = o.get("code").and_then(|c| c.as_str()).and_then(|c| fw.node(c));
+        if let (Some(n), Some(map)) = (node, o.as_object_mut()) {
+            map.insert("name_vi".into(), n.name_vi.clone().into());
+            map.insert("name_en".into(), n.name_en.clone().into());
+        }
+    }
+}

@@ -411,11 +411,17 @@ def _lenient(out: pl.DataFrame, problems: List[Dict[str, Any]]) -> pl.DataFrame:
 def explain(data: Data, unit: str, framework: FrameworkLike = "vn-pdti-2022", *,
             period: Optional[int] = None) -> Dict[str, Any]:
     """One unit's result with its explanation: every node's points against its max, what each
-    leaf contributed and lost, and its best improvement opportunities. ``unit`` is an id, a
+    leaf contributed and lost, and its best improvement opportunities (``code``, ``name_vi``,
+    ``name_en``, ``gain``). ``unit`` is an id, a
     name (case and diacritics ignored) or a province's name; ``period`` defaults to the
     unit's latest."""
     fw = _framework(framework)
     out: Dict[str, Any] = json.loads(_dti.explain(fw._native, _records(data, fw), unit, _year("period", period), "{}"))
+    # Each opportunity with its leaf's names, as the command's JSON and npm give them.
+    nodes = {n["code"]: n for n in fw.definition["nodes"]}
+    for o in (out.get("explanation") or {}).get("opportunities", []):
+        n = nodes.get(o["code"], {})
+        o["name_vi"], o["name_en"] = n.get("name_vi", ""), n.get("name_en", "")
     return out
 
 

@@ -37,7 +37,8 @@ pub fn explain(
             .unwrap_or_default()
     };
     if format == Format::Json {
-        return sink.write(&(serde_json::to_string_pretty(u).unwrap_or_default() + "\n"));
+        let v = crate::ranked::unit_json(fw, u);
+        return sink.write(&(serde_json::to_string_pretty(&v).unwrap_or_default() + "\n"));
     }
     let mut t = Table::new(
         &["node", "name", "points", "max", "value", "rank", "status"],

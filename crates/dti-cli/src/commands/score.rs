@@ -39,6 +39,7 @@ pub fn run(args: ScoreArgs, ctx: &Context) -> Result<(), Fail> {
         let mut v = serde_json::to_value(&shown).unwrap_or_default();
         if let Some(list) = v.as_array_mut() {
             for (item, u) in list.iter_mut().zip(&shown) {
+                crate::ranked::name_opportunities(&fw, item);
                 let p = problems
                     .get(&(u.unit.clone(), u.period))
                     .cloned()
