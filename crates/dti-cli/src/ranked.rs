@@ -273,7 +273,10 @@ pub fn name_opportunities(fw: &Framework, v: &mut serde_json::Value) {
         return;
     };
     for o in list {
-        let node = o.get("code").and_then(|c| c.as_str()).and_then(|c| fw.node(c));
+        let node = o
+            .get("code")
+            .and_then(|c| c.as_str())
+            .and_then(|c| fw.node(c));
         if let (Some(n), Some(map)) = (node, o.as_object_mut()) {
             map.insert("name_vi".into(), n.name_vi.clone().into());
             map.insert("name_en".into(), n.name_en.clone().into());
