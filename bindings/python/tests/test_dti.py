@@ -309,7 +309,12 @@ def test_coin_returns_what_the_commands_out_dir_writes(native, tmp_path):
     assert out.statistics.columns == pl.read_csv(tmp_path / "Statistics.csv").columns
     js = cmd
     assert out.statistics["iCode"].to_list() == [s["code"] for s in js["statistics"]]
-    assert out.statistics["sd"].to_list() == [s["summary"]["sd"] for s in js["statistics"]]
+    assert out.statistics["Std"].to_list() == [s["summary"]["sd"] for s in js["statistics"]]
+    # COINr's get_stats names and flags: ASEM's Flights is skewed with outliers (COINr's own test).
+    assert out.statistics.columns[:12] == ["iCode", "Min", "Max", "Mean", "Median", "Std", "Skew", "Kurt", "N.Avail",
+                                           "Frc.Avail", "Flag.Avail", "Flag.SkewKurt"]
+    flights = out.statistics.filter(pl.col("iCode") == "Flights").row(0, named=True)
+    assert flights["Flag.SkewKurt"] == "OUT" and abs(flights["Skew"]) > 2 and flights["Kurt"] > 3.5
     assert out.correlations.columns == ["iCode", *js["correlations"]["codes"]]
     assert out.correlations.drop("iCode").rows() == [tuple(r) for r in js["correlations"]["matrix"]]
     assert out.weights["effective_weight"].to_list() == [w["weight"] for w in js["effective_weights"]]

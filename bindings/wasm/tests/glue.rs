@@ -5,8 +5,8 @@
 #![cfg(target_arch = "wasm32")]
 
 use dti_wasm::{
-    apply_scenario, builtin_ids, find_province, normalise, score_cohort, uncertainty,
-    validate_framework,
+    apply_scenario, builtin_ids, find_province, leave_one_out, normalise, score_cohort,
+    uncertainty, validate_framework,
 };
 use js_sys::{Array, Error, Reflect, JSON};
 use wasm_bindgen::{JsCast, JsValue};
@@ -134,8 +134,32 @@ fn the_analysis_exports_take_and_return_plain_objects() {
         js("[]"),
         js(r#"{"runs": 100001, "inputs": []}"#),
         None,
+        JsValue::UNDEFINED,
     )
     .unwrap_err();
     assert_eq!(code(&e), "too_large");
     assert_eq!(get(&e, &["path"]).as_string().as_deref(), Some("runs"));
+    // Every analysis on one period: one the data lacks is refused naming the option.
+    let two = js(
+        r#"[{"unit": "HN", "period": 2023, "values": {"GOV": 0.5, "ECO": 0.4}},
+            {"unit": "DN", "period": 2023, "values": {"GOV": 0.4, "ECO": 0.5}}]"#,
+    );
+    let e = leave_one_out(
+        "vn-pdti-2022".into(),
+        two.clone(),
+        js(r#"{"period": 2020}"#),
+    )
+    .unwrap_err();
+    assert_eq!(code(&e), "invalid");
+    assert_eq!(
+        get(&e, &["path"]).as_string().as_deref(),
+        Some("options.period")
+    );
+    let e = leave_one_out("vn-pdti-2022".into(), two.clone(), js(r#"{"depth": 0}"#)).unwrap_err();
+    assert_eq!(
+        get(&e, &["path"]).as_string().as_deref(),
+        Some("options.depth")
+    );
+    let loo = leave_one_out("vn-pdti-2022".into(), two, JsValue::UNDEFINED).unwrap();
+    assert_eq!(get(&loo, &["depth"]).as_f64(), Some(2.0));
 }

@@ -98,26 +98,34 @@ impl Analysis {
     }
 }
 
-/// Statistics and flags of each indicator over the raw data (COINr `get_stats`).
+/// Statistics and flags of each indicator over the raw data, under COINr `get_stats`'s
+/// column names (`Min` … `Kurt`, `N.Avail`, `Frc.Avail`, `Flag.Avail` "LOW"/"ok",
+/// `Flag.SkewKurt` "OUT"/"ok"), then ours: `N` (rows), `Frc.Zero` (share of the available
+/// values that are 0) and every flag by name.
 pub fn statistics(a: &Analysis) -> Table {
+    use dti_core::methods::StatFlag;
     let stats = &a.stats;
     let mut t = Table::new(
         &[
             "iCode",
-            "n",
-            "available",
-            "share_available",
-            "min",
-            "max",
-            "mean",
-            "median",
-            "sd",
-            "skew",
-            "kurtosis",
+            "Min",
+            "Max",
+            "Mean",
+            "Median",
+            "Std",
+            "Skew",
+            "Kurt",
+            "N.Avail",
+            "Frc.Avail",
+            "Flag.Avail",
+            "Flag.SkewKurt",
+            "N",
+            "Frc.Zero",
             "flags",
         ],
         &[
-            false, true, true, true, true, true, true, true, true, true, true, false,
+            false, true, true, true, true, true, true, true, true, true, false, false, true, true,
+            false,
         ],
     );
     for s in stats {
@@ -132,11 +140,9 @@ pub fn statistics(a: &Analysis) -> Table {
                     .unwrap_or_default()
             })
             .collect();
+        let flag = |f: StatFlag, on: &'static str| if s.flags.contains(&f) { on } else { "ok" };
         t.push(row![
             s.code.clone(),
-            m.n.to_string(),
-            m.available.to_string(),
-            num(Some(m.share_available), 3),
             num(m.min, 4),
             num(m.max, 4),
             num(m.mean, 4),
@@ -144,6 +150,12 @@ pub fn statistics(a: &Analysis) -> Table {
             num(m.sd, 4),
             num(m.skew, 3),
             num(m.kurtosis, 3),
+            m.available.to_string(),
+            num(Some(m.share_available), 3),
+            flag(StatFlag::LowAvailability, "LOW"),
+            flag(StatFlag::Outliers, "OUT"),
+            m.n.to_string(),
+            num(Some(m.share_zero), 3),
             flags.join(" "),
         ]);
     }

@@ -655,9 +655,10 @@ class CoinResult:
     #: Every node's share among its siblings and effective weight in the index: ``iCode``,
     #: ``parent``, ``share``, ``effective_weight``.
     weights: pl.DataFrame
-    #: Each indicator's statistics over the raw data (COINr's ``get_stats``): ``iCode``,
-    #: ``n``, ``available``, ``share_available``, ``min``, ``max``, ``mean``, ``median``,
-    #: ``sd``, ``skew``, ``kurtosis``, ``flags``.
+    #: Each indicator's statistics over the raw data, under COINr ``get_stats``' names:
+    #: ``iCode``, ``Min``, ``Max``, ``Mean``, ``Median``, ``Std``, ``Skew``, ``Kurt``,
+    #: ``N.Avail``, ``Frc.Avail``, ``Flag.Avail`` (LOW/ok), ``Flag.SkewKurt`` (OUT/ok); then
+    #: ``N`` (rows), ``Frc.Zero`` and ``flags`` (every flag by name).
     statistics: pl.DataFrame
     #: Pearson correlations of the normalised indicators (COINr's ``get_corr``): ``iCode`` and
     #: one column per indicator.
@@ -684,11 +685,20 @@ def _coin_tables(report: Dict[str, Any], fw_nodes: Dict[str, Optional[str]], ind
                         "units": pl.List(pl.String)}
     weights = [{"iCode": w["code"], "parent": fw_nodes.get(w["code"]) or index, "share": w["share"],
                 "effective_weight": w["weight"]} for w in report["effective_weights"]]
-    stats_cols = ("n", "available", "share_available", "min", "max", "mean", "median", "sd", "skew", "kurtosis")
-    stats = [{"iCode": st["code"], **{k: st["summary"].get(k) for k in stats_cols}, "flags": list(st["flags"])}
-             for st in report["statistics"]]
-    stats_schema: Dict[str, Any] = {"iCode": pl.String, "n": pl.Int64, "available": pl.Int64,
-                    **{k: pl.Float64 for k in stats_cols[2:]}, "flags": pl.List(pl.String)}
+    # COINr get_stats' names, then ours (as `dti coin --out-dir`'s Statistics.csv).
+    coinr = (("Min", "min"), ("Max", "max"), ("Mean", "mean"), ("Median", "median"), ("Std", "sd"),
+             ("Skew", "skew"), ("Kurt", "kurtosis"))
+    stats = []
+    for st in report["statistics"]:
+        m, flags = st["summary"], list(st["flags"])
+        stats.append({"iCode": st["code"], **{name: m.get(k) for name, k in coinr}, "N.Avail": m["available"],
+                      "Frc.Avail": m["share_available"],
+                      "Flag.Avail": "LOW" if "low_availability" in flags else "ok",
+                      "Flag.SkewKurt": "OUT" if "outliers" in flags else "ok",
+                      "N": m["n"], "Frc.Zero": m["share_zero"], "flags": flags})
+    stats_schema: Dict[str, Any] = {"iCode": pl.String, **{name: pl.Float64 for name, _ in coinr}, "N.Avail": pl.Int64,
+                                    "Frc.Avail": pl.Float64, "Flag.Avail": pl.String, "Flag.SkewKurt": pl.String,
+                                    "N": pl.Int64, "Frc.Zero": pl.Float64, "flags": pl.List(pl.String)}
     c = report["correlations"]
     corr = pl.DataFrame({"iCode": c["codes"], **{code: [row[k] for row in c["matrix"]] for k, code in enumerate(c["codes"])}},
                         schema={"iCode": pl.String, **{code: pl.Float64 for code in c["codes"]}})
