@@ -272,6 +272,10 @@ def test_leave_one_out_has_the_native_commands_defaults(native):
     with pytest.raises(dti.DtiError) as e:
         dti.leave_one_out(dti.bundled_panel(), period=1999)
     assert "period=1999" in str(e.value)
+    # Nothing to analyse is an error naming the parameter, not an empty answer.
+    with pytest.raises(dti.DtiError) as e:
+        dti.uncertainty([], {"runs": 10, "inputs": [{"name": "w", "kind": "weight_noise", "factor": 0.1}]}, progress=False)
+    assert str(e.value) == "data: there are no records to analyse" and e.value.path == "data"
 
 
 def test_coin_takes_the_commands_method_strings(native):

@@ -163,6 +163,9 @@ export function cases(dti, env) {
       assert.deepEqual([e.code, e.path], ["bad_argument", "options.depth"]);
       e = codeOf(() => dti.leaveOneOut("vn-pdti-2022", both, { years: 2 }));
       assert.equal(e.code, "bad_argument");
+      // Nothing to analyse is an error, not an empty answer.
+      e = codeOf(() => dti.leaveOneOut("vn-pdti-2022", []));
+      assert.deepEqual([e.code, e.path], ["invalid", "units"]);
       const s = dti.sensitivity("vn-pdti-2022", both, {
         n: 32, seed: 5, bootstrap: 20, inputs: [{ name: "w", kind: "weight_noise", factor: 0.25, depth: 1 }],
       });

@@ -997,7 +997,7 @@ export class DtiMap extends DtiElement {
         <div class="tip" aria-hidden="true" hidden></div></div>
         <figcaption><strong>${esc(title)}</strong>
         <ul class="legend" aria-label="${esc(w.legend)}">${legend}</ul>
-        ${off.length ? `<p class="muted">${esc(w.offMap(off.join(", ")))}</p>` : ""}
+        ${off.length ? `<p class="muted" data-off-map="${off.length}">${esc(w.offMap(off.slice(0, 10).join(", ") + (off.length > 10 ? ` … (+${off.length - 10})` : "")))}</p>` : ""}
         <p class="credit muted"><small>${esc(credit[lang] ?? credit.vi)} <a href="${esc(credit.licence)}">CC BY 4.0</a></small></p></figcaption></figure>
       <details><summary>${esc(w.table)}</summary><div class="scroll"><table><caption class="sr">${esc(title)}</caption>
         <thead><tr><th scope="col">${esc(w.rank)}</th><th scope="col" class="name">${esc(w.unit)}</th><th scope="col">${esc(label)}</th></tr></thead>

@@ -182,11 +182,13 @@ fn analysis_inputs(
         from_js("options", options)?
     };
     let (_, units) = dti_core::analyses::one_period(&units, options.period).map_err(|e| {
-        errors::error(
-            e.code(),
-            &e.to_string(),
-            &[("path", "options.period".into())],
-        )
+        let path = match &e {
+            dti_core::analyses::AnalysisError::Invalid { field, .. } if field == "period" => {
+                "options.period"
+            }
+            _ => "units",
+        };
+        errors::error(e.code(), &e.to_string(), &[("path", path.into())])
     })?;
     Ok((fw, units, options))
 }
@@ -231,9 +233,9 @@ pub fn uncertainty(
     progress: Option<js_sys::Function>,
     options: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let (fw, units, _) = analysis_inputs(framework, units, options)?;
     let spec: UncertaintySpec = from_js("spec", spec)?;
     limit("runs", spec.runs, MAX_RUNS)?;
+    let (fw, units, _) = analysis_inputs(framework, units, options)?;
     let r = with_progress(progress, |p| {
         dti_core::analyses::uncertainty(&fw, &units, &spec, Some(p))
     })?;
@@ -251,9 +253,9 @@ pub fn sensitivity(
     progress: Option<js_sys::Function>,
     options: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let (fw, units, _) = analysis_inputs(framework, units, options)?;
     let spec: dti_core::analyses::SensitivitySpec = from_js("spec", spec)?;
     limit("n", spec.n, MAX_RUNS)?;
+    let (fw, units, _) = analysis_inputs(framework, units, options)?;
     let r = with_progress(progress, |p| {
         dti_core::analyses::sensitivity(&fw, &units, &spec, Some(p))
     })?;

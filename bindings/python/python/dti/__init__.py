@@ -577,9 +577,11 @@ def _one_period(data: Data, fw: Framework, period: Optional[int]) -> str:
     try:
         return _dti.one_period(_records(data, fw), _year("period", period))
     except DtiError as e:
-        # The core names its field; Python users know the parameter as ``period=``.
+        # The core names its fields; Python users know them as ``period=`` and ``data``.
         if str(e).startswith("period: "):
             raise DtiError(f"period={period}: {str(e)[len('period: '):]}", "bad_argument", {"path": "period"}) from None
+        if str(e).startswith("units: "):
+            raise DtiError(f"data: {str(e)[len('units: '):]}", "bad_argument", {"path": "data"}) from None
         raise
 
 

@@ -12,6 +12,8 @@ use crate::model::input::UnitRecord;
 ///
 /// Uncertainty, sensitivity and leave-one-out rank the units of one period against each other
 /// (the ministry's ranking is by year): pooling years would rank a province against itself.
+/// No records at all is an error too (field `units`): an analysis of nothing would return an
+/// empty answer that looks like one.
 ///
 /// ```
 /// use dti_core::{analyses::one_period, UnitRecord};
@@ -27,12 +29,19 @@ use crate::model::input::UnitRecord;
 ///     one_period(&units, Some(2020)).unwrap_err().to_string(),
 ///     "period: no records for 2020; the data's periods are 2023, 2024"
 /// );
+/// assert_eq!(one_period(&[], None).unwrap_err().to_string(), "units: there are no records to analyse");
 /// # Ok::<(), dti_core::analyses::AnalysisError>(())
 /// ```
 pub fn one_period(
     units: &[UnitRecord],
     period: Option<i32>,
 ) -> Result<(Option<i32>, Vec<UnitRecord>), AnalysisError> {
+    if units.is_empty() {
+        return Err(AnalysisError::Invalid {
+            field: "units".to_owned(),
+            message: "there are no records to analyse".to_owned(),
+        });
+    }
     let mut periods: Vec<i32> = units.iter().filter_map(|u| u.period).collect();
     periods.sort_unstable();
     periods.dedup();
