@@ -190,8 +190,9 @@ export interface LeafExplanation {
 
 export interface Explanation {
   leaves: LeafExplanation[];
-  /** The leaves that would raise the total most, with their names (as the command and Python give them). */
-  opportunities: { code: string; name_vi: string; name_en: string; gain: number }[];
+  /** The leaves that would raise the total most. The package's functions add each leaf's
+   * names (as the command and Python give them); the core's own result has code and gain. */
+  opportunities: { code: string; name_vi?: string; name_en?: string; gain: number }[];
 }
 
 export interface UnitScore {

@@ -105,6 +105,7 @@ export function wrap(wasm, names) {
       const out = f(...args);
       if (name === "explainUnit") nameOpportunities(wasm, args[0], [out]);
       else if (name === "scoreCohort") nameOpportunities(wasm, args[0], out.units);
+      else if (name === "mergeCohort") nameOpportunities(wasm, args[0], out.scores.units);
       return out;
     } catch (e) {
       if (e instanceof WebAssembly.RuntimeError) {
