@@ -361,6 +361,13 @@ class DtiElement extends HTMLElement {
     const cohort = all.units.filter((u) => (u.period ?? null) === period);
     await this.draw({ records, def, all, periods, period, cohort });
   }
+  /** The period compared with (rank changes): `compare-period`, else the one before
+   * `period`; `null` when the data has none. */
+  comparePeriod(period, periods) {
+    const asked = this.getAttribute("compare-period");
+    const prev = asked ? Number(asked) : periods.filter((p) => p < period).pop();
+    return prev != null && periods.includes(prev) ? prev : null;
+  }
   /** The periods the element scores: the one shown. */
   periodsNeeded(period) { return [period]; }
   /** A node's or view's name in the element's language. */
@@ -430,12 +437,6 @@ export class DtiRanking extends DtiElement {
   #query = "";
   get baseline() { return this.#baseline; }
   set baseline(v) { this.#baseline = v; this.refresh(); }
-  /** The period compared with: `compare-period`, else the one before `period`. */
-  comparePeriod(period, periods) {
-    const asked = this.getAttribute("compare-period");
-    const prev = asked ? Number(asked) : periods.filter((p) => p < period).pop();
-    return prev != null && periods.includes(prev) ? prev : null;
-  }
   periodsNeeded(period, periods) {
     const prev = this.#baseline ? null : this.comparePeriod(period, periods);
     return prev == null ? [period] : [prev, period];
@@ -897,11 +898,6 @@ export class DtiMap extends DtiElement {
   #baseline = null;
   get baseline() { return this.#baseline; }
   set baseline(v) { this.#baseline = v; this.refresh(); }
-  comparePeriod(period, periods) {
-    const asked = this.getAttribute("compare-period");
-    const prev = asked ? Number(asked) : periods.filter((p) => p < period).pop();
-    return prev != null && periods.includes(prev) ? prev : null;
-  }
   periodsNeeded(period, periods) {
     if (this.getAttribute("measure") !== "change" || this.#baseline) return [period];
     const prev = this.comparePeriod(period, periods);

@@ -350,24 +350,9 @@ fn widen_by(widths: &mut [usize], other: &[usize]) {
 
 /// One line of a table: cells padded to their columns' widths, numbers to the right.
 fn line(widths: &[usize], right: &[bool], cells: &[String], out: &mut String) {
-    let start = out.len();
-    for (c, w) in widths.iter().enumerate() {
-        if c > 0 {
-            out.push_str("  ");
-        }
-        let s = cells.get(c).map_or("", |s| s.as_str());
-        let pad = w.saturating_sub(s.chars().count());
-        if right.get(c).copied().unwrap_or(false) {
-            out.extend(std::iter::repeat_n(' ', pad));
-            out.push_str(s);
-        } else {
-            out.push_str(s);
-            out.extend(std::iter::repeat_n(' ', pad));
-        }
-    }
-    let kept = out[start..].trim_end().len();
-    out.truncate(start + kept);
-    out.push('\n');
+    padded(widths, right, out, &mut String::new(), |c, buf| {
+        buf.push_str(cells.get(c).map_or("", |s| s.as_str()));
+    });
 }
 
 /// [`line()`] for cells: each written once into `scratch` to be measured, then padded.
@@ -378,15 +363,29 @@ fn cell_line(
     out: &mut String,
     scratch: &mut String,
 ) {
+    padded(widths, right, out, scratch, |c, buf| {
+        if let Some(cell) = cells.get(c) {
+            cell.push_shown(buf);
+        }
+    });
+}
+
+/// A line of `widths.len()` columns, column `c`'s text written by `cell(c, scratch)`, padded
+/// to its width (counted in characters), two spaces apart, trailing spaces trimmed.
+fn padded(
+    widths: &[usize],
+    right: &[bool],
+    out: &mut String,
+    scratch: &mut String,
+    mut cell: impl FnMut(usize, &mut String),
+) {
     let start = out.len();
     for (c, w) in widths.iter().enumerate() {
         if c > 0 {
             out.push_str("  ");
         }
         scratch.clear();
-        if let Some(cell) = cells.get(c) {
-            cell.push_shown(scratch);
-        }
+        cell(c, scratch);
         let pad = w.saturating_sub(scratch.chars().count());
         if right.get(c).copied().unwrap_or(false) {
             out.extend(std::iter::repeat_n(' ', pad));
