@@ -28,6 +28,25 @@ fn stdout(args: &[&str]) -> String {
     String::from_utf8(out).unwrap()
 }
 
+/// The lines of standard error that say units are not provinces.
+fn province_warnings(err: &str) -> Vec<&str> {
+    err.lines()
+        .filter(|l| l.contains("not a province") || l.contains("not provinces"))
+        .collect()
+}
+
+/// `dti score FILE --framework vn-pdti-2022`, to run.
+fn score_2022(path: &std::path::Path) -> Command {
+    let mut c = dti();
+    c.args([
+        "score",
+        path.to_str().unwrap(),
+        "--framework",
+        "vn-pdti-2022",
+    ]);
+    c
+}
+
 fn temp(name: &str, text: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("dti-cli-tests-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -260,13 +279,7 @@ fn values_that_look_like_percentages_are_one_message() {
     }
     text.push_str("V,2023,-0.5,0.5\n");
     let path = temp("percent.csv", &text);
-    let out = dti()
-        .args([
-            "score",
-            path.to_str().unwrap(),
-            "--framework",
-            "vn-pdti-2022",
-        ])
+    let out = score_2022(&path)
         .assert()
         .code(1)
         .get_output()
@@ -296,22 +309,9 @@ fn a_unit_that_is_not_a_province_is_said_with_the_nearest_names() {
         "not-provinces.csv",
         "unit,period,AWR,GOV\nHCMC,2023,0.5,0.5\nHa Noii,2023,0.7,0.2\nHuế,2023,0.1,0.3\n",
     );
-    let out = dti()
-        .args([
-            "score",
-            path.to_str().unwrap(),
-            "--framework",
-            "vn-pdti-2022",
-        ])
-        .assert()
-        .success()
-        .get_output()
-        .clone();
+    let out = score_2022(&path).assert().success().get_output().clone();
     let err = String::from_utf8(out.stderr).unwrap();
-    let warned: Vec<&str> = err
-        .lines()
-        .filter(|l| l.contains("not a province") || l.contains("not provinces"))
-        .collect();
+    let warned = province_warnings(&err);
     assert_eq!(warned.len(), 1, "{err}");
     assert!(
         warned[0].contains("unit 'Ha Noii' is not a province of Viet Nam"),
@@ -339,21 +339,9 @@ fn a_unit_that_is_not_a_province_is_said_with_the_nearest_names() {
     assert!(!String::from_utf8_lossy(&own.stderr).contains("not a province"));
     let many: String = (0..50).map(|u| format!("U{u},2023,0.5,0.5\n")).collect();
     let path = temp("many.csv", &format!("unit,period,AWR,GOV\n{many}"));
-    let err = dti()
-        .args([
-            "score",
-            path.to_str().unwrap(),
-            "--framework",
-            "vn-pdti-2022",
-        ])
-        .output()
-        .unwrap()
-        .stderr;
+    let err = score_2022(&path).output().unwrap().stderr;
     let err = String::from_utf8(err).unwrap();
-    let warned: Vec<&str> = err
-        .lines()
-        .filter(|l| l.contains("not a province") || l.contains("not provinces"))
-        .collect();
+    let warned = province_warnings(&err);
     assert_eq!(warned.len(), 1, "{err}");
     assert!(
         warned[0].contains("more than 5 units are not provinces"),

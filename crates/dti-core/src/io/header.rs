@@ -58,13 +58,10 @@ pub(crate) fn plan_header(
     groups: &[String],
     delimiter: u8,
 ) -> Result<HeaderPlan, Vec<FileProblem>> {
-    let err = |line: Option<usize>, unit: Option<&str>, indicator: Option<&str>, message| {
-        data_error(name, line, unit, indicator, message)
-    };
     let header: Vec<String> = match reader.headers() {
         Ok(h) => h.iter().map(str::to_owned).collect(),
         Err(e) => {
-            let p = err(Some(1), None, None, e.to_string());
+            let p = data_error(name, Some(1), None, None, e.to_string());
             return Err(vec![p.with_form(FormProblem::Csv)]);
         }
     };
