@@ -1,0 +1,4 @@
+library(testthat)
+library(dti)
+
+test_check("dti")

@@ -1,0 +1,77 @@
+test_that("a value the framework refuses names its row, unit and indicator", {
+  bad <- dti_synthetic()[1:3, ]
+  bad$AWR <- as.character(bad$AWR)
+  bad$AWR[3] <- "high"
+  e <- tryCatch(dti_score(bad), error = function(e) e)
+  expect_s3_class(e, "dti_error")
+  expect_identical(e$code, "input")
+  expect_identical(e$problems$code, "wrong_type")
+  expect_identical(e$row, 3L)
+  expect_identical(e$unit, bad$unit[3])
+  expect_identical(e$indicator, "AWR")
+  expect_match(conditionMessage(e), "data, row 3")
+})
+
+test_that("bad arguments name the argument as R does", {
+  expect_error(dti_score(42), "data: expected a data frame", class = "dti_bad_argument")
+  expect_error(dti_score("no/such/file.csv"), "no file", class = "dti_bad_argument")
+  expect_error(dti_score(dti_synthetic()[0, ]), "no rows", class = "dti_invalid_file")
+  expect_error(dti_score(data.frame()), "no columns", class = "dti_invalid_file")
+  expect_error(dti_score(dti_synthetic(), year = "2023"), "year", class = "dti_bad_argument")
+  expect_error(dti_score(dti_synthetic(), lenient = "no"), "lenient", class = "dti_bad_argument")
+  expect_error(dti_framework("no-such-framework"), class = "dti_error")
+  expect_error(dti_framework(42), "framework", class = "dti_bad_argument")
+  expect_error(dti_explain(dti_synthetic(), 1), "unit", class = "dti_bad_argument")
+  expect_error(dti_explain(dti_synthetic(), "atlantis"), class = "dti_error")
+  expect_error(dti_published("dti-1999"), "no published data", class = "dti_bad_argument")
+  expect_error(dti_leave_one_out(dti_synthetic(), depth = 0), "depth", class = "dti_bad_argument")
+  expect_error(dti_uncertainty(dti_synthetic(), "runs", progress = FALSE), "spec", class = "dti_bad_argument")
+  expect_error(dti_coin(toy_data(), toy_meta(), normalise = "minmax:5"), "normalise",
+               class = "dti_bad_argument")
+})
+
+test_that("a number JSON cannot hold is refused by its place in the spec", {
+  spec <- spec_w(10)
+  spec$inputs[[1]]$factor <- Inf
+  expect_error(dti_uncertainty(dti_synthetic(), spec, progress = FALSE),
+               "spec\\$inputs\\[\\[1\\]\\]\\$factor: Inf is not a finite number",
+               class = "dti_bad_argument")
+})
+
+test_that("NaN and infinities in the data are refused by row, not read as missing", {
+  bad <- dti_synthetic()[1:3, ]
+  bad$AWR[2] <- NaN
+  e <- tryCatch(dti_score(bad), dti_error = function(e) e)
+  expect_identical(e$row, 2L)
+  bad$AWR[2] <- Inf
+  e <- tryCatch(dti_score(bad), dti_error = function(e) e)
+  expect_identical(e$row, 2L)
+  # NA is no value: scored by the framework's missing policy.
+  bad$AWR[2] <- NA
+  expect_equal(nrow(dti_score(bad)), 3)
+})
+
+test_that("a list column is refused by name", {
+  bad <- dti_synthetic()[1:2, ]
+  bad$AWR <- list(1, 2)
+  expect_error(dti_score(bad), "column 'AWR' is a list column", class = "dti_bad_argument")
+})
+
+test_that("a file's problem names its physical line", {
+  file <- tempfile(fileext = ".csv")
+  writeLines(c("unit,period,AWR", "ha-noi,2023,0.5", "hue,2023,oops"), file)
+  e <- tryCatch(dti_score(file), dti_error = function(e) e)
+  expect_identical(e$row, 3L)
+  expect_match(conditionMessage(e), "row 3")
+})
+
+test_that("a framework from a file, a list and an id are the same framework", {
+  fw <- dti_framework("vn-pdti-2022")
+  file <- tempfile(fileext = ".json")
+  writeLines(fw$definition, file)
+  expect_identical(dti_framework(file)$definition, fw$definition)
+  expect_output(print(fw), "vn-pdti-2022")
+  bad <- tempfile(fileext = ".json")
+  writeLines("{\"id\": 1}", bad)
+  expect_error(dti_framework(bad), basename(bad), class = "dti_error")
+})
