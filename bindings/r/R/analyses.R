@@ -25,7 +25,8 @@
 dti_uncertainty <- function(data, spec, framework = "vn-pdti-2022", year = NULL,
                             progress = interactive()) {
   check_spec(spec)
-  r <- native(.Call(wrap__uncertainty, definition(framework), as_source(data),
+  r <- native(.Call(wrap__uncertainty, definition(framework, data),
+                    as_source(data, groups = coinr_groups(framework, data)),
                     check_year(year), spec, progress_function(progress, "uncertainty", environment())))
   for (w in r$warnings) dti_warn(w)
   if (!is.data.frame(r$units)) r$units <- data.frame()
@@ -64,7 +65,8 @@ print.dti_uncertainty <- function(x, ...) {
 dti_sensitivity <- function(data, spec, framework = "vn-pdti-2022", year = NULL,
                             progress = interactive()) {
   check_spec(spec)
-  native(.Call(wrap__sensitivity, definition(framework), as_source(data), check_year(year),
+  native(.Call(wrap__sensitivity, definition(framework, data),
+                    as_source(data, groups = coinr_groups(framework, data)), check_year(year),
                spec, progress_function(progress, "sensitivity", environment())))
 }
 
@@ -77,7 +79,8 @@ dti_sensitivity <- function(data, spec, framework = "vn-pdti-2022", year = NULL,
 #' @examples
 #' dti_leave_one_out(dti_synthetic())
 dti_leave_one_out <- function(data, framework = "vn-pdti-2022", depth = 2, year = NULL) {
-  native(.Call(wrap__leave_one_out, definition(framework), as_source(data), check_year(year),
+  native(.Call(wrap__leave_one_out, definition(framework, data),
+                    as_source(data, groups = coinr_groups(framework, data)), check_year(year),
                depth))
 }
 

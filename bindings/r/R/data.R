@@ -2,7 +2,7 @@
 
 # list(name, text, frame): the text the core's reader takes. A data frame's cells cross
 # exactly (numbers in their shortest round-trip form); its problems are named by row.
-as_source <- function(data, arg = "data") {
+as_source <- function(data, arg = "data", groups = NULL) {
   if (is.character(data) && length(data) == 1L && !is.na(data)) {
     if (!file.exists(data) || dir.exists(data)) {
       bad_argument(arg, sprintf("no file %s", data))
@@ -22,7 +22,18 @@ as_source <- function(data, arg = "data") {
   }
   columns <- lapply(seq_along(data), function(k) as_column(data[[k]], names(data)[[k]], arg))
   names(columns) <- names(data)
-  list(name = arg, text = native(.Call(wrap__frame_csv, columns)), frame = TRUE)
+  list(name = arg, text = native(.Call(wrap__frame_csv, columns)), frame = TRUE,
+       groups = if (length(groups) > 0) I(groups))
+}
+
+# The columns of COINr's iData that are not indicators — its iMeta's Group and Denominator
+# rows — read as the units' groups when an iMeta is the framework; else `groups` as given.
+coinr_groups <- function(framework, data, groups = character()) {
+  coinr <- is.data.frame(framework) && all(c("iCode", "Type") %in% names(framework)) &&
+    is.data.frame(data)
+  if (!coinr) return(groups)
+  extra <- framework$iCode[framework$Type %in% c("Group", "Denominator")]
+  union(groups, intersect(names(data), extra))
 }
 
 # A column as numbers, text or TRUE/FALSE; factors, dates and other classes as their text.

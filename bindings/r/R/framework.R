@@ -21,17 +21,27 @@ dti_frameworks <- function() {
 #' @param x A built-in id (see [dti_frameworks()]; `"total"` scores a published DTI value
 #'   alone), the path of a framework file (JSON, or TOML when it ends in `.toml`), a
 #'   definition as a named list (the JSON's fields), or a `dti_framework`.
+#'   Or COINr's `iMeta` (a data frame as `COINr::new_coin()` takes it), with `iData`.
 #' @param supplement For a provisional built-in: the points and weights its source does
 #'   not publish, as a named list (the `dti --supplement` file's fields).
+#' @param iData With an `iMeta` as `x`: COINr's data table, whose columns the metadata is
+#'   checked against. Every function that takes a `framework` takes an `iMeta` there too,
+#'   its `data` being the `iData`: `dti_uncertainty(asem$iData, spec, asem$iMeta)`.
 #' @return A `dti_framework`: `id` and `definition` (its JSON text). It can be saved with
 #'   `saveRDS()`; `print()` shows its name and size, `str(unclass(x))` everything.
 #' @export
 #' @examples
 #' fw <- dti_framework("vn-pdti-2022")
 #' fw
-dti_framework <- function(x = "vn-pdti-2022", supplement = NULL) {
+#' asem <- dti_example("asem")
+#' dti_framework(asem$iMeta, iData = asem$iData)
+dti_framework <- function(x = "vn-pdti-2022", supplement = NULL, iData = NULL) {
   if (inherits(x, "dti_framework")) return(x)
-  if (is.list(x)) {
+  if (is.data.frame(x)) {
+    if (is.null(iData)) bad_argument("iData", "an iMeta table describes a framework with its iData")
+    meta <- as_source(x, "iMeta")
+    def <- native(.Call(wrap__framework_from_coinr, meta$text, as_source(iData, "iData")$text))
+  } else if (is.list(x)) {
     def <- native(.Call(wrap__framework_from_list, x))
   } else if (is.character(x) && length(x) == 1L && !is.na(x)) {
     looks_like_file <- file.exists(x) && !dir.exists(x)
@@ -57,7 +67,7 @@ print.dti_framework <- function(x, ...) {
   invisible(x)
 }
 
-# The JSON definition of any framework argument.
-definition <- function(framework) {
-  dti_framework(framework)$definition
+# The JSON definition of any framework argument (COINr's iMeta with its data, the iData).
+definition <- function(framework, data = NULL) {
+  dti_framework(framework, iData = if (is.data.frame(framework)) data)$definition
 }

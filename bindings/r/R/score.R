@@ -18,9 +18,9 @@
 #' nrow(records)
 dti_read <- function(data, framework = "vn-pdti-2022", layout = "auto", groups = character(),
                      delimiter = NULL) {
-  src <- as_source(data)
-  native(.Call(wrap__read_records, definition(framework), src$name, src$text, src$frame,
-               options_list(layout, groups, delimiter)))
+  src <- as_source(data, groups = coinr_groups(framework, data))
+  native(.Call(wrap__read_records, definition(framework, data), src$name, src$text, src$frame,
+               options_list(layout, coinr_groups(framework, data, groups), delimiter)))
 }
 
 #' Score every unit and period
@@ -53,10 +53,11 @@ dti_read <- function(data, framework = "vn-pdti-2022", layout = "auto", groups =
 dti_score <- function(data, framework = "vn-pdti-2022", year = NULL, ties = NULL,
                       lenient = FALSE, layout = "auto", groups = character(),
                       delimiter = NULL, pool_periods = FALSE) {
-  src <- as_source(data)
+  src <- as_source(data, groups = coinr_groups(framework, data))
   year <- check_year(year)
-  r <- native(.Call(wrap__score, definition(framework), src$name, src$text, src$frame,
-                    options_list(layout, groups, delimiter, lenient, ties, pool_periods)))
+  r <- native(.Call(wrap__score, definition(framework, data), src$name, src$text, src$frame,
+                    options_list(layout, coinr_groups(framework, data, groups), delimiter,
+                                 lenient, ties, pool_periods)))
   for (note in r$notes) dti_warn(note)
   if (!is.null(r$warning)) dti_warn(r$warning)
   out <- r$scores
@@ -96,9 +97,8 @@ dti_explain <- function(data, unit, framework = "vn-pdti-2022", year = NULL) {
   if (!is.character(unit) || length(unit) != 1L || is.na(unit)) {
     bad_argument("unit", sprintf("expected one unit's id or name, got %s", shown(unit)))
   }
-  src <- as_source(data)
-  native(.Call(wrap__explain, definition(framework), src$name, src$text, src$frame, unit,
-               check_year(year)))
+  src <- as_source(data, groups = coinr_groups(framework, data))
+  native(.Call(wrap__explain, definition(framework, data), src, unit, check_year(year)))
 }
 
 #' Score merged units from their former ones
@@ -113,9 +113,8 @@ dti_explain <- function(data, unit, framework = "vn-pdti-2022", year = NULL) {
 #' m <- dti_merge(dti_synthetic())
 #' head(m[, c("unit", "period", "value", "rank")])
 dti_merge <- function(data, framework = "vn-pdti-2022", map = NULL, lenient = FALSE) {
-  src <- as_source(data)
-  r <- native(.Call(wrap__merge, definition(framework), src$name, src$text, src$frame, map,
-                    flag("lenient", lenient)))
+  src <- as_source(data, groups = coinr_groups(framework, data))
+  r <- native(.Call(wrap__merge, definition(framework, data), src, map, flag("lenient", lenient)))
   if (length(r$unmapped) > 0) {
     left <- sort(unique(r$unmapped))
     more <- if (length(left) > 10) " ..." else ""
@@ -149,9 +148,11 @@ dti_merge <- function(data, framework = "vn-pdti-2022", map = NULL, lenient = FA
 #' head(d[order(d$rank_shift), ])
 dti_compare <- function(a, b, framework = "vn-pdti-2022", framework_b = NULL,
                         from = NULL, to = NULL) {
-  fa <- definition(framework)
-  fb <- if (is.null(framework_b)) fa else definition(framework_b)
-  r <- native(.Call(wrap__compare, fa, as_source(a, "a"), fb, as_source(b, "b"),
+  fa <- definition(framework, a)
+  fb <- if (is.null(framework_b)) fa else definition(framework_b, b)
+  sa <- as_source(a, "a", coinr_groups(framework, a))
+  sb <- as_source(b, "b", coinr_groups(if (is.null(framework_b)) framework else framework_b, b))
+  r <- native(.Call(wrap__compare, fa, sa, fb, sb,
                     check_year(from, "from"), check_year(to, "to")))
   if (isTRUE(r$merged)) {
     dti_warn(sprintf(paste("the %d provinces of %d were merged onto the 34 of the 2025 map first",
@@ -177,7 +178,8 @@ dti_compare <- function(a, b, framework = "vn-pdti-2022", framework_b = NULL,
 #' s[s$unit == "ha-giang", ]
 dti_scenario <- function(data, scenario, framework = "vn-pdti-2022") {
   if (!is.list(scenario)) bad_argument("scenario", "expected a named list")
-  r <- native(.Call(wrap__scenario, definition(framework), as_source(data), scenario))
+  src <- as_source(data, groups = coinr_groups(framework, data))
+  r <- native(.Call(wrap__scenario, definition(framework, data), src, scenario))
   if (!isTRUE(r$changed)) dti_warn("the scenario changes no unit's value or rank")
   like(r$comparison, data)
 }

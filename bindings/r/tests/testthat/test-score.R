@@ -149,3 +149,30 @@ test_that("sensitivity gives Sobol indices with intervals", {
   expect_identical(s$input, "w")
   expect_true(s$first_order_low <= s$first_order_high)
 })
+
+test_that("COINr's iMeta is a framework: the analyses take iData and iMeta as new_coin() does", {
+  asem <- dti_example("asem")
+  coin <- dti_coin(asem$iData, asem$iMeta)
+  s <- suppressWarnings(dti_score(asem$iData, asem$iMeta))
+  s <- s[match(coin$results$unit, s$unit), ]
+  expect_identical(s$value, coin$results$value)
+  expect_identical(s$rank, coin$results$rank)
+  u <- suppressWarnings(dti_uncertainty(asem$iData, spec_w(50), asem$iMeta, progress = FALSE))
+  expect_equal(nrow(u$units), nrow(asem$iData))
+  expect_error(dti_framework(asem$iMeta), "iData", class = "dti_bad_argument")
+})
+
+test_that("Ctrl-C stops an analysis between waves, as an interrupt", {
+  waves <- 0
+  got <- tryCatch(
+    dti_uncertainty(dti_synthetic(), spec_w(5000), progress = function(done, total) {
+      waves <<- waves + 1
+      # A Ctrl-C arrives while the first wave's progress is reported.
+      if (waves == 1) tools::pskill(Sys.getpid(), tools::SIGINT)
+      TRUE
+    }),
+    interrupt = function(e) e
+  )
+  expect_s3_class(got, "dti_interrupted")
+  expect_identical(waves, 1)
+})

@@ -195,6 +195,17 @@ fn framework_from_list(def: Robj) -> Robj {
     })())
 }
 
+/// The framework COINr's two tables describe (`iMeta`'s text, checked against `iData`'s):
+/// its JSON.
+#[extendr]
+fn framework_from_coinr(meta: &str, data: &str) -> Robj {
+    out(
+        dti_core::io::read_tables(meta, data, &dti_core::io::TableOptions::default())
+            .map(|t| r!(serde_json::to_string(t.framework.def()).unwrap_or_default()))
+            .map_err(|e| coded(e.code(), &e)),
+    )
+}
+
 /// A framework's id, names and nodes (a data frame: code, parent, names, weight, points,
 /// direction), for printing and for users who look inside.
 #[extendr]
@@ -395,11 +406,11 @@ fn score_columns(
 /// One unit's result with its explanation (every node's points against its max, what each
 /// leaf contributed and lost, the best improvement opportunities with their leaves' names).
 #[extendr]
-fn explain(def: &str, name: &str, text: &str, frame: bool, unit: &str, period: Robj) -> Robj {
+fn explain(def: &str, data: List, unit: &str, period: Robj) -> Robj {
     out((|| {
         let fw = framework(def)?;
-        let (read, opts) = options(&List::new(0).into(), frame)?;
-        let units = source(name, text, frame).strict(&fw, &read)?;
+        let units = data_of(&data, &fw)?;
+        let opts = ScoreOptions::default();
         let period = year(&period, "year")?;
         let u = dti_core::explain_unit(&fw, &units, unit, period, &opts.explain(true))
             .map_err(|e| coded(e.code(), &e))?;
@@ -441,11 +452,10 @@ pub(crate) fn year(x: &Robj, path: &str) -> Result<Option<i32>, Problem> {
 /// Merged units scored (`map`, an R list as `dti merge --map` reads it; NULL: the 2025
 /// province merger): `list(scores, from, unmapped)`.
 #[extendr]
-fn merge(def: &str, name: &str, text: &str, frame: bool, map: Robj, lenient: bool) -> Robj {
+fn merge(def: &str, data: List, map: Robj, lenient: bool) -> Robj {
     out((|| {
         let fw = framework(def)?;
-        let (read, _) = options(&List::new(0).into(), frame)?;
-        let units = source(name, text, frame).strict(&fw, &read)?;
+        let units = data_of(&data, &fw)?;
         let map: dti_core::MergeMap = if map.is_null() {
             dti_core::merger_2025().clone()
         } else {
@@ -622,7 +632,13 @@ pub(crate) fn data_of(src: &List, fw: &Framework) -> Result<Vec<UnitRecord>, Pro
         .and_then(|v| v.as_str().map(str::to_owned))
         .unwrap_or_default();
     let is_frame = get("frame").and_then(|v| v.as_bool()).unwrap_or(false);
-    let (read, _) = options(&List::new(0).into(), is_frame)?;
+    let groups: Robj = get("groups").unwrap_or_else(|| r!(NULL));
+    let opts = if groups.is_null() {
+        List::new(0).into()
+    } else {
+        convert::named_list([("groups", groups)])
+    };
+    let (read, _) = options(&opts, is_frame)?;
     source(&name, &text, is_frame).strict(fw, &read)
 }
 
@@ -724,6 +740,7 @@ extendr_module! {
     fn framework_builtin;
     fn framework_parse;
     fn framework_from_list;
+    fn framework_from_coinr;
     fn framework_info;
     fn read_text;
     fn frame_csv;
