@@ -155,59 +155,106 @@ fn two_sum(a: f64, b: f64) -> (f64, f64) {
     (s, (a - (s - bb)) + (b - bb))
 }
 
-/// Sums down columns: `out[u]` = the exact sum of `term(0, u)`, …, `term(k − 1, u)`, rounded
-/// once — the bits of [`exact_sum`] over each unit's terms — for every unit `u` of `out`.
+/// Sums down columns: `out[u]` = the exact sum of `w₀·x₀[u]`, …, `wₖ₋₁·xₖ₋₁[u]` over the
+/// `(xⱼ, wⱼ)` of `cols` (each product rounded to a double first, as COINr's `w * x`), or of
+/// `x₀[u]`, …, `xₖ₋₁[u]` when not `scaled`, rounded once — the bits of [`exact_sum`] over each unit's
+/// terms — for every unit `u` of `out`. Every column holds at least `out.len()` values.
 ///
-/// Natively a column at a time, over arrays (no branch per term; independent units the
-/// processor overlaps): per unit a running sum `s`, the sum `c` of its TwoSum errors, and a
-/// bound `d` on what adding those errors lost (the sum of the magnitudes of *their* TwoSum
-/// errors, each exact). The exact sum T lies within `d` of `s + c`. With `r` = fl(s + c) and
-/// its exact residual `t` (TwoSum again), T rounds to `r` when |t| plus the bound stays inside
-/// `r`'s rounding interval; the test keeps a factor of 2 on the bound and of 1/2 on the
-/// interval, far beyond the rounding of `d` itself. A unit that fails it (rare: the sum sits
-/// within about an ulp·2⁻⁵⁰ of a half-way point) or met a non-finite value is summed again
-/// by [`ExactSum`]. Where `ExactSum`'s fast mode gives up at the first inexact error sum —
-/// on terms with all 53 bits in use, as noisy weights give — this certifies almost every
-/// unit. In WebAssembly, where the package's size is budgeted, it is the sum per unit: the
-/// same bits, correctly rounded either way.
-pub(crate) fn column_sums(k: usize, term: impl Fn(usize, usize) -> f64, out: &mut [f64]) {
-    // One copy of the per-unit loop for every caller (the package's size is budgeted).
+/// Natively a block of units at a time, over every column (no branch per term; the block's
+/// running state stays in registers, its units side by side in vector lanes): per unit a
+/// running sum `s`, the sum `c` of its TwoSum errors, and a bound `d` on what adding those
+/// errors lost (the sum of the magnitudes of *their* TwoSum errors, each exact). The exact
+/// sum T lies within `d` of `s + c`. With `r` = fl(s + c) and its exact residual `t`
+/// (TwoSum again), T rounds to `r` when |t| plus the bound stays inside `r`'s rounding
+/// interval; the test keeps a factor of 2 on the bound and of 1/2 on the interval, far
+/// beyond the rounding of `d` itself. A unit that fails it (rare: the sum sits within about
+/// an ulp·2⁻⁵⁰ of a half-way point) or met a non-finite value is summed again by
+/// [`ExactSum`]. Where `ExactSum`'s fast mode gives up at the first inexact error sum — on
+/// terms with all 53 bits in use, as noisy weights give — this certifies almost every unit.
+/// In WebAssembly, where the package's size is budgeted, it is the sum per unit: the same
+/// bits, correctly rounded either way.
+pub(crate) fn column_sums(cols: &[(&[f64], f64)], scaled: bool, out: &mut [f64]) {
     #[cfg(target_arch = "wasm32")]
-    per_unit(k, &term, out);
+    per_unit(cols, scaled, out);
     #[cfg(not(target_arch = "wasm32"))]
     {
+        // Units per block: two SSE2 vectors of running state per array, all in registers
+        // (with eight they spill to the stack).
+        const B: usize = 4;
         let n = out.len();
-        let (s, mut c, mut d) = (out, vec![0.0; n], vec![0.0; n]);
-        s.fill(0.0);
-        for j in 0..k {
-            for u in 0..n {
-                let (s2, e) = two_sum(s[u], term(j, u));
-                let (c2, e2) = two_sum(c[u], e);
-                (s[u], c[u]) = (s2, c2);
-                // NaN (a non-finite term or sum) makes the test below fail.
-                d[u] += if s2.is_finite() { e2.abs() } else { f64::NAN };
+        let full = if cols.iter().all(|(x, _)| x.len() >= n) {
+            n / B * B
+        } else {
+            0
+        };
+        for u0 in (0..full).step_by(B) {
+            let (mut s, mut c, mut d) = ([0.0f64; B], [0.0f64; B], [0.0f64; B]);
+            for &(x, w) in cols {
+                let w = if scaled { w } else { 1.0 };
+                let Some(x) = x
+                    .get(u0..u0 + B)
+                    .and_then(|x| <&[f64; B]>::try_from(x).ok())
+                else {
+                    continue; // unreachable: every column has n values (checked above)
+                };
+                for l in 0..B {
+                    let (s2, e) = two_sum(s[l], w * x[l]);
+                    let (c2, e2) = two_sum(c[l], e);
+                    (s[l], c[l]) = (s2, c2);
+                    // s2·0 is 0 for a finite sum and NaN for a non-finite one, which then
+                    // fails the test below (no branch: the block stays in vector lanes).
+                    d[l] += e2.abs() + s2 * 0.0;
+                }
+            }
+            for l in 0..B {
+                out[u0 + l] = rounded(s[l], c[l], d[l], || term_sum(cols, scaled, u0 + l));
             }
         }
-        for u in 0..n {
-            let (r, t) = two_sum(s[u], c[u]);
-            s[u] = if d[u] == 0.0 || (r.is_finite() && t.abs() + 2.0 * d[u] < 0.25 * gap(r)) {
-                r + 0.0
-            } else {
-                exact_sum((0..k).map(|j| term(j, u)))
-            };
+        for (u, o) in out.iter_mut().enumerate().skip(full) {
+            let (mut s, mut c, mut d) = (0.0f64, 0.0f64, 0.0f64);
+            for &(x, w) in cols {
+                let w = if scaled { w } else { 1.0 };
+                let (s2, e) = two_sum(s, w * x.get(u).copied().unwrap_or(f64::NAN));
+                let (c2, e2) = two_sum(c, e);
+                (s, c) = (s2, c2);
+                d += e2.abs() + s2 * 0.0;
+            }
+            *o = rounded(s, c, d, || term_sum(cols, scaled, u));
         }
     }
 }
 
-/// [`column_sums`] a unit at a time, through `dyn`: one copy in the browser package.
-#[cfg(target_arch = "wasm32")]
-fn per_unit(k: usize, term: &dyn Fn(usize, usize) -> f64, out: &mut [f64]) {
-    for (u, o) in out.iter_mut().enumerate() {
-        let mut s = ExactSum::new();
-        for j in 0..k {
-            s.add(term(j, u));
+/// A unit's sum from its running state (see [`column_sums`]): `s + c` rounded, when the
+/// bound `d` certifies it; else `exact` (the terms summed again by [`ExactSum`]).
+#[cfg(not(target_arch = "wasm32"))]
+#[inline(always)]
+fn rounded(s: f64, c: f64, d: f64, exact: impl FnOnce() -> f64) -> f64 {
+    let (r, t) = two_sum(s, c);
+    // d = 0: the errors added exactly, so s + c is the exact sum and r its rounding.
+    if d == 0.0 || (r.is_finite() && t.abs() + 2.0 * d < 0.25 * gap(r)) {
+        r + 0.0
+    } else {
+        exact()
+    }
+}
+
+/// Unit `u`'s terms of [`column_sums`] summed exactly.
+fn term_sum(cols: &[(&[f64], f64)], scaled: bool, u: usize) -> f64 {
+    exact_sum(cols.iter().map(|&(x, w)| {
+        let x = x.get(u).copied().unwrap_or(f64::NAN);
+        if scaled {
+            w * x
+        } else {
+            x
         }
-        *o = s.value();
+    }))
+}
+
+/// [`column_sums`] a unit at a time: one small copy in the browser package.
+#[cfg(target_arch = "wasm32")]
+fn per_unit(cols: &[(&[f64], f64)], scaled: bool, out: &mut [f64]) {
+    for (u, o) in out.iter_mut().enumerate() {
+        *o = term_sum(cols, scaled, u);
     }
 }
 
@@ -436,6 +483,17 @@ mod exact_reference {
         ]
     }
 
+    /// The units' terms as columns (`units[u][j]` in column j), each with weight `w`.
+    fn columns(units: &[Vec<f64>], k: usize, w: f64) -> Vec<(Vec<f64>, f64)> {
+        (0..k)
+            .map(|j| (units.iter().map(|t| t[j]).collect(), w))
+            .collect()
+    }
+
+    fn refs(cols: &[(Vec<f64>, f64)]) -> Vec<(&[f64], f64)> {
+        cols.iter().map(|(x, w)| (&x[..], *w)).collect()
+    }
+
     #[test]
     fn column_sums_near_half_way_points() {
         // Sums that sit at or a hair off a half-way point, the hair lost in the error sum:
@@ -458,7 +516,8 @@ mod exact_reference {
             }
         }
         let mut out = vec![0.0; units.len()];
-        column_sums(5, |j, u| units[u][j], &mut out);
+        // Not scaled: the weight beside each column (7) is not applied.
+        column_sums(&refs(&columns(&units, 5, 7.0)), false, &mut out);
         for (u, terms) in units.iter().enumerate() {
             assert_eq!(out[u].to_bits(), reference(terms).to_bits(), "{terms:?}");
         }
@@ -487,23 +546,28 @@ mod exact_reference {
         /// path (fast columns or the fallback) it took; with a non-finite term, exact_sum's.
         #[test]
         fn column_sums_are_each_units_exact_sum(
-            units in proptest::collection::vec(proptest::collection::vec(term(), 6), 1..12),
-            special in proptest::option::of((0usize..12, 0usize..6, prop_oneof![Just(f64::NAN), Just(f64::INFINITY), Just(-f64::INFINITY), Just(f64::MAX)])),
+            units in proptest::collection::vec(proptest::collection::vec(term(), 6), 1..30),
+            scale in prop_oneof![Just(0.3), Just(1.0 / 3.0), Just(-2.5), Just(1e-300)],
+            special in proptest::option::of((0usize..30, 0usize..6, prop_oneof![Just(f64::NAN), Just(f64::INFINITY), Just(-f64::INFINITY), Just(f64::MAX)])),
         ) {
             let mut units = units;
             if let Some((u, j, x)) = special {
                 let u = u % units.len();
                 units[u][j] = x;
             }
-            let mut out = vec![f64::NAN; units.len()];
-            column_sums(6, |j, u| units[u][j], &mut out);
-            for (u, terms) in units.iter().enumerate() {
-                let want = if terms.iter().all(|x| x.is_finite()) && terms.iter().all(|x| x.abs() < 1e300) {
-                    reference(terms)
-                } else {
-                    exact_sum(terms.iter().copied())
-                };
-                prop_assert_eq!(out[u].to_bits(), want.to_bits(), "{:?}", terms);
+            // Scaled by a weight (each product rounded first, as COINr's w * x), or not.
+            for (w, scaled) in [(1.0, true), (scale, true), (scale, false)] {
+                let mut out = vec![f64::NAN; units.len()];
+                column_sums(&refs(&columns(&units, 6, w)), scaled, &mut out);
+                for (u, terms) in units.iter().enumerate() {
+                    let terms: Vec<f64> = terms.iter().map(|x| if scaled { w * x } else { *x }).collect();
+                    let want = if terms.iter().all(|x| x.is_finite()) && terms.iter().all(|x| x.abs() < 1e300) {
+                        reference(&terms)
+                    } else {
+                        exact_sum(terms.iter().copied())
+                    };
+                    prop_assert_eq!(out[u].to_bits(), want.to_bits(), "{:?}", terms);
+                }
             }
         }
     }

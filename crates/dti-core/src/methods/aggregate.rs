@@ -327,7 +327,7 @@ pub(crate) fn linear_into(
                 if all > 0.0 {
                     let shares: Vec<(&[f64], f64)> =
                         cols.iter().map(|&(x, w, _)| (x, w / all)).collect();
-                    crate::sum::column_sums(shares.len(), |j, u| shares[j].1 * shares[j].0[u], v);
+                    crate::sum::column_sums(&shares, true, v);
                 } else {
                     v.fill(f64::NAN);
                 }
@@ -381,7 +381,8 @@ fn points_sum_complete(
     let cols: Vec<(&[f64], f64)> = counted.map(|(c, mc)| ((col.points)(c), mc)).collect();
     let any = !cols.is_empty();
     let avail = exact_sum(cols.iter().map(|c| c.1));
-    crate::sum::column_sums(cols.len(), |j, u| cols[j].0[u], v);
+    // The points as they are (the max points beside them are not weights).
+    crate::sum::column_sums(&cols, false, v);
     let total = plan.max[i].unwrap_or(0.0);
     if !any {
         v.fill(f64::NAN);
