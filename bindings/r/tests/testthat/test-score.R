@@ -6,7 +6,13 @@ test_that("the COINr toy index is the hand-worked one (fixtures/coin-toy/README.
   expect_identical(r$rank, c(3L, 2L, 1L))
   expect_equal(r$S2.value, c(100 / 3, 250 / 3, 200 / 3), tolerance = 1e-12)
   expect_equal(r$S3.value, c(0, 0, 100))
-  expect_identical(names(coin$data), c("Raw", "Denominated", "Normalised"))
+  expect_identical(names(coin$data), c("Raw", "Denominated", "Normalised", "Aggregated"))
+  # COINr's Aggregated: the normalised indicators, then S1 … P2 and the index, by hand.
+  a <- coin$data$Aggregated[order(coin$data$Aggregated$uCode), ]
+  expect_identical(names(a)[-(1:4)], c("i1", "i2", "i3", "i4", "i5", "i6", "S1", "S2", "S3", "P1", "P2", "IDX"))
+  expect_equal(a$P1, c(50 / 3, 200 / 3, 250 / 3), tolerance = 1e-12)
+  expect_equal(a$IDX, c(100 / 9, 400 / 9, 800 / 9), tolerance = 1e-12)
+  expect_equal(a$i4, c(100, 50, 0))
   # Denominated i3 = i3 / Pop: 5, 10, 10.
   expect_equal(coin$data$Denominated$i3, c(5, 10, 10))
   expect_equal(coin$data$Normalised$i2, c(0, 50, 100))
