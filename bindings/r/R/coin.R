@@ -44,7 +44,7 @@ dti_coin <- function(iData, iMeta, denominate = FALSE, impute = NULL, screen = N
   if (!is.null(screen)) pipeline$screen <- screen
   meta <- as_source(iMeta, "iMeta")
   data <- as_source(iData, "iData")
-  r <- native(.Call(wrap__coin, meta$text, data$text, pipeline))
+  r <- native(.Call(wrap__coin, meta, data, pipeline))
   report <- r$report
   r$data$Aggregated <- aggregated(r$data$Normalised, r$results, report)
   structure(list(

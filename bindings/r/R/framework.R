@@ -40,7 +40,7 @@ dti_framework <- function(x = "vn-pdti-2022", supplement = NULL, iData = NULL) {
   if (is.data.frame(x)) {
     if (is.null(iData)) bad_argument("iData", "an iMeta table describes a framework with its iData")
     meta <- as_source(x, "iMeta")
-    def <- native(.Call(wrap__framework_from_coinr, meta$text, as_source(iData, "iData")$text))
+    def <- native(.Call(wrap__framework_from_coinr, meta, as_source(iData, "iData")))
   } else if (is.list(x)) {
     def <- native(.Call(wrap__framework_from_list, x))
   } else if (is.character(x) && length(x) == 1L && !is.na(x)) {

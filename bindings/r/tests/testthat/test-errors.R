@@ -75,3 +75,20 @@ test_that("a framework from a file, a list and an id are the same framework", {
   writeLines("{\"id\": 1}", bad)
   expect_error(dti_framework(bad), basename(bad), class = "dti_error")
 })
+
+test_that("a problem in COINr's tables names the table and row as the call does", {
+  d <- toy_data()
+  d$i1 <- as.character(d$i1)
+  d$i1[2] <- "oops"
+  e <- tryCatch(dti_coin(d, toy_meta()), dti_error = function(e) e)
+  expect_match(conditionMessage(e), "iData, row 2, column i1: 'oops' is not a number", fixed = TRUE)
+  expect_identical(e$row, 2L)
+  m <- toy_meta()
+  m$Parent[1] <- "nope"
+  e <- tryCatch(dti_coin(toy_data(), m), dti_error = function(e) e)
+  expect_match(conditionMessage(e), "iMeta, row 1, column Parent", fixed = TRUE)
+  file <- tempfile(fileext = ".csv")
+  utils::write.csv(d, file, row.names = FALSE)
+  e <- tryCatch(dti_coin(file, toy_meta()), dti_error = function(e) e)
+  expect_match(conditionMessage(e), paste0(file, ", line 3, column i1"), fixed = TRUE)
+})

@@ -211,10 +211,9 @@ fn method_spec(kind: &str, text: &str) -> Robj {
 /// with COINr's columns (`uCode`, `uName`, `Time`, groups, indicators), the report what
 /// `dti coin --format json` gives beside the scores.
 #[extendr]
-fn coin(meta: &str, data: &str, pipeline: Robj) -> Robj {
+fn coin(meta: List, data: List, pipeline: Robj) -> Robj {
     out((|| {
-        let tables = dti_core::io::read_tables(meta, data, &TableOptions::default())
-            .map_err(|e| coded(e.code(), &e))?;
+        let tables = read_tables(&meta, &data)?;
         let p: dti_core::io::Pipeline = from_r("pipeline", json_of(&pipeline, "pipeline")?)?;
         let run = dti_core::io::run_pipeline(&tables, &p).map_err(|e| coded(e.code(), &e))?;
         // The rows scored are the last data set's (screening drops rows of the raw table).
@@ -259,6 +258,54 @@ fn coin(meta: &str, data: &str, pipeline: Robj) -> Robj {
             ("report", to_r(&report)),
         ]))
     })())
+}
+
+/// COINr's two tables (`list(name, text, frame)` each, as `R/data.R` makes them) read by the
+/// core; a problem names the table as the R call does (`iData`, `iMeta`, or the file) and,
+/// for a data frame, its row (the header is no row).
+pub(crate) fn read_tables(meta: &List, data: &List) -> Result<dti_core::io::Tables, Problem> {
+    let field = |src: &List, k: &str| src.iter().find(|(n, _)| *n == k).map(|(_, v)| v);
+    let text = |src: &List| field(src, "text").and_then(|v| v.as_str().map(str::to_owned));
+    let (meta_text, data_text) = (
+        text(meta).unwrap_or_default(),
+        text(data).unwrap_or_default(),
+    );
+    dti_core::io::read_tables(&meta_text, &data_text, &TableOptions::default()).map_err(|e| {
+        let dti_core::io::TableError::Invalid { problems } = &e else {
+            return coded(e.code(), &e);
+        };
+        let mut lines = Vec::new();
+        let mut list = Vec::new();
+        for p in problems {
+            let src = if p.table == "meta" { meta } else { data };
+            let name = field(src, "name").and_then(|v| v.as_str().map(str::to_owned));
+            let frame = field(src, "frame")
+                .and_then(|v| v.as_bool())
+                .unwrap_or(false);
+            let name = name.unwrap_or_else(|| p.table.clone());
+            let (row, place) = match (p.line, frame) {
+                (Some(1), true) => (None, format!("{name}, columns")),
+                (Some(l), true) => (Some(l - 1), format!("{name}, row {}", l - 1)),
+                (Some(l), false) => (Some(l), format!("{name}, line {l}")),
+                (None, _) => (None, name.clone()),
+            };
+            let column = p
+                .column
+                .as_ref()
+                .map(|c| format!(", column {c}"))
+                .unwrap_or_default();
+            lines.push(format!("\n  - {place}{column}: {}", p.message));
+            list.push(
+                json!({ "table": name, "row": row, "column": p.column, "message": p.message }),
+            );
+        }
+        let message = format!(
+            "{} problem(s) in the tables:{}",
+            problems.len(),
+            lines.concat()
+        );
+        Problem::new(e.code(), message, json!({ "problems": list }))
+    })
 }
 
 /// A data set of the pipeline as COINr shows it: `uCode`, `uName`, `Time`, the group

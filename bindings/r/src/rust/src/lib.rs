@@ -198,12 +198,9 @@ fn framework_from_list(def: Robj) -> Robj {
 /// The framework COINr's two tables describe (`iMeta`'s text, checked against `iData`'s):
 /// its JSON.
 #[extendr]
-fn framework_from_coinr(meta: &str, data: &str) -> Robj {
-    out(
-        dti_core::io::read_tables(meta, data, &dti_core::io::TableOptions::default())
-            .map(|t| r!(serde_json::to_string(t.framework.def()).unwrap_or_default()))
-            .map_err(|e| coded(e.code(), &e)),
-    )
+fn framework_from_coinr(meta: List, data: List) -> Robj {
+    out(analysis::read_tables(&meta, &data)
+        .map(|t| r!(serde_json::to_string(t.framework.def()).unwrap_or_default())))
 }
 
 /// A framework's id, names and nodes (a data frame: code, parent, names, weight, points,
