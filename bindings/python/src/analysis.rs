@@ -190,7 +190,7 @@ type Stage = (String, String);
 /// treat, normalise, aggregate): `(results, report JSON, data sets)`. The report holds what
 /// `dti coin --format json` gives beside the scores (treatment log, imputation, screening,
 /// effective weights, statistics, correlations); the data sets by stage (Raw … Normalised)
-/// are CSV texts as `dti coin --out-dir` writes them, cells as they are.
+/// (and Aggregated) are CSV texts as `dti coin --out-dir` writes them, cells as they are.
 #[pyfunction]
 pub(crate) fn coin<'py>(
     py: Python<'py>,
@@ -220,11 +220,11 @@ pub(crate) fn coin<'py>(
         "statistics": to_json(&run.statistics()),
         "correlations": to_json(&run.correlations()),
     });
-    let normalised = run.normalised();
+    let (normalised, aggregated) = (run.normalised(), run.aggregated());
     let stages = run
         .data
         .iter()
-        .chain([&normalised])
+        .chain([&normalised, &aggregated])
         .map(|set| {
             let text =
                 dti_core::io::write_data_as(&run.framework, &set.panel, dti_core::io::CsvText::Raw);

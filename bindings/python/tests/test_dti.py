@@ -299,7 +299,7 @@ def test_coin_returns_what_the_commands_out_dir_writes(native, tmp_path):
     # has them whole), with COINr's stage names.
     meta, data = FIXTURES / "asem/asem_iMeta.csv", FIXTURES / "asem/asem_iData.csv"
     out = dti.coin(meta, data, impute="mean", treat="winsor:5", normalise="minmax:0,100")
-    assert list(out.data) == ["Raw", "Imputed", "Treated", "Normalised"]
+    assert list(out.data) == ["Raw", "Imputed", "Treated", "Normalised", "Aggregated"]
     cmd = native("coin", "--meta", str(meta), "--data", str(data), "--impute", "mean", "--treat", "winsor:5",
                  "--normalise", "minmax:0,100", "--out-dir", str(tmp_path))
     for stage, frame in out.data.items():
@@ -310,6 +310,11 @@ def test_coin_returns_what_the_commands_out_dir_writes(native, tmp_path):
     raw = pl.read_csv(data, infer_schema_length=None)
     assert out.data["Raw"]["LPI"].to_list() == raw["LPI"].to_list()
     assert out.data["Normalised"]["LPI"].to_list() == out.results["LPI.value"].to_list()
+    # COINr's Aggregated: the normalised indicators, then every aggregate up to the index.
+    aggregated = out.data["Aggregated"]
+    assert aggregated.columns[: len(out.data["Normalised"].columns)] == out.data["Normalised"].columns
+    assert aggregated["Conn"].to_list() == out.results["Conn.value"].to_list()
+    assert aggregated["Index"].to_list() == out.results["value"].to_list()
     assert out.statistics.columns == pl.read_csv(tmp_path / "Statistics.csv").columns
     js = cmd
     assert out.statistics["iCode"].to_list() == [s["code"] for s in js["statistics"]]

@@ -46,7 +46,6 @@ dti_coin <- function(iData, iMeta, denominate = FALSE, impute = NULL, screen = N
   data <- as_source(iData, "iData")
   r <- native(.Call(wrap__coin, meta, data, pipeline))
   report <- r$report
-  r$data$Aggregated <- aggregated(r$data$Normalised, r$results, report)
   structure(list(
     results = like(r$results, iData),
     data = lapply(r$data, like, data = iData),
@@ -65,25 +64,6 @@ print.dti_coin <- function(x, ...) {
   print(utils::head(x$results[order(x$results$rank), c("unit", "value", "rank")], 10),
         row.names = FALSE)
   invisible(x)
-}
-
-# COINr's Aggregated data set: the Normalised one with a column per aggregate — each
-# level's and the index's, in the framework's order — from the results, row by row (unit and
-# period).
-aggregated <- function(normalised, results, report) {
-  key <- function(u, t) paste(u, t, sep = "\r")
-  at <- match(key(normalised$uCode, normalised$Time), key(results$unit, results$period))
-  codes <- vapply(report$parents, function(p) p[[1]], character(1))
-  parents <- vapply(report$parents, function(p) if (is.null(p[[2]])) NA_character_ else p[[2]],
-                    character(1))
-  out <- normalised
-  for (code in codes[codes %in% parents | is.na(parents)]) {
-    column <- results[[paste0(code, ".value")]]
-    # The index's own column is the results' value.
-    if (is.null(column) && is.na(parents[codes == code][[1]])) column <- results$value
-    if (!is.null(column)) out[[code]] <- column[at]
-  }
-  out
 }
 
 treatment_table <- function(t) {

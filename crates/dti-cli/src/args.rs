@@ -303,8 +303,9 @@ pub struct CoinArgs {
     /// already normalised or oriented elsewhere, aggregated as it is.
     #[arg(long, value_enum, default_value = "keep")]
     pub directions: Directions,
-    /// Also write every intermediate data set, the results, the treatment log, effective
-    /// weights, indicator statistics and correlations (CSV) into this folder.
+    /// Also write every data set by stage (Raw … Normalised, and Aggregated: with every
+    /// aggregate's values), the results, the treatment log, effective weights, indicator
+    /// statistics and correlations (CSV) into this folder.
     #[arg(long)]
     pub out_dir: Option<PathBuf>,
     #[command(flatten)]

@@ -510,6 +510,7 @@ fn coin_scores_the_toy_tables_like_the_hand_computation() {
         "Raw.csv",
         "Denominated.csv",
         "Normalised.csv",
+        "Aggregated.csv",
         "Results.csv",
         "Weights.csv",
         "Statistics.csv",
@@ -517,6 +518,20 @@ fn coin_scores_the_toy_tables_like_the_hand_computation() {
     ] {
         assert!(dir.join(f).is_file(), "{f}");
     }
+    // COINr's Aggregated data set: the normalised indicators, then every aggregate up to
+    // the index, by hand (fixtures/coin-toy/README.md): P1 of C is 250/3.
+    let aggregated = std::fs::read_to_string(dir.join("Aggregated.csv")).unwrap();
+    let header: Vec<&str> = aggregated.lines().next().unwrap().split(',').collect();
+    assert_eq!(
+        header,
+        [
+            "uCode", "uName", "Time", "i1", "i2", "i3", "i4", "i5", "i6", "S1", "S2", "S3", "P1",
+            "P2", "IDX"
+        ]
+    );
+    let c = aggregated.lines().find(|l| l.starts_with("C,")).unwrap();
+    let p1: f64 = c.split(',').nth(12).unwrap().parse().unwrap();
+    assert!((p1 - 250.0 / 3.0).abs() < 1e-12, "{c}");
     // Effective weights, by hand: P1 has weight 2 of 3, S2 half of P1, i3 two thirds of S2
     // (weight 2 of 3): 2/3 · 1/2 · 2/3 = 2/9.
     let weights = std::fs::read_to_string(dir.join("Weights.csv")).unwrap();

@@ -646,8 +646,9 @@ class CoinResult:
     #: ``<code>.value`` and ``<code>.rank`` (COINr's ``Results$FullScore``).
     results: pl.DataFrame
     #: The data sets by stage, as COINr names them: ``Raw``, then ``Denominated``,
-    #: ``Imputed``, ``Screened``, ``Treated`` when those steps ran, and ``Normalised`` —
-    #: ``uCode``, ``uName``, ``Time`` and one column per indicator.
+    #: ``Imputed``, ``Screened``, ``Treated`` when those steps ran, ``Normalised`` and
+    #: ``Aggregated`` — ``uCode``, ``uName``, ``Time`` and one column per indicator
+    #: (``Aggregated``: then one per aggregate, every level's and the index's).
     data: Dict[str, pl.DataFrame]
     #: The treatment log, per indicator and period: ``indicator``, ``period``, ``skew``,
     #: ``kurtosis``, ``passed``, ``winsorised_high``, ``winsorised_low``, ``log``,
@@ -716,7 +717,7 @@ def coin(meta: Data, data: Data, *, denominate: bool = False, impute: Optional[A
     """The COINr pipeline on its two tables (metadata and data, DataFrames or CSV paths):
     denominate, impute, screen, treat, normalise (default min-max to 0–100), aggregate
     (default arithmetic means), as COINr computes them. A :class:`CoinResult`: ``results``
-    (the columns of :func:`score`), ``data`` by stage (``Raw`` … ``Normalised``),
+    (the columns of :func:`score`), ``data`` by stage (``Raw`` … ``Normalised``, ``Aggregated``),
     ``treatment``, ``weights``, ``statistics``, ``correlations``.
 
     Each method is a dict (``{"method": "min_max", "l": 0, "u": 100}``) or the command's short

@@ -118,12 +118,12 @@ fn write_out_dir(
     analysis: &mut Option<coin::Analysis>,
 ) -> Result<(), Fail> {
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    // Every data set, the Normalised one (built on request) last.
-    let normalised = run.normalised();
+    // Every data set, then the Normalised and Aggregated ones (built on request).
+    let (normalised, aggregated) = (run.normalised(), run.aggregated());
     let mut files: Vec<(String, String)> = run
         .data
         .iter()
-        .chain([&normalised])
+        .chain([&normalised, &aggregated])
         .map(|d| {
             (
                 format!("{}.csv", d.name),

@@ -231,6 +231,31 @@ impl PipelineRun {
         DataSet::new("Normalised", self.units().with_columns(codes, columns))
     }
 
+    /// The `Aggregated` data set, as COINr's `Aggregate()` leaves it: the scored units with
+    /// each indicator's normalised value, then each aggregate's value — every level's and the
+    /// index's — in framework order (the node columns of [`scores`](Self::scores), copied).
+    ///
+    /// ```
+    /// # let t = dti_core::io::read_tables("iCode,iName,Level,Parent,Direction,Weight,Type\nx,X,1,I,1,1,Indicator\ny,Y,1,I,1,1,Indicator\nI,I,2,,1,1,Aggregate\n",
+    /// #     "uCode,Time,x,y\nA,2024,1,4\nB,2024,3,2\n", &Default::default())?;
+    /// let run = dti_core::io::run_pipeline(&t, &dti_core::io::Pipeline::default())?;
+    /// let a = run.aggregated();
+    /// assert_eq!(a.panel.codes, ["x", "y", "I"]);
+    /// // Min-max to 0-100, then the mean: A (0 + 100) / 2, B (100 + 0) / 2.
+    /// assert_eq!(a.panel.column("I"), Some(&[50.0, 50.0][..]));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn aggregated(&self) -> DataSet {
+        let nodes = || self.scores.nodes.iter().zip(&self.framework.plan.children);
+        let leaves = nodes().filter(|(_, children)| children.is_empty());
+        let aggregates = nodes().filter(|(_, children)| !children.is_empty());
+        let (codes, columns) = leaves
+            .chain(aggregates)
+            .map(|(n, _)| (n.code.clone(), n.value.clone()))
+            .unzip();
+        DataSet::new("Aggregated", self.units().with_columns(codes, columns))
+    }
+
     /// The ranks of every node within each period (framework order), as the index is
     /// ranked: computed on request, since ranking sorts each column.
     ///

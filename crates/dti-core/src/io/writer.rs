@@ -31,10 +31,19 @@ pub fn write_data(fw: &Framework, data: &Panel) -> String {
 /// # Ok::<(), TableError>(())
 /// ```
 pub fn write_data_as(fw: &Framework, data: &Panel, text: CsvText) -> String {
-    let leaves: Vec<(&str, Option<&[f64]>)> = fw
+    let mut leaves: Vec<(&str, Option<&[f64]>)> = fw
         .leaves()
         .map(|l| (l.code.as_str(), data.column(&l.code)))
         .collect();
+    // Then the data set's other node columns (the aggregates of `Aggregated`), in its order.
+    let more: Vec<(&str, Option<&[f64]>)> = data
+        .codes
+        .iter()
+        .zip(&data.columns)
+        .filter(|(code, _)| !leaves.iter().any(|l| l.0 == code.as_str()))
+        .map(|(code, c)| (code.as_str(), Some(&c[..])))
+        .collect();
+    leaves.extend(more);
     let mut w = Writer::new(
         text,
         &["uCode", "uName", "Time"],

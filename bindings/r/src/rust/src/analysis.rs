@@ -245,11 +245,11 @@ fn coin(meta: List, data: List, pipeline: Robj) -> Robj {
             "parents": to_json(&parents),
             "index": run.framework.id(),
         });
-        let normalised = run.normalised();
+        let (normalised, aggregated) = (run.normalised(), run.aggregated());
         let stages: Vec<(&str, Robj)> = run
             .data
             .iter()
-            .chain([&normalised])
+            .chain([&normalised, &aggregated])
             .map(|set| (set.name.as_str(), panel_frame(&set.panel)))
             .collect();
         Ok(named_list([
