@@ -92,3 +92,28 @@ test_that("a problem in COINr's tables names the table and row as the call does"
   e <- tryCatch(dti_coin(file, toy_meta()), dti_error = function(e) e)
   expect_match(conditionMessage(e), paste0(file, ", line 3, column i1"), fixed = TRUE)
 })
+
+test_that("every analysis says what was wrong, by the argument's name", {
+  p <- dti_published()
+  expect_error(dti_compare(p[p$unit == "ha-noi", ], p[p$unit == "hue", ], "vn-pdti-2024"),
+               "no unit in common", class = "dti_no_effect")
+  expect_error(dti_compare(dti_synthetic(), dti_synthetic(), from = 1999), "from: a has no rows",
+               class = "dti_bad_argument")
+  expect_error(dti_merge(dti_synthetic(), map = list(groups = "x")), "^map: ",
+               class = "dti_bad_argument")
+  expect_error(dti_scenario(dti_synthetic(), list(values = list(list(
+    unit = "ha-noi", indicator = "NOPE", op = "set", value = 1)))), "'NOPE'", class = "dti_input")
+  expect_error(dti_scenario(dti_synthetic(), "more"), "scenario", class = "dti_bad_argument")
+  expect_error(dti_sensitivity(dti_synthetic(), list(n = "many"), progress = FALSE), "^spec: ",
+               class = "dti_bad_argument")
+  expect_error(dti_uncertainty(dti_synthetic(), list(runs = 10, seed = 1, inputs = list()),
+                               progress = FALSE), class = "dti_no_effect")
+  expect_error(dti_score(dti_synthetic(), ties = "sometimes"), "^ties: ", class = "dti_bad_argument")
+  expect_error(dti_score(dti_synthetic(), groups = 1), "groups", class = "dti_bad_argument")
+  expect_error(dti_score(dti_synthetic(), framework = "vn-pdti-2025"), "supplement",
+               class = "dti_invalid_framework")
+  expect_error(dti_coin(data.frame(uCode = "A"), data.frame(iCode = "x")),
+               "iMeta, columns, column Level", class = "dti_invalid_tables")
+  expect_error(dti_coin(toy_data(), toy_meta(), denominate = "yes"), "denominate",
+               class = "dti_bad_argument")
+})
