@@ -209,7 +209,7 @@ fn framework_from_coinr(meta: List, data: List) -> Robj {
 fn framework_info(def: &str) -> Robj {
     out(framework(def).map(|fw| {
         let d = fw.def();
-        let nodes = json_of_nodes(&to_json(&d.nodes));
+        let nodes = to_r(&to_json(&d.nodes));
         named_list([
             ("id", r!(d.id.as_str())),
             ("name_en", r!(d.name_en.as_str())),
@@ -221,10 +221,6 @@ fn framework_info(def: &str) -> Robj {
             ("nodes", nodes),
         ])
     }))
-}
-
-fn json_of_nodes(nodes: &Json) -> Robj {
-    to_r(nodes)
 }
 
 /// A file's bytes as text, decoded as the `dti` command decodes them (UTF-8 with or without
@@ -325,7 +321,6 @@ fn cohort_frame(
             .map(|(u, _, p)| by_row.get(&((*u).to_owned(), *p)).map(|v| v.join("; ")))
             .collect();
         if !problems.is_empty() {
-            let placed: usize = column.iter().flatten().count();
             let in_rows: usize = ids
                 .iter()
                 .filter_map(|(u, _, p)| by_row.get(&((*u).to_owned(), *p)))
@@ -341,7 +336,6 @@ fn cohort_frame(
             } else {
                 String::new()
             };
-            let _ = placed;
             warning = Some(format!(
                 "lenient: {} problem(s) not scored as given ({where_}); first: {}{more}",
                 problems.len(),
@@ -575,7 +569,6 @@ fn comparison_frame(
 /// units matched by id, the 63 provinces merged onto the 34 first when `a` holds the 63 and
 /// `b` the 34: `list(comparison, merged)`.
 #[extendr]
-#[allow(clippy::too_many_arguments)]
 fn compare(def_a: &str, a: List, def_b: &str, b: List, from: Robj, to: Robj) -> Robj {
     out((|| {
         let (fa, fb) = (framework(def_a)?, framework(def_b)?);
