@@ -302,6 +302,39 @@ fn check(seed: u64, lenient: bool, pool: bool) -> Result<(), String> {
             ))
         }
     }
+    // The owned input, resolved in place: the same outcome, bit for bit.
+    let mut owned_input = panel.input();
+    for col in &mut owned_input.columns {
+        col.values = std::borrow::Cow::Owned(col.values.to_vec());
+    }
+    let owned = dti_core::score_columns_owned(&fw, owned_input, &copts);
+    match (&c, &owned) {
+        (Ok(a), Ok(b)) => same_columns(a, b).map_err(|e| format!("owned input: {e}"))?,
+        (Err(a), Err(b)) if a == b => {}
+        _ => return Err("owned input: outcomes differ".to_owned()),
+    }
+    // Without the nodes' columns: the index and views alone, the same.
+    if let Ok(a) = &c {
+        let bare = score_columns(
+            &fw,
+            &panel.input(),
+            &copts.clone().node_ranks(false).nodes(false),
+        )
+        .map_err(|e| format!("nodes(false): {e}"))?;
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        let same = |x: &dti_core::engine::ScoreColumn, y: &dti_core::engine::ScoreColumn| {
+            bits(&x.value) == bits(&y.value)
+                && bits(&x.points) == bits(&y.points)
+                && x.rank == y.rank
+        };
+        if !bare.nodes.is_empty()
+            || !same(&a.index, &bare.index)
+            || a.views.len() != bare.views.len()
+            || a.views.iter().zip(&bare.views).any(|(x, y)| !same(x, y))
+        {
+            return Err("nodes(false): the index or a view differs, or nodes came back".to_owned());
+        }
+    }
     if let Ok(c) = &c {
         if c.problems.is_empty() && c.excluded.is_empty() {
             clean_adapters(&fw, &panel, c, pool, ties, top_n)?;

@@ -160,7 +160,7 @@ pub(crate) fn score_wide(
     py: Python<'_>,
     fw: &Framework,
     name: &str,
-    wide: WideNumbers,
+    mut wide: WideNumbers,
     opts: &ScoreOptions,
 ) -> PyResult<(PyTable, String, Vec<String>)> {
     let copts = ColumnOptions::default()
@@ -170,8 +170,16 @@ pub(crate) fn score_wide(
         .ties(opts.ties);
     let mut lines = dti_core::io::Records::new(name, Vec::new());
     lines.lines = wide.lines.iter().map(|&l| Some(l)).collect();
+    // What is said about the data reads the columns: said before they move into the engine.
+    let mut notes = wide.notes.clone();
+    notes.extend(dti_core::engine::absent_in_panel(fw, &wide.panel).messages());
+    notes.extend(dti_core::engine::not_provinces(
+        fw,
+        wide.panel.units.iter().map(String::as_str),
+    ));
+    let input = wide.panel.take_input();
     let s = py
-        .detach(|| dti_core::score_columns(fw, &wide.panel.input(), &copts))
+        .detach(|| dti_core::score_columns_owned(fw, input, &copts))
         .map_err(|e| score_error(py, &e, Some(&lines)))?;
     let p = &wide.panel;
     let ids: Vec<(&str, Option<&str>, Option<i32>)> = s
@@ -184,12 +192,6 @@ pub(crate) fn score_wide(
         .iter()
         .map(|e| located_json(&lines.located(e)))
         .collect();
-    let mut notes = wide.notes.clone();
-    notes.extend(dti_core::engine::absent_in_panel(fw, p).messages());
-    notes.extend(dti_core::engine::not_provinces(
-        fw,
-        p.units.iter().map(String::as_str),
-    ));
     Ok((table(s, &ids)?, Json::Array(problems).to_string(), notes))
 }
 

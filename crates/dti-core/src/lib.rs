@@ -262,8 +262,9 @@ pub mod text;
 // (named like the folders), each item once.
 pub use analyses::{merge_cohort, MergeMap};
 pub use engine::{
-    explain_unit, score_cohort, score_columns, score_records, ColumnInput, ColumnOptions,
-    ColumnScores, InputError, InputErrorKind, NumberColumn, ScoreError, ScoreOptions,
+    explain_unit, score_cohort, score_columns, score_columns_owned, score_records, ColumnInput,
+    ColumnOptions, ColumnScores, InputError, InputErrorKind, NumberColumn, ScoreError,
+    ScoreOptions,
 };
 pub use methods::Normaliser;
 pub use model::{

@@ -127,7 +127,7 @@ pub fn score_wide(
     let Some((name, text)) = wide_source(data)? else {
         return Ok(None);
     };
-    let Some(wide) =
+    let Some(mut wide) =
         data::read_wide_numbers(&name, &text, fw, data.layout, &data.group, data.delimiter)
     else {
         return Ok(None);
@@ -150,11 +150,16 @@ pub fn score_wide(
     let cols = pillars(fw);
     let opts = dti_core::ColumnOptions::default()
         .node_ranks(cols.iter().any(|(_, view, _)| !view))
+        // Only the pillars are shown: the other nodes' columns are not kept.
+        .nodes(false)
         .ties(score_options().ties);
-    let mut located = Loaded::new(&name, Vec::new());
-    located.lines = wide.lines.iter().map(|&l| Some(l)).collect();
-    let s = dti_core::score_columns(fw, &wide.panel.input(), &opts)
-        .map_err(|e| score_error(e, &located))?;
+    // The panel's columns move into the engine (scored in place): nothing below reads them.
+    let s = dti_core::score_columns_owned(fw, wide.panel.take_input(), &opts).map_err(|e| {
+        // The rows' lines, for the message (made only then: 16 MB of a million rows).
+        let mut located = Loaded::new(&name, Vec::new());
+        located.lines = wide.lines.iter().map(|&l| Some(l)).collect();
+        score_error(e, &located)
+    })?;
     let p = &wide.panel;
     let index_rank = s.index.rank.as_deref().unwrap_or_default();
     let rank_of = |k: usize| index_rank.get(k).copied().flatten();

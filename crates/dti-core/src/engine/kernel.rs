@@ -311,7 +311,12 @@ pub(crate) fn score_grid(
     let plan = &fw.plan;
     let m = grid.units();
     let rank_groups = group_by_period(&units.periods);
-    let norm_groups = normalisation_groups(&rank_groups, m, pool_periods);
+    // (Not made when nothing is normalised: a copy of every row number.)
+    let norm_groups = if plan.normaliser.iter().any(Option::is_some) {
+        normalisation_groups(&rank_groups, m, pool_periods)
+    } else {
+        Vec::new()
+    };
     // A column normalised as it was read had only finite numbers, so it has no NaN now.
     let mut complete: Vec<Option<bool>> = (0..grid.value.len())
         .map(|i| grid.is_normalised(i).then_some(true))

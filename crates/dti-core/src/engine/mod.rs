@@ -32,7 +32,7 @@ pub(crate) use kernel::{
 pub use crate::error::{InputError, InputErrorKind, ScoreError};
 pub use absent::{absent, absent_in_panel, Absent, AbsentNode};
 pub use column_io::{ColumnInput, ColumnOptions, ColumnScores, NumberColumn, ScoreColumn};
-pub use columns::{score_columns, score_records};
+pub use columns::{score_columns, score_columns_owned, score_records};
 pub use describe::describe_input;
 pub use explain::Explanations;
 pub use provinces::not_provinces;

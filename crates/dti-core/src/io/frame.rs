@@ -98,7 +98,8 @@ pub fn read_wide_frame<'a>(
         units: Vec::with_capacity(rows),
         names: Vec::with_capacity(rows),
         periods: Vec::with_capacity(rows),
-        groups: vec![Default::default(); rows],
+        // No group columns here: no groups (see `Panel::groups`).
+        groups: Vec::new(),
     };
     for (r, unit) in units.iter().enumerate() {
         let unit = unit.map(str::trim).filter(|u| !u.is_empty())?;

@@ -25,7 +25,8 @@ pub struct Panel {
     pub names: Vec<Option<String>>,
     /// The period of each row.
     pub periods: Vec<Option<i32>>,
-    /// The groups of each row (group column → value).
+    /// The groups of each row (group column → value); empty when no row has any (the wide
+    /// readers' panels: a million empty maps are 24 MB).
     pub groups: Vec<BTreeMap<String, String>>,
     /// The indicator codes, one per column.
     pub codes: Vec<String>,
@@ -80,7 +81,9 @@ impl Panel {
                 let mut rec = UnitRecord::new(&self.units[u]);
                 rec.name.clone_from(&self.names[u]);
                 rec.period = self.periods[u];
-                rec.groups.clone_from(&self.groups[u]);
+                if let Some(g) = self.groups.get(u) {
+                    rec.groups.clone_from(g);
+                }
                 for (code, col) in self.codes.iter().zip(&self.columns) {
                     if !col[u].is_nan() {
                         rec.values.insert(code.clone(), Entry::from(col[u]));
@@ -98,7 +101,11 @@ impl Panel {
             units: rows.iter().map(|&u| self.units[u].clone()).collect(),
             names: rows.iter().map(|&u| self.names[u].clone()).collect(),
             periods: rows.iter().map(|&u| self.periods[u]).collect(),
-            groups: rows.iter().map(|&u| self.groups[u].clone()).collect(),
+            groups: if self.groups.is_empty() {
+                Vec::new()
+            } else {
+                rows.iter().map(|&u| self.groups[u].clone()).collect()
+            },
             codes: self.codes.clone(),
             columns: self.columns.iter().map(|c| pick(c)).collect(),
         }
@@ -114,5 +121,38 @@ impl Panel {
             codes,
             columns,
         }
+    }
+}
+
+#[cfg(all(test, feature = "tables"))]
+mod tests {
+    use super::*;
+
+    /// A wide reader's panel has no groups at all (not a map per row): every use of the rows
+    /// still works, and a row's record has no group.
+    #[test]
+    fn a_panel_without_groups_gives_rows_without_groups() {
+        let fw = crate::model::Framework::builtin("vn-pdti-2022").unwrap();
+        let text = "unit,period,GOV,ECO\nA,2023,0.5,0.25\nB,2023,0.75,\n";
+        let w =
+            crate::io::read_wide_numbers("t.csv", text, &fw, &crate::io::ReadOptions::default())
+                .unwrap();
+        let p = &w.panel;
+        assert!(p.groups.is_empty());
+        let recs = p.to_records();
+        assert_eq!(recs.len(), 2);
+        assert!(recs.iter().all(|r| r.groups.is_empty()));
+        assert_eq!(recs[1].values.len(), 1);
+        let picked = p.select(&[1, 0]);
+        assert_eq!(picked.units, ["B", "A"]);
+        assert!(picked.groups.is_empty());
+        // With groups, `select` keeps each row's own.
+        let mut g = p.clone();
+        g.groups = vec![
+            BTreeMap::new(),
+            BTreeMap::from([("r".to_owned(), "N".to_owned())]),
+        ];
+        assert_eq!(g.select(&[1]).groups[0]["r"], "N");
+        assert_eq!(g.to_records()[1].groups["r"], "N");
     }
 }

@@ -111,7 +111,8 @@ pub fn read_wide_numbers_in(
         units: Vec::with_capacity(total),
         names: Vec::with_capacity(total),
         periods: Vec::with_capacity(total),
-        groups: vec![Default::default(); total],
+        // No group columns here: no groups (see `Panel::groups`).
+        groups: Vec::new(),
     };
     let mut lines = Vec::with_capacity(total);
     for r in rows {

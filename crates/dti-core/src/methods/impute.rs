@@ -269,7 +269,8 @@ fn estimate_in_panel<'p>(
             })
             .clone(),
         Imputation::GroupMean { group } | Imputation::GroupMedian { group } => {
-            let Some(g) = panel.groups[r].get(group) else {
+            let group_of = |u: usize| panel.groups.get(u).and_then(|m| m.get(group));
+            let Some(g) = group_of(r) else {
                 return Err(format!("the unit has no '{group}' group"));
             };
             cache
@@ -277,7 +278,7 @@ fn estimate_in_panel<'p>(
                 .or_insert_with(|| {
                     let mut v: Vec<f64> = (0..col.len())
                         .filter(|&u| panel.periods[u] == period)
-                        .filter(|&u| panel.groups[u].get(group) == Some(g))
+                        .filter(|&u| group_of(u) == Some(g))
                         .filter_map(value)
                         .collect();
                     if v.is_empty() {
