@@ -261,28 +261,49 @@ fn rank_order(
     p: &dti_core::io::Panel,
     year: Option<i32>,
 ) -> Option<Vec<u64>> {
+    use rayon::prelude::*;
     let index_rank = s.index.rank.as_deref().unwrap_or_default();
     let rank_of = |k: usize| index_rank.get(k).copied().flatten();
-    // By rank (none last), then id (ids are unique within a period): the rows sort as
-    // integers (rank, row), then each run of one rank — ties, or the unranked — by id. (A
-    // row number takes 32 bits: more rows than that go the general way.)
+    // By rank (none last), then id (ids are unique within a period). Ties are many in a large
+    // table (a million values at five decimals), and comparing ids means a random read of each:
+    // so the key holds the id's first eight bytes too — (rank, id prefix, row) sorts as one
+    // integer — and only rows that share a rank and a prefix are compared by their whole ids.
+    // (A prefix is the id's bytes, zero-padded: its order is the ids' byte order up to the
+    // ties the comparison settles.) A row number takes 32 bits: more rows go the general way.
     if u32::try_from(s.rows.len()).is_err() {
         return None;
     }
-    let mut shown: Vec<u64> = (0..s.rows.len())
+    let unit = |k: usize| p.units[s.rows[k]].as_bytes();
+    let prefix = |k: usize| {
+        let mut b = [0u8; 8];
+        let id = unit(k);
+        let n = id.len().min(8);
+        b[..n].copy_from_slice(&id[..n]);
+        u64::from_be_bytes(b)
+    };
+    let mut keys: Vec<u128> = (0..s.rows.len())
+        .into_par_iter()
         .filter(|&k| p.periods[s.rows[k]] == year)
-        .map(|k| u64::from(rank_of(k).unwrap_or(u32::MAX)) << 32 | k as u64)
+        .map(|k| {
+            u128::from(rank_of(k).unwrap_or(u32::MAX)) << 96
+                | u128::from(prefix(k)) << 32
+                | k as u128
+        })
         .collect();
-    rayon::slice::ParallelSliceMut::par_sort_unstable(&mut shown[..]);
-    let row_of = |key: u64| (key & u64::from(u32::MAX)) as usize;
-    for run in shown.chunk_by_mut(|a, b| a >> 32 == b >> 32) {
+    keys.par_sort_unstable();
+    let row_of = |key: u128| (key & u128::from(u32::MAX)) as usize;
+    for run in keys.chunk_by_mut(|a, b| a >> 32 == b >> 32) {
         if run.len() > 1 {
-            run.sort_unstable_by(|&a, &b| {
-                p.units[s.rows[row_of(a)]].cmp(&p.units[s.rows[row_of(b)]])
-            });
+            run.sort_unstable_by(|&a, &b| unit(row_of(a)).cmp(unit(row_of(b))));
         }
     }
-    Some(shown)
+    Some(
+        keys.iter()
+            .map(|&key| {
+                u64::from(rank_of(row_of(key)).unwrap_or(u32::MAX)) << 32 | row_of(key) as u64
+            })
+            .collect(),
+    )
 }
 
 /// Rows of the ranked table written as one block (see [`wide_rows`]).

@@ -62,30 +62,40 @@ impl<'a> Intake<'a> {
         // hashes sorted, and only rows sharing a hash compared by key: no map of a million
         // keys. Within a hash, rows ascend, so the first row of a unit × period is found first.
         let state = std::hash::RandomState::new();
-        let mut buf = [0u8; 64];
-        let mut hashed: Vec<(u64, usize)> = Vec::with_capacity(m);
-        let mut problems: Vec<(usize, InputErrorKind)> = Vec::new();
-        for (u, (&id, &period)) in intake
-            .units
-            .ids
-            .iter()
-            .zip(&intake.units.periods)
-            .enumerate()
-        {
-            if id.trim().is_empty() {
-                problems.push((u, InputErrorKind::EmptyUnitId));
-                continue;
+        let (ids, periods) = (&intake.units.ids, &intake.units.periods);
+        let problem_of = |u: usize| {
+            if ids[u].trim().is_empty() {
+                Some(InputErrorKind::EmptyUnitId)
+            } else if periods[u].is_some_and(|p| !crate::model::PERIODS.contains(&p)) {
+                Some(InputErrorKind::PeriodOutOfRange)
+            } else {
+                None
             }
-            if period.is_some_and(|p| !crate::model::PERIODS.contains(&p)) {
-                problems.push((u, InputErrorKind::PeriodOutOfRange));
-                continue;
-            }
-            let h = match crate::text::ascii_unit_key(id, &mut buf) {
-                Some(key) => state.hash_one((key, period)),
-                None => state.hash_one((crate::text::unit_key(id).as_ref(), period)),
+        };
+        let hash = |u: usize| {
+            let mut buf = [0u8; 64];
+            let h = match crate::text::ascii_unit_key(ids[u], &mut buf) {
+                Some(key) => state.hash_one((key, periods[u])),
+                None => state.hash_one((crate::text::unit_key(ids[u]).as_ref(), periods[u])),
             };
-            hashed.push((h, u));
-        }
+            (h, u)
+        };
+        let problem = |u: usize| Some((u, problem_of(u)?));
+        let fine = |u: &usize| problem_of(*u).is_none();
+        // (Each row on its own: on every core with feature `parallel`.)
+        #[cfg(feature = "parallel")]
+        let (mut problems, mut hashed): (Vec<_>, Vec<_>) = {
+            use rayon::prelude::*;
+            (
+                (0..m).into_par_iter().filter_map(problem).collect(),
+                (0..m).into_par_iter().filter(fine).map(hash).collect(),
+            )
+        };
+        #[cfg(not(feature = "parallel"))]
+        let (mut problems, mut hashed): (Vec<_>, Vec<_>) = (
+            (0..m).filter_map(problem).collect(),
+            (0..m).filter(fine).map(hash).collect(),
+        );
         #[cfg(feature = "parallel")]
         rayon::slice::ParallelSliceMut::par_sort_unstable(&mut hashed[..]);
         #[cfg(not(feature = "parallel"))]

@@ -809,6 +809,65 @@ mod tests {
         assert_eq!(w.panel.column("ECO").unwrap()[..3], [0.0, 1.0, 0.0]);
     }
 
+    /// The wide reader reads what the record reader reads: CRLF, a lone CR, other
+    /// delimiters, padded (even by a no-break space) and empty cells, blank and whitespace
+    /// lines, in pieces of any size.
+    #[test]
+    fn the_wide_reader_reads_what_the_record_reader_reads() {
+        let fw = Framework::builtin("vn-pdti-2022").unwrap();
+        let files = [
+            (
+                "unit,period,AWR,GOV\nA,2023, 0.5 ,0.25\n\nB,2023,,0.75\n",
+                None,
+            ),
+            (
+                "unit,period,AWR,GOV\r\nA,2023,0.5,0.25\r\n  \r\nB,2023,0.1,\r\n",
+                None,
+            ),
+            (
+                "unit,period,AWR,GOV\rA,2023,0.5,0.25\rB,2023,0.1,0.2\r",
+                None,
+            ),
+            (
+                "unit;period;AWR;GOV\nA;2023;0.5;0.25\nB;2023;\u{a0}0.1\u{a0};0.2",
+                Some(b';'),
+            ),
+            (
+                "unit\tperiod\tAWR\tGOV\nA\t2023\t0.5\t0.25\nHà Nội\t2023\t0.1\t0.2\n",
+                Some(b'\t'),
+            ),
+        ];
+        for (text, delimiter) in files {
+            let opts = ReadOptions {
+                delimiter,
+                ..ReadOptions::default()
+            };
+            let r = read_records("t.csv", text, &fw, &opts).unwrap();
+            for piece in [1, 5, usize::MAX] {
+                let w = read_wide_numbers_in("t.csv", text, &fw, &opts, piece)
+                    .unwrap_or_else(|| panic!("{text:?}: given up"));
+                let p = &w.panel;
+                assert_eq!(p.units.len(), r.units.len(), "{text:?}");
+                let lines: Vec<Option<usize>> = w.lines.iter().map(|&l| Some(l)).collect();
+                assert_eq!(lines, r.lines, "{text:?}");
+                for (k, rec) in r.units.iter().enumerate() {
+                    assert_eq!(
+                        (&p.units[k], p.periods[k]),
+                        (&rec.unit, rec.period),
+                        "{text:?}"
+                    );
+                    for (code, col) in p.codes.iter().zip(&p.columns) {
+                        let want = match rec.values.get(code).and_then(Entry::scored) {
+                            Some(Value::Number(x)) => x.to_bits(),
+                            _ => f64::NAN.to_bits(),
+                        };
+                        assert_eq!(col[k].to_bits(), want, "{text:?}, row {k}, {code}");
+                    }
+                }
+            }
+        }
+    }
+
     #[test]
     fn cells() {
         assert_eq!(parse_cell(" 0.5 "), Some(Value::Number(0.5)));
