@@ -246,6 +246,41 @@ fn score_parts(
                 rejected: Vec::new(),
             };
         }
+        // A complete column of values in 0..1 of a leaf given directly or under the value
+        // rule: each cell what `resolve_value` makes of it (the value, turned by the rule's
+        // direction; its points, the value × the maximum), a column at once, in place.
+        let leaf = plan.children[i].is_empty();
+        let flip = match &plan.rule[i] {
+            None if leaf => Some(false),
+            Some(Rule::Value) => Some(dir < 0.0),
+            _ => None,
+        };
+        if let Some(flip) = flip {
+            if all_rows && present.is_none() && c.values.iter().all(|x| (0.0..=1.0).contains(x)) {
+                let mut value = c.values.into_owned();
+                if flip {
+                    value.iter_mut().for_each(|x| *x = 1.0 - *x);
+                }
+                let points = match plan.max[i] {
+                    Some(max) => value.iter().map(|&y| y * max).collect(),
+                    None => points_column(plan, i, m),
+                };
+                let cell = if plan.rule[i].is_some() {
+                    Cell::Scored
+                } else {
+                    Cell::Given
+                };
+                return ResolvedColumn {
+                    i,
+                    value,
+                    points,
+                    cells: vec![cell; m],
+                    normalised: false,
+                    problems: Vec::new(),
+                    rejected: Vec::new(),
+                };
+            }
+        }
         // The input's values become the value column, cell by cell (each read before it is
         // written; a cell not scored is NaN).
         let mut r = ResolvedColumn {
