@@ -478,23 +478,27 @@ fn aggregate_column(
 /// given node makes it missing.
 fn view_column(plan: &Plan, grid: &ColumnGrid, members: &[usize]) -> (Vec<f64>, Vec<f64>) {
     let total = crate::sum::exact_sum(members.iter().filter_map(|&i| plan.max[i]));
-    (0..grid.units())
-        .map(|u| {
-            if members.iter().any(|&i| grid.cells[i][u] == Cell::Covered) {
-                return (f64::NAN, f64::NAN);
-            }
-            points_sum(
-                members.iter().map(|&i| {
-                    (
-                        plan.max[i].unwrap_or(0.0),
-                        grid.value[i][u],
-                        grid.get(u, i).1,
-                    )
-                }),
-                total,
-            )
-        })
-        .unzip()
+    let unit = |u: usize| {
+        if members.iter().any(|&i| grid.cells[i][u] == Cell::Covered) {
+            return (f64::NAN, f64::NAN);
+        }
+        points_sum(
+            members.iter().map(|&i| {
+                (
+                    plan.max[i].unwrap_or(0.0),
+                    grid.value[i][u],
+                    grid.get(u, i).1,
+                )
+            }),
+            total,
+        )
+    };
+    // Each unit's sum is its own: on every core for a large grid.
+    #[cfg(feature = "parallel")]
+    if grid.units() >= PARALLEL_CELLS {
+        return (0..grid.units()).into_par_iter().map(unit).unzip();
+    }
+    (0..grid.units()).map(unit).unzip()
 }
 
 #[cfg(test)]

@@ -222,7 +222,7 @@ pub(crate) fn linear_columns(
     i: usize,
     value: &[Vec<f64>],
     points: &[Vec<f64>],
-    complete: &dyn Fn(usize) -> bool,
+    complete: &(dyn Fn(usize) -> bool + Sync),
     count: &mut Vec<u32>,
 ) -> Option<(Vec<f64>, Vec<f64>)> {
     let m = value.get(i)?.len();
@@ -240,6 +240,11 @@ pub(crate) fn linear_columns(
     };
     // The scratch column is reused from node to node (every cell is written before read).
     count.resize(m, 0);
+    #[cfg(feature = "parallel")]
+    if m >= PARALLEL_UNITS {
+        return linear_in_blocks(plan, i, value, points, complete, &mut v, &mut p, count)
+            .then_some((v, p));
+    }
     let columns = Columns {
         value: &|c| value[c].as_slice(),
         points: &|c| points[c].as_slice(),
@@ -249,6 +254,58 @@ pub(crate) fn linear_columns(
         return None;
     }
     Some((v, p))
+}
+
+/// Columns this long or longer are aggregated in blocks of units on every core (feature
+/// `parallel`).
+#[cfg(feature = "parallel")]
+const PARALLEL_UNITS: usize = 1 << 16;
+
+/// [`linear_into`] over blocks of units, on every core: each unit's value and points are
+/// its own (sums over its children alone), so a block gives the bits the whole would.
+#[cfg(feature = "parallel")]
+#[allow(clippy::too_many_arguments)]
+fn linear_in_blocks(
+    plan: &Plan,
+    i: usize,
+    value: &[Vec<f64>],
+    points: &[Vec<f64>],
+    complete: &(dyn Fn(usize) -> bool + Sync),
+    v: &mut [f64],
+    p: &mut [f64],
+    count: &mut [u32],
+) -> bool {
+    use rayon::prelude::*;
+    const BLOCK: usize = 1 << 14;
+    let m = v.len();
+    let blocks = m.div_ceil(BLOCK);
+    // A mean without max points has an empty points column: empty in every block too.
+    let mut p_blocks: Vec<&mut [f64]> = if p.is_empty() {
+        (0..blocks).map(|_| &mut [][..]).collect()
+    } else {
+        p.chunks_mut(BLOCK).collect()
+    };
+    // A block's stretch of a column (an empty column — the points of a child without max
+    // points — stays empty).
+    fn cut(col: &[f64], r: std::ops::Range<usize>) -> &[f64] {
+        col.get(r).unwrap_or(&[])
+    }
+    v.par_chunks_mut(BLOCK)
+        .zip(p_blocks.par_iter_mut())
+        .zip(count.par_chunks_mut(BLOCK))
+        .enumerate()
+        .map(|(k, ((v, p), count))| {
+            let r = k * BLOCK..((k + 1) * BLOCK).min(m);
+            let columns = Columns {
+                value: &|c| cut(&value[c], r.clone()),
+                points: &|c| cut(&points[c], r.clone()),
+                complete,
+            };
+            linear_into(plan, i, &columns, v, p, count)
+        })
+        .collect::<Vec<bool>>()
+        .into_iter()
+        .all(|done| done)
 }
 
 /// Whether an aggregator is one [`linear_into`] computes over whole columns.
@@ -506,6 +563,97 @@ mod tests {
         let (v, p) = points_sum([(0.0, 0.9, 0.0)].into_iter(), 0.0);
         assert!(v.is_nan());
         assert_eq!(p, 0.0);
+    }
+
+    /// Aggregation in blocks of units on every core gives the bits of one pass over the
+    /// whole column: a points sum over children with and without values (and a child of 0
+    /// points, whose points column is empty), and a weighted mean without max points (no
+    /// points column at all), with a data threshold.
+    #[cfg(feature = "parallel")]
+    #[test]
+    fn blocks_of_units_aggregate_as_the_whole() {
+        let sums = r#"{"schema_version": 1, "id": "t", "name_vi": "T", "data_threshold": 0.5, "nodes": [
+              {"code": "S", "name_vi": "S", "max_points": 50},
+              {"code": "a", "name_vi": "a", "parent": "S", "max_points": 30},
+              {"code": "b", "name_vi": "b", "parent": "S", "max_points": 20},
+              {"code": "z", "name_vi": "z", "parent": "S", "max_points": 0}]}"#;
+        let means = r#"{"schema_version": 1, "id": "t", "name_vi": "T", "data_threshold": 0.5,
+              "aggregate": {"method": "weighted_mean"}, "nodes": [
+              {"code": "M", "name_vi": "M"},
+              {"code": "c", "name_vi": "c", "parent": "M", "weight": 2},
+              {"code": "d", "name_vi": "d", "parent": "M"}]}"#;
+        for (json, node) in [(sums, "S"), (means, "M")] {
+            blocks_as_whole(&crate::model::Framework::from_json(json).unwrap(), node);
+        }
+    }
+
+    #[cfg(feature = "parallel")]
+    fn blocks_as_whole(fw: &crate::model::Framework, node: &str) {
+        let plan = &fw.plan;
+        let m = PARALLEL_UNITS + 12_345;
+        let mut state = 0x5EEDu64;
+        let mut next = || {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let mut value = vec![Vec::new(); plan.n + 1];
+        let mut points = vec![Vec::new(); plan.n + 1];
+        for (i, node) in fw.def.nodes.iter().enumerate() {
+            if !plan.children[i].is_empty() {
+                // An aggregate's own column, as the grid holds it before aggregation.
+                value[i] = vec![f64::NAN; m];
+                continue;
+            }
+            let v: Vec<f64> = (0..m)
+                .map(|_| {
+                    let x = next();
+                    if x < 0.2 {
+                        f64::NAN
+                    } else {
+                        x
+                    }
+                })
+                .collect();
+            points[i] = match plan.max[i] {
+                Some(max) if max > 0.0 => v.iter().map(|x| x * max).collect(),
+                _ => Vec::new(),
+            };
+            value[i] = v;
+            assert!(!node.code.is_empty());
+        }
+        let complete = |_: usize| false;
+        {
+            let i = plan.index_of(node).unwrap();
+            let (mut v, mut p) = (
+                vec![0.0; m],
+                if plan.max[i].is_some() {
+                    vec![f64::NAN; m]
+                } else {
+                    Vec::new()
+                },
+            );
+            let mut count = vec![0; m];
+            let columns = Columns {
+                value: &|c| value[c].as_slice(),
+                points: &|c| points[c].as_slice(),
+                complete: &complete,
+            };
+            assert!(linear_into(plan, i, &columns, &mut v, &mut p, &mut count));
+            let (bv, bp) =
+                linear_columns(plan, i, &value, &points, &complete, &mut Vec::new()).unwrap();
+            let differs = |a: &[f64], b: &[f64]| {
+                a.len() != b.len() || a.iter().zip(b).any(|(x, y)| x.to_bits() != y.to_bits())
+            };
+            assert!(!differs(&bv, &v), "{node}: values differ");
+            assert!(!differs(&bp, &p), "{node}: points differ");
+            assert_eq!(bv.len(), m);
+            assert!(
+                v.iter().any(|x| x.is_nan()) && v.iter().any(|x| !x.is_nan()),
+                "{node}"
+            );
+        }
     }
 
     #[test]
