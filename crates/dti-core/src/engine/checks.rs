@@ -63,39 +63,56 @@ impl<'a> Intake<'a> {
         // keys. Within a hash, rows ascend, so the first row of a unit × period is found first.
         let state = std::hash::RandomState::new();
         let (ids, periods) = (&intake.units.ids, &intake.units.periods);
-        let problem_of = |u: usize| {
-            if ids[u].trim().is_empty() {
+        let problem_of = |id: &str, period: Option<i32>| {
+            if id.trim().is_empty() {
                 Some(InputErrorKind::EmptyUnitId)
-            } else if periods[u].is_some_and(|p| !crate::model::PERIODS.contains(&p)) {
+            } else if period.is_some_and(|p| !crate::model::PERIODS.contains(&p)) {
                 Some(InputErrorKind::PeriodOutOfRange)
             } else {
                 None
             }
         };
-        let hash = |u: usize| {
-            let mut buf = [0u8; 64];
-            let h = match crate::text::ascii_unit_key(ids[u], &mut buf) {
-                Some(key) => state.hash_one((key, periods[u])),
-                None => state.hash_one((crate::text::unit_key(ids[u]).as_ref(), periods[u])),
+        let hash =
+            |id: &str, period: Option<i32>, buf: &mut [u8; 64]| match crate::text::ascii_unit_key(
+                id, buf,
+            ) {
+                Some(key) => state.hash_one((key, period)),
+                None => state.hash_one((crate::text::unit_key(id).as_ref(), period)),
             };
-            (h, u)
-        };
-        let problem = |u: usize| Some((u, problem_of(u)?));
-        let fine = |u: &usize| problem_of(*u).is_none();
-        // (Each row on its own: on every core with feature `parallel`.)
+        // Each row on its own: on every core with feature `parallel`; one loop otherwise
+        // (the smaller code, for the browser package).
         #[cfg(feature = "parallel")]
         let (mut problems, mut hashed): (Vec<_>, Vec<_>) = {
             use rayon::prelude::*;
-            (
-                (0..m).into_par_iter().filter_map(problem).collect(),
-                (0..m).into_par_iter().filter(fine).map(hash).collect(),
+            rayon::join(
+                || {
+                    (0..m)
+                        .into_par_iter()
+                        .filter_map(|u| Some((u, problem_of(ids[u], periods[u])?)))
+                        .collect()
+                },
+                || {
+                    (0..m)
+                        .into_par_iter()
+                        .filter(|&u| problem_of(ids[u], periods[u]).is_none())
+                        .map(|u| (hash(ids[u], periods[u], &mut [0; 64]), u))
+                        .collect()
+                },
             )
         };
         #[cfg(not(feature = "parallel"))]
-        let (mut problems, mut hashed): (Vec<_>, Vec<_>) = (
-            (0..m).filter_map(problem).collect(),
-            (0..m).filter(fine).map(hash).collect(),
-        );
+        let (mut problems, mut hashed) = {
+            let mut buf = [0u8; 64];
+            let mut hashed: Vec<(u64, usize)> = Vec::with_capacity(m);
+            let mut problems: Vec<(usize, InputErrorKind)> = Vec::new();
+            for (u, (&id, &period)) in ids.iter().zip(periods).enumerate() {
+                match problem_of(id, period) {
+                    Some(kind) => problems.push((u, kind)),
+                    None => hashed.push((hash(id, period, &mut buf), u)),
+                }
+            }
+            (problems, hashed)
+        };
         #[cfg(feature = "parallel")]
         rayon::slice::ParallelSliceMut::par_sort_unstable(&mut hashed[..]);
         #[cfg(not(feature = "parallel"))]

@@ -66,12 +66,14 @@ pub fn read_wide_numbers_in(
     let body = text.get(body_at..)?;
     let line_at = usize::try_from(reader.position().line()).ok()?;
     // Pieces start after a newline, so each reader starts where the one pass would be:
-    // outside any field (no quotes), at the start of a record.
-    let pieces: Vec<(&str, usize)> = if body.as_bytes().contains(&b'"') {
-        vec![(body, line_at)]
+    // outside any field (no quotes), at the start of a record. Each piece's lines count from
+    // 1 as it is read (and its newlines are counted there, on its core): its rows' lines are
+    // moved to the file's once every piece is read.
+    let pieces: Vec<&str> = if body.as_bytes().contains(&b'"') {
+        vec![body]
     } else {
         let mut pieces = Vec::new();
-        let (mut rest, mut line) = (body, line_at);
+        let mut rest = body;
         while !rest.is_empty() {
             let cut = match rest
                 .as_bytes()
@@ -82,53 +84,106 @@ pub fn read_wide_numbers_in(
                 None => rest.len(),
             };
             let (head, tail) = rest.split_at(cut);
-            pieces.push((head, line));
-            line += head.bytes().filter(|&c| c == b'\n').count();
+            pieces.push(head);
             rest = tail;
         }
         pieces
     };
-    let read = |&(piece, line): &(&str, usize)| read_wide_rows(piece, line, &plan, fw, delimiter);
+    let read = |&piece: &&str| {
+        let newlines = piece.bytes().filter(|&c| c == b'\n').count();
+        Some((read_wide_rows(piece, 1, &plan, fw, delimiter)?, newlines))
+    };
     #[cfg(feature = "parallel")]
-    let rows: Option<Vec<WideRows>> = {
+    let rows: Option<Vec<(WideRows, usize)>> = {
         use rayon::prelude::*;
         pieces.par_iter().map(read).collect()
     };
     #[cfg(not(feature = "parallel"))]
-    let rows: Option<Vec<WideRows>> = pieces.iter().map(read).collect();
+    let rows: Option<Vec<(WideRows, usize)>> = pieces.iter().map(read).collect();
     let rows = rows?;
-    if rows.iter().any(|r| r.any_period) && rows.iter().any(|r| r.no_period) {
+    if rows.iter().any(|r| r.0.any_period) && rows.iter().any(|r| r.0.no_period) {
         return None;
     }
-    let total = rows.iter().map(|r| r.units.len()).sum();
-    let mut panel = crate::io::Panel {
+    // The file line before each piece's first.
+    let before: Vec<usize> = rows
+        .iter()
+        .scan(line_at.saturating_sub(1), |line, (_, newlines)| {
+            let at = *line;
+            *line += newlines;
+            Some(at)
+        })
+        .collect();
+    let (mut columns, mut units, mut names, mut periods, mut lines) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for ((r, _), before) in rows.into_iter().zip(before) {
+        columns.push(r.columns);
+        units.push(r.units);
+        names.push(r.names);
+        periods.push(r.periods);
+        lines.push((r.lines, before));
+    }
+    // The pieces joined, each kind of column on a core of its own (with feature `parallel`):
+    // the copies and the first touch of a million rows' memory are no longer one after the
+    // other.
+    let width = plan.indicator_cols.len();
+    let column = |c: usize| -> Vec<f64> {
+        let mut all = Vec::with_capacity(columns.iter().map(|p| p[c].len()).sum());
+        for p in &columns {
+            all.extend_from_slice(&p[c]);
+        }
+        all
+    };
+    let lines_of = || -> Vec<usize> {
+        let mut all = Vec::with_capacity(lines.iter().map(|(l, _)| l.len()).sum());
+        for (l, before) in &lines {
+            all.extend(l.iter().map(|&k| k + before));
+        }
+        all
+    };
+    #[cfg(feature = "parallel")]
+    let (numbers, ((units, names), (periods, lines))) = {
+        use rayon::prelude::*;
+        rayon::join(
+            || (0..width).into_par_iter().map(column).collect::<Vec<_>>(),
+            || {
+                rayon::join(
+                    || rayon::join(|| joined(units), || joined(names)),
+                    || rayon::join(|| joined(periods), lines_of),
+                )
+            },
+        )
+    };
+    #[cfg(not(feature = "parallel"))]
+    let (numbers, ((units, names), (periods, lines))) = (
+        (0..width).map(column).collect::<Vec<_>>(),
+        (
+            (joined(units), joined(names)),
+            (joined(periods), lines_of()),
+        ),
+    );
+    let panel = crate::io::Panel {
         codes: plan.indicator_cols.iter().map(|(_, k)| k.clone()).collect(),
-        // Not `vec![Vec::with_capacity(total); n]`: a clone keeps no capacity, so all but one
-        // column would grow by doubling (a third more memory at the peak, and the copies).
-        columns: (0..plan.indicator_cols.len())
-            .map(|_| Vec::with_capacity(total))
-            .collect(),
-        units: Vec::with_capacity(total),
-        names: Vec::with_capacity(total),
-        periods: Vec::with_capacity(total),
+        columns: numbers,
+        units,
+        names,
+        periods,
         // No group columns here: no groups (see `Panel::groups`).
         groups: Vec::new(),
     };
-    let mut lines = Vec::with_capacity(total);
-    for r in rows {
-        for (all, col) in panel.columns.iter_mut().zip(&r.columns) {
-            all.extend_from_slice(col);
-        }
-        panel.units.extend(r.units);
-        panel.names.extend(r.names);
-        panel.periods.extend(r.periods);
-        lines.extend(r.lines);
-    }
     Some(WideNumbers {
         panel,
         lines,
         notes: plan.notes,
     })
+}
+
+/// The pieces' rows, one after the other, in a vector made to measure.
+fn joined<T>(parts: Vec<Vec<T>>) -> Vec<T> {
+    let mut all = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+    for p in parts {
+        all.extend(p);
+    }
+    all
 }
 
 /// The reader of a wide file's text (or a piece of its rows): ragged rows allowed (the
