@@ -297,11 +297,10 @@ fn rank_order(
             run.sort_unstable_by(|&a, &b| unit(row_of(a)).cmp(unit(row_of(b))));
         }
     }
+    // (rank, prefix, row) → (rank, row).
     Some(
         keys.iter()
-            .map(|&key| {
-                u64::from(rank_of(row_of(key)).unwrap_or(u32::MAX)) << 32 | row_of(key) as u64
-            })
+            .map(|&key| ((key >> 96) as u64) << 32 | row_of(key) as u64)
             .collect(),
     )
 }

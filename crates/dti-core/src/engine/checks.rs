@@ -83,22 +83,14 @@ impl<'a> Intake<'a> {
         // (the smaller code, for the browser package).
         #[cfg(feature = "parallel")]
         let (mut problems, mut hashed): (Vec<_>, Vec<_>) = {
+            use rayon::iter::Either;
             use rayon::prelude::*;
-            rayon::join(
-                || {
-                    (0..m)
-                        .into_par_iter()
-                        .filter_map(|u| Some((u, problem_of(ids[u], periods[u])?)))
-                        .collect()
-                },
-                || {
-                    (0..m)
-                        .into_par_iter()
-                        .filter(|&u| problem_of(ids[u], periods[u]).is_none())
-                        .map(|u| (hash(ids[u], periods[u], &mut [0; 64]), u))
-                        .collect()
-                },
-            )
+            (0..m)
+                .into_par_iter()
+                .partition_map(|u| match problem_of(ids[u], periods[u]) {
+                    Some(kind) => Either::Left((u, kind)),
+                    None => Either::Right((hash(ids[u], periods[u], &mut [0; 64]), u)),
+                })
         };
         #[cfg(not(feature = "parallel"))]
         let (mut problems, mut hashed) = {

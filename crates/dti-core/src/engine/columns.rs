@@ -35,6 +35,27 @@ pub(crate) struct ResolvedColumn {
     rejected: Vec<usize>,
 }
 
+impl ResolvedColumn {
+    /// A column resolved whole, every cell `cell`: its points the value × the node's maximum
+    /// where the value is final (scored, given), none yet for raw cells awaiting normalisation.
+    fn whole(plan: &Plan, i: usize, value: Vec<f64>, cell: Cell, normalised: bool) -> Self {
+        let m = value.len();
+        let points = match plan.max[i] {
+            Some(max) if cell != Cell::Raw => value.iter().map(|&y| y * max).collect(),
+            _ => points_column(plan, i, m),
+        };
+        ResolvedColumn {
+            i,
+            value,
+            points,
+            cells: vec![cell; m],
+            normalised,
+            problems: Vec::new(),
+            rejected: Vec::new(),
+        }
+    }
+}
+
 /// The row ranges normalisation will run over, when strict scoring of these rows would
 /// normalise runs of rows: no periods, pooled periods, or each period's rows together.
 /// Strict scoring scores every row (any problem fails it), so the groups are known before
@@ -231,20 +252,8 @@ fn score_parts(
                 v.iter_mut().for_each(|x| *x *= dir);
                 v
             });
-            let points = match plan.max[i] {
-                Some(max) if normalised => value.iter().map(|&y| y * max).collect(),
-                _ => points_column(plan, i, m),
-            };
             let cell = if normalised { Cell::Scored } else { Cell::Raw };
-            return ResolvedColumn {
-                i,
-                value,
-                points,
-                cells: vec![cell; m],
-                normalised,
-                problems: Vec::new(),
-                rejected: Vec::new(),
-            };
+            return ResolvedColumn::whole(plan, i, value, cell, normalised);
         }
         // A complete column of values in 0..1 of a leaf given directly or under the value
         // rule: each cell what `resolve_value` makes of it (the value, turned by the rule's
@@ -261,24 +270,12 @@ fn score_parts(
                 if flip {
                     value.iter_mut().for_each(|x| *x = 1.0 - *x);
                 }
-                let points = match plan.max[i] {
-                    Some(max) => value.iter().map(|&y| y * max).collect(),
-                    None => points_column(plan, i, m),
-                };
                 let cell = if plan.rule[i].is_some() {
                     Cell::Scored
                 } else {
                     Cell::Given
                 };
-                return ResolvedColumn {
-                    i,
-                    value,
-                    points,
-                    cells: vec![cell; m],
-                    normalised: false,
-                    problems: Vec::new(),
-                    rejected: Vec::new(),
-                };
+                return ResolvedColumn::whole(plan, i, value, cell, false);
             }
         }
         // The input's values become the value column, cell by cell (each read before it is

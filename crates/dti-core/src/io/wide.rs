@@ -91,7 +91,7 @@ pub fn read_wide_numbers_in(
     };
     let read = |&piece: &&str| {
         let newlines = piece.bytes().filter(|&c| c == b'\n').count();
-        Some((read_wide_rows(piece, 1, &plan, fw, delimiter)?, newlines))
+        Some((read_wide_rows(piece, &plan, fw, delimiter)?, newlines))
     };
     #[cfg(feature = "parallel")]
     let rows: Option<Vec<(WideRows, usize)>> = {
@@ -208,11 +208,10 @@ pub(crate) struct WideRows {
     any_period: bool,
 }
 
-/// Reads the rows of `piece`, whose first line is line `line0` of the file (see
+/// Reads the rows of `piece`, their lines counted from its first (line 1; see
 /// [`read_wide_numbers`]); `None` at the first row the record reader would report.
 pub(crate) fn read_wide_rows(
     piece: &str,
-    line0: usize,
     plan: &HeaderPlan,
     fw: &Framework,
     delimiter: u8,
@@ -229,7 +228,7 @@ pub(crate) fn read_wide_rows(
     let mut reader = wide_reader(piece.as_bytes(), delimiter, false);
     let mut row = csv::StringRecord::new();
     loop {
-        let line = line0 + record_line(piece.as_bytes(), reader.position()) - 1;
+        let line = record_line(piece.as_bytes(), reader.position());
         if !reader.read_record(&mut row).ok()? {
             break;
         }
