@@ -107,6 +107,7 @@ pub(crate) fn score_frame<'py>(
 ) -> PyResult<Option<(PyTable, String, Vec<String>)>> {
     let fw = &framework.fw;
     let (read, opts) = (read_options(py, options)?, score_options(py, options)?);
+    let nodes = crate::wants_nodes(py, options)?;
     let (batches, schema) = frame.into_inner();
     let rows: usize = batches.iter().map(RecordBatch::num_rows).sum();
     if opts.lenient || rows == 0 || schema.fields().is_empty() {
@@ -151,22 +152,25 @@ pub(crate) fn score_frame<'py>(
     let Some(wide) = wide else {
         return Ok(None);
     };
-    score_wide(py, fw, "DataFrame", wide, &opts).map(Some)
+    score_wide(py, fw, "DataFrame", wide, &opts, nodes).map(Some)
 }
 
 /// Scores a panel read by a wide reader (a frame's or a file's) as columns: the results as
-/// Arrow, the problems (lenient) as JSON, and what is said aloud about the data.
+/// Arrow, the problems (lenient) as JSON, and what is said aloud about the data. `nodes`:
+/// every node's columns too (else the engine keeps only the index's and the views').
 pub(crate) fn score_wide(
     py: Python<'_>,
     fw: &Framework,
     name: &str,
     mut wide: WideNumbers,
     opts: &ScoreOptions,
+    nodes: bool,
 ) -> PyResult<(PyTable, String, Vec<String>)> {
     let copts = ColumnOptions::default()
         .lenient(opts.lenient)
         .pool_periods(opts.pool_periods)
-        .node_ranks(true)
+        .node_ranks(nodes)
+        .nodes(nodes)
         .ties(opts.ties);
     let mut lines = dti_core::io::Records::new(name, Vec::new());
     lines.lines = wide.lines.iter().map(|&l| Some(l)).collect();

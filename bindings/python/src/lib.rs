@@ -164,6 +164,23 @@ fn score_options(py: Python<'_>, options: &str) -> PyResult<ScoreOptions> {
     Ok(o)
 }
 
+/// Whether the call's JSON options ask for every node's columns (`nodes`, true unless said):
+/// `false` keeps the index and the views only, the columns of the command's table and CSV.
+fn wants_nodes(py: Python<'_>, options: &str) -> PyResult<bool> {
+    #[derive(serde::Deserialize)]
+    #[serde(default)]
+    struct Args {
+        nodes: bool,
+    }
+    impl Default for Args {
+        fn default() -> Self {
+            Args { nodes: true }
+        }
+    }
+    let a: Args = parse(py, "options", options)?;
+    Ok(a.nodes)
+}
+
 /// Scores a file's text (`score` of the package): a clean wide file goes straight into
 /// columns, anything else through the record reader (which reports every problem). Returns
 /// `(columns, problems JSON, notes)`: `columns` maps `unit`, `name`, `period`, `value`,
@@ -178,8 +195,9 @@ fn score_text<'py>(
 ) -> PyResult<(PyTable, String, Vec<String>)> {
     let fw = &framework.fw;
     let (read, opts) = (read_options(py, options)?, score_options(py, options)?);
+    let nodes = wants_nodes(py, options)?;
     if let Some(wide) = dti_core::io::read_wide_numbers(name, text, fw, &read) {
-        return frame::score_wide(py, fw, name, wide, &opts);
+        return frame::score_wide(py, fw, name, wide, &opts, nodes);
     }
     let records =
         dti_core::io::read_records(name, text, fw, &read).map_err(|p| file_error(py, &p))?;
@@ -195,7 +213,7 @@ fn score_text<'py>(
             .iter()
             .map(|e| located_json(&records.located(e))),
     );
-    let columns = cohort_columns(py, fw, &scores)?;
+    let columns = cohort_columns(py, fw, &scores, nodes)?;
     let mut notes = records.notes.clone();
     notes.extend(dti_core::engine::absent(fw, &records.units).messages());
     notes.extend(dti_core::engine::not_provinces(
@@ -216,11 +234,12 @@ fn score_records<'py>(
 ) -> PyResult<(PyTable, String, Vec<String>)> {
     let units: Vec<UnitRecord> = parse(py, "records", records)?;
     let opts = score_options(py, options)?;
+    let nodes = wants_nodes(py, options)?;
     let scores = dti_core::score_cohort(&framework.fw, &units, &opts)
         .map_err(|e| score_error(py, &e, None))?;
     let problems: Vec<Json> = scores.problems.iter().map(input_json).collect();
     Ok((
-        cohort_columns(py, &framework.fw, &scores)?,
+        cohort_columns(py, &framework.fw, &scores, nodes)?,
         Json::Array(problems).to_string(),
         {
             let mut notes = dti_core::engine::absent(&framework.fw, &units).messages();
@@ -231,12 +250,18 @@ fn score_records<'py>(
     ))
 }
 
+/// A cohort's scores as result columns; `nodes`: with every node's (else the index and
+/// the views only).
 fn cohort_columns<'py>(
     py: Python<'py>,
     fw: &Framework,
     scores: &CohortScores,
+    nodes: bool,
 ) -> PyResult<PyTable> {
-    let s = ColumnScores::from_cohort(fw, scores);
+    let mut s = ColumnScores::from_cohort(fw, scores);
+    if !nodes {
+        s.nodes.clear();
+    }
     let ids: Vec<(&str, Option<&str>, Option<i32>)> = scores
         .units
         .iter()
@@ -294,7 +319,7 @@ fn merge<'py>(
     let report =
         json!({ "members": to_json(&merged.members), "unmapped": to_json(&merged.unmapped) });
     Ok((
-        cohort_columns(py, &framework.fw, &merged.scores)?,
+        cohort_columns(py, &framework.fw, &merged.scores, true)?,
         report.to_string(),
     ))
 }

@@ -47,6 +47,24 @@ def test_results_are_typed_columns():
     assert got.schema["GOV.points"] == pl.Float64 and got.schema["CQS.rank"] == pl.Int64
 
 
+def test_nodes_false_keeps_the_index_and_the_pillars(tmp_path):
+    """nodes=False: the command's CSV columns (index and views), the same numbers as the full
+    result's, on every path (a frame read as Arrow, a file's text, records)."""
+    wide = dti.bundled_panel()
+    path = tmp_path / "panel.csv"
+    wide.write_csv(path)
+    full = dti.score(wide)
+    views = [v["code"] for v in dti.Framework.builtin("vn-pdti-2022").definition["views"]]
+    want = ["unit", "name", "period", "value", "points", "rank"]
+    want += [f"{v}.{k}" for v in views for k in ("value", "points", "rank")]
+    for data in (wide, wide.to_pandas(), path, dti.read(wide)):
+        lean = dti.score(data, nodes=False)
+        assert lean.columns == want, type(data)
+        assert lean.equals(full.select(want)), type(data)
+    with pytest.raises(dti.DtiError, match="nodes: expected True or False"):
+        dti.score(wide, nodes="no")
+
+
 def test_what_the_fast_reader_does_not_take_goes_the_general_way():
     wide = dti.bundled_panel()
     assert fast(wide, OPTIONS.replace('"lenient": false', '"lenient": true')) is None

@@ -38,6 +38,8 @@ dti_read <- function(data, framework = "vn-pdti-2022", layout = "auto", groups =
 #'   as missing, a row that cannot be read is left out; one warning gives the count and the
 #'   first problem, and a `problems` column each row's.
 #' @param pool_periods Rank every period together (one cohort) instead of each on its own.
+#' @param nodes `TRUE` (the default): every node's columns too. `FALSE`: the index's and the
+#'   views' (pillars') only, the columns of the command's table and CSV.
 #' @return A data frame (a tibble or data.table when `data` is one): `unit`, `name`,
 #'   `period`, `value`, `points`, `rank`, then every view's and node's `<code>.value`,
 #'   `<code>.points`, `<code>.rank`.
@@ -52,12 +54,14 @@ dti_read <- function(data, framework = "vn-pdti-2022", layout = "auto", groups =
 #' all(s$rank == p$rank)
 dti_score <- function(data, framework = "vn-pdti-2022", year = NULL, ties = NULL,
                       lenient = FALSE, layout = "auto", groups = character(),
-                      delimiter = NULL, pool_periods = FALSE) {
+                      delimiter = NULL, pool_periods = FALSE, nodes = TRUE) {
   src <- as_source(data, groups = coinr_groups(framework, data))
   year <- check_year(year)
+  opts <- options_list(layout, coinr_groups(framework, data, groups), delimiter, lenient, ties,
+                       pool_periods)
+  opts$nodes <- flag("nodes", nodes)
   r <- native(.Call(wrap__score, definition(framework, data), src$name, src$text, src$frame,
-                    options_list(layout, coinr_groups(framework, data, groups), delimiter,
-                                 lenient, ties, pool_periods)))
+                    opts))
   for (note in r$notes) dti_warn(note)
   if (!is.null(r$warning)) dti_warn(r$warning)
   out <- r$scores

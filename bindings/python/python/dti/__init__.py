@@ -297,9 +297,9 @@ def _json(name: str, value: Any) -> str:
 
 
 def _options(layout: str, groups: Sequence[str], delimiter: Optional[str], lenient: bool = False,
-             ties: Any = None, pool_periods: bool = False) -> str:
+             ties: Any = None, pool_periods: bool = False, nodes: bool = True) -> str:
     o: Dict[str, Any] = {"layout": layout, "groups": _names("groups", groups), "lenient": _flag("lenient", lenient),
-                         "pool_periods": _flag("pool_periods", pool_periods)}
+                         "pool_periods": _flag("pool_periods", pool_periods), "nodes": _flag("nodes", nodes)}
     if delimiter is not None:
         o["delimiter"] = delimiter
     if ties is not None:
@@ -351,10 +351,13 @@ def _score_frame(data: Data, fw: Framework, options: str) -> Optional[pl.DataFra
 
 def score(data: Data, framework: FrameworkLike = "vn-pdti-2022", *, layout: str = "auto",
           groups: Sequence[str] = (), delimiter: Optional[str] = None, lenient: bool = False,
-          ties: Any = None, pool_periods: bool = False) -> pl.DataFrame:
+          ties: Any = None, pool_periods: bool = False, nodes: bool = True) -> pl.DataFrame:
     """Scores every unit and period: one row each, with ``unit``, ``name``, ``period``,
     ``value``, ``points``, ``rank`` and every view's and node's ``<code>.value``,
     ``<code>.points`` and ``<code>.rank``. Each period is a cohort.
+    ``nodes=False``: the index's and the views' (pillars') columns only, the columns of the
+    command's table and CSV — a quarter of the memory on a large frame (the nodes' columns
+    are never made).
 
     Strict by default: any problem raises :class:`InputError` with every problem and its row.
     ``lenient=True`` scores the rest, as the command does: a refused value counts as missing
@@ -366,7 +369,7 @@ def score(data: Data, framework: FrameworkLike = "vn-pdti-2022", *, layout: str 
     rounded to 4 decimals, as the ministry publishes them; others a relative 1e-12),
     ``{"rounded": 4}``, ``"exact"`` (as COINr ranks) or ``{"tolerance": 1e-12}``."""
     fw = _framework(framework)
-    options = _options(layout, groups, delimiter, lenient, ties, pool_periods)
+    options = _options(layout, groups, delimiter, lenient, ties, pool_periods, nodes)
     fast = _score_frame(data, fw, options)
     if fast is not None:
         return fast

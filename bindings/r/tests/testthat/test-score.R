@@ -182,3 +182,14 @@ test_that("Ctrl-C stops an analysis between waves, as an interrupt", {
   expect_s3_class(got, "dti_interrupted")
   expect_identical(waves, 1)
 })
+
+test_that("nodes = FALSE keeps the index and the pillars, with the same numbers", {
+  panel <- dti_synthetic()
+  full <- suppressWarnings(dti_score(panel))
+  lean <- suppressWarnings(dti_score(panel, nodes = FALSE))
+  keep <- c("unit", "name", "period", "value", "points", "rank",
+            paste0(rep(c("CQS", "KTS", "XHS"), each = 3), c(".value", ".points", ".rank")))
+  expect_identical(names(lean), keep)
+  expect_identical(lean, full[, keep])
+  expect_error(dti_score(panel, nodes = "no"), "nodes")
+})

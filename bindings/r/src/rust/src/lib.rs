@@ -261,13 +261,18 @@ fn read_records(def: &str, name: &str, text: &str, frame: bool, opts: Robj) -> R
 
 /// Scores `data` (every unit and period; each period a cohort): `list(scores, notes,
 /// warning)` — the scores a data frame (`unit`, `name`, `period`, `value`, `points`, `rank`,
-/// then each view's and node's `<code>.value`, `.points`, `.rank`; with `lenient`, a
-/// `problems` column), the notes what the command says aloud about the data, the warning
-/// lenient's one-line summary of what was not scored as given.
+/// then each view's and node's `<code>.value`, `.points`, `.rank` — the nodes' unless
+/// `nodes` is false in `opts`; with `lenient`, a `problems` column), the notes what the
+/// command says aloud about the data, the warning lenient's one-line summary of what was not
+/// scored as given.
 #[extendr]
 fn score(def: &str, name: &str, text: &str, frame: bool, opts: Robj) -> Robj {
     out((|| {
         let fw = framework(def)?;
+        let nodes = json_of(&opts, "options")?
+            .get("nodes")
+            .and_then(Json::as_bool)
+            .unwrap_or(true);
         let (read, opts) = options(&opts, frame)?;
         let src = source(name, text, frame);
         let records = src.records(&fw, &read)?;
@@ -284,7 +289,8 @@ fn score(def: &str, name: &str, text: &str, frame: bool, opts: Robj) -> Robj {
             &fw,
             records.units.iter().map(|u| u.unit.as_str()),
         ));
-        let (table, warning) = cohort_frame(&fw, &scores, opts.lenient.then_some(&problems));
+        let problems = opts.lenient.then_some(&problems);
+        let (table, warning) = cohort_frame(&fw, &scores, problems, nodes);
         Ok(named_list([
             ("scores", table),
             ("notes", notes.into()),
@@ -293,14 +299,19 @@ fn score(def: &str, name: &str, text: &str, frame: bool, opts: Robj) -> Robj {
     })())
 }
 
-/// A scored cohort as a data frame (see `score`); with `problems` (lenient), a `problems`
-/// column with each row's ("; " between them; NA where none) and the summary warning.
+/// A scored cohort as a data frame (see `score`; `nodes`: every node's columns, else the
+/// index's and the views' only); with `problems` (lenient), a `problems` column with each
+/// row's ("; " between them; NA where none) and the summary warning.
 fn cohort_frame(
     fw: &Framework,
     scores: &CohortScores,
     problems: Option<&Vec<FileProblem>>,
+    nodes: bool,
 ) -> (Robj, Option<String>) {
-    let s = ColumnScores::from_cohort(fw, scores);
+    let mut s = ColumnScores::from_cohort(fw, scores);
+    if !nodes {
+        s.nodes.clear();
+    }
     let ids: Vec<(&str, Option<&str>, Option<i32>)> = scores
         .units
         .iter()
@@ -455,7 +466,7 @@ fn merge(def: &str, data: List, map: Robj, lenient: bool) -> Robj {
         let opts: MergeOptions = from_r("lenient", json!({ "lenient": lenient }))?;
         let merged =
             dti_core::merge_cohort(&fw, &units, &map, &opts).map_err(|e| coded(e.code(), &e))?;
-        let (table, _) = cohort_frame(&fw, &merged.scores, None);
+        let (table, _) = cohort_frame(&fw, &merged.scores, None, true);
         let from: Vec<Robj> = merged
             .scores
             .units
