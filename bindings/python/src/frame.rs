@@ -172,8 +172,13 @@ pub(crate) fn score_wide(
         .node_ranks(nodes)
         .nodes(nodes)
         .ties(opts.ties);
-    let mut lines = dti_core::io::Records::new(name, Vec::new());
-    lines.lines = wide.lines.iter().map(|&l| Some(l)).collect();
+    // The rows' lines, for messages: made only when there is one to say (16 MB of a
+    // million rows).
+    let located = || {
+        let mut lines = dti_core::io::Records::new(name, Vec::new());
+        lines.lines = wide.lines.iter().map(|&l| Some(l)).collect();
+        lines
+    };
     // What is said about the data reads the columns: said before they move into the engine.
     let mut notes = wide.notes.clone();
     notes.extend(dti_core::engine::absent_in_panel(fw, &wide.panel).messages());
@@ -182,29 +187,40 @@ pub(crate) fn score_wide(
         wide.panel.units.iter().map(String::as_str),
     ));
     let input = wide.panel.take_input();
-    let s = py
+    let mut s = py
         .detach(|| dti_core::score_columns_owned(fw, input, &copts))
-        .map_err(|e| score_error(py, &e, Some(&lines)))?;
+        .map_err(|e| score_error(py, &e, Some(&located())))?;
+    let problems: Vec<Json> = if s.problems.is_empty() {
+        Vec::new()
+    } else {
+        let lines = located();
+        s.problems
+            .iter()
+            .map(|e| located_json(&lines.located(e)))
+            .collect()
+    };
+    // The ids read from the panel row by row as the arrays are made (no list of them).
+    let rows = std::mem::take(&mut s.rows);
     let p = &wide.panel;
-    let ids: Vec<(&str, Option<&str>, Option<i32>)> = s
-        .rows
-        .iter()
-        .map(|&r| (p.units[r].as_str(), p.names[r].as_deref(), p.periods[r]))
-        .collect();
-    let problems: Vec<Json> = s
-        .problems
-        .iter()
-        .map(|e| located_json(&lines.located(e)))
-        .collect();
-    Ok((table(s, &ids)?, Json::Array(problems).to_string(), notes))
+    let ids = |k: usize| {
+        let r = rows[k];
+        (p.units[r].as_str(), p.names[r].as_deref(), p.periods[r])
+    };
+    Ok((
+        table(s, rows.len(), ids)?,
+        Json::Array(problems).to_string(),
+        notes,
+    ))
 }
 
-/// The scores as one Arrow batch: `unit`, `name`, `period`, then `value`, `points` and
-/// `rank` of the index and `<code>.value`, `.points`, `.rank` of every view and node (null
-/// where there is none; a column without points is all null).
-pub(crate) fn table(
+/// The scores as one Arrow batch: `unit`, `name`, `period` (of row `k`: `id(k)`, for the
+/// `n` rows), then `value`, `points` and `rank` of the index and `<code>.value`, `.points`,
+/// `.rank` of every view and node (null where there is none; a column without points is
+/// all null).
+pub(crate) fn table<'a>(
     s: ColumnScores,
-    ids: &[(&str, Option<&str>, Option<i32>)],
+    n: usize,
+    id: impl Fn(usize) -> (&'a str, Option<&'a str>, Option<i32>),
 ) -> PyResult<PyTable> {
     let mut fields = vec![
         Field::new("unit", DataType::Utf8, false),
@@ -212,11 +228,11 @@ pub(crate) fn table(
         Field::new("period", DataType::Int64, true),
     ];
     let mut arrays: Vec<ArrayRef> = vec![
-        Arc::new(StringArray::from_iter_values(ids.iter().map(|i| i.0))),
-        Arc::new(ids.iter().map(|i| i.1).collect::<StringArray>()),
+        Arc::new(StringArray::from_iter_values((0..n).map(|k| id(k).0))),
+        Arc::new((0..n).map(|k| id(k).1).collect::<StringArray>()),
         Arc::new(
-            ids.iter()
-                .map(|i| i.2.map(i64::from))
+            (0..n)
+                .map(|k| id(k).2.map(i64::from))
                 .collect::<Int64Array>(),
         ),
     ];

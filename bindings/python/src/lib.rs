@@ -276,7 +276,7 @@ pub(crate) fn columns(
     s: ColumnScores,
     ids: &[(&str, Option<&str>, Option<i32>)],
 ) -> PyResult<PyTable> {
-    frame::table(s, ids)
+    frame::table(s, ids.len(), |k| ids[k])
 }
 
 /// One unit's result with its explanation, as JSON.

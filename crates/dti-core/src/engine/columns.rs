@@ -421,7 +421,17 @@ pub(crate) fn column_scores(
         ..opts.clone()
     };
     let kept = intake.finish(fw, opts.lenient)?;
-    let scored = score_grid(fw, kept.grid, &kept.units, opts.pool_periods, opts.ties)?;
+    // Nothing below reads a node's column but the index's and the views' members' when no
+    // node is returned, ranked or explained.
+    let release = !opts.nodes && !opts.node_ranks && !opts.explain;
+    let scored = score_grid(
+        fw,
+        kept.grid,
+        &kept.units,
+        opts.pool_periods,
+        opts.ties,
+        release,
+    )?;
     let groups = &scored.rank_groups;
     let explanations = opts
         .explain

@@ -168,9 +168,10 @@ impl ColumnGrid {
         self.normalised.get(i).copied().unwrap_or(false)
     }
 
-    /// Number of units.
+    /// Number of units (counted in the cells: a node's values and points may have been
+    /// released once read, see `score_grid`).
     pub fn units(&self) -> usize {
-        self.value.first().map_or(0, Vec::len)
+        self.cells.first().map_or(0, Vec::len)
     }
 
     /// Keeps only the units at `rows` (ascending), in that order.

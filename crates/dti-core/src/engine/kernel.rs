@@ -300,13 +300,17 @@ pub(crate) struct ScoredGrid {
     pub rank_groups: Groups,
 }
 
-/// Normalises, aggregates and sums the views of a checked grid.
+/// Normalises, aggregates and sums the views of a checked grid. `release`: the caller
+/// reads no node's column but the index's and the views' members' — each other node's
+/// values and points are let go once its parent is aggregated (a million units: 16 MB a
+/// node), so the grid's peak is its leaves, not every node; its cells stay.
 pub(crate) fn score_grid(
     fw: &Framework,
     mut grid: ColumnGrid,
     units: &UnitIds<'_>,
     pool_periods: bool,
     ties: Ties,
+    release: bool,
 ) -> Result<ScoredGrid, ScoreError> {
     let plan = &fw.plan;
     let m = grid.units();
@@ -333,6 +337,14 @@ pub(crate) fn score_grid(
             &mut scratch,
             &mut complete,
         )?;
+        if release {
+            for &c in &plan.children[i] {
+                if !plan.views.iter().any(|members| members.contains(&c)) {
+                    grid.value[c] = Vec::new();
+                    grid.points[c] = Vec::new();
+                }
+            }
+        }
     }
     let views = plan
         .views

@@ -104,7 +104,14 @@ pub fn score_cohort(
             (kept.grid.cells[i][k] != Cell::Covered).then_some(((k, i), (s, a)))
         })
         .collect();
-    let scored = score_grid(fw, kept.grid, &kept.units, opts.pool_periods, opts.ties)?;
+    let scored = score_grid(
+        fw,
+        kept.grid,
+        &kept.units,
+        opts.pool_periods,
+        opts.ties,
+        false,
+    )?;
     let mut scores = cohort_scores(fw, scored, meta, sides, opts);
     scores.problems = kept.problems;
     scores.excluded = kept.excluded;
