@@ -211,15 +211,8 @@ pub(crate) fn coin<'py>(
         .iter()
         .map(|&r| (d.units[r].as_str(), d.names[r].as_deref(), d.periods[r]))
         .collect();
-    let report = json!({
-        "imputation": to_json(&run.imputed),
-        "screened": to_json(&run.screened),
-        "treatment": to_json(&run.treated),
-        "missing_denominators": to_json(&run.missing_denominators),
-        "effective_weights": to_json(&run.framework.effective_weights()),
-        "statistics": to_json(&run.statistics()),
-        "correlations": to_json(&run.correlations()),
-    });
+    // The report's fields as every surface names them (the command's JSON the same).
+    let report = to_json(&run.report());
     let (normalised, aggregated) = (run.normalised(), run.aggregated());
     let stages = run
         .data

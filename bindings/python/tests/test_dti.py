@@ -333,6 +333,10 @@ def test_coin_returns_what_the_commands_out_dir_writes(native, tmp_path):
     assert out.treatment["winsorised_high"].to_list() == log["winsorised_high"].to_list()
     assert out.treatment["winsorised_high"].sum() > 0
     assert out.raw["treatment"] == js["treatment"]
+    # The whole report is the command's, field by field (one definition: PipelineRun::report).
+    for key in ("imputation", "screened", "treatment", "missing_denominators", "effective_weights", "statistics",
+                "correlations"):
+        assert out.raw[key] == js[key], key
 
 
 def test_the_package_shows_only_its_own_names():

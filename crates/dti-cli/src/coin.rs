@@ -82,18 +82,17 @@ pub fn weights(fw: &Framework) -> Table {
     t
 }
 
-/// What the report computes from a run, once for both its CSV files and its JSON:
-/// indicator statistics over the raw data and correlations of the normalised values.
+/// What the report computes from a run, once for both its CSV files and its JSON: the run's
+/// report (`PipelineRun::report`, with indicator statistics over the raw data and
+/// correlations of the normalised values), the same fields every surface gives.
 pub struct Analysis {
-    stats: Vec<dti_core::methods::IndicatorStats>,
-    correlations: dti_core::methods::Correlations,
+    report: dti_core::io::PipelineReport,
 }
 
 impl Analysis {
     pub fn of(run: &PipelineRun) -> Analysis {
         Analysis {
-            stats: run.statistics(),
-            correlations: run.correlations(),
+            report: run.report(),
         }
     }
 }
@@ -104,7 +103,7 @@ impl Analysis {
 /// values that are 0) and every flag by name.
 pub fn statistics(a: &Analysis) -> Table {
     use dti_core::methods::StatFlag;
-    let stats = &a.stats;
+    let stats = &a.report.statistics;
     let mut t = Table::new(
         &[
             "iCode",
@@ -164,7 +163,7 @@ pub fn statistics(a: &Analysis) -> Table {
 
 /// Pearson correlations between the indicators' normalised values (a square matrix).
 pub fn correlation_matrix(a: &Analysis) -> Table {
-    let c = &a.correlations;
+    let c = &a.report.correlations;
     let mut header = vec!["iCode"];
     header.extend(c.codes.iter().map(String::as_str));
     let right: Vec<bool> = (0..header.len()).map(|k| k > 0).collect();
@@ -204,15 +203,13 @@ pub fn parts(run: &PipelineRun, a: &Analysis) -> Vec<Part> {
 /// The JSON form: the scores (per unit) with every table of the report.
 pub fn json(run: &PipelineRun, a: &Analysis) -> Result<serde_json::Value, String> {
     let scores = run.cohort_scores().map_err(|e| e.to_string())?;
-    Ok(json!({
-        "scores": scores,
-        "treatment": run.treated,
-        "imputation": run.imputed,
-        "screened": run.screened,
-        "effective_weights": run.framework.effective_weights(),
-        "statistics": a.stats,
-        "correlations": a.correlations,
-    }))
+    // The report's fields, as every surface names them (`PipelineRun::report`), after the
+    // scores.
+    let mut v = json!({ "scores": scores });
+    if let (Some(out), serde_json::Value::Object(report)) = (v.as_object_mut(), json!(a.report)) {
+        out.extend(report);
+    }
+    Ok(v)
 }
 
 /// The ranked index for a terminal: rank, unit, name, period, the index and the top-level

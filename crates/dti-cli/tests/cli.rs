@@ -561,6 +561,9 @@ fn coin_scores_the_toy_tables_like_the_hand_computation() {
         "statistics",
         "correlations",
         "treatment",
+        "imputation",
+        "screened",
+        "missing_denominators",
     ] {
         assert!(v.get(key).is_some(), "{key}");
     }

@@ -47,7 +47,7 @@ pub use period::one_period;
 #[cfg(feature = "tables")]
 pub use pipeline::{
     run_pipeline, write_results, write_results_as, DataSet, MissingDenominator, Pipeline,
-    PipelineError, PipelineRun, Screened,
+    PipelineError, PipelineReport, PipelineRun, Screened,
 };
 pub use scenario::{Scenario, ScenarioError, ValueChange, ValueOp};
 pub use sensitivity::{

@@ -196,6 +196,27 @@ impl DataSet {
     }
 }
 
+/// What a pipeline run did besides scoring ([`PipelineRun::report`]), under the names every
+/// surface gives it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct PipelineReport {
+    /// What imputation did (none: not asked).
+    pub imputation: Option<ImputeReport>,
+    /// Units dropped by screening.
+    pub screened: Vec<Screened>,
+    /// What treatment did, indicator by indicator.
+    pub treatment: Vec<TreatReport>,
+    /// Values dropped by denominating: their record has no denominator.
+    pub missing_denominators: Vec<MissingDenominator>,
+    /// Each node's weight within its parent and in the index.
+    pub effective_weights: Vec<crate::methods::EffectiveWeight>,
+    /// Statistics of each indicator over the raw data ([`PipelineRun::statistics`]).
+    pub statistics: Vec<crate::methods::IndicatorStats>,
+    /// Correlations of the normalised indicators ([`PipelineRun::correlations`]).
+    pub correlations: crate::methods::Correlations,
+}
+
 /// A value dropped by denominating: its record has no denominator value.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
@@ -316,6 +337,30 @@ impl PipelineRun {
             CorrelationMethod::Pearson,
             &StatsOptions::default(),
         )
+    }
+
+    /// What the run did besides scoring, as every surface reports it (`dti coin --format
+    /// json`, Python's and R's `coin()`): one definition of the fields and their names.
+    ///
+    /// ```
+    /// # let t = dti_core::io::read_tables("iCode,iName,Level,Parent,Direction,Weight,Type,Denominator\nx,X,1,I,1,1,Indicator,pop\nI,I,2,,1,1,Aggregate,\npop,Pop,,,,,Denominator,\n",
+    /// #     "uCode,Time,x,pop\nA,2024,1,2\nB,2024,3,\nC,2024,4,2\n", &Default::default())?;
+    /// let p = dti_core::io::Pipeline::default().denominate(true);
+    /// let report = dti_core::io::run_pipeline(&t, &p)?.report();
+    /// assert_eq!(report.missing_denominators[0].indicator, "x"); // B has no population
+    /// assert_eq!(report.statistics[0].code, "x");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn report(&self) -> PipelineReport {
+        PipelineReport {
+            imputation: self.imputed.clone(),
+            screened: self.screened.clone(),
+            treatment: self.treated.clone(),
+            missing_denominators: self.missing_denominators.clone(),
+            effective_weights: self.framework.effective_weights(),
+            statistics: self.statistics(),
+            correlations: self.correlations(),
+        }
     }
 
     /// The scores as per-unit results (what [`score_cohort`](crate::score_cohort) gives,

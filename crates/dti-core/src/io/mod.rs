@@ -266,7 +266,7 @@ pub use writer::{push_number, write_data, write_data_as, CsvText};
 #[cfg(feature = "tables")]
 pub use crate::analyses::pipeline::{
     run_pipeline, write_results, write_results_as, DataSet, MissingDenominator, Pipeline,
-    PipelineError, PipelineRun, Screened,
+    PipelineError, PipelineReport, PipelineRun, Screened,
 };
 
 #[cfg(test)]

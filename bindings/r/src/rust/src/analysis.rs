@@ -234,17 +234,13 @@ fn coin(meta: List, data: List, pipeline: Robj) -> Robj {
             .iter()
             .map(|n| (n.code.clone(), n.parent.clone()))
             .collect();
-        let report = json!({
-            "imputation": to_json(&run.imputed),
-            "screened": to_json(&run.screened),
-            "treatment": to_json(&run.treated),
-            "missing_denominators": to_json(&run.missing_denominators),
-            "effective_weights": to_json(&run.framework.effective_weights()),
-            "statistics": to_json(&run.statistics()),
-            "correlations": to_json(&run.correlations()),
-            "parents": to_json(&parents),
-            "index": run.framework.id(),
-        });
+        // The report's fields as every surface names them (the command's JSON the same),
+        // with what the R glue reads to name COINr's levels.
+        let mut report = to_json(&run.report());
+        if let Json::Object(o) = &mut report {
+            o.insert("parents".to_owned(), to_json(&parents));
+            o.insert("index".to_owned(), json!(run.framework.id()));
+        }
         let (normalised, aggregated) = (run.normalised(), run.aggregated());
         let stages: Vec<(&str, Robj)> = run
             .data
