@@ -678,4 +678,24 @@ fn a_large_cohort_ranks_every_column_within_its_period() {
         n += 1;
     }
     assert_eq!(n, fw.def().nodes.len() + fw.def().views.len() + 1);
+    // Each view (a large complete one: summed a column at a time) is its members' points
+    // summed exactly and rounded once, over their max points: unit by unit here.
+    for (view, got) in fw.def().views.iter().zip(&s.views) {
+        let members: Vec<&dti_core::engine::ScoreColumn> = view
+            .nodes
+            .iter()
+            .map(|code| s.nodes.iter().find(|c| &c.code == code).unwrap())
+            .collect();
+        // 500 + 200, 500 + 150, 500 + 150 (Decision 922): whole numbers, so the sum is exact.
+        let total: f64 = view
+            .nodes
+            .iter()
+            .map(|code| fw.node_max_points(code).unwrap())
+            .sum();
+        for k in 0..m {
+            let points = dti_core::methods::exact_sum(members.iter().map(|c| c.points[k]));
+            assert_eq!(got.points[k].to_bits(), points.to_bits(), "{} {k}", view.code);
+            assert_eq!(got.value[k].to_bits(), (points / total).to_bits(), "{} {k}", view.code);
+        }
+    }
 }

@@ -505,12 +505,57 @@ fn view_column(plan: &Plan, grid: &ColumnGrid, members: &[usize]) -> (Vec<f64>, 
             total,
         )
     };
-    // Each unit's sum is its own: on every core for a large grid.
     #[cfg(feature = "parallel")]
     if grid.units() >= PARALLEL_CELLS {
+        if let Some(columns) = complete_view(plan, grid, members, total) {
+            return columns;
+        }
+        // Each unit's sum is its own: on every core for a large grid.
         return (0..grid.units()).into_par_iter().map(unit).unzip();
     }
     (0..grid.units()).map(unit).unzip()
+}
+
+/// A large view whose members with points all have a value for every unit and none is
+/// below a given node, a column at a time (native, feature `parallel`: the browser
+/// package's size is budgeted): each unit's `points_sum` then counts every such member,
+/// so its available max is `total` and its points the exact sum of the members' points —
+/// the same terms, the same bits ([`crate::sum::column_sums`] rounds each sum once, as
+/// `ExactSum` does). `None`: a unit the per-unit rule must decide.
+#[cfg(feature = "parallel")]
+fn complete_view(
+    plan: &Plan,
+    grid: &ColumnGrid,
+    members: &[usize],
+    total: f64,
+) -> Option<(Vec<f64>, Vec<f64>)> {
+    let m = grid.units();
+    let counted: Vec<usize> = members
+        .iter()
+        .copied()
+        .filter(|&i| plan.max[i].unwrap_or(0.0) != 0.0)
+        .collect();
+    let whole = |i: usize| {
+        grid.value[i].len() == m
+            && grid.points[i].len() == m
+            && !grid.value[i].iter().any(|x| x.is_nan())
+    };
+    if counted.is_empty()
+        || !counted.iter().all(|&i| whole(i))
+        || members
+            .iter()
+            .any(|&i| grid.cells[i].contains(&Cell::Covered))
+    {
+        return None;
+    }
+    let cols: Vec<(&[f64], f64)> = counted
+        .iter()
+        .map(|&i| (&grid.points[i][..], 1.0))
+        .collect();
+    let mut points = vec![0.0; m];
+    crate::sum::column_sums(&cols, false, &mut points);
+    let value = points.iter().map(|&p| p / total).collect();
+    Some((value, points))
 }
 
 #[cfg(test)]

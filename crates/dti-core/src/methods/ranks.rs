@@ -252,7 +252,13 @@ pub fn rank_within_by<'a>(
     for members in groups {
         #[cfg(feature = "parallel")]
         if members.len() >= PARALLEL_SORT {
-            ranks_of_many(value, members, ties, &mut out);
+            let counted = match ties.resolve(None) {
+                Ties::Rounded(d) => ranks_by_counting(value, members, d, &mut out),
+                _ => false,
+            };
+            if !counted {
+                ranks_of_many(value, members, ties, &mut out);
+            }
             continue;
         }
         // Descending: the complement of the ascending key is the reversed total order, so
@@ -294,6 +300,59 @@ fn ranks_of_many(value: &[f64], members: &[usize], ties: Ties, out: &mut [Option
         Ties::Rounded(d) => hand_out_many(&keys, out, |v, w| tied_by(v, w, Ties::Rounded(d))),
         Ties::Auto => {}
     }
+}
+
+/// [`rank_within_by`] of one large group under `Ties::Rounded(d)`, by counting instead of
+/// sorting (native, feature `parallel`): two values tie exactly when they show the same
+/// `d`-decimal number ([`rounded_key`], which never decreases as the value grows), so a
+/// value's competition rank is 1 + the number of values whose key is greater — the rank
+/// the sorted walk hands out, neighbour by neighbour. The keys of a published index (values
+/// in 0..1, 4 decimals) take 10,001 counters: a million values ranked in two passes, not a
+/// sort. `false` (nothing written) where the keys span more than four per value (or are
+/// not finite): the sort then.
+#[cfg(feature = "parallel")]
+fn ranks_by_counting(value: &[f64], members: &[usize], d: u32, out: &mut [Option<u32>]) -> bool {
+    use rayon::prelude::*;
+    let keys: Vec<f64> = members
+        .par_iter()
+        .map(|&u| match value.get(u) {
+            Some(&v) if !v.is_nan() => rounded_key(v, d),
+            _ => f64::NAN,
+        })
+        .collect();
+    let (lo, hi) = keys
+        .par_iter()
+        .filter(|k| !k.is_nan())
+        .fold(
+            || (f64::INFINITY, f64::NEG_INFINITY),
+            |(lo, hi), &k| (lo.min(k), hi.max(k)),
+        )
+        .reduce(
+            || (f64::INFINITY, f64::NEG_INFINITY),
+            |a, b| (a.0.min(b.0), a.1.max(b.1)),
+        );
+    // Keys are whole numbers below 2^53 here: their differences are exact.
+    if !(lo.is_finite() && hi.is_finite()) || hi - lo >= 4.0 * members.len() as f64 {
+        return false;
+    }
+    let slot = |k: f64| (k - lo) as usize;
+    let mut rank = vec![0u32; slot(hi) + 1];
+    for &k in keys.iter().filter(|k| !k.is_nan()) {
+        rank[slot(k)] += 1;
+    }
+    // Each key's count becomes its rank: 1 + the values above it.
+    let mut above = 0u32;
+    for r in rank.iter_mut().rev() {
+        let n = *r;
+        *r = above + 1;
+        above += n;
+    }
+    for (&u, &k) in members.iter().zip(&keys) {
+        if !k.is_nan() {
+            out[u] = Some(rank[slot(k)]);
+        }
+    }
+    true
 }
 
 /// [`hand_out`] over the sorted keys of [`ranks_of_many`], the values taken from the keys.
@@ -372,10 +431,13 @@ mod tests {
             })
             .collect();
         let all: Vec<usize> = (0..n).collect();
+        // Rounded(2): keys span −10,000..100,000, counted; Rounded(6): too wide, sorted.
         for ties in [
             Ties::Exact,
             Ties::Tolerance(1e-12),
             Ties::Rounded(2),
+            Ties::Rounded(0),
+            Ties::Rounded(6),
             Ties::Auto,
         ] {
             let got = rank_within_by(&v, [&all[..]], ties);
