@@ -694,8 +694,18 @@ fn a_large_cohort_ranks_every_column_within_its_period() {
             .sum();
         for k in 0..m {
             let points = dti_core::methods::exact_sum(members.iter().map(|c| c.points[k]));
-            assert_eq!(got.points[k].to_bits(), points.to_bits(), "{} {k}", view.code);
-            assert_eq!(got.value[k].to_bits(), (points / total).to_bits(), "{} {k}", view.code);
+            assert_eq!(
+                got.points[k].to_bits(),
+                points.to_bits(),
+                "{} {k}",
+                view.code
+            );
+            assert_eq!(
+                got.value[k].to_bits(),
+                (points / total).to_bits(),
+                "{} {k}",
+                view.code
+            );
         }
     }
 }
