@@ -356,8 +356,8 @@ def score(data: Data, framework: FrameworkLike = "vn-pdti-2022", *, layout: str 
     ``value``, ``points``, ``rank`` and every view's and node's ``<code>.value``,
     ``<code>.points`` and ``<code>.rank``. Each period is a cohort.
     ``nodes=False``: the index's and the views' (pillars') columns only, the columns of the
-    command's table and CSV — a quarter of the memory on a large frame (the nodes' columns
-    are never made).
+    command's table and CSV — on a large frame a result under a third the size, each node's
+    column let go as soon as its parent is made.
 
     Strict by default: any problem raises :class:`InputError` with every problem and its row.
     ``lenient=True`` scores the rest, as the command does: a refused value counts as missing
