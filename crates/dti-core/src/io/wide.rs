@@ -89,50 +89,93 @@ pub fn read_wide_numbers_in(
         }
         pieces
     };
-    let read = |&piece: &&str| {
-        let newlines = piece.bytes().filter(|&c| c == b'\n').count();
-        Some((read_wide_rows(piece, &plan, fw, delimiter)?, newlines))
+    // The numbers go straight into the columns, each piece into its own stretch of them
+    // (on its own core): no piece's columns to grow and then copy into the file's. A piece
+    // holds at most one row per line end (a `\n`, a `\r` not before one, or the end of an
+    // unended last line); stretches that blank lines left short are closed up afterwards.
+    let width = plan.indicator_cols.len();
+    let ends = |piece: &&str| -> (usize, usize) {
+        let b = piece.as_bytes();
+        let newlines = b.iter().filter(|&&c| c == b'\n').count();
+        let lone_crs = if b.contains(&b'\r') {
+            b.iter()
+                .zip(b.iter().skip(1).chain([&0]))
+                .filter(|&(&c, &next)| c == b'\r' && next != b'\n')
+                .count()
+        } else {
+            0
+        };
+        let unended = usize::from(!b.ends_with(b"\n") && !b.ends_with(b"\r"));
+        (newlines + lone_crs + unended, newlines)
     };
     #[cfg(feature = "parallel")]
-    let rows: Option<Vec<(WideRows, usize)>> = {
+    let bounds: Vec<(usize, usize)> = {
         use rayon::prelude::*;
-        pieces.par_iter().map(read).collect()
+        pieces.par_iter().map(ends).collect()
     };
     #[cfg(not(feature = "parallel"))]
-    let rows: Option<Vec<(WideRows, usize)>> = pieces.iter().map(read).collect();
+    let bounds: Vec<(usize, usize)> = pieces.iter().map(ends).collect();
+    let most: usize = bounds.iter().map(|b| b.0).sum();
+    let mut numbers: Vec<Vec<f64>> = (0..width).map(|_| vec![0.0; most]).collect();
+    let mut stretches: Vec<Vec<&mut [f64]>> = pieces.iter().map(|_| Vec::new()).collect();
+    for column in &mut numbers {
+        let mut rest = &mut column[..];
+        for (stretch, &(n, _)) in stretches.iter_mut().zip(&bounds) {
+            let (head, tail) = rest.split_at_mut(n);
+            stretch.push(head);
+            rest = tail;
+        }
+    }
+    let read = |(piece, out): (&&str, &mut Vec<&mut [f64]>)| {
+        read_wide_rows(piece, &plan, fw, delimiter, out)
+    };
+    #[cfg(feature = "parallel")]
+    let rows: Option<Vec<WideRows>> = {
+        use rayon::prelude::*;
+        pieces
+            .par_iter()
+            .zip(stretches.par_iter_mut())
+            .map(read)
+            .collect()
+    };
+    #[cfg(not(feature = "parallel"))]
+    let rows: Option<Vec<WideRows>> = pieces.iter().zip(stretches.iter_mut()).map(read).collect();
+    drop(stretches);
     let rows = rows?;
-    if rows.iter().any(|r| r.0.any_period) && rows.iter().any(|r| r.0.no_period) {
+    if rows.iter().any(|r| r.any_period) && rows.iter().any(|r| r.no_period) {
         return None;
     }
+    // Stretches left short (blank lines): the rows moved up to close the gaps.
+    let read_rows: usize = rows.iter().map(|r| r.units.len()).sum();
+    if read_rows < most {
+        for column in &mut numbers {
+            let (mut from, mut to) = (0, 0);
+            for (r, &(n, _)) in rows.iter().zip(&bounds) {
+                column.copy_within(from..from + r.units.len(), to);
+                (from, to) = (from + n, to + r.units.len());
+            }
+            column.truncate(read_rows);
+            column.shrink_to_fit();
+        }
+    }
     // The file line before each piece's first.
-    let before: Vec<usize> = rows
+    let before: Vec<usize> = bounds
         .iter()
-        .scan(line_at.saturating_sub(1), |line, (_, newlines)| {
+        .scan(line_at.saturating_sub(1), |line, &(_, newlines)| {
             let at = *line;
             *line += newlines;
             Some(at)
         })
         .collect();
-    let (mut columns, mut units, mut names, mut periods, mut lines) =
-        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    for ((r, _), before) in rows.into_iter().zip(before) {
-        columns.push(r.columns);
+    let (mut units, mut names, mut periods, mut lines) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for (r, before) in rows.into_iter().zip(before) {
         units.push(r.units);
         names.push(r.names);
         periods.push(r.periods);
         lines.push((r.lines, before));
     }
-    // The pieces joined, each kind of column on a core of its own (with feature `parallel`):
-    // the copies and the first touch of a million rows' memory are no longer one after the
-    // other.
-    let width = plan.indicator_cols.len();
-    let column = |c: usize| -> Vec<f64> {
-        let mut all = Vec::with_capacity(columns.iter().map(|p| p[c].len()).sum());
-        for p in &columns {
-            all.extend_from_slice(&p[c]);
-        }
-        all
-    };
+    // The pieces' ids joined, each kind on a core of its own (with feature `parallel`).
     let lines_of = || -> Vec<usize> {
         let mut all = Vec::with_capacity(lines.iter().map(|(l, _)| l.len()).sum());
         for (l, before) in &lines {
@@ -141,25 +184,14 @@ pub fn read_wide_numbers_in(
         all
     };
     #[cfg(feature = "parallel")]
-    let (numbers, ((units, names), (periods, lines))) = {
-        use rayon::prelude::*;
-        rayon::join(
-            || (0..width).into_par_iter().map(column).collect::<Vec<_>>(),
-            || {
-                rayon::join(
-                    || rayon::join(|| joined(units), || joined(names)),
-                    || rayon::join(|| joined(periods), lines_of),
-                )
-            },
-        )
-    };
+    let ((units, names), (periods, lines)) = rayon::join(
+        || rayon::join(|| joined(units), || joined(names)),
+        || rayon::join(|| joined(periods), lines_of),
+    );
     #[cfg(not(feature = "parallel"))]
-    let (numbers, ((units, names), (periods, lines))) = (
-        (0..width).map(column).collect::<Vec<_>>(),
-        (
-            (joined(units), joined(names)),
-            (joined(periods), lines_of()),
-        ),
+    let ((units, names), (periods, lines)) = (
+        (joined(units), joined(names)),
+        (joined(periods), lines_of()),
     );
     let panel = crate::io::Panel {
         codes: plan.indicator_cols.iter().map(|(_, k)| k.clone()).collect(),
@@ -197,9 +229,9 @@ pub(crate) fn wide_reader(text: &[u8], delimiter: u8, header: bool) -> csv::Read
         .from_reader(text)
 }
 
-/// The rows of a piece of a wide file, read into columns.
+/// The rows of a piece of a wide file (their numbers are in the piece's stretch of the
+/// columns).
 pub(crate) struct WideRows {
-    columns: Vec<Vec<f64>>,
     units: Vec<String>,
     names: Vec<Option<String>>,
     periods: Vec<Option<i32>>,
@@ -208,20 +240,22 @@ pub(crate) struct WideRows {
     any_period: bool,
 }
 
-/// Reads the rows of `piece`, their lines counted from its first (line 1; see
-/// [`read_wide_numbers`]); `None` at the first row the record reader would report.
+/// Reads the rows of `piece` — row `k`'s numbers into `columns[c][k]` — their lines counted
+/// from its first (line 1; see [`read_wide_numbers`]); `None` at the first row the record
+/// reader would report, or past the stretches' length (never: it is the piece's line ends).
 pub(crate) fn read_wide_rows(
     piece: &str,
     plan: &HeaderPlan,
     fw: &Framework,
     delimiter: u8,
+    columns: &mut [&mut [f64]],
 ) -> Option<WideRows> {
+    let most = columns.first().map_or(usize::MAX, |c| c.len());
     let mut out = WideRows {
-        columns: vec![Vec::new(); plan.indicator_cols.len()],
-        units: Vec::new(),
-        names: Vec::new(),
-        periods: Vec::new(),
-        lines: Vec::new(),
+        units: Vec::with_capacity(most.min(piece.len())),
+        names: Vec::with_capacity(most.min(piece.len())),
+        periods: Vec::with_capacity(most.min(piece.len())),
+        lines: Vec::with_capacity(most.min(piece.len())),
         no_period: false,
         any_period: false,
     };
@@ -236,6 +270,10 @@ pub(crate) fn read_wide_rows(
             if row.len() == 1 && row.get(0).is_some_and(|c| c.trim().is_empty()) {
                 continue; // a blank line
             }
+            return None;
+        }
+        let k = out.units.len();
+        if k >= most {
             return None;
         }
         let get = |c: usize| row.get(c).unwrap_or("").trim();
@@ -254,16 +292,16 @@ pub(crate) fn read_wide_rows(
                 Some(p.parse::<i32>().ok().filter(|y| PERIODS.contains(y))?)
             }
         };
-        for ((c, _), col) in plan.indicator_cols.iter().zip(&mut out.columns) {
+        for ((c, _), col) in plan.indicator_cols.iter().zip(columns.iter_mut()) {
             let cell = get(*c);
-            col.push(match plain_decimal(cell) {
+            col[k] = match plain_decimal(cell) {
                 Some(x) => x,
                 None => match parse_cell(cell) {
                     None => f64::NAN,
                     Some(Value::Number(x)) if x.is_finite() => x,
                     Some(_) => return None,
                 },
-            });
+            };
         }
         let province = province_of(fw, unit, period);
         let name = plan
