@@ -420,6 +420,15 @@ impl CsvRows {
         }
     }
 
+    /// [`CsvRows::new`] with room for `bytes` from the start.
+    pub fn with_capacity(ascii: bool, bytes: usize) -> CsvRows {
+        CsvRows {
+            buf: String::with_capacity(bytes),
+            first: true,
+            ascii,
+        }
+    }
+
     /// A table's header row.
     pub fn header(header: &[String], ascii: bool) -> CsvRows {
         let mut rows = CsvRows::new(ascii);

@@ -92,12 +92,13 @@ pub fn shown_lines(text: &str) -> std::borrow::Cow<'_, str> {
 /// assert_eq!(neutralised("-4"), "-4"); // a number written as text
 /// ```
 pub fn neutralised(cell: &str) -> std::borrow::Cow<'_, str> {
-    // A number written as text (a signed rank shift, `-4`) is no formula: left as it is.
-    if cell.trim().parse::<f64>().is_ok() {
-        return std::borrow::Cow::Borrowed(cell);
-    }
     match cell.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => std::borrow::Cow::Owned(format!("'{cell}")),
+        // A number written as text (a signed rank shift, `-4`) is no formula: left as it is.
+        // (Looked at only after the first character: this runs for every id of a large
+        // export.)
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') if cell.trim().parse::<f64>().is_err() => {
+            std::borrow::Cow::Owned(format!("'{cell}"))
+        }
         _ => std::borrow::Cow::Borrowed(cell),
     }
 }

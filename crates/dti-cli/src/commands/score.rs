@@ -350,7 +350,8 @@ pub fn wide_rows(
         a ^ u.as_bytes().first().copied().unwrap_or(0)
     });
     std::hint::black_box(touched);
-    let mut csv = output::CsvRows::new(ascii);
+    // Room for rows of ~20 bytes a number and the ids, grown (copied) only past that.
+    let mut csv = output::CsvRows::with_capacity(ascii, at.len() * (24 + 20 * (2 + 2 * n)));
     for (j, &(unit, name)) in who.iter().enumerate() {
         let (x, r) = (
             &cells[j * (2 + n)..][..2 + n],

@@ -84,8 +84,11 @@ pub fn push_number(out: &mut String, x: f64) {
     let mut buffer = zmij::Buffer::new();
     let s = buffer.format_finite(x);
     // Without an exponent zmij's text is `Display`'s, but for the `.0` of a whole number.
-    // (A byte loop: a search for either of two chars costs more than these few bytes.)
-    if !s.bytes().any(|b| b == b'e' || b == b'E') {
+    // An exponent is at most five bytes (`e-324`) and ends the text: only those are looked at.
+    if !s.as_bytes()[s.len().saturating_sub(5)..]
+        .iter()
+        .any(|&b| b == b'e' || b == b'E')
+    {
         out.push_str(s.strip_suffix(".0").unwrap_or(s));
         return;
     }
