@@ -139,6 +139,44 @@ fn ids_that_name_one_unit_are_duplicates_of_its_first_row() {
     assert_eq!(dups, [(1, of(0)), (3, of(0)), (5, of(4)), (6, of(2))]);
 }
 
+/// A table large enough to be checked on every core (65,536 rows and more, feature
+/// `parallel`) finds what a small one finds: a repeated id (spelt differently) naming its
+/// first row, an empty id, a period out of range — and nothing else.
+#[test]
+fn a_large_table_has_its_repeated_and_empty_ids_found() {
+    use dti_core::{score_columns, ColumnInput, ColumnOptions, NumberColumn};
+    let fw = Framework::builtin("vn-pdti-2022").unwrap();
+    let m = 70_000;
+    let mut ids: Vec<String> = (0..m).map(|k| format!("U{k}")).collect();
+    let mut periods = vec![Some(2023); m];
+    ids[40_000] = "u-5".into(); // of row 5
+    ids[50_000] = "U7".into(); // another period: no problem
+    periods[50_000] = Some(2024);
+    ids[60_000] = "U9".into(); // of row 9, after row 60,000's own id is gone
+    ids[69_999] = " ".into();
+    periods[65_000] = Some(99_999);
+    let values = vec![0.5; m];
+    let input = ColumnInput::new(ids.iter().map(String::as_str).collect())
+        .periods(periods)
+        .column(NumberColumn::new("GOV", &values[..]));
+    let problems = match score_columns(&fw, &input, &ColumnOptions::default()) {
+        Err(ScoreError::Input { problems }) => problems,
+        other => panic!("expected input problems, got {:?}", other.map(|_| ())),
+    };
+    let got: Vec<(usize, InputErrorKind)> =
+        problems.iter().map(|p| (p.row, p.kind.clone())).collect();
+    let of = |first_row| InputErrorKind::DuplicateUnit { first_row };
+    assert_eq!(
+        got,
+        [
+            (40_000, of(5)),
+            (60_000, of(9)),
+            (65_000, InputErrorKind::PeriodOutOfRange),
+            (69_999, InputErrorKind::EmptyUnitId),
+        ]
+    );
+}
+
 #[test]
 fn a_node_and_its_descendant_cannot_both_be_given() {
     let fw = district();

@@ -79,21 +79,10 @@ impl<'a> Intake<'a> {
                 Some(key) => state.hash_one((key, period)),
                 None => state.hash_one((crate::text::unit_key(id).as_ref(), period)),
             };
-        // Each row on its own: on every core with feature `parallel`; one loop otherwise
-        // (the smaller code, for the browser package).
-        #[cfg(feature = "parallel")]
-        let (mut problems, mut hashed): (Vec<_>, Vec<_>) = {
-            use rayon::iter::Either;
-            use rayon::prelude::*;
-            (0..m)
-                .into_par_iter()
-                .partition_map(|u| match problem_of(ids[u], periods[u]) {
-                    Some(kind) => Either::Left((u, kind)),
-                    None => Either::Right((hash(ids[u], periods[u], &mut [0; 64]), u)),
-                })
-        };
-        #[cfg(not(feature = "parallel"))]
-        let (mut problems, mut hashed) = {
+        // Each row on its own: one loop, or on every core for a large table (feature
+        // `parallel`; below that, waking the pool's threads costs more than it saves — a
+        // 63-unit table scored a thousand times in an analysis).
+        let one_loop = || {
             let mut buf = [0u8; 64];
             let mut hashed: Vec<(u64, usize)> = Vec::with_capacity(m);
             let mut problems: Vec<(usize, InputErrorKind)> = Vec::new();
@@ -103,12 +92,27 @@ impl<'a> Intake<'a> {
                     None => hashed.push((hash(id, period, &mut buf), u)),
                 }
             }
+            hashed.sort_unstable();
             (problems, hashed)
         };
         #[cfg(feature = "parallel")]
-        rayon::slice::ParallelSliceMut::par_sort_unstable(&mut hashed[..]);
+        let (mut problems, hashed) = if m >= super::kernel::PARALLEL_CELLS {
+            use rayon::iter::Either;
+            use rayon::prelude::*;
+            let (problems, mut hashed): (Vec<_>, Vec<_>) =
+                (0..m)
+                    .into_par_iter()
+                    .partition_map(|u| match problem_of(ids[u], periods[u]) {
+                        Some(kind) => Either::Left((u, kind)),
+                        None => Either::Right((hash(ids[u], periods[u], &mut [0; 64]), u)),
+                    });
+            hashed.par_sort_unstable();
+            (problems, hashed)
+        } else {
+            one_loop()
+        };
         #[cfg(not(feature = "parallel"))]
-        hashed.sort_unstable();
+        let (mut problems, hashed) = one_loop();
         for same in hashed.chunk_by(|a, b| a.0 == b.0).filter(|g| g.len() > 1) {
             let mut firsts: Vec<(std::borrow::Cow<'_, str>, Option<i32>, usize)> = Vec::new();
             for &(_, u) in same {
