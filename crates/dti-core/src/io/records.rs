@@ -809,6 +809,34 @@ mod tests {
         assert_eq!(w.panel.column("ECO").unwrap()[..3], [0.0, 1.0, 0.0]);
     }
 
+    /// The shortest rows a wide file can hold (a one-letter unit, every other cell empty, an
+    /// unended last line) fit the stretches the reader sizes by bytes (h + 1 a row), and a
+    /// file of blank lines leaves no room held: read in pieces of any size, never given up.
+    #[test]
+    fn the_shortest_rows_and_blank_lines_are_read() {
+        let fw = Framework::builtin("vn-pdti-2022").unwrap();
+        let mut shortest = String::from("unit,period,AWR,GOV\n");
+        for _ in 0..40 {
+            shortest.push_str("A,,,\n");
+        }
+        shortest.push_str("B,,,");
+        let blank = format!(
+            "unit,AWR\n{}A,0.5\n{}",
+            "\n".repeat(1000),
+            "\r\n".repeat(1000)
+        );
+        for (text, rows) in [(&shortest, 41), (&blank, 1)] {
+            for piece in [1, 3, 64, usize::MAX] {
+                let w = read_wide_numbers_in("t.csv", text, &fw, &ReadOptions::default(), piece)
+                    .unwrap_or_else(|| panic!("given up: {text:?}, pieces of {piece}"));
+                assert_eq!(w.panel.units.len(), rows, "pieces of {piece}");
+                for c in &w.panel.columns {
+                    assert_eq!((c.len(), c.capacity()), (rows, rows), "pieces of {piece}");
+                }
+            }
+        }
+    }
+
     /// The wide reader reads what the record reader reads: CRLF, a lone CR, other
     /// delimiters, padded (even by a no-break space) and empty cells, blank and whitespace
     /// lines, in pieces of any size.

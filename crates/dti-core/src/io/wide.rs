@@ -92,8 +92,12 @@ pub fn read_wide_numbers_in(
     // The numbers go straight into the columns, each piece into its own stretch of them
     // (on its own core): no piece's columns to grow and then copy into the file's. A piece
     // holds at most one row per line end (a `\n`, a `\r` not before one, or the end of an
-    // unended last line); stretches that blank lines left short are closed up afterwards.
+    // unended last line), and at most one per h + 1 of its bytes (a row of h cells has h − 1
+    // delimiters, a unit and its line end): the columns never take more than 8 bytes per
+    // byte of the file, whatever its blank lines. Stretches that blank lines left short are
+    // closed up afterwards.
     let width = plan.indicator_cols.len();
+    let row_bytes = plan.header.len() + 1;
     let ends = |piece: &&str| -> (usize, usize) {
         let b = piece.as_bytes();
         let newlines = b.iter().filter(|&&c| c == b'\n').count();
@@ -106,7 +110,8 @@ pub fn read_wide_numbers_in(
             0
         };
         let unended = usize::from(!b.ends_with(b"\n") && !b.ends_with(b"\r"));
-        (newlines + lone_crs + unended, newlines)
+        let rows = (newlines + lone_crs + unended).min((b.len() + 1) / row_bytes);
+        (rows, newlines)
     };
     #[cfg(feature = "parallel")]
     let bounds: Vec<(usize, usize)> = {
