@@ -109,6 +109,7 @@ pub fn data_csv(data: &[u8]) {
     let Ok(t) = dti_cli::data::decode("fuzz.csv", data.to_vec()) else {
         return;
     };
+    wide_is_records(fw, &t);
     for layout in [dti_cli::data::Layout::Auto, dti_cli::data::Layout::Long] {
         if let Ok(loaded) = dti_cli::data::read_records("fuzz.csv", &t, fw, layout, &[], None) {
             let opts = ScoreOptions::default().lenient(true);
@@ -118,6 +119,47 @@ pub fn data_csv(data: &[u8]) {
                     let _ = loaded.locate(p);
                 }
             }
+        }
+    }
+}
+
+/// The wide fast path reads what the record reader reads, in pieces of any size: the same
+/// rows (units, periods, lines) and the same numbers, or it gives the file up.
+fn wide_is_records(fw: &Framework, text: &str) {
+    use dti_core::io::{read_records, read_wide_numbers_in, ReadOptions};
+    let opts = ReadOptions::default();
+    let whole = read_wide_numbers_in("fuzz.csv", text, fw, &opts, usize::MAX);
+    for piece in [1, 7, 64] {
+        let cut = read_wide_numbers_in("fuzz.csv", text, fw, &opts, piece);
+        // (Debug text: NaN, a missing cell, is not equal to itself.)
+        let same = match (&whole, &cut) {
+            (Some(w), Some(c)) => {
+                format!("{:?}{:?}", w.panel, w.lines) == format!("{:?}{:?}", c.panel, c.lines)
+            }
+            (None, None) => true,
+            _ => false,
+        };
+        assert!(same, "pieces of {piece} read otherwise than the whole");
+    }
+    let Some(w) = whole else {
+        return;
+    };
+    let r = read_records("fuzz.csv", text, fw, &opts)
+        .expect("the record reader reads a clean wide file");
+    assert_eq!(w.panel.units.len(), r.units.len());
+    let lines: Vec<Option<usize>> = w.lines.iter().map(|&l| Some(l)).collect();
+    assert_eq!(lines, r.lines);
+    for (k, rec) in r.units.iter().enumerate() {
+        assert_eq!(
+            (&w.panel.units[k], w.panel.periods[k]),
+            (&rec.unit, rec.period)
+        );
+        for (code, col) in w.panel.codes.iter().zip(&w.panel.columns) {
+            let want = match rec.values.get(code).and_then(dti_core::Entry::scored) {
+                Some(dti_core::Value::Number(x)) => x.to_bits(),
+                _ => f64::NAN.to_bits(),
+            };
+            assert_eq!(col[k].to_bits(), want, "row {k}, {code}");
         }
     }
 }
