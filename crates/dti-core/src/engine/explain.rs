@@ -191,7 +191,7 @@ pub(crate) fn explain_grid(
 ) -> Explanations {
     let plan = &fw.plan;
     let n1 = plan.n + 1;
-    let m = grid.value.first().map_or(0, Vec::len);
+    let m = grid.units();
     let tops = Tops::of(fw, &grid.value, groups, m);
     let mut out = Explanations::with_rows(plan.n, m);
     let mut nodes: Vec<Node> = (0..n1)
