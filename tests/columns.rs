@@ -709,3 +709,86 @@ fn a_large_cohort_ranks_every_column_within_its_period() {
         }
     }
 }
+
+/// A large panel scored for its index and views alone (each node's points then left to its
+/// parent's sum: `value × max` as the sum reads it, a column of the panel never made) gives
+/// the bits of the full result: whole columns summed in blocks on every core, and beside
+/// them a column with gaps (its parent then summed unit by unit).
+#[test]
+fn index_and_views_alone_are_the_full_results_bits() {
+    // Gaps renormalised over the members present (not counted as 0): a sum with gaps is
+    // then made unit by unit.
+    let mut def = Framework::builtin("vn-pdti-2022").unwrap().def().clone();
+    def.missing = MissingPolicy::Renormalise;
+    let fw = Framework::new(def).unwrap();
+    let m = 70_000;
+    let mut rng = Rng(0xD1FE);
+    let ids: Vec<String> = (0..m).map(|u| format!("u{u}")).collect();
+    for gaps in [false, true] {
+        let mut input = ColumnInput::new(ids.iter().map(String::as_str).collect());
+        for code in [
+            "AWR", "INST", "INFRA", "HR", "SEC", "SMART", "GOV", "ECO", "SOC",
+        ] {
+            // Four decimals, as published: products of 100 that are not exact.
+            let values: Vec<f64> = (0..m).map(|_| (rng.below(10_001) as f64) / 1e4).collect();
+            let mut column = NumberColumn::new(code, values);
+            if gaps && code == "HR" {
+                column = column.with_present((0..m).map(|u| u % 7 != 0).collect());
+            }
+            input = input.column(column);
+        }
+        let full = score_columns(&fw, &input, &ColumnOptions::default()).unwrap();
+        let bare = score_columns(
+            &fw,
+            &input,
+            &ColumnOptions::default().nodes(false).node_ranks(false),
+        )
+        .unwrap();
+        assert!(bare.nodes.iter().all(|n| n.value.is_empty()));
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        for (a, b) in full
+            .views
+            .iter()
+            .chain([&full.index])
+            .zip(bare.views.iter().chain([&bare.index]))
+        {
+            assert_eq!(
+                bits(&a.value),
+                bits(&b.value),
+                "{} values (gaps: {gaps})",
+                a.code
+            );
+            assert_eq!(
+                bits(&a.points),
+                bits(&b.points),
+                "{} points (gaps: {gaps})",
+                a.code
+            );
+            assert_eq!(a.rank, b.rank, "{} ranks (gaps: {gaps})", a.code);
+        }
+        // And the foundation's points are its members' points summed exactly: by hand for
+        // unit 1 (reported every value): each value × 100, then their sum rounded once.
+        let f = &full.nodes.iter().find(|n| n.code == "F").unwrap();
+        assert_eq!(full.rows[1], 1);
+        let terms: Vec<f64> = ["AWR", "INST", "INFRA", "HR", "SEC"]
+            .iter()
+            .map(|c| full.nodes.iter().find(|n| &n.code == c).unwrap().value[1] * 100.0)
+            .collect();
+        assert_eq!(f.points[1].to_bits(), exact_sum(&terms).to_bits());
+    }
+}
+
+/// The sum of doubles of at least 2⁻⁸⁰ (or 0), exactly, rounded once: each is an integer
+/// multiple of 2⁻⁸⁰, their sum an integer that `as f64` rounds to nearest, ties to even.
+fn exact_sum(terms: &[f64]) -> f64 {
+    let unit = 2f64.powi(80);
+    let total: i128 = terms
+        .iter()
+        .map(|&t| {
+            let scaled = t * unit;
+            assert_eq!(scaled.fract(), 0.0, "{t} is not a multiple of 2^-80");
+            scaled as i128
+        })
+        .sum();
+    total as f64 / unit
+}

@@ -33,16 +33,27 @@ pub(crate) struct ResolvedColumn {
     normalised: bool,
     problems: Vec<InputError>,
     rejected: Vec<usize>,
+    /// Its points not made: each its value × these max points (`ColumnGrid::deferred`).
+    deferred: Option<f64>,
 }
 
 impl ResolvedColumn {
     /// A column resolved whole, every cell `cell`: its points the value × the node's maximum
-    /// where the value is final (scored, given), none yet for raw cells awaiting normalisation.
-    fn whole(plan: &Plan, i: usize, value: Vec<f64>, cell: Cell, normalised: bool) -> Self {
+    /// where the value is final (scored, given) — made now, or left to its parent's sum when
+    /// `defer` — none yet for raw cells awaiting normalisation.
+    fn whole(
+        plan: &Plan,
+        i: usize,
+        value: Vec<f64>,
+        cell: Cell,
+        normalised: bool,
+        defer: bool,
+    ) -> Self {
         let m = value.len();
-        let points = match plan.max[i] {
-            Some(max) if cell != Cell::Raw => value.iter().map(|&y| y * max).collect(),
-            _ => points_column(plan, i, m),
+        let (points, deferred) = match plan.max[i] {
+            Some(max) if cell != Cell::Raw && defer => (Vec::new(), Some(max)),
+            Some(max) if cell != Cell::Raw => (value.iter().map(|&y| y * max).collect(), None),
+            _ => (points_column(plan, i, m), None),
         };
         ResolvedColumn {
             i,
@@ -52,6 +63,7 @@ impl ResolvedColumn {
             normalised,
             problems: Vec::new(),
             rejected: Vec::new(),
+            deferred,
         }
     }
 }
@@ -236,6 +248,15 @@ fn score_parts(
 
     // Leaf rules and given values, column by column (in parallel with feature `parallel`).
     let all_rows = !skip.contains(&true);
+    // A panel of which nothing but the index and views is kept leaves the points of a
+    // summed node to its parent's sum (a column fewer per node at the peak of a large one;
+    // native only, feature `parallel`: the browser package's size is budgeted).
+    #[cfg(feature = "parallel")]
+    let release = !opts.nodes && !opts.node_ranks && !opts.explain;
+    #[cfg(feature = "parallel")]
+    let defer = |i: usize| release && super::kernel::may_defer_points(plan, i);
+    #[cfg(not(feature = "parallel"))]
+    let defer = |_: usize| false;
     let resolve = |(i, c): (usize, Col<'_>)| {
         let dir = plan.direction[i];
         let normalised = matches!(plan.rule[i], Some(Rule::Normalised { .. }));
@@ -253,7 +274,7 @@ fn score_parts(
                 v
             });
             let cell = if normalised { Cell::Scored } else { Cell::Raw };
-            return ResolvedColumn::whole(plan, i, value, cell, normalised);
+            return ResolvedColumn::whole(plan, i, value, cell, normalised, defer(i));
         }
         // A complete column of values in 0..1 of a leaf given directly or under the value
         // rule: each cell what `resolve_value` makes of it (the value, turned by the rule's
@@ -275,7 +296,7 @@ fn score_parts(
                 } else {
                     Cell::Given
                 };
-                return ResolvedColumn::whole(plan, i, value, cell, false);
+                return ResolvedColumn::whole(plan, i, value, cell, false, defer(i));
             }
         }
         // The input's values become the value column, cell by cell (each read before it is
@@ -288,6 +309,7 @@ fn score_parts(
             normalised: false,
             problems: Vec::new(),
             rejected: Vec::new(),
+            deferred: None,
         };
         for u in 0..m {
             let x = std::mem::replace(&mut r.value[u], f64::NAN);
@@ -327,8 +349,14 @@ fn score_parts(
     // Problems in node order (the input's order may differ).
     resolved.sort_by_key(|r| r.i);
     intake.grid.normalised = vec![false; plan.n + 1];
+    if cfg!(feature = "parallel") && resolved.iter().any(|r| r.deferred.is_some()) {
+        intake.grid.deferred = vec![None; plan.n + 1];
+    }
     for r in resolved {
         intake.grid.normalised[r.i] = r.normalised;
+        if let Some(d) = intake.grid.deferred.get_mut(r.i) {
+            *d = r.deferred;
+        }
         intake.problems.extend(r.problems);
         intake
             .rejected

@@ -274,6 +274,7 @@ impl Evaluator {
                     value: &value,
                     points: &points,
                     complete: &complete,
+                    deferred: None,
                 };
                 let linear = crate::methods::aggregate::linear_into(
                     plan,

@@ -126,6 +126,11 @@ pub(crate) struct ColumnGrid {
     /// Per node: an adapter normalised the column as it resolved it (every row is scored
     /// and every cell was raw); normalisation leaves it alone. Empty: none.
     pub normalised: Vec<bool>,
+    /// Per node: its points are not held (an empty points column) but are each its value ×
+    /// these max points — a whole column of final cells that only its parent's points sum
+    /// reads (see `kernel::may_defer_points`): a column of a large panel not made. Every
+    /// other reader holds them first ([`hold`](Self::hold)). Empty: none.
+    pub deferred: Vec<Option<f64>>,
 }
 
 impl ColumnGrid {
@@ -137,6 +142,7 @@ impl ColumnGrid {
             points: (0..n1).map(|i| points_column(plan, i, m)).collect(),
             cells: vec![vec![Cell::Empty; m]; n1],
             normalised: Vec::new(),
+            deferred: Vec::new(),
         }
     }
 
@@ -149,17 +155,68 @@ impl ColumnGrid {
             points: vec![Vec::new(); n1],
             cells: vec![Vec::new(); n1],
             normalised: Vec::new(),
+            deferred: Vec::new(),
         }
     }
 
-    /// Gives every node without cells `m` empty ones.
+    /// Gives every node without cells `m` empty ones. A node with children gets its value
+    /// and points columns from its aggregation (until then empty: two columns of a large
+    /// panel not made twice; [`hold`](Self::hold) makes them for a cell written earlier).
     pub fn complete(&mut self, plan: &Plan, m: usize) {
         for i in 0..self.value.len() {
             if self.cells[i].len() != m {
-                self.value[i] = vec![f64::NAN; m];
-                self.points[i] = points_column(plan, i, m);
+                // (Native builds only: the browser package's size is budgeted.)
+                let aggregated = cfg!(feature = "parallel")
+                    && plan.children.get(i).is_some_and(|c| !c.is_empty());
+                self.value[i] = if aggregated {
+                    Vec::new()
+                } else {
+                    vec![f64::NAN; m]
+                };
+                self.points[i] = if aggregated {
+                    Vec::new()
+                } else {
+                    points_column(plan, i, m)
+                };
                 self.cells[i] = vec![Cell::Empty; m];
             }
+        }
+    }
+
+    /// The max points node `i`'s values are multiplied by for its points, when they are
+    /// not held (see [`deferred`](Self::deferred)).
+    pub fn deferred(&self, i: usize) -> Option<f64> {
+        // (Only native builds defer: a constant `None` elsewhere, its branches compiled out.)
+        if cfg!(feature = "parallel") {
+            self.deferred.get(i).copied().flatten()
+        } else {
+            None
+        }
+    }
+
+    /// Makes node `i`'s columns as [`empty`](Self::empty) has them where its aggregation
+    /// has not made them (before cells are written one by one).
+    pub fn make(&mut self, plan: &Plan, i: usize) {
+        // (Only native builds leave columns to be made.)
+        if cfg!(feature = "parallel") {
+            self.hold(i);
+            if self.points[i].is_empty() {
+                self.points[i] = points_column(plan, i, self.cells[i].len());
+            }
+        }
+    }
+
+    /// Makes node `i`'s columns for writing: its value column if its aggregation has not
+    /// made it yet (every cell NaN), its points column if they were deferred (each value ×
+    /// the max points: the product its parent's sum computed, the same bits).
+    pub fn hold(&mut self, i: usize) {
+        let m = self.cells[i].len();
+        if self.value[i].len() != m {
+            self.value[i] = vec![f64::NAN; m];
+        }
+        if let Some(max) = self.deferred(i) {
+            self.deferred[i] = None;
+            self.points[i] = self.value[i].iter().map(|&y| y * max).collect();
         }
     }
 
@@ -182,7 +239,11 @@ impl ColumnGrid {
         // A column normalised over every row would be wrong over fewer.
         debug_assert!(!self.normalised.contains(&true));
         let keep = |col: &mut Vec<f64>| *col = rows.iter().map(|&u| col[u]).collect();
-        self.value.iter_mut().for_each(keep);
+        // (A column not made yet, natively: see `complete`.)
+        self.value
+            .iter_mut()
+            .filter(|c| !(cfg!(feature = "parallel") && c.is_empty()))
+            .for_each(keep);
         self.points
             .iter_mut()
             .filter(|c| !c.is_empty())
@@ -195,8 +256,7 @@ impl ColumnGrid {
     /// Unit `u`'s cells as one row each of values, points and states (`n + 1` long).
     pub fn row(&self, u: usize, value: &mut [f64], points: &mut [f64], cells: &mut [Cell]) {
         for i in 0..self.value.len() {
-            value[i] = self.value[i][u];
-            points[i] = self.points[i].get(u).copied().unwrap_or(f64::NAN);
+            (value[i], points[i]) = self.get(u, i);
             cells[i] = self.cells[i][u];
         }
     }
@@ -205,9 +265,17 @@ impl ColumnGrid {
 impl Grid for ColumnGrid {
     #[inline]
     fn get(&self, u: usize, i: usize) -> (f64, f64) {
-        // An empty points column is all NaN.
-        let p = self.points[i].get(u).copied().unwrap_or(f64::NAN);
-        (self.value[i][u], p)
+        // An empty points column is all NaN, or deferred; an empty value column not made yet.
+        let v = if cfg!(feature = "parallel") {
+            self.value[i].get(u).copied().unwrap_or(f64::NAN)
+        } else {
+            self.value[i][u]
+        };
+        let p = match self.points[i].get(u) {
+            Some(&p) => p,
+            None => self.deferred(i).map_or(f64::NAN, |max| v * max),
+        };
+        (v, p)
     }
     #[inline]
     fn cell(&self, u: usize, i: usize) -> Cell {
@@ -215,6 +283,10 @@ impl Grid for ColumnGrid {
     }
     #[inline]
     fn set(&mut self, u: usize, i: usize, value: f64, points: f64, cell: Cell) {
+        // (Only native builds leave columns to be made: see `complete` and `deferred`.)
+        if cfg!(feature = "parallel") {
+            self.hold(i);
+        }
         self.value[i][u] = value;
         let col = &mut self.points[i];
         if col.is_empty() && !points.is_nan() {
@@ -226,6 +298,9 @@ impl Grid for ColumnGrid {
         self.cells[i][u] = cell;
     }
     fn node(&mut self, i: usize) -> Strided<'_> {
+        if cfg!(feature = "parallel") {
+            self.hold(i);
+        }
         Strided {
             value: &mut self.value[i],
             points: &mut self.points[i],

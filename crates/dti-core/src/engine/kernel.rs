@@ -325,6 +325,13 @@ pub(crate) fn score_grid(
     let mut complete: Vec<Option<bool>> = (0..grid.value.len())
         .map(|i| grid.is_normalised(i).then_some(true))
         .collect();
+    // Deferred points stay so only where nothing but the parent's sum will read them.
+    #[cfg(feature = "parallel")]
+    for i in 0..grid.deferred.len() {
+        if grid.deferred(i).is_some() && !(release && may_defer_points(plan, i)) {
+            grid.hold(i);
+        }
+    }
     normalise_columns(fw, &mut grid, units, &norm_groups, ties)?;
     let mut scratch = Vec::new();
     for &i in &plan.post_order {
@@ -342,6 +349,10 @@ pub(crate) fn score_grid(
                 if !plan.views.iter().any(|members| members.contains(&c)) {
                     grid.value[c] = Vec::new();
                     grid.points[c] = Vec::new();
+                    #[cfg(feature = "parallel")]
+                    if let Some(d) = grid.deferred.get_mut(c) {
+                        *d = None;
+                    }
                 }
             }
         }
@@ -351,11 +362,33 @@ pub(crate) fn score_grid(
         .iter()
         .map(|members| view_column(plan, &grid, members))
         .collect();
+    // (None is left: a deferred column was its parent's child, let go once summed.)
+    #[cfg(feature = "parallel")]
+    for i in 0..grid.deferred.len() {
+        if grid.deferred(i).is_some() {
+            grid.hold(i);
+        }
+    }
     Ok(ScoredGrid {
         grid,
         views,
         rank_groups,
     })
+}
+
+/// Whether node `i`'s points may be left unmade when the grid releases each node once its
+/// parent is made (no node returned, ranked or explained): only its parent's points sum
+/// reads them (no view does), and it sums value × max points as they are read.
+#[cfg(feature = "parallel")]
+pub(crate) fn may_defer_points(plan: &Plan, i: usize) -> bool {
+    let parent = plan
+        .parent
+        .get(i)
+        .copied()
+        .unwrap_or(crate::model::plan::NO_PARENT);
+    parent != crate::model::plan::NO_PARENT
+        && plan.aggregate.get(parent) == Some(&Aggregator::PointsSum)
+        && !plan.views.iter().any(|members| members.contains(&i))
 }
 
 /// Each normalised leaf over its groups (in parallel with feature `parallel`); the first
@@ -462,9 +495,35 @@ fn aggregate_column(
             }
         }
     }
+    // A sum with gaps is made unit by unit from its children's points: made now where they
+    // were deferred (a panel with gaps under a renormalising policy; rare).
+    #[cfg(feature = "parallel")]
+    if plan.children[i].iter().any(|&c| complete[c] != Some(true)) {
+        for &c in &plan.children[i] {
+            if grid.deferred(c).is_some() {
+                grid.hold(c);
+            }
+        }
+    }
     let is_complete = |c: usize| complete[c] == Some(true);
-    let Some((v, p)) = linear_columns(plan, i, &grid.value, &grid.points, &is_complete, scratch)
-    else {
+    // (Only native builds defer points.)
+    #[cfg(feature = "parallel")]
+    let is_deferred = |c: usize| grid.deferred(c).is_some();
+    #[cfg(feature = "parallel")]
+    let deferred: Option<&(dyn Fn(usize) -> bool + Sync)> = Some(&is_deferred);
+    #[cfg(not(feature = "parallel"))]
+    let deferred = None;
+    let Some((v, p)) = linear_columns(
+        plan,
+        i,
+        grid.units(),
+        &grid.value,
+        &grid.points,
+        &is_complete,
+        deferred,
+        scratch,
+    ) else {
+        grid.make(plan, i);
         return aggregate_node(fw, plan, units, groups, i, 0..grid.units(), grid);
     };
     let overflowed = |u: usize| v[u].is_infinite() || p.get(u).is_some_and(|x| x.is_infinite());
@@ -472,6 +531,7 @@ fn aggregate_column(
         return Err(overflow(fw, plan, units, u, i));
     }
     if grid.cells[i].iter().any(|c| c.kept()) {
+        grid.make(plan, i);
         for (u, v) in v.into_iter().enumerate() {
             if !grid.cells[i][u].kept() {
                 let p = p.get(u).copied().unwrap_or(f64::NAN);

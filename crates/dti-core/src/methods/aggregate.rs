@@ -217,15 +217,17 @@ fn weighted_median(items: &mut [(f64, f64)]) -> f64 {
 /// `None` for the other aggregators. The points column comes back empty when the node has
 /// no max points and is a mean (its points would all be NaN). `complete(c)`: child `c`'s
 /// value column is known to hold no NaN (`false` when unknown).
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn linear_columns(
     plan: &Plan,
     i: usize,
+    m: usize,
     value: &[Vec<f64>],
     points: &[Vec<f64>],
     complete: &(dyn Fn(usize) -> bool + Sync),
+    deferred: Option<&(dyn Fn(usize) -> bool + Sync)>,
     count: &mut Vec<u32>,
 ) -> Option<(Vec<f64>, Vec<f64>)> {
-    let m = value.get(i)?.len();
     if !linear(plan.aggregate[i]) {
         return None;
     }
@@ -242,13 +244,16 @@ pub(crate) fn linear_columns(
     count.resize(m, 0);
     #[cfg(feature = "parallel")]
     if m >= PARALLEL_UNITS {
-        return linear_in_blocks(plan, i, value, points, complete, &mut v, &mut p, count)
-            .then_some((v, p));
+        return linear_in_blocks(
+            plan, i, value, points, complete, deferred, &mut v, &mut p, count,
+        )
+        .then_some((v, p));
     }
     let columns = Columns {
         value: &|c| value[c].as_slice(),
         points: &|c| points[c].as_slice(),
         complete,
+        deferred: deferred.map(|d| d as &dyn Fn(usize) -> bool),
     };
     if !linear_into(plan, i, &columns, &mut v, &mut p, count) {
         return None;
@@ -271,6 +276,7 @@ fn linear_in_blocks(
     value: &[Vec<f64>],
     points: &[Vec<f64>],
     complete: &(dyn Fn(usize) -> bool + Sync),
+    deferred: Option<&(dyn Fn(usize) -> bool + Sync)>,
     v: &mut [f64],
     p: &mut [f64],
     count: &mut [u32],
@@ -300,6 +306,7 @@ fn linear_in_blocks(
                 value: &|c| cut(&value[c], r.clone()),
                 points: &|c| cut(&points[c], r.clone()),
                 complete,
+                deferred: deferred.map(|d| d as &dyn Fn(usize) -> bool),
             };
             linear_into(plan, i, &columns, v, p, count)
         })
@@ -319,6 +326,10 @@ pub(crate) struct Columns<'a> {
     pub value: &'a dyn Fn(usize) -> &'a [f64],
     pub points: &'a dyn Fn(usize) -> &'a [f64],
     pub complete: &'a dyn Fn(usize) -> bool,
+    /// Child `c`'s points are not held (its points column is empty): each is its value ×
+    /// its max points, computed as it is summed — the same product, the same bits. `None`:
+    /// every child's are.
+    pub deferred: Option<&'a dyn Fn(usize) -> bool>,
 }
 
 /// [`linear_columns`] into preallocated buffers (each of the units' length): `v` and `p`
@@ -343,10 +354,13 @@ pub(crate) fn linear_into(
                     .map(|&c| (c, plan.max[c].unwrap_or(0.0)))
                     .filter(|&(_, mc)| mc != 0.0)
             };
-            if counted().all(|(c, _)| (col.complete)(c) && (col.points)(c).len() == v.len()) {
+            let held =
+                |c: usize| col.deferred.is_some_and(|d| d(c)) || (col.points)(c).len() == v.len();
+            if counted().all(|(c, _)| (col.complete)(c) && held(c)) {
                 points_sum_complete(plan, i, col, v, p, counted());
                 return threshold(plan, i, col, v, p, count);
             }
+            // (A deferred child's points are made before a sum with gaps: see the kernel.)
             let cols: Vec<(&[f64], &[f64], f64)> = counted()
                 .map(|(c, mc)| ((col.value)(c), (col.points)(c), mc))
                 .collect();
@@ -433,13 +447,35 @@ fn points_sum_complete(
     col: &Columns<'_>,
     v: &mut [f64],
     p: &mut [f64],
-    counted: impl Iterator<Item = (usize, f64)>,
+    counted: impl Iterator<Item = (usize, f64)> + Clone,
 ) {
-    let cols: Vec<(&[f64], f64)> = counted.map(|(c, mc)| ((col.points)(c), mc)).collect();
+    let cols: Vec<(&[f64], f64)> = counted
+        .clone()
+        .map(|(c, mc)| ((col.points)(c), mc))
+        .collect();
     let any = !cols.is_empty();
     let avail = exact_sum(cols.iter().map(|c| c.1));
-    // The points as they are (the max points beside them are not weights).
-    crate::sum::column_sums(&cols, false, v);
+    // The points as they are (the max points beside them are not weights) — or, where a
+    // child's are deferred, its values × its max points and the others' points × 1 (exactly
+    // themselves): the same terms.
+    #[cfg(feature = "parallel")]
+    let scaled = col
+        .deferred
+        .is_some_and(|d| counted.clone().any(|(c, _)| d(c)));
+    #[cfg(feature = "parallel")]
+    let cols: Vec<(&[f64], f64)> = if scaled {
+        counted
+            .map(|(c, mc)| match col.deferred.is_some_and(|d| d(c)) {
+                true => ((col.value)(c), mc),
+                false => ((col.points)(c), 1.0),
+            })
+            .collect()
+    } else {
+        cols
+    };
+    #[cfg(not(feature = "parallel"))]
+    let scaled = false;
+    crate::sum::column_sums(&cols, scaled, v);
     let total = plan.max[i].unwrap_or(0.0);
     if !any {
         v.fill(f64::NAN);
@@ -639,10 +675,20 @@ mod tests {
                 value: &|c| value[c].as_slice(),
                 points: &|c| points[c].as_slice(),
                 complete: &complete,
+                deferred: None,
             };
             assert!(linear_into(plan, i, &columns, &mut v, &mut p, &mut count));
-            let (bv, bp) =
-                linear_columns(plan, i, &value, &points, &complete, &mut Vec::new()).unwrap();
+            let (bv, bp) = linear_columns(
+                plan,
+                i,
+                m,
+                &value,
+                &points,
+                &complete,
+                None,
+                &mut Vec::new(),
+            )
+            .unwrap();
             let differs = |a: &[f64], b: &[f64]| {
                 a.len() != b.len() || a.iter().zip(b).any(|(x, y)| x.to_bits() != y.to_bits())
             };
