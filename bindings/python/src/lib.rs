@@ -417,6 +417,7 @@ fn _dti(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(read_records, m)?)?;
     m.add_function(wrap_pyfunction!(score_text, m)?)?;
     m.add_function(wrap_pyfunction!(frame::score_frame, m)?)?;
+    m.add_function(wrap_pyfunction!(frame::score_frame_columns, m)?)?;
     m.add_function(wrap_pyfunction!(score_records, m)?)?;
     m.add_function(wrap_pyfunction!(score_json, m)?)?;
     m.add_function(wrap_pyfunction!(explain, m)?)?;

@@ -40,6 +40,33 @@ def test_polars_pandas_and_pyarrow_frames_are_read_as_arrow(tmp_path):
     assert fast(ones).equals(fast(ones.with_columns(pl.col("AWR").cast(pl.Float64))))
 
 
+def test_a_polars_frame_in_chunks_crosses_column_by_column(tmp_path, monkeypatch):
+    """A polars frame goes column by column (each column's own Arrow stream, its chunks kept:
+    the frame's export would copy them into one): the answer of the frame's file, and of the
+    frame given whole."""
+    wide = dti.bundled_panel()
+    path = tmp_path / "panel.csv"
+    wide.write_csv(path)
+    by_text = dti.score(path)
+    chunked = pl.concat([wide.slice(0, 20), wide.slice(20, 30), wide.slice(50)], rechunk=False)
+    assert chunked.n_chunks() == 3
+    asked = []
+    real = _dti.score_frame_columns
+    monkeypatch.setattr(_dti, "score_frame_columns", lambda *a: asked.append(a) or real(*a))
+    for frame in (wide, chunked):
+        assert dti.score(frame).equals(by_text)
+        assert dti.score(frame, nodes=False).equals(dti.score(path, nodes=False))
+    assert len(asked) == 4
+    assert chunked.n_chunks() == 3  # not rechunked by the export
+    columns = _dti.score_frame_columns(
+        dti.Framework.builtin("vn-pdti-2022")._native, chunked.get_columns(), OPTIONS)
+    assert pl.DataFrame(columns[0]).equals(by_text)
+    # Columns of different lengths are no frame: the general path's business (never a panic).
+    unequal = [wide["unit"], wide["GOV"].head(3)]
+    assert _dti.score_frame_columns(
+        dti.Framework.builtin("vn-pdti-2022")._native, unequal, OPTIONS) is None
+
+
 def test_results_are_typed_columns():
     got = dti.score(dti.bundled_panel())
     assert got.schema["unit"] == pl.String and got.schema["period"] == pl.Int64

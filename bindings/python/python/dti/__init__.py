@@ -335,8 +335,16 @@ def _score_frame(data: Data, fw: Framework, options: str) -> Optional[pl.DataFra
     where the general path (the frame's CSV text, with its located messages) must read it."""
     if isinstance(data, (str, os.PathLike, list, tuple)) or not hasattr(data, "__arrow_c_stream__"):
         return None
+    # A polars frame column by column: its own export copies a frame of many chunks (as
+    # read_csv makes) into one; each column's keeps them.
+    series = data.get_columns() if isinstance(data, pl.DataFrame) and data.width else None
+    if series is not None and not all(hasattr(c, "__arrow_c_stream__") for c in series):
+        series = None  # an older polars: the frame's own export
     try:
-        got = _dti.score_frame(fw._native, data, options)
+        if series is not None:
+            got = _dti.score_frame_columns(fw._native, series, options)
+        else:
+            got = _dti.score_frame(fw._native, data, options)
     except DtiError as e:
         raise _relocated(e, _Source("DataFrame", frame=True)) from None
     except Exception:  # noqa: BLE001 - a producer that cannot export: the general path says why
