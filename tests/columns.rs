@@ -712,8 +712,9 @@ fn a_large_cohort_ranks_every_column_within_its_period() {
 
 /// A large panel scored for its index and views alone (each node's points then left to its
 /// parent's sum: `value × max` as the sum reads it, a column of the panel never made) gives
-/// the bits of the full result: whole columns summed in blocks on every core, and beside
-/// them a column with gaps (its parent then summed unit by unit).
+/// the bits of the full result: in a cohort and in a large panel (whole columns summed in
+/// blocks on every core), each also with a column with gaps (its parent then summed unit by
+/// unit).
 #[test]
 fn index_and_views_alone_are_the_full_results_bits() {
     // Gaps renormalised over the members present (not counted as 0): a sum with gaps is
@@ -721,10 +722,10 @@ fn index_and_views_alone_are_the_full_results_bits() {
     let mut def = Framework::builtin("vn-pdti-2022").unwrap().def().clone();
     def.missing = MissingPolicy::Renormalise;
     let fw = Framework::new(def).unwrap();
-    let m = 70_000;
     let mut rng = Rng(0xD1FE);
-    let ids: Vec<String> = (0..m).map(|u| format!("u{u}")).collect();
-    for gaps in [false, true] {
+    // A cohort's size (each unit's sums one by one) and a large panel's (a column at a time).
+    for (m, gaps) in [(63, false), (63, true), (70_000, false), (70_000, true)] {
+        let ids: Vec<String> = (0..m).map(|u| format!("u{u}")).collect();
         let mut input = ColumnInput::new(ids.iter().map(String::as_str).collect());
         for code in [
             "AWR", "INST", "INFRA", "HR", "SEC", "SMART", "GOV", "ECO", "SOC",

@@ -232,7 +232,7 @@ pub(crate) fn score_wide(
     let p = &wide.panel;
     let ids = |k: usize| {
         let r = rows[k];
-        (p.units[r].as_str(), p.names[r].as_deref(), p.periods[r])
+        (p.units[r].as_str(), p.name(r), p.periods[r])
     };
     Ok((
         table(s, rows.len(), ids)?,

@@ -265,7 +265,7 @@ pub fn ranked(run: &PipelineRun) -> Table {
         let mut cells = row![
             rank(index_rank.get(u).copied().flatten()),
             units.units[u].clone(),
-            units.names[u].clone().unwrap_or_default(),
+            units.name(u).unwrap_or_default().to_owned(),
             units.periods[u].map(|p| p.to_string()).unwrap_or_default(),
             num(value(s.index.value[u]), 2),
         ];

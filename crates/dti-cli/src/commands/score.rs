@@ -212,7 +212,7 @@ pub fn score_wide(
                 let mut r = row![
                     output::Cell::Rank(rank_of(k)),
                     p.units[row].clone(),
-                    p.names[row].clone().unwrap_or_default(),
+                    p.name(row).unwrap_or_default().to_owned(),
                     num(value(s.index.value[k]), 4),
                     num(s.index.points.get(k).copied().and_then(value), 1),
                 ];
@@ -343,7 +343,7 @@ pub fn wide_rows(
         .iter()
         .map(|&k| {
             let row = s.rows[k];
-            (p.units[row].as_str(), p.names[row].as_deref().unwrap_or(""))
+            (p.units[row].as_str(), p.name(row).unwrap_or(""))
         })
         .collect();
     let touched = who.iter().fold(0u8, |a, (u, _)| {

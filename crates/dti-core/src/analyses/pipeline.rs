@@ -571,7 +571,7 @@ pub fn write_results_as(run: &PipelineRun, text: CsvText) -> String {
             }
         }
         for (j, u) in rows.enumerate() {
-            w.who(&units.units[u], units.names[u].as_deref(), units.periods[u]);
+            w.who(&units.units[u], units.name(u), units.periods[u]);
             for &x in &values[j * n..(j + 1) * n] {
                 w.number(x);
             }

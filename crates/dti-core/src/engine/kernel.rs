@@ -362,10 +362,11 @@ pub(crate) fn score_grid(
         .iter()
         .map(|members| view_column(plan, &grid, members))
         .collect();
-    // (None is left: a deferred column was its parent's child, let go once summed.)
+    // Deferred points are left only to a view's members when nothing but the index and
+    // the views is kept (which are then let go unread); made otherwise.
     #[cfg(feature = "parallel")]
     for i in 0..grid.deferred.len() {
-        if grid.deferred(i).is_some() {
+        if grid.deferred(i).is_some() && !release {
             grid.hold(i);
         }
     }
@@ -377,8 +378,8 @@ pub(crate) fn score_grid(
 }
 
 /// Whether node `i`'s points may be left unmade when the grid releases each node once its
-/// parent is made (no node returned, ranked or explained): only its parent's points sum
-/// reads them (no view does), and it sums value × max points as they are read.
+/// parent is made (no node returned, ranked or explained): only its parent's points sum and
+/// the views read them, and both sum value × max points as they are read.
 #[cfg(feature = "parallel")]
 pub(crate) fn may_defer_points(plan: &Plan, i: usize) -> bool {
     let parent = plan
@@ -388,7 +389,6 @@ pub(crate) fn may_defer_points(plan: &Plan, i: usize) -> bool {
         .unwrap_or(crate::model::plan::NO_PARENT);
     parent != crate::model::plan::NO_PARENT
         && plan.aggregate.get(parent) == Some(&Aggregator::PointsSum)
-        && !plan.views.iter().any(|members| members.contains(&i))
 }
 
 /// Each normalised leaf over its groups (in parallel with feature `parallel`); the first
@@ -597,7 +597,7 @@ fn complete_view(
         .collect();
     let whole = |i: usize| {
         grid.value[i].len() == m
-            && grid.points[i].len() == m
+            && (grid.points[i].len() == m || grid.deferred(i).is_some())
             && !grid.value[i].iter().any(|x| x.is_nan())
     };
     if counted.is_empty()
@@ -608,12 +608,18 @@ fn complete_view(
     {
         return None;
     }
+    // A member's points, × 1 (exactly themselves), or its values × its max points where its
+    // points are deferred: the same terms.
     let cols: Vec<(&[f64], f64)> = counted
         .iter()
-        .map(|&i| (&grid.points[i][..], 1.0))
+        .map(|&i| match grid.deferred(i) {
+            Some(max) => (&grid.value[i][..], max),
+            None => (&grid.points[i][..], 1.0),
+        })
         .collect();
+    let scaled = counted.iter().any(|&i| grid.deferred(i).is_some());
     let mut points = vec![0.0; m];
-    crate::sum::column_sums(&cols, false, &mut points);
+    crate::sum::column_sums(&cols, scaled, &mut points);
     let value = points.iter().map(|&p| p / total).collect();
     Some((value, points))
 }

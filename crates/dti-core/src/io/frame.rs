@@ -119,6 +119,7 @@ pub fn read_wide_frame<'a>(
         panel.names.push(name);
         panel.periods.push(period);
     }
+    panel.forget_absent_names();
     Some(WideNumbers {
         panel,
         lines: (2..rows + 2).collect(),

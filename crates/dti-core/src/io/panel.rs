@@ -21,7 +21,8 @@ use crate::model::input::{Entry, UnitRecord, Value};
 pub struct Panel {
     /// The unit id of each row.
     pub units: Vec<String>,
-    /// The unit name of each row.
+    /// The unit name of each row; empty when no row has one (a million `None`s are 24 MB):
+    /// read them with [`name`](Self::name).
     pub names: Vec<Option<String>>,
     /// The period of each row.
     pub periods: Vec<Option<i32>>,
@@ -38,6 +39,18 @@ impl Panel {
     /// Number of rows.
     pub fn len(&self) -> usize {
         self.units.len()
+    }
+
+    /// The name of row `u`, if it has one.
+    pub fn name(&self, u: usize) -> Option<&str> {
+        self.names.get(u).and_then(Option::as_deref)
+    }
+
+    /// Forgets the names when no row has one (see [`names`](Self::names)).
+    pub fn forget_absent_names(&mut self) {
+        if self.names.iter().all(Option::is_none) {
+            self.names = Vec::new();
+        }
     }
 
     /// Whether the panel has no rows.
@@ -79,7 +92,7 @@ impl Panel {
         (0..self.len())
             .map(|u| {
                 let mut rec = UnitRecord::new(&self.units[u]);
-                rec.name.clone_from(&self.names[u]);
+                rec.name = self.name(u).map(str::to_owned);
                 rec.period = self.periods[u];
                 if let Some(g) = self.groups.get(u) {
                     rec.groups.clone_from(g);
@@ -99,7 +112,11 @@ impl Panel {
         let pick = |v: &[f64]| rows.iter().map(|&u| v[u]).collect();
         Panel {
             units: rows.iter().map(|&u| self.units[u].clone()).collect(),
-            names: rows.iter().map(|&u| self.names[u].clone()).collect(),
+            names: if self.names.is_empty() {
+                Vec::new()
+            } else {
+                rows.iter().map(|&u| self.names[u].clone()).collect()
+            },
             periods: rows.iter().map(|&u| self.periods[u]).collect(),
             groups: if self.groups.is_empty() {
                 Vec::new()

@@ -748,6 +748,28 @@ mod tests {
         }
     }
 
+    /// A panel none of whose rows has a name keeps no names (a million `None`s are 24 MB),
+    /// and reads as one whose every row has none; one name among them keeps every row's.
+    #[test]
+    fn a_panel_without_names_keeps_none() {
+        let fw = Framework::builtin("vn-pdti-2022").unwrap();
+        let read = |text: &str| read_wide_numbers("t.csv", text, &fw, &ReadOptions::default());
+        let text = "unit,period,AWR\nU1,2023,0.5\nU2,2023,0.25\n";
+        let w = read(text).unwrap();
+        assert!(w.panel.names.is_empty());
+        assert_eq!((w.panel.name(0), w.panel.name(1)), (None, None));
+        let records = read_records("t.csv", text, &fw, &ReadOptions::default()).unwrap();
+        assert_eq!(w.panel.to_records(), records.units);
+        assert!(w.panel.select(&[1]).names.is_empty());
+        let named = read("unit,name,period,AWR\nU1,,2023,0.5\nU2,Hai,2023,0.25\n").unwrap();
+        assert_eq!(named.panel.names, [None, Some("Hai".to_owned())]);
+        assert_eq!(named.panel.name(1), Some("Hai"));
+        // A province is named by the registry.
+        let province = read("unit,period,AWR\nU1,2023,0.5\nha-noi,2023,0.25\n").unwrap();
+        assert_eq!(province.panel.name(0), None);
+        assert_eq!(province.panel.name(1), Some("Hà Nội"));
+    }
+
     /// The one-pass reader takes clean wide files and leaves everything else to the record
     /// reader (which reports it).
     #[test]

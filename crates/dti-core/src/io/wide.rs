@@ -198,7 +198,7 @@ pub fn read_wide_numbers_in(
         (joined(units), joined(names)),
         (joined(periods), lines_of()),
     );
-    let panel = crate::io::Panel {
+    let mut panel = crate::io::Panel {
         codes: plan.indicator_cols.iter().map(|(_, k)| k.clone()).collect(),
         columns: numbers,
         units,
@@ -207,6 +207,7 @@ pub fn read_wide_numbers_in(
         // No group columns here: no groups (see `Panel::groups`).
         groups: Vec::new(),
     };
+    panel.forget_absent_names();
     Some(WideNumbers {
         panel,
         lines,

@@ -50,7 +50,7 @@ pub fn write_data_as(fw: &Framework, data: &Panel, text: CsvText) -> String {
         leaves.iter().map(|l| l.0),
     );
     for u in 0..data.len() {
-        w.who(&data.units[u], data.names[u].as_deref(), data.periods[u]);
+        w.who(&data.units[u], data.name(u), data.periods[u]);
         for (_, col) in &leaves {
             w.number(col.map_or(f64::NAN, |c| c[u]));
         }

@@ -222,7 +222,7 @@ fn coin(meta: List, data: List, pipeline: Robj) -> Robj {
             .scores
             .rows
             .iter()
-            .map(|&r| (d.units[r].as_str(), d.names[r].as_deref(), d.periods[r]))
+            .map(|&r| (d.units[r].as_str(), d.name(r), d.periods[r]))
             .collect();
         let cols = crate::score_columns(&run.scores, &ids);
         let named: Vec<(&str, Robj)> = cols.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
@@ -319,11 +319,7 @@ fn panel_frame(p: &dti_core::io::Panel) -> Robj {
         ),
         (
             "uName".into(),
-            p.names
-                .iter()
-                .map(|x| x.as_deref())
-                .collect::<Vec<_>>()
-                .into(),
+            (0..p.len()).map(|u| p.name(u)).collect::<Vec<_>>().into(),
         ),
         ("Time".into(), p.periods.clone().into()),
     ];
