@@ -24,11 +24,13 @@ use crate::model::registry::{province_named, Era};
 /// Python's `bundled_panel()`, the benches' and tests' panel.
 ///
 /// ```
+/// # #[cfg(feature = "tables")] {
 /// let fw = dti_core::Framework::builtin("vn-pdti-2022")?;
 /// let opts = dti_core::io::ReadOptions::default();
 /// let read = dti_core::io::read_records("synthetic.csv", dti_core::model::SYNTHETIC_PANEL, &fw, &opts)
 ///     .expect("the bundled panel reads");
 /// assert_eq!(read.units.len(), 63 * 3);
+/// # }
 /// # Ok::<(), dti_core::FrameworkError>(())
 /// ```
 pub const SYNTHETIC_PANEL: &str = include_str!("../../data/synthetic/vn-provinces-synthetic.csv");
