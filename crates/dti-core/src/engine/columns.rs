@@ -39,8 +39,8 @@ pub(crate) struct ResolvedColumn {
 
 impl ResolvedColumn {
     /// A column resolved whole, every cell `cell`: its points the value × the node's maximum
-    /// where the value is final (scored, given) — made now, or left to its parent's sum when
-    /// `defer` — none yet for raw cells awaiting normalisation.
+    /// where the value is final (scored, given) — made now, or left to the sums that read
+    /// them when `defer` — none yet for raw cells awaiting normalisation.
     fn whole(
         plan: &Plan,
         i: usize,
@@ -249,7 +249,7 @@ fn score_parts(
     // Leaf rules and given values, column by column (in parallel with feature `parallel`).
     let all_rows = !skip.contains(&true);
     // A panel of which nothing but the index and views is kept leaves the points of a
-    // summed node to its parent's sum (a column fewer per node at the peak of a large one;
+    // summed node to the sums that read them (a column fewer per node at the peak of a large one;
     // native only, feature `parallel`: the browser package's size is budgeted).
     #[cfg(feature = "parallel")]
     let release = !opts.nodes && !opts.node_ranks && !opts.explain;

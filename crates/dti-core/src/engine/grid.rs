@@ -127,9 +127,9 @@ pub(crate) struct ColumnGrid {
     /// and every cell was raw); normalisation leaves it alone. Empty: none.
     pub normalised: Vec<bool>,
     /// Per node: its points are not held (an empty points column) but are each its value ×
-    /// these max points — a whole column of final cells that only its parent's points sum
-    /// reads (see `kernel::may_defer_points`): a column of a large panel not made. Every
-    /// other reader holds them first ([`hold`](Self::hold)). Empty: none.
+    /// these max points — a whole column of final cells that only points sums read (its
+    /// parent's, a view's: see `kernel::may_defer_points`): a column of a large panel not
+    /// made. Every other reader holds them first ([`hold`](Self::hold)). Empty: none.
     pub deferred: Vec<Option<f64>>,
 }
 
