@@ -249,8 +249,8 @@ fn score_parts(
     // Leaf rules and given values, column by column (in parallel with feature `parallel`).
     let all_rows = !skip.contains(&true);
     // A panel of which nothing but the index and views is kept leaves the points of a
-    // summed node to the sums that read them (a column fewer per node at the peak of a large one;
-    // native only, feature `parallel`: the browser package's size is budgeted).
+    // summed node to the sums that read them (a column fewer per node at the peak of a
+    // large one; native only, feature `parallel`: the browser package's size is budgeted).
     #[cfg(feature = "parallel")]
     let release = !opts.nodes && !opts.node_ranks && !opts.explain;
     #[cfg(feature = "parallel")]
