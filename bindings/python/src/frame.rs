@@ -177,15 +177,19 @@ fn score_chunks(
     });
     drop(texts);
     drop(columns);
-    let Some(wide) = wide else {
+    let Some(mut wide) = wide else {
         return Ok(None);
     };
+    // A frame's row r is line r + 2 of its CSV text (the header is line 1): not kept
+    // (8 MB of a million rows), made again for a message.
+    wide.lines = Vec::new();
     score_wide(py, fw, "DataFrame", wide, &opts, nodes).map(Some)
 }
 
-/// Scores a panel read by a wide reader (a frame's or a file's) as columns: the results as
-/// Arrow, the problems (lenient) as JSON, and what is said aloud about the data. `nodes`:
-/// every node's columns too (else the engine keeps only the index's and the views').
+/// Scores a panel read by a wide reader (a frame's, without its lines: row r is line
+/// r + 2; or a file's) as columns: the results as Arrow, the problems (lenient) as JSON,
+/// and what is said aloud about the data. `nodes`: every node's columns too (else the
+/// engine keeps only the index's and the views').
 pub(crate) fn score_wide(
     py: Python<'_>,
     fw: &Framework,
@@ -202,9 +206,14 @@ pub(crate) fn score_wide(
         .ties(opts.ties);
     // The rows' lines, for messages: made only when there is one to say (16 MB of a
     // million rows).
+    let read = wide.panel.len();
     let located = || {
         let mut lines = dti_core::io::Records::new(name, Vec::new());
-        lines.lines = wide.lines.iter().map(|&l| Some(l)).collect();
+        lines.lines = if wide.lines.is_empty() {
+            (0..read).map(|r| Some(r + 2)).collect()
+        } else {
+            wide.lines.iter().map(|&l| Some(l)).collect()
+        };
         lines
     };
     // What is said about the data reads the columns: said before they move into the engine.

@@ -129,10 +129,11 @@ def test_a_value_out_of_range_from_the_fast_path_is_located():
     wide = dti.bundled_panel()
     bad = wide.with_columns(pl.when(pl.int_range(pl.len()) == 11).then(1.5).otherwise(pl.col("SOC")).alias("SOC"))
     assert math.isclose(bad["SOC"][11], 1.5)
-    with pytest.raises(dti.InputError) as e:
-        dti.score(bad.to_pandas())
-    assert (e.value.row, e.value.indicator, e.value.problems[0]["code"]) == (12, "SOC", "value_out_of_range")
-    assert "DataFrame row 12" in str(e.value)
+    for frame in (bad, bad.to_pandas()):  # column by column, and as one stream
+        with pytest.raises(dti.InputError) as e:
+            dti.score(frame)
+        assert (e.value.row, e.value.indicator, e.value.problems[0]["code"]) == (12, "SOC", "value_out_of_range")
+        assert "DataFrame row 12" in str(e.value)
 
 
 def test_hints_name_the_python_parameter(tmp_path):
