@@ -252,9 +252,7 @@ fn score_parts(
     // summed node to the sums that read them (a column fewer per node at the peak of a
     // large one; native only, feature `parallel`: the browser package's size is budgeted).
     #[cfg(feature = "parallel")]
-    let release = !opts.nodes && !opts.node_ranks && !opts.explain;
-    #[cfg(feature = "parallel")]
-    let defer = |i: usize| release && super::kernel::may_defer_points(plan, i);
+    let defer = |i: usize| releases_nodes(opts) && super::kernel::may_defer_points(plan, i);
     #[cfg(not(feature = "parallel"))]
     let defer = |_: usize| false;
     let resolve = |(i, c): (usize, Col<'_>)| {
@@ -449,9 +447,7 @@ pub(crate) fn column_scores(
         ..opts.clone()
     };
     let kept = intake.finish(fw, opts.lenient)?;
-    // Nothing below reads a node's column but the index's and the views' members' when no
-    // node is returned, ranked or explained.
-    let release = !opts.nodes && !opts.node_ranks && !opts.explain;
+    let release = releases_nodes(opts);
     let scored = score_grid(
         fw,
         kept.grid,
@@ -529,6 +525,13 @@ pub(crate) fn column_scores(
         excluded: kept.excluded,
         explanations,
     })
+}
+
+/// Whether nothing reads a node's column but the index's and the views' members' (no node
+/// returned, ranked or explained): the grid then lets each go once its parent is made, and
+/// leaves summed nodes' points to the sums.
+fn releases_nodes(opts: &ColumnOptions) -> bool {
+    !opts.nodes && !opts.node_ranks && !opts.explain
 }
 
 pub(crate) fn column_error(column: &str, problem: String) -> ScoreError {

@@ -168,15 +168,10 @@ impl ColumnGrid {
                 // (Native builds only: the browser package's size is budgeted.)
                 let aggregated = cfg!(feature = "parallel")
                     && plan.children.get(i).is_some_and(|c| !c.is_empty());
-                self.value[i] = if aggregated {
-                    Vec::new()
+                (self.value[i], self.points[i]) = if aggregated {
+                    (Vec::new(), Vec::new())
                 } else {
-                    vec![f64::NAN; m]
-                };
-                self.points[i] = if aggregated {
-                    Vec::new()
-                } else {
-                    points_column(plan, i, m)
+                    (vec![f64::NAN; m], points_column(plan, i, m))
                 };
                 self.cells[i] = vec![Cell::Empty; m];
             }

@@ -325,13 +325,10 @@ pub(crate) fn score_grid(
     let mut complete: Vec<Option<bool>> = (0..grid.value.len())
         .map(|i| grid.is_normalised(i).then_some(true))
         .collect();
-    // Deferred points stay so only where nothing but the parent's sum will read them.
+    // An adapter defers points only where nothing but sums will read them.
     #[cfg(feature = "parallel")]
-    for i in 0..grid.deferred.len() {
-        if grid.deferred(i).is_some() && !(release && may_defer_points(plan, i)) {
-            grid.hold(i);
-        }
-    }
+    debug_assert!((0..grid.deferred.len())
+        .all(|i| grid.deferred(i).is_none() || (release && may_defer_points(plan, i))));
     normalise_columns(fw, &mut grid, units, &norm_groups, ties)?;
     let mut scratch = Vec::new();
     for &i in &plan.post_order {
@@ -362,14 +359,7 @@ pub(crate) fn score_grid(
         .iter()
         .map(|members| view_column(plan, &grid, members))
         .collect();
-    // Deferred points are left only to a view's members when nothing but the index and
-    // the views is kept (which are then let go unread); made otherwise.
-    #[cfg(feature = "parallel")]
-    for i in 0..grid.deferred.len() {
-        if grid.deferred(i).is_some() && !release {
-            grid.hold(i);
-        }
-    }
+    // (A view's members may still defer theirs: with `release` they are let go unread.)
     Ok(ScoredGrid {
         grid,
         views,
