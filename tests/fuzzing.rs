@@ -152,7 +152,7 @@ fn wide_is_records(fw: &Framework, text: &str) {
     for (k, rec) in r.units.iter().enumerate() {
         assert_eq!(
             (&w.panel.units[k], w.panel.periods[k]),
-            (&rec.unit, rec.period)
+            (rec.unit.as_str(), rec.period)
         );
         for (code, col) in w.panel.codes.iter().zip(&w.panel.columns) {
             let want = match rec.values.get(code).and_then(dti_core::Entry::scored) {

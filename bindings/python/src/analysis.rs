@@ -209,7 +209,7 @@ pub(crate) fn coin<'py>(
         .scores
         .rows
         .iter()
-        .map(|&r| (d.units[r].as_str(), d.name(r), d.periods[r]))
+        .map(|&r| (&d.units[r], d.name(r), d.periods[r]))
         .collect();
     // The report's fields as every surface names them (the command's JSON the same).
     let report = to_json(&run.report());

@@ -219,10 +219,7 @@ pub(crate) fn score_wide(
     // What is said about the data reads the columns: said before they move into the engine.
     let mut notes = wide.notes.clone();
     notes.extend(dti_core::engine::absent_in_panel(fw, &wide.panel).messages());
-    notes.extend(dti_core::engine::not_provinces(
-        fw,
-        wide.panel.units.iter().map(String::as_str),
-    ));
+    notes.extend(dti_core::engine::not_provinces(fw, wide.panel.units.iter()));
     let input = wide.panel.take_input();
     let mut s = py
         .detach(|| dti_core::score_columns_owned(fw, input, &copts))
@@ -241,7 +238,7 @@ pub(crate) fn score_wide(
     let p = &wide.panel;
     let ids = |k: usize| {
         let r = rows[k];
-        (p.units[r].as_str(), p.name(r), p.periods[r])
+        (&p.units[r], p.name(r), p.periods[r])
     };
     Ok((
         table(s, rows.len(), ids)?,

@@ -264,7 +264,7 @@ pub fn ranked(run: &PipelineRun) -> Table {
     for u in rows {
         let mut cells = row![
             rank(index_rank.get(u).copied().flatten()),
-            units.units[u].clone(),
+            units.units[u].to_owned(),
             units.name(u).unwrap_or_default().to_owned(),
             units.periods[u].map(|p| p.to_string()).unwrap_or_default(),
             num(value(s.index.value[u]), 2),

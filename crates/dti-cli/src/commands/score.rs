@@ -142,7 +142,7 @@ pub fn score_wide(
     for m in dti_core::engine::absent_in_panel(fw, &wide.panel).messages() {
         say!("warning: {name}: {m}");
     }
-    for m in dti_core::engine::not_provinces(fw, wide.panel.units.iter().map(String::as_str)) {
+    for m in dti_core::engine::not_provinces(fw, wide.panel.units.iter()) {
         say!("warning: {name}: {m}");
     }
     let periods: Vec<i32> = wide.panel.periods.iter().flatten().copied().collect();
@@ -211,7 +211,7 @@ pub fn score_wide(
                 let row = s.rows[k];
                 let mut r = row![
                     output::Cell::Rank(rank_of(k)),
-                    p.units[row].clone(),
+                    p.units[row].to_owned(),
                     p.name(row).unwrap_or_default().to_owned(),
                     num(value(s.index.value[k]), 4),
                     num(s.index.points.get(k).copied().and_then(value), 1),
@@ -343,7 +343,7 @@ pub fn wide_rows(
         .iter()
         .map(|&k| {
             let row = s.rows[k];
-            (p.units[row].as_str(), p.name(row).unwrap_or(""))
+            (&p.units[row], p.name(row).unwrap_or(""))
         })
         .collect();
     let touched = who.iter().fold(0u8, |a, (u, _)| {

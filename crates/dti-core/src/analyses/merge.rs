@@ -340,7 +340,7 @@ fn score_merged(
         ties: fw.ties(opts.ties),
         ..opts.clone()
     };
-    let scored = score_grid(fw, grid, &units, score.pool_periods, score.ties, false)?;
+    let scored = score_grid(fw, grid, units, score.pool_periods, score.ties, false)?;
     let scores = cohort_scores(fw, scored, meta, Default::default(), &score);
     Ok(scores)
 }

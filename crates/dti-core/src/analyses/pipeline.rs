@@ -504,7 +504,7 @@ fn screen(fw: &Framework, panel: &mut Panel, threshold: f64) -> Vec<Screened> {
             screened.push(Screened {
                 unit: UnitKey {
                     row,
-                    unit: panel.units[row].clone(),
+                    unit: panel.units[row].to_owned(),
                     period: panel.periods[row],
                 },
                 share_available: share,

@@ -132,7 +132,7 @@ pub fn absent(fw: &Framework, units: &[UnitRecord]) -> Absent {
 /// use dti_core::{engine::absent_in_panel, io::Panel, Framework};
 /// let fw = Framework::builtin("vn-pdti-2024")?;
 /// let mut p = Panel::default();
-/// p.units = vec!["A".into(), "B".into()];
+/// p.units = ["A", "B"].into_iter().collect();
 /// p.names = vec![None, None];
 /// p.periods = vec![None, None];
 /// p.groups = vec![Default::default(), Default::default()];
@@ -162,7 +162,7 @@ pub fn absent_in_panel(fw: &Framework, panel: &crate::io::Panel) -> Absent {
         .iter()
         .enumerate()
         .filter(|(_, any)| !**any)
-        .map(|(k, _)| (panel.units[k].clone(), panel.periods[k]))
+        .map(|(k, _)| (panel.units[k].to_owned(), panel.periods[k]))
         .collect();
     absent_of(fw, reported, units_out, !panel.is_empty())
 }

@@ -451,7 +451,7 @@ pub(crate) fn column_scores(
     let scored = score_grid(
         fw,
         kept.grid,
-        &kept.units,
+        kept.units,
         opts.pool_periods,
         opts.ties,
         release,
@@ -460,7 +460,11 @@ pub(crate) fn column_scores(
     let explanations = opts
         .explain
         .then(|| explain_grid(fw, &scored.grid, groups, opts.top_n));
-    let (mut value, mut points) = (scored.grid.value, scored.grid.points);
+    // The grid's cells are not read past here: let go before the ranks are made.
+    let (mut value, mut points) = {
+        let grid = scored.grid;
+        (grid.value, grid.points)
+    };
     let index_value = value.pop().unwrap_or_default();
     let index_points = points.pop().unwrap_or_default();
     if !opts.nodes && !opts.node_ranks {
@@ -584,8 +588,7 @@ impl crate::io::Panel {
     }
 
     fn input_with<'p>(&'p self, columns: Vec<Cow<'p, [f64]>>) -> ColumnInput<'p> {
-        let mut input = ColumnInput::new(self.units.iter().map(String::as_str).collect())
-            .periods(self.periods.clone());
+        let mut input = ColumnInput::new(self.units.iter().collect()).periods(self.periods.clone());
         input.columns = self
             .codes
             .iter()

@@ -303,11 +303,12 @@ pub(crate) struct ScoredGrid {
 /// Normalises, aggregates and sums the views of a checked grid. `release`: the caller
 /// reads no node's column but the index's and the views' members' — each other node's
 /// values and points are let go once its parent is aggregated (a million units: 16 MB a
-/// node), so the grid's peak is its leaves, not every node; its cells stay.
+/// node), so the grid's peak is its leaves, not every node; its cells stay. The rows' ids
+/// and periods are let go once the nodes are made, before the views' columns (native).
 pub(crate) fn score_grid(
     fw: &Framework,
     mut grid: ColumnGrid,
-    units: &UnitIds<'_>,
+    units: UnitIds<'_>,
     pool_periods: bool,
     ties: Ties,
     release: bool,
@@ -329,13 +330,13 @@ pub(crate) fn score_grid(
     #[cfg(feature = "parallel")]
     debug_assert!((0..grid.deferred.len())
         .all(|i| grid.deferred(i).is_none() || (release && may_defer_points(plan, i))));
-    normalise_columns(fw, &mut grid, units, &norm_groups, ties)?;
+    normalise_columns(fw, &mut grid, &units, &norm_groups, ties)?;
     let mut scratch = Vec::new();
     for &i in &plan.post_order {
         aggregate_column(
             fw,
             &mut grid,
-            units,
+            &units,
             &rank_groups,
             i,
             &mut scratch,
@@ -354,6 +355,10 @@ pub(crate) fn score_grid(
             }
         }
     }
+    // Not read past here: let go before the views' columns are made (a large panel's peak;
+    // native only, feature `parallel`: the browser package's size is budgeted).
+    #[cfg(feature = "parallel")]
+    drop((units, norm_groups, scratch));
     let views = plan
         .views
         .iter()

@@ -107,7 +107,7 @@ pub fn score_cohort(
     let scored = score_grid(
         fw,
         kept.grid,
-        &kept.units,
+        kept.units,
         opts.pool_periods,
         opts.ties,
         false,

@@ -8,6 +8,7 @@ use std::borrow::Cow;
 use crate::io::header::{plan_names, province_of};
 use crate::io::records::ReadOptions;
 use crate::io::wide::WideNumbers;
+use crate::io::Ids;
 use crate::model::{Framework, PERIODS};
 
 /// One column of a frame, as the frame types it.
@@ -95,7 +96,7 @@ pub fn read_wide_frame<'a>(
     let mut panel = crate::io::Panel {
         codes: plan.indicator_cols.iter().map(|(_, k)| k.clone()).collect(),
         columns,
-        units: Vec::with_capacity(rows),
+        units: Ids::with_capacity(rows, units.iter().flatten().map(|u| u.len()).sum()),
         names: Vec::with_capacity(rows),
         periods: Vec::with_capacity(rows),
         // No group columns here: no groups (see `Panel::groups`).
@@ -113,9 +114,7 @@ pub fn read_wide_frame<'a>(
             .filter(|n| !n.is_empty())
             .map(str::to_owned)
             .or_else(|| province.map(|p| p.name_vi.clone()));
-        panel
-            .units
-            .push(province.map_or(unit, |p| p.code.as_str()).to_owned());
+        panel.units.push(province.map_or(unit, |p| p.code.as_str()));
         panel.names.push(name);
         panel.periods.push(period);
     }

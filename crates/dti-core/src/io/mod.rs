@@ -22,6 +22,7 @@ pub(crate) mod file_problem;
 pub(crate) mod frame;
 #[cfg(feature = "tables")]
 pub(crate) mod header;
+pub(crate) mod ids;
 #[cfg(feature = "tables")]
 pub(crate) mod meta;
 pub(crate) mod panel;
@@ -250,6 +251,7 @@ pub fn header_problems<S: AsRef<str>>(header: &[S]) -> Vec<HeaderProblem> {
 pub use file_problem::{describe, describe_with, FileProblem, FormProblem, Hint, ReadError};
 #[cfg(feature = "tables")]
 pub use frame::{read_wide_frame, FrameColumn};
+pub use ids::Ids;
 #[cfg(feature = "tables")]
 pub use meta::AbsentDenominator;
 pub use panel::Panel;

@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 
+use super::Ids;
 use crate::model::input::{Entry, UnitRecord, Value};
 
 /// Rows of units and a column of numbers per indicator; NaN marks a missing value.
@@ -19,8 +20,8 @@ use crate::model::input::{Entry, UnitRecord, Value};
 /// ```
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Panel {
-    /// The unit id of each row.
-    pub units: Vec<String>,
+    /// The unit id of each row (one buffer, not a `String` a row).
+    pub units: Ids,
     /// The unit name of each row; empty when no row has one (a million `None`s are 24 MB):
     /// read them with [`name`](Self::name).
     pub names: Vec<Option<String>>,
@@ -67,7 +68,7 @@ impl Panel {
     /// A panel of the numbers `codes` take in the records (anything else counts as missing).
     pub fn from_records(codes: &[&str], records: &[UnitRecord]) -> Panel {
         Panel {
-            units: records.iter().map(|r| r.unit.clone()).collect(),
+            units: records.iter().map(|r| &r.unit).collect(),
             names: records.iter().map(|r| r.name.clone()).collect(),
             periods: records.iter().map(|r| r.period).collect(),
             groups: records.iter().map(|r| r.groups.clone()).collect(),
@@ -111,7 +112,7 @@ impl Panel {
     pub fn select(&self, rows: &[usize]) -> Panel {
         let pick = |v: &[f64]| rows.iter().map(|&u| v[u]).collect();
         Panel {
-            units: rows.iter().map(|&u| self.units[u].clone()).collect(),
+            units: rows.iter().map(|&u| &self.units[u]).collect(),
             names: if self.names.is_empty() {
                 Vec::new()
             } else {

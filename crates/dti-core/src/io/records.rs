@@ -903,7 +903,7 @@ mod tests {
                 for (k, rec) in r.units.iter().enumerate() {
                     assert_eq!(
                         (&p.units[k], p.periods[k]),
-                        (&rec.unit, rec.period),
+                        (rec.unit.as_str(), rec.period),
                         "{text:?}"
                     );
                     for (code, col) in p.codes.iter().zip(&p.columns) {

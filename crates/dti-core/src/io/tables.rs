@@ -438,7 +438,7 @@ pub(crate) fn read_data(
                     )),
                 }
             }
-            data.units.push(code);
+            data.units.push(&code);
             data.names.push(Some(field(d.name)).filter(|n| !is_na(n)));
             data.periods.push(period);
             data.groups.push(groups);

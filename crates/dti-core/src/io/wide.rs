@@ -3,6 +3,7 @@
 
 use crate::io::header::{plan_header, province_of, HeaderPlan};
 use crate::io::records::{parse_cell, plain_decimal, text_problem, ReadOptions};
+use crate::io::Ids;
 use crate::model::input::Value;
 use crate::model::{Framework, PERIODS};
 
@@ -190,12 +191,12 @@ pub fn read_wide_numbers_in(
     };
     #[cfg(feature = "parallel")]
     let ((units, names), (periods, lines)) = rayon::join(
-        || rayon::join(|| joined(units), || joined(names)),
+        || rayon::join(|| Ids::concat(units), || joined(names)),
         || rayon::join(|| joined(periods), lines_of),
     );
     #[cfg(not(feature = "parallel"))]
     let ((units, names), (periods, lines)) = (
-        (joined(units), joined(names)),
+        (Ids::concat(units), joined(names)),
         (joined(periods), lines_of()),
     );
     let mut panel = crate::io::Panel {
@@ -238,7 +239,7 @@ pub(crate) fn wide_reader(text: &[u8], delimiter: u8, header: bool) -> csv::Read
 /// The rows of a piece of a wide file (their numbers are in the piece's stretch of the
 /// columns).
 pub(crate) struct WideRows {
-    units: Vec<String>,
+    units: Ids,
     names: Vec<Option<String>>,
     periods: Vec<Option<i32>>,
     lines: Vec<usize>,
@@ -258,7 +259,7 @@ pub(crate) fn read_wide_rows(
 ) -> Option<WideRows> {
     let most = columns.first().map_or(usize::MAX, |c| c.len());
     let mut out = WideRows {
-        units: Vec::with_capacity(most.min(piece.len())),
+        units: Ids::with_capacity(most.min(piece.len()), 0),
         names: Vec::with_capacity(most.min(piece.len())),
         periods: Vec::with_capacity(most.min(piece.len())),
         lines: Vec::with_capacity(most.min(piece.len())),
@@ -316,8 +317,7 @@ pub(crate) fn read_wide_rows(
             .filter(|n| !n.is_empty())
             .map(str::to_owned)
             .or_else(|| province.map(|p| p.name_vi.clone()));
-        out.units
-            .push(province.map_or(unit, |p| p.code.as_str()).to_owned());
+        out.units.push(province.map_or(unit, |p| p.code.as_str()));
         out.names.push(name);
         out.periods.push(period);
         out.lines.push(line);

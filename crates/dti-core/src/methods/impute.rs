@@ -164,7 +164,7 @@ fn impute_columns(
     let mut by_unit: std::collections::HashMap<String, Vec<usize>> = Default::default();
     if matches!(how, Imputation::LatestEarlier | Imputation::Interpolate) {
         for (r, u) in panel.units.iter().enumerate() {
-            by_unit.entry(u.clone()).or_default().push(r);
+            by_unit.entry(u.to_owned()).or_default().push(r);
         }
     }
     let mut report = ImputeReport::default();
@@ -203,7 +203,7 @@ fn impute_columns(
                     plan.rule[i].as_ref().map_or("", Rule::name)
                 ))
             };
-            let (unit, period) = (panel.units[r].clone(), panel.periods[r]);
+            let (unit, period) = (panel.units[r].to_owned(), panel.periods[r]);
             match found {
                 Ok(value) => {
                     filled.push((r, value));

@@ -326,7 +326,7 @@ pub(crate) fn treat_panel(fw: &Framework, panel: &mut Panel, how: &Treatment) ->
                     .into_iter()
                     .map(|m| Winsorised {
                         row: rows[m.position],
-                        unit: panel.units[rows[m.position]].clone(),
+                        unit: panel.units[rows[m.position]].to_owned(),
                         from: m.from,
                         to: m.to,
                     })

@@ -222,7 +222,7 @@ fn coin(meta: List, data: List, pipeline: Robj) -> Robj {
             .scores
             .rows
             .iter()
-            .map(|&r| (d.units[r].as_str(), d.name(r), d.periods[r]))
+            .map(|&r| (&d.units[r], d.name(r), d.periods[r]))
             .collect();
         let cols = crate::score_columns(&run.scores, &ids);
         let named: Vec<(&str, Robj)> = cols.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
@@ -309,14 +309,7 @@ pub(crate) fn read_tables(meta: &List, data: &List) -> Result<dti_core::io::Tabl
 fn panel_frame(p: &dti_core::io::Panel) -> Robj {
     let n = p.len();
     let mut cols: Vec<(String, Robj)> = vec![
-        (
-            "uCode".into(),
-            p.units
-                .iter()
-                .map(String::as_str)
-                .collect::<Vec<_>>()
-                .into(),
-        ),
+        ("uCode".into(), p.units.iter().collect::<Vec<_>>().into()),
         (
             "uName".into(),
             (0..p.len()).map(|u| p.name(u)).collect::<Vec<_>>().into(),
