@@ -23,6 +23,12 @@ use clap::Parser;
 
 use crate::prelude::*;
 
+// mimalloc, not the system's malloc: the command's columns of a million cells are allocated
+// and freed phase after phase, and mimalloc keeps their pages instead of mapping them afresh
+// each time (see the dependency's note in Cargo.toml).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn run(cli: Cli) -> Result<(), Fail> {
     let ascii = cli.ascii;
     let cli_ties = cli.ties;
