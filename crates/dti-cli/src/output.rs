@@ -515,6 +515,64 @@ pub fn rank<T: std::fmt::Display>(r: Option<T>) -> String {
     r.map_or_else(|| "-".to_owned(), |v| v.to_string())
 }
 
+/// Standard output, buffered. On a terminal, what input put in the output is shown escaped
+/// there as in the table (`\u{1b}`, see [`dti_core::text::shown`]): CSV and JSON reach files
+/// and pipes exactly as they are, never a terminal raw.
+fn stdout() -> Box<dyn Write + Send> {
+    use std::io::IsTerminal as _;
+    let out = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout());
+    if std::io::stdout().is_terminal() {
+        Box::new(Escaped::new(out))
+    } else {
+        Box::new(out)
+    }
+}
+
+/// A writer that shows every hostile character of the text written through it escaped,
+/// line breaks kept ([`dti_core::text::shown_lines`]). A character cut between two writes
+/// is held until its end comes; bytes that are not UTF-8 are written as U+FFFD.
+pub struct Escaped<W: Write> {
+    inner: W,
+    held: Vec<u8>,
+}
+
+impl<W: Write> Escaped<W> {
+    pub fn new(inner: W) -> Escaped<W> {
+        Escaped {
+            inner,
+            held: Vec::new(),
+        }
+    }
+
+    /// Writes what is held up to `upto` bytes, escaped.
+    fn pass(&mut self, upto: usize) -> std::io::Result<()> {
+        let rest = self.held.split_off(upto);
+        let text = String::from_utf8_lossy(&self.held);
+        self.inner
+            .write_all(dti_core::text::shown_lines(&text).as_bytes())?;
+        self.held = rest;
+        Ok(())
+    }
+}
+
+impl<W: Write> Write for Escaped<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.held.extend_from_slice(buf);
+        let upto = match std::str::from_utf8(&self.held) {
+            // The end of a character still to come: held.
+            Err(e) if e.error_len().is_none() => e.valid_up_to(),
+            _ => self.held.len(),
+        };
+        self.pass(upto)?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.pass(self.held.len())?;
+        self.inner.flush()
+    }
+}
+
 /// Where output goes, and how.
 pub struct Sink {
     pub out: Option<PathBuf>,
@@ -532,8 +590,11 @@ impl Sink {
         match &self.out {
             Some(path) => crate::files::write(path, &text),
             None => {
-                let mut stdout = std::io::stdout().lock();
-                match stdout.write_all(text.as_bytes()) {
+                let mut stdout = stdout();
+                match stdout
+                    .write_all(text.as_bytes())
+                    .and_then(|()| stdout.flush())
+                {
                     Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
                     other => other.map_err(|e| format!("cannot write to stdout: {e}")),
                 }
@@ -551,7 +612,7 @@ impl Sink {
         match &self.out {
             Some(path) => crate::files::write_with(path, fill),
             None => {
-                let mut stdout = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout());
+                let mut stdout = stdout();
                 match fill(&mut stdout).and_then(|()| stdout.flush()) {
                     Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
                     other => other.map_err(|e| format!("cannot write to stdout: {e}")),
@@ -581,6 +642,31 @@ impl Sink {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_terminal_gets_hostile_characters_escaped_whatever_the_writes_cut() {
+        // An escape sequence, a bidirectional override (three bytes), a carriage return in a
+        // quoted cell and a tab; the CSV's own line breaks stay.
+        let text = "rank,unit\n1,\"a\u{1b}[2J\u{202e}b\r\nc\"\n2,Hà\tNội\n";
+        let want = "rank,unit\n1,\"a\\u{1b}[2J\\u{202e}b\\u{d}\nc\"\n2,Hà\tNội\n";
+        for cut in 1..text.len() {
+            let mut w = Escaped::new(Vec::new());
+            for piece in text.as_bytes().chunks(cut) {
+                w.write_all(piece).unwrap();
+            }
+            w.flush().unwrap();
+            assert_eq!(
+                String::from_utf8(w.inner).unwrap(),
+                want,
+                "writes of {cut} bytes"
+            );
+        }
+        // Bytes that are not UTF-8 (none of the command's own text) are shown, not dropped.
+        let mut w = Escaped::new(Vec::new());
+        w.write_all(b"a\xffb\x1b").unwrap();
+        w.flush().unwrap();
+        assert_eq!(String::from_utf8(w.inner).unwrap(), "a\u{fffd}b\\u{1b}");
+    }
 
     #[test]
     fn a_cells_width_is_the_length_of_what_it_shows() {

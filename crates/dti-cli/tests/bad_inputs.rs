@@ -520,6 +520,61 @@ fn hostile_text_is_shown_escaped_neutralised_and_well_formed() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// CSV and JSON keep input's text exactly in files and pipes, but a terminal gets it escaped
+/// as the table shows it: `dti score x.csv --format csv` in a terminal cannot clear the screen
+/// or set its title. Run in a pseudo-terminal by util-linux's `script` (Debian's bsdutils,
+/// an essential package); both the clean wide CSV's fast path and the record path.
+#[test]
+#[cfg(target_os = "linux")]
+fn csv_and_json_reach_a_terminal_escaped_and_pipes_exactly() {
+    let dir = std::env::temp_dir().join(format!("dti-terminal-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let data = dir.join("ids.csv");
+    std::fs::write(
+        &data,
+        "unit,period,GOV,ECO\nA\u{1b}[2Jclear,2024,0.5,0.5\nB\u{202e}ver,2024,0.6,0.4\n",
+    )
+    .unwrap();
+    let dti = env!("CARGO_BIN_EXE_dti");
+    for args in [
+        "score --format csv",
+        "score --format csv --lenient",
+        "score --format json",
+    ] {
+        let line = format!("{dti} {args} --framework vn-pdti-2022 {}", data.display());
+        let out = std::process::Command::new("script")
+            .args(["-qec", &line, "/dev/null"])
+            .stdin(std::process::Stdio::null())
+            .output()
+            .expect("util-linux's script");
+        assert_eq!(out.status.code(), Some(0), "{args}: {out:?}");
+        let seen = String::from_utf8(out.stdout).unwrap().replace("\r\n", "\n");
+        assert!(
+            !seen.contains('\u{1b}') && !seen.contains('\u{202e}'),
+            "{args}: {seen:?}"
+        );
+        assert!(seen.contains("A\\u{1b}[2Jclear"), "{args}: {seen}");
+        // Piped, the same command writes the ids as they are.
+        let piped = Command::new(dti)
+            .args(args.split(' '))
+            .args(["--framework", "vn-pdti-2022"])
+            .arg(&data)
+            .output()
+            .unwrap();
+        let piped = String::from_utf8(piped.stdout).unwrap();
+        let exact = if args.contains("json") {
+            "A\\u001b[2Jclear"
+        } else {
+            "A\u{1b}[2Jclear"
+        };
+        assert!(
+            piped.contains(exact) && piped.contains("B\u{202e}ver"),
+            "{args}: {piped:?}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// A whole indicator absent, or a unit without any value, is said aloud: a file without the
 /// GOV column would otherwise rank every province on 800 of 1000 points, silently.
 #[test]
