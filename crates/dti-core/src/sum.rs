@@ -161,7 +161,8 @@ fn two_sum(a: f64, b: f64) -> (f64, f64) {
 /// terms — for every unit `u` of `out`. Every column holds at least `out.len()` values.
 ///
 /// Natively a block of units at a time, over every column (no branch per term; the block's
-/// running state stays in registers, its units side by side in vector lanes): per unit a
+/// running state stays in registers, its units side by side in vector lanes: eight units
+/// with AVX, four without, the instruction set chosen at run time by pulp): per unit a
 /// running sum `s`, the sum `c` of its TwoSum errors, and a bound `d` on what adding those
 /// errors lost (the sum of the magnitudes of *their* TwoSum errors, each exact). The exact
 /// sum T lies within `d` of `s + c`. With `r` = fl(s + c) and its exact residual `t`
@@ -177,49 +178,74 @@ pub(crate) fn column_sums(cols: &[(&[f64], f64)], scaled: bool, out: &mut [f64])
     #[cfg(target_arch = "wasm32")]
     per_unit(cols, scaled, out);
     #[cfg(not(target_arch = "wasm32"))]
-    {
-        // Units per block: two SSE2 vectors of running state per array, all in registers
-        // (with eight they spill to the stack).
-        const B: usize = 4;
-        let n = out.len();
-        let full = if cols.iter().all(|(x, _)| x.len() >= n) {
-            n / B * B
+    pulp::Arch::new().dispatch(Blocks { cols, scaled, out });
+}
+
+/// [`column_sums`]' work, compiled once per instruction set by pulp and run in the widest
+/// the CPU has.
+#[cfg(not(target_arch = "wasm32"))]
+struct Blocks<'a, 'c> {
+    cols: &'a [(&'c [f64], f64)],
+    scaled: bool,
+    out: &'a mut [f64],
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl pulp::WithSimd for Blocks<'_, '_> {
+    type Output = ();
+
+    #[inline(always)]
+    fn with_simd<S: pulp::Simd>(self, _: S) {
+        // Units per block: two vectors of running state per array, all in registers (two
+        // AVX vectors of four lanes, or two SSE2 vectors of two; more would spill).
+        if std::mem::size_of::<S::f64s>() >= 32 {
+            blocks::<8>(self.cols, self.scaled, self.out);
         } else {
-            0
-        };
-        for u0 in (0..full).step_by(B) {
-            let (mut s, mut c, mut d) = ([0.0f64; B], [0.0f64; B], [0.0f64; B]);
-            for &(x, w) in cols {
-                let w = if scaled { w } else { 1.0 };
-                let Some(x) = x
-                    .get(u0..u0 + B)
-                    .and_then(|x| <&[f64; B]>::try_from(x).ok())
-                else {
-                    continue; // unreachable: every column has n values (checked above)
-                };
-                for l in 0..B {
-                    let (s2, e) = two_sum(s[l], w * x[l]);
-                    let (c2, e2) = two_sum(c[l], e);
-                    (s[l], c[l]) = (s2, c2);
-                    // s2·0 is 0 for a finite sum and NaN for a non-finite one, which then
-                    // fails the test below (no branch: the block stays in vector lanes).
-                    d[l] += e2.abs() + s2 * 0.0;
+            blocks::<4>(self.cols, self.scaled, self.out);
+        }
+    }
+}
+
+/// [`column_sums`] in blocks of `B` units, the last one padded with zeros (a zero term adds
+/// nothing and no error).
+#[cfg(not(target_arch = "wasm32"))]
+#[inline(always)]
+fn blocks<const B: usize>(cols: &[(&[f64], f64)], scaled: bool, out: &mut [f64]) {
+    let n = out.len();
+    if cols.iter().any(|(x, _)| x.len() < n) {
+        // Not so for any caller; each unit summed alone then (a missing value is NaN).
+        for (u, o) in out.iter_mut().enumerate() {
+            *o = term_sum(cols, scaled, u);
+        }
+        return;
+    }
+    for u0 in (0..n).step_by(B) {
+        let lanes = B.min(n - u0);
+        let (mut s, mut c, mut d) = ([0.0f64; B], [0.0f64; B], [0.0f64; B]);
+        for &(x, w) in cols {
+            let w = if scaled { w } else { 1.0 };
+            let mut pad = [0.0f64; B];
+            let x = match x
+                .get(u0..u0 + B)
+                .and_then(|x| <&[f64; B]>::try_from(x).ok())
+            {
+                Some(x) => x,
+                None => {
+                    pad[..lanes].copy_from_slice(&x[u0..n]);
+                    &pad
                 }
-            }
+            };
             for l in 0..B {
-                out[u0 + l] = rounded(s[l], c[l], d[l], || term_sum(cols, scaled, u0 + l));
+                let (s2, e) = two_sum(s[l], w * x[l]);
+                let (c2, e2) = two_sum(c[l], e);
+                (s[l], c[l]) = (s2, c2);
+                // A non-finite term or sum makes e NaN (∞ − ∞ inside TwoSum), so e2 and d
+                // stay NaN and the test in `rounded` fails: no check per term.
+                d[l] += e2.abs();
             }
         }
-        for (u, o) in out.iter_mut().enumerate().skip(full) {
-            let (mut s, mut c, mut d) = (0.0f64, 0.0f64, 0.0f64);
-            for &(x, w) in cols {
-                let w = if scaled { w } else { 1.0 };
-                let (s2, e) = two_sum(s, w * x.get(u).copied().unwrap_or(f64::NAN));
-                let (c2, e2) = two_sum(c, e);
-                (s, c) = (s2, c2);
-                d += e2.abs() + s2 * 0.0;
-            }
-            *o = rounded(s, c, d, || term_sum(cols, scaled, u));
+        for l in 0..lanes {
+            out[u0 + l] = rounded(s[l], c[l], d[l], || term_sum(cols, scaled, u0 + l));
         }
     }
 }
@@ -494,6 +520,22 @@ mod exact_reference {
         cols.iter().map(|(x, w)| (&x[..], *w)).collect()
     }
 
+    fn bits(x: &[f64]) -> Vec<u64> {
+        x.iter().map(|x| x.to_bits()).collect()
+    }
+
+    /// The sums by blocks of every width (whichever the CPU's instruction set picks in
+    /// `column_sums`: 8 with AVX, 4 without), which must agree bit for bit.
+    fn every_block_size(cols: &[(&[f64], f64)], scaled: bool, n: usize) -> Vec<f64> {
+        let mut by = [vec![f64::NAN; n], vec![f64::NAN; n], vec![f64::NAN; n]];
+        blocks::<1>(cols, scaled, &mut by[0]);
+        blocks::<4>(cols, scaled, &mut by[1]);
+        blocks::<8>(cols, scaled, &mut by[2]);
+        assert_eq!(bits(&by[0]), bits(&by[1]));
+        assert_eq!(bits(&by[0]), bits(&by[2]));
+        by[2].clone()
+    }
+
     #[test]
     fn column_sums_near_half_way_points() {
         // Sums that sit at or a hair off a half-way point, the hair lost in the error sum:
@@ -517,7 +559,12 @@ mod exact_reference {
         }
         let mut out = vec![0.0; units.len()];
         // Not scaled: the weight beside each column (7) is not applied.
-        column_sums(&refs(&columns(&units, 5, 7.0)), false, &mut out);
+        let cols = columns(&units, 5, 7.0);
+        column_sums(&refs(&cols), false, &mut out);
+        assert_eq!(
+            bits(&out),
+            bits(&every_block_size(&refs(&cols), false, units.len()))
+        );
         for (u, terms) in units.iter().enumerate() {
             assert_eq!(out[u].to_bits(), reference(terms).to_bits(), "{terms:?}");
         }
@@ -558,7 +605,9 @@ mod exact_reference {
             // Scaled by a weight (each product rounded first, as COINr's w * x), or not.
             for (w, scaled) in [(1.0, true), (scale, true), (scale, false)] {
                 let mut out = vec![f64::NAN; units.len()];
-                column_sums(&refs(&columns(&units, 6, w)), scaled, &mut out);
+                let cols = columns(&units, 6, w);
+                column_sums(&refs(&cols), scaled, &mut out);
+                prop_assert_eq!(bits(&out), bits(&every_block_size(&refs(&cols), scaled, units.len())));
                 for (u, terms) in units.iter().enumerate() {
                     let terms: Vec<f64> = terms.iter().map(|x| if scaled { w * x } else { *x }).collect();
                     let want = if terms.iter().all(|x| x.is_finite()) && terms.iter().all(|x| x.abs() < 1e300) {

@@ -522,9 +522,75 @@ pub(crate) fn quantile(sorted: &[f64], p: f64) -> f64 {
     sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
 }
 
+/// The type-7 quantiles of `x` at each of `ps`: what [`quantile`] gives of `x` sorted, from
+/// the order statistics it reads, each found by selection (a partition of a shrinking front
+/// of `x`, largest first, and the least of the rest moved beside it) rather than a sort.
+/// Under `total_cmp` equal keys are the same number, so each order statistic is the sorted
+/// slice's, bit for bit. `x` is left in another order; NaN for an empty `x`.
+pub(crate) fn quantiles(x: &mut [f64], ps: &[f64]) -> Vec<f64> {
+    let mut out = vec![f64::NAN; ps.len()];
+    let Some(last) = x.len().checked_sub(1) else {
+        return out;
+    };
+    let mut order: Vec<usize> = (0..ps.len()).collect();
+    order.sort_by(|&a, &b| ps[b].total_cmp(&ps[a]));
+    // x[..end] holds the `end` least values; x[end] (when end < len) is the end-th, and
+    // x[end + 1] too when a quantile read it.
+    let mut end = x.len();
+    for k in order {
+        let h = last as f64 * ps[k];
+        let (lo, hi) = (h.floor() as usize, h.ceil() as usize);
+        if lo < end {
+            x[..end].select_nth_unstable_by(lo, f64::total_cmp);
+        }
+        let a = x[lo];
+        if hi > lo && hi < end {
+            // The least of x[lo + 1..end] is the hi-th: moved to its place, where a later
+            // probability with the same lo finds it (positions from lo on stay put).
+            let j = (hi..end)
+                .min_by(|&i, &j| x[i].total_cmp(&x[j]))
+                .unwrap_or(hi);
+            x.swap(hi, j);
+        }
+        let b = x[hi];
+        out[k] = a + (h - lo as f64) * (b - a);
+        end = end.min(lo);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Selection gives the sorted slice's quantiles bit for bit: ties, signed zeros, every
+    /// length from 1, probabilities in any order and repeated.
+    #[test]
+    fn quantiles_by_selection_are_the_sorted_ones() {
+        let ps = [0.95, 0.05, 0.5, 0.5, 0.0, 1.0, 0.025, 0.975];
+        let mut seed = 7u64;
+        for n in 0..200 {
+            let mut x: Vec<f64> = (0..n)
+                .map(|_| {
+                    seed = seed
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    match seed >> 61 {
+                        0 => 0.0,
+                        1 => -0.0,
+                        2 => ((seed >> 20) % 5) as f64,
+                        _ => (seed >> 11) as f64 / (1u64 << 53) as f64 - 0.3,
+                    }
+                })
+                .collect();
+            let mut sorted = x.clone();
+            sorted.sort_by(f64::total_cmp);
+            let got = quantiles(&mut x, &ps);
+            for (p, g) in ps.iter().zip(&got) {
+                assert_eq!(g.to_bits(), quantile(&sorted, *p).to_bits(), "n {n}, p {p}");
+            }
+        }
+    }
 
     #[test]
     fn quantiles_type_7() {
