@@ -335,6 +335,74 @@ fn results_are_identical_on_one_and_many_threads() {
     assert_eq!(a, b);
 }
 
+/// Each unit's summary is what its own draws give, read from the kept draws and summarised
+/// here the plain way (sort, type-7 interpolation) — for more units than the summary gathers
+/// in one group (128), so that units of every group, and the groups' edges, are checked.
+#[test]
+fn each_units_summary_is_its_draws_summarised() {
+    let (fw, base) = weighted_panel();
+    let units: Vec<UnitRecord> = (0..5)
+        .flat_map(|k| {
+            base.iter().map(move |u| {
+                let mut r = UnitRecord::new(&format!("{}-{k}", u.unit));
+                r.period = u.period;
+                for (c, e) in &u.values {
+                    if let Some(dti_core::Value::Number(x)) = e.scored() {
+                        r = r.value(c, x * (1.0 + 0.01 * k as f64));
+                    }
+                }
+                r
+            })
+        })
+        .collect();
+    assert!(units.len() > 2 * 128, "{}", units.len());
+    let s = spec(
+        r#"{"runs": 101, "seed": 3, "keep_draws": true, "inputs": [
+        {"name": "w", "kind": "weight_noise", "factor": 0.4}]}"#,
+    );
+    let r = uncertainty(&fw, &units, &s, None).unwrap();
+    let d = r.draws.as_ref().unwrap();
+    let q7 = |x: &[f64], p: f64| {
+        let h = (x.len() - 1) as f64 * p;
+        let (lo, hi) = (h.floor() as usize, h.ceil() as usize);
+        x[lo] + (h - lo as f64) * (x[hi] - x[lo])
+    };
+    assert_eq!(r.units.len(), units.len());
+    for (j, u) in r.units.iter().enumerate() {
+        assert_eq!(u.unit, d.units[j]);
+        assert_eq!(u.unit, units[j].unit);
+        let mut v: Vec<f64> = d.values.iter().filter_map(|run| run[j]).collect();
+        let mut k: Vec<f64> = d
+            .ranks
+            .iter()
+            .filter_map(|run| run[j].map(f64::from))
+            .collect();
+        assert_eq!((v.len(), k.len()), (101, 101), "{}", u.unit);
+        v.sort_by(f64::total_cmp);
+        k.sort_by(f64::total_cmp);
+        assert_eq!(u.value_p05, Some(q7(&v, 0.05)), "{}", u.unit);
+        assert_eq!(u.value_median, Some(q7(&v, 0.5)), "{}", u.unit);
+        assert_eq!(u.value_p95, Some(q7(&v, 0.95)), "{}", u.unit);
+        assert_eq!(u.rank_p05, Some(q7(&k, 0.05)), "{}", u.unit);
+        assert_eq!(u.median_rank, Some(q7(&k, 0.5)), "{}", u.unit);
+        assert_eq!(u.rank_p95, Some(q7(&k, 0.95)), "{}", u.unit);
+        // Ranks are whole numbers: their plain sum is exact.
+        assert_eq!(
+            u.mean_rank,
+            Some(k.iter().sum::<f64>() / 101.0),
+            "{}",
+            u.unit
+        );
+        let mean = v.iter().sum::<f64>() / 101.0;
+        let mv = u.value_mean.unwrap();
+        assert!(
+            (mv - mean).abs() <= 1e-12 * mean.abs(),
+            "{}: {mv} {mean}",
+            u.unit
+        );
+    }
+}
+
 #[test]
 fn progress_is_reported_and_can_cancel() {
     let (fw, units) = weighted_panel();

@@ -224,14 +224,16 @@ fn blocks<const B: usize>(cols: &[(&[f64], f64)], scaled: bool, out: &mut [f64])
         let (mut s, mut c, mut d) = ([0.0f64; B], [0.0f64; B], [0.0f64; B]);
         for &(x, w) in cols {
             let w = if scaled { w } else { 1.0 };
-            let mut pad = [0.0f64; B];
+            let pad: [f64; B];
             let x = match x
                 .get(u0..u0 + B)
                 .and_then(|x| <&[f64; B]>::try_from(x).ok())
             {
                 Some(x) => x,
                 None => {
-                    pad[..lanes].copy_from_slice(&x[u0..n]);
+                    // Lane by lane, not `copy_from_slice`: a call to memcpy per column of
+                    // the last block cost more than the block's sums.
+                    pad = std::array::from_fn(|l| x.get(u0 + l).copied().unwrap_or(0.0));
                     &pad
                 }
             };

@@ -172,13 +172,15 @@ impl<'a> Prepared<'a> {
         });
         plan.weight.copy_from_slice(&self.weights[ws]);
         plan.aggregate.copy_from_slice(&base.aggregate);
-        let mut key = vec![self
-            .imputation
-            .as_ref()
-            .map_or(0, |(k, slots)| match choices[*k] {
-                Choice::Alternative(a) => slots[a],
-                _ => 0,
-            })];
+        let mut key = Vec::with_capacity(1 + self.normalisers.len());
+        key.push(
+            self.imputation
+                .as_ref()
+                .map_or(0, |(k, slots)| match choices[*k] {
+                    Choice::Alternative(a) => slots[a],
+                    _ => 0,
+                }),
+        );
         for (k, input) in self.inputs.iter().enumerate() {
             let to = match (&input.kind, choices[k]) {
                 (UncertainKind::Aggregator { alternatives, .. }, Choice::Alternative(a)) => {

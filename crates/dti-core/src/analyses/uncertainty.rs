@@ -443,17 +443,21 @@ pub(crate) fn summary(
     let m = meta.len();
     let opt = |x: f64| (!x.is_nan()).then_some(x);
     // The runs are run-major: each unit's column is gathered for a group of adjacent units
-    // in one pass (a cache line of each run holds the group), not one strided pass per unit.
-    // Groups are independent (with `parallel`, on every core): the numbers are the same.
-    const GROUP: usize = 8;
-    let group = |start: usize| -> Vec<UnitUncertainty> {
+    // in one pass, reading every run's stretch of the group in turn (sequential reads; one
+    // open cache line per column being written, up to 2 × GROUP lines, well within L1/L2),
+    // not one strided pass per unit or per handful of units, which read the whole draws
+    // from L3 again and again. Then each unit's columns are summarised; units are
+    // independent (with `parallel`, on every core): the numbers are the same.
+    const GROUP: usize = 128;
+    let gather = |start: usize| -> Vec<(Vec<f64>, Vec<f64>)> {
         let g = GROUP.min(m - start);
-        let mut rs: Vec<Vec<f64>> = (0..g).map(|_| Vec::with_capacity(n)).collect();
-        let mut vs: Vec<Vec<f64>> = (0..g).map(|_| Vec::with_capacity(n)).collect();
+        let mut cols: Vec<(Vec<f64>, Vec<f64>)> = (0..g)
+            .map(|_| (Vec::with_capacity(n), Vec::with_capacity(n)))
+            .collect();
         for j in 0..n {
             let at = j * m + start;
-            for (c, (r, v)) in rs.iter_mut().zip(&mut vs).enumerate() {
-                let (x, y) = (ranks[at + c], values[at + c]);
+            let run = ranks[at..at + g].iter().zip(&values[at..at + g]);
+            for ((r, v), (&x, &y)) in cols.iter_mut().zip(run) {
                 if !x.is_nan() {
                     r.push(x);
                 }
@@ -462,44 +466,43 @@ pub(crate) fn summary(
                 }
             }
         }
-        let mean =
-            |x: &[f64]| (!x.is_empty()).then(|| exact_sum(x.iter().copied()) / x.len() as f64);
-        rs.into_iter()
-            .zip(vs)
-            .zip(&meta[start..start + g])
-            .enumerate()
-            .map(|(c, ((mut r, mut v), um))| {
-                let u = start + c;
-                // Ranks are whole numbers from 1 to m: a counting sort. Values: only the
-                // order statistics the quantiles read, by selection.
-                sort_ranks(&mut r, m);
-                let q = quantiles(&mut v, &[0.05, 0.5, 0.95]);
-                UnitUncertainty {
-                    unit: um.unit.clone(),
-                    period: um.period,
-                    nominal_value: opt(nominal_v[u]),
-                    nominal_rank: opt(nominal_r[u]).map(|x| x as u32),
-                    mean_rank: mean(&r),
-                    median_rank: opt(quantile(&r, 0.5)),
-                    rank_p05: opt(quantile(&r, 0.05)),
-                    rank_p95: opt(quantile(&r, 0.95)),
-                    value_mean: mean(&v),
-                    value_p05: opt(q[0]),
-                    value_median: opt(q[1]),
-                    value_p95: opt(q[2]),
-                }
-            })
-            .collect()
+        cols
     };
-    let starts: Vec<usize> = (0..m).step_by(GROUP).collect();
-    #[cfg(feature = "parallel")]
-    let groups: Vec<Vec<UnitUncertainty>> = {
-        use rayon::prelude::*;
-        starts.par_iter().map(|&s| group(s)).collect()
+    let mean = |x: &[f64]| (!x.is_empty()).then(|| exact_sum(x.iter().copied()) / x.len() as f64);
+    let summarise = |(u, (mut r, mut v)): (usize, (Vec<f64>, Vec<f64>))| -> UnitUncertainty {
+        let um = &meta[u];
+        // Ranks are whole numbers from 1 to m: a counting sort. Values: only the order
+        // statistics the quantiles read, by selection.
+        sort_ranks(&mut r, m);
+        let q = quantiles(&mut v, &[0.05, 0.5, 0.95]);
+        UnitUncertainty {
+            unit: um.unit.clone(),
+            period: um.period,
+            nominal_value: opt(nominal_v[u]),
+            nominal_rank: opt(nominal_r[u]).map(|x| x as u32),
+            mean_rank: mean(&r),
+            median_rank: opt(quantile(&r, 0.5)),
+            rank_p05: opt(quantile(&r, 0.05)),
+            rank_p95: opt(quantile(&r, 0.95)),
+            value_mean: mean(&v),
+            value_p05: opt(q[0]),
+            value_median: opt(q[1]),
+            value_p95: opt(q[2]),
+        }
     };
-    #[cfg(not(feature = "parallel"))]
-    let groups: Vec<Vec<UnitUncertainty>> = starts.iter().map(|&s| group(s)).collect();
-    let units: Vec<UnitUncertainty> = groups.into_iter().flatten().collect();
+    // One group at a time, so that at most a group's columns are held beside the draws.
+    let mut units = Vec::with_capacity(m);
+    for start in (0..m).step_by(GROUP) {
+        let cols = gather(start).into_iter().enumerate();
+        #[cfg(feature = "parallel")]
+        {
+            use rayon::prelude::*;
+            let cols: Vec<_> = cols.map(|(c, x)| (start + c, x)).collect();
+            units.par_extend(cols.into_par_iter().map(summarise));
+        }
+        #[cfg(not(feature = "parallel"))]
+        units.extend(cols.map(|(c, x)| summarise((start + c, x))));
+    }
     let draws = keep.then(|| draws_of(prepared, runs, values, ranks));
     Ok(UncertaintyResult {
         runs: n,

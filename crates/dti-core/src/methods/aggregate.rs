@@ -386,26 +386,31 @@ pub(crate) fn linear_into(
         Aggregator::WeightedMean => {
             // W = Σ wᵢ over the children that have a value and a weight, then
             // v = Σ (wᵢ/W)·vᵢ (COINr's order, as `aggregate_with`), each sum exact.
-            let cols: Vec<(&[f64], f64, bool)> = children
-                .iter()
-                .map(|&c| (c, plan.weight[c]))
-                .filter(|(_, w)| *w > 0.0)
-                .map(|(c, w)| ((col.value)(c), w, (col.complete)(c)))
-                .collect();
-            let all = exact_sum(cols.iter().map(|c| c.1));
-            if cols.iter().all(|c| c.2) {
-                // No value is missing: every unit's total is W, one share per child.
+            let mut cols: Vec<(&[f64], f64)> = Vec::with_capacity(children.len());
+            let mut complete = true;
+            for &c in children {
+                let w = plan.weight[c];
+                if w > 0.0 {
+                    cols.push(((col.value)(c), w));
+                    complete &= (col.complete)(c);
+                }
+            }
+            if complete {
+                // No value is missing: every unit's total is W, one share per child (the
+                // weights become the shares in place: one allocation per node).
+                let all = exact_sum(cols.iter().map(|c| c.1));
                 if all > 0.0 {
-                    let shares: Vec<(&[f64], f64)> =
-                        cols.iter().map(|&(x, w, _)| (x, w / all)).collect();
-                    crate::sum::column_sums(&shares, true, v);
+                    for c in &mut cols {
+                        c.1 /= all;
+                    }
+                    crate::sum::column_sums(&cols, true, v);
                 } else {
                     v.fill(f64::NAN);
                 }
             } else {
                 for (u, vu) in v.iter_mut().enumerate() {
                     let mut w = ExactSum::new();
-                    for &(x, wc, _) in &cols {
+                    for &(x, wc) in &cols {
                         if !x[u].is_nan() {
                             w.add(wc);
                         }
@@ -413,7 +418,7 @@ pub(crate) fn linear_into(
                     let total = w.value();
                     *vu = if total > 0.0 {
                         let mut s = ExactSum::new();
-                        for &(x, wc, _) in &cols {
+                        for &(x, wc) in &cols {
                             if !x[u].is_nan() {
                                 s.add((wc / total) * x[u]);
                             }
