@@ -297,10 +297,19 @@ impl Evaluator {
                     }
                 }
             }
-            if let Some(u) = (0..m).find(|&u| v[u].is_infinite() || p[u].is_infinite()) {
-                return Err(overflow(fw, plan, self.meta.as_slice(), u, i));
+            // One pass without a branch per unit (in vectors): whether any value or points
+            // overflowed, and whether every unit has a value.
+            let (mut infinite, mut complete) = (false, true);
+            for (x, y) in v.iter().zip(&p) {
+                infinite |= x.is_infinite() | y.is_infinite();
+                complete &= !x.is_nan();
             }
-            work.node_complete[i] = v.iter().all(|x| !x.is_nan());
+            if infinite {
+                if let Some(u) = (0..m).find(|&u| v[u].is_infinite() || p[u].is_infinite()) {
+                    return Err(overflow(fw, plan, self.meta.as_slice(), u, i));
+                }
+            }
+            work.node_complete[i] = complete;
             work.node_value[i] = v;
             work.node_points[i] = p;
         }
@@ -414,6 +423,53 @@ mod tests {
             let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
             assert_eq!(bits(&a), bits(&b), "{agg:?}");
             assert!(a.iter().any(|x| !x.is_nan()));
+        }
+    }
+
+    /// A node whose aggregate overflows is an error naming the unit and the node, in column
+    /// runs as in row runs — whichever unit it is, the first or one far down the column.
+    #[test]
+    fn column_runs_report_an_overflow_with_its_unit() {
+        let fw = Framework::from_json(
+            r#"{"schema_version": 1, "id": "t", "name_vi": "T", "aggregate": {"method": "weighted_mean"},
+              "nodes": [
+                {"code": "G", "name_vi": "G", "weight": 1},
+                {"code": "a", "parent": "G", "name_vi": "a", "weight": 1, "rule": {"type": "normalised", "normaliser": {"method": "none"}}},
+                {"code": "b", "parent": "G", "name_vi": "b", "weight": 1, "rule": {"type": "normalised", "normaliser": {"method": "none"}}}]}"#,
+        )
+        .unwrap();
+        for big in [0, 5, 36] {
+            let units: Vec<UnitRecord> = (0..37)
+                .map(|k| {
+                    let x = if k == big { 1e200 } else { 1.0 + k as f64 };
+                    UnitRecord::new(&format!("U{k}"))
+                        .value("a", x)
+                        .value("b", 2.0)
+                })
+                .collect();
+            let ev = Evaluator::new(&fw, &units, false, Ties::default()).unwrap();
+            let leaves = ev.leaves(&fw, &fw.plan).unwrap();
+            let mut plan = (*fw.plan).clone();
+            let g = plan.index_of("G").unwrap();
+            // x² of 1e200 is ∞: the power mean of G overflows for that unit only.
+            plan.aggregate[g] = Aggregator::GeneralisedMean { p: 2.0 };
+            assert!(ev.columnar(&plan, &leaves));
+            let m = ev.units();
+            let mut a = vec![f64::NAN; m];
+            let cols = ev.run_columns(&fw, &plan, &leaves, &mut ev.work(), &mut a);
+            let rows = ev.run_rows(&fw, &plan, &leaves, &mut ev.work(), &mut a);
+            for err in [cols.unwrap_err(), rows.unwrap_err()] {
+                match err {
+                    ScoreError::Overflow { unit, node, .. } => {
+                        assert_eq!((unit, node), (format!("U{big}"), "G".to_owned()));
+                    }
+                    other => panic!("{other:?}"),
+                }
+            }
+            // Without the overflowing unit's power, every run succeeds.
+            plan.aggregate[g] = Aggregator::WeightedMean;
+            ev.run_columns(&fw, &plan, &leaves, &mut ev.work(), &mut a)
+                .unwrap();
         }
     }
 

@@ -521,9 +521,13 @@ fn aggregate_column(
         grid.make(plan, i);
         return aggregate_node(fw, plan, units, groups, i, 0..grid.units(), grid);
     };
-    let overflowed = |u: usize| v[u].is_infinite() || p.get(u).is_some_and(|x| x.is_infinite());
-    if let Some(u) = (0..v.len()).find(|&u| overflowed(u)) {
-        return Err(overflow(fw, plan, units, u, i));
+    // First a pass without a branch per unit (in vectors); the unit only when one overflowed.
+    let infinite = |x: &[f64]| x.iter().fold(false, |any, x| any | x.is_infinite());
+    if infinite(&v) || infinite(&p) {
+        let overflowed = |u: usize| v[u].is_infinite() || p.get(u).is_some_and(|x| x.is_infinite());
+        if let Some(u) = (0..v.len()).find(|&u| overflowed(u)) {
+            return Err(overflow(fw, plan, units, u, i));
+        }
     }
     if grid.cells[i].iter().any(|c| c.kept()) {
         grid.make(plan, i);
