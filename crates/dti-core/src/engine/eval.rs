@@ -299,6 +299,8 @@ impl Evaluator {
             }
             // One pass without a branch per unit (in vectors): whether any value or points
             // overflowed, and whether every unit has a value.
+            // (`work` holds every node's points column at full length: see `Evaluator::work`.)
+            debug_assert_eq!(v.len(), p.len());
             let (mut infinite, mut complete) = (false, true);
             for (x, y) in v.iter().zip(&p) {
                 infinite |= x.is_infinite() | y.is_infinite();
