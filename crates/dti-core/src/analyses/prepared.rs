@@ -556,7 +556,8 @@ pub(crate) fn quantiles(x: &mut [f64], ps: &[f64]) -> Vec<f64> {
         }
         let b = x[hi];
         out[k] = a + (h - lo as f64) * (b - a);
-        end = end.min(lo);
+        // Probabilities come largest first, so lo never exceeds end.
+        end = lo;
     }
     out
 }

@@ -371,8 +371,8 @@ pub(crate) fn sobol(
             .iter()
             .map(|b| if second { b[i].total } else { b[i].first_order })
             .collect();
-        v.sort_unstable_by(f64::total_cmp);
-        Some((quantile(&v, 0.025), quantile(&v, 0.975)))
+        let q = quantiles(&mut v, &[0.025, 0.975]);
+        Some((q[0], q[1]))
     };
     let indices = spec
         .inputs
