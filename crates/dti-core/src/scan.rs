@@ -18,6 +18,7 @@ pub(crate) fn no_nan(x: &[f64]) -> bool {
 }
 
 /// The first position where `x` has a value (not NaN) and `y` is not finite.
+#[inline]
 pub(crate) fn first_unfinished(x: &[f64], y: &[f64]) -> Option<usize> {
     let bad = |a: f64, b: f64| !a.is_nan() & !b.is_finite();
     let clean = x

@@ -68,57 +68,96 @@ impl Normaliser {
         ties: Ties,
         out: &mut Vec<f64>,
     ) -> Result<(), NormaliseError> {
+        // Natively in the widest vectors the CPU has (AVX: four lanes, not SSE2's two),
+        // chosen at run time by pulp as for `sum::column_sums`: the same operations, never
+        // fused, so the same bits on every instruction set.
+        #[cfg(not(target_arch = "wasm32"))]
+        return pulp::Arch::new().dispatch(Lanes {
+            normaliser: self,
+            x,
+            direction,
+            reference,
+            ties,
+            out,
+        });
+        #[cfg(target_arch = "wasm32")]
+        self.normalise_lanes(x, direction, reference, ties, out)
+    }
+
+    /// [`normalise_into`](Self::normalise_into)'s work, inlined into each instruction set's
+    /// copy.
+    #[inline(always)]
+    fn normalise_lanes(
+        &self,
+        x: &[f64],
+        direction: f64,
+        reference: Option<usize>,
+        ties: Ties,
+        out: &mut Vec<f64>,
+    ) -> Result<(), NormaliseError> {
         let start = out.len();
-        let stats = Stats::of(x);
+        // Only the normalisers that need them compute the column's statistics.
+        let stats = || Stats::of(x);
         // The rank normalisers write by position.
         let slots = |out: &mut Vec<f64>| {
             out.resize(start + x.len(), f64::NAN);
             start
         };
-        match *self {
+        // Whether every value's result is known to be finite: `map` finds out as it writes
+        // them; the rank normalisers' results are checked below.
+        let finite = match *self {
             Normaliser::Identity => map(x, out, |v| v),
             Normaliser::MinMax { l, u } => {
+                let stats = stats();
                 let range = stats.range()?;
-                map(x, out, |v| (v - stats.min) / range * (u - l) + l);
+                map(x, out, |v| (v - stats.min) / range * (u - l) + l)
             }
             Normaliser::ZScore { m, s } => {
-                let mean = stats.mean(x);
-                let sd = stats.sd(x, mean)?;
-                map(x, out, |v| (v - mean) / sd * s + m);
+                let count = present(x);
+                let mean = mean(x, count);
+                let sd = sd(x, count, mean)?;
+                map(x, out, |v| (v - mean) / sd * s + m)
             }
             Normaliser::Rank => {
                 let at = slots(out);
                 ranks_ascending_by(x, &mut out[at..], ties);
+                false
             }
             Normaliser::Borda => {
                 let at = slots(out);
                 ranks_ascending_by(x, &mut out[at..], ties);
                 out[at..].iter_mut().for_each(|r| *r -= 1.0);
+                false
             }
             Normaliser::PercentileRank => {
-                if stats.count < 2 {
+                let count = present(x);
+                if count < 2 {
                     return Err(NormaliseError::TooFewValues {
                         needed: 2,
-                        found: stats.count,
+                        found: count,
                     });
                 }
                 let at = slots(out);
                 ranks_ascending_by(x, &mut out[at..], ties);
-                let denom = (stats.count - 1) as f64;
+                let denom = (count - 1) as f64;
                 out[at..].iter_mut().for_each(|r| *r = (*r - 1.0) / denom);
+                false
             }
             Normaliser::DistanceToMax => {
+                let stats = stats();
                 let range = stats.range()?;
-                map(x, out, |v| 1.0 - (stats.max - v) / range);
+                map(x, out, |v| 1.0 - (stats.max - v) / range)
             }
             Normaliser::FractionOfMax => {
+                let stats = stats();
                 stats.nonempty()?;
                 if stats.max == 0.0 {
                     return Err(NormaliseError::ZeroMax);
                 }
-                map(x, out, |v| v / stats.max);
+                map(x, out, |v| v / stats.max)
             }
             Normaliser::DistanceToReference { ref unit, cap } => {
+                let stats = stats();
                 let absent = || NormaliseError::ReferenceAbsent { unit: unit.clone() };
                 let xr = reference
                     .map(|r| x[r])
@@ -127,9 +166,10 @@ impl Normaliser {
                 if xr == stats.min {
                     return Err(NormaliseError::ReferenceAtMinimum { unit: unit.clone() });
                 }
-                map(x, out, |v| capped(1.0 - (xr - v) / (xr - stats.min), cap));
+                map(x, out, |v| capped(1.0 - (xr - v) / (xr - stats.min), cap))
             }
             Normaliser::DistanceToTarget { target, cap } => {
+                let stats = stats();
                 stats.nonempty()?;
                 let t = direction * target.ok_or(NormaliseError::NoTarget)?;
                 if t <= stats.min {
@@ -138,7 +178,7 @@ impl Normaliser {
                         worst: direction * stats.min,
                     });
                 }
-                map(x, out, |v| capped((v - stats.min) / (t - stats.min), cap));
+                map(x, out, |v| capped((v - stats.min) / (t - stats.min), cap))
             }
             Normaliser::Goalposts {
                 lo,
@@ -156,9 +196,12 @@ impl Normaliser {
                 y * scale
             }),
             Normaliser::FixedBounds { a, b, k } => map(x, out, |v| (v - a) / (b - a) * k),
-        }
+        };
         // Values so large that a statistic or the result overflows (±1e308 in a min-max
         // column: the range is infinite) must not become a silent 0 or NaN.
+        if finite {
+            return Ok(());
+        }
         if let Some(k) = super::scan::first_unfinished(x, &out[start..]) {
             return Err(NormaliseError::Overflow {
                 value: x[k] * direction,
@@ -168,6 +211,37 @@ impl Normaliser {
     }
 }
 
+/// [`Normaliser::normalise_into`]'s arguments, for pulp to compile its work once per
+/// instruction set (a closure would be called, not inlined, into each copy).
+#[cfg(not(target_arch = "wasm32"))]
+struct Lanes<'a> {
+    normaliser: &'a Normaliser,
+    x: &'a [f64],
+    direction: f64,
+    reference: Option<usize>,
+    ties: Ties,
+    out: &'a mut Vec<f64>,
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl pulp::WithSimd for Lanes<'_> {
+    type Output = Result<(), NormaliseError>;
+
+    #[inline(always)]
+    fn with_simd<S: pulp::Simd>(self, _: S) -> Self::Output {
+        let Lanes {
+            normaliser,
+            x,
+            direction,
+            reference,
+            ties,
+            out,
+        } = self;
+        normaliser.normalise_lanes(x, direction, reference, ties, out)
+    }
+}
+
+#[inline(always)]
 fn capped(y: f64, cap: bool) -> f64 {
     if cap {
         y.min(1.0)
@@ -176,35 +250,83 @@ fn capped(y: f64, cap: bool) -> f64 {
     }
 }
 
-fn map(x: &[f64], out: &mut Vec<f64>, f: impl Fn(f64) -> f64) {
+/// Appends `f(v)` for each value `v` of `x` (NaN for a missing one), and tells whether every
+/// present value's result is finite (`false`: not known).
+#[inline(always)]
+fn map(x: &[f64], out: &mut Vec<f64>, f: impl Fn(f64) -> f64) -> bool {
     // `f` runs on missing values too (it is arithmetic, without effects) and the missing
-    // ones are then replaced: a select, not a branch, so the loop runs on vectors.
+    // ones are then replaced: a select, not a branch, so the loop runs on vectors. Natively
+    // the finiteness test rides along (a second pass over both columns cost more); in WASM,
+    // whose size is budgeted, the caller's scan does it, once instead of in every copy.
+    let mut finite = cfg!(not(target_arch = "wasm32"));
     out.extend(x.iter().map(|&v| {
         let y = f(v);
+        if cfg!(not(target_arch = "wasm32")) {
+            finite &= y.is_finite() | v.is_nan();
+        }
         if v.is_nan() {
             f64::NAN
         } else {
             y
         }
     }));
+    finite
 }
 
-/// Summary of the non-missing values of a column.
+/// How many values of `x` are present (not NaN).
+fn present(x: &[f64]) -> usize {
+    x.iter().filter(|v| !v.is_nan()).count()
+}
+
+/// The mean of the `count` present values, their sum exact and rounded once (the z-score's
+/// centre).
+fn mean(x: &[f64], count: usize) -> f64 {
+    if count == 0 {
+        return f64::NAN;
+    }
+    crate::sum::exact_sum(x.iter().copied().filter(|v| !v.is_nan())) / count as f64
+}
+
+/// The standard deviation (n − 1) of the `count` present values about `mean`.
+fn sd(x: &[f64], count: usize, mean: f64) -> Result<f64, NormaliseError> {
+    if count < 2 {
+        return Err(NormaliseError::TooFewValues {
+            needed: 2,
+            found: count,
+        });
+    }
+    let ss = crate::sum::exact_sum(
+        x.iter()
+            .filter(|v| !v.is_nan())
+            .map(|v| (v - mean) * (v - mean)),
+    );
+    let sd = (ss / (count - 1) as f64).sqrt();
+    if sd == 0.0 {
+        let value = Stats::of(x).min;
+        return Err(NormaliseError::ZeroSpread { value });
+    }
+    Ok(sd)
+}
+
+/// The least and greatest present values of a column (+∞ and −∞ when none is present).
 struct Stats {
-    count: usize,
     min: f64,
     max: f64,
 }
 
-/// Lanes of the min/max/count pass: independent accumulators, so the pass runs at the
-/// machine's throughput rather than one comparison's latency per value.
+/// Lanes of the min/max pass: independent accumulators, so the pass runs at the machine's
+/// throughput rather than one comparison's latency per value (and on vectors: a count in
+/// the same loop turned AVX code into shuffles). Which of two equal values (0 and −0) is
+/// kept depends on it: the same number on every target.
 const LANES: usize = 4;
 
 impl Stats {
-    /// Count, minimum and maximum of the non-missing values. Comparisons only (`<`, `>`:
-    /// NaN never wins one), so the result is the same on every target, WASM included.
+    /// Minimum and maximum of the present values. Comparisons only (`<`, `>`: NaN never
+    /// wins one; of equal values the first is kept), so the result is the same on every
+    /// target, WASM included. Not inlined: one copy, in the baseline instruction set, whose
+    /// vectors do as well here as AVX's.
+    #[inline(never)]
     fn of(x: &[f64]) -> Stats {
-        let mut count = [0usize; LANES];
         let mut min = [f64::INFINITY; LANES];
         let mut max = [f64::NEG_INFINITY; LANES];
         let chunks = x.chunks_exact(LANES);
@@ -212,26 +334,15 @@ impl Stats {
         for chunk in chunks {
             for k in 0..LANES {
                 let v = chunk[k];
-                count[k] += usize::from(!v.is_nan());
-                if v < min[k] {
-                    min[k] = v;
-                }
-                if v > max[k] {
-                    max[k] = v;
-                }
+                min[k] = if v < min[k] { v } else { min[k] };
+                max[k] = if v > max[k] { v } else { max[k] };
             }
         }
         for (k, &v) in rest.iter().enumerate() {
-            count[k] += usize::from(!v.is_nan());
-            if v < min[k] {
-                min[k] = v;
-            }
-            if v > max[k] {
-                max[k] = v;
-            }
+            min[k] = if v < min[k] { v } else { min[k] };
+            max[k] = if v > max[k] { v } else { max[k] };
         }
         let mut s = Stats {
-            count: count.iter().sum(),
             min: min[0],
             max: max[0],
         };
@@ -246,16 +357,10 @@ impl Stats {
         s
     }
 
-    /// The mean of the non-missing values, summed in order (the z-score's centre).
-    fn mean(&self, x: &[f64]) -> f64 {
-        if self.count == 0 {
-            return f64::NAN;
-        }
-        crate::sum::exact_sum(x.iter().copied().filter(|v| !v.is_nan())) / self.count as f64
-    }
-
+    /// An error when no value is present: then nothing beat the starting +∞ and −∞ (a
+    /// present value, +∞ included, makes min ≤ max).
     fn nonempty(&self) -> Result<(), NormaliseError> {
-        if self.count == 0 {
+        if self.min > self.max {
             return Err(NormaliseError::TooFewValues {
                 needed: 1,
                 found: 0,
@@ -271,25 +376,6 @@ impl Stats {
             return Err(NormaliseError::ZeroRange { value: self.min });
         }
         Ok(r)
-    }
-
-    fn sd(&self, x: &[f64], mean: f64) -> Result<f64, NormaliseError> {
-        if self.count < 2 {
-            return Err(NormaliseError::TooFewValues {
-                needed: 2,
-                found: self.count,
-            });
-        }
-        let ss = crate::sum::exact_sum(
-            x.iter()
-                .filter(|v| !v.is_nan())
-                .map(|v| (v - mean) * (v - mean)),
-        );
-        let sd = (ss / (self.count - 1) as f64).sqrt();
-        if sd == 0.0 {
-            return Err(NormaliseError::ZeroSpread { value: self.min });
-        }
-        Ok(sd)
     }
 }
 
@@ -502,5 +588,149 @@ mod tests {
         .check()
         .is_err());
         assert!(Normaliser::Rank.check().is_ok());
+    }
+
+    /// Every normaliser, with the parameters the columns below need.
+    fn every_normaliser() -> Vec<Normaliser> {
+        use Normaliser::*;
+        vec![
+            Identity,
+            MinMax { l: 0.0, u: 100.0 },
+            MinMax { l: 1.0, u: 7.0 },
+            ZScore { m: 10.0, s: 2.0 },
+            Rank,
+            Borda,
+            PercentileRank,
+            DistanceToMax,
+            FractionOfMax,
+            DistanceToReference {
+                unit: "U3".into(),
+                cap: true,
+            },
+            DistanceToTarget {
+                target: Some(1e3),
+                cap: false,
+            },
+            Goalposts {
+                lo: -50.0,
+                hi: 150.0,
+                scale: 100.0,
+                truncate: true,
+            },
+            FixedBounds {
+                a: -3.0,
+                b: 97.0,
+                k: 1.0,
+            },
+        ]
+    }
+
+    /// Natively the work runs in the widest vectors the CPU has (pulp's dispatch); the
+    /// baseline instruction set (pulp's `Scalar`: what every x86-64, and WASM, runs) must give
+    /// the same bits, errors included, for every normaliser.
+    #[cfg(not(target_arch = "wasm32"))]
+    #[test]
+    fn every_instruction_set_gives_the_same_bits() {
+        use pulp::WithSimd;
+        let mut seed = 11u64;
+        let mut next = move || {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            seed >> 11
+        };
+        for len in [0usize, 1, 2, 3, 5, 8, 13, 64, 257, 1000] {
+            for case in 0..6 {
+                let x: Vec<f64> = (0..len)
+                    .map(|_| match (next() % 16, case) {
+                        (0, _) => NAN,
+                        (1, _) => 0.0,
+                        (2, _) => -0.0,
+                        (_, 0) => (next() % 7) as f64,
+                        (_, 1) => -((next() % 1000) as f64) / 7.0,
+                        (_, 2) => 1e300 * (next() % 3) as f64,
+                        _ => (next() as f64 / (1u64 << 53) as f64 - 0.3) * 123.456,
+                    })
+                    .collect();
+                for normaliser in every_normaliser() {
+                    for ties in [Ties::Exact, Ties::Auto] {
+                        let (mut native, mut baseline) = (vec![7.0], vec![7.0]);
+                        let r = (len > 3).then_some(3);
+                        let a = normaliser.normalise_into(&x, -1.0, r, ties, &mut native);
+                        let b = Lanes {
+                            normaliser: &normaliser,
+                            x: &x,
+                            direction: -1.0,
+                            reference: r,
+                            ties,
+                            out: &mut baseline,
+                        }
+                        .with_simd(pulp::Scalar::new());
+                        let what = format!("{normaliser:?} {ties:?} on {x:?}");
+                        assert_eq!(a, b, "{what}");
+                        let bits = |v: &[f64]| v.iter().map(|y| y.to_bits()).collect::<Vec<_>>();
+                        if a.is_ok() {
+                            assert_eq!(bits(&native), bits(&baseline), "{what}");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// A result that overflows is an error naming the value that gave it, wherever it is in
+    /// the column (the test rides along the normalisation's own pass); a missing value does
+    /// not count.
+    #[test]
+    fn a_result_that_overflows_names_its_value() {
+        let huge = Normaliser::FixedBounds {
+            a: 0.0,
+            b: 1e-300,
+            k: 1e300,
+        };
+        for len in [1usize, 4, 9, 300] {
+            for at in [0, len / 2, len - 1] {
+                let mut x = vec![0.0; len];
+                x[at] = 5.0;
+                assert_eq!(
+                    huge.normalise(&x),
+                    Err(NormaliseError::Overflow { value: 5.0 }),
+                    "{len} {at}"
+                );
+                x[at] = NAN;
+                let out = huge.normalise(&x).expect("nothing overflows");
+                assert!(out[at].is_nan() && out.iter().filter(|v| v.is_nan()).count() == 1);
+            }
+        }
+        let mm = Normaliser::MinMax { l: 0.0, u: 1.0 };
+        assert_eq!(
+            mm.normalise(&[1e308, NAN, -1e308]),
+            Err(NormaliseError::Overflow { value: 1e308 })
+        );
+    }
+
+    /// A column with no value present has no minimum or maximum; one whose values are all
+    /// infinite has them (and then overflows).
+    #[test]
+    fn no_value_present_is_too_few_values() {
+        let none = Err(NormaliseError::TooFewValues {
+            needed: 1,
+            found: 0,
+        });
+        for normaliser in [
+            Normaliser::MinMax { l: 0.0, u: 1.0 },
+            Normaliser::DistanceToMax,
+            Normaliser::FractionOfMax,
+            Normaliser::DistanceToTarget {
+                target: Some(1.0),
+                cap: true,
+            },
+        ] {
+            for x in [&[][..], &[NAN], &[NAN; 9]] {
+                assert_eq!(normaliser.normalise(x), none, "{normaliser:?} {x:?}");
+            }
+            let inf = normaliser.normalise(&[f64::INFINITY, NAN, f64::INFINITY]);
+            assert!(inf.is_err() && inf != none, "{normaliser:?}: {inf:?}");
+        }
     }
 }
