@@ -286,6 +286,46 @@ fn per_unit(cols: &[(&[f64], f64)], scaled: bool, out: &mut [f64]) {
     }
 }
 
+/// [`exact_sum`] of a slice: the same bits. Natively four running states side by side (a
+/// lane per fourth term), each as [`column_sums`] keeps per unit, then the lanes' sums and
+/// errors added into one state and its rounding certified by the same bound (the lanes'
+/// bounds added to it); a sum the bound cannot certify, or with a non-finite term, is summed
+/// again by [`ExactSum`]. For the long sums of noisy values (the mean of a unit's draws),
+/// where `ExactSum` keeps partials from the second term on.
+pub(crate) fn slice_sum(x: &[f64]) -> f64 {
+    #[cfg(target_arch = "wasm32")]
+    return exact_sum(x.iter().copied());
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        const L: usize = 4;
+        let (mut s, mut c, mut d) = ([0.0f64; L], [0.0f64; L], [0.0f64; L]);
+        let step = |s: &mut f64, c: &mut f64, d: &mut f64, x: f64| {
+            let (s2, e) = two_sum(*s, x);
+            let (c2, e2) = two_sum(*c, e);
+            (*s, *c) = (s2, c2);
+            *d += e2.abs();
+        };
+        let chunks = x.chunks_exact(L);
+        let rest = chunks.remainder();
+        for chunk in chunks {
+            for l in 0..L {
+                step(&mut s[l], &mut c[l], &mut d[l], chunk[l]);
+            }
+        }
+        for (l, &v) in rest.iter().enumerate() {
+            step(&mut s[l], &mut c[l], &mut d[l], v);
+        }
+        // Each lane's exact sum lies within its d of its s + c; the lanes' s and c added
+        // with the same steps keep that of the total, the lanes' bounds added to the bound.
+        let (mut total, mut err, mut bound) = (0.0, 0.0, d.iter().sum::<f64>());
+        for l in 0..L {
+            step(&mut total, &mut err, &mut bound, s[l]);
+            step(&mut total, &mut err, &mut bound, c[l]);
+        }
+        rounded(total, err, bound, || exact_sum(x.iter().copied()))
+    }
+}
+
 /// The smaller distance from finite `r` to its neighbouring doubles (at a power of two the
 /// lower one is half the upper); 0 for r = 0, so that a bound > 0 there always falls back.
 #[cfg(not(target_arch = "wasm32"))]
@@ -569,6 +609,15 @@ mod exact_reference {
         );
         for (u, terms) in units.iter().enumerate() {
             assert_eq!(out[u].to_bits(), reference(terms).to_bits(), "{terms:?}");
+            // The same terms as a slice: spread over the slice sum's four lanes, and all in
+            // one lane (its bound then carries the hair into the lanes' total).
+            assert_eq!(slice_sum(terms).to_bits(), out[u].to_bits(), "{terms:?}");
+            let one_lane: Vec<f64> = terms.iter().flat_map(|&x| [x, 0.0, -0.0, 0.0]).collect();
+            assert_eq!(
+                slice_sum(&one_lane).to_bits(),
+                out[u].to_bits(),
+                "{one_lane:?}"
+            );
         }
     }
 
@@ -620,6 +669,29 @@ mod exact_reference {
                     prop_assert_eq!(out[u].to_bits(), want.to_bits(), "{:?}", terms);
                 }
             }
+        }
+
+        /// Slice sums: the exact sum rounded once, whatever the length (the lanes' remainder
+        /// included) and however the terms cancel; with a non-finite term, exact_sum's.
+        #[test]
+        fn slice_sums_are_the_exact_sum_rounded_once(
+            mut terms in proptest::collection::vec(term(), 0..300),
+            mirror in any::<bool>(),
+            special in proptest::option::of((0usize..300, prop_oneof![Just(f64::NAN), Just(f64::INFINITY), Just(-f64::INFINITY), Just(f64::MAX)])),
+        ) {
+            if mirror && !terms.is_empty() {
+                let half: Vec<f64> = terms[..terms.len() / 2].iter().map(|x| -x).collect();
+                terms.extend(half);
+            }
+            let want = match special {
+                Some((at, x)) if !terms.is_empty() => {
+                    let at = at % terms.len();
+                    terms[at] = x;
+                    exact_sum(terms.iter().copied())
+                }
+                _ => reference(&terms),
+            };
+            prop_assert_eq!(slice_sum(&terms).to_bits(), want.to_bits(), "{:?}", terms);
         }
     }
 }

@@ -9,7 +9,7 @@ use crate::engine::eval::uniform;
 use crate::methods::normalise::Ties;
 use crate::model::framework::Framework;
 use crate::model::input::UnitRecord;
-use crate::sum::exact_sum;
+use crate::sum::slice_sum;
 
 /// An uncertainty analysis.
 ///
@@ -468,7 +468,7 @@ pub(crate) fn summary(
         }
         cols
     };
-    let mean = |x: &[f64]| (!x.is_empty()).then(|| exact_sum(x.iter().copied()) / x.len() as f64);
+    let mean = |x: &[f64]| (!x.is_empty()).then(|| slice_sum(x) / x.len() as f64);
     let summarise = |(u, (mut r, mut v)): (usize, (Vec<f64>, Vec<f64>))| -> UnitUncertainty {
         let um = &meta[u];
         // Ranks are whole numbers from 1 to m: a counting sort. Values: only the order
