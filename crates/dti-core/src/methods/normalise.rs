@@ -315,10 +315,11 @@ struct Stats {
 }
 
 /// Lanes of the min/max pass: independent accumulators, so the pass runs at the machine's
-/// throughput rather than one comparison's latency per value (and on vectors: a count in
-/// the same loop turned AVX code into shuffles). Which of two equal values (0 and −0) is
-/// kept depends on it: the same number on every target.
-const LANES: usize = 4;
+/// throughput rather than one comparison's latency per value: four SSE2 vectors each for
+/// the minimum and the maximum (a count in the same loop turned AVX code into shuffles).
+/// Which of two equal values (0 and −0) is kept depends on it: the same number on every
+/// target.
+const LANES: usize = 8;
 
 impl Stats {
     /// Minimum and maximum of the present values. Comparisons only (`<`, `>`: NaN never
