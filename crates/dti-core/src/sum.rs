@@ -291,7 +291,8 @@ fn per_unit(cols: &[(&[f64], f64)], scaled: bool, out: &mut [f64]) {
 /// errors added into one state and its rounding certified by the same bound (the lanes'
 /// bounds added to it); a sum the bound cannot certify, or with a non-finite term, is summed
 /// again by [`ExactSum`]. For the long sums of noisy values (the mean of a unit's draws),
-/// where `ExactSum` keeps partials from the second term on.
+/// where `ExactSum`'s fast mode gives up within a few terms and every later term goes
+/// through its partials.
 pub(crate) fn slice_sum(x: &[f64]) -> f64 {
     #[cfg(target_arch = "wasm32")]
     return exact_sum(x.iter().copied());

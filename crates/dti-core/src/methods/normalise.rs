@@ -68,33 +68,57 @@ impl Normaliser {
         ties: Ties,
         out: &mut Vec<f64>,
     ) -> Result<(), NormaliseError> {
-        // Natively in the widest vectors the CPU has (AVX: four lanes, not SSE2's two),
-        // chosen at run time by pulp as for `sum::column_sums`: the same operations, never
-        // fused, so the same bits on every instruction set.
-        #[cfg(not(target_arch = "wasm32"))]
-        return pulp::Arch::new().dispatch(Lanes {
+        let work = Lanes {
             normaliser: self,
             x,
             direction,
             reference,
             ties,
             out,
-        });
+        };
+        // Natively in the widest vectors the CPU has (AVX: four lanes, not SSE2's two),
+        // chosen at run time by pulp as for `sum::column_sums`: the same operations, never
+        // fused, so the same bits on every instruction set.
+        #[cfg(not(target_arch = "wasm32"))]
+        return pulp::Arch::new().dispatch(work);
         #[cfg(target_arch = "wasm32")]
-        self.normalise_lanes(x, direction, reference, ties, out)
+        work.run()
     }
+}
 
-    /// [`normalise_into`](Self::normalise_into)'s work, inlined into each instruction set's
-    /// copy.
+/// [`Normaliser::normalise_into`]'s arguments: its work, for pulp to compile once per
+/// instruction set (a closure would be called, not inlined, into each copy).
+struct Lanes<'a> {
+    normaliser: &'a Normaliser,
+    x: &'a [f64],
+    direction: f64,
+    reference: Option<usize>,
+    ties: Ties,
+    out: &'a mut Vec<f64>,
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl pulp::WithSimd for Lanes<'_> {
+    type Output = Result<(), NormaliseError>;
+
     #[inline(always)]
-    fn normalise_lanes(
-        &self,
-        x: &[f64],
-        direction: f64,
-        reference: Option<usize>,
-        ties: Ties,
-        out: &mut Vec<f64>,
-    ) -> Result<(), NormaliseError> {
+    fn with_simd<S: pulp::Simd>(self, _: S) -> Self::Output {
+        self.run()
+    }
+}
+
+impl Lanes<'_> {
+    /// The work, inlined into each instruction set's copy.
+    #[inline(always)]
+    fn run(self) -> Result<(), NormaliseError> {
+        let Lanes {
+            normaliser,
+            x,
+            direction,
+            reference,
+            ties,
+            out,
+        } = self;
         let start = out.len();
         // Only the normalisers that need them compute the column's statistics.
         let stats = || Stats::of(x);
@@ -105,7 +129,7 @@ impl Normaliser {
         };
         // Whether every value's result is known to be finite: `map` finds out as it writes
         // them; the rank normalisers' results are checked below.
-        let finite = match *self {
+        let finite = match *normaliser {
             Normaliser::Identity => map(x, out, |v| v),
             Normaliser::MinMax { l, u } => {
                 let stats = stats();
@@ -208,36 +232,6 @@ impl Normaliser {
             });
         }
         Ok(())
-    }
-}
-
-/// [`Normaliser::normalise_into`]'s arguments, for pulp to compile its work once per
-/// instruction set (a closure would be called, not inlined, into each copy).
-#[cfg(not(target_arch = "wasm32"))]
-struct Lanes<'a> {
-    normaliser: &'a Normaliser,
-    x: &'a [f64],
-    direction: f64,
-    reference: Option<usize>,
-    ties: Ties,
-    out: &'a mut Vec<f64>,
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-impl pulp::WithSimd for Lanes<'_> {
-    type Output = Result<(), NormaliseError>;
-
-    #[inline(always)]
-    fn with_simd<S: pulp::Simd>(self, _: S) -> Self::Output {
-        let Lanes {
-            normaliser,
-            x,
-            direction,
-            reference,
-            ties,
-            out,
-        } = self;
-        normaliser.normalise_lanes(x, direction, reference, ties, out)
     }
 }
 
