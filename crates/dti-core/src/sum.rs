@@ -238,18 +238,26 @@ fn blocks<const B: usize>(cols: &[(&[f64], f64)], scaled: bool, out: &mut [f64])
                 }
             };
             for l in 0..B {
-                let (s2, e) = two_sum(s[l], w * x[l]);
-                let (c2, e2) = two_sum(c[l], e);
-                (s[l], c[l]) = (s2, c2);
-                // A non-finite term or sum makes e NaN (∞ − ∞ inside TwoSum), so e2 and d
-                // stay NaN and the test in `rounded` fails: no check per term.
-                d[l] += e2.abs();
+                bounded_step(&mut s[l], &mut c[l], &mut d[l], w * x[l]);
             }
         }
         for l in 0..lanes {
             out[u0 + l] = rounded(s[l], c[l], d[l], || term_sum(cols, scaled, u0 + l));
         }
     }
+}
+
+/// Adds `x` to a running state of [`column_sums`]: the sum `s`, the sum `c` of its TwoSum
+/// errors, and the bound `d` on what adding those errors lost.
+#[cfg(not(target_arch = "wasm32"))]
+#[inline(always)]
+fn bounded_step(s: &mut f64, c: &mut f64, d: &mut f64, x: f64) {
+    let (s2, e) = two_sum(*s, x);
+    let (c2, e2) = two_sum(*c, e);
+    (*s, *c) = (s2, c2);
+    // A non-finite term or sum makes e NaN (∞ − ∞ inside TwoSum), so e2 and d stay NaN and
+    // the test in `rounded` fails: no check per term.
+    *d += e2.abs();
 }
 
 /// A unit's sum from its running state (see [`column_sums`]): `s + c` rounded, when the
@@ -300,28 +308,22 @@ pub(crate) fn slice_sum(x: &[f64]) -> f64 {
     {
         const L: usize = 4;
         let (mut s, mut c, mut d) = ([0.0f64; L], [0.0f64; L], [0.0f64; L]);
-        let step = |s: &mut f64, c: &mut f64, d: &mut f64, x: f64| {
-            let (s2, e) = two_sum(*s, x);
-            let (c2, e2) = two_sum(*c, e);
-            (*s, *c) = (s2, c2);
-            *d += e2.abs();
-        };
         let chunks = x.chunks_exact(L);
         let rest = chunks.remainder();
         for chunk in chunks {
             for l in 0..L {
-                step(&mut s[l], &mut c[l], &mut d[l], chunk[l]);
+                bounded_step(&mut s[l], &mut c[l], &mut d[l], chunk[l]);
             }
         }
         for (l, &v) in rest.iter().enumerate() {
-            step(&mut s[l], &mut c[l], &mut d[l], v);
+            bounded_step(&mut s[l], &mut c[l], &mut d[l], v);
         }
         // Each lane's exact sum lies within its d of its s + c; the lanes' s and c added
         // with the same steps keep that of the total, the lanes' bounds added to the bound.
         let (mut total, mut err, mut bound) = (0.0, 0.0, d.iter().sum::<f64>());
         for l in 0..L {
-            step(&mut total, &mut err, &mut bound, s[l]);
-            step(&mut total, &mut err, &mut bound, c[l]);
+            bounded_step(&mut total, &mut err, &mut bound, s[l]);
+            bounded_step(&mut total, &mut err, &mut bound, c[l]);
         }
         rounded(total, err, bound, || exact_sum(x.iter().copied()))
     }
