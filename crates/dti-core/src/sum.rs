@@ -147,12 +147,57 @@ impl ExactSum {
 }
 
 /// Knuth's TwoSum: `(a + b, e)` with `a + b = fl(a + b) + e` exactly (finite inputs whose sum
-/// does not overflow).
+/// does not overflow); in each lane of a [`Vector`] alike.
 #[inline(always)]
-fn two_sum(a: f64, b: f64) -> (f64, f64) {
-    let s = a + b;
-    let bb = s - a;
-    (s, (a - (s - bb)) + (b - bb))
+fn two_sum<T: Arith>(a: T, b: T) -> (T, T) {
+    let s = a.plus(b);
+    let bb = s.minus(a);
+    (s, a.minus(s.minus(bb)).plus(b.minus(bb)))
+}
+
+/// The arithmetic of a running sum: f64's, or pulp's on a [`Vector`] of units side by side
+/// — the same IEEE operations lane by lane, so the same bits.
+trait Arith: Copy {
+    fn plus(self, b: Self) -> Self;
+    fn minus(self, b: Self) -> Self;
+    fn magnitude(self) -> Self;
+}
+
+impl Arith for f64 {
+    #[inline(always)]
+    fn plus(self, b: f64) -> f64 {
+        self + b
+    }
+    #[inline(always)]
+    fn minus(self, b: f64) -> f64 {
+        self - b
+    }
+    #[inline(always)]
+    fn magnitude(self) -> f64 {
+        self.abs()
+    }
+}
+
+/// A vector of lanes in the instruction set `S` (four f64 with AVX), with the token that
+/// proves the CPU has it.
+#[cfg(not(target_arch = "wasm32"))]
+#[derive(Clone, Copy)]
+struct Vector<S: pulp::Simd>(S, S::f64s);
+
+#[cfg(not(target_arch = "wasm32"))]
+impl<S: pulp::Simd> Arith for Vector<S> {
+    #[inline(always)]
+    fn plus(self, b: Self) -> Self {
+        Vector(self.0, self.0.add_f64s(self.1, b.1))
+    }
+    #[inline(always)]
+    fn minus(self, b: Self) -> Self {
+        Vector(self.0, self.0.sub_f64s(self.1, b.1))
+    }
+    #[inline(always)]
+    fn magnitude(self) -> Self {
+        Vector(self.0, self.0.abs_f64s(self.1))
+    }
 }
 
 /// Sums down columns: `out[u]` = the exact sum of `w₀·x₀[u]`, …, `wₖ₋₁·xₖ₋₁[u]` over the
@@ -195,11 +240,11 @@ impl pulp::WithSimd for Blocks<'_, '_> {
     type Output = ();
 
     #[inline(always)]
-    fn with_simd<S: pulp::Simd>(self, _: S) {
+    fn with_simd<S: pulp::Simd>(self, simd: S) {
         // Units per block: two vectors of running state per array, all in registers (two
         // AVX vectors of four lanes, or two SSE2 vectors of two; more would spill).
         if std::mem::size_of::<S::f64s>() >= 32 {
-            blocks::<8>(self.cols, self.scaled, self.out);
+            vector_blocks(simd, self.cols, self.scaled, self.out);
         } else {
             blocks::<4>(self.cols, self.scaled, self.out);
         }
@@ -247,17 +292,93 @@ fn blocks<const B: usize>(cols: &[(&[f64], f64)], scaled: bool, out: &mut [f64])
     }
 }
 
+/// [`blocks`] written in the vectors of `simd` (two per block: eight units with AVX), with
+/// [`bounded_step`] on vectors: the same operations lane by lane, so the same bits, without
+/// the compiler's choice of how to spread a block's arrays over registers (it split them
+/// into halves and quarters, and branched per column on the last block's padding). The last
+/// block loads what is left with a mask (zeros beyond: a zero term adds nothing and no
+/// error). A block whose every unit's errors added exactly (`d = 0`, most of them) is
+/// rounded in the vectors; any other unit as [`rounded`] decides.
+#[cfg(not(target_arch = "wasm32"))]
+#[inline(always)]
+fn vector_blocks<S: pulp::Simd>(simd: S, cols: &[(&[f64], f64)], scaled: bool, out: &mut [f64]) {
+    let n = out.len();
+    if cols.iter().any(|(x, _)| x.len() < n) {
+        return blocks::<8>(cols, scaled, out);
+    }
+    let b = VECTORS * S::F64_LANES;
+    let whole = n - n % b;
+    for u0 in (0..whole).step_by(b) {
+        vector_block::<S, true>(simd, cols, scaled, u0, &mut out[u0..u0 + b]);
+    }
+    if whole < n {
+        vector_block::<S, false>(simd, cols, scaled, whole, &mut out[whole..]);
+    }
+}
+
+/// Vectors per block of [`vector_blocks`]: the running states of two stay in registers.
+#[cfg(not(target_arch = "wasm32"))]
+const VECTORS: usize = 2;
+
+/// One block of [`vector_blocks`]: units `u0..` into `out`, a whole block when `WHOLE` (no
+/// branch per column for the padding), else fewer units, loaded with a mask.
+#[cfg(not(target_arch = "wasm32"))]
+#[inline(always)]
+fn vector_block<S: pulp::Simd, const WHOLE: bool>(
+    simd: S,
+    cols: &[(&[f64], f64)],
+    scaled: bool,
+    u0: usize,
+    out: &mut [f64],
+) {
+    const V: usize = VECTORS;
+    let lanes = S::F64_LANES;
+    let zero = Vector(simd, simd.splat_f64s(0.0));
+    let (mut s, mut c, mut d) = ([zero; V], [zero; V], [zero; V]);
+    for &(x, w) in cols {
+        let w = simd.splat_f64s(if scaled { w } else { 1.0 });
+        let x = &x[u0..u0 + out.len()];
+        let x: [S::f64s; V] = if WHOLE {
+            let (x, _) = S::as_simd_f64s(x);
+            std::array::from_fn(|k| x[k])
+        } else {
+            std::array::from_fn(|k| {
+                let rest = x.get(k * lanes..).unwrap_or(&[]);
+                simd.partial_load_f64s(&rest[..rest.len().min(lanes)])
+            })
+        };
+        for k in 0..V {
+            let t = Vector(simd, simd.mul_f64s(w, x[k]));
+            bounded_step(&mut s[k], &mut c[k], &mut d[k], t);
+        }
+    }
+    let [s, c, d] = [s, c, d].map(|v| v.map(|v| v.1));
+    let ds: &[f64] = pulp::bytemuck::cast_slice(&d);
+    if WHOLE && ds.iter().all(|&x| x == 0.0) {
+        let (o, _) = S::as_mut_simd_f64s(out);
+        for k in 0..V {
+            o[k] = simd.add_f64s(simd.add_f64s(s[k], c[k]), zero.1);
+        }
+    } else {
+        let ss: &[f64] = pulp::bytemuck::cast_slice(&s);
+        let cs: &[f64] = pulp::bytemuck::cast_slice(&c);
+        for (l, o) in out.iter_mut().enumerate() {
+            *o = rounded(ss[l], cs[l], ds[l], || term_sum(cols, scaled, u0 + l));
+        }
+    }
+}
+
 /// Adds `x` to a running state of [`column_sums`]: the sum `s`, the sum `c` of its TwoSum
 /// errors, and the bound `d` on what adding those errors lost.
 #[cfg(not(target_arch = "wasm32"))]
 #[inline(always)]
-fn bounded_step(s: &mut f64, c: &mut f64, d: &mut f64, x: f64) {
+fn bounded_step<T: Arith>(s: &mut T, c: &mut T, d: &mut T, x: T) {
     let (s2, e) = two_sum(*s, x);
     let (c2, e2) = two_sum(*c, e);
     (*s, *c) = (s2, c2);
     // A non-finite term or sum makes e NaN (∞ − ∞ inside TwoSum), so e2 and d stay NaN and
     // the test in `rounded` fails: no check per term.
-    *d += e2.abs();
+    *d = d.plus(e2.magnitude());
 }
 
 /// A unit's sum from its running state (see [`column_sums`]): `s + c` rounded, when the
