@@ -21,9 +21,13 @@ use crate::model::result::{Explanation, LeafExplanation, Opportunity};
 ///   shares add up to the total). The total is the index points, or its value when the index
 ///   has no points.
 /// - **Gain**: the total with the leaf at its best reachable value (the normaliser's fixed
-///   top, or the best value in the row's period; 1 for a given node) minus the total now,
-///   re-aggregated along the leaf's path so that renormalisation over missing children is
-///   respected.
+///   top, or the best value in the row's period; 1 for a given node) minus the total now.
+///   While the leaf and every node above it count in points sums and weighted arithmetic
+///   means, that is the leaf's change times its rate (how the total moves with it: the
+///   product of w / Σw, or 1 / Σmax, down its path), so a gain is rounded as a number of its
+///   own size and a leaf that cannot move the total (weight 0, no points) gains exactly 0.
+///   Otherwise (a missing leaf, an aggregator that is not linear) the path is re-aggregated
+///   with the leaf at its best, so that renormalisation over missing children is respected.
 ///
 /// ```
 /// use dti_core::{score_records, ColumnOptions, Framework, UnitRecord};
@@ -202,6 +206,7 @@ pub(crate) fn explain_grid(
                 points: f64::NAN,
                 cell: Cell::Empty,
                 share: f64::NAN,
+                rate: (f64::NAN, f64::NAN),
                 term_sum: f64::NAN,
                 sums: NO_PART,
                 part: NO_PART,
@@ -245,6 +250,10 @@ struct Node {
     cell: Cell,
     /// Its share of the row's total.
     share: f64,
+    /// How the row's total moves with its value and with its points, each other node as it
+    /// is, while it and every node above it count in linear parents (NaN: not so; a
+    /// leaf's gain is then re-aggregated along its path).
+    rate: (f64, f64),
     /// The sum of its children's additive terms.
     term_sum: f64,
     /// Its sums over its children (when linear), and its part of its parent's.
@@ -303,10 +312,13 @@ fn explain_row(
 
     // Contributions: split each node's share of the total among its children in proportion
     // to their additive terms. Exact for points sums and weighted arithmetic means.
+    // Rates, in the same pass: the total is the root's points or its value.
     nodes[root].share = old_total;
+    nodes[root].rate = if has_points { (0.0, 1.0) } else { (1.0, 0.0) };
     for &i in &plan.pre_order {
         let parent = &nodes[nodes[i].parent];
         let (kept, sum, above) = (parent.cell.kept(), parent.term_sum, parent.share);
+        let rate = Sums::rate(parent, nodes[i].split);
         let node = &mut nodes[i];
         node.share = if kept {
             f64::NAN
@@ -315,6 +327,7 @@ fn explain_row(
         } else {
             above * node.split.apply(node.value, node.points).0 / sum
         };
+        node.rate = rate;
     }
 
     // Gains: re-aggregate the path to the root with the leaf at its best.
@@ -339,9 +352,14 @@ fn explain_row(
             f64::NAN
         } else if node.value >= best {
             0.0
+        } else if !node.value.is_nan() && !node.rate.0.is_nan() {
+            // The leaf counts and so does every node above it: its change times its rates
+            // (a leaf without points has a points rate of 0).
+            let dp = node.max.map_or(0.0, |m| best * m - node.points);
+            node.rate.0 * (best - node.value) + node.rate.1 * dp
         } else {
-            let (v, p) = at_best(plan, nodes, i, best);
-            total(v, p) - old_total
+            // Missing, or below a node that is not linear: re-aggregated along its path.
+            at_best(plan, nodes, i, best).map_or(0.0, |(v, p)| total(v, p) - old_total)
         };
         *explained = true;
         *contribution = node.share;
@@ -354,15 +372,17 @@ fn explain_row(
 
 /// The root's (value, points) with node `i` at value `best`, everything else as in the row
 /// in `nodes`: the path re-aggregated up, a linear node by replacing one child's part of its
-/// sums. A value the path's aggregators cannot take gives NaN.
-fn at_best(plan: &Plan, nodes: &[Node], i: usize, best: f64) -> (f64, f64) {
+/// sums. `None` when the change stops on the way (a part of the sums or a node's value that
+/// comes out the same): the total is as it is. A value the path's aggregators cannot take
+/// gives NaN.
+fn at_best(plan: &Plan, nodes: &[Node], i: usize, best: f64) -> Option<(f64, f64)> {
     let mut vp = (best, nodes[i].max.map_or(f64::NAN, |m| best * m));
     let mut c = i;
     while nodes[c].parent != NO_PARENT {
         let up = nodes[c].parent;
         let (child, parent) = (&nodes[c], &nodes[up]);
         vp = if parent.linear {
-            Sums::replacing(parent, child, vp)
+            Sums::replacing(parent, child, vp)?
         } else {
             let now = vp;
             aggregate_with(plan, up, |x| {
@@ -374,9 +394,14 @@ fn at_best(plan: &Plan, nodes: &[Node], i: usize, best: f64) -> (f64, f64) {
             })
             .unwrap_or((f64::NAN, f64::NAN))
         };
+        // The same bits (any NaN the same as any other: NaN's bits differ between targets).
+        let same = |a: f64, b: f64| a.to_bits() == b.to_bits() || a.is_nan() && b.is_nan();
+        if same(vp.0, parent.value) && same(vp.1, parent.points) {
+            return None;
+        }
         c = up;
     }
-    vp
+    Some(vp)
 }
 
 /// The `top_n` largest of a row's positive gains in `ranked` (in framework order), equal
@@ -495,8 +520,9 @@ struct Sums;
 
 impl Sums {
     /// A linear `parent`'s (value, points) from its sums with `child`'s part changed to that
-    /// of the child's new `(value, points)`.
-    fn replacing(parent: &Node, child: &Node, new: (f64, f64)) -> (f64, f64) {
+    /// of the child's new `(value, points)` (`None`: the part is the same, and so is the
+    /// parent).
+    fn replacing(parent: &Node, child: &Node, new: (f64, f64)) -> Option<(f64, f64)> {
         // Taking out or putting in a part that does not count (zeros) changes nothing: the
         // sums start at +0.0 and so are never -0.0, the one value adding +0.0 would change.
         let (x, y, n) = match child.split.apply(new.0, new.1).1 {
@@ -504,11 +530,14 @@ impl Sums {
             None => NO_PART,
         };
         let (sums, old) = (parent.sums, child.part);
+        if (x, y, n) == old {
+            return None;
+        }
         let (a, b, k) = (sums.0 - old.0 + x, sums.1 - old.1 + y, sums.2 - old.2 + n);
         let max = parent.max;
-        if parent.points_sum {
+        Some(if parent.points_sum {
             if k == 0 {
-                return (f64::NAN, f64::NAN);
+                return Some((f64::NAN, f64::NAN));
             }
             let v = a / b;
             let total = max.unwrap_or(0.0);
@@ -518,6 +547,30 @@ impl Sums {
             (v, max.map_or(f64::NAN, |m| v * m))
         } else {
             (f64::NAN, f64::NAN)
+        })
+    }
+
+    /// The rates of a child entering `parent` by `split` (see [`Node::rate`]), from the
+    /// parent's: under a weighted mean, the parent's value moves by w / Σw of the child's
+    /// value (its points by its max times that); under a points sum, by 1 / Σmax of the
+    /// child's points (its points by the same, or one for one when every child counts, as
+    /// [`points_sum`](crate::methods::aggregate) scales them). A child of weight 0 or no
+    /// max moves nothing; under a parent that is missing or not linear, NaN.
+    fn rate(parent: &Node, split: Split) -> (f64, f64) {
+        let (kv, kp) = parent.rate;
+        if !parent.linear || parent.value.is_nan() || kv.is_nan() {
+            return (f64::NAN, f64::NAN);
+        }
+        // A parent without points has a points rate of 0 (nothing above counts them).
+        let (b, max) = (parent.sums.1, parent.max.unwrap_or(0.0));
+        match split {
+            Split::Weighted(w) if w > 0.0 => ((kv + kp * max) * w / b, 0.0),
+            Split::Points(m) if m != 0.0 => {
+                let points = if b == max { kp } else { kp * max / b };
+                (0.0, kv / b + points)
+            }
+            // Weight 0 or no max (a linear parent's children are never `Other`).
+            _ => (0.0, 0.0),
         }
     }
 }
@@ -606,6 +659,160 @@ mod tests {
         assert_eq!(e.contribution(0, usize::MAX), None);
         let other = Framework::builtin("vn-pdti-2020").unwrap();
         assert!(s.explanation(&other, 0).is_none());
+    }
+
+    /// A gain under an aggregator that is not linear is the path re-aggregated: the
+    /// geometric mean of A 0.25 and C 0.64 is 0.4; A at 1 → 0.8 (gain 0.4), C at 1 → 0.5
+    /// (gain 0.1).
+    #[test]
+    fn gains_under_a_geometric_mean_by_hand() {
+        let fw = Framework::from_json(
+            r#"{"schema_version": 1, "id": "t", "name_vi": "T", "aggregate": {"method": "geometric_mean"},
+            "nodes": [{"code": "A", "name_vi": "A"}, {"code": "C", "name_vi": "C"}]}"#,
+        )
+        .unwrap();
+        let s = fw
+            .score(&[UnitRecord::new("X").value("A", 0.25).value("C", 0.64)])
+            .unwrap();
+        let e = s.units[0].explanation.as_ref().unwrap();
+        let gains: Vec<(&str, f64)> = e
+            .leaves
+            .iter()
+            .map(|l| (l.code.as_str(), l.gain.unwrap()))
+            .collect();
+        assert!(
+            (gains[0].1 - 0.4).abs() < 1e-12 && (gains[1].1 - 0.1).abs() < 1e-12,
+            "{gains:?}"
+        );
+        assert_eq!((gains[0].0, gains[1].0), ("A", "C"));
+    }
+
+    /// A leaf whose change cannot reach the total (under a group of weight 0, or of no
+    /// points) gains exactly 0, not the total's rounding: DTI 2022's smart-city leaf (0
+    /// points) in a cohort, and a zero-weight group of a weighted mean.
+    #[test]
+    fn a_leaf_that_cannot_move_the_total_gains_exactly_zero() {
+        let fw = Framework::builtin("vn-pdti-2022").unwrap();
+        let codes: Vec<String> = fw.leaves().map(|n| n.code.clone()).collect();
+        let units: Vec<UnitRecord> = (0..40)
+            .map(|u| {
+                let mut r = UnitRecord::new(&format!("U{u}"));
+                for (k, c) in codes.iter().enumerate() {
+                    r = r.value(c, ((u * 37 + k * 11) % 97) as f64 / 97.0);
+                }
+                r
+            })
+            .collect();
+        let s = fw.score(&units).unwrap();
+        let mut seen = 0;
+        for u in &s.units {
+            let e = u.explanation.as_ref().unwrap();
+            for l in e.leaves.iter().filter(|l| l.code == "SMART") {
+                assert_eq!(l.gain, Some(0.0), "{}", u.unit);
+                seen += 1;
+            }
+            assert!(e.opportunities.iter().all(|o| o.gain > 1e-9), "{}", u.unit);
+        }
+        assert_eq!(seen, units.len());
+
+        // A weighted mean of A, B (weight 1) and Z (weight 0); Z's leaves move Z, not the
+        // index.
+        let fw = Framework::from_json(
+            r#"{"schema_version": 1, "id": "t", "name_vi": "T", "aggregate": {"method": "weighted_mean"},
+            "nodes": [
+            {"code": "A", "name_vi": "A"}, {"code": "B", "name_vi": "B"},
+            {"code": "Z", "name_vi": "Z", "weight": 0},
+            {"code": "Z1", "parent": "Z", "name_vi": "Z1"}, {"code": "Z2", "parent": "Z", "name_vi": "Z2"}]}"#,
+        )
+        .unwrap();
+        let values = [0.1, 0.7, 0.3, 0.9, 0.2, 0.6, 0.3, 0.8];
+        for (k, pair) in values.windows(2).enumerate() {
+            let unit = UnitRecord::new("X")
+                .value("A", pair[0])
+                .value("B", pair[1])
+                .value("Z1", values[k % 3])
+                .value("Z2", 0.5);
+            let s = fw.score(&[unit]).unwrap();
+            let e = s.units[0].explanation.as_ref().unwrap();
+            for l in e.leaves.iter().filter(|l| l.code.starts_with('Z')) {
+                assert_eq!(l.gain, Some(0.0), "{} at {pair:?}", l.code);
+            }
+        }
+    }
+
+    /// A gain is rounded as a number of its own size, not as the total it changes: B at
+    /// 1 − 2⁻⁴⁰ of its 400 points gains 400 · 2⁻⁴⁰ exactly, whatever A's and C's points (the
+    /// total now is rounded once from its exact sum; a total at best summed otherwise would
+    /// be some 2⁻⁴⁴ off, a part in 6,400 of this gain).
+    #[test]
+    fn a_small_gain_is_not_lost_in_the_totals_rounding() {
+        let fw = Framework::from_json(
+            r#"{"schema_version": 1, "id": "t", "name_vi": "T", "nodes": [
+            {"code": "A", "name_vi": "A", "max_points": 300}, {"code": "B", "name_vi": "B", "max_points": 400},
+            {"code": "C", "name_vi": "C", "max_points": 300}]}"#,
+        )
+        .unwrap();
+        let b = 1.0 - 2f64.powi(-40);
+        for (a, c) in [
+            (0.1, 0.2),
+            (0.652, 0.789),
+            (0.094, 0.028),
+            (0.836, 0.433),
+            (0.901, 0.031),
+        ] {
+            let unit = UnitRecord::new("X")
+                .value("A", a)
+                .value("B", b)
+                .value("C", c);
+            let s = fw.score(&[unit]).unwrap();
+            let e = s.units[0].explanation.as_ref().unwrap();
+            let gain = e.leaves.iter().find(|l| l.code == "B").unwrap().gain;
+            assert_eq!(gain, Some(400.0 * 2f64.powi(-40)), "A at {a}, C at {c}");
+        }
+    }
+
+    /// Gains under weighted means of unequal weights, by hand: the index is (A + 3·G)/4,
+    /// G = (G1 + 2·G2)/3, each leaf's best 1. A 0.5, G1 0.2, G2 0.8: G 0.6, index 0.575;
+    /// A at 1 → 0.7 (gain 0.125), G1 at 1 → G 0.8667, index 0.775 (0.2), G2 at 1 → G
+    /// 0.7333, index 0.675 (0.1). With G2 missing and renormalised: G 0.2, index 0.275; G2
+    /// at 1 → G 0.7333, index 0.675 (0.4); G1 at 1 → G 1, index 0.875 (0.6). On a scale of
+    /// 1000 points the total is the points, and every gain is 1000 times as many points.
+    #[test]
+    fn gains_under_weighted_means_by_hand() {
+        for (scale, times) in [("", 1.0), (r#""scale": 1000,"#, 1000.0)] {
+            let fw = Framework::from_json(&format!(
+                r#"{{"schema_version": 1, "id": "t", "name_vi": "T", {scale}
+                "aggregate": {{"method": "weighted_mean"}}, "missing": "renormalise", "nodes": [
+                {{"code": "A", "name_vi": "A"}}, {{"code": "G", "name_vi": "G", "weight": 3}},
+                {{"code": "G1", "parent": "G", "name_vi": "G1"}},
+                {{"code": "G2", "parent": "G", "name_vi": "G2", "weight": 2}}]}}"#
+            ))
+            .unwrap();
+            let gains = |unit: UnitRecord| {
+                let s = fw.score(&[unit]).unwrap();
+                let e = s.units[0].explanation.clone().unwrap();
+                e.leaves
+                    .into_iter()
+                    .map(|l| (l.code, l.gain.unwrap()))
+                    .collect::<Vec<_>>()
+            };
+            let close = |got: Vec<(String, f64)>, want: &[(&str, f64)]| {
+                assert_eq!(got.len(), want.len(), "{got:?}");
+                for ((code, g), (c, w)) in got.iter().zip(want) {
+                    let w = w * times;
+                    assert!(
+                        code == c && (g - w).abs() < 1e-12 * times,
+                        "{code} {g} vs {c} {w}"
+                    );
+                }
+            };
+            let full = UnitRecord::new("X").value("A", 0.5).value("G1", 0.2);
+            close(
+                gains(full.clone().value("G2", 0.8)),
+                &[("A", 0.125), ("G1", 0.2), ("G2", 0.1)],
+            );
+            close(gains(full), &[("A", 0.125), ("G1", 0.6), ("G2", 0.4)]);
+        }
     }
 
     #[test]
