@@ -330,7 +330,8 @@ fn explain_row(
         node.rate = rate;
     }
 
-    // Gains: re-aggregate the path to the root with the leaf at its best.
+    // Gains: each leaf's change times its rates, or its path re-aggregated with it at its
+    // best.
     let row = u * plan.n..(u + 1) * plan.n;
     let top = tops.row(u);
     ranked.clear();
