@@ -672,20 +672,8 @@ mod tests {
             "nodes": [{"code": "A", "name_vi": "A"}, {"code": "C", "name_vi": "C"}]}"#,
         )
         .unwrap();
-        let s = fw
-            .score(&[UnitRecord::new("X").value("A", 0.25).value("C", 0.64)])
-            .unwrap();
-        let e = s.units[0].explanation.as_ref().unwrap();
-        let gains: Vec<(&str, f64)> = e
-            .leaves
-            .iter()
-            .map(|l| (l.code.as_str(), l.gain.unwrap()))
-            .collect();
-        assert!(
-            (gains[0].1 - 0.4).abs() < 1e-12 && (gains[1].1 - 0.1).abs() < 1e-12,
-            "{gains:?}"
-        );
-        assert_eq!((gains[0].0, gains[1].0), ("A", "C"));
+        let gains = gains(&fw, UnitRecord::new("X").value("A", 0.25).value("C", 0.64));
+        close(&gains, &[("A", 0.4), ("C", 0.1)], 1e-12);
     }
 
     /// A leaf whose change cannot reach the total (under a group of weight 0, or of no
@@ -733,10 +721,10 @@ mod tests {
                 .value("B", pair[1])
                 .value("Z1", values[k % 3])
                 .value("Z2", 0.5);
-            let s = fw.score(&[unit]).unwrap();
-            let e = s.units[0].explanation.as_ref().unwrap();
-            for l in e.leaves.iter().filter(|l| l.code.starts_with('Z')) {
-                assert_eq!(l.gain, Some(0.0), "{} at {pair:?}", l.code);
+            for (code, gain) in gains(&fw, unit) {
+                if code.starts_with('Z') {
+                    assert_eq!(gain, 0.0, "{code} at {pair:?}");
+                }
             }
         }
     }
@@ -765,10 +753,12 @@ mod tests {
                 .value("A", a)
                 .value("B", b)
                 .value("C", c);
-            let s = fw.score(&[unit]).unwrap();
-            let e = s.units[0].explanation.as_ref().unwrap();
-            let gain = e.leaves.iter().find(|l| l.code == "B").unwrap().gain;
-            assert_eq!(gain, Some(400.0 * 2f64.powi(-40)), "A at {a}, C at {c}");
+            let gain = gains(&fw, unit)[1].clone();
+            assert_eq!(
+                gain,
+                ("B".into(), 400.0 * 2f64.powi(-40)),
+                "A at {a}, C at {c}"
+            );
         }
     }
 
@@ -789,30 +779,34 @@ mod tests {
                 {{"code": "G2", "parent": "G", "name_vi": "G2", "weight": 2}}]}}"#
             ))
             .unwrap();
-            let gains = |unit: UnitRecord| {
-                let s = fw.score(&[unit]).unwrap();
-                let e = s.units[0].explanation.clone().unwrap();
-                e.leaves
-                    .into_iter()
-                    .map(|l| (l.code, l.gain.unwrap()))
-                    .collect::<Vec<_>>()
-            };
-            let close = |got: Vec<(String, f64)>, want: &[(&str, f64)]| {
-                assert_eq!(got.len(), want.len(), "{got:?}");
-                for ((code, g), (c, w)) in got.iter().zip(want) {
-                    let w = w * times;
-                    assert!(
-                        code == c && (g - w).abs() < 1e-12 * times,
-                        "{code} {g} vs {c} {w}"
-                    );
-                }
-            };
             let full = UnitRecord::new("X").value("A", 0.5).value("G1", 0.2);
+            let want = [("A", 0.125), ("G1", 0.2), ("G2", 0.1)].map(|(c, g)| (c, g * times));
             close(
-                gains(full.clone().value("G2", 0.8)),
-                &[("A", 0.125), ("G1", 0.2), ("G2", 0.1)],
+                &gains(&fw, full.clone().value("G2", 0.8)),
+                &want,
+                1e-12 * times,
             );
-            close(gains(full), &[("A", 0.125), ("G1", 0.6), ("G2", 0.4)]);
+            let want = [("A", 0.125), ("G1", 0.6), ("G2", 0.4)].map(|(c, g)| (c, g * times));
+            close(&gains(&fw, full), &want, 1e-12 * times);
+        }
+    }
+
+    /// Each explained leaf's (code, gain) for `unit` scored alone, in framework order.
+    fn gains(fw: &Framework, unit: UnitRecord) -> Vec<(String, f64)> {
+        let s = fw.score(&[unit]).unwrap();
+        let e = s.units[0].explanation.clone().unwrap();
+        let gain = |l: &crate::model::result::LeafExplanation| l.gain.expect("a gain");
+        e.leaves.iter().map(|l| (l.code.clone(), gain(l))).collect()
+    }
+
+    /// Whether `got` names `want`'s leaves, in order, with gains within `tolerance`.
+    fn close(got: &[(String, f64)], want: &[(&str, f64)], tolerance: f64) {
+        assert_eq!(got.len(), want.len(), "{got:?}");
+        for ((code, g), (c, w)) in got.iter().zip(want) {
+            assert!(
+                code == c && (g - w).abs() < tolerance,
+                "{code} {g} vs {c} {w}"
+            );
         }
     }
 
