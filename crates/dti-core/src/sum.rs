@@ -157,13 +157,34 @@ fn two_sum<T: Arith>(a: T, b: T) -> (T, T) {
 
 /// The arithmetic of a running sum: f64's, or pulp's on a [`Vector`] of units side by side
 /// — the same IEEE operations lane by lane, so the same bits.
+/// (In WebAssembly only [`two_sum`]'s two are used.)
 trait Arith: Copy {
     fn plus(self, b: Self) -> Self;
     fn minus(self, b: Self) -> Self;
+    #[cfg(not(target_arch = "wasm32"))]
     fn magnitude(self) -> Self;
+    /// One truth value per lane.
+    #[cfg(not(target_arch = "wasm32"))]
+    type Mask: Copy;
+    #[cfg(not(target_arch = "wasm32"))]
+    fn same(self, b: Self) -> Self::Mask;
+    #[cfg(not(target_arch = "wasm32"))]
+    fn both(self, a: Self::Mask, b: Self::Mask) -> Self::Mask;
 }
 
 impl Arith for f64 {
+    #[cfg(not(target_arch = "wasm32"))]
+    type Mask = bool;
+    #[cfg(not(target_arch = "wasm32"))]
+    #[inline(always)]
+    fn same(self, b: f64) -> bool {
+        self == b
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    #[inline(always)]
+    fn both(self, a: bool, b: bool) -> bool {
+        a & b
+    }
     #[inline(always)]
     fn plus(self, b: f64) -> f64 {
         self + b
@@ -172,6 +193,7 @@ impl Arith for f64 {
     fn minus(self, b: f64) -> f64 {
         self - b
     }
+    #[cfg(not(target_arch = "wasm32"))]
     #[inline(always)]
     fn magnitude(self) -> f64 {
         self.abs()
@@ -186,6 +208,15 @@ struct Vector<S: pulp::Simd>(S, S::f64s);
 
 #[cfg(not(target_arch = "wasm32"))]
 impl<S: pulp::Simd> Arith for Vector<S> {
+    type Mask = S::m64s;
+    #[inline(always)]
+    fn same(self, b: Self) -> S::m64s {
+        self.0.equal_f64s(self.1, b.1)
+    }
+    #[inline(always)]
+    fn both(self, a: S::m64s, b: S::m64s) -> S::m64s {
+        self.0.and_m64s(a, b)
+    }
     #[inline(always)]
     fn plus(self, b: Self) -> Self {
         Vector(self.0, self.0.add_f64s(self.1, b.1))
@@ -208,16 +239,11 @@ impl<S: pulp::Simd> Arith for Vector<S> {
 /// Natively a block of units at a time, over every column (no branch per term; the block's
 /// running state stays in registers, its units side by side in vector lanes: eight units
 /// with AVX, four without, the instruction set chosen at run time by pulp): per unit a
-/// running sum `s`, the sum `c` of its TwoSum errors, and a bound `d` on what adding those
-/// errors lost (the sum of the magnitudes of *their* TwoSum errors, each exact). The exact
-/// sum T lies within `d` of `s + c`. With `r` = fl(s + c) and its exact residual `t`
-/// (TwoSum again), T rounds to `r` when |t| plus the bound stays inside `r`'s rounding
-/// interval; the test keeps a factor of 2 on the bound and of 1/2 on the interval, far
-/// beyond the rounding of `d` itself. A unit that fails it (rare: the sum sits within about
-/// an ulp·2⁻⁵⁰ of a half-way point) or met a non-finite value is summed again by
-/// [`ExactSum`]. Where `ExactSum`'s fast mode gives up at the first inexact error sum — on
-/// terms with all 53 bits in use, as noisy weights give — this certifies almost every unit.
-/// In WebAssembly, where the package's size is budgeted, it is the sum per unit: the same
+/// running sum `s`, the sum `c` of its TwoSum errors, and whether each error added into `c`
+/// exactly (see [`column_step`]). While they all did, `s + c` *is* the exact sum, and one
+/// addition rounds it once. A unit where one did not (the errors' bits spread over more than
+/// 53 places: terms some 2⁵³ times apart) or that met a non-finite value is summed again by
+/// [`ExactSum`]. In WebAssembly, where the package's size is budgeted, it is the sum per unit: the same
 /// bits, correctly rounded either way.
 pub(crate) fn column_sums(cols: &[(&[f64], f64)], scaled: bool, out: &mut [f64]) {
     #[cfg(target_arch = "wasm32")]
@@ -266,7 +292,7 @@ fn blocks<const B: usize>(cols: &[(&[f64], f64)], scaled: bool, out: &mut [f64])
     }
     for u0 in (0..n).step_by(B) {
         let lanes = B.min(n - u0);
-        let (mut s, mut c, mut d) = ([0.0f64; B], [0.0f64; B], [0.0f64; B]);
+        let (mut s, mut c, mut exact) = ([0.0f64; B], [0.0f64; B], [true; B]);
         for &(x, w) in cols {
             let w = if scaled { w } else { 1.0 };
             let pad: [f64; B];
@@ -283,22 +309,26 @@ fn blocks<const B: usize>(cols: &[(&[f64], f64)], scaled: bool, out: &mut [f64])
                 }
             };
             for l in 0..B {
-                bounded_step(&mut s[l], &mut c[l], &mut d[l], w * x[l]);
+                column_step(&mut s[l], &mut c[l], &mut exact[l], w * x[l]);
             }
         }
         for l in 0..lanes {
-            out[u0 + l] = rounded(s[l], c[l], d[l], || term_sum(cols, scaled, u0 + l));
+            out[u0 + l] = if exact[l] {
+                s[l] + c[l] + 0.0
+            } else {
+                term_sum(cols, scaled, u0 + l)
+            };
         }
     }
 }
 
 /// [`blocks`] written in the vectors of `simd` (two per block: eight units with AVX), with
-/// [`bounded_step`] on vectors: the same operations lane by lane, so the same bits, without
+/// [`column_step`] on vectors: the same operations lane by lane, so the same bits, without
 /// the compiler's choice of how to spread a block's arrays over registers (it split them
 /// into halves and quarters, and branched per column on the last block's padding). The last
 /// block loads what is left with a mask (zeros beyond: a zero term adds nothing and no
-/// error). A block whose every unit's errors added exactly (`d = 0`, most of them) is
-/// rounded in the vectors; any other unit as [`rounded`] decides.
+/// error). A block whose every unit's errors added exactly (almost every block) is rounded
+/// in the vectors; in any other, each unit as its flag decides.
 #[cfg(not(target_arch = "wasm32"))]
 #[inline(always)]
 fn vector_blocks<S: pulp::Simd>(simd: S, cols: &[(&[f64], f64)], scaled: bool, out: &mut [f64]) {
@@ -334,7 +364,8 @@ fn vector_block<S: pulp::Simd, const WHOLE: bool>(
     const V: usize = VECTORS;
     let lanes = S::F64_LANES;
     let zero = Vector(simd, simd.splat_f64s(0.0));
-    let (mut s, mut c, mut d) = ([zero; V], [zero; V], [zero; V]);
+    let all = simd.equal_f64s(zero.1, zero.1);
+    let (mut s, mut c, mut exact) = ([zero; V], [zero; V], [all; V]);
     for &(x, w) in cols {
         let w = simd.splat_f64s(if scaled { w } else { 1.0 });
         let x = &x[u0..u0 + out.len()];
@@ -349,26 +380,51 @@ fn vector_block<S: pulp::Simd, const WHOLE: bool>(
         };
         for k in 0..V {
             let t = Vector(simd, simd.mul_f64s(w, x[k]));
-            bounded_step(&mut s[k], &mut c[k], &mut d[k], t);
+            column_step(&mut s[k], &mut c[k], &mut exact[k], t);
         }
     }
-    let [s, c, d] = [s, c, d].map(|v| v.map(|v| v.1));
-    let ds: &[f64] = pulp::bytemuck::cast_slice(&d);
-    if WHOLE && ds.iter().all(|&x| x == 0.0) {
+    let r: [S::f64s; V] =
+        std::array::from_fn(|k| simd.add_f64s(simd.add_f64s(s[k].1, c[k].1), zero.1));
+    let every = exact.iter().fold(all, |a, &b| simd.and_m64s(a, b));
+    if WHOLE && simd.first_true_m64s(simd.xor_m64s(every, all)) == lanes {
         let (o, _) = S::as_mut_simd_f64s(out);
-        for k in 0..V {
-            o[k] = simd.add_f64s(simd.add_f64s(s[k], c[k]), zero.1);
-        }
-    } else {
-        let ss: &[f64] = pulp::bytemuck::cast_slice(&s);
-        let cs: &[f64] = pulp::bytemuck::cast_slice(&c);
-        for (l, o) in out.iter_mut().enumerate() {
-            *o = rounded(ss[l], cs[l], ds[l], || term_sum(cols, scaled, u0 + l));
-        }
+        o.copy_from_slice(&r);
+        return;
+    }
+    // The flags as numbers, lane by lane (1 where exact).
+    let one = simd.splat_f64s(1.0);
+    let flags: [S::f64s; V] = exact.map(|m| simd.select_f64s(m, one, zero.1));
+    let flags: &[f64] = pulp::bytemuck::cast_slice(&flags);
+    let rs: &[f64] = pulp::bytemuck::cast_slice(&r);
+    for (l, o) in out.iter_mut().enumerate() {
+        *o = if flags[l] == 1.0 {
+            rs[l]
+        } else {
+            term_sum(cols, scaled, u0 + l)
+        };
     }
 }
 
 /// Adds `x` to a running state of [`column_sums`]: the sum `s`, the sum `c` of its TwoSum
+/// errors, and whether every error added into `c` exactly.
+///
+/// Whether c2 = fl(c + e) is c + e exactly, without TwoSum's five operations: it is iff
+/// c2 − c gives back e and c2 − e gives back c. If exact, both differences are exact. If
+/// not, the difference from the operand of larger magnitude is exact (the lemma behind
+/// Dekker's Fast2Sum: fl(a + b) − a is a double when |a| ≥ |b|), so it misses the other
+/// operand. A NaN (from a non-finite term or sum: ∞ − ∞ inside TwoSum) compares unequal to
+/// everything: such a unit is summed again, with no check per term.
+#[cfg(not(target_arch = "wasm32"))]
+#[inline(always)]
+fn column_step<T: Arith>(s: &mut T, c: &mut T, exact: &mut T::Mask, x: T) {
+    let (s2, e) = two_sum(*s, x);
+    let c2 = c.plus(e);
+    let added = s2.both(c2.minus(*c).same(e), c2.minus(e).same(*c));
+    *exact = s2.both(*exact, added);
+    (*s, *c) = (s2, c2);
+}
+
+/// Adds `x` to a running state of [`slice_sum`]: the sum `s`, the sum `c` of its TwoSum
 /// errors, and the bound `d` on what adding those errors lost.
 #[cfg(not(target_arch = "wasm32"))]
 #[inline(always)]
@@ -381,8 +437,12 @@ fn bounded_step<T: Arith>(s: &mut T, c: &mut T, d: &mut T, x: T) {
     *d = d.plus(e2.magnitude());
 }
 
-/// A unit's sum from its running state (see [`column_sums`]): `s + c` rounded, when the
-/// bound `d` certifies it; else `exact` (the terms summed again by [`ExactSum`]).
+/// A sum from its running state (see [`slice_sum`]): `s + c` rounded, when the bound `d`
+/// certifies it; else `exact` (the terms summed again by [`ExactSum`]). With `r` = fl(s + c)
+/// and its exact residual `t` (TwoSum again), the exact sum (within `d` of `s + c`) rounds
+/// to `r` when |t| plus the bound stays inside `r`'s rounding interval; the test keeps a
+/// factor of 2 on the bound and of 1/2 on the interval, far beyond the rounding of `d`
+/// itself (it fails only within about an ulp·2⁻⁵⁰ of a half-way point).
 #[cfg(not(target_arch = "wasm32"))]
 #[inline(always)]
 fn rounded(s: f64, c: f64, d: f64, exact: impl FnOnce() -> f64) -> f64 {
@@ -416,12 +476,14 @@ fn per_unit(cols: &[(&[f64], f64)], scaled: bool, out: &mut [f64]) {
 }
 
 /// [`exact_sum`] of a slice: the same bits. Natively four running states side by side (a
-/// lane per fourth term), each as [`column_sums`] keeps per unit, then the lanes' sums and
-/// errors added into one state and its rounding certified by the same bound (the lanes'
-/// bounds added to it); a sum the bound cannot certify, or with a non-finite term, is summed
-/// again by [`ExactSum`]. For the long sums of noisy values (the mean of a unit's draws),
-/// where `ExactSum`'s fast mode gives up within a few terms and every later term goes
-/// through its partials.
+/// lane per fourth term), each a running sum `s`, the sum `c` of its TwoSum errors, and a
+/// bound `d` on what adding those errors lost (the sum of the magnitudes of *their* TwoSum
+/// errors, each exact: the exact sum lies within `d` of `s + c`); then the lanes' sums and
+/// errors added into one state, the lanes' bounds added to its bound, and its rounding
+/// certified by [`rounded`]. A sum the bound cannot certify, or with a non-finite term, is
+/// summed again by [`ExactSum`]. For the long sums (the mean of a unit's draws): the bound
+/// certifies a sum even where the errors' bits spread over more than 53 places, where
+/// `ExactSum`'s fast mode and [`column_sums`]' flag give up.
 pub(crate) fn slice_sum(x: &[f64]) -> f64 {
     #[cfg(target_arch = "wasm32")]
     return exact_sum(x.iter().copied());
@@ -700,6 +762,31 @@ mod exact_reference {
         assert_eq!(bits(&by[0]), bits(&by[1]));
         assert_eq!(bits(&by[0]), bits(&by[2]));
         by[2].clone()
+    }
+
+    #[test]
+    fn column_sums_where_the_errors_do_not_add_exactly() {
+        // 1 + (2⁻⁵⁴ + 2⁻¹⁰⁶) + 2⁻⁵⁴: both small terms vanish into s = 1, their errors
+        // 2⁻⁵⁴ + 2⁻¹⁰⁶ and 2⁻⁵⁴ add to 2⁻⁵³ + 2⁻¹⁰⁶ (54 bits): c rounds to 2⁻⁵³, and
+        // fl(s + c) would be 1 (a tie, to even) where the exact sum, a hair above the
+        // tie, rounds to 1 + 2⁻⁵². Among units whose errors add exactly, in every lane.
+        let tiny = |e: i32| f64::powi(2.0, e);
+        let odd = vec![1.0, tiny(-54) + tiny(-106), tiny(-54)];
+        for at in [0, 3, 7, 8, 16] {
+            let mut units = vec![vec![0.5, 0.25, 0.125]; 19];
+            units[at] = odd.clone();
+            let cols = columns(&units, 3, 1.0);
+            for scaled in [false, true] {
+                let mut out = vec![f64::NAN; units.len()];
+                column_sums(&refs(&cols), scaled, &mut out);
+                assert_eq!(out[at], 1.0 + tiny(-52), "unit {at}");
+                assert!(out.iter().enumerate().all(|(u, &x)| u == at || x == 0.875));
+                assert_eq!(
+                    bits(&out),
+                    bits(&every_block_size(&refs(&cols), scaled, 19))
+                );
+            }
+        }
     }
 
     #[test]
