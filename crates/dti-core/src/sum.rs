@@ -242,9 +242,9 @@ impl<S: pulp::Simd> Arith for Vector<S> {
 /// running sum `s`, the sum `c` of its TwoSum errors, and whether each error added into `c`
 /// exactly (see [`column_step`]). While they all did, `s + c` *is* the exact sum, and one
 /// addition rounds it once. A unit where one did not (the errors' bits spread over more than
-/// 53 places: terms some 2⁵³ times apart) or that met a non-finite value is summed again by
-/// [`ExactSum`]. In WebAssembly, where the package's size is budgeted, it is the sum per unit: the same
-/// bits, correctly rounded either way.
+/// 53 places, as with a term some 2⁵³ times smaller than the sum) or that met a non-finite
+/// value is summed again by [`ExactSum`]. In WebAssembly, where the package's size is
+/// budgeted, it is the sum per unit: the same bits, correctly rounded either way.
 pub(crate) fn column_sums(cols: &[(&[f64], f64)], scaled: bool, out: &mut [f64]) {
     #[cfg(target_arch = "wasm32")]
     per_unit(cols, scaled, out);
