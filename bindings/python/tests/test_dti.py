@@ -456,6 +456,31 @@ def test_files_are_read_by_the_core(tmp_path, native):
     assert "latin.csv, row 3" in str(e.value) and "UTF-8" in str(e.value)
 
 
+def test_a_container_that_contains_itself_is_an_error_not_a_hang():
+    """A dict or list that contains itself is refused, naming where it turns back (json.dumps
+    would raise without a path; the walk for NaN never ended); one shared by two records is
+    read as it is, and the first NaN in key order is the one named."""
+    record = {"unit": "A", "values": {"GOV": 0.5}}
+    record["values"]["self"] = record
+    with pytest.raises(dti.DtiError) as e:
+        dti.score([record])
+    assert (e.value.code, e.value.path) == ("bad_argument", "data[0].values.self"), str(e.value)
+    assert "contains itself" in str(e.value)
+    panel = dti.bundled_panel().filter(pl.col("period") == 2023)
+    spec: dict = {"runs": 10, "inputs": []}
+    spec["inputs"].append(spec)
+    with pytest.raises(dti.DtiError) as e:
+        dti.uncertainty(panel, spec)
+    # The spec is read as a copy of its top level: the walk turns back at the list it holds.
+    assert (e.value.code, e.value.path) == ("bad_argument", "spec.inputs[0].inputs"), str(e.value)
+    shared = {"GOV": 0.5, "ECO": 0.25}
+    both = dti.score([{"unit": "A", "values": shared}, {"unit": "B", "values": shared}])
+    assert both.height == 2
+    with pytest.raises(dti.DtiError) as e:
+        dti.score([{"unit": "A", "values": {"GOV": float("nan"), "ECO": float("inf")}}])
+    assert e.value.path == "data[0].values.GOV", str(e.value)
+
+
 def test_wrong_keywords_and_nan_name_the_parameter():
     """Each wrong keyword is an error naming the parameter as Python names it; NaN in a spec,
     a record or a framework names its field (not a position in JSON the user never wrote)."""

@@ -227,6 +227,21 @@ export function cases(dti, env) {
       e = codeOf(() => dti.scoreCohort("vn-pdti-2022", [{ unit: "A", values: { GOV: 0.5 } }, { unit: "HN", values: { ECO: -Infinity } }]));
       assert.deepEqual([e.code, e.path, e.unit, e.indicator], ["bad_argument", "units[1].values.ECO", "HN", "ECO"]);
       assert.equal(codeOf(() => dti.normalise({ method: "rank" }, [1, NaN])).path, "values[1]");
+      // An object that contains itself is an error naming where it turns back (the walk for
+      // NaN never ended on one); one shared by two records is read as it is; the first NaN in
+      // key order is the one named.
+      const loop = { unit: "A", values: { GOV: 0.5 } };
+      loop.values.self = loop;
+      e = codeOf(() => dti.scoreCohort("vn-pdti-2022", [loop]));
+      assert.deepEqual([e.code, e.path], ["bad_argument", "units[0].values.self"]);
+      assert.ok(e.message.includes("contains itself"), e.message);
+      const list = [0.5];
+      list.push(list);
+      assert.equal(codeOf(() => dti.normalise({ method: "rank" }, list)).path, "values[1]");
+      const shared = { GOV: 0.5, ECO: 0.25 };
+      assert.equal(dti.scoreCohort("vn-pdti-2022", [{ unit: "A", values: shared }, { unit: "B", values: shared }]).units.length, 2);
+      e = codeOf(() => dti.scoreCohort("vn-pdti-2022", [{ unit: "A", values: { GOV: NaN, ECO: Infinity } }]));
+      assert.equal(e.path, "units[0].values.GOV");
       // A progress callback that throws stops the analysis; its exception reaches the caller.
       const boom = new Error("stop here");
       let caught = null;

@@ -15,26 +15,56 @@ const PARAMS = {
   compareAcrossMerger: ["framework", "before", "after", "options"], readRecords: ["framework", "text", "options"],
 };
 
-/** The path of the first number JSON cannot hold (NaN, ±Infinity) in `value`, or null: JSON
- * would turn it into null, and a weight of NaN would silently become the default. */
-function nonFinite(value, path) {
-  const stack = [[value, path]];
+// Marks, on the stack of `firstUnheld`, the end of an object's entries.
+const LEAVE = Symbol("leave");
+
+/** The first thing in `value` (depth first, in key order) that JSON cannot hold, or null:
+ * `{ path, value }` for a NaN or ±Infinity (JSON would turn it into null, and a weight of NaN
+ * would silently become the default), `{ path, cycle: true }` for an object that contains
+ * itself (JSON.stringify would throw; a walk would never end). Each object is walked once —
+ * one shared by two records holds the same the second time — and the path is spelled only
+ * for what is reported: a string per value was most of this walk's time. */
+function firstUnheld(value, root) {
+  // Flat triples (value, frame, key); a frame per object entered: its parent frame and key.
+  const stack = [value, -1, root];
+  const frames = [];
+  const open = new Set();
+  const done = new Set();
+  const spell = (frame, key) => {
+    const keys = [key];
+    for (let f = frame; f >= 0; f = frames[2 * f]) keys.push(frames[2 * f + 1]);
+    let p = keys[keys.length - 1];
+    for (let k = keys.length - 2; k >= 0; k--) p += typeof keys[k] === "number" ? `[${keys[k]}]` : `.${keys[k]}`;
+    return p;
+  };
   while (stack.length) {
-    const [v, p] = stack.pop();
-    if (typeof v === "number") {
-      if (!Number.isFinite(v)) return [p, v];
-    } else if (Array.isArray(v)) {
-      for (let k = v.length - 1; k >= 0; k--) stack.push([v[k], `${p}[${k}]`]);
-    } else if (v !== null && typeof v === "object" && !ArrayBuffer.isView(v)) {
-      const keys = Object.keys(v);
-      for (let k = keys.length - 1; k >= 0; k--) stack.push([v[keys[k]], `${p}.${keys[k]}`]);
+    const key = stack.pop();
+    const frame = stack.pop();
+    const v = stack.pop();
+    if (v === LEAVE) {
+      open.delete(key);
+      done.add(key);
+    } else if (typeof v === "number") {
+      if (!Number.isFinite(v)) return { path: spell(frame, key), value: v };
+    } else if (v !== null && typeof v === "object" && !ArrayBuffer.isView(v) && !done.has(v)) {
+      if (open.has(v)) return { path: spell(frame, key), cycle: true };
+      open.add(v);
+      const f = frames.length / 2;
+      frames.push(frame, key);
+      stack.push(LEAVE, f, v);
+      if (Array.isArray(v)) {
+        for (let k = v.length - 1; k >= 0; k--) stack.push(v[k], f, k);
+      } else {
+        const keys = Object.keys(v);
+        for (let k = keys.length - 1; k >= 0; k--) stack.push(v[keys[k]], f, keys[k]);
+      }
     }
   }
   return null;
 }
 
 /** Refuses an argument holding NaN or ±Infinity, naming the field (and the unit and
- * indicator of a record's value). */
+ * indicator of a record's value), or an object that contains itself. */
 function checkFinite(name, args) {
   const params = PARAMS[name] ?? [];
   for (let i = 0; i < args.length; i++) {
@@ -43,13 +73,17 @@ function checkFinite(name, args) {
       const e = new Error(`${args[i].length} ${params[i]} is more than this package accepts (${MAX_UNITS})`);
       throw Object.assign(e, { name: "DtiError", code: "too_large", path: params[i] });
     }
-    const bad = nonFinite(args[i], params[i] ?? `argument ${i + 1}`);
+    const bad = firstUnheld(args[i], params[i] ?? `argument ${i + 1}`);
     if (!bad) continue;
-    const [where, v] = bad;
+    const where = bad.path;
+    if (bad.cycle) {
+      const e = new Error(`${where}: an object that contains itself, which JSON cannot hold`);
+      throw Object.assign(e, { name: "DtiError", code: "bad_argument", path: where });
+    }
     const m = where.match(/^(units|before)\[(\d+)\]\.values\.([^.[]+)/);
     const record = m ? args[i][Number(m[2])] : null;
     const about = record ? ` (unit '${record.unit}', indicator '${m[3]}')` : "";
-    const e = new Error(`${where}${about}: ${v} is not a number this package takes (finite numbers only)`);
+    const e = new Error(`${where}${about}: ${bad.value} is not a number this package takes (finite numbers only)`);
     throw Object.assign(e, { name: "DtiError", code: "bad_argument", path: where,
       ...(record ? { unit: record.unit, indicator: m[3] } : {}) });
   }
@@ -82,14 +116,21 @@ function summarisePercentages(e) {
 }
 
 /** Each improvement opportunity of a result with its leaf's names (`name_vi`, `name_en`), as
- * the command's JSON and Python give them (said here: the scoring module's budget is spent). */
-function nameOpportunities(wasm, framework, units) {
+ * the command's JSON and Python give them (said here: the scoring module's budget is spent).
+ * `builtins` keeps each built-in framework's names (they never change), so that a call does
+ * not fetch the whole definition again; a definition given as an object is read each call. */
+function nameOpportunities(wasm, framework, units, builtins) {
   let names = null;
   for (const u of units) {
     for (const o of u?.explanation?.opportunities ?? []) {
-      if (!names) {
-        const def = typeof framework === "string" ? wasm.builtinFramework(framework) : framework;
-        names = new Map((def?.nodes ?? []).map((n) => [n.code, n]));
+      if (!names && typeof framework === "string") {
+        names = builtins.get(framework);
+        if (!names) {
+          names = nodeNames(wasm.builtinFramework(framework));
+          builtins.set(framework, names);
+        }
+      } else if (!names) {
+        names = nodeNames(framework);
       }
       const n = names.get(o.code);
       if (n) Object.assign(o, { name_vi: n.name_vi, name_en: n.name_en ?? "" });
@@ -97,15 +138,19 @@ function nameOpportunities(wasm, framework, units) {
   }
 }
 
+/** Each node of a framework definition by its code. */
+const nodeNames = (def) => new Map((def?.nodes ?? []).map((n) => [n.code, n]));
+
 /** The named exports of a wasm-bindgen module, each guarded against traps. */
 export function wrap(wasm, names) {
+  const builtins = new Map();
   const guard = (f, name) => (...args) => {
     checkFinite(name, args);
     try {
       const out = f(...args);
-      if (name === "explainUnit") nameOpportunities(wasm, args[0], [out]);
-      else if (name === "scoreCohort") nameOpportunities(wasm, args[0], out.units);
-      else if (name === "mergeCohort") nameOpportunities(wasm, args[0], out.scores.units);
+      if (name === "explainUnit") nameOpportunities(wasm, args[0], [out], builtins);
+      else if (name === "scoreCohort") nameOpportunities(wasm, args[0], out.units, builtins);
+      else if (name === "mergeCohort") nameOpportunities(wasm, args[0], out.scores.units, builtins);
       return out;
     } catch (e) {
       if (e instanceof WebAssembly.RuntimeError) {

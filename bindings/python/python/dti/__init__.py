@@ -25,7 +25,7 @@ import re
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Union
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Set, Tuple, Union
 
 import polars as pl
 
@@ -273,17 +273,32 @@ def _year(name: str, value: Any) -> Optional[int]:
     return value
 
 
-def _non_finite(value: Any, path: str) -> Optional[str]:
-    """The path of the first NaN or infinity in a spec, record or framework, or None."""
-    stack = [(value, path)]
+def _non_finite(value: Any, path: str) -> Optional[Tuple[str, str]]:
+    """The first thing in a spec, record or framework that JSON cannot hold, as its path and
+    a message naming it: a NaN or infinity, or a dict or list that contains itself (json.dumps
+    would raise; a walk would never end). None when there is none. Each container is walked
+    once: one shared by two records holds the same the second time."""
+    leave = object()
+    stack: List[Any] = [(value, path)]
+    open_: Set[int] = set()
+    done: Set[int] = set()
     while stack:
         v, p = stack.pop()
-        if isinstance(v, float) and not math.isfinite(v):
-            return f"{p}: {v} is not a finite number"
-        if isinstance(v, Mapping):
-            stack.extend((x, f"{p}.{k}") for k, x in v.items())
-        elif isinstance(v, (list, tuple)):
-            stack.extend((x, f"{p}[{k}]") for k, x in enumerate(v))
+        if v is leave:
+            open_.discard(p)
+            done.add(p)
+        elif isinstance(v, float):
+            if not math.isfinite(v):
+                return p, f"{p}: {v} is not a finite number"
+        elif isinstance(v, (Mapping, list, tuple)) and id(v) not in done:
+            if id(v) in open_:
+                return p, f"{p}: a container that contains itself, which JSON cannot hold"
+            open_.add(id(v))
+            stack.append((leave, id(v)))
+            if isinstance(v, Mapping):
+                stack.extend((x, f"{p}.{k}") for k, x in reversed(list(v.items())))
+            else:
+                stack.extend((x, f"{p}[{k}]") for k, x in reversed(list(enumerate(v))))
     return None
 
 
@@ -292,7 +307,7 @@ def _json(name: str, value: Any) -> str:
     cannot, and the core would name a position in text the user never wrote)."""
     bad = _non_finite(value, name)
     if bad is not None:
-        raise DtiError(bad, "bad_argument", {"path": bad.split(":")[0]})
+        raise DtiError(bad[1], "bad_argument", {"path": bad[0]})
     return json.dumps(value)
 
 
