@@ -171,9 +171,7 @@ fn competition(
         Ties::Tolerance(rel) => {
             hand_out(keys, p, x, |v, w| tied_by(v, w, Ties::Tolerance(rel)), put)
         }
-        // Two values tie when they show the same number (equal values do): each value's
-        // shown number is found once, not once beside each neighbour.
-        Ties::Rounded(d) => hand_out_by(keys, p, x, |v| rounded_key(v, d), |v, w| v == w, put),
+        Ties::Rounded(d) => hand_out(keys, p, x, |v, w| tied_by(v, w, Ties::Rounded(d)), put),
         // `resolve` never gives Auto.
         Ties::Auto => {}
     }
@@ -189,27 +187,14 @@ fn hand_out(
     tied: impl Fn(f64, f64) -> bool,
     put: &mut dyn FnMut(usize, u32),
 ) {
-    hand_out_by(keys, p, x, |v| v, tied, put)
-}
-
-/// [`hand_out`] comparing `tie_key` of the values rather than the values.
-#[inline]
-fn hand_out_by(
-    keys: &[u64],
-    p: Packing,
-    x: &[f64],
-    tie_key: impl Fn(f64) -> f64,
-    tied: impl Fn(f64, f64) -> bool,
-    put: &mut dyn FnMut(usize, u32),
-) {
     let Some((&first, rest)) = keys.split_first() else {
         return;
     };
-    let (mut rank, mut prev) = (1, tie_key(x[p.pos(first)]));
+    let (mut rank, mut prev) = (1, x[p.pos(first)]);
     put(p.pos(first), 1);
     for (k, &key) in rest.iter().enumerate() {
         let pos = p.pos(key);
-        let v = tie_key(x[pos]);
+        let v = x[pos];
         if !tied(v, prev) {
             rank = k as u32 + 2;
         }
