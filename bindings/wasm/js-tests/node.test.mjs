@@ -65,6 +65,39 @@ test("readRecords gives the native command's problems for a damaged file", { ski
 });
 
 // The engine issue's WASM figure, printed with the results (a measurement, not a check).
+// The raw module's packed entry (what the wrapper calls for plain records): a packing that
+// does not add up is an error, never a read past the end or a trap.
+test("a damaged packing of records is refused", { skip: !!installed }, () => {
+  const raw = createRequire(import.meta.url)("../pkg/node/dti_wasm.js");
+  const run = (text, lens, nums) => {
+    try {
+      return raw.scoreCohortPacked("vn-pdti-2022", text, Uint32Array.from(lens), Float64Array.from(nums));
+    } catch (e) {
+      return e;
+    }
+  };
+  // One record: unit "A", no name, period 2023, one value GOV = 0.5.
+  const good = run("AGOV", [1, 3], [1, 0, -1, 2023, 1, 1, 0.5]);
+  assert.equal(good.units[0].unit, "A");
+  for (const [text, lens, nums] of [
+    ["AGOV", [1, 3], [2, 0, -1, 2023, 1, 1, 0.5]], // two records announced
+    ["AGOV", [1, 3], [1, 0, -1, 2023, 1, 1, 0.5, 7]], // a number left over
+    ["AGOV", [1, 3], [1, 5, -1, 2023, 1, 1, 0.5]], // a string index out of range
+    ["AGOV", [1, 3], [1, 0.5, -1, 2023, 1, 1, 0.5]], // an index that is not whole
+    ["AGOV", [1, 3], [1, 0, -1, 2023.5, 1, 1, 0.5]], // a period that is not whole
+    ["AGOV", [1, 3], [1, 0, -1, 2 ** 31, 1, 1, 0.5]], // a period out of range
+    ["AGOV", [1, 3], [1, 0, -1, 2023, 1, 1, NaN]], // a value that is not finite
+    ["AGOV", [1, 3], [1, 0, -1, 2023, 1e9, 1, 0.5]], // a count past the end
+    ["AGOV", [1, 4], [1, 0, -1, 2023, 1, 1, 0.5]], // lengths past the text
+    ["AGOVX", [1, 3], [1, 0, -1, 2023, 1, 1, 0.5]], // text left over
+    ["", [], [NaN]],
+    ["", [], []],
+  ]) {
+    const e = run(text, lens, nums);
+    assert.ok(e instanceof Error && e.code === "bad_argument", `${JSON.stringify(nums)}: ${e?.message ?? "no error"}`);
+  }
+});
+
 test("scoreCohort timing on the 63-province panel (printed)", (t) => {
   t.diagnostic(`scoreCohort median ${timeScoreCohort(dti).toFixed(3)} ms per call`);
 });

@@ -89,6 +89,46 @@ export function cases(dti, env) {
       assert.equal(JSON.stringify(s), JSON.stringify(again));
     }],
 
+    ["records of plain numbers cross packed, with the result and errors JSON would give", () => {
+      // The wrapper packs plain records whose values are all numbers (no JSON text); records
+      // of another prototype cross as JSON, as before. Both must give the same, including
+      // -0, whole numbers, undefined keys, null names and periods, and the errors.
+      const viaJson = (units) => units.map((u) => Object.assign(Object.create({ kind: "record" }), u));
+      const same = (fw, units, options) => {
+        let a, b, ea = null, eb = null;
+        try { a = dti.scoreCohort(fw, units, options); } catch (e) { ea = e; }
+        try { b = dti.scoreCohort(fw, viaJson(units), options); } catch (e) { eb = e; }
+        if (ea || eb) {
+          assert.ok(ea && eb, `${ea?.message} / ${eb?.message}`);
+          assert.deepEqual([ea.code, ea.message, ea.path, ea.problems], [eb.code, eb.message, eb.path, eb.problems]);
+          return ea;
+        }
+        assert.deepEqual(a, b);
+        return a;
+      };
+      const panel = json("vn-provinces-synthetic/panel.json");
+      assert.equal(same("vn-pdti-2022", panel).units.length, panel.length);
+      same("vn-pdti-2022", panel, { ties: "exact" });
+      const odd = [
+        { unit: "A", name: null, period: 2023, values: { AWR: -0, ECO: 1, GOV: 0.25, HR: undefined } },
+        { unit: "Bắc Ninh", name: "Tỉnh Bắc Ninh", period: 2023, values: { AWR: 0.5, GOV: 0 }, groups: undefined },
+        { unit: "C", period: null, values: {} },
+        { unit: "D" },
+      ];
+      same("vn-pdti-2022", odd);
+      same("vn-pdti-2022", [{ unit: "A", period: 2023, values: { AWR: -0 } }]);
+      // Errors the engine finds after reading: the same either way.
+      assert.equal(same("vn-pdti-2022", [{ unit: "A", values: { GOV: 1.5 } }]).code, "input");
+      assert.equal(same("vn-pdti-2022", [{ unit: "A", values: { NOPE: 0.5 } }, { unit: "A", values: {} }]).code, "input");
+      // Records the wrapper does not pack (groups, labels, a whole number out of i32, an
+      // unknown key, an emoji): JSON as before, the same either way.
+      same("vn-pdti-2022", [{ unit: "A", groups: { region: "North" }, values: { GOV: 0.5 } }]);
+      assert.equal(same("vn-pdti-2022", [{ unit: "A", period: 2 ** 31, values: {} }]).code, "bad_argument");
+      assert.equal(same("vn-pdti-2022", [{ unit: "A", extra: 1, values: {} }]).code, "bad_argument");
+      same("vn-pdti-2022", [{ unit: "A 😀", values: { GOV: 0.5 } }]);
+      assert.equal(same("vn-pdti-2022", [{ unit: 7, values: {} }]).code, "bad_argument");
+    }],
+
     ["explains a unit", () => {
       const e = dti.explainUnit("vn-pdti-2022", json("dti2022-main/units.json"), "P1");
       assert.equal(e.explanation.opportunities[0].code, "ECO");

@@ -138,6 +138,73 @@ function nameOpportunities(wasm, framework, units, builtins) {
   }
 }
 
+// A record's keys (UnitRecord's fields: any other is an error serde reports).
+const RECORD_KEYS = new Set(["unit", "name", "period", "groups", "values"]);
+
+/** Whether `v` is an object JSON.stringify writes as its own keys: a plain object. */
+const plain = (v) => v !== null && typeof v === "object" &&
+  (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null) && typeof v.toJSON !== "function";
+
+/** Records packed for `scoreCohortPacked` (`unpack_units` in `src/convert.rs`: the layout is
+ * there), or null when any of them is not the common case — a plain object with a string
+ * `unit`, a string or null `name`, a whole `period` (or null), no `groups` and finite numbers
+ * as `values`, its text without surrogates — and the records cross as JSON instead.
+ * Nothing is packed that JSON would read otherwise: keys whose value is undefined are left
+ * out as JSON.stringify leaves them out, −0 is packed as 0 as JSON writes it. */
+function packUnits(units) {
+  try {
+    if (!Array.isArray(units) || Object.getPrototypeOf(units) !== Array.prototype || typeof units.toJSON === "function" ||
+      typeof Object.prototype.toJSON === "function") return null;
+    const index = new Map();
+    const strings = [];
+    const str = (s) => {
+      let k = index.get(s);
+      if (k === undefined) {
+        k = strings.length;
+        strings.push(s);
+        index.set(s, k);
+      }
+      return k;
+    };
+    const nums = [units.length];
+    for (let u = 0; u < units.length; u++) {
+      const r = units[u];
+      if (!plain(r)) return null;
+      for (const key of Object.keys(r)) if (!RECORD_KEYS.has(key) && r[key] !== undefined) return null;
+      const { unit, name, period, groups, values } = r;
+      if (typeof unit !== "string") return null;
+      nums.push(str(unit));
+      if (name === undefined || name === null) nums.push(-1);
+      else if (typeof name === "string") nums.push(str(name));
+      else return null;
+      if (period === undefined || period === null) nums.push(NaN);
+      else if (Number.isInteger(period) && period >= -2147483648 && period <= 2147483647) nums.push(period + 0);
+      else return null;
+      // Groups (rare in a portal's records) cross as JSON.
+      if (groups !== undefined && !(plain(groups) && Object.values(groups).every((g) => g === undefined))) return null;
+      const at = nums.length;
+      nums.push(0);
+      if (values !== undefined) {
+        if (!plain(values)) return null;
+        for (const code of Object.keys(values)) {
+          const v = values[code];
+          if (v === undefined) continue;
+          if (typeof v !== "number" || !Number.isFinite(v)) return null;
+          nums.push(str(code), v + 0);
+          nums[at]++;
+        }
+      }
+    }
+    const text = strings.join("");
+    // Surrogates (an emoji, or a lone one JSON would escape and serde refuse): as JSON.
+    if (/[\uD800-\uDFFF]/.test(text)) return null;
+    return { text, lens: Uint32Array.from(strings, (s) => s.length), nums: Float64Array.from(nums) };
+  } catch {
+    // A getter that throws, a proxy: JSON reports it as it always has.
+    return null;
+  }
+}
+
 /** Each node of a framework definition by its code. */
 const nodeNames = (def) => new Map((def?.nodes ?? []).map((n) => [n.code, n]));
 
@@ -145,9 +212,16 @@ const nodeNames = (def) => new Map((def?.nodes ?? []).map((n) => [n.code, n]));
 export function wrap(wasm, names) {
   const builtins = new Map();
   const guard = (f, name) => (...args) => {
-    checkFinite(name, args);
+    // scoreCohort's records packed, where they are the common case: the same result without
+    // their JSON text (checked as they are packed: the arguments' check is for the others).
+    const packed = name === "scoreCohort" && wasm.scoreCohortPacked && Array.isArray(args[1]) && args[1].length <= MAX_UNITS
+      ? packUnits(args[1])
+      : null;
+    checkFinite(name, packed ? [args[0], undefined, args[2]] : args);
     try {
-      const out = f(...args);
+      const out = packed
+        ? wasm.scoreCohortPacked(args[0], packed.text, packed.lens, packed.nums, args[2])
+        : f(...args);
       if (name === "explainUnit") nameOpportunities(wasm, args[0], [out], builtins);
       else if (name === "scoreCohort") nameOpportunities(wasm, args[0], out.units, builtins);
       else if (name === "mergeCohort") nameOpportunities(wasm, args[0], out.scores.units, builtins);

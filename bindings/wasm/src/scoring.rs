@@ -40,9 +40,34 @@ pub fn score_cohort(
 ) -> Result<JsValue, JsValue> {
     let fw = crate::framework(framework)?;
     let units = crate::units(units)?;
+    cohort(&fw, &units, options)
+}
+
+/// The rest of [`score_cohort`] and [`score_cohort_packed`], once (the module's size).
+#[inline(never)]
+fn cohort(
+    fw: &dti_core::Framework,
+    units: &[dti_core::UnitRecord],
+    options: JsValue,
+) -> Result<JsValue, JsValue> {
     let opts: ScoreOptions = crate::optional("options", options)?;
-    let scores = dti_core::score_cohort(&fw, &units, &opts).map_err(|e| errors::score(&e))?;
+    let scores = dti_core::score_cohort(fw, units, &opts).map_err(|e| errors::score(&e))?;
     to_js(&scores)
+}
+
+/// [`score_cohort`] of records packed by the JS wrapper (`convert::unpack_units`): the same
+/// result, without the records' JSON text. Not part of the package's API (`npm/names.mjs`).
+#[wasm_bindgen(js_name = scoreCohortPacked)]
+pub fn score_cohort_packed(
+    framework: JsValue,
+    text: &str,
+    lens: &[u32],
+    nums: &[f64],
+    options: JsValue,
+) -> Result<JsValue, JsValue> {
+    let fw = crate::framework(framework)?;
+    let units = crate::convert::unpack_units(text, lens, nums)?;
+    cohort(&fw, &units, options)
 }
 
 /// One unit's result with its explanation (`dti_core::explain_unit`): `unit` an id, a name or
