@@ -44,12 +44,12 @@ pub fn from_js<T: DeserializeOwned>(name: &str, v: JsValue) -> Result<T, JsValue
 /// decimal) and reading that text back took a fifth of a `scoreCohort` call.
 ///
 /// `text` holds every distinct string once, `lens` their lengths in chars (the wrapper packs
-/// only text without surrogates: one UTF-16 unit per char); `nums` is, per record, the index
-/// of `unit`, of `name` (−1: none), the period (NaN: none), the number of values and a code
-/// index and the number for each — after the number of records (records with groups cross
-/// as JSON). The records are those serde_json reads from the same objects'
-/// JSON (the wrapper packs nothing that JSON would read otherwise: −0 arrives as 0, as its
-/// JSON text does). Anything inconsistent is refused, never read past.
+/// only text without surrogates: one UTF-16 unit per char); `nums` is the number of records,
+/// then per record the index of `unit`, of `name` (−1: none), the period (NaN: none), the
+/// number of values and a code index and the number for each (records with groups cross as
+/// JSON). The records are those serde_json reads from the same objects' JSON (the wrapper
+/// packs nothing that JSON would read otherwise: −0 arrives as 0, as its JSON text does).
+/// Anything inconsistent is refused, never read past.
 #[cfg(feature = "scoring")]
 pub fn unpack_units(text: &str, lens: &[u32], nums: &[f64]) -> Result<Vec<UnitRecord>, JsValue> {
     // Only a caller of the raw module can pack badly: the message the JSON path gives.
