@@ -481,6 +481,37 @@ def test_a_container_that_contains_itself_is_an_error_not_a_hang():
     assert e.value.path == "data[0].values.GOV", str(e.value)
 
 
+def test_what_json_cannot_hold_is_an_error_naming_its_field():
+    """A set, a date, a numpy-style integer, a key that is not text, a whole number too large
+    for a float or nesting 100 levels deep: each a DtiError naming the field (json.dumps
+    raised TypeError or RecursionError, without a path)."""
+    import datetime
+
+    deep: list = []
+    inner = deep
+    for _ in range(5000):
+        inner.append([])
+        inner = inner[0]
+
+    class Count(int):
+        pass
+
+    cases = [
+        ({"GOV": {1, 2}}, "data[0].values.GOV", "a set is not a value"),
+        ({"GOV": datetime.date(2023, 1, 1)}, "data[0].values.GOV", "a date is not a value"),
+        ({"GOV": 10 ** 400}, "data[0].values.GOV", "401 digits is too large"),
+        ({"GOV": deep}, "data[0].values.GOV" + "[0]" * 97, "nested more than 100 levels deep"),
+        ({("G", "OV"): 0.5}, "data[0].values", "keys are text or numbers"),
+    ]
+    for values, path, says in cases:
+        with pytest.raises(dti.DtiError) as e:
+            dti.score([{"unit": "A", "values": values}])
+        assert (e.value.code, e.value.path) == ("bad_argument", path), str(e.value)
+        assert says in str(e.value), str(e.value)
+    # int subclasses and whole numbers a float holds are numbers as before.
+    assert dti.score([{"unit": "A", "values": {"GOV": Count(1), "ECO": 10 ** 300 * 0}}]).height == 1
+
+
 def test_wrong_keywords_and_nan_name_the_parameter():
     """Each wrong keyword is an error naming the parameter as Python names it; NaN in a spec,
     a record or a framework names its field (not a position in JSON the user never wrote)."""

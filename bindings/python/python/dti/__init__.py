@@ -273,39 +273,64 @@ def _year(name: str, value: Any) -> Optional[int]:
     return value
 
 
-def _non_finite(value: Any, path: str) -> Optional[Tuple[str, str]]:
+# How deep a parameter may nest (the core's JSON reader stops at 128; no record, spec or
+# framework needs more than a few levels).
+_MAX_DEPTH = 100
+
+
+def _unheld(value: Any, path: str) -> Optional[Tuple[str, str]]:
     """The first thing in a spec, record or framework that JSON cannot hold, as its path and
-    a message naming it: a NaN or infinity, or a dict or list that contains itself (json.dumps
-    would raise; a walk would never end). None when there is none. Each container is walked
-    once: one shared by two records holds the same the second time."""
+    a message naming it: a NaN or infinity, an integer too large for a number, a value of
+    another type (a set, a date, a numpy integer), a key that is not text or a number,
+    nesting deeper than ``_MAX_DEPTH``, or a dict or list that contains itself (json.dumps
+    would raise, without a path; the walk would never end). None when there is none. Each
+    container is walked once: one shared by two records holds the same the second time."""
     leave = object()
-    stack: List[Any] = [(value, path)]
+    stack: List[Any] = [(value, path, 0)]
     open_: Set[int] = set()
     done: Set[int] = set()
     while stack:
-        v, p = stack.pop()
+        v, p, depth = stack.pop()
         if v is leave:
             open_.discard(p)
             done.add(p)
         elif isinstance(v, float):
             if not math.isfinite(v):
                 return p, f"{p}: {v} is not a finite number"
-        elif isinstance(v, (Mapping, list, tuple)) and id(v) not in done:
+        elif v is None or isinstance(v, (str, bool)):
+            continue
+        elif isinstance(v, int):
+            try:
+                float(v)
+            except OverflowError:
+                return p, f"{p}: a whole number of {len(str(abs(v)))} digits is too large for a number"
+        elif isinstance(v, (dict, list, tuple)):
+            if id(v) in done:
+                continue
             if id(v) in open_:
                 return p, f"{p}: a container that contains itself, which JSON cannot hold"
+            if depth >= _MAX_DEPTH:
+                return p, f"{p}: nested more than {_MAX_DEPTH} levels deep"
             open_.add(id(v))
-            stack.append((leave, id(v)))
-            if isinstance(v, Mapping):
-                stack.extend((x, f"{p}.{k}") for k, x in reversed(list(v.items())))
+            stack.append((leave, id(v), depth))
+            if isinstance(v, dict):
+                for k in v:
+                    if k is not None and not isinstance(k, (str, int, float)):
+                        return p, f"{p}: the key {k!r:.60} is a {type(k).__name__}; keys are text or numbers"
+                stack.extend((x, f"{p}.{k}", depth + 1) for k, x in reversed(list(v.items())))
             else:
-                stack.extend((x, f"{p}[{k}]") for k, x in reversed(list(enumerate(v))))
+                stack.extend((x, f"{p}[{k}]", depth + 1) for k, x in reversed(list(enumerate(v))))
+        else:
+            return p, (f"{p}: a {type(v).__name__} is not a value this package takes (numbers, text, "
+                       "True/False, None, lists and dicts)")
     return None
 
 
 def _json(name: str, value: Any) -> str:
-    """A parameter as JSON, refusing NaN and infinities by the field that holds them (JSON
-    cannot, and the core would name a position in text the user never wrote)."""
-    bad = _non_finite(value, name)
+    """A parameter as JSON, refusing what JSON cannot hold (NaN, infinities, sets, cycles …)
+    by the field that holds it (json.dumps would raise without one, and the core would name a
+    position in text the user never wrote)."""
+    bad = _unheld(value, name)
     if bad is not None:
         raise DtiError(bad[1], "bad_argument", {"path": bad[0]})
     return json.dumps(value)
