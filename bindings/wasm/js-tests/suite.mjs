@@ -278,6 +278,23 @@ export function cases(dti, env) {
       const list = [0.5];
       list.push(list);
       assert.equal(codeOf(() => dti.normalise({ method: "rank" }, list)).path, "values[1]");
+      // What JSON would drop or empty (GOV gone, a Map as {}) is an error naming it, as is
+      // nesting deeper than 100 levels; a progress callback is a function and is fine.
+      for (const [v, path, what] of [
+        [() => 0.5, "units[0].values.GOV", "a function"],
+        [Symbol("x"), "units[0].values.GOV", "a symbol"],
+        [1n, "units[0].values.GOV", "a BigInt"],
+      ]) {
+        e = codeOf(() => dti.scoreCohort("vn-pdti-2022", [{ unit: "A", values: { ECO: 0.5, GOV: v } }]));
+        assert.deepEqual([e.code, e.path], ["bad_argument", path]);
+        assert.ok(e.message.includes(`${what} is not a value`), e.message);
+      }
+      e = codeOf(() => dti.scoreCohort("vn-pdti-2022", [{ unit: "A", values: new Map([["GOV", 0.5]]) }]));
+      assert.deepEqual([e.code, e.path], ["bad_argument", "units[0].values"]);
+      let deep = [];
+      for (let k = 0; k < 5000; k++) deep = [deep];
+      e = codeOf(() => dti.scoreCohort("vn-pdti-2022", [{ unit: "A", values: { GOV: deep } }]));
+      assert.deepEqual([e.code, e.path], ["bad_argument", "units[0].values.GOV" + "[0]".repeat(97)]);
       const shared = { GOV: 0.5, ECO: 0.25 };
       assert.equal(dti.scoreCohort("vn-pdti-2022", [{ unit: "A", values: shared }, { unit: "B", values: shared }]).units.length, 2);
       e = codeOf(() => dti.scoreCohort("vn-pdti-2022", [{ unit: "A", values: { GOV: NaN, ECO: Infinity } }]));

@@ -18,21 +18,39 @@ const PARAMS = {
 // Marks, on the stack of `firstUnheld`, the end of an object's entries.
 const LEAVE = Symbol("leave");
 
+// How deep an argument may nest (the module's JSON reader stops at 128; no record, spec or
+// framework needs more than a few levels).
+const MAX_DEPTH = 100;
+
+/** What a value inside an argument is, when JSON would drop it or lose what it holds (a key
+ * whose value is a function disappears; a Map becomes `{}`), or null. */
+function dropped(v) {
+  if (typeof v === "function") return "a function";
+  if (typeof v === "symbol") return "a symbol";
+  if (typeof v === "bigint") return "a BigInt";
+  if (v instanceof Map) return "a Map";
+  if (v instanceof Set) return "a Set";
+  return null;
+}
+
 /** The first thing in `value` (depth first, in key order) that JSON cannot hold, or null:
  * `{ path, value }` for a NaN or ±Infinity (JSON would turn it into null, and a weight of NaN
  * would silently become the default), `{ path, cycle: true }` for an object that contains
- * itself (JSON.stringify would throw; a walk would never end). Each object is walked once —
- * one shared by two records holds the same the second time — and the path is spelled only
- * for what is reported: a string per value was most of this walk's time. */
+ * itself (JSON.stringify would throw; a walk would never end), `{ path, what }` for a value
+ * JSON would drop or empty (a function, a Map …) or nesting deeper than `MAX_DEPTH`. Each
+ * object is walked once — one shared by two records holds the same the second time — and the
+ * path is spelled only for what is reported: a string per value was most of this walk's time.
+ * The argument itself may be a function (a `progress` callback). */
 function firstUnheld(value, root) {
-  // Flat triples (value, frame, key); a frame per object entered: its parent frame and key.
+  // Flat triples (value, frame, key); a frame per object entered: its parent frame, key and
+  // depth.
   const stack = [value, -1, root];
   const frames = [];
   const open = new Set();
   const done = new Set();
   const spell = (frame, key) => {
     const keys = [key];
-    for (let f = frame; f >= 0; f = frames[2 * f]) keys.push(frames[2 * f + 1]);
+    for (let f = frame; f >= 0; f = frames[3 * f]) keys.push(frames[3 * f + 1]);
     let p = keys[keys.length - 1];
     for (let k = keys.length - 2; k >= 0; k--) p += typeof keys[k] === "number" ? `[${keys[k]}]` : `.${keys[k]}`;
     return p;
@@ -46,11 +64,15 @@ function firstUnheld(value, root) {
       done.add(key);
     } else if (typeof v === "number") {
       if (!Number.isFinite(v)) return { path: spell(frame, key), value: v };
+    } else if (frame >= 0 && dropped(v)) {
+      return { path: spell(frame, key), what: dropped(v) };
     } else if (v !== null && typeof v === "object" && !ArrayBuffer.isView(v) && !done.has(v)) {
       if (open.has(v)) return { path: spell(frame, key), cycle: true };
+      const depth = frame < 0 ? 0 : frames[3 * frame + 2] + 1;
+      if (depth >= MAX_DEPTH) return { path: spell(frame, key), what: `nesting deeper than ${MAX_DEPTH} levels` };
       open.add(v);
-      const f = frames.length / 2;
-      frames.push(frame, key);
+      const f = frames.length / 3;
+      frames.push(frame, key, depth);
       stack.push(LEAVE, f, v);
       if (Array.isArray(v)) {
         for (let k = v.length - 1; k >= 0; k--) stack.push(v[k], f, k);
@@ -64,7 +86,8 @@ function firstUnheld(value, root) {
 }
 
 /** Refuses an argument holding NaN or ±Infinity, naming the field (and the unit and
- * indicator of a record's value), or an object that contains itself. */
+ * indicator of a record's value), an object that contains itself, or a value JSON would drop
+ * or empty. */
 function checkFinite(name, args) {
   const params = PARAMS[name] ?? [];
   for (let i = 0; i < args.length; i++) {
@@ -76,8 +99,10 @@ function checkFinite(name, args) {
     const bad = firstUnheld(args[i], params[i] ?? `argument ${i + 1}`);
     if (!bad) continue;
     const where = bad.path;
-    if (bad.cycle) {
-      const e = new Error(`${where}: an object that contains itself, which JSON cannot hold`);
+    if (bad.cycle || bad.what) {
+      const e = new Error(bad.cycle
+        ? `${where}: an object that contains itself, which JSON cannot hold`
+        : `${where}: ${bad.what} is not a value this package takes (plain objects, arrays, numbers, text, true/false, null)`);
       throw Object.assign(e, { name: "DtiError", code: "bad_argument", path: where });
     }
     const m = where.match(/^(units|before)\[(\d+)\]\.values\.([^.[]+)/);
