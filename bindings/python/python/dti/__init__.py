@@ -303,7 +303,8 @@ def _unheld(value: Any, path: str) -> Optional[Tuple[str, str]]:
             try:
                 float(v)
             except OverflowError:
-                return p, f"{p}: a whole number of {len(str(abs(v)))} digits is too large for a number"
+                # bit_length, not the digits: str() refuses ints past 4,300 digits.
+                return p, f"{p}: a whole number of {v.bit_length()} bits is too large for a number (at most 1,024)"
         elif isinstance(v, (dict, list, tuple)):
             if id(v) in done:
                 continue
